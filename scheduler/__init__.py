@@ -1,0 +1,33 @@
+"""Festival timetable engine: pure Python + OR-Tools CP-SAT (never imports flask or festival)."""
+
+from .data import Film, Instance, Progress, Schedule, Screening, Shortfall, Theater, Venue
+from .io import InstanceError, parse_instance, read_instance, schedule_to_json, write_schedule
+from .validate import Report, Violation, check_json, check_screenings
+
+__all__ = [
+    "Film",
+    "Instance",
+    "InstanceError",
+    "Progress",
+    "Report",
+    "Schedule",
+    "Screening",
+    "Shortfall",
+    "Theater",
+    "Venue",
+    "Violation",
+    "check_json",
+    "check_screenings",
+    "parse_instance",
+    "read_instance",
+    "schedule_to_json",
+    "solve",
+    "write_schedule",
+]
+
+
+def solve(instance, **kwargs):
+    """Solve an instance; see scheduler.solve.solve for the keyword arguments."""
+    from .solve import solve as _solve
+
+    return _solve(instance, **kwargs)

@@ -1,0 +1,228 @@
+"""Frozen dataclasses for instances and schedules; all times are integer minutes.
+
+An absolute time is ``date.toordinal() * 1440 + minute_of_day``; a day is a date ordinal.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+
+FORMATS = ("dome", "giant_screen", "4d", "documentary", "scifi")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY = 1440
+
+Interval = tuple[int, int]
+
+
+def day_of(minute: int) -> int:
+    """Day ordinal of an absolute minute."""
+    return minute // DAY
+
+
+def format_time(minute: int) -> str:
+    """Absolute minute as ``YYYY-MM-DDTHH:MM``."""
+    d, m = divmod(minute, DAY)
+    return f"{date.fromordinal(d).isoformat()}T{m // 60:02d}:{m % 60:02d}"
+
+
+def format_date(day: int) -> str:
+    """Day ordinal as ``YYYY-MM-DD``."""
+    return date.fromordinal(day).isoformat()
+
+
+def format_clock(minute_of_day: int) -> str:
+    """Minute of day as ``HH:MM``."""
+    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+
+
+def format_minutes(minutes: int) -> str:
+    """A duration in words: ``41 h 20 min``."""
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m} min" if h else f"{m} min"
+
+
+@dataclass(frozen=True)
+class Venue:
+    id: str
+    name: str
+    hours: tuple[tuple[Interval, ...], ...]  # one tuple of (open, close) minutes per weekday, mon first
+    closed_dates: frozenset[int] = frozenset()
+    special_hours: dict[int, tuple[Interval, ...]] = field(default_factory=dict, hash=False)
+
+    def opening(self, day: int) -> tuple[Interval, ...]:
+        """Opening intervals (minutes of day) on a date, after closed dates and special hours."""
+        if day in self.closed_dates:
+            return ()
+        if day in self.special_hours:
+            return self.special_hours[day]
+        return self.hours[date.fromordinal(day).weekday()]
+
+
+@dataclass(frozen=True)
+class Theater:
+    id: str
+    venue: str
+    name: str
+    seats: int
+    formats: frozenset[str]
+    features: frozenset[str] = frozenset()
+    changeover: int = 0
+    step: int = 5
+    unavailable: tuple[Interval, ...] = ()  # absolute [start, end)
+
+
+@dataclass(frozen=True)
+class Film:
+    id: str
+    title: str
+    format: str
+    runtime: int
+    requires: frozenset[str] = frozenset()
+    min_screenings: int = 1
+    max_screenings: int = 1
+    max_per_day: int = 1
+    copies: int = 1
+    popularity: float = 0
+    not_before: int | None = None
+    not_after: int | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Screening:
+    start: int
+    theater: str
+    film: str
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        """(film, theater, start): the identity used for pins and previous screenings."""
+        return (self.film, self.theater, self.start)
+
+
+@dataclass(frozen=True)
+class Weights:
+    day: tuple[float, ...] = (1.0,) * 7
+    date: dict[int, float] = field(default_factory=dict, hash=False)
+    hour: tuple[tuple[int, int, float], ...] = ()
+    shortfall_penalty: int = 1_000_000
+    change_penalty: int = 0
+
+    def day_weight(self, day: int) -> float:
+        """Weight of a date: a ``date`` entry replaces the weekday's."""
+        w = self.date.get(day)
+        return w if w is not None else self.day[date.fromordinal(day).weekday()]
+
+    def hour_weight(self, minute_of_day: int) -> float:
+        """Weight of a start time: the first range containing it, else 1.0."""
+        for lo, hi, w in self.hour:
+            if lo <= minute_of_day < hi:
+                return w
+        return 1.0
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    timezone: str
+    first_day: int
+    last_day: int
+    venues: tuple[Venue, ...]
+    theaters: tuple[Theater, ...]
+    films: tuple[Film, ...]
+    fixed: tuple[Screening, ...] = ()
+    previous: tuple[Screening, ...] = ()
+    weights: Weights = field(default_factory=Weights)
+    warnings: tuple[str, ...] = ()
+
+    @cached_property
+    def venue_by_id(self) -> dict[str, Venue]:
+        return {v.id: v for v in self.venues}
+
+    @cached_property
+    def theater_by_id(self) -> dict[str, Theater]:
+        return {t.id: t for t in self.theaters}
+
+    @cached_property
+    def film_by_id(self) -> dict[str, Film]:
+        return {f.id: f for f in self.films}
+
+    @property
+    def days(self) -> range:
+        """Day ordinals of the screening window."""
+        return range(self.first_day, self.last_day + 1)
+
+    def compatible(self, film: Film, theater: Theater) -> bool:
+        """Whether the theater can show the film (format and features)."""
+        return film.format in theater.formats and film.requires <= theater.features
+
+    def film_days(self, film: Film) -> range:
+        """Days the film may be screened on (festival window and its own limits)."""
+        lo = max(self.first_day, film.not_before if film.not_before is not None else self.first_day)
+        hi = min(self.last_day, film.not_after if film.not_after is not None else self.last_day)
+        return range(lo, hi + 1)
+
+    def opening(self, theater: Theater, day: int) -> tuple[Interval, ...]:
+        """Absolute opening intervals of the theater's venue on a day."""
+        base = day * DAY
+        return tuple((base + a, base + b) for a, b in self.venue_by_id[theater.venue].opening(day))
+
+    def free_segments(self, theater: Theater, day: int) -> tuple[Interval, ...]:
+        """Absolute intervals of a day when the theater is open and not unavailable."""
+        segments = []
+        blocks = sorted(theater.unavailable)
+        for a, b in self.opening(theater, day):
+            cur = a
+            for ua, ub in blocks:
+                if ub <= cur or ua >= b:
+                    continue
+                if ua > cur:
+                    segments.append((cur, ua))
+                cur = max(cur, ub)
+            if cur < b:
+                segments.append((cur, b))
+        return tuple(segments)
+
+    def value(self, film: Film, theater: Theater, start: int) -> int:
+        """Expected attendance of one screening: the spec's floor(x + 1e-9) capped at seats."""
+        d, m = divmod(start, DAY)
+        x = film.popularity * self.weights.day_weight(d) * self.weights.hour_weight(m)
+        return min(theater.seats, math.floor(x + 1e-9))
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    film: str
+    missing: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report: elapsed seconds, best valid objective so far, proven bound, relative gap."""
+
+    elapsed: float
+    objective: int | None
+    bound: int | None
+    gap: float | None
+    phase: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    status: str  # optimal | feasible | infeasible | unknown
+    objective: int | None
+    bound: int | None
+    solve_seconds: float
+    screenings: tuple[Screening, ...] = ()
+    shortfalls: tuple[Shortfall, ...] = ()
+    conflicts: tuple[str, ...] = ()
+
+
+def relative_gap(objective: int | None, bound: int | None) -> float | None:
+    """(bound - objective) / max(1, |bound|), or None when either is unknown."""
+    if objective is None or bound is None:
+        return None
+    return max(0.0, (bound - objective) / max(1.0, abs(bound)))

@@ -1,0 +1,103 @@
+"""Slots: pieces of a theater-day where a start time has one value (same segment, same hour band)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .data import DAY, Film, Instance, Theater
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Starts on the theater's grid in [lo, hi] inside free segment [seg_start, seg_end) of one day."""
+
+    index: int
+    theater: str
+    day: int
+    segment: int  # index of the free segment within the theater-day
+    band: int  # index of the band within the segment (time order)
+    seg_start: int
+    seg_end: int
+    lo: int
+    hi: int
+
+
+def align_up(minute: int, step: int) -> int:
+    """Smallest start on the step grid (minutes after that day's midnight) at or after ``minute``."""
+    base = minute // DAY * DAY
+    k = -(-(minute - base) // step)
+    return base + k * step
+
+
+def align_down(minute: int, step: int) -> int:
+    """Largest start on the step grid at or before ``minute``."""
+    base = minute // DAY * DAY
+    return base + (minute - base) // step * step
+
+
+def hour_breaks(instance: Instance) -> list[int]:
+    """Minutes of day where the hour weight may change."""
+    points = {0, DAY}
+    for lo, hi, _ in instance.weights.hour:
+        points.update((lo, hi))
+    return sorted(points)
+
+
+def build_slots(instance: Instance) -> list[Slot]:
+    """All slots of the festival window, in (theater, day, time) order."""
+    breaks = hour_breaks(instance)
+    slots: list[Slot] = []
+    for t in instance.theaters:
+        for day in instance.days:
+            for si, (a, e) in enumerate(instance.free_segments(t, day)):
+                band = 0
+                base = day * DAY
+                for b0, b1 in zip(breaks, breaks[1:], strict=False):
+                    lo = align_up(max(a, base + b0), t.step)
+                    hi = align_down(min(base + b1 - 1, e - 1), t.step)
+                    if lo > hi or lo // DAY != day:
+                        continue
+                    slots.append(Slot(len(slots), t.id, day, si, band, a, e, lo, hi))
+                    band += 1
+    return slots
+
+
+def fits(film: Film, theater: Theater, slot: Slot, instance: Instance) -> bool:
+    """Whether the film may start somewhere in the slot as far as the slot alone tells."""
+    if slot.lo + film.runtime > slot.seg_end or not instance.compatible(film, theater):
+        return False
+    return (film.not_before is None or slot.day >= film.not_before) and (
+        film.not_after is None or slot.day <= film.not_after
+    )
+
+
+def film_options(instance: Instance, slots: list[Slot]) -> dict[str, list[Slot]]:
+    """Slots each film may use."""
+    by_theater: dict[str, list[Slot]] = {}
+    for s in slots:
+        by_theater.setdefault(s.theater, []).append(s)
+    out: dict[str, list[Slot]] = {}
+    for f in instance.films:
+        opts = []
+        if f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0:
+            for t in instance.theaters:
+                if instance.compatible(f, t):
+                    opts.extend(s for s in by_theater.get(t.id, ()) if fits(f, t, s, instance))
+        out[f.id] = opts
+    return out
+
+
+def slot_of(slots_by_day: dict[tuple[str, int], list[Slot]], theater: str, start: int) -> Slot | None:
+    """The slot containing a start time, if any."""
+    for s in slots_by_day.get((theater, start // DAY), ()):
+        if s.lo <= start <= s.hi:
+            return s
+    return None
+
+
+def index_by_theater_day(slots: list[Slot]) -> dict[tuple[str, int], list[Slot]]:
+    """Slots grouped by (theater, day), in time order."""
+    out: dict[tuple[str, int], list[Slot]] = {}
+    for s in slots:
+        out.setdefault((s.theater, s.day), []).append(s)
+    return out

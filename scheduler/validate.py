@@ -1,0 +1,233 @@
+"""Every hard rule and the objective of the spec, independent of any solver."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .data import DAY, Instance, Screening, format_date, format_time
+from .io import parse_time
+
+RULES = (
+    "known ids",
+    "compatibility",
+    "window",
+    "opening hours",
+    "start step",
+    "one screening at a time",
+    "copies",
+    "counts",
+    "pinned",
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Report:
+    """Outcome of checking a schedule: violations in words and the recomputed objective."""
+
+    violations: tuple[Violation, ...]
+    objective: int
+    attendance: int
+    shortfall: int
+    changes: int
+    counts: dict[str, int] = field(default_factory=dict, hash=False)
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+
+def _describe(s: Screening) -> str:
+    return f"{s.film} in {s.theater} at {format_time(s.start)}"
+
+
+def check_screenings(instance: Instance, screenings: Sequence[Screening]) -> Report:
+    """Check parsed screenings against every hard rule and recompute the objective."""
+    return _check(instance, list(screenings), [])
+
+
+def check_json(instance: Instance, data: Any) -> Report:
+    """Check a (possibly hand-made, possibly malformed) schedule object; problems become violations."""
+    problems: list[Violation] = []
+    screenings: list[Screening] = []
+    raw = data.get("screenings") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        problems.append(Violation("format", "the schedule must be a JSON object"))
+    elif not isinstance(raw, list):
+        problems.append(Violation("format", "screenings: must be a list"))
+    for i, entry in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(entry, dict):
+            problems.append(
+                Violation("format", f"screenings[{i}]: must be an object with film, theater, start")
+            )
+            continue
+        bad = [k for k in ("film", "theater") if not isinstance(entry.get(k), str)]
+        for k in bad:
+            problems.append(Violation("format", f"screenings[{i}].{k}: must be a string"))
+        try:
+            start = parse_time(entry.get("start"))
+        except ValueError as exc:
+            problems.append(Violation("format", f"screenings[{i}].start: {entry.get('start')!r} {exc}"))
+            continue
+        if not bad:
+            screenings.append(Screening(start, entry["theater"], entry["film"]))
+    return _check(instance, screenings, problems)
+
+
+def _check(instance: Instance, screenings: list[Screening], problems: list[Violation]) -> Report:
+    out = problems
+    films, theaters = instance.film_by_id, instance.theater_by_id
+    known: list[Screening] = []
+    for s in screenings:
+        missing = [
+            f"unknown {kind} {ident!r}"
+            for kind, ident, table in (("film", s.film, films), ("theater", s.theater, theaters))
+            if ident not in table
+        ]
+        if missing:
+            out.append(Violation("known ids", f"{_describe(s)}: {' and '.join(missing)}"))
+        else:
+            known.append(s)
+    for s in known:
+        _check_single(instance, s, out)
+    _check_theaters(instance, known, out)
+    _check_copies(instance, known, out)
+    counts = _check_counts(instance, known, out)
+    present = {s.key for s in known}
+    for p in instance.fixed:
+        if p.key not in present:
+            out.append(Violation("pinned", f"pinned screening {_describe(p)} is missing"))
+    attendance = sum(instance.value(films[s.film], theaters[s.theater], s.start) for s in known)
+    shortfall = sum(max(0, f.min_screenings - counts.get(f.id, 0)) for f in instance.films)
+    changes = sum(1 for p in instance.previous if p.key not in present)
+    w = instance.weights
+    objective = attendance - w.shortfall_penalty * shortfall - w.change_penalty * changes
+    return Report(tuple(out), objective, attendance, shortfall, changes, counts)
+
+
+def _check_single(instance: Instance, s: Screening, out: list[Violation]) -> None:
+    f, t = instance.film_by_id[s.film], instance.theater_by_id[s.theater]
+    what = _describe(s)
+    if f.format not in t.formats:
+        out.append(Violation("compatibility", f"{what}: {t.id} cannot show format {f.format}"))
+    missing = sorted(f.requires - t.features)
+    if missing:
+        out.append(Violation("compatibility", f"{what}: {t.id} lacks feature(s) {', '.join(missing)}"))
+    day = s.start // DAY
+    if not instance.first_day <= day <= instance.last_day:
+        out.append(
+            Violation(
+                "window",
+                f"{what}: outside the festival "
+                f"{format_date(instance.first_day)}..{format_date(instance.last_day)}",
+            )
+        )
+    if f.not_before is not None and day < f.not_before:
+        out.append(Violation("window", f"{what}: before the film's first date {format_date(f.not_before)}"))
+    if f.not_after is not None and day > f.not_after:
+        out.append(Violation("window", f"{what}: after the film's last date {format_date(f.not_after)}"))
+    end = s.start + f.runtime
+    if not any(a <= s.start and end <= b for a, b in instance.opening(t, day)):
+        out.append(
+            Violation(
+                "opening hours",
+                f"{what}: [{format_time(s.start)}, {format_time(end)}) is not inside an opening interval "
+                f"of venue {t.venue} on {format_date(day)}",
+            )
+        )
+    for a, b in t.unavailable:
+        if a < end and s.start < b:
+            out.append(
+                Violation(
+                    "opening hours",
+                    f"{what}: overlaps {t.id} unavailable from {format_time(a)} to {format_time(b)}",
+                )
+            )
+    if (s.start % DAY) % t.step:
+        out.append(Violation("start step", f"{what}: start is not on a multiple of {t.step} minutes"))
+
+
+def _check_theaters(instance: Instance, known: list[Screening], out: list[Violation]) -> None:
+    by_theater: dict[str, list[Screening]] = defaultdict(list)
+    for s in known:
+        by_theater[s.theater].append(s)
+    for tid, items in by_theater.items():
+        t = instance.theater_by_id[tid]
+        items.sort()
+        # the latest end so far: a screening must start changeover after every earlier one ends
+        latest: Screening | None = None
+        for s in items:
+            if latest is not None:
+                end = latest.start + instance.film_by_id[latest.film].runtime
+                if s.start < end + t.changeover:
+                    out.append(
+                        Violation(
+                            "one screening at a time",
+                            f"{_describe(s)}: starts before {_describe(latest)} ends plus the "
+                            f"{t.changeover}-minute changeover ({format_time(end + t.changeover)})",
+                        )
+                    )
+            if latest is None or (
+                s.start + instance.film_by_id[s.film].runtime
+                > latest.start + instance.film_by_id[latest.film].runtime
+            ):
+                latest = s
+
+
+def _check_copies(instance: Instance, known: list[Screening], out: list[Violation]) -> None:
+    by_film: dict[str, list[Screening]] = defaultdict(list)
+    for s in known:
+        by_film[s.film].append(s)
+    for fid, items in by_film.items():
+        f = instance.film_by_id[fid]
+        events = sorted([(s.start, 1, s) for s in items] + [(s.start + f.runtime, -1, s) for s in items])
+        running = 0
+        reported = False
+        for when, delta, s in events:
+            running += delta
+            if running > f.copies and not reported:
+                out.append(
+                    Violation(
+                        "copies",
+                        f"film {fid}: {running} screenings run at once at {format_time(when)} "
+                        f"(copies: {f.copies}), e.g. {_describe(s)}",
+                    )
+                )
+                reported = True
+            if running <= f.copies:
+                reported = False
+
+
+def _check_counts(instance: Instance, known: list[Screening], out: list[Violation]) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    per_day: dict[tuple[str, int], int] = defaultdict(int)
+    for s in known:
+        counts[s.film] += 1
+        per_day[(s.film, s.start // DAY)] += 1
+    for fid, n in sorted(counts.items()):
+        f = instance.film_by_id[fid]
+        if n > f.max_screenings:
+            out.append(
+                Violation(
+                    "counts", f"film {fid}: {n} screenings, more than max_screenings {f.max_screenings}"
+                )
+            )
+    for (fid, day), n in sorted(per_day.items()):
+        f = instance.film_by_id[fid]
+        if n > f.max_per_day:
+            out.append(
+                Violation(
+                    "counts",
+                    f"film {fid}: {n} screenings on {format_date(day)}, "
+                    f"more than max_per_day {f.max_per_day}",
+                )
+            )
+    return dict(counts)
