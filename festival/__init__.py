@@ -1,0 +1,55 @@
+"""The festival web application: create_app() wires extensions, blueprints and commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build a configured application; ``config`` overrides the environment's settings."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    from festival.config import load_config
+
+    load_config(app, config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from festival import models  # noqa: F401  (registers the tables)
+    from festival.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from festival.i18n import init_i18n
+    from festival.navigation import init_navigation
+    from festival.security import init_security
+
+    init_i18n(app)
+    init_security(app)
+    init_navigation(app)
+
+    from festival.auth import bp as auth_bp
+    from festival.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+
+    from festival.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+    from festival.cli import register_commands
+
+    register_commands(app)
+    return app

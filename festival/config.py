@@ -1,0 +1,124 @@
+"""Configuration classes; every secret and URL comes from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _instance_secret(instance_path: str) -> str:
+    """Return the secret key stored in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SECRET_KEY: str | None = None
+    REDIS_URL: str | None = None
+    FESTIVAL_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("en", "zh")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    UPLOAD_MAX_PIXELS = 40_000_000
+    UPLOAD_FOLDER: str | None = None
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"}
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "festival@localhost")
+    JOB_QUEUE_IMMEDIATE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+
+    @classmethod
+    def from_environment(cls) -> dict:
+        """Values read from the environment at app creation time."""
+        values: dict = {}
+        for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER"):
+            if os.environ.get(key):
+                values[key] = os.environ[key]
+        if os.environ.get("DATABASE_URL"):
+            values["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        return values
+
+
+class DevelopmentConfig(Config):
+    """Laptop defaults: SQLite and a secret key in the instance folder."""
+
+    ENV_NAME = "development"
+
+
+class TestingConfig(Config):
+    """Used by the test-suite; the database URL may point at PostgreSQL."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-secret-key-not-for-production"  # noqa: S105
+    WTF_CSRF_ENABLED = True
+    JOB_QUEUE_IMMEDIATE = True
+    RATELIMIT_ENABLED = False
+    SERVER_NAME = None
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+
+class ProductionConfig(Config):
+    """Real deployments: refuses to start without a SECRET_KEY."""
+
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the app cannot start safely with the given settings."""
+
+
+def load_config(app, overrides: dict | None) -> None:
+    """Fill app.config from the chosen class, the environment and explicit overrides."""
+    overrides = dict(overrides or {})
+    name = overrides.pop("ENV", None) or os.environ.get("FESTIVAL_ENV") or "development"
+    if overrides.get("TESTING") and name == "development":
+        name = "testing"
+    if name not in CONFIGS:
+        raise ConfigurationError(f"FESTIVAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}")
+    app.config.from_object(CONFIGS[name])
+    app.config.update(CONFIGS[name].from_environment())
+    app.config.update(overrides)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_path = Path(app.instance_path) / "festival.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+    if not app.config.get("SECRET_KEY"):
+        if name == "production":
+            raise ConfigurationError("SECRET_KEY must be set in the environment in production")
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    if name == "production" and len(app.config["SECRET_KEY"]) < 32:
+        raise ConfigurationError("SECRET_KEY must be at least 32 characters long in production")
+    app.config["ENV_NAME"] = name

@@ -1,0 +1,1 @@
+"""Demo festival data for laptops, screenshots and browser tests."""

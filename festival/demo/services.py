@@ -1,0 +1,329 @@
+"""Load the demo festival: the 2021 edition from data/instances/cstm-2021.json and an open edition."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from festival.auth.services import create_user, find_user_by_email
+from festival.editions import open_editions
+from festival.extensions import db
+from festival.models import (
+    Decision,
+    Edition,
+    Entry,
+    RubricCriterion,
+    Screening,
+    Theater,
+    TheaterBlock,
+    TimetableVersion,
+    User,
+    Venue,
+)
+from festival.models.enums import (
+    Audience,
+    BlockKind,
+    DecisionOutcome,
+    EditionStatus,
+    EntryStatus,
+    FilmFormat,
+    PremiereStatus,
+    Role,
+    VersionStatus,
+)
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DEMO_INSTANCE = DATA_DIR / "instances" / "cstm-2021.json"
+TZ = ZoneInfo("Asia/Shanghai")
+DEMO_PASSWORD = "Science-Screen-2021"  # noqa: S105  (demo accounts only; printed by `flask demo load`)
+
+DEMO_ACCOUNTS = (
+    ("filmmaker@demo.festival", "Lena Fischer", Role.FILMMAKER, "Polaris Dome Studios", "en"),
+    ("curator1@demo.festival", "Wang Fang", Role.CURATOR, "Beijing Planetarium", "zh"),
+    ("curator2@demo.festival", "Daniel Ortiz", Role.CURATOR, "Giant Screen Cinema Association", "en"),
+    ("staff@demo.festival", "Li Ming", Role.STAFF, "CSTM programme office", "zh"),
+    ("admin@demo.festival", "Zhao Lei", Role.ADMIN, "CSTM", "en"),
+)
+DISTRIBUTOR = ("distributor@demo.festival", "Archive Distributor", Role.FILMMAKER, "Various producers", "en")
+
+DEFAULT_RUBRIC = (
+    ("scientific_accuracy", "Scientific accuracy", "科学准确性", 1.5),
+    ("artistic_quality", "Artistic quality", "艺术质量", 1.0),
+    ("technical_quality", "Technical quality", "技术质量", 1.0),
+    ("audience_appeal", "Audience appeal", "观众吸引力", 1.0),
+)
+COUNTRIES = ("China", "United States", "Germany", "France", "Japan", "Canada", "United Kingdom", "Australia")
+COMPANIES = (
+    "Polaris Dome Studios", "Starlight Fulldome", "Giant Frame Pictures", "Beijing Science Films",
+    "Nebula Motion Works", "Deep Blue Documentary", "Future Vision Pictures", "Orbit Media",
+)  # fmt: skip
+DIRECTORS = ("Anna Berg", "Chen Jie", "Marc Dubois", "Sato Yuki", "Liu Yang", "Grace Miller", "Tom Weber")
+BLOCK_KINDS = {0: BlockKind.MAINTENANCE}
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    created: bool
+    accounts: tuple[tuple[str, str], ...]
+
+
+def _aware(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+
+
+def _ensure_accounts() -> dict[str, User]:
+    users = {}
+    for email, name, role, org, locale in (*DEMO_ACCOUNTS, DISTRIBUTOR):
+        user = find_user_by_email(email)
+        if user is None:
+            user = create_user(
+                email=email,
+                name=name,
+                password=DEMO_PASSWORD,
+                role=role,
+                locale=locale,
+                organisation=org,
+                confirmed=True,
+            )
+        users[email] = user
+    return users
+
+
+def _add_rubric(edition: Edition) -> None:
+    for position, (key, label, label_zh, weight) in enumerate(DEFAULT_RUBRIC):
+        edition.criteria.append(
+            RubricCriterion(key=key, label=label, label_zh=label_zh, weight=weight, position=position)
+        )
+
+
+def _demo_fields(index: int, fmt: str, runtime: int) -> dict:
+    """Plausible, deterministic entry details for a demo film."""
+    audiences = [Audience.FAMILIES.value, Audience.GENERAL.value]
+    if fmt in ("dome", "4d"):
+        audiences.insert(0, Audience.CHILDREN.value)
+    if fmt in ("documentary", "giant_screen"):
+        audiences.append(Audience.SCHOOL_GROUPS.value)
+    tech = {
+        "dome": {"resolution": "8K" if index % 2 else "4K", "frame_rate": "30", "fisheye_master": True},
+        "giant_screen": {
+            "stereo": "3D" if index % 2 else "2D",
+            "aspect_ratio": "1.43:1",
+            "projection": "laser",
+        },
+        "4d": {"effects_track": True, "motion_programming": "D-BOX"},
+        "documentary": {"aspect_ratio": "1.85:1", "resolution": "4K"},
+        "scifi": {"aspect_ratio": "2.39:1", "resolution": "4K", "stereo": "2D"},
+    }[fmt]
+    return {
+        "country": COUNTRIES[index % len(COUNTRIES)],
+        "production_company": COMPANIES[index % len(COMPANIES)],
+        "director": DIRECTORS[index % len(DIRECTORS)],
+        "year": 2018 + index % 3,
+        "languages": "English" if index % 3 else "Mandarin",
+        "subtitles": "Chinese" if index % 3 else "English",
+        "synopsis_short": f"A {runtime}-minute {fmt.replace('_', ' ')} film about science and discovery.",
+        "audiences": audiences,
+        "premiere_status": (PremiereStatus.CHINA, PremiereStatus.ASIAN, PremiereStatus.NONE)[index % 3],
+        "delivery": "dcp" if fmt != "dome" else "file",
+        "sound_format": "5.1" if index % 2 else "7.1",
+        "tech_spec": tech,
+        "rights_holder": COMPANIES[index % len(COMPANIES)],
+        "contact_name": DIRECTORS[index % len(DIRECTORS)],
+        "contact_email": f"contact{index}@example.org",
+    }
+
+
+def _load_2021(users: dict[str, User]) -> Edition:
+    instance = json.loads(DEMO_INSTANCE.read_text(encoding="utf-8"))
+    fest = instance["festival"]
+    edition = Edition(
+        slug="bjiff-11-st",
+        name=fest["name"],
+        name_zh="第十一届北京国际电影节科技单元",
+        section="Science & Technology Section",
+        section_zh="科技单元",
+        reference_prefix="BJIFF11-ST",
+        timezone=fest["timezone"],
+        entry_deadline=datetime(2021, 3, 14, 23, 59, tzinfo=TZ),
+        first_day=date.fromisoformat(fest["first_day"]),
+        last_day=date.fromisoformat(fest["last_day"]),
+        status=EditionStatus.CLOSED,
+        contact_email="film@cstm.example.cn",
+        schedule_weights=instance.get("weights", {}),
+    )
+    _add_rubric(edition)
+    db.session.add(edition)
+    db.session.flush()
+
+    theaters: dict[str, Theater] = {}
+    for v in instance["venues"]:
+        venue = Venue(
+            edition_id=edition.id,
+            code=v["id"],
+            name=v["name"],
+            name_zh="中国科学技术馆",
+            hours=v.get("hours", {}),
+            closed_dates=v.get("closed_dates", []),
+            special_hours=v.get("special_hours", {}),
+        )
+        db.session.add(venue)
+        zh_names = {
+            "dome": "球幕影院",
+            "giant": "巨幕影院",
+            "4d": "4D影院",
+            "motion": "动感影院",
+            "hall": "报告厅",
+        }
+        for pos, t in enumerate(x for x in instance["theaters"] if x["venue"] == v["id"]):
+            theater = Theater(
+                code=t["id"],
+                name=t["name"],
+                name_zh=zh_names.get(t["id"]),
+                seats=t["seats"],
+                formats=t["formats"],
+                features=t.get("features", []),
+                changeover_minutes=t.get("changeover_minutes", 0),
+                start_step_minutes=t.get("start_step_minutes", 5),
+                position=pos,
+            )
+            for block in t.get("unavailable", []):
+                theater.blocks.append(
+                    TheaterBlock(
+                        kind=BlockKind.MAINTENANCE,
+                        label="Scheduled maintenance",
+                        start=_aware(block["start"]),
+                        end=_aware(block["end"]),
+                    )
+                )
+            venue.theaters.append(theater)
+            theaters[t["id"]] = theater
+    db.session.flush()
+
+    owner = users[DISTRIBUTOR[0]]
+    entries: dict[str, Entry] = {}
+    submitted_at = datetime(2021, 3, 1, 12, 0, tzinfo=TZ)
+    for number, film in enumerate(instance["films"], start=1):
+        entry = Entry(
+            edition_id=edition.id,
+            owner_id=owner.id,
+            number=number,
+            reference=f"{edition.reference_prefix}-{number:04d}",
+            status=EntryStatus.ACCEPTED,
+            title_original=film["title"],
+            title_en=film["title"],
+            format=FilmFormat(film["format"]),
+            runtime_minutes=film["runtime_minutes"],
+            submitted_at=submitted_at,
+            terms_accepted_at=submitted_at,
+            **_demo_fields(number, film["format"], film["runtime_minutes"]),
+        )
+        db.session.add(entry)
+        db.session.flush()
+        db.session.add(
+            Decision(
+                entry_id=entry.id,
+                outcome=DecisionOutcome.ACCEPTED,
+                min_screenings=film.get("min_screenings", 1),
+                max_screenings=film.get("max_screenings", film.get("min_screenings", 1)),
+                max_per_day=film.get("max_per_day", 1),
+                copies=film.get("copies", 1),
+                requires=film.get("requires", []),
+                popularity=film.get("popularity", 0),
+                not_before=date.fromisoformat(film["not_before"]) if film.get("not_before") else None,
+                not_after=date.fromisoformat(film["not_after"]) if film.get("not_after") else None,
+                released_at=datetime(2021, 3, 25, 10, 0, tzinfo=TZ),
+            )
+        )
+        entries[film["id"]] = entry
+
+    if instance.get("fixed"):
+        draft = TimetableVersion(edition_id=edition.id, status=VersionStatus.DRAFT, label="Working draft")
+        db.session.add(draft)
+        db.session.flush()
+        for pin in instance["fixed"]:
+            entry = entries[pin["film"]]
+            start = _aware(pin["start"])
+            db.session.add(
+                Screening(
+                    timetable_id=draft.id,
+                    entry_id=entry.id,
+                    theater_id=theaters[pin["theater"]].id,
+                    start=start,
+                    end=start + timedelta(minutes=entry.runtime_minutes),
+                    pinned=True,
+                )
+            )
+    return edition
+
+
+def _load_open_edition(users: dict[str, User], today: date) -> Edition:
+    deadline_day = today + timedelta(days=90)
+    first_day = date(deadline_day.year + (1 if deadline_day.month > 3 else 0), 4, 1)
+    number = 11 + (first_day.year - 2021)
+    edition = Edition(
+        slug=f"bjiff-{number}-st",
+        name=f"{number}th BJIFF Science & Technology Section",
+        name_zh=f"第{number}届北京国际电影节科技单元",
+        section="Science & Technology Section",
+        section_zh="科技单元",
+        reference_prefix=f"BJIFF{number}-ST",
+        timezone="Asia/Shanghai",
+        entry_deadline=datetime.combine(deadline_day, time(23, 59), tzinfo=TZ),
+        first_day=first_day,
+        last_day=date(first_day.year, 5, 31),
+        status=EditionStatus.OPEN,
+        contact_email="film@cstm.example.cn",
+    )
+    _add_rubric(edition)
+    db.session.add(edition)
+    db.session.flush()
+    filmmaker = users[DEMO_ACCOUNTS[0][0]]
+    samples = (
+        ("Northern Lights Above Us", FilmFormat.DOME, 32, EntryStatus.SUBMITTED),
+        ("Voyage to the Ice Moons", FilmFormat.GIANT_SCREEN, 44, EntryStatus.SUBMITTED),
+        ("Ride the Solar Wind", FilmFormat.FOUR_D, 15, EntryStatus.SUBMITTED),
+        ("The Coral Engineers", FilmFormat.DOCUMENTARY, 52, EntryStatus.DRAFT),
+        ("Signal from Proxima", FilmFormat.SCIFI, 98, EntryStatus.DRAFT),
+    )
+    next_number = 1
+    now = datetime.now(UTC)
+    for index, (title, fmt, runtime, status) in enumerate(samples, start=1):
+        fields = _demo_fields(index, fmt.value, runtime)
+        entry = Entry(
+            edition_id=edition.id,
+            owner_id=filmmaker.id,
+            title_original=title,
+            title_en=title,
+            format=fmt,
+            runtime_minutes=runtime,
+            status=status,
+            **fields,
+        )
+        if status == EntryStatus.SUBMITTED:
+            entry.number = next_number
+            entry.reference = f"{edition.reference_prefix}-{next_number:04d}"
+            entry.submitted_at = now
+            entry.terms_accepted_at = now
+            next_number += 1
+        db.session.add(entry)
+    return edition
+
+
+def load_demo(today: date | None = None) -> DemoResult:
+    """Create the demo accounts and editions unless they exist already (idempotent)."""
+    users = _ensure_accounts()
+    created = False
+    if db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st")) is None:
+        _load_2021(users)
+        created = True
+    if not open_editions():
+        _load_open_edition(users, today or datetime.now(TZ).date())
+        created = True
+    db.session.flush()
+    accounts = tuple((email, role.value) for email, _, role, _, _ in DEMO_ACCOUNTS)
+    return DemoResult(created=created, accounts=accounts)

@@ -1,0 +1,48 @@
+"""Error pages in the site's layout, and JSON errors for API clients."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+from festival.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Forbidden"), _l("You do not have permission to see this page.")),
+    404: (_l("Not found"), _l("There is no page at this address.")),
+    405: (_l("Method not allowed"), _l("This page does not accept that kind of request.")),
+    413: (_l("Too large"), _l("The upload is larger than the site accepts.")),
+    429: (_l("Too many requests"), _l("Too many attempts; please wait a moment and try again.")),
+    500: (_l("Server error"), _l("Something went wrong on our side; nothing you sent was half-saved.")),
+}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(code: int, detail: str | None = None):
+    """Render the error page (or JSON) for an HTTP status code."""
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    title, message = str(title), detail or str(message)
+    if _wants_json():
+        return {"error": title, "message": message}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Attach handlers for the common HTTP errors."""
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, lambda e, c=code: render_error(c))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, _("The form expired or was sent from elsewhere; please try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)

@@ -1,0 +1,59 @@
+"""Language and timezone selection, and the template helpers that show local times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from festival.extensions import babel
+
+LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+
+
+def select_locale() -> str:
+    """The visitor's chosen language: session, then account, then the browser, then English."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    """Times are always shown in the festival's timezone."""
+    return current_app.config["FESTIVAL_TIMEZONE"]
+
+
+def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """Format an aware datetime in the festival's timezone."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def local_date(value: date | None, fmt: str = "medium") -> str:
+    """Format a date in the visitor's language."""
+    if value is None:
+        return ""
+    return format_date(value, fmt)
+
+
+def init_i18n(app: Flask) -> None:
+    """Bind Flask-Babel and register the template helpers."""
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_translation_directories=str(app.root_path) + "/translations",
+    )
+    app.jinja_env.filters["localdt"] = local_datetime
+    app.jinja_env.filters["localdate"] = local_date
+
+    @app.context_processor
+    def inject_language():
+        return {"current_locale": str(get_locale()), "language_names": LANGUAGE_NAMES}

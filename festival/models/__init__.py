@@ -1,0 +1,31 @@
+"""ORM models, split by aggregate; importing this package registers every table."""
+
+from festival.models.edition import Edition, RubricCriterion
+from festival.models.entry import Entry, EntryImage
+from festival.models.mail import AuditEvent, OutboxMail
+from festival.models.review import Assignment, Conflict, Decision, Panel, PanelMember, Review
+from festival.models.schedule import Screening, SolveRun, TimetableVersion
+from festival.models.user import User
+from festival.models.venue import Theater, TheaterBlock, Venue
+
+__all__ = [
+    "Assignment",
+    "AuditEvent",
+    "Conflict",
+    "Decision",
+    "Edition",
+    "Entry",
+    "EntryImage",
+    "OutboxMail",
+    "Panel",
+    "PanelMember",
+    "Review",
+    "RubricCriterion",
+    "Screening",
+    "SolveRun",
+    "Theater",
+    "TheaterBlock",
+    "TimetableVersion",
+    "User",
+    "Venue",
+]

@@ -1,0 +1,110 @@
+"""State and choice enums used by the models (values are what the database stores)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    FILMMAKER = "filmmaker"
+    CURATOR = "curator"
+    STAFF = "staff"
+    ADMIN = "admin"
+
+
+class EditionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class FilmFormat(enum.StrEnum):
+    DOME = "dome"
+    GIANT_SCREEN = "giant_screen"
+    FOUR_D = "4d"
+    DOCUMENTARY = "documentary"
+    SCIFI = "scifi"
+
+
+class EntryStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+
+
+class PremiereStatus(enum.StrEnum):
+    WORLD = "world"
+    ASIAN = "asian"
+    CHINA = "china"
+    NONE = "none"
+
+
+class Audience(enum.StrEnum):
+    CHILDREN = "children"
+    FAMILIES = "families"
+    GENERAL = "general"
+    SCHOOL_GROUPS = "school_groups"
+
+
+class ImageKind(enum.StrEnum):
+    POSTER = "poster"
+    STILL = "still"
+
+
+class ReviewStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class DecisionOutcome(enum.StrEnum):
+    ACCEPTED = "accepted"
+    WAITLISTED = "waitlisted"
+    REJECTED = "rejected"
+
+
+class ConflictKind(enum.StrEnum):
+    ENTRY = "entry"
+    COMPANY = "company"
+    COUNTRY = "country"
+
+
+class BlockKind(enum.StrEnum):
+    MAINTENANCE = "maintenance"
+    OPENING_CEREMONY = "opening_ceremony"
+    FORUM = "forum"
+    AWARD_CEREMONY = "award_ceremony"
+    ASTRONOMY_CLASS = "astronomy_class"
+    OTHER = "other"
+
+
+class VersionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+
+
+class RunStatus(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    STOPPED = "stopped"
+    FAILED = "failed"
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str):
+    """A portable string-backed enum column type with a named CHECK constraint."""
+    import sqlalchemy as sa
+
+    return sa.Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )

@@ -1,0 +1,107 @@
+"""Timetable versions, their screenings and solver runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.extensions import db
+from festival.models.enums import RunStatus, VersionStatus, enum_column
+from festival.models.types import AwareDateTime, utcnow
+
+if TYPE_CHECKING:
+    from festival.models.entry import Entry
+    from festival.models.venue import Theater
+
+
+class TimetableVersion(db.Model):
+    """A set of screenings: a working draft or a numbered, frozen published version."""
+
+    __tablename__ = "timetable_version"
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "number", name="uq_timetable_version_edition_number"),
+        sa.CheckConstraint(
+            "status = 'draft' OR (number IS NOT NULL AND published_at IS NOT NULL)",
+            name="published_numbered",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id"), index=True)
+    status: Mapped[VersionStatus] = mapped_column(
+        enum_column(VersionStatus, "version_status"), default=VersionStatus.DRAFT, index=True
+    )
+    number: Mapped[int | None]
+    label: Mapped[str | None] = mapped_column(sa.String(200))
+    based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
+    source_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solve_run.id", use_alter=True))
+    changelog: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    published_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    screenings: Mapped[list[Screening]] = relationship(
+        back_populates="timetable", order_by="Screening.start", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Screening(db.Model):
+    """One showing of an accepted entry in a theater."""
+
+    __tablename__ = "screening"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "timetable_id", "entry_id", "theater_id", "start", name="uq_screening_timetable_entry"
+        ),
+        sa.Index("ix_screening_timetable_start", "timetable_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    timetable_id: Mapped[int] = mapped_column(sa.ForeignKey("timetable_version.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id"), index=True)
+    theater_id: Mapped[int] = mapped_column(sa.ForeignKey("theater.id"), index=True)
+    start: Mapped[datetime] = mapped_column(AwareDateTime())
+    end: Mapped[datetime] = mapped_column(AwareDateTime())
+    pinned: Mapped[bool] = mapped_column(default=False)
+    expected_attendance: Mapped[int] = mapped_column(default=0)
+
+    timetable: Mapped[TimetableVersion] = relationship(back_populates="screenings")
+    entry: Mapped[Entry] = relationship()
+    theater: Mapped[Theater] = relationship()
+
+
+class SolveRun(db.Model):
+    """A background run of the solver: its instance, progress and result."""
+
+    __tablename__ = "solve_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id"), index=True)
+    status: Mapped[RunStatus] = mapped_column(
+        enum_column(RunStatus, "run_status"), default=RunStatus.QUEUED, index=True
+    )
+    time_limit_seconds: Mapped[int] = mapped_column(default=60)
+    keep_pins: Mapped[bool] = mapped_column(default=True)
+    base_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
+    result_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
+    instance_json: Mapped[str | None] = mapped_column(sa.Text)
+    schedule_json: Mapped[str | None] = mapped_column(sa.Text)
+    progress: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    objective: Mapped[int | None] = mapped_column(sa.BigInteger)
+    bound: Mapped[int | None] = mapped_column(sa.BigInteger)
+    solver_status: Mapped[str | None] = mapped_column(sa.String(20))
+    stop_requested: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    worker: Mapped[str | None] = mapped_column(sa.String(200))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    heartbeat_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

@@ -1,0 +1,82 @@
+"""Venues, their theaters and the blocks when a theater is taken."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from festival.extensions import db
+from festival.models.enums import BlockKind, enum_column
+from festival.models.types import AwareDateTime
+
+
+class Venue(db.Model):
+    """A building with opening hours, e.g. the China Science and Technology Museum.
+
+    ``hours`` maps weekday keys (mon..sun) to lists of ["HH:MM", "HH:MM"] intervals,
+    ``closed_dates`` lists ISO dates and ``special_hours`` maps ISO dates to intervals,
+    exactly as in the scheduler's instance format.
+    """
+
+    __tablename__ = "venue"
+    __table_args__ = (sa.UniqueConstraint("edition_id", "code", name="uq_venue_edition_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_zh: Mapped[str | None] = mapped_column(sa.String(200))
+    hours: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    closed_dates: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    special_hours: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    theaters: Mapped[list[Theater]] = relationship(
+        back_populates="venue", order_by="Theater.position", cascade="all, delete-orphan"
+    )
+
+
+class Theater(db.Model):
+    """A screen in a venue with what it can show."""
+
+    __tablename__ = "theater"
+    __table_args__ = (
+        sa.UniqueConstraint("venue_id", "code", name="uq_theater_venue_code"),
+        sa.CheckConstraint("seats > 0", name="seats_positive"),
+        sa.CheckConstraint("changeover_minutes >= 0", name="changeover_nonnegative"),
+        sa.CheckConstraint("start_step_minutes > 0", name="step_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(sa.ForeignKey("venue.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_zh: Mapped[str | None] = mapped_column(sa.String(200))
+    seats: Mapped[int]
+    formats: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    features: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    changeover_minutes: Mapped[int] = mapped_column(default=0)
+    start_step_minutes: Mapped[int] = mapped_column(default=5)
+    position: Mapped[int] = mapped_column(default=0)
+
+    venue: Mapped[Venue] = relationship(back_populates="theaters")
+    blocks: Mapped[list[TheaterBlock]] = relationship(
+        back_populates="theater", order_by="TheaterBlock.start", cascade="all, delete-orphan"
+    )
+
+
+class TheaterBlock(db.Model):
+    """A period when a theater cannot show films (maintenance, ceremonies, forums)."""
+
+    __tablename__ = "theater_block"
+    __table_args__ = (sa.CheckConstraint("start < end", name="ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theater_id: Mapped[int] = mapped_column(sa.ForeignKey("theater.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[BlockKind] = mapped_column(enum_column(BlockKind, "block_kind"))
+    label: Mapped[str | None] = mapped_column(sa.String(200))
+    start: Mapped[datetime] = mapped_column(AwareDateTime())
+    end: Mapped[datetime] = mapped_column(AwareDateTime())
+
+    theater: Mapped[Theater] = relationship(back_populates="blocks")

@@ -1,0 +1,82 @@
+"""The factory builds each configuration safely."""
+
+from __future__ import annotations
+
+import pytest
+
+from festival import create_app
+from festival.config import ConfigurationError
+
+
+def test_development_config_generates_secret_once_in_instance_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("FESTIVAL_ENV", "development")
+    from flask import Flask
+
+    monkeypatch.setattr(Flask, "auto_find_instance_path", lambda self: str(tmp_path / "inst"))
+    first = create_app()
+    second = create_app()
+    assert first.config["ENV_NAME"] == "development"
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert (tmp_path / "inst" / "secret_key").stat().st_mode & 0o077 == 0
+    assert first.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'inst' / 'festival.sqlite3'}"
+    assert first.config["UPLOAD_FOLDER"].startswith(str(tmp_path / "inst"))
+
+
+def test_testing_config_is_selected_by_testing_flag():
+    app = create_app({"TESTING": True})
+    assert app.config["ENV_NAME"] == "testing"
+    assert app.testing
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FESTIVAL_ENV", "production")
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_refuses_a_short_secret_key(monkeypatch):
+    monkeypatch.setenv("FESTIVAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "short")
+    with pytest.raises(ConfigurationError, match="32 characters"):
+        create_app()
+
+
+def test_production_reads_database_url_and_secret_from_environment(monkeypatch):
+    monkeypatch.setenv("FESTIVAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/none")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1:1/none"
+    assert app.config["REDIS_URL"] == "redis://127.0.0.1:1/0"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_unknown_environment_name_is_rejected(monkeypatch):
+    monkeypatch.setenv("FESTIVAL_ENV", "staging-ish")
+    with pytest.raises(ConfigurationError, match="FESTIVAL_ENV"):
+        create_app()
+
+
+def test_health_endpoint_checks_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+
+
+def test_error_pages_use_the_site_layout(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    html = response.get_data(as_text=True)
+    assert "404" in html and "site-header" in html
+
+
+def test_security_headers_are_set(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"

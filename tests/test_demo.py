@@ -1,0 +1,67 @@
+"""`flask demo load` builds the demo festival once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.models import Decision, Edition, Entry, Screening, Theater, User
+from festival.models.enums import EditionStatus, EntryStatus, Role
+
+INSTANCE = Path(__file__).resolve().parents[1] / "data" / "instances" / "cstm-2021.json"
+
+
+def _count(model, *where):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_demo_load_builds_2021_edition_from_instance_and_is_idempotent(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "Demo festival loaded." in result.output
+    for email in ("filmmaker@demo.festival", "curator1@demo.festival", "staff@demo.festival"):
+        assert email in result.output
+
+    instance = json.loads(INSTANCE.read_text())
+    edition = db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st"))
+    assert edition.entry_deadline.isoformat() == "2021-03-14T15:59:00+00:00"
+    assert str(edition.first_day) == "2021-04-01" and str(edition.last_day) == "2021-05-31"
+    accepted = _count(Entry, Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED)
+    assert accepted == len(instance["films"])
+    film = instance["films"][1]
+    entry = db.session.scalar(sa.select(Entry).where(Entry.title_original == film["title"]))
+    decision = db.session.scalar(sa.select(Decision).where(Decision.entry_id == entry.id))
+    assert entry.runtime_minutes == film["runtime_minutes"]
+    assert (decision.min_screenings, decision.max_screenings) == (
+        film["min_screenings"],
+        film["max_screenings"],
+    )
+    assert decision.popularity == film["popularity"]
+    assert _count(Theater) == len(instance["theaters"])
+    assert _count(Screening, Screening.pinned.is_(True)) == len(instance["fixed"])
+    roles = {u.role for u in db.session.scalars(sa.select(User))}
+    assert {Role.FILMMAKER, Role.CURATOR, Role.STAFF, Role.ADMIN} <= roles
+
+    open_edition = db.session.scalar(sa.select(Edition).where(Edition.status == EditionStatus.OPEN))
+    assert not open_edition.deadline_passed()
+    assert _count(Entry, Entry.edition_id == open_edition.id, Entry.status == EntryStatus.DRAFT) >= 1
+    assert _count(Entry, Entry.edition_id == open_edition.id, Entry.status == EntryStatus.SUBMITTED) >= 1
+
+    counts = (_count(User), _count(Edition), _count(Entry), _count(Screening))
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0
+    assert "already present" in again.output
+    assert (_count(User), _count(Edition), _count(Entry), _count(Screening)) == counts
+
+
+def test_demo_accounts_can_log_in(runner, client):
+    runner.invoke(args=["demo", "load"])
+    from festival.demo.services import DEMO_PASSWORD
+
+    response = client.post(
+        "/auth/login", data={"email": "staff@demo.festival", "password": DEMO_PASSWORD}, follow_redirects=True
+    )
+    assert "Li Ming" in response.get_data(as_text=True)
