@@ -39,11 +39,10 @@ def create_app(config: dict | None = None) -> Flask:
     init_security(app)
     init_navigation(app)
 
-    from festival.auth import bp as auth_bp
-    from festival.main import bp as main_bp
+    from festival import admin, auth, main, programme, review, schedule, submissions, venues
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
+    for area in (main, auth, submissions, review, venues, schedule, programme, admin):
+        app.register_blueprint(area.bp)
 
     from festival.errors import register_error_handlers
 

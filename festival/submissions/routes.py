@@ -1,0 +1,3 @@
+"""Views of the submissions area."""
+
+from festival.submissions import bp  # noqa: F401
