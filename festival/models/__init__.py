@@ -2,8 +2,8 @@
 
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
-from festival.models.mail import AuditEvent, OutboxMail
-from festival.models.review import Assignment, Conflict, Decision, Panel, PanelMember, Review
+from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
+from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User
 from festival.models.venue import Theater, TheaterBlock, Venue
@@ -16,8 +16,10 @@ __all__ = [
     "Edition",
     "Entry",
     "EntryImage",
+    "MailTemplate",
     "OutboxMail",
     "Panel",
+    "PanelEntry",
     "PanelMember",
     "Review",
     "RubricCriterion",

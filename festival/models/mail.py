@@ -41,3 +41,24 @@ class AuditEvent(db.Model):
     field: Mapped[str | None] = mapped_column(sa.String(120))
     old_value: Mapped[str | None] = mapped_column(sa.Text)
     new_value: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class MailTemplate(db.Model):
+    """An edition's editable text for one kind of mail in one language (e.g. the acceptance letter in zh)."""
+
+    __tablename__ = "mail_template"
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "kind", "language", name="uq_mail_template_edition_kind_language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(60))
+    language: Mapped[str] = mapped_column(sa.String(8))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}

@@ -52,6 +52,19 @@ class PanelMember(db.Model):
     user: Mapped[User] = relationship()
 
 
+class PanelEntry(db.Model):
+    """Staff's choice of panel for an entry; without one, the entry goes to the panel of its format."""
+
+    __tablename__ = "panel_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), unique=True)
+    panel_id: Mapped[int] = mapped_column(sa.ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+    panel: Mapped[Panel] = relationship()
+
+
 class Assignment(db.Model):
     """An entry given to a curator (or to a panel) for review."""
 
