@@ -20,6 +20,7 @@ class Slot:
     seg_end: int
     lo: int
     hi: int
+    piece: int = 0  # index of the hour-weight piece of the day (same for every theater)
 
 
 def align_up(minute: int, step: int) -> int:
@@ -52,12 +53,12 @@ def build_slots(instance: Instance) -> list[Slot]:
             for si, (a, e) in enumerate(instance.free_segments(t, day)):
                 band = 0
                 base = day * DAY
-                for b0, b1 in zip(breaks, breaks[1:], strict=False):
+                for piece, (b0, b1) in enumerate(zip(breaks, breaks[1:], strict=False)):
                     lo = align_up(max(a, base + b0), t.step)
                     hi = align_down(min(base + b1 - 1, e - 1), t.step)
                     if lo > hi or lo // DAY != day:
                         continue
-                    slots.append(Slot(len(slots), t.id, day, si, band, a, e, lo, hi))
+                    slots.append(Slot(len(slots), t.id, day, si, band, a, e, lo, hi, piece))
                     band += 1
     return slots
 
