@@ -70,7 +70,7 @@ class TheaterBlock(db.Model):
     """A period when a theater cannot show films (maintenance, ceremonies, forums)."""
 
     __tablename__ = "theater_block"
-    __table_args__ = (sa.CheckConstraint("start < end", name="ordered"),)
+    __table_args__ = (sa.CheckConstraint('start < "end"', name="ordered"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     theater_id: Mapped[int] = mapped_column(sa.ForeignKey("theater.id", ondelete="CASCADE"), index=True)

@@ -191,7 +191,6 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_timetable_version_created_by_id_user')),
     sa.ForeignKeyConstraint(['edition_id'], ['edition.id'], name=op.f('fk_timetable_version_edition_id_edition')),
     sa.ForeignKeyConstraint(['published_by_id'], ['user.id'], name=op.f('fk_timetable_version_published_by_id_user')),
-    sa.ForeignKeyConstraint(['source_run_id'], ['solve_run.id'], name=op.f('fk_timetable_version_source_run_id_solve_run'), use_alter=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timetable_version')),
     sa.UniqueConstraint('edition_id', 'number', name='uq_timetable_version_edition_number')
     )
@@ -360,6 +359,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_solve_run_edition_id'), ['edition_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_solve_run_status'), ['status'], unique=False)
 
+    # timetable_version and solve_run refer to each other: add this side once both exist.
+    with op.batch_alter_table('timetable_version', schema=None) as batch_op:
+        batch_op.create_foreign_key(
+            batch_op.f('fk_timetable_version_source_run_id_solve_run'), 'solve_run', ['source_run_id'], ['id']
+        )
+
     op.create_table('theater',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('venue_id', sa.Integer(), nullable=False),
@@ -409,7 +414,7 @@ def upgrade():
     sa.Column('label', sa.String(length=200), nullable=True),
     sa.Column('start', sa.DateTime(timezone=True), nullable=False),
     sa.Column('end', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('start < end', name=op.f('ck_theater_block_ordered')),
+    sa.CheckConstraint('start < "end"', name=op.f('ck_theater_block_ordered')),
     sa.ForeignKeyConstraint(['theater_id'], ['theater.id'], name=op.f('fk_theater_block_theater_id_theater'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_theater_block'))
     )
@@ -439,6 +444,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_solve_run_status'))
         batch_op.drop_index(batch_op.f('ix_solve_run_edition_id'))
 
+    with op.batch_alter_table('timetable_version', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_timetable_version_source_run_id_solve_run'), type_='foreignkey')
     op.drop_table('solve_run')
     with op.batch_alter_table('review', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_entry_id'))
