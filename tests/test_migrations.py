@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
@@ -44,3 +46,33 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path):
         upgrade()
         assert "entry" in db.inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_downgrade_and_upgrade_on_the_server_database(database_url):
+    """On PostgreSQL (TEST_DATABASE_URL), round-trip the whole chain in a scratch database."""
+    if database_url.startswith("sqlite"):
+        pytest.skip("covered by the SQLite round trip above; this one needs PostgreSQL")
+
+    server = sa.make_url(database_url)
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    scratch = "festival_migration_roundtrip"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {scratch}"))
+        conn.execute(sa.text(f"CREATE DATABASE {scratch}"))
+    try:
+        url = server.set(database=scratch).render_as_string(hide_password=False)
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade()
+            downgrade(revision="base")
+            assert set(db.inspect(db.engine).get_table_names()) <= {"alembic_version"}
+            upgrade()
+            with db.engine.connect() as conn:
+                context = MigrationContext.configure(conn, opts={"compare_type": True})
+                assert compare_metadata(context, db.metadata) == []
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
+        admin.dispose()
