@@ -9,9 +9,8 @@ from .data import Film, Instance, Screening, Shortfall, format_date, format_minu
 from .io import no_theater_reason
 
 
-def _group_name(instance: Instance, theater_ids: frozenset[str]) -> str:
-    formats = sorted({fmt for t in instance.theaters if t.id in theater_ids for fmt in t.formats})
-    label = "/".join("4D" if f == "4d" else f.replace("_", " ") for f in formats)
+def _group_name(film: Film, theater_ids: frozenset[str]) -> str:
+    label = "4D" if film.format == "4d" else film.format.replace("_", " ")
     return f"{label} theaters ({', '.join(sorted(theater_ids))})"
 
 
@@ -58,7 +57,7 @@ def capacity_note(instance: Instance, film: Film) -> CapacityNote:
     change = min(t.changeover for t in instance.theaters if t.id in group)
     needed = sum(f.min_screenings * (f.runtime + change) for f in members)
     available = open_minutes(instance, group, first, last)
-    return CapacityNote(_group_name(instance, group), len(members), needed, available, first, last)
+    return CapacityNote(_group_name(film, group), len(members), needed, available, first, last)
 
 
 def shortfall_reason(instance: Instance, film: Film, scheduled: int = 0) -> str:

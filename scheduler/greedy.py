@@ -10,13 +10,16 @@ from .timetable import Timetable
 class Filler:
     """Places screenings of films at their most valuable free slot, remembering slots found full."""
 
-    def __init__(self, instance: Instance, options: dict[str, list[Slot]]):
+    def __init__(self, instance: Instance, options: dict[str, list[Slot]], *, pack: bool = False):
         self.instance = instance
         self.ranked: dict[str, list[tuple[int, Slot]]] = {}
         for f in instance.films:
             t_of = instance.theater_by_id
             scored = [(instance.value(f, t_of[s.theater], s.lo), s) for s in options.get(f.id, ())]
-            scored.sort(key=lambda vs: (-vs[0], vs[1].day, vs[1].theater, vs[1].lo))
+            if pack:  # fill each theater-day from the morning: fewer gaps, more screenings in total
+                scored.sort(key=lambda vs: (vs[1].lo // 1440, vs[1].band, -vs[0], vs[1].theater))
+            else:
+                scored.sort(key=lambda vs: (-vs[0], vs[1].day, vs[1].theater, vs[1].lo))
             self.ranked[f.id] = scored
         self.full_from: dict[int, int] = {}  # slot index -> smallest runtime that found no room
 
@@ -87,10 +90,29 @@ def filler_options(filler: Filler) -> dict[str, list[Slot]]:
 
 
 def greedy_schedule(instance: Instance, slots: list[Slot] | None = None) -> list[Screening]:
-    """A valid timetable built greedily and deterministically (pins must be valid together)."""
+    """A valid timetable built greedily and deterministically (pins must be valid together).
+
+    Best-value places first; when that leaves a film short, minimums are placed packed from the morning.
+    """
     slots = build_slots(instance) if slots is None else slots
     options = film_options(instance, slots)
+    value_first = Filler(instance, options)
     table = Timetable(instance)
     place_fixed_and_previous(instance, table)
-    complete(instance, table, Filler(instance, options))
-    return table.screenings()
+    complete(instance, table, value_first)
+    if all(table.count[f.id] >= f.min_screenings for f in instance.films):
+        return table.screenings()
+    packed = Timetable(instance)
+    place_fixed_and_previous(instance, packed)
+    pack_first = Filler(instance, options, pack=True)
+    pack_first.fill(packed, order_for_minimum(instance, options), lambda f: f.min_screenings)
+    value_first.full_from.clear()
+    value_first.fill(packed, order_for_value(instance), lambda f: f.max_screenings)
+    return min(table.screenings(), packed.screenings(), key=lambda s: _shortfall(instance, s))
+
+
+def _shortfall(instance: Instance, screenings: list[Screening]) -> int:
+    counts: dict[str, int] = {}
+    for s in screenings:
+        counts[s.film] = counts.get(s.film, 0) + 1
+    return sum(max(0, f.min_screenings - counts.get(f.id, 0)) for f in instance.films)

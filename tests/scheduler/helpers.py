@@ -1,0 +1,84 @@
+"""Small instance builders shared by the scheduler tests."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from scheduler.io import parse_instance
+
+INSTANCES = Path(__file__).resolve().parents[2] / "data" / "instances"
+
+BASE = {
+    "format": "festival-schedule-instance/1",
+    "festival": {
+        "name": "t",
+        "timezone": "Asia/Shanghai",
+        "first_day": "2021-04-06",
+        "last_day": "2021-04-07",
+    },
+    "venues": [{"id": "v", "hours": {"tue": [["10:00", "12:00"]], "wed": [["10:00", "12:00"]]}}],
+    "theaters": [
+        {
+            "id": "big",
+            "venue": "v",
+            "seats": 100,
+            "formats": ["dome"],
+            "features": ["fulldome"],
+            "changeover_minutes": 10,
+            "start_step_minutes": 15,
+        },
+        {
+            "id": "small",
+            "venue": "v",
+            "seats": 30,
+            "formats": ["dome", "4d"],
+            "changeover_minutes": 0,
+            "start_step_minutes": 5,
+        },
+    ],
+    "films": [
+        {
+            "id": "a",
+            "format": "dome",
+            "runtime_minutes": 30,
+            "min_screenings": 1,
+            "max_screenings": 2,
+            "max_per_day": 1,
+            "popularity": 80,
+        },
+        {
+            "id": "b",
+            "format": "dome",
+            "runtime_minutes": 40,
+            "requires": ["fulldome"],
+            "min_screenings": 1,
+            "max_screenings": 1,
+            "popularity": 50,
+        },
+    ],
+    "weights": {"day": {"tue": 1.0, "wed": 1.1}, "hour": [["10:00", "11:00", 0.9]]},
+}
+
+
+def raw(**changes) -> dict:
+    """A deep copy of the base instance with top-level keys replaced."""
+    data = copy.deepcopy(BASE)
+    data.update(changes)
+    return data
+
+
+def instance(**changes):
+    """The base instance, parsed."""
+    return parse_instance(raw(**changes))
+
+
+def load(name: str):
+    """A project example instance."""
+    return parse_instance(json.loads((INSTANCES / f"{name}.json").read_text()))
+
+
+def pins(*entries: str) -> list[dict]:
+    """Screening objects from "film theater YYYY-MM-DDTHH:MM" strings."""
+    return [dict(zip(("film", "theater", "start"), e.split(), strict=True)) for e in entries]

@@ -1,0 +1,72 @@
+"""Explanations: shortfall reasons and minimal pin conflicts."""
+
+from helpers import pins, raw
+
+from scheduler.explain import explain_text, pin_conflicts, shortfall_reason
+from scheduler.io import parse_instance
+from scheduler.solve import solve
+
+
+def test_film_no_theater_can_show_is_explained():
+    data = raw()
+    data["films"].append({"id": "c", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]})
+    inst = parse_instance(data)
+    result = solve(inst, time_limit=1, workers=1)
+    reasons = {s.film: s.reason for s in result.shortfalls}
+    assert reasons["c"] == "no theater can show format scifi with features imax"
+
+
+def test_capacity_shortage_names_the_theaters_and_hours():
+    data = raw()
+    data["films"] = [
+        {
+            "id": f"f{i}",
+            "format": "4d",
+            "runtime_minutes": 50,
+            "min_screenings": 2,
+            "max_screenings": 2,
+            "max_per_day": 1,
+        }
+        for i in range(5)
+    ]
+    inst = parse_instance(data)
+    reason = shortfall_reason(inst, inst.films[0])
+    assert reason.startswith(
+        "4D theaters (small): 5 films need 8 h 20 min of screen time; 4 h 0 min are open"
+    )
+
+
+def test_runtime_longer_than_any_opening_is_explained():
+    data = raw()
+    data["films"][0]["runtime_minutes"] = 150
+    inst = parse_instance(data)
+    assert "is open for 150 minutes in a row" in shortfall_reason(inst, inst.films[0])
+
+
+def test_minimal_conflict_drops_pins_that_are_not_needed():
+    inst = parse_instance(
+        raw(
+            fixed=pins(
+                "a big 2021-04-06T10:00",
+                "a small 2021-04-06T10:10",
+                "b big 2021-04-07T10:00",
+                "a big 2021-04-07T11:00",
+            )
+        )
+    )
+    conflicts = pin_conflicts(inst)
+    assert conflicts, "the two screenings of a on 6 April break copies and max_per_day"
+    first = conflicts[0]
+    assert "2021-04-06T10:00" in first and "2021-04-06T10:10" in first
+    assert "2021-04-07T10:00" not in first
+
+
+def test_single_pin_outside_opening_hours_is_named_with_its_rule():
+    inst = parse_instance(raw(fixed=[{"film": "a", "theater": "big", "start": "2021-04-06T16:00"}]))
+    (conflict,) = pin_conflicts(inst)
+    assert "opening hours" in conflict and "2021-04-06T16:00" in conflict
+
+
+def test_explain_text_lists_groups():
+    text = explain_text(parse_instance(raw()), [])
+    assert "Minimum screen time by theater group" in text and "Shortfalls in the given schedule: 2" in text
