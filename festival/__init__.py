@@ -20,6 +20,10 @@ def create_app(config: dict | None = None) -> Flask:
     from festival.config import load_config
 
     load_config(app, config)
+
+    from festival.logs import init_logging
+
+    init_logging(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from festival import models  # noqa: F401  (registers the tables)

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from festival.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo festival data.")
 users_cli = AppGroup("users", help="Accounts.")
+backup_cli = AppGroup("backup", help="Back up and restore the database.")
+
+
+@backup_cli.command("create")
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path), required=False)
+def backup_create(target: Path | None) -> None:
+    """Write a consistent backup of the database (default: instance/backups/<timestamp>)."""
+    from festival.backup import BackupError, backup
+
+    url = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    if target is None:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        suffix = "sqlite3" if url.startswith("sqlite") else "pgdump"
+        target = Path(current_app.instance_path) / "backups" / f"festival-{stamp}.{suffix}"
+    try:
+        written = backup(url, target)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Backup written to {written}")
+
+
+@backup_cli.command("restore")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.confirmation_option(prompt="This replaces every row of the database. Continue?")
+def backup_restore(source: Path) -> None:
+    """Replace the database's contents with a backup."""
+    from festival.backup import BackupError, restore
+
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Database restored from {source}")
 
 
 @demo_cli.command("load")
@@ -52,3 +90,4 @@ def register_commands(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(demo_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(backup_cli)

@@ -52,7 +52,7 @@ class Config:
     def from_environment(cls) -> dict:
         """Values read from the environment at app creation time."""
         values: dict = {}
-        for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER"):
+        for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER", "LOG_LEVEL"):
             if os.environ.get(key):
                 values[key] = os.environ[key]
         if os.environ.get("DATABASE_URL"):

@@ -1,0 +1,89 @@
+"""Back up and restore the database: SQLite's online backup API, pg_dump/pg_restore for PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import sqlalchemy as sa
+
+
+class BackupError(RuntimeError):
+    """A backup or restore could not be made; the message says why."""
+
+
+def _sqlite_path(url: sa.URL) -> Path:
+    if not url.database or url.database == ":memory:":
+        raise BackupError("an in-memory SQLite database cannot be backed up")
+    return Path(url.database)
+
+
+def _libpq_url(url: sa.URL) -> str:
+    """The SQLAlchemy URL as a libpq connection URI for the PostgreSQL client tools."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _pg_tool(name: str) -> str:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
+    if not candidates:
+        raise BackupError(f"{name} is not installed (Debian package postgresql-client)")
+    return str(candidates[-1])
+
+
+def backup(database_url: str, target: Path) -> Path:
+    """Write a consistent copy of the live database to ``target``; returns the path written."""
+    url = sa.make_url(database_url)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if url.get_backend_name() == "sqlite":
+        source = sqlite3.connect(_sqlite_path(url))
+        try:
+            dest = sqlite3.connect(target)
+            with dest:
+                source.backup(dest)
+            dest.close()
+        finally:
+            source.close()
+        return target
+    if url.get_backend_name() == "postgresql":
+        cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", _libpq_url(url)]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603 (no shell)
+        if result.returncode != 0:
+            raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
+        return target
+    raise BackupError(f"backups of {url.get_backend_name()} databases are not supported")
+
+
+def restore(database_url: str, source: Path) -> None:
+    """Replace the database's contents with a backup made by ``backup``."""
+    if not source.is_file():
+        raise BackupError(f"{source} does not exist")
+    url = sa.make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        try:
+            src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            src.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"{source} is not a SQLite backup: {exc}") from exc
+        try:
+            dest = sqlite3.connect(_sqlite_path(url))
+            with dest:
+                src.backup(dest)
+            dest.close()
+        finally:
+            src.close()
+        return
+    if url.get_backend_name() == "postgresql":
+        cmd = [
+            _pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
+            f"--dbname={_libpq_url(url)}", str(source),
+        ]  # fmt: skip
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603 (no shell)
+        if result.returncode != 0:
+            raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
+        return
+    raise BackupError(f"restores of {url.get_backend_name()} databases are not supported")
