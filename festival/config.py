@@ -57,6 +57,11 @@ class Config:
                 values[key] = os.environ[key]
         if os.environ.get("DATABASE_URL"):
             values["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+        if os.environ.get("REDIS_URL"):
+            # rate limits shared by every gunicorn worker
+            values["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+        if os.environ.get("RATELIMIT_ENABLED", "").lower() in {"0", "false", "no"}:
+            values["RATELIMIT_ENABLED"] = False
         return values
 
 

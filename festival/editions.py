@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from festival.extensions import db
 from festival.models import Edition, TimetableVersion
@@ -21,7 +22,17 @@ def open_editions() -> list[Edition]:
 
 
 def current_edition() -> Edition | None:
-    """The edition the site shows by default: the latest with screenings, else the newest."""
+    """The edition the site shows by default: the latest with a published timetable, else the newest.
+
+    Computed once per request (the header and the page both ask)."""
+    if has_request_context():
+        if "current_edition" not in g:
+            g.current_edition = _find_current_edition()
+        return g.current_edition
+    return _find_current_edition()
+
+
+def _find_current_edition() -> Edition | None:
     stmt = sa.select(Edition).where(Edition.status != EditionStatus.DRAFT).order_by(Edition.first_day)
     editions = list(db.session.scalars(stmt))
     if not editions:

@@ -1,0 +1,173 @@
+"""Start the production stack on loopback for load benchmarks: PostgreSQL, Redis and gunicorn.
+
+Used by the bench/load_*.py scripts; needs root (PostgreSQL runs as the postgres user) and the Debian
+packages postgresql, redis-server and wrk. Everything lives in a temporary directory and is stopped
+and removed on exit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+
+
+def _run(cmd: list[str], **kw) -> None:
+    subprocess.run(cmd, check=True, **kw)
+
+
+def _wait_http(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (loopback)
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {seconds} s")
+
+
+@contextlib.contextmanager
+def postgres(tmp: Path, port: int) -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1:port; yields its SQLAlchemy URL."""
+    pgbin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+    data = tmp / "pg"
+    shutil.chown(tmp, "postgres", "postgres")
+    as_pg = ["runuser", "-u", "postgres", "--"]
+    _run(
+        [
+            *as_pg,
+            f"{pgbin}/initdb",
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} "
+        "-c fsync=off -c synchronous_commit=off -c max_connections=200"
+    )
+    _run(
+        [*as_pg, f"{pgbin}/pg_ctl", "-D", str(data), "-l", str(tmp / "pg.log"), "-w", "-o", opts, "start"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        _run([*as_pg, f"{pgbin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "festival"])
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/festival"
+    finally:
+        subprocess.run(
+            [*as_pg, f"{pgbin}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+            check=False,
+        )
+
+
+@contextlib.contextmanager
+def redis(tmp: Path, port: int) -> Iterator[str]:
+    """A throwaway Redis on 127.0.0.1:port; yields its URL."""
+    pidfile = tmp / "redis.pid"
+    _run(
+        [
+            "redis-server",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--daemonize",
+            "yes",
+            "--pidfile",
+            str(pidfile),
+            "--dir",
+            str(tmp),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(tmp / "redis.log"),
+        ]
+    )
+    for _ in range(50):
+        if pidfile.exists():
+            break
+        time.sleep(0.1)
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        with contextlib.suppress(Exception):
+            os.kill(int(pidfile.read_text()), 15)
+
+
+@contextlib.contextmanager
+def stack(
+    workers: int = 2,
+    threads: int = 1,
+    port: int = 58000,
+    pg_port: int = 55433,
+    redis_port: int = 56380,
+    prepare=None,
+) -> Iterator[dict]:
+    """PostgreSQL + Redis + migrated, demo-loaded app under gunicorn; yields env and base URL.
+
+    ``prepare(env)`` runs after the demo load and before gunicorn starts (e.g. to publish a timetable).
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="festival-bench-"))
+    try:
+        with postgres(tmp, pg_port) as db_url, redis(tmp, redis_port) as redis_url:
+            env = {
+                **os.environ,
+                "FESTIVAL_ENV": "production",
+                "SECRET_KEY": "bench-" + "x" * 40,
+                "DATABASE_URL": db_url,
+                "REDIS_URL": redis_url,
+                "UPLOAD_FOLDER": str(tmp / "uploads"),
+                "RATELIMIT_ENABLED": "0",
+                "LOG_LEVEL": "WARNING",
+                "FLASK_APP": "festival:create_app",
+                "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
+            }
+            _run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
+            _run([str(VENV_BIN / "flask"), "demo", "load"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+            if prepare is not None:
+                prepare(env)
+            cmd = [
+                str(VENV_BIN / "gunicorn"),
+                "-w",
+                str(workers),
+                "--threads",
+                str(threads),
+                "-b",
+                f"127.0.0.1:{port}",
+                "--no-control-socket",
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                str(tmp / "gunicorn.log"),
+                "wsgi:app",
+            ]
+            server = subprocess.Popen(cmd, env=env, cwd=ROOT)
+            try:
+                base = f"http://127.0.0.1:{port}"
+                _wait_http(base + "/healthz")
+                yield {"env": env, "base": base, "db_url": db_url, "tmp": tmp}
+            finally:
+                server.terminate()
+                server.wait(30)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
