@@ -1,0 +1,45 @@
+"""Run a job-queue consumer: ``python -m festival.jobs.worker [--workers N]`` (see scripts/worker).
+
+With ``REDIS_URL`` set, start as many of these as you like, on any machine that reaches Redis and the
+database. Without it, the consumer reads the embedded SQLite queue of this instance folder (the one
+``python -m festival.serve`` also consumes). Ctrl-C or SIGTERM stop it: a running solver run ends early
+and keeps the best timetable found so far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from festival import create_app
+from festival.jobs import SHUTDOWN_GRACE_SECONDS, FestivalConsumer, get_queue
+from festival.schedule.runs import reap_stale_runs
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Consume the queue until interrupted."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--workers", type=int, default=1, help="worker threads (default 1)")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # A consumer never runs tasks inline, whatever the configuration says.
+    app = create_app({"JOB_QUEUE_IMMEDIATE": False})
+    queue = get_queue(app)
+    with app.app_context():
+        reap_stale_runs()
+    logging.getLogger("festival.jobs").info("consuming the %s queue", queue.backend)
+    consumer = FestivalConsumer(
+        queue.huey,
+        workers=args.workers,
+        periodic=False,
+        worker_type="thread",
+        shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+    )
+    consumer.run()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,518 @@
+"""Solver runs: start one, run it in a background worker with live progress, stop it, reap dead ones.
+
+The state machine of a SolveRun (``transition`` is its only writer of ``status``)::
+
+    queued  -> running | stopped (cancelled before a worker took it) | failed (could not be queued)
+    running -> finished | stopped (Stop pressed, best timetable kept) | failed (error, or worker died)
+
+Status changes are compare-and-set UPDATEs in their own short transactions, so a web request, the
+worker that runs the task and the reaper can never overwrite each other's outcome, across processes
+and machines. The worker writes progress and a heartbeat about once a second; a run whose heartbeat is
+older than ``RUN_STALE_AFTER_SECONDS`` (or that runs far beyond its time limit) is reaped as failed.
+A run only ever creates a NEW draft timetable version; published versions are never written.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+import scheduler
+from festival import jobs
+from festival.audit import record
+from festival.extensions import db
+from festival.models import Edition, SolveRun, TimetableVersion, User
+from festival.models.enums import RunStatus, VersionStatus
+from festival.models.types import utcnow
+from festival.schedule import adapter
+from scheduler.data import relative_gap
+
+# scheduler.solve the function is shadowed by the submodule of the same name once imported: use the module's.
+from scheduler.solve import solve as solve_instance
+
+log = logging.getLogger("festival.schedule.runs")
+
+TIME_LIMIT_MIN = 1
+TIME_LIMIT_MAX = 600
+TIME_LIMIT_DEFAULT = 60
+ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+TERMINAL = (RunStatus.FINISHED, RunStatus.STOPPED, RunStatus.FAILED)
+
+# to-status -> the statuses it may come from
+ALLOWED: dict[RunStatus, tuple[RunStatus, ...]] = {
+    RunStatus.RUNNING: (RunStatus.QUEUED,),
+    RunStatus.FINISHED: (RunStatus.RUNNING,),
+    RunStatus.STOPPED: (RunStatus.QUEUED, RunStatus.RUNNING),
+    RunStatus.FAILED: (RunStatus.QUEUED, RunStatus.RUNNING),
+}
+
+
+class RunError(Exception):
+    """A run cannot be started or changed; the message is shown to staff."""
+
+
+class RunAlreadyActive(RunError):
+    """Another run of the same edition is queued or running."""
+
+    def __init__(self, run: SolveRun):
+        super().__init__(_l("Run #%(id)s is still in progress for this edition.", id=run.id))
+        self.run = run
+
+
+def _setting(name: str, default: float) -> float:
+    return float(current_app.config.get(name, default))
+
+
+# ---------------------------------------------------------------- the transition function
+
+
+def transition(run_id: int, to: RunStatus, *, where: tuple = (), **values: Any) -> bool:
+    """Move a run to ``to`` if its current status allows it (and the extra ``where`` clauses hold).
+
+    Runs in its own short transaction (committed at once, visible to every process) and returns
+    whether the row changed. Side effects: sets ``finished_at`` on terminal statuses unless given."""
+    if to in TERMINAL:
+        values.setdefault("finished_at", utcnow())
+    stmt = (
+        sa.update(SolveRun)
+        .where(SolveRun.id == run_id, SolveRun.status.in_(ALLOWED[to]), *where)
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    with db.engine.begin() as conn:
+        changed = conn.execute(stmt).rowcount == 1
+    if changed:
+        log.info("run %s -> %s", run_id, to.value)
+    return changed
+
+
+# ---------------------------------------------------------------- reads
+
+
+def get_run(run_id: int) -> SolveRun | None:
+    """A run by id, freshly read (other processes change runs)."""
+    run = db.session.get(SolveRun, run_id)
+    if run is not None:
+        db.session.refresh(run)
+    return run
+
+
+def edition_runs(edition: Edition, limit: int = 50) -> list[SolveRun]:
+    """The edition's runs, newest first."""
+    stmt = (
+        sa.select(SolveRun)
+        .where(SolveRun.edition_id == edition.id)
+        .order_by(SolveRun.id.desc())
+        .limit(limit)
+        .execution_options(populate_existing=True)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def active_run(edition: Edition) -> SolveRun | None:
+    """The edition's queued or running run, if any."""
+    stmt = sa.select(SolveRun).where(SolveRun.edition_id == edition.id, SolveRun.status.in_(ACTIVE))
+    return db.session.scalars(stmt.order_by(SolveRun.id.desc()).limit(1)).first()
+
+
+# ---------------------------------------------------------------- start, stop, reap
+
+
+def start_run(
+    edition: Edition,
+    *,
+    actor: User | None,
+    time_limit: int = TIME_LIMIT_DEFAULT,
+    keep_pins: bool = True,
+    base_version: TimetableVersion | None = None,
+) -> SolveRun:
+    """Create a queued run with its instance built from the database (flushes; enqueue after commit).
+
+    Raises RunAlreadyActive, RunError (bad time limit, nothing to schedule) and
+    adapter.InstanceBuildError (the database holds something the solver rejects)."""
+    if not TIME_LIMIT_MIN <= time_limit <= TIME_LIMIT_MAX:
+        raise RunError(
+            _l(
+                "The time limit must be between %(lo)s and %(hi)s seconds.",
+                lo=TIME_LIMIT_MIN,
+                hi=TIME_LIMIT_MAX,
+            )
+        )
+    if base_version is not None and base_version.edition_id != edition.id:
+        raise RunError(_l("That timetable version belongs to another edition."))
+    reap_stale_runs()
+    running = active_run(edition)
+    if running is not None:
+        raise RunAlreadyActive(running)
+    data, instance = adapter.instance_for(edition, base_version=base_version, keep_pins=keep_pins)
+    if not instance.films:
+        raise RunError(_l("There are no accepted films with screening counts to schedule yet."))
+    if not instance.theaters:
+        raise RunError(_l("Add a venue with at least one theater before generating a timetable."))
+    if base_version is None and keep_pins:
+        base_version = adapter.current_draft(edition)
+    run = SolveRun(
+        edition_id=edition.id,
+        status=RunStatus.QUEUED,
+        time_limit_seconds=time_limit,
+        keep_pins=keep_pins,
+        base_version_id=base_version.id if base_version is not None else None,
+        instance_json=json.dumps(data, ensure_ascii=False, indent=1),
+        progress={},
+        created_by_id=actor.id if actor else None,
+    )
+    db.session.add(run)
+    db.session.flush()
+    record(run, actor=actor, action="solve_run.start", new={"time_limit": time_limit, "keep_pins": keep_pins})
+    return run
+
+
+def enqueue(run: SolveRun) -> bool:
+    """Hand a committed queued run to the job queue; if the queue refuses, mark the run failed."""
+    try:
+        jobs.get_queue().enqueue("solve_run", run.id)
+    except Exception as exc:  # the queue's storage is down (Redis unreachable, disk full, ...)
+        log.exception("could not queue run %s", run.id)
+        transition(run.id, RunStatus.FAILED, error=f"Could not queue the run: {exc}")
+        return False
+    return True
+
+
+def request_stop(run: SolveRun, *, actor: User | None) -> SolveRun:
+    """Stop a run: a queued one is cancelled at once, a running one ends its search and keeps its best.
+
+    Raises RunError when the run has already ended."""
+    if run.status == RunStatus.QUEUED and transition(run.id, RunStatus.STOPPED, stop_requested=True):
+        pass
+    else:
+        stmt = (
+            sa.update(SolveRun)
+            .where(SolveRun.id == run.id, SolveRun.status == RunStatus.RUNNING)
+            .values(stop_requested=True)
+            .execution_options(synchronize_session=False)
+        )
+        with db.engine.begin() as conn:
+            if conn.execute(stmt).rowcount != 1:
+                db.session.refresh(run)
+                raise RunError(_l("This run has already ended."))
+    db.session.refresh(run)
+    record(run, actor=actor, action="solve_run.stop")
+    return run
+
+
+def reap_stale_runs(now: datetime | None = None) -> int:
+    """Mark failed every running run whose worker died (stale heartbeat) or that overran; returns how many.
+
+    Called when runs are listed or polled and when a worker starts."""
+    now = now or utcnow()
+    stale_after = timedelta(seconds=_setting("RUN_STALE_AFTER_SECONDS", 30))
+    grace = _setting("RUN_GRACE_SECONDS", 120)
+    stmt = sa.select(
+        SolveRun.id, SolveRun.started_at, SolveRun.heartbeat_at, SolveRun.time_limit_seconds
+    ).where(SolveRun.status == RunStatus.RUNNING)
+    reaped = 0
+    for run_id, started, heartbeat, limit in db.session.execute(stmt).all():
+        last = heartbeat or started or now
+        if last < now - stale_after:
+            message = (
+                f"The worker stopped responding (no heartbeat since {last.isoformat(timespec='seconds')}): "
+                "it crashed or was killed. Nothing was stored; the published timetable is unchanged."
+            )
+            clause = (sa.or_(SolveRun.heartbeat_at.is_(None), SolveRun.heartbeat_at <= last),)
+        elif started is not None and now > started + timedelta(seconds=limit + grace):
+            message = (
+                f"The run went on {int(grace)} s beyond its {limit} s time limit and was abandoned. "
+                "Nothing was stored; the published timetable is unchanged."
+            )
+            clause = ()
+        else:
+            continue
+        if transition(run_id, RunStatus.FAILED, where=clause, error=message):
+            reaped += 1
+    return reaped
+
+
+# ---------------------------------------------------------------- the worker side
+
+
+@dataclass
+class _Latest:
+    elapsed: float = 0.0
+    objective: int | None = None
+    bound: int | None = None
+    gap: float | None = None
+    phase: str = "starting"
+    improvements: int = 0
+
+    def as_dict(self) -> dict:
+        return {
+            "elapsed": round(self.elapsed, 1),
+            "objective": self.objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "phase": self.phase,
+            "improvements": self.improvements,
+        }
+
+
+class Monitor:
+    """Writes a run's progress and heartbeat about once a second and turns Stop into the solver's stop event.
+
+    The solver's progress callback only stores the latest values in memory (it is called from the
+    solver's threads and must be cheap); one thread of this class does every database write."""
+
+    def __init__(self, engine: sa.Engine, run_id: int, interval: float):
+        self.engine, self.run_id, self.interval = engine, run_id, interval
+        self.stop_event = threading.Event()
+        self.lost = threading.Event()  # the run is no longer ours (reaped or changed elsewhere)
+        self.latest = _Latest()
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name=f"run-{run_id}-monitor", daemon=True)
+
+    def on_progress(self, p: scheduler.Progress) -> None:
+        """The solver's progress callback."""
+        with self._lock:
+            latest = self.latest
+            latest.elapsed, latest.phase = p.elapsed, p.phase
+            if p.objective is not None and (latest.objective is None or p.objective > latest.objective):
+                latest.objective = p.objective
+                latest.improvements += 1
+            if p.bound is not None:
+                latest.bound = p.bound
+            latest.gap = relative_gap(latest.objective, latest.bound)
+
+    def start(self) -> None:
+        self._started = time.monotonic()
+        self._thread.start()
+
+    def finish(self) -> None:
+        """Stop the thread after one last write of the progress."""
+        self._done.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while True:
+            done = self._done.wait(self.interval)
+            try:
+                self.beat()
+            except Exception:  # a locked or unreachable database: try again next time
+                log.warning("run %s: could not write progress", self.run_id, exc_info=True)
+            if done:
+                return
+
+    def beat(self) -> None:
+        """Write progress + heartbeat in one short transaction and read the stop flag."""
+        with self._lock:
+            if self.latest.phase == "starting":
+                self.latest.elapsed = time.monotonic() - self._started
+            progress = self.latest.as_dict()
+        if jobs.shutting_down.is_set():
+            self.stop_event.set()
+            progress["shutdown"] = True
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                sa.update(SolveRun)
+                .where(SolveRun.id == self.run_id, SolveRun.status == RunStatus.RUNNING)
+                .values(progress=progress, heartbeat_at=utcnow())
+            ).rowcount
+            stop = conn.execute(sa.select(SolveRun.stop_requested).where(SolveRun.id == self.run_id)).scalar()
+        if stop:
+            self.stop_event.set()
+        if changed != 1:
+            self.lost.set()
+            self.stop_event.set()
+
+
+def execute_run(run_id: int) -> RunStatus | None:
+    """The job: solve a queued run, validate the result and store it as a new draft version.
+
+    Returns the run's final status (None when the run was not queued any more, e.g. cancelled).
+    Every exception ends the run as failed with its text; nothing half-written stays behind."""
+    started = utcnow()
+    if not transition(
+        run_id, RunStatus.RUNNING, started_at=started, heartbeat_at=started, worker=jobs.worker_id()
+    ):
+        log.info("run %s is not queued any more: skipped", run_id)
+        return None
+    monitor = Monitor(db.engine, run_id, _setting("RUN_HEARTBEAT_SECONDS", 1.0))
+    monitor.start()
+    try:
+        run = get_run(run_id)
+        instance_data, time_limit = json.loads(run.instance_json), float(run.time_limit_seconds)
+        db.session.rollback()  # hold no transaction open while the solver works
+        instance = adapter.parse(instance_data)
+        schedule = solve_instance(
+            instance,
+            time_limit=time_limit,
+            workers=int(_setting("RUN_SOLVER_WORKERS", 2)),
+            on_progress=monitor.on_progress,
+            stop_event=monitor.stop_event,
+        )
+        schedule_json = scheduler.schedule_to_json(schedule)
+        usable = schedule.status in ("optimal", "feasible")
+        if usable:
+            report = scheduler.check_json(instance, schedule_json)
+            if not report.valid:
+                lines = "\n".join(v.message for v in report.violations[:20])
+                raise RunError(
+                    f"The solver returned a timetable that breaks the rules; it was not stored:\n{lines}"
+                )
+        monitor.on_progress(
+            scheduler.Progress(schedule.solve_seconds, schedule.objective, schedule.bound, None, "done")
+        )
+    except Exception as exc:
+        monitor.finish()
+        db.session.rollback()
+        log.exception("run %s failed", run_id)
+        transition(
+            run_id, RunStatus.FAILED, error=f"{type(exc).__name__}: {exc}", progress=monitor.latest.as_dict()
+        )
+        return RunStatus.FAILED
+    monitor.finish()
+    if monitor.lost.is_set():
+        log.warning("run %s was taken away (reaped?) while solving: result discarded", run_id)
+        return None
+    stopped = monitor.stop_event.is_set()
+    try:
+        return _store_result(run_id, instance, schedule, schedule_json, stopped, monitor, usable)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("run %s: storing the result failed", run_id)
+        transition(run_id, RunStatus.FAILED, error=f"Storing the result failed: {type(exc).__name__}: {exc}")
+        return RunStatus.FAILED
+
+
+def _store_result(run_id, instance, schedule, schedule_json, stopped, monitor, usable) -> RunStatus | None:
+    """In one transaction: end the run (if still running) and add its draft version with screenings."""
+    to = RunStatus.STOPPED if stopped else RunStatus.FINISHED
+    progress = monitor.latest.as_dict()
+    if monitor.stop_event.is_set() and jobs.shutting_down.is_set():
+        progress["shutdown"] = True
+    changed = db.session.execute(
+        sa.update(SolveRun)
+        .where(SolveRun.id == run_id, SolveRun.status.in_(ALLOWED[to]))
+        .values(
+            status=to,
+            finished_at=utcnow(),
+            schedule_json=json.dumps(schedule_json, ensure_ascii=False, indent=1),
+            objective=schedule.objective,
+            bound=schedule.bound,
+            solver_status=schedule.status,
+            progress=progress,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        db.session.rollback()
+        log.warning("run %s ended elsewhere before its result was stored: discarded", run_id)
+        return None
+    run = get_run(run_id)
+    if usable:
+        edition = db.session.get(Edition, run.edition_id)
+        version = TimetableVersion(
+            edition_id=edition.id,
+            status=VersionStatus.DRAFT,
+            label=None,  # shown as "from solver run #N" (source_run_id) in the viewer's language
+            based_on_id=run.base_version_id,
+            source_run_id=run.id,
+            created_by_id=run.created_by_id,
+        )
+        db.session.add(version)
+        db.session.flush()
+        adapter.apply_schedule(edition, schedule_json, version=version, instance=instance)
+        run.result_version_id = version.id
+    db.session.commit()
+    log.info("run %s %s: %s, objective %s", run_id, to.value, schedule.status, schedule.objective)
+    return to
+
+
+# ---------------------------------------------------------------- views of a run
+
+
+def run_schedule(run: SolveRun) -> dict | None:
+    """The run's stored schedule JSON, decoded."""
+    return json.loads(run.schedule_json) if run.schedule_json else None
+
+
+def shortfall_rows(run: SolveRun) -> list[dict]:
+    """The schedule's shortfalls with the film's title and minimum: what could not be fitted and why."""
+    schedule = run_schedule(run) or {}
+    films = {f["id"]: f for f in json.loads(run.instance_json or "{}").get("films", [])}
+    rows = []
+    for item in schedule.get("shortfalls", []):
+        film = films.get(item.get("film"), {})
+        rows.append(
+            {
+                "film": item.get("film"),
+                "entry_id": adapter.entry_id_of(item.get("film", "")),
+                "title": film.get("title", item.get("film")),
+                "format": film.get("format"),
+                "minimum": film.get("min_screenings"),
+                "missing": item.get("missing"),
+                "reason": item.get("reason"),
+            }
+        )
+    return rows
+
+
+def progress_of(run: SolveRun, now: datetime | None = None) -> dict:
+    """What every viewer of a run sees (the progress.json payload), computed the same for all."""
+    now = now or utcnow()
+    p = dict(run.progress or {})
+    if run.status == RunStatus.RUNNING and run.started_at is not None:
+        elapsed = (now - run.started_at).total_seconds()
+    elif run.started_at is not None and run.finished_at is not None:
+        elapsed = (run.finished_at - run.started_at).total_seconds()
+    else:
+        elapsed = 0.0
+    objective = run.objective if run.objective is not None else p.get("objective")
+    bound = run.bound if run.bound is not None else p.get("bound")
+    gap = relative_gap(objective, bound)
+    return {
+        "id": run.id,
+        "status": run.status.value,
+        "active": run.status in ACTIVE,
+        "stop_requested": run.stop_requested,
+        "elapsed": round(max(0.0, elapsed), 1),
+        "time_limit": run.time_limit_seconds,
+        "objective": objective,
+        "bound": bound,
+        "gap": gap,
+        "gap_percent": None if gap is None else round(100 * gap, 2),
+        "closed_percent": None if gap is None else round(100 * (1 - min(1.0, gap)), 1),
+        "phase": p.get("phase"),
+        "improvements": p.get("improvements", 0),
+        "solver_status": run.solver_status,
+        "heartbeat_at": run.heartbeat_at.isoformat() if run.heartbeat_at else None,
+        "error": run.error,
+    }
+
+
+STATUS_LABELS = {
+    RunStatus.QUEUED.value: _l("queued"),
+    RunStatus.RUNNING.value: _l("running"),
+    RunStatus.FINISHED.value: _l("finished"),
+    RunStatus.STOPPED.value: _l("stopped"),
+    RunStatus.FAILED.value: _l("failed"),
+}
+SOLVER_STATUS_LABELS = {
+    "optimal": _l("optimal (proved best)"),
+    "feasible": _l("valid, not proved optimal"),
+    "infeasible": _l("impossible: the pinned screenings conflict"),
+    "unknown": _l("no timetable found in the time given"),
+}
+
+
+def gap_of(run: SolveRun) -> float | None:
+    """The relative gap between a run's objective and bound (0 = proved optimal)."""
+    return relative_gap(run.objective, run.bound)
