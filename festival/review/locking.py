@@ -1,0 +1,37 @@
+"""Optimistic locking: a save names the version it started from; a concurrent save makes it fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from festival.extensions import db
+from festival.review.errors import StaleEdit
+
+
+def stale_message() -> str:
+    """The message shown when someone else saved the same record first."""
+    return _(
+        "Someone else saved this record after you opened it. Your changes were not saved; "
+        "the current version is shown below. Please check it and make your change again."
+    )
+
+
+@contextmanager
+def optimistic(obj, expected_version: int | None) -> Iterator[None]:
+    """Refuse (StaleEdit) when the form's version is not the stored one (0 for a record that does not
+    exist yet), or when a concurrent save wins between our read and our write: SQLAlchemy's version
+    counter then raises StaleDataError on flush, and a concurrent insert breaks a unique constraint.
+    The caller must roll the session back after StaleEdit."""
+    current = obj.version if obj is not None and obj.id is not None else 0
+    if expected_version is not None and expected_version != current:
+        raise StaleEdit(stale_message())
+    try:
+        yield
+        db.session.flush()
+    except (StaleDataError, IntegrityError) as exc:
+        raise StaleEdit(stale_message()) from exc

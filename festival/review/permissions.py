@@ -1,0 +1,37 @@
+"""Who may do what in the review area (predicates; views call them after loading the object)."""
+
+from __future__ import annotations
+
+from festival.models import Entry, Review, User
+from festival.models.enums import ReviewStatus, Role
+from festival.review import queries
+
+
+def is_curator(user: User) -> bool:
+    """True for curator accounts."""
+    return user.is_authenticated and user.role == Role.CURATOR
+
+
+def can_review(user: User, entry: Entry) -> bool:
+    """A curator may score an entry they can see (the caller loaded it through the conflict filter)."""
+    return is_curator(user)
+
+
+def can_see_all_reviews(user: User, own_review: Review | None) -> bool:
+    """Staff always; a curator only after submitting their own review of the entry."""
+    if user.is_staff:
+        return True
+    return own_review is not None and own_review.status == ReviewStatus.SUBMITTED
+
+
+def leads_panel_of(user: User, entry: Entry) -> bool:
+    """True when the user leads the panel the entry belongs to."""
+    panel = queries.panel_of(entry)
+    return panel is not None and any(m.user_id == user.id and m.is_lead for m in panel.members)
+
+
+def can_decide(user: User, entry: Entry) -> bool:
+    """Staff, or the lead curator of the entry's panel (the entry was loaded through the conflict filter)."""
+    if user.is_staff:
+        return True
+    return is_curator(user) and leads_panel_of(user, entry)
