@@ -1,3 +1,38 @@
-"""Views of the admin area."""
+"""Views of the admin area: the outbox of every mail the app sent (or tried to send)."""
 
-from festival.admin import bp  # noqa: F401
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template, request
+
+from festival.admin import bp
+from festival.extensions import db
+from festival.models import OutboxMail
+from festival.models.enums import Role
+from festival.security import roles_required
+
+PER_PAGE = 50
+
+
+@bp.route("/outbox")
+@roles_required(Role.ADMIN)
+def outbox():
+    query = (request.args.get("q") or "").strip()[:100]
+    stmt = sa.select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
+    if query:
+        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(OutboxMail.recipient).like(pattern, escape="\\"),
+                sa.func.lower(OutboxMail.subject).like(pattern, escape="\\"),
+            )
+        )
+    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    return render_template("admin/outbox.html", page=page, query=query)
+
+
+@bp.route("/outbox/<int:mail_id>")
+@roles_required(Role.ADMIN)
+def outbox_mail(mail_id: int):
+    mail = db.get_or_404(OutboxMail, mail_id)
+    return render_template("admin/outbox_mail.html", mail=mail)

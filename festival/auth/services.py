@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
+from festival.auth import mails, tokens
 from festival.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from festival.extensions import db
 from festival.models import User
@@ -127,3 +128,55 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     db.session.flush()
+
+
+# ---------------------------------------------------------------- e-mail confirmation and password reset
+
+
+def send_confirmation(user: User) -> None:
+    """Mail the account a signed link confirming its address (valid CONFIRM_MAX_AGE)."""
+    mails.send_confirmation(user, tokens.confirmation_token(user))
+
+
+def confirm_email(token: str) -> tuple[User, bool]:
+    """Mark the address of the token's account confirmed; returns (user, newly confirmed).
+
+    A link used a second time changes nothing. Raises tokens.TokenExpired or tokens.TokenInvalid.
+    """
+    user = tokens.user_for_confirmation(token)
+    if user.email_confirmed_at is not None:
+        return user, False
+    user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user, True
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link when an active account has this address; otherwise do nothing.
+
+    The caller shows the same answer either way, so the form does not reveal who has an account.
+    """
+    try:
+        address = normalise_email(email)
+    except AccountError:
+        return
+    user = find_user_by_email(address)
+    if user is None or not user.active:
+        return
+    mails.send_password_reset(user, tokens.reset_token(user))
+
+
+def reset_password(token: str, password: str) -> User:
+    """Set a new password with a reset token, which can then not be used again.
+
+    Also unlocks the account and confirms the address (the link proved the mailbox). Raises
+    tokens.TokenExpired, tokens.TokenInvalid (forged or already used) and AccountError (weak password).
+    """
+    user = tokens.user_for_reset(token)
+    set_password(user, password)
+    user.failed_logins = 0
+    user.locked_until = None
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    db.session.flush()
+    return user

@@ -1,3 +1,420 @@
-"""Views of the submissions area."""
+"""Views of the submissions area: a filmmaker's entries and multi-step form, images, and staff pages.
 
-from festival.submissions import bp  # noqa: F401
+Every view loads (404 for entries that are not the visitor's), authorises, then calls a service.
+Workflow errors raised by the services become a message and a redirect (see ``_workflow_error``).
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy.orm.exc import StaleDataError
+
+from festival.audit import history
+from festival.editions import open_editions
+from festival.extensions import db
+from festival.models import Edition, Entry, EntryImage
+from festival.models.enums import Role
+from festival.security import roles_required
+from festival.submissions import bp, display, export, forms, queries, services, uploads
+from festival.submissions.permissions import can_view_images
+from festival.submissions.techspec import FORMAT_LABELS, PREMIERE_LABELS, label_of
+
+bp.record_once(lambda state: uploads.install_file_hooks())
+for _name, _func in {
+    "edition_time": display.edition_time,
+    "timezone_label": display.timezone_label,
+    "status_label": display.status_label,
+    "format_label": lambda value: label_of(FORMAT_LABELS, value),
+    "premiere_label": lambda value: label_of(PREMIERE_LABELS, value),
+    "step_labels": services.STEP_LABELS,
+}.items():
+    bp.add_app_template_global(_func, _name)
+
+PER_PAGE = 50
+IMAGE_ENDPOINTS = {"submissions.upload_image", "submissions.delete_image", "submissions.move_image"}
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _commit() -> None:
+    """Commit the request's work; a concurrent change to the same entry becomes StaleEntry."""
+    try:
+        db.session.commit()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise services.StaleEntry() from exc
+
+
+@bp.errorhandler(services.SubmissionError)
+def _workflow_error(exc: services.SubmissionError):
+    db.session.rollback()
+    flash(exc.message, "error")
+    entry_id = (request.view_args or {}).get("entry_id")
+    if entry_id is None:
+        return redirect(url_for(".my_entries"))
+    if request.endpoint in IMAGE_ENDPOINTS:
+        return redirect(url_for(".edit_step", entry_id=entry_id, step="links"))
+    return redirect(url_for(".entry_detail", entry_id=entry_id))
+
+
+@bp.errorhandler(StaleDataError)
+def _stale_entry(exc):
+    return _workflow_error(services.StaleEntry())
+
+
+# ------------------------------------------------------------------ the filmmaker's pages
+
+
+@bp.route("/")
+@login_required
+def my_entries():
+    entries = queries.entries_of(_user())
+    return render_template(
+        "submissions/my_entries.html",
+        entries=entries,
+        states={entry.id: services.entry_state(entry) for entry in entries},
+        open_editions=open_editions(),
+        new_form=forms.NewEntryForm(formdata=None),
+        may_enter=current_user.role == Role.FILMMAKER,
+    )
+
+
+@bp.route("/new", methods=["POST"])
+@roles_required(Role.FILMMAKER)
+def new_entry():
+    form = forms.NewEntryForm()
+    if not form.validate_on_submit():
+        abort(400)
+    edition = db.get_or_404(Edition, form.edition_id.data)
+    entry = services.create_entry(edition, owner=_user())
+    db.session.commit()
+    flash(_("Your draft is saved at every step; you can come back to it at any time."), "info")
+    return redirect(url_for(".edit_step", entry_id=entry.id, step="film"))
+
+
+@bp.route("/<int:entry_id>")
+@login_required
+def entry_detail(entry_id: int):
+    entry = queries.visible_entry_or_404(entry_id, _user())
+    return _render_detail(entry)
+
+
+def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, status: int = 200):
+    staff_view = current_user.is_staff and not entry.is_owned_by(_user())
+    if reopen_form is None and staff_view:
+        reopen_form = forms.ReopenForm(formdata=None, data={"until": services.edition_wall_clock(entry)})
+    return (
+        render_template(
+            "submissions/entry.html",
+            entry=entry,
+            state=services.entry_state(entry),
+            rows=display.entry_rows(entry),
+            staff_view=staff_view,
+            reopen_form=reopen_form,
+            events=history(entry) if staff_view else [],
+            confirm_form=forms.ConfirmForm(formdata=None),
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:entry_id>/edit/<step>", methods=["GET", "POST"])
+@login_required
+def edit_step(entry_id: int, step: str):
+    entry = queries.owned_entry_or_404(entry_id, _user())
+    if step not in services.STEPS:
+        abort(404)
+    if step == "review":
+        return _render_review(entry, forms.SubmitForm(formdata=None, data={"version": entry.version}))
+    form = forms.step_form(step, entry, submitted=request.method == "POST")
+    if request.method == "GET":
+        return _render_step(entry, step, form)
+    form.validate()
+    try:
+        services.save_step(
+            entry,
+            step,
+            form.values(),
+            rejected=form.rejected(),
+            actor=_user(),
+            expected_version=form.version_number(),
+        )
+        _commit()
+    except (services.StaleEntry, services.InvalidInput, services.IncompleteEntry) as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        leftovers = form.add_problems(getattr(exc, "problems", []))
+        return _render_step(entry, step, form, leftovers), 409 if isinstance(
+            exc, services.StaleEntry
+        ) else 422
+    if form.rejected():
+        flash(_("The other fields are saved; correct the fields marked below and save again."), "warning")
+        return _render_step(entry, step, form), 422
+    flash(_("Saved."), "success")
+    following = services.STEPS[services.STEPS.index(step) + 1]
+    return redirect(
+        url_for(".edit_step", entry_id=entry.id, step=following if "next" in request.form else step)
+    )
+
+
+def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), upload_form=None):
+    form.version.data = entry.version
+    problems = services.problems_by_step(services.submission_problems(entry))
+    return render_template(
+        "submissions/edit_step.html",
+        entry=entry,
+        step=step,
+        form=form,
+        leftovers=leftovers,
+        state=services.entry_state(entry),
+        nav_problems=problems,
+        upload_form=upload_form or forms.ImageUploadForm(formdata=None),
+        confirm_form=forms.ConfirmForm(formdata=None),
+        max_stills=services.MAX_STILLS,
+        max_megabytes=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
+    )
+
+
+def _render_review(entry: Entry, form: forms.SubmitForm, problems=None, status: int = 200):
+    form.version.data = entry.version
+    if problems is None:
+        problems = [p for p in services.submission_problems(entry) if p[0] != "terms"]
+    terms = [message for field, message in problems if field == "terms"]
+    form.accept_terms.errors = terms
+    return (
+        render_template(
+            "submissions/review.html",
+            entry=entry,
+            step="review",
+            form=form,
+            rows=display.entry_rows(entry),
+            state=services.entry_state(entry),
+            problems=services.problems_by_step(p for p in problems if p[0] != "terms"),
+            nav_problems=services.problems_by_step(services.submission_problems(entry)),
+        ),
+        status,
+    )
+
+
+@bp.route("/<int:entry_id>/submit", methods=["POST"])
+@login_required
+def submit(entry_id: int):
+    entry = queries.owned_entry_or_404(entry_id, _user())
+    form = forms.SubmitForm()
+    try:
+        submitted = services.submit_entry(
+            entry, actor=_user(), accept_terms=form.accept_terms.data, expected_version=form.version_number()
+        )
+        _commit()
+    except services.IncompleteEntry as exc:
+        db.session.rollback()
+        flash(_("The entry is not complete yet: see the points below."), "error")
+        return _render_review(entry, form, exc.problems, 422)
+    if submitted:
+        flash(
+            _(
+                "Thank you: your entry is submitted with the reference %(reference)s. "
+                "A receipt is on its way to %(email)s.",
+                reference=entry.reference,
+                email=entry.owner.email,
+            ),
+            "success",
+        )
+    else:
+        flash(_("This entry was already submitted (%(reference)s).", reference=entry.reference), "info")
+    return redirect(url_for(".entry_detail", entry_id=entry.id))
+
+
+@bp.route("/<int:entry_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(entry_id: int):
+    entry = queries.owned_entry_or_404(entry_id, _user())
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        services.withdraw_entry(entry, actor=_user())
+        _commit()
+        flash(_("The entry %(reference)s is withdrawn.", reference=entry.reference), "success")
+        return redirect(url_for(".entry_detail", entry_id=entry.id))
+    return render_template("submissions/confirm.html", entry=entry, action="withdraw", form=form)
+
+
+@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete_draft(entry_id: int):
+    entry = queries.owned_entry_or_404(entry_id, _user())
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        services.delete_draft(entry, actor=_user())
+        _commit()
+        flash(_("The draft is deleted."), "success")
+        return redirect(url_for(".my_entries"))
+    return render_template("submissions/confirm.html", entry=entry, action="delete", form=form)
+
+
+# ------------------------------------------------------------------ images
+
+
+@bp.route("/<int:entry_id>/images", methods=["POST"])
+@login_required
+def upload_image(entry_id: int):
+    entry = queries.owned_entry_or_404(entry_id, _user())
+    upload_form = forms.ImageUploadForm()
+    if upload_form.validate_on_submit():
+        try:
+            services.add_image(
+                entry, actor=_user(), kind=upload_form.kind.data, upload=upload_form.image.data
+            )
+            _commit()
+        except services.UploadRejected as exc:
+            db.session.rollback()
+            upload_form.image.errors = [exc.message]
+        else:
+            flash(_("The image is uploaded."), "success")
+            return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
+    form = forms.step_form("links", entry, submitted=False)
+    return _render_step(entry, "links", form, upload_form=upload_form), 422
+
+
+def _entry_image_or_404(entry: Entry, image_id: int) -> EntryImage:
+    image = db.session.get(EntryImage, image_id)
+    if image is None or image.entry_id != entry.id:
+        abort(404)
+    return image
+
+
+@bp.route("/<int:entry_id>/images/<int:image_id>/delete", methods=["POST"])
+@login_required
+def delete_image(entry_id: int, image_id: int):
+    entry = queries.owned_entry_or_404(entry_id, _user())
+    image = _entry_image_or_404(entry, image_id)
+    if forms.ConfirmForm().validate_on_submit():
+        services.delete_image(entry, image, actor=_user())
+        _commit()
+        flash(_("The image is deleted."), "success")
+    return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
+
+
+@bp.route("/<int:entry_id>/images/<int:image_id>/move", methods=["POST"])
+@login_required
+def move_image(entry_id: int, image_id: int):
+    entry = queries.owned_entry_or_404(entry_id, _user())
+    image = _entry_image_or_404(entry, image_id)
+    form = forms.ImageMoveForm()
+    if form.validate_on_submit():
+        services.move_image(entry, image, actor=_user(), offset=int(form.offset.data))
+        _commit()
+    return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
+
+
+@bp.route("/<int:entry_id>/images/<int:image_id>/<any(full, thumb):variant>")
+@login_required
+def image_file(entry_id: int, image_id: int, variant: str):
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or not can_view_images(_user(), entry):
+        abort(404)
+    image = _entry_image_or_404(entry, image_id)
+    if variant == "thumb":
+        path, mime_type, extension = uploads.thumbnail_path(entry.id, image.stored_name), "image/jpeg", ".jpg"
+    else:
+        path, mime_type = uploads.image_path(entry.id, image.stored_name), image.mime_type
+        extension = uploads.extension_for(mime_type)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=mime_type,
+        download_name=uploads.safe_download_name(image.original_name, extension, f"image-{image.id}"),
+        as_attachment=False,
+        conditional=True,
+        max_age=300,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.cache_control.private = True
+    response.cache_control.public = False
+    return response
+
+
+# ------------------------------------------------------------------ staff
+
+
+@bp.route("/<int:entry_id>/reopen", methods=["POST"])
+@roles_required(Role.STAFF)
+def reopen(entry_id: int):
+    entry = db.get_or_404(Entry, entry_id)
+    form = forms.ReopenForm()
+    if not form.validate_on_submit():
+        return _render_detail(entry, form, 422)
+    until = None
+    if form.action.data == "reopen":
+        until = services.edition_local_to_aware(form.until.data, entry.edition)
+    try:
+        services.reopen_entry(entry, actor=_user(), until=until)
+    except services.SubmissionError as exc:
+        db.session.rollback()
+        form.until.errors = [exc.message]
+        return _render_detail(entry, form, 422)
+    _commit()
+    if until is None:
+        flash(_("The entry follows the edition's deadline again."), "success")
+    else:
+        flash(
+            _(
+                "The entry is open for its filmmaker until %(until)s (%(tz)s); they were told by e-mail.",
+                until=display.edition_time(until, entry.edition),
+                tz=display.timezone_label(entry.edition),
+            ),
+            "success",
+        )
+    return redirect(url_for(".entry_detail", entry_id=entry.id))
+
+
+def _staff_filter() -> tuple[forms.EntryFilterForm, queries.EntryFilter]:
+    form = forms.EntryFilterForm(formdata=request.args)
+    editions = queries.all_editions()
+    edition_arg = request.args.get("edition")
+    if edition_arg is None and editions:
+        form.edition.data = str(editions[0].id)
+    entry_filter = form.to_filter()
+    form.fill_choices(editions, queries.countries(entry_filter.edition_id), display.status_label)
+    return form, entry_filter
+
+
+@bp.route("/staff")
+@roles_required(Role.STAFF)
+def staff_entries():
+    form, entry_filter = _staff_filter()
+    pagination = db.paginate(entry_filter.statement(), page=request.args.get("page", 1, type=int),
+                             per_page=PER_PAGE, error_out=False)  # fmt: skip
+    args = {key: value for key, value in request.args.items() if key != "page"}
+    args.setdefault("edition", form.edition.data or "")
+
+    def sort_url(key: str) -> str:
+        descending = entry_filter.sort == key and not entry_filter.descending
+        return url_for(".staff_entries", **{**args, "sort": key, "dir": "desc" if descending else "asc"})
+
+    return render_template(
+        "submissions/staff_entries.html",
+        form=form,
+        entry_filter=entry_filter,
+        pagination=pagination,
+        sort_url=sort_url,
+        page_url=lambda page: url_for(".staff_entries", **{**args, "page": page}),
+        export_url=url_for(".staff_export", **args),
+    )
+
+
+@bp.route("/staff/entries.csv")
+@roles_required(Role.STAFF)
+def staff_export():
+    _form, entry_filter = _staff_filter()
+    text = export.entries_csv(db.session.scalars(entry_filter.statement()))
+    return Response(
+        text.encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="entries.csv"', "Cache-Control": "no-store"},
+    )

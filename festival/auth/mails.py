@@ -1,0 +1,59 @@
+"""Account mails (address confirmation, password reset), in the account's language."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from festival.auth import tokens
+from festival.mail.services import send_mail
+from festival.models import OutboxMail, User
+
+
+def _hours(delta) -> int:
+    return int(delta.total_seconds() // 3600)
+
+
+def send_confirmation(user: User, token: str) -> OutboxMail:
+    """Mail the link that confirms the account's address."""
+    link = url_for("auth.confirm_email", token=token, _external=True)
+    with force_locale(user.locale):
+        subject = _("Confirm your e-mail address")
+        body = "\n\n".join(
+            [
+                _("Dear %(name)s,", name=user.name),
+                _("Please confirm that this is your e-mail address by opening this link:"),
+                link,
+                _(
+                    "The link works for %(days)d days. You can prepare entries already; you need a "
+                    "confirmed address to submit them.",
+                    days=tokens.CONFIRM_MAX_AGE.days,
+                ),
+                _("If you did not create an account, ignore this message."),
+            ]
+        )
+    return send_mail(to=user.email, subject=subject, body=body, kind="confirm_email")
+
+
+def send_password_reset(user: User, token: str) -> OutboxMail:
+    """Mail a single-use link to choose a new password."""
+    link = url_for("auth.reset_password", token=token, _external=True)
+    with force_locale(user.locale):
+        subject = _("Choose a new password")
+        body = "\n\n".join(
+            [
+                _("Dear %(name)s,", name=user.name),
+                _(
+                    "Someone (probably you) asked to reset the password of your account. "
+                    "Open this link to choose a new one:"
+                ),
+                link,
+                _(
+                    "The link works once, for %(hours)d hour(s). If you did not ask for it, ignore this "
+                    "message: your password stays as it is.",
+                    hours=_hours(tokens.RESET_MAX_AGE),
+                ),
+            ]
+        )
+    return send_mail(to=user.email, subject=subject, body=body, kind="password_reset")

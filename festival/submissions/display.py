@@ -1,0 +1,81 @@
+"""How entries are shown: times in the edition's timezone and the labels of stored choices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from festival.models import Edition, Entry
+from festival.models.enums import EntryStatus
+from festival.submissions.techspec import (
+    AUDIENCE_LABELS,
+    DELIVERY_LABELS,
+    FORMAT_LABELS,
+    PREMIERE_LABELS,
+    SOUND_LABELS,
+    label_of,
+    tech_items,
+)
+
+
+def status_label(status: EntryStatus | str) -> str:
+    """An entry status in the visitor's language."""
+    labels = {
+        EntryStatus.DRAFT: _("Draft"),
+        EntryStatus.SUBMITTED: _("Submitted"),
+        EntryStatus.WITHDRAWN: _("Withdrawn"),
+        EntryStatus.ACCEPTED: _("Accepted"),
+        EntryStatus.WAITLISTED: _("Waitlisted"),
+        EntryStatus.REJECTED: _("Not selected"),
+    }
+    return labels.get(status, str(status))
+
+
+def edition_time(value: datetime | None, edition: Edition, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """An aware datetime as wall-clock time in the edition's timezone, in the current language."""
+    if value is None:
+        return ""
+    return babel_format_datetime(value, fmt, tzinfo=edition.tz, locale=str(get_locale() or "en"))
+
+
+def timezone_label(edition: Edition) -> str:
+    """How the edition's timezone is named on the pages ("Beijing time" for Asia/Shanghai)."""
+    if edition.timezone in ("Asia/Shanghai", "Asia/Chongqing", "PRC"):
+        return _("Beijing time")
+    return edition.timezone
+
+
+def entry_rows(entry: Entry) -> list[tuple[str, str]]:
+    """(label, value) pairs describing an entry, in form order, for summaries, mails and exports."""
+    rows = [
+        (_("Original title"), entry.title_original or ""),
+        (_("English title"), entry.title_en or ""),
+        (_("Chinese title"), entry.title_zh or ""),
+        (_("Format"), label_of(FORMAT_LABELS, entry.format)),
+        (_("Running time (minutes)"), "" if entry.runtime_minutes is None else str(entry.runtime_minutes)),
+        (_("Year of completion"), "" if entry.year is None else str(entry.year)),
+        (_("Country"), entry.country or ""),
+        (_("Language(s)"), entry.languages or ""),
+        (_("Subtitles"), entry.subtitles or ""),
+        (_("Target audiences"), ", ".join(label_of(AUDIENCE_LABELS, a) for a in entry.audiences or [])),
+        (_("Premiere status"), label_of(PREMIERE_LABELS, entry.premiere_status)),
+        (_("Short synopsis"), entry.synopsis_short or ""),
+        (_("Long synopsis"), entry.synopsis_long or ""),
+        (_("Director"), entry.director or ""),
+        (_("Production company"), entry.production_company or ""),
+        (_("Rights holder"), entry.rights_holder or ""),
+        (_("Contact person"), entry.contact_name or ""),
+        (_("Contact e-mail"), entry.contact_email or ""),
+        (_("Contact phone"), entry.contact_phone or ""),
+        (_("Delivery"), label_of(DELIVERY_LABELS, entry.delivery)),
+        (_("Sound format"), label_of(SOUND_LABELS, entry.sound_format)),
+    ]
+    rows += [(str(field.label), value) for field, value in tech_items(entry.format, entry.tech_spec)]
+    rows += [
+        (_("Trailer link"), entry.trailer_url or ""),
+        (_("Screener link"), entry.screener_url or ""),
+    ]
+    return rows

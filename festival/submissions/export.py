@@ -1,0 +1,81 @@
+"""The staff CSV export of entries: UTF-8 with a BOM (Excel reads Chinese titles) and no formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+from festival.models import Entry
+from festival.submissions.display import edition_time
+
+# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection);
+# such cells get a leading apostrophe, which spreadsheets show as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+COLUMNS = (
+    "reference", "status", "edition", "title_original", "title_en", "title_zh", "format",
+    "runtime_minutes", "year", "country", "languages", "subtitles", "premiere_status", "audiences",
+    "director", "production_company", "rights_holder", "contact_name", "contact_email", "contact_phone",
+    "account_email", "delivery", "sound_format", "tech_spec", "trailer_url", "screener_url",
+    "images", "submitted_at", "withdrawn_at", "reopened_until", "updated_at",
+)  # fmt: skip
+
+
+def safe_cell(value) -> str:
+    """A value as CSV text that a spreadsheet will not evaluate."""
+    if value is None:
+        return ""
+    text = str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def _row(entry: Entry) -> dict:
+    edition = entry.edition
+    return {
+        "reference": entry.reference,
+        "status": entry.status.value,
+        "edition": edition.slug,
+        "title_original": entry.title_original,
+        "title_en": entry.title_en,
+        "title_zh": entry.title_zh,
+        "format": entry.format.value if entry.format else "",
+        "runtime_minutes": entry.runtime_minutes,
+        "year": entry.year,
+        "country": entry.country,
+        "languages": entry.languages,
+        "subtitles": entry.subtitles,
+        "premiere_status": entry.premiere_status.value if entry.premiere_status else "",
+        "audiences": ";".join(entry.audiences or []),
+        "director": entry.director,
+        "production_company": entry.production_company,
+        "rights_holder": entry.rights_holder,
+        "contact_name": entry.contact_name,
+        "contact_email": entry.contact_email,
+        "contact_phone": entry.contact_phone,
+        "account_email": entry.owner.email,
+        "delivery": entry.delivery,
+        "sound_format": entry.sound_format,
+        "tech_spec": "; ".join(f"{k}={v}" for k, v in sorted((entry.tech_spec or {}).items())),
+        "trailer_url": entry.trailer_url,
+        "screener_url": entry.screener_url,
+        "images": len(entry.images),
+        "submitted_at": edition_time(entry.submitted_at, edition),
+        "withdrawn_at": edition_time(entry.withdrawn_at, edition),
+        "reopened_until": edition_time(entry.reopened_until, edition),
+        "updated_at": edition_time(entry.updated_at, edition),
+    }
+
+
+def entries_csv(entries: Iterable[Entry]) -> str:
+    """The entries as CSV text, starting with a byte-order mark; times in each edition's timezone."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for entry in entries:
+        row = _row(entry)
+        writer.writerow([safe_cell(row[column]) for column in COLUMNS])
+    return out.getvalue()
