@@ -51,15 +51,28 @@ def backup_restore(source: Path) -> None:
 
 
 @demo_cli.command("load")
-def demo_load() -> None:
+@click.option(
+    "--timetable/--no-timetable",
+    default=True,
+    help="Also solve and publish the 2021 timetable (a few seconds) if it has none.",
+)
+def demo_load(timetable: bool) -> None:
     """Load the demo festival and accounts if they are not there yet."""
-    from festival.demo.services import DEMO_PASSWORD, load_demo
+    from festival.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+    from festival.demo.timetable import demo_edition, needs_timetable, publish_demo_timetable
+    from festival.models import User
 
     result = load_demo()
     db.session.commit()
     click.echo(
         "Demo festival loaded." if result.created else "Demo festival already present; nothing changed."
     )
+    edition = demo_edition()
+    if timetable and edition is not None and needs_timetable(edition):
+        staff = db.session.scalar(db.select(User).where(User.email == DEMO_ACCOUNTS[3][0]))
+        click.echo("Generating and publishing the 2021 timetable with the solver ...")
+        version = publish_demo_timetable(edition, actor=staff)
+        click.echo(f"Published timetable version {version.number} with {len(version.screenings)} screenings.")
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, role in result.accounts:
         click.echo(f"  {role:<10} {email}")

@@ -11,9 +11,12 @@ FORMAT = "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
 
 
 def init_logging(app: Flask) -> None:
-    """Send the app's and the libraries' logs to stdout once, at LOG_LEVEL (default INFO)."""
+    """In production (or when LOG_LEVEL is set), send the logs to stdout once, at LOG_LEVEL (default INFO).
+
+    On a laptop Flask's own defaults stay, so commands are not drowned in library chatter."""
     root = logging.getLogger()
-    if app.testing or any(getattr(h, "_festival", False) for h in root.handlers):
+    wanted = app.config.get("ENV_NAME") == "production" or app.config.get("LOG_LEVEL")
+    if app.testing or not wanted or any(getattr(h, "_festival", False) for h in root.handlers):
         return
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -19,7 +19,7 @@ def _count(model, *where):
 
 
 def test_demo_load_builds_2021_edition_from_instance_and_is_idempotent(runner):
-    result = runner.invoke(args=["demo", "load"])
+    result = runner.invoke(args=["demo", "load", "--no-timetable"])
     assert result.exit_code == 0, result.output
     assert "Demo festival loaded." in result.output
     for email in ("filmmaker@demo.festival", "curator1@demo.festival", "staff@demo.festival"):
@@ -51,17 +51,46 @@ def test_demo_load_builds_2021_edition_from_instance_and_is_idempotent(runner):
     assert _count(Entry, Entry.edition_id == open_edition.id, Entry.status == EntryStatus.SUBMITTED) >= 1
 
     counts = (_count(User), _count(Edition), _count(Entry), _count(Screening))
-    again = runner.invoke(args=["demo", "load"])
+    again = runner.invoke(args=["demo", "load", "--no-timetable"])
     assert again.exit_code == 0
     assert "already present" in again.output
     assert (_count(User), _count(Edition), _count(Entry), _count(Screening)) == counts
 
 
 def test_demo_accounts_can_log_in(runner, client):
-    runner.invoke(args=["demo", "load"])
+    runner.invoke(args=["demo", "load", "--no-timetable"])
     from festival.demo.services import DEMO_PASSWORD
 
     response = client.post(
         "/auth/login", data={"email": "staff@demo.festival", "password": DEMO_PASSWORD}, follow_redirects=True
     )
     assert "Li Ming" in response.get_data(as_text=True)
+
+
+def test_demo_load_publishes_a_valid_2021_timetable_once(runner):
+    import scheduler
+    from festival.models import TimetableVersion
+    from festival.models.enums import VersionStatus
+    from festival.schedule import adapter
+
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert "Published timetable version 1" in result.output
+    published = db.session.scalars(
+        sa.select(TimetableVersion).where(TimetableVersion.status == VersionStatus.PUBLISHED)
+    ).all()
+    assert len(published) == 1
+    version = published[0]
+    edition = db.session.get(Edition, version.edition_id)
+    data = adapter.build_instance(edition)
+    report = scheduler.check_json(
+        scheduler.parse_instance(data), {"screenings": adapter.screenings_to_schedule(version)}
+    )
+    assert report.valid, [v.message for v in report.violations[:5]]
+    assert report.shortfall == 0
+    pinned = {(s.entry_id, s.theater_id, s.start) for s in version.screenings if s.pinned}
+    assert len(pinned) == 3
+
+    again = runner.invoke(args=["demo", "load"])
+    assert "Generating" not in again.output
+    assert _count(TimetableVersion, TimetableVersion.status == VersionStatus.PUBLISHED) == 1

@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's, through Playwright) against the app served on 127.0.0.1.
 
-The live server has its own migrated SQLite database with the demo festival loaded, and CSRF on.
+The live server has its own migrated SQLite database with the demo festival loaded (and its 2021
+timetable published), and CSRF on.
 It is shared by the whole session (pytest-playwright's base_url is session-scoped), so journeys
 should not depend on each other's leftovers.
 """
@@ -59,11 +60,13 @@ def live_app(tmp_path_factory):
     from flask_migrate import upgrade
 
     from festival.demo.services import load_demo
+    from festival.demo.timetable import demo_edition, publish_demo_timetable
 
     with app.app_context():
         upgrade()
         load_demo()
         db.session.commit()
+        publish_demo_timetable(demo_edition(), actor=None, time_limit=3)
         db.session.remove()
     yield app
     with app.app_context():
