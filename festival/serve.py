@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 from werkzeug.serving import run_simple
 
@@ -15,11 +16,19 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app()
     start_worker = app.extensions.get("festival.start_embedded_worker")
-    if start_worker is not None:
-        start_worker(app)
-    run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    consumer = start_worker(app) if start_worker is not None else None
+    if consumer is None:
+        logging.getLogger("festival.serve").info(
+            "REDIS_URL is set: solver runs wait in Redis until scripts/worker consumes them"
+        )
+    try:
+        run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
+    finally:
+        if consumer is not None:
+            consumer.stop(graceful=True)  # a running solver run ends early and keeps its best timetable
 
 
 if __name__ == "__main__":

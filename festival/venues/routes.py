@@ -1,3 +1,248 @@
-"""Views of the venues area."""
+"""Views of the venues area: venues with opening hours, theaters, and the blocks when a theater is taken."""
 
-from festival.venues import bp  # noqa: F401
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from festival.extensions import db
+from festival.formtools import choices
+from festival.models import Edition, Theater, TheaterBlock, Venue
+from festival.models.enums import Role
+from festival.navigation import localized
+from festival.security import roles_required
+from festival.venues import bp, services
+from festival.venues.forms import (
+    BLOCK_LABELS,
+    FORMAT_LABELS,
+    WEEKDAY_LABELS,
+    BlockForm,
+    TheaterForm,
+    VenueForm,
+)
+from festival.venues.hours import format_intervals
+from festival.venues.queries import staff_edition, staff_editions
+
+
+def _get(model, object_id: int):
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _edition_of(venue: Venue) -> Edition:
+    return db.session.get(Edition, venue.edition_id)
+
+
+def _index_url(edition: Edition, venue: Venue | None = None) -> str:
+    return url_for("venues.index", edition=edition.slug, _anchor=f"venue-{venue.id}" if venue else None)
+
+
+def _attach(form, error: services.VenueError) -> None:
+    """Put a service's messages next to the form's fields (form-wide ones on the form)."""
+    form.form_errors = list(form.form_errors)
+    for name, messages in error.errors.items():
+        field = form._fields.get(name) if name else None
+        if field is None:
+            form.form_errors.extend(str(m) for m in messages)
+        else:
+            field.errors = [*field.errors, *(str(m) for m in messages)]
+
+
+def _submit(form, act: Callable[..., object], done: str, target: str):
+    """Validate, call the service with the form's values, commit and redirect (None to show the form again).
+
+    A domain error rolls back and puts its messages on the form."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        act(**form.values())
+    except services.VenueError as exc:
+        db.session.rollback()
+        _attach(form, exc)
+        return None
+    db.session.commit()
+    flash(done, "success")
+    return redirect(target, 303)
+
+
+def _delete(act: Callable[[], object], done: str, target: str):
+    """Call a delete service, commit and redirect; a refusal is flashed."""
+    try:
+        act()
+    except services.VenueError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(target, 303)
+
+
+def _render(template: str, form, **context):
+    context.setdefault("weekday_labels", WEEKDAY_LABELS)
+    context.setdefault("format_labels", FORMAT_LABELS)
+    context.setdefault("block_labels", BLOCK_LABELS)
+    return render_template(template, form=form, **context), 422 if form and form.errors else 200
+
+
+def _initial(form_class, *objects) -> dict | None:
+    """Initial form data from an object on GET; None on POST so the submitted data is used."""
+    return None if request.method == "POST" else form_class.data_of(*objects)
+
+
+# ---------------------------------------------------------------- venues
+
+
+@bp.get("/")
+@roles_required(Role.STAFF)
+def index():
+    """The edition's venues with their hours, theaters and blocks, and what the solver says about them."""
+    edition = staff_edition(request.args.get("edition"))
+    errors, warnings = services.solver_problems(edition)
+    return _render(
+        "venues/index.html",
+        None,
+        edition=edition,
+        editions=staff_editions(),
+        venues=services.edition_venues(edition),
+        solver_errors=errors,
+        solver_warnings=warnings,
+        format_intervals=format_intervals,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def new_venue():
+    """Add a venue to the edition."""
+    edition = staff_edition(request.args.get("edition"))
+    form = VenueForm()
+    act = partial(services.create_venue, edition, actor=current_user)
+    done = _submit(form, act, _("Venue added."), _index_url(edition))
+    return done or _render("venues/venue_form.html", form, edition=edition, venue=None)
+
+
+@bp.route("/<int:venue_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def edit_venue(venue_id: int):
+    """Change a venue's names, weekly hours, closed dates and special hours."""
+    venue = _get(Venue, venue_id)
+    edition = _edition_of(venue)
+    form = VenueForm(data=_initial(VenueForm, venue))
+    act = partial(services.update_venue, venue, actor=current_user)
+    done = _submit(form, act, _("Venue saved."), _index_url(edition, venue))
+    return done or _render("venues/venue_form.html", form, edition=edition, venue=venue)
+
+
+@bp.post("/<int:venue_id>/delete")
+@roles_required(Role.STAFF)
+def delete_venue(venue_id: int):
+    """Delete a venue that no timetable uses."""
+    venue = _get(Venue, venue_id)
+    edition = _edition_of(venue)
+    act = partial(services.delete_venue, venue, actor=current_user)
+    return _delete(act, _("Venue deleted."), _index_url(edition))
+
+
+# ---------------------------------------------------------------- theaters
+
+
+@bp.route("/<int:venue_id>/theaters/new", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def new_theater(venue_id: int):
+    """Add a theater to a venue."""
+    venue = _get(Venue, venue_id)
+    edition = _edition_of(venue)
+    form = TheaterForm()
+    act = partial(services.create_theater, venue, actor=current_user)
+    done = _submit(form, act, _("Theater added."), _index_url(edition, venue))
+    return done or _render("venues/theater_form.html", form, edition=edition, venue=venue, theater=None)
+
+
+@bp.route("/theaters/<int:theater_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def edit_theater(theater_id: int):
+    """Change a theater's seats, formats, features, changeover and start step."""
+    theater = _get(Theater, theater_id)
+    edition = _edition_of(theater.venue)
+    form = TheaterForm(data=_initial(TheaterForm, theater))
+    act = partial(services.update_theater, theater, actor=current_user)
+    done = _submit(form, act, _("Theater saved."), _index_url(edition, theater.venue))
+    return done or _render(
+        "venues/theater_form.html", form, edition=edition, venue=theater.venue, theater=theater
+    )
+
+
+@bp.post("/theaters/<int:theater_id>/delete")
+@roles_required(Role.STAFF)
+def delete_theater(theater_id: int):
+    """Delete a theater that no timetable uses."""
+    theater = _get(Theater, theater_id)
+    target = _index_url(_edition_of(theater.venue), theater.venue)
+    act = partial(services.delete_theater, theater, actor=current_user)
+    return _delete(act, _("Theater deleted."), target)
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _block_form(venue: Venue, **kwargs) -> BlockForm:
+    form = BlockForm(**kwargs)
+    form.theaters.choices = choices((t.id, localized(t, "name")) for t in venue.theaters)
+    return form
+
+
+def _block_theaters(venue: Venue, ids: list[int]) -> list[Theater]:
+    wanted = set(ids or [])
+    return [t for t in venue.theaters if t.id in wanted]
+
+
+@bp.route("/<int:venue_id>/blocks", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def blocks(venue_id: int):
+    """The venue's blocks, and a form to block one or more theaters for a period."""
+    venue = _get(Venue, venue_id)
+    edition = _edition_of(venue)
+    form = _block_form(venue)
+
+    def act(**values):
+        return services.add_blocks(_block_theaters(venue, form.theaters.data), actor=current_user, **values)
+
+    done = _submit(form, act, _("Block added."), url_for("venues.blocks", venue_id=venue.id))
+    rows = sorted((b for t in venue.theaters for b in t.blocks), key=lambda b: (b.start, b.theater.position))
+    return done or _render("venues/blocks.html", form, edition=edition, venue=venue, blocks=rows)
+
+
+@bp.route("/blocks/<int:block_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def edit_block(block_id: int):
+    """Change one block (its theater, kind, label and period)."""
+    block = _get(TheaterBlock, block_id)
+    venue = block.theater.venue
+    edition = _edition_of(venue)
+    form = _block_form(venue, data=_initial(BlockForm, block, edition.tz))
+
+    def act(**values):
+        chosen = _block_theaters(venue, form.theaters.data)
+        if len(chosen) != 1:
+            raise services.VenueError({"theaters": [_("Tick exactly one theater for an existing block.")]})
+        return services.update_block(block, actor=current_user, theater=chosen[0], **values)
+
+    done = _submit(form, act, _("Block saved."), url_for("venues.blocks", venue_id=venue.id))
+    return done or _render("venues/block_form.html", form, edition=edition, venue=venue, block=block)
+
+
+@bp.post("/blocks/<int:block_id>/delete")
+@roles_required(Role.STAFF)
+def delete_block(block_id: int):
+    """Remove a block."""
+    block = _get(TheaterBlock, block_id)
+    target = url_for("venues.blocks", venue_id=block.theater.venue_id)
+    act = partial(services.delete_block, block, actor=current_user)
+    return _delete(act, _("Block removed."), target)

@@ -1,0 +1,264 @@
+"""Shapes of the venue, theater and block forms (the rules of the edition live in services.py)."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from festival.formtools import choices
+from festival.models.enums import BlockKind, FilmFormat
+from festival.venues import hours as hours_text
+
+CODE_RE = r"^[a-z0-9][a-z0-9_-]*$"
+CODE_MESSAGE = _l("Use lower-case letters, digits, - and _ (for example giant or dome-2).")
+FEATURE_RE = r"^[a-z0-9][a-z0-9_.-]*$"
+
+WEEKDAY_LABELS = (
+    ("mon", _l("Monday")),
+    ("tue", _l("Tuesday")),
+    ("wed", _l("Wednesday")),
+    ("thu", _l("Thursday")),
+    ("fri", _l("Friday")),
+    ("sat", _l("Saturday")),
+    ("sun", _l("Sunday")),
+)
+FORMAT_LABELS = {
+    FilmFormat.DOME: _l("Dome (fulldome)"),
+    FilmFormat.GIANT_SCREEN: _l("Giant screen"),
+    FilmFormat.FOUR_D: _l("4D"),
+    FilmFormat.DOCUMENTARY: _l("Documentary"),
+    FilmFormat.SCIFI: _l("Science fiction"),
+}
+BLOCK_LABELS = {
+    BlockKind.MAINTENANCE: _l("Maintenance"),
+    BlockKind.OPENING_CEREMONY: _l("Opening ceremony"),
+    BlockKind.FORUM: _l("Forum"),
+    BlockKind.AWARD_CEREMONY: _l("Award ceremony"),
+    BlockKind.ASTRONOMY_CLASS: _l("Astronomy class"),
+    BlockKind.OTHER: _l("Other"),
+}
+
+
+class _ParsedText:
+    """Mixin for text fields that parse into a structure; ``parsed`` holds the result after validation."""
+
+    parse = staticmethod(lambda text: text)
+    parsed = None
+
+    def pre_validate(self, form) -> None:
+        try:
+            self.parsed = self.parse(self.data)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class IntervalsField(_ParsedText, StringField):
+    """Opening intervals of one day, ``09:30-12:00, 13:00-17:00``; empty means closed."""
+
+    parse = staticmethod(hours_text.parse_intervals)
+
+
+class DatesField(_ParsedText, TextAreaField):
+    """Dates, one a line."""
+
+    parse = staticmethod(hours_text.parse_dates)
+
+
+class SpecialHoursField(_ParsedText, TextAreaField):
+    """Lines ``date hours`` or ``date closed``."""
+
+    parse = staticmethod(hours_text.parse_special_hours)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _hours_field(label) -> IntervalsField:
+    return IntervalsField(label, validators=[Length(max=200)])
+
+
+class VenueForm(FlaskForm):
+    code = StringField(
+        _l("Short code"), validators=[InputRequired(), Length(max=40), Regexp(CODE_RE, message=CODE_MESSAGE)]
+    )
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
+    hours_mon = _hours_field(_l("Monday"))
+    hours_tue = _hours_field(_l("Tuesday"))
+    hours_wed = _hours_field(_l("Wednesday"))
+    hours_thu = _hours_field(_l("Thursday"))
+    hours_fri = _hours_field(_l("Friday"))
+    hours_sat = _hours_field(_l("Saturday"))
+    hours_sun = _hours_field(_l("Sunday"))
+    closed_dates = DatesField(_l("Closed dates"), validators=[Length(max=5000)])
+    special_hours = SpecialHoursField(_l("Special hours (holidays)"), validators=[Length(max=10000)])
+
+    def hours_fields(self) -> list:
+        return [self[f"hours_{day}"] for day, _label in WEEKDAY_LABELS]
+
+    def values(self) -> dict:
+        """The parsed values, ready for the services."""
+        return {
+            "code": self.code.data.strip(),
+            "name": self.name.data.strip(),
+            "name_zh": (self.name_zh.data or "").strip() or None,
+            "hours": {day: self[f"hours_{day}"].parsed or [] for day, _label in WEEKDAY_LABELS},
+            "closed_dates": self.closed_dates.parsed or [],
+            "special_hours": self.special_hours.parsed or {},
+        }
+
+    @classmethod
+    def data_of(cls, venue) -> dict:
+        """Initial data for editing a venue."""
+        data = {"code": venue.code, "name": venue.name, "name_zh": venue.name_zh}
+        for day, _label in WEEKDAY_LABELS:
+            data[f"hours_{day}"] = hours_text.format_intervals((venue.hours or {}).get(day))
+        data["closed_dates"] = hours_text.format_dates(venue.closed_dates)
+        data["special_hours"] = hours_text.format_special_hours(venue.special_hours)
+        return data
+
+
+class FeaturesField(StringField):
+    """Free capability words separated by commas (``3d, motion_seats``); stored lower-case."""
+
+    parsed: list[str] | None = None
+
+    def pre_validate(self, form) -> None:
+        words = [w.strip().lower() for w in (self.data or "").replace("，", ",").split(",") if w.strip()]
+        for word in words:
+            if len(word) > 40 or not re.match(FEATURE_RE, word):
+                raise ValidationError(
+                    _l("“%(word)s”: a feature is one word of letters, digits, _ - or . (like 3d).", word=word)
+                )
+        self.parsed = sorted(set(words))
+
+
+class TheaterForm(FlaskForm):
+    code = StringField(
+        _l("Short code"), validators=[InputRequired(), Length(max=40), Regexp(CODE_RE, message=CODE_MESSAGE)]
+    )
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
+    seats = IntegerField(
+        _l("Seats"),
+        validators=[
+            InputRequired(_l("Give the number of seats.")),
+            NumberRange(1, 100_000, _l("Between %(min)s and %(max)s seats.")),
+        ],
+    )
+    formats = MultiCheckboxField(
+        _l("Formats it can show"),
+        choices=choices((f.value, FORMAT_LABELS[f]) for f in FilmFormat),
+        validators=[InputRequired(_l("Tick at least one format."))],
+    )
+    features = FeaturesField(_l("Features"), validators=[Length(max=500)])
+    changeover_minutes = IntegerField(
+        _l("Changeover (minutes)"),
+        default=15,
+        validators=[
+            InputRequired(_l("Give the changeover in minutes (0 if none).")),
+            NumberRange(0, 600, _l("Between %(min)s and %(max)s minutes.")),
+        ],
+    )
+    start_step_minutes = IntegerField(
+        _l("Start step (minutes)"),
+        default=5,
+        validators=[
+            InputRequired(_l("Give the start step in minutes.")),
+            NumberRange(1, 720, _l("Between %(min)s and %(max)s minutes.")),
+        ],
+    )
+    position = IntegerField(
+        _l("Order on the page"),
+        default=0,
+        validators=[Optional(), NumberRange(0, 1000, _l("Between %(min)s and %(max)s."))],
+    )
+
+    def values(self) -> dict:
+        """The parsed values, ready for the services."""
+        return {
+            "code": self.code.data.strip(),
+            "name": self.name.data.strip(),
+            "name_zh": (self.name_zh.data or "").strip() or None,
+            "seats": self.seats.data,
+            "formats": [f.value for f in FilmFormat if f.value in self.formats.data],
+            "features": self.features.parsed or [],
+            "changeover_minutes": self.changeover_minutes.data,
+            "start_step_minutes": self.start_step_minutes.data,
+            "position": self.position.data or 0,
+        }
+
+    @classmethod
+    def data_of(cls, theater) -> dict:
+        """Initial data for editing a theater."""
+        return {
+            "code": theater.code,
+            "name": theater.name,
+            "name_zh": theater.name_zh,
+            "seats": theater.seats,
+            "formats": list(theater.formats or []),
+            "features": ", ".join(theater.features or []),
+            "changeover_minutes": theater.changeover_minutes,
+            "start_step_minutes": theater.start_step_minutes,
+            "position": theater.position,
+        }
+
+
+class BlockForm(FlaskForm):
+    theaters = MultiCheckboxField(
+        _l("Theaters"), coerce=int, validators=[InputRequired(_l("Tick at least one theater."))]
+    )
+    kind = SelectField(
+        _l("Kind"), choices=choices((k.value, BLOCK_LABELS[k]) for k in BlockKind), default="maintenance"
+    )
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=200)])
+    start = DateTimeLocalField(
+        _l("From"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Give a start date and time."))],
+    )
+    end = DateTimeLocalField(
+        _l("Until"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[InputRequired(_l("Give an end date and time."))],
+    )
+
+    def validate_end(self, field) -> None:
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("The block must end after it starts."))
+
+    @classmethod
+    def data_of(cls, block, tz) -> dict:
+        """Initial data for editing a block, its times as local wall-clock of the edition's timezone."""
+        return {
+            "theaters": [block.theater_id],
+            "kind": block.kind.value,
+            "label": block.label,
+            "start": block.start.astimezone(tz).replace(tzinfo=None),
+            "end": block.end.astimezone(tz).replace(tzinfo=None),
+        }
+
+    def values(self) -> dict:
+        """The values for the services (naive local datetimes; the service attaches the timezone)."""
+        return {
+            "kind": BlockKind(self.kind.data),
+            "label": (self.label.data or "").strip() or None,
+            "start": self.start.data,
+            "end": self.end.data,
+        }

@@ -1,0 +1,323 @@
+"""Venues, theaters and blocks: every write, and the rules that need the database or the edition.
+
+Each write is checked by the solver's own instance reader before it is flushed, so the database never
+holds a venue, theater or block that a solver run would reject.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from festival.audit import record, record_changes
+from festival.extensions import db
+from festival.models import Edition, Screening, Theater, TheaterBlock, User, Venue
+from festival.models.enums import BlockKind
+from festival.schedule import adapter
+
+# How far outside the screening window a block may lie (rehearsals before, repairs after).
+BLOCK_MARGIN = timedelta(days=366)
+VENUE_FIELDS = ("code", "name", "name_zh", "hours", "closed_dates", "special_hours")
+THEATER_FIELDS = (
+    "code", "name", "name_zh", "seats", "formats", "features",
+    "changeover_minutes", "start_step_minutes", "position",
+)  # fmt: skip
+
+
+class VenueError(Exception):
+    """Input that breaks a rule; ``errors`` maps form field names ('' = the whole form) to messages."""
+
+    def __init__(self, errors: dict[str, list]):
+        super().__init__("; ".join(str(m) for ms in errors.values() for m in ms))
+        self.errors = errors
+
+
+def _snapshot(obj, fields) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def _solver_check(edition: Edition, venue: dict, theaters: list[dict]) -> None:
+    """Run the solver's reader on a one-venue instance; raise VenueError with its messages if it refuses."""
+    data = {
+        "festival": {
+            "name": edition.name,
+            "timezone": edition.timezone,
+            "first_day": edition.first_day.isoformat(),
+            "last_day": edition.last_day.isoformat(),
+        },
+        "venues": [venue],
+        "theaters": theaters,
+        "films": [],
+    }
+    try:
+        adapter.parse(data)
+    except adapter.InstanceBuildError as exc:
+        raise VenueError(
+            {"": [_l("The solver would refuse this: %(why)s", why=m) for m in exc.errors]}
+        ) from None
+
+
+# ---------------------------------------------------------------- venues
+
+
+def _check_venue_code(edition: Edition, code: str, venue: Venue | None) -> None:
+    stmt = sa.select(Venue.id).where(Venue.edition_id == edition.id, Venue.code == code)
+    if venue is not None:
+        stmt = stmt.where(Venue.id != venue.id)
+    if db.session.scalar(stmt) is not None:
+        raise VenueError({"code": [_l("Another venue of this edition already uses this code.")]})
+
+
+def _venue_json(values: dict) -> dict:
+    return {
+        "id": values["code"],
+        "hours": values["hours"],
+        "closed_dates": values["closed_dates"],
+        "special_hours": values["special_hours"],
+    }
+
+
+def create_venue(edition: Edition, *, actor: User | None, **values) -> Venue:
+    """Add a venue to an edition. Raises VenueError (code taken, hours the solver refuses)."""
+    _check_venue_code(edition, values["code"], None)
+    _solver_check(edition, _venue_json(values), [])
+    venue = Venue(edition_id=edition.id, **{k: values[k] for k in VENUE_FIELDS})
+    db.session.add(venue)
+    db.session.flush()
+    record(venue, actor=actor, action="venue.create", new=values)
+    return venue
+
+
+def update_venue(venue: Venue, *, actor: User | None, **values) -> Venue:
+    """Change a venue's code, names and hours. Raises VenueError."""
+    edition = db.session.get(Edition, venue.edition_id)
+    _check_venue_code(edition, values["code"], venue)
+    theaters = [_theater_json(_snapshot(t, THEATER_FIELDS), values["code"]) for t in venue.theaters]
+    _solver_check(edition, _venue_json(values), theaters)
+    before = _snapshot(venue, VENUE_FIELDS)
+    for key in VENUE_FIELDS:
+        setattr(venue, key, values[key])
+    db.session.flush()
+    record_changes(
+        venue, actor=actor, action="venue.update", before=before, after=_snapshot(venue, VENUE_FIELDS)
+    )
+    return venue
+
+
+def _screenings_in(theater_ids: list[int]) -> int:
+    if not theater_ids:
+        return 0
+    stmt = sa.select(sa.func.count()).select_from(Screening).where(Screening.theater_id.in_(theater_ids))
+    return db.session.scalar(stmt) or 0
+
+
+def delete_venue(venue: Venue, *, actor: User | None) -> None:
+    """Delete a venue with its theaters and blocks. Raises VenueError if a timetable uses its theaters."""
+    used = _screenings_in([t.id for t in venue.theaters])
+    if used:
+        raise VenueError(
+            {
+                "": [
+                    _l(
+                        "%(n)s screenings in timetable versions use this venue's theaters; "
+                        "it cannot be deleted.",
+                        n=used,
+                    )
+                ]
+            }
+        )
+    record(venue, actor=actor, action="venue.delete", old=_snapshot(venue, VENUE_FIELDS))
+    db.session.delete(venue)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- theaters
+
+
+def _check_theater_code(venue: Venue, code: str, theater: Theater | None) -> None:
+    """Theater codes are unique within the edition, so solver ids stay short and readable."""
+    stmt = (
+        sa.select(Theater.id)
+        .join(Venue, Theater.venue_id == Venue.id)
+        .where(Venue.edition_id == venue.edition_id, Theater.code == code)
+    )
+    if theater is not None:
+        stmt = stmt.where(Theater.id != theater.id)
+    if db.session.scalar(stmt) is not None:
+        raise VenueError({"code": [_l("Another theater of this edition already uses this code.")]})
+
+
+def _theater_json(values: dict, venue_code: str, blocks: list[dict] | None = None) -> dict:
+    return {
+        "id": values["code"],
+        "venue": venue_code,
+        "seats": values["seats"],
+        "formats": values["formats"],
+        "features": values["features"],
+        "changeover_minutes": values["changeover_minutes"],
+        "start_step_minutes": values["start_step_minutes"],
+        "unavailable": blocks or [],
+    }
+
+
+def _check_theater(venue: Venue, values: dict) -> None:
+    if not values["formats"]:
+        raise VenueError({"formats": [_l("Tick at least one format.")]})
+    edition = db.session.get(Edition, venue.edition_id)
+    _solver_check(edition, _venue_json(_snapshot(venue, VENUE_FIELDS)), [_theater_json(values, venue.code)])
+
+
+def create_theater(venue: Venue, *, actor: User | None, **values) -> Theater:
+    """Add a theater to a venue. Raises VenueError (code taken in the edition, values the solver refuses)."""
+    _check_theater_code(venue, values["code"], None)
+    _check_theater(venue, values)
+    theater = Theater(venue_id=venue.id, **{k: values[k] for k in THEATER_FIELDS})
+    db.session.add(theater)
+    db.session.flush()
+    record(theater, actor=actor, action="theater.create", new=values)
+    return theater
+
+
+def update_theater(theater: Theater, *, actor: User | None, **values) -> Theater:
+    """Change a theater's seats, formats, features, changeover and start step. Raises VenueError."""
+    _check_theater_code(theater.venue, values["code"], theater)
+    _check_theater(theater.venue, values)
+    before = _snapshot(theater, THEATER_FIELDS)
+    for key in THEATER_FIELDS:
+        setattr(theater, key, values[key])
+    db.session.flush()
+    after = _snapshot(theater, THEATER_FIELDS)
+    record_changes(theater, actor=actor, action="theater.update", before=before, after=after)
+    return theater
+
+
+def delete_theater(theater: Theater, *, actor: User | None) -> None:
+    """Delete a theater and its blocks. Raises VenueError if a timetable version uses it."""
+    used = _screenings_in([theater.id])
+    if used:
+        raise VenueError(
+            {
+                "": [
+                    _l(
+                        "%(n)s screenings in timetable versions use this theater; it cannot be deleted.",
+                        n=used,
+                    )
+                ]
+            }
+        )
+    record(theater, actor=actor, action="theater.delete", old=_snapshot(theater, THEATER_FIELDS))
+    db.session.delete(theater)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _aware_block(edition: Edition, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """Local wall-clock datetimes of the edition as aware datetimes, checked against the window."""
+    tz = edition.tz
+    start = start.replace(tzinfo=tz, second=0, microsecond=0) if start.tzinfo is None else start
+    end = end.replace(tzinfo=tz, second=0, microsecond=0) if end.tzinfo is None else end
+    errors: dict[str, list] = {}
+    if end <= start:
+        errors["end"] = [_l("The block must end after it starts.")]
+    lo = datetime.combine(edition.first_day, datetime.min.time(), tz) - BLOCK_MARGIN
+    hi = datetime.combine(edition.last_day, datetime.min.time(), tz) + timedelta(days=1) + BLOCK_MARGIN
+    for name, value in (("start", start), ("end", end)):
+        if not lo <= value <= hi:
+            errors.setdefault(name, []).append(
+                _l(
+                    "Must lie within a year of the screening window (%(first)s to %(last)s).",
+                    first=edition.first_day.isoformat(),
+                    last=edition.last_day.isoformat(),
+                )
+            )
+    if errors:
+        raise VenueError(errors)
+    return start, end
+
+
+def add_blocks(
+    theaters: list[Theater],
+    *,
+    actor: User | None,
+    kind: BlockKind,
+    label: str | None,
+    start: datetime,
+    end: datetime,
+) -> list[TheaterBlock]:
+    """Block the same period in one or more theaters of one venue. Raises VenueError."""
+    if not theaters:
+        raise VenueError({"theaters": [_l("Tick at least one theater.")]})
+    if len({t.venue_id for t in theaters}) != 1:
+        raise VenueError({"theaters": [_l("The theaters must belong to the same venue.")]})
+    edition = db.session.get(Edition, theaters[0].venue.edition_id)
+    start, end = _aware_block(edition, start, end)
+    blocks = []
+    for theater in theaters:
+        block = TheaterBlock(theater_id=theater.id, kind=kind, label=label, start=start, end=end)
+        db.session.add(block)
+        blocks.append(block)
+    db.session.flush()
+    for block in blocks:
+        record(block, actor=actor, action="block.create", new=_block_values(block))
+    return blocks
+
+
+def _block_values(block: TheaterBlock) -> dict:
+    return {
+        "theater_id": block.theater_id,
+        "kind": block.kind.value,
+        "label": block.label,
+        "start": block.start.isoformat(),
+        "end": block.end.isoformat(),
+    }
+
+
+def update_block(
+    block: TheaterBlock,
+    *,
+    actor: User | None,
+    theater: Theater,
+    kind: BlockKind,
+    label: str | None,
+    start: datetime,
+    end: datetime,
+) -> TheaterBlock:
+    """Change a block (it may move to another theater of the same venue). Raises VenueError."""
+    if theater.venue_id != block.theater.venue_id:
+        raise VenueError({"theaters": [_l("The theaters must belong to the same venue.")]})
+    edition = db.session.get(Edition, theater.venue.edition_id)
+    start, end = _aware_block(edition, start, end)
+    before = _block_values(block)
+    block.theater_id, block.kind, block.label, block.start, block.end = theater.id, kind, label, start, end
+    db.session.flush()
+    db.session.refresh(block)
+    record_changes(block, actor=actor, action="block.update", before=before, after=_block_values(block))
+    return block
+
+
+def delete_block(block: TheaterBlock, *, actor: User | None) -> None:
+    """Remove a block."""
+    record(block, actor=actor, action="block.delete", old=_block_values(block))
+    db.session.delete(block)
+    db.session.flush()
+
+
+# ---------------------------------------------------------------- reads
+
+
+def edition_venues(edition: Edition) -> list[Venue]:
+    """The edition's venues in creation order."""
+    return list(db.session.scalars(sa.select(Venue).where(Venue.edition_id == edition.id).order_by(Venue.id)))
+
+
+def solver_problems(edition: Edition) -> tuple[list[str], list[str]]:
+    """What a solver run would say about the edition's data now: (errors, warnings)."""
+    try:
+        _data, instance = adapter.instance_for(edition)
+    except adapter.InstanceBuildError as exc:
+        return exc.errors, []
+    return [], list(instance.warnings)
