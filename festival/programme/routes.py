@@ -1,3 +1,153 @@
-"""Views of the programme area."""
+"""The public programme: no login, only the published timetable, cacheable, phone-friendly."""
 
-from festival.programme import bp  # noqa: F401
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Response, abort, make_response, render_template, request, url_for
+
+from festival.models import Edition, TimetableVersion
+from festival.models.enums import Audience, FilmFormat
+from festival.navigation import localized
+from festival.programme import bp, caching, queries
+from festival.programme.display import film_title
+from festival.schedule import exports
+from festival.schedule.grid import edition_theaters
+from festival.submissions.techspec import AUDIENCE_LABELS, FORMAT_LABELS
+
+
+def _programme() -> tuple[Edition, TimetableVersion]:
+    """The edition asked for (?edition=slug, default the current one) and its published version, or 404."""
+    edition = queries.public_edition(request.args.get("edition"))
+    version = queries.published(edition)
+    if version is None:
+        abort(404)
+    return edition, version
+
+
+def _page(version: TimetableVersion, render) -> Response:
+    """Answer 304 when the visitor's copy is current, else render and add the cache headers."""
+    etag = caching.etag_for(version)
+    cached = caching.not_modified(version, etag)
+    if cached is not None:
+        return cached
+    return caching.finish(make_response(render()), version, etag, public=False)
+
+
+def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, filename: str) -> Response:
+    etag = caching.etag_for(version, per_visitor=False)
+    cached = caching.not_modified(version, etag, public=True)
+    if cached is not None:
+        return cached
+    body = exports.calendar(
+        edition, screenings, name=name, stamp=version.published_at,
+        film_url=lambda e: url_for("programme.film", entry_id=e.id, _external=True),
+    )  # fmt: skip
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return caching.finish(response, version, etag, public=True)
+
+
+@bp.route("/")
+def index():
+    edition = queries.public_edition(request.args.get("edition"))
+    version = queries.published(edition)
+    if version is None:
+        return render_template("programme/none.html", edition=edition)
+    return _page(version, lambda: _render_day(edition, version))
+
+
+def _render_day(edition: Edition, version: TimetableVersion) -> str:
+    theaters = edition_theaters(edition)
+    filters = queries.Filters.from_args(request.args, theaters)
+    days = queries.programme_days(version)
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = queries.default_day(edition, days)
+    screenings = queries.day_screenings(version, edition, day, filters)
+    return render_template(
+        "programme/index.html",
+        edition=edition,
+        version=version,
+        day=day,
+        days=days,
+        weeks=queries.group_days(days),
+        screenings=screenings,
+        filters=filters,
+        theaters=theaters,
+        formats=[(f.value, FORMAT_LABELS[f]) for f in FilmFormat],
+        audiences=[(a.value, AUDIENCE_LABELS[a]) for a in Audience],
+        format_labels=FORMAT_LABELS,
+        previous_day=max((d for d in days if d < day), default=None),
+        next_day=min((d for d in days if d > day), default=None),
+    )
+
+
+@bp.route("/film/<int:entry_id>")
+def film(entry_id: int):
+    found = queries.public_film(entry_id)
+    if found is None:
+        abort(404)
+    entry, version, screenings = found
+    return _page(
+        version,
+        lambda: render_template(
+            "programme/film.html",
+            edition=entry.edition,
+            version=version,
+            entry=entry,
+            screenings=screenings,
+            format_labels=FORMAT_LABELS,
+            audience_labels=AUDIENCE_LABELS,
+            poster_url=None,
+        ),
+    )
+
+
+@bp.route("/film/<int:entry_id>.ics")
+def film_ics(entry_id: int):
+    found = queries.public_film(entry_id)
+    if found is None:
+        abort(404)
+    entry, version, screenings = found
+    return _ics(version, entry.edition, screenings, film_title(entry), f"film-{entry.id}.ics")
+
+
+@bp.route("/screening/<int:screening_id>.ics")
+def screening_ics(screening_id: int):
+    found = queries.public_screening(screening_id)
+    if found is None:
+        abort(404)
+    screening, version = found
+    edition = screening.entry.edition
+    name = film_title(screening.entry)
+    return _ics(version, edition, [screening], name, f"screening-{screening.id}.ics")
+
+
+@bp.route("/calendar.ics")
+def calendar_ics():
+    edition, version = _programme()
+    screenings = queries.all_screenings(version)
+    return _ics(version, edition, screenings, localized(edition, "name"), f"{edition.slug}-programme.ics")
+
+
+@bp.route("/print")
+def printable():
+    edition, version = _programme()
+    return _page(
+        version,
+        lambda: render_template(
+            "programme/print.html",
+            edition=edition,
+            version=version,
+            days=exports.programme_days(edition, queries.all_screenings(version)),
+            format_labels=FORMAT_LABELS,
+        ),
+    )
+
+
+@bp.route("/changes")
+def changes():
+    edition, version = _programme()
+    return _page(version, lambda: render_template("programme/changes.html", edition=edition, version=version))

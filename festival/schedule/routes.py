@@ -1,3 +1,545 @@
-"""Views of the schedule area."""
+"""Views of the timetable: versions, the grid and lists, manual edits, compare, publish and exports.
 
-from festival.schedule import bp  # noqa: F401
+Every view is staff/admin only and goes load -> authorise -> act; the rules live in versions.py.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from festival.extensions import db
+from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
+from festival.models.enums import Role, VersionStatus
+from festival.navigation import localized
+from festival.programme.display import film_title
+from festival.schedule import adapter, bp, exports, grid, runs, versions
+from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
+from festival.security import roles_required
+from festival.submissions.techspec import FORMAT_LABELS
+from festival.venues.queries import staff_edition, staff_editions
+
+STAFF = (Role.STAFF,)  # admins hold every staff right
+
+
+# ---------------------------------------------------------------- loading
+
+
+def _version(version_id: int) -> TimetableVersion:
+    return db.get_or_404(TimetableVersion, version_id)
+
+
+def _screening(version: TimetableVersion, screening_id: int) -> Screening:
+    screening = db.session.get(Screening, screening_id)
+    if screening is None or screening.timetable_id != version.id:
+        abort(404)
+    return screening
+
+
+def _day(version: TimetableVersion, edition: Edition) -> date:
+    """The day asked for (?day=YYYY-MM-DD), else the first day with screenings, else the first day."""
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        day = None
+    if day is not None and edition.first_day <= day <= edition.last_day:
+        return day
+    days = grid.screening_days(version)
+    return min(days) if days else edition.first_day
+
+
+def _theater_choices(edition: Edition) -> list[tuple[int, str]]:
+    return [(t.id, localized(t, "name")) for t in grid.edition_theaters(edition)]
+
+
+def _film_choices(edition: Edition) -> list[tuple[int, str]]:
+    films = adapter.accepted_entries(edition)
+    label = "{title} ({fmt}, {minutes} min)"
+    return sorted(
+        (
+            (
+                e.id,
+                label.format(
+                    title=film_title(e),
+                    fmt=FORMAT_LABELS.get(e.format, ""),
+                    minutes=e.runtime_minutes,
+                ),
+            )
+            for e, _d in films
+        ),
+        key=lambda c: c[1].casefold(),
+    )
+
+
+def _local(edition: Edition, day: date, clock) -> datetime:
+    return datetime.combine(day, clock.replace(second=0, microsecond=0), tzinfo=edition.tz)
+
+
+def _back_to_grid(screening_or_version, day: date | None = None):
+    version = getattr(screening_or_version, "timetable", screening_or_version)
+    if day is None and isinstance(screening_or_version, Screening):
+        day = grid.local_day(db.session.get(Edition, version.edition_id), screening_or_version.start)
+    return redirect(url_for("schedule.version", version_id=version.id, day=day.isoformat() if day else None))
+
+
+def _common(version: TimetableVersion) -> dict:
+    """What every version page shows: the edition, the published version, the tabs."""
+    edition = db.session.get(Edition, version.edition_id)
+    return {"edition": edition, "version": version, "published": versions.published_version(edition)}
+
+
+# ---------------------------------------------------------------- home
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    edition = staff_edition(request.args.get("edition"))
+    all_versions = versions.versions_of(edition)
+    form = NewDraftForm(formdata=None)
+    form.based_on.choices = _based_on_choices(all_versions)
+    return render_template(
+        "schedule/index.html",
+        edition=edition,
+        editions=staff_editions(),
+        versions=all_versions,
+        counts=versions.screening_counts(all_versions),
+        published=versions.published_version(edition),
+        draft=versions.current_draft(edition),
+        runs=runs.edition_runs(edition, limit=10),
+        form=form,
+        has_endpoint=lambda name: name in current_app.view_functions,
+    )
+
+
+def _based_on_choices(all_versions: list[TimetableVersion]):
+    choices = [(0, _("An empty timetable"))]
+    for v in all_versions:
+        choices.append((v.id, _version_name(v)))
+    return choices
+
+
+def _version_name(v: TimetableVersion) -> str:
+    if v.status == VersionStatus.DRAFT:
+        return _("Draft #%(id)s %(label)s", id=v.id, label=v.label or "").strip()
+    return _("Version %(number)s (%(status)s)", number=v.number, status=_status_label(v.status))
+
+
+def _status_label(status: VersionStatus) -> str:
+    return {
+        VersionStatus.DRAFT: _("draft"),
+        VersionStatus.PUBLISHED: _("published"),
+        VersionStatus.SUPERSEDED: _("superseded"),
+    }[status]
+
+
+@bp.route("/editions/<int:edition_id>/drafts", methods=["POST"])
+@roles_required(*STAFF)
+def new_draft(edition_id: int):
+    edition = db.get_or_404(Edition, edition_id)
+    form = NewDraftForm()
+    form.based_on.choices = _based_on_choices(versions.versions_of(edition))
+    if not form.validate_on_submit():
+        flash(_("Please choose what the new draft starts from."), "error")
+        return redirect(url_for("schedule.index", edition=edition.slug))
+    based_on = db.session.get(TimetableVersion, form.based_on.data) if form.based_on.data else None
+    try:
+        draft = versions.create_draft(edition, actor=current_user, based_on=based_on, label=form.label.data)
+    except versions.TimetableError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("schedule.index", edition=edition.slug))
+    db.session.commit()
+    flash(_("Draft #%(id)s created.", id=draft.id), "success")
+    return redirect(url_for("schedule.version", version_id=draft.id))
+
+
+@bp.route("/versions/<int:version_id>/copy", methods=["POST"])
+@roles_required(*STAFF)
+def copy(version_id: int):
+    version = _version(version_id)
+    form = LockForm()
+    if not form.validate_on_submit():
+        abort(400)
+    edition = db.session.get(Edition, version.edition_id)
+    draft = versions.create_draft(edition, actor=current_user, based_on=version)
+    db.session.commit()
+    flash(_("Draft #%(id)s created as a copy; edit it and publish it when ready.", id=draft.id), "success")
+    return redirect(url_for("schedule.version", version_id=draft.id))
+
+
+# ---------------------------------------------------------------- views of a version
+
+
+@bp.route("/versions/<int:version_id>", endpoint="version")
+@roles_required(*STAFF)
+def version_grid(version_id: int):
+    version = _version(version_id)
+    ctx = _common(version)
+    day = _day(version, ctx["edition"])
+    return render_template(
+        "schedule/version.html",
+        **ctx,
+        grid=grid.day_grid(version, day),
+        lock=LockForm(formdata=None),
+        tab="grid",
+    )
+
+
+@bp.route("/versions/<int:version_id>/overview")
+@roles_required(*STAFF)
+def overview(version_id: int):
+    version = _version(version_id)
+    return render_template(
+        "schedule/overview.html", **_common(version), use=grid.usage(version), tab="overview"
+    )
+
+
+@bp.route("/versions/<int:version_id>/films")
+@roles_required(*STAFF)
+def films(version_id: int):
+    version = _version(version_id)
+    return render_template(
+        "schedule/films.html", **_common(version), lines=grid.film_lines(version), tab="films"
+    )
+
+
+@bp.route("/versions/<int:version_id>/theaters")
+@roles_required(*STAFF)
+def theaters(version_id: int):
+    version = _version(version_id)
+    lines = grid.theater_lines(version)
+    return render_template("schedule/theaters.html", **_common(version), lines=lines, tab="theaters")
+
+
+@bp.route("/versions/<int:version_id>/stats")
+@roles_required(*STAFF)
+def stats(version_id: int):
+    version = _version(version_id)
+    totals = grid.totals(
+        grid.usage(version),
+        theater_label=lambda t: localized(t, "name"),
+        format_label=lambda code: str(FORMAT_LABELS.get(code, code)),
+    )
+    return render_template("schedule/stats.html", **_common(version), totals=totals, tab="stats")
+
+
+@bp.route("/versions/<int:version_id>/compare")
+@roles_required(*STAFF)
+def compare(version_id: int):
+    version = _version(version_id)
+    ctx = _common(version)
+    other_id = request.args.get("with", type=int)
+    base = db.session.get(TimetableVersion, other_id) if other_id else ctx["published"]
+    if base is not None and base.edition_id != version.edition_id:
+        abort(404)
+    others = [v for v in versions.versions_of(ctx["edition"]) if v.id != version.id]
+    diff = versions.diff_versions(base, version) if base is not None and base.id != version.id else None
+    return render_template(
+        "schedule/compare.html", **ctx, base=base, diff=diff, others=others, name=_version_name, tab="compare"
+    )
+
+
+# ---------------------------------------------------------------- manual edits
+
+
+def _edit_page(
+    version: TimetableVersion, screening: Screening, *, form: MoveForm | None = None, problems=(), status=200
+):
+    ctx = _common(version)
+    if form is None:
+        local = screening.start.astimezone(ctx["edition"].tz)
+        form = MoveForm(
+            formdata=None,
+            theater=screening.theater_id,
+            day=local.date(),
+            start=local.time(),
+            lock=version.version,
+        )
+    form.theater.choices = _theater_choices(ctx["edition"])
+    page = render_template(
+        "schedule/screening.html", **ctx, screening=screening, form=form, problems=problems,
+        button=LockForm(formdata=None, lock=version.version), tab="grid",
+    )  # fmt: skip
+    return page, status
+
+
+def _failed(exc: versions.TimetableError):
+    """Roll back and pick the status code for a refused edit."""
+    db.session.rollback()
+    if isinstance(exc, versions.StaleVersion):
+        return 409
+    if isinstance(exc, versions.VersionFrozen):
+        return 403
+    return 422
+
+
+@bp.route(
+    "/versions/<int:version_id>/screenings/<int:screening_id>", methods=["GET", "POST"], endpoint="screening"
+)
+@roles_required(*STAFF)
+def screening_page(version_id: int, screening_id: int):
+    version = _version(version_id)
+    screening = _screening(version, screening_id)
+    if request.method == "GET":
+        return _edit_page(version, screening)
+    edition = db.session.get(Edition, version.edition_id)
+    form = MoveForm()
+    form.theater.choices = _theater_choices(edition)
+    if not form.validate_on_submit():
+        return _edit_page(version, screening, form=form, status=422)
+    theater = db.session.get(Theater, form.theater.data)
+    try:
+        versions.move_screening(
+            screening, theater=theater, start=_local(edition, form.day.data, form.start.data),
+            actor=current_user, lock=form.lock_value(),
+        )  # fmt: skip
+    except versions.TimetableError as exc:
+        status = _failed(exc)
+        flash(str(exc), "error")
+        screening = _screening(version, screening_id)
+        return _edit_page(version, screening, form=form, problems=getattr(exc, "problems", ()), status=status)
+    db.session.commit()
+    flash(_("Screening moved."), "success")
+    return _back_to_grid(screening)
+
+
+def _button_edit(version_id: int, screening_id: int, action, done: str):
+    version = _version(version_id)
+    screening = _screening(version, screening_id)
+    form = LockForm()
+    if not form.validate_on_submit():
+        abort(400)
+    day = grid.local_day(db.session.get(Edition, version.edition_id), screening.start)
+    try:
+        action(screening, actor=current_user, lock=form.lock_value())
+    except versions.TimetableError as exc:
+        status = _failed(exc)
+        flash(str(exc), "error")
+        screening = _screening(version, screening_id)
+        return _edit_page(version, screening, problems=getattr(exc, "problems", ()), status=status)
+    db.session.commit()
+    flash(done, "success")
+    return _back_to_grid(version, day)
+
+
+@bp.route("/versions/<int:version_id>/screenings/<int:screening_id>/pin", methods=["POST"])
+@roles_required(*STAFF)
+def pin(version_id: int, screening_id: int):
+    return _button_edit(
+        version_id, screening_id, lambda s, **kw: versions.set_pinned(s, True, **kw), _("Screening pinned.")
+    )
+
+
+@bp.route("/versions/<int:version_id>/screenings/<int:screening_id>/unpin", methods=["POST"])
+@roles_required(*STAFF)
+def unpin(version_id: int, screening_id: int):
+    return _button_edit(
+        version_id,
+        screening_id,
+        lambda s, **kw: versions.set_pinned(s, False, **kw),
+        _("Screening unpinned."),
+    )
+
+
+@bp.route("/versions/<int:version_id>/screenings/<int:screening_id>/remove", methods=["POST"])
+@roles_required(*STAFF)
+def remove(version_id: int, screening_id: int):
+    return _button_edit(version_id, screening_id, versions.remove_screening, _("Screening removed."))
+
+
+@bp.route("/versions/<int:version_id>/screenings/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def add(version_id: int):
+    version = _version(version_id)
+    ctx = _common(version)
+    edition = ctx["edition"]
+    form = AddForm(lock=version.version, day=_day(version, edition))
+    form.theater.choices = _theater_choices(edition)
+    form.entry.choices = _film_choices(edition)
+    problems, status = (), 200
+    if form.validate_on_submit():
+        try:
+            screening = versions.add_screening(
+                version, entry=db.session.get(Entry, form.entry.data),
+                theater=db.session.get(Theater, form.theater.data),
+                start=_local(edition, form.day.data, form.start.data), actor=current_user,
+                lock=form.lock_value(), pinned=form.pinned.data,
+            )  # fmt: skip
+        except versions.TimetableError as exc:
+            status = _failed(exc)
+            flash(str(exc), "error")
+            problems = getattr(exc, "problems", ())
+        else:
+            db.session.commit()
+            flash(_("Screening added."), "success")
+            return _back_to_grid(screening)
+    elif request.method == "POST":
+        status = 422
+    version = _version(version_id)
+    return render_template(
+        "schedule/add.html", **_common(version), form=form, problems=problems, tab="grid"
+    ), status
+
+
+# ---------------------------------------------------------------- publish and re-solve
+
+
+@bp.route("/versions/<int:version_id>/publish", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def publish(version_id: int):
+    version = _version(version_id)
+    ctx = _common(version)
+    form = PublishForm(lock=version.version)
+    if version.status != VersionStatus.DRAFT:
+        flash(_("Only a draft can be published."), "error")
+        return redirect(url_for("schedule.version", version_id=version.id))
+    if form.validate_on_submit():
+        try:
+            versions.publish(
+                version, actor=current_user, lock=form.lock_value(), accept_warnings=form.accept_warnings.data
+            )
+            db.session.commit()
+        except (versions.TimetableError, IntegrityError) as exc:
+            db.session.rollback()
+            message = (
+                str(exc)
+                if isinstance(exc, versions.TimetableError)
+                else _("Another version was published at the same moment; please look again.")
+            )
+            flash(message, "error")
+        else:
+            flash(_("Version %(number)s is now the public programme.", number=version.number), "success")
+            return redirect(url_for("schedule.version", version_id=version.id))
+        version = _version(version_id)
+        ctx = _common(version)
+    problems = versions.publish_problems(version)
+    diff = versions.diff_versions(ctx["published"], version)
+    return render_template(
+        "schedule/publish.html", **ctx, form=form, problems=problems, diff=diff,
+        next_number=versions.next_number(ctx["edition"]), tab="publish",
+    )  # fmt: skip
+
+
+@bp.route("/versions/<int:version_id>/resolve", methods=["POST"])
+@roles_required(*STAFF)
+def resolve(version_id: int):
+    version = _version(version_id)
+    edition = db.session.get(Edition, version.edition_id)
+    form = ResolveForm()
+    if not form.validate_on_submit():
+        flash(
+            _(
+                "The time limit must be between %(lo)s and %(hi)s seconds.",
+                lo=runs.TIME_LIMIT_MIN,
+                hi=runs.TIME_LIMIT_MAX,
+            ),
+            "error",
+        )
+        return redirect(url_for("schedule.version", version_id=version.id))
+    try:
+        run = runs.start_run(
+            edition, actor=current_user, time_limit=form.time_limit.data,
+            keep_pins=True, base_version=version,
+        )  # fmt: skip
+    except (runs.RunError, adapter.InstanceBuildError) as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("schedule.version", version_id=version.id))
+    db.session.commit()
+    runs.enqueue(run)
+    flash(_("The solver is re-solving around this draft's pins; the result will be a new draft."), "success")
+    return redirect(url_for("schedule.run_detail", run_id=run.id), 303)
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_stem(version: TimetableVersion) -> str:
+    edition = db.session.get(Edition, version.edition_id)
+    which = f"v{version.number}" if version.number else f"draft{version.id}"
+    return f"{edition.slug}-timetable-{which}"
+
+
+def _calendar(version: TimetableVersion, screenings, name: str) -> bytes:
+    edition = db.session.get(Edition, version.edition_id)
+    return exports.calendar(
+        edition,
+        screenings,
+        name=name,
+        stamp=version.published_at or version.created_at,
+        film_url=_film_url(version),
+    )
+
+
+def _film_url(version: TimetableVersion):
+    if version.status != VersionStatus.PUBLISHED:
+        return None
+    return lambda entry: url_for("programme.film", entry_id=entry.id, _external=True)
+
+
+@bp.route("/versions/<int:version_id>/export.csv")
+@roles_required(*STAFF)
+def export_csv(version_id: int):
+    version = _version(version_id)
+    return _download(exports.csv_text(version).encode("utf-8"), "text/csv", f"{_file_stem(version)}.csv")
+
+
+@bp.route("/versions/<int:version_id>/export.json")
+@roles_required(*STAFF)
+def export_json(version_id: int):
+    version = _version(version_id)
+    body = current_app.json.dumps(exports.schedule_json(version), ensure_ascii=False, indent=2)
+    return _download(body, "application/json", f"{_file_stem(version)}.json")
+
+
+@bp.route("/versions/<int:version_id>/export.ics")
+@roles_required(*STAFF)
+def export_ics(version_id: int):
+    version = _version(version_id)
+    body = _calendar(version, grid.version_screenings(version), _file_stem(version))
+    return _download(body, "text/calendar", f"{_file_stem(version)}.ics")
+
+
+@bp.route("/versions/<int:version_id>/theaters/<int:theater_id>.ics")
+@roles_required(*STAFF)
+def theater_ics(version_id: int, theater_id: int):
+    version = _version(version_id)
+    theater = db.get_or_404(Theater, theater_id)
+    if theater.venue.edition_id != version.edition_id:
+        abort(404)
+    rows = [s for s in grid.version_screenings(version) if s.theater_id == theater.id]
+    name = f"{_file_stem(version)}-{theater.code}"
+    return _download(_calendar(version, rows, f"{theater.name} · {name}"), "text/calendar", f"{name}.ics")
+
+
+@bp.route("/versions/<int:version_id>/films/<int:entry_id>.ics")
+@roles_required(*STAFF)
+def film_ics(version_id: int, entry_id: int):
+    version = _version(version_id)
+    entry = db.get_or_404(Entry, entry_id)
+    if entry.edition_id != version.edition_id:
+        abort(404)
+    rows = [s for s in grid.version_screenings(version) if s.entry_id == entry.id]
+    name = f"{_file_stem(version)}-e{entry.id}"
+    return _download(_calendar(version, rows, entry.display_title), "text/calendar", f"{name}.ics")
+
+
+@bp.route("/versions/<int:version_id>/print")
+@roles_required(*STAFF)
+def print_programme(version_id: int):
+    version = _version(version_id)
+    ctx = _common(version)
+    days = exports.programme_days(ctx["edition"], grid.version_screenings(version))
+    return render_template("schedule/print.html", **ctx, days=days, format_labels=FORMAT_LABELS)

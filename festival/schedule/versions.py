@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
@@ -107,7 +106,7 @@ class Problem:
         return str(RULE_LABELS.get(self.rule or "", self.rule or ""))
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "rule": self.rule, "message": self.message, "refs": list(self.refs)}
+        return {"kind": self.kind, "rule": self.rule, "message": str(self.message), "refs": list(self.refs)}
 
 
 class Namer:
@@ -191,7 +190,7 @@ def screening_counts(versions: Iterable[TimetableVersion]) -> dict[int, int]:
         .where(Screening.timetable_id.in_(ids))
         .group_by(Screening.timetable_id)
     )
-    return dict(db.session.execute(stmt).tuples().all())
+    return {row[0]: row[1] for row in db.session.execute(stmt)}
 
 
 # ---------------------------------------------------------------- drafts
@@ -206,7 +205,7 @@ def create_draft(
 ) -> TimetableVersion:
     """A new draft of the edition: empty, or a copy of ``based_on`` (screenings, pins, attendance)."""
     if based_on is not None and based_on.edition_id != edition.id:
-        raise TimetableError(_("That version belongs to another edition."))
+        raise TimetableError(_l("That version belongs to another edition."))
     draft = TimetableVersion(
         edition_id=edition.id,
         status=VersionStatus.DRAFT,
@@ -240,14 +239,14 @@ def check_editable(version: TimetableVersion, lock: int | None) -> None:
     """Raise VersionFrozen for a published/superseded version, StaleVersion when ``lock`` is outdated."""
     if version.status != VersionStatus.DRAFT:
         raise VersionFrozen(
-            _(
+            _l(
                 "Version %(number)s is published and frozen; copy it into a new draft to change it.",
                 number=version.number,
             )
         )
     if lock is not None and lock != version.version:
         raise StaleVersion(
-            _(
+            _l(
                 "Someone else changed this draft since you opened it. "
                 "Nothing was saved; please look again and redo your change."
             )
@@ -261,7 +260,7 @@ def _touch(version: TimetableVersion) -> None:
         db.session.flush()
     except StaleDataError:
         raise StaleVersion(
-            _("Someone else changed this draft at the same moment. Nothing was saved; please look again.")
+            _l("Someone else changed this draft at the same moment. Nothing was saved; please look again.")
         ) from None
 
 
@@ -325,7 +324,7 @@ def check_edit(
         theaters = adapter.edition_theaters(edition)
     except adapter.InstanceBuildError as exc:
         raise TimetableError(
-            _("The festival data cannot be checked: %(errors)s", errors="; ".join(exc.errors))
+            _l("The festival data cannot be checked: %(errors)s", errors="; ".join(exc.errors))
         ) from None
     tids = adapter.theater_ids(theaters)
     current = {s.id: Placement(s.entry_id, s.theater_id, s.start) for s in rows}
@@ -369,7 +368,7 @@ def _validate(data: dict, screenings: list[dict]) -> scheduler.Report:
 def _reject_if(check: EditCheck) -> None:
     if check.new_problems:
         raise EditRejected(
-            _("This change would break the timetable's rules, so nothing was saved."), check.new_problems
+            _l("This change would break the timetable's rules, so nothing was saved."), check.new_problems
         )
 
 
@@ -380,7 +379,7 @@ def _describe(s: Screening | Placement, edition: Edition) -> dict:
 def _runtime(entry_id: int) -> int:
     entry = db.session.get(Entry, entry_id)
     if entry is None or not entry.runtime_minutes:
-        raise TimetableError(_("This film has no running time, so it cannot be scheduled."))
+        raise TimetableError(_l("This film has no running time, so it cannot be scheduled."))
     return entry.runtime_minutes
 
 
@@ -599,7 +598,7 @@ def publish_problems(version: TimetableVersion) -> list[Problem]:
     """What stands between a draft and publication: hard-rule problems block, shortfalls warn."""
     edition = db.session.get(Edition, version.edition_id)
     if not db.session.scalar(sa.select(sa.func.count()).where(Screening.timetable_id == version.id)):
-        return [Problem(BLOCKING, _("The timetable has no screenings."), rule="counts")]
+        return [Problem(BLOCKING, _l("The timetable has no screenings."), rule="counts")]
     try:
         data, instance = adapter.instance_for(edition, base_version=version)
     except adapter.InstanceBuildError as exc:
@@ -614,7 +613,7 @@ def publish_problems(version: TimetableVersion) -> list[Problem]:
             problems.append(
                 Problem(
                     SHORTFALL,
-                    _(
+                    _l(
                         "“%(title)s” has %(count)s of its minimum %(minimum)s screenings.",
                         title=namer.titles.get(entry_id, film.title),
                         count=count,
@@ -646,9 +645,11 @@ def publish(
     problems = publish_problems(version)
     blocking = [p for p in problems if p.blocking]
     if blocking:
-        raise PublishBlocked(_("The draft breaks hard rules and cannot be published."), blocking)
+        raise PublishBlocked(_l("The draft breaks hard rules and cannot be published."), blocking)
     if problems and not accept_warnings:
-        raise PublishBlocked(_("Please confirm that you have read the warnings before publishing."), problems)
+        raise PublishBlocked(
+            _l("Please confirm that you have read the warnings before publishing."), problems
+        )
     previous = published_version(edition)
     diff = diff_versions(previous, version)
     number = next_number(edition)
@@ -658,12 +659,13 @@ def publish(
     version.status = VersionStatus.PUBLISHED
     version.published_at = utcnow()
     version.published_by_id = actor.id if actor else None
-    version.changelog = [c.as_log(edition) for c in diff.changes]
+    # the first public version has nothing to be compared with: its change log is empty
+    version.changelog = [c.as_log(edition) for c in diff.changes] if previous is not None else []
     try:
         db.session.flush()
     except StaleDataError:
         raise StaleVersion(
-            _("Someone else changed this draft at the same moment. Nothing was published.")
+            _l("Someone else changed this draft at the same moment. Nothing was published.")
         ) from None
     summary = {"number": version.number, "changes": len(diff.changes), "previous": previous and previous.id}
     audit.record(version, actor=actor, action="timetable.published", new=summary)

@@ -1,0 +1,152 @@
+"""Reads of the public programme: only the published timetable version, never a draft."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+from werkzeug.datastructures import MultiDict
+
+from festival.editions import current_edition
+from festival.extensions import db
+from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
+from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat
+from festival.schedule import adapter
+from festival.schedule.grid import day_range, screening_days
+
+
+def public_edition(slug: str | None) -> Edition | None:
+    """The edition named by ``slug`` (drafts are never public), else the site's current edition."""
+    if slug:
+        stmt = sa.select(Edition).where(Edition.slug == slug, Edition.status != EditionStatus.DRAFT)
+        return db.session.scalar(stmt)
+    return current_edition()
+
+
+def published(edition: Edition | None) -> TimetableVersion | None:
+    """The edition's public timetable version, if one is published."""
+    return adapter.latest_published(edition) if edition is not None else None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The visitor's filters; unknown values are ignored rather than refused."""
+
+    format: str | None = None
+    theater: int | None = None
+    audience: str | None = None
+
+    @classmethod
+    def from_args(cls, args: MultiDict, theaters: list[Theater]) -> Filters:
+        fmt = args.get("format")
+        audience = args.get("audience")
+        theater = args.get("theater", type=int)
+        return cls(
+            format=fmt if fmt in {f.value for f in FilmFormat} else None,
+            theater=theater if theater in {t.id for t in theaters} else None,
+            audience=audience if audience in {a.value for a in Audience} else None,
+        )
+
+    @property
+    def active(self) -> bool:
+        return any(v is not None for v in (self.format, self.theater, self.audience))
+
+    def args(self) -> dict:
+        """The filters as query arguments (for links that keep them)."""
+        return {
+            k: v
+            for k, v in (("format", self.format), ("theater", self.theater), ("audience", self.audience))
+            if v
+        }
+
+    def keep(self, screening: Screening) -> bool:
+        e = screening.entry
+        if self.format and (e.format is None or e.format.value != self.format):
+            return False
+        if self.theater and screening.theater_id != self.theater:
+            return False
+        return not (self.audience and self.audience not in (e.audiences or []))
+
+
+def _screenings(version: TimetableVersion):
+    return (
+        sa.select(Screening)
+        .join(Entry, Entry.id == Screening.entry_id)
+        .where(Screening.timetable_id == version.id, Entry.status == EntryStatus.ACCEPTED)
+        .options(joinedload(Screening.entry), joinedload(Screening.theater).joinedload(Theater.venue))
+        .order_by(Screening.start, Screening.theater_id, Screening.id)
+    )
+
+
+def day_screenings(
+    version: TimetableVersion, edition: Edition, day: date, filters: Filters
+) -> list[Screening]:
+    """The published screenings of one local day that pass the filters (films and theaters loaded)."""
+    start, end = day_range(edition, day, day)
+    stmt = _screenings(version).where(Screening.start >= start, Screening.start < end)
+    if filters.theater:
+        stmt = stmt.where(Screening.theater_id == filters.theater)
+    if filters.format:
+        stmt = stmt.where(Entry.format == FilmFormat(filters.format))
+    return [s for s in db.session.scalars(stmt) if filters.keep(s)]
+
+
+def all_screenings(version: TimetableVersion) -> list[Screening]:
+    """Every public screening of the version."""
+    return list(db.session.scalars(_screenings(version)))
+
+
+def programme_days(version: TimetableVersion) -> dict[date, int]:
+    """Screenings per local day of the published version."""
+    return screening_days(version)
+
+
+def default_day(edition: Edition, days: dict[date, int], today: date | None = None) -> date:
+    """Today when it has screenings, else the next day that does, else the first programme day."""
+    if not days:
+        return edition.first_day
+    today = today or datetime.now(edition.tz).date()
+    upcoming = [d for d in days if d >= today]
+    return min(upcoming) if upcoming else min(days)
+
+
+def public_film(entry_id: int) -> tuple[Entry, TimetableVersion, list[Screening]] | None:
+    """An accepted film with its edition's published version and its screenings there, or None:
+    a film that is not accepted, or not in a published programme, has no public page."""
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or entry.status != EntryStatus.ACCEPTED:
+        return None
+    version = published(db.session.get(Edition, entry.edition_id))
+    if version is None:
+        return None
+    rows = list(db.session.scalars(_screenings(version).where(Screening.entry_id == entry.id)))
+    if not rows:
+        return None
+    return entry, version, rows
+
+
+def public_screening(screening_id: int) -> tuple[Screening, TimetableVersion] | None:
+    """A screening of an accepted film in its edition's published version, or None."""
+    screening = db.session.get(Screening, screening_id)
+    if screening is None:
+        return None
+    version = published(db.session.get(Edition, screening.timetable.edition_id))
+    if version is None or version.id != screening.timetable_id:
+        return None
+    found = db.session.scalar(_screenings(version).where(Screening.id == screening_id))
+    return (found, version) if found is not None else None
+
+
+def week_of(day: date) -> date:
+    """The Monday of the day's week."""
+    return day - timedelta(days=day.weekday())
+
+
+def group_days(days: dict[date, int]) -> list[tuple[date, list[tuple[date, int]]]]:
+    """Programme days grouped by week (for the day strip)."""
+    weeks: dict[date, list[tuple[date, int]]] = {}
+    for d in sorted(days):
+        weeks.setdefault(week_of(d), []).append((d, days[d]))
+    return sorted(weeks.items())

@@ -1,0 +1,231 @@
+"""Exports of a timetable version: CSV for the box office, iCalendar, the spec's JSON.
+
+The printable programme is a page (templates/schedule/print.html with static/css/print.css), built
+on ``programme_days``. Every export reads one version only, so a draft's export never shows
+published data and vice versa.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+
+import icalendar
+
+import scheduler
+from festival.extensions import db
+from festival.models import Edition, Entry, Screening, TimetableVersion
+from festival.models.types import utcnow
+from festival.schedule import adapter
+from festival.schedule.grid import local_day, version_screenings
+from scheduler.io import SCHEDULE_FORMAT
+
+CSV_COLUMNS = (
+    "date",
+    "weekday",
+    "start",
+    "end",
+    "venue",
+    "theater",
+    "theater_zh",
+    "seats",
+    "reference",
+    "title",
+    "title_zh",
+    "title_original",
+    "format",
+    "runtime_minutes",
+    "audiences",
+    "expected_attendance",
+    "pinned",
+)
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PRODID = "-//BJIFF Science & Technology Section//festival timetable//EN"
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def programme_days(edition: Edition, screenings: Iterable[Screening]) -> list[tuple[date, list[Screening]]]:
+    """Screenings grouped by local day, in time order."""
+    days: dict[date, list[Screening]] = {}
+    for s in sorted(screenings, key=lambda s: (s.start, s.theater.position, s.theater_id)):
+        days.setdefault(local_day(edition, s.start), []).append(s)
+    return sorted(days.items())
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def csv_text(version: TimetableVersion) -> str:
+    """The version as CSV: UTF-8 with a byte-order mark (so spreadsheets read the Chinese titles), one
+    screening a row, local times, every text cell protected against formula injection."""
+    edition = db.session.get(Edition, version.edition_id)
+    tz = edition.tz
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for s in version_screenings(version):
+        start, end, e, t = s.start.astimezone(tz), s.end.astimezone(tz), s.entry, s.theater
+        row = (
+            start.date().isoformat(),
+            start.strftime("%a"),
+            start.strftime("%H:%M"),
+            end.strftime("%H:%M"),
+            t.venue.name,
+            t.name,
+            t.name_zh or "",
+            t.seats,
+            e.reference or "",
+            e.display_title,
+            e.title_zh or "",
+            e.title_original or "",
+            e.format.value if e.format else "",
+            e.runtime_minutes or "",
+            " ".join(e.audiences or []),
+            s.expected_attendance,
+            "yes" if s.pinned else "",
+        )
+        writer.writerow([safe_cell(v) for v in row])
+    return out.getvalue()
+
+
+# ---------------------------------------------------------------- iCalendar
+
+
+def screening_uid(edition: Edition, s: Screening) -> str:
+    """A UID that stays the same for the same film, theater and start in every version."""
+    return f"{edition.slug}-e{s.entry_id}-t{s.theater_id}-{s.start.strftime('%Y%m%dT%H%MZ')}@festival"
+
+
+def _summary(entry: Entry) -> str:
+    if entry.title_zh and entry.title_zh != entry.display_title:
+        return f"{entry.display_title} / {entry.title_zh}"
+    return entry.display_title
+
+
+def calendar(
+    edition: Edition,
+    screenings: Sequence[Screening],
+    *,
+    name: str,
+    stamp: datetime | None,
+    film_url: Callable[[Entry], str | None] | None = None,
+) -> bytes:
+    """An RFC 5545 calendar of screenings, times in the edition's timezone with its VTIMEZONE.
+
+    ``stamp`` is the DTSTAMP of every event (the version's publication time, so that the file is
+    the same byte for byte while the version is); ``film_url(entry)`` gives each event's URL."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", edition.timezone)
+    tz = edition.tz
+    for s in screenings:
+        e, t = s.entry, s.theater
+        event = icalendar.Event()
+        event.add("uid", screening_uid(edition, s))
+        event.add("dtstamp", stamp or utcnow())
+        event.add("dtstart", s.start.astimezone(tz))
+        event.add("dtend", s.end.astimezone(tz))
+        event.add("summary", _summary(e))
+        event.add("location", f"{t.name}, {t.venue.name}")
+        details = [f"{(e.format.value if e.format else '').replace('_', ' ')} · {e.runtime_minutes} min"]
+        if e.synopsis_short:
+            details.append(e.synopsis_short)
+        url = film_url(e) if film_url else None
+        if url:
+            details.append(url)
+            event.add("url", url)
+        event.add("description", "\n\n".join(details))
+        if e.format:
+            event.add("categories", [e.format.value])
+        event.add("transp", "OPAQUE")
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def schedule_json(version: TimetableVersion) -> dict:
+    """The version in the spec's ``festival-schedule/1`` format, checked by the solver's validator.
+
+    ``status`` is ``feasible`` when every hard rule holds, ``infeasible`` otherwise (``violations``
+    then lists them), ``unknown`` when the edition's data cannot form an instance. Films, theaters
+    and the version are described under extra keys, which readers of the format ignore."""
+    edition = db.session.get(Edition, version.edition_id)
+    screenings = adapter.screenings_to_schedule(version)
+    out: dict = {
+        "format": SCHEDULE_FORMAT,
+        "status": "unknown",
+        "objective": None,
+        "bound": None,
+        "solve_seconds": 0.0,
+        "screenings": screenings,
+        "shortfalls": [],
+    }
+    try:
+        _data, instance = adapter.instance_for(edition, base_version=version)
+    except adapter.InstanceBuildError as exc:
+        out["violations"] = exc.errors
+        instance = None
+    if instance is not None:
+        report = scheduler.check_json(instance, {"screenings": screenings})
+        counts = report.counts
+        out["status"] = "feasible" if report.valid else "infeasible"
+        out["objective"] = report.objective
+        out["shortfalls"] = [
+            {
+                "film": f.id,
+                "missing": f.min_screenings - counts.get(f.id, 0),
+                "reason": f"scheduled {counts.get(f.id, 0)} of at least {f.min_screenings} in this version",
+            }
+            for f in instance.films
+            if counts.get(f.id, 0) < f.min_screenings
+        ]
+        if not report.valid:
+            out["violations"] = [{"rule": v.rule, "message": v.message} for v in report.violations]
+    out.update(_descriptions(edition, version))
+    return out
+
+
+def _descriptions(edition: Edition, version: TimetableVersion) -> dict:
+    rows = version_screenings(version)
+    tids = adapter.theater_ids(adapter.edition_theaters(edition))
+    films, theaters = {}, {}
+    for s in rows:
+        e, t = s.entry, s.theater
+        films[adapter.film_id(e.id)] = {
+            "title": e.display_title,
+            "title_zh": e.title_zh,
+            "title_original": e.title_original,
+            "reference": e.reference,
+            "format": e.format.value if e.format else None,
+            "runtime_minutes": e.runtime_minutes,
+        }
+        theaters[tids.get(t.id, f"#{t.id}")] = {"name": t.name, "name_zh": t.name_zh, "seats": t.seats}
+    return {
+        "timetable": {
+            "edition": edition.slug,
+            "timezone": edition.timezone,
+            "version": version.id,
+            "number": version.number,
+            "status": version.status.value,
+            "published_at": version.published_at.isoformat() if version.published_at else None,
+        },
+        "films": films,
+        "theaters": theaters,
+    }

@@ -1,0 +1,62 @@
+"""Forms of the timetable area: their shape only (the rules live in versions.py)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from festival.schedule.runs import TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
+
+
+class LockForm(FlaskForm):
+    """A button that changes a draft; ``lock`` is the draft's version number when the page was shown."""
+
+    lock = HiddenField()
+
+    def lock_value(self) -> int | None:
+        """The lock as an integer (None when absent)."""
+        return int(self.lock.data) if self.lock.data else None
+
+    def validate_lock(self, field) -> None:
+        if field.data and not str(field.data).isdigit():
+            raise ValidationError(_l("The page is out of date; please reload it."))
+
+
+class MoveForm(LockForm):
+    """Move a screening to a theater and a local start time."""
+
+    theater = SelectField(_l("Theater"), coerce=int, validators=[InputRequired()])
+    day = DateField(_l("Date"), validators=[InputRequired(message=_l("Enter a date as YYYY-MM-DD."))])
+    start = TimeField(_l("Start time"), validators=[InputRequired(message=_l("Enter a time as HH:MM."))])
+
+
+class AddForm(MoveForm):
+    """Add a screening of an accepted film."""
+
+    entry = SelectField(_l("Film"), coerce=int, validators=[InputRequired()])
+    pinned = BooleanField(_l("Pin it (a re-solve keeps it exactly here)"))
+
+
+class NewDraftForm(FlaskForm):
+    """Start a draft, empty or as a copy of an existing version."""
+
+    based_on = SelectField(_l("Start from"), coerce=int, validators=[InputRequired()])
+    label = StringField(_l("Label"), validators=[Optional(), Length(max=200)])
+
+
+class PublishForm(LockForm):
+    """Publish a draft; warnings (films short of their minimum) must be acknowledged."""
+
+    accept_warnings = BooleanField(_l("I have read the warnings and want to publish anyway"))
+
+
+class ResolveForm(LockForm):
+    """Re-solve the edition keeping this draft's pinned screenings."""
+
+    time_limit = IntegerField(
+        _l("Time limit (seconds)"),
+        default=TIME_LIMIT_DEFAULT,
+        validators=[DataRequired(), NumberRange(min=TIME_LIMIT_MIN, max=TIME_LIMIT_MAX)],
+    )
