@@ -78,6 +78,43 @@ def demo_load(timetable: bool) -> None:
         click.echo(f"  {role:<10} {email}")
 
 
+@demo_cli.command("import-instance")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--slug", required=True, help="Short unique name of the new edition.")
+@click.option("--publish/--no-publish", default=False, help="Solve and publish its timetable.")
+@click.option("--time-limit", default=10, show_default=True, help="Solver seconds when publishing.")
+def demo_import_instance(path: Path, slug: str, publish: bool, time_limit: int) -> None:
+    """Create a closed edition from a solver instance file (venues, theaters, accepted films, pins)."""
+    import json
+
+    import scheduler
+    from festival.demo.services import DISTRIBUTOR, ensure_demo_accounts, import_instance
+    from festival.demo.timetable import publish_demo_timetable
+    from festival.models import Edition
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        scheduler.parse_instance(data)
+    except (ValueError, scheduler.InstanceError) as exc:
+        raise click.ClickException(f"{path} is not a valid instance: {exc}") from exc
+    if db.session.scalar(db.select(Edition).where(Edition.slug == slug)) is not None:
+        raise click.ClickException(f"an edition with the slug {slug!r} exists already")
+    users = ensure_demo_accounts()
+    deadline = datetime.fromisoformat(data["festival"]["first_day"] + "T00:00+08:00")
+    edition = import_instance(
+        data,
+        owner=users[DISTRIBUTOR[0]],
+        slug=slug,
+        reference_prefix=slug.upper()[:24],
+        entry_deadline=deadline,
+    )
+    db.session.commit()
+    click.echo(f"Edition {slug} created with {len(data['films'])} accepted films.")
+    if publish:
+        version = publish_demo_timetable(edition, actor=None, time_limit=time_limit)
+        click.echo(f"Published timetable version {version.number} with {len(version.screenings)} screenings.")
+
+
 @users_cli.command("create-admin")
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)

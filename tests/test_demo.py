@@ -94,3 +94,21 @@ def test_demo_load_publishes_a_valid_2021_timetable_once(runner):
     again = runner.invoke(args=["demo", "load"])
     assert "Generating" not in again.output
     assert _count(TimetableVersion, TimetableVersion.status == VersionStatus.PUBLISHED) == 1
+
+
+def test_import_instance_creates_an_edition_and_rejects_bad_files(runner, tmp_path):
+    small = INSTANCE.parent / "small.json"
+    result = runner.invoke(args=["demo", "import-instance", str(small), "--slug", "small-test"])
+    assert result.exit_code == 0, result.output
+    edition = db.session.scalar(sa.select(Edition).where(Edition.slug == "small-test"))
+    films = json.loads(small.read_text())["films"]
+    assert _count(Entry, Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED) == len(films)
+
+    again = runner.invoke(args=["demo", "import-instance", str(small), "--slug", "small-test"])
+    assert again.exit_code != 0 and "exists already" in again.output
+
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"format": "festival-schedule-instance/1", "films": [{"id": ""}]}))
+    rejected = runner.invoke(args=["demo", "import-instance", str(bad), "--slug", "bad"])
+    assert rejected.exit_code != 0 and "not a valid instance" in rejected.output
+    assert db.session.scalar(sa.select(Edition).where(Edition.slug == "bad")) is None

@@ -63,7 +63,8 @@ COMPANIES = (
     "Nebula Motion Works", "Deep Blue Documentary", "Future Vision Pictures", "Orbit Media",
 )  # fmt: skip
 DIRECTORS = ("Anna Berg", "Chen Jie", "Marc Dubois", "Sato Yuki", "Liu Yang", "Grace Miller", "Tom Weber")
-BLOCK_KINDS = {0: BlockKind.MAINTENANCE}
+VENUE_ZH = {"cstm": "中国科学技术馆"}
+THEATER_ZH = {"dome": "球幕影院", "giant": "巨幕影院", "4d": "4D影院", "motion": "动感影院", "hall": "报告厅"}
 
 
 @dataclass(frozen=True)
@@ -72,11 +73,11 @@ class DemoResult:
     accounts: tuple[tuple[str, str], ...]
 
 
-def _aware(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=TZ)
+def _aware(text: str, tz: ZoneInfo = TZ) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=tz)
 
 
-def _ensure_accounts() -> dict[str, User]:
+def ensure_demo_accounts() -> dict[str, User]:
     users = {}
     for email, name, role, org, locale in (*DEMO_ACCOUNTS, DISTRIBUTOR):
         user = find_user_by_email(email)
@@ -140,16 +141,39 @@ def _demo_fields(index: int, fmt: str, runtime: int) -> dict:
 
 def _load_2021(users: dict[str, User]) -> Edition:
     instance = json.loads(DEMO_INSTANCE.read_text(encoding="utf-8"))
-    fest = instance["festival"]
-    edition = Edition(
+    return import_instance(
+        instance,
+        owner=users[DISTRIBUTOR[0]],
         slug="bjiff-11-st",
-        name=fest["name"],
         name_zh="第十一届北京国际电影节科技单元",
+        reference_prefix="BJIFF11-ST",
+        entry_deadline=datetime(2021, 3, 14, 23, 59, tzinfo=TZ),
+    )
+
+
+def import_instance(
+    instance: dict,
+    *,
+    owner: User,
+    slug: str,
+    reference_prefix: str,
+    entry_deadline: datetime,
+    name_zh: str | None = None,
+) -> Edition:
+    """Create a closed edition from a solver instance: venues, theaters, blocks, accepted films, pins.
+
+    The instance must be well-formed (check it with scheduler.parse_instance first)."""
+    fest = instance["festival"]
+    tz = ZoneInfo(fest.get("timezone", "Asia/Shanghai"))
+    edition = Edition(
+        slug=slug,
+        name=fest["name"],
+        name_zh=name_zh,
         section="Science & Technology Section",
         section_zh="科技单元",
-        reference_prefix="BJIFF11-ST",
-        timezone=fest["timezone"],
-        entry_deadline=datetime(2021, 3, 14, 23, 59, tzinfo=TZ),
+        reference_prefix=reference_prefix,
+        timezone=fest.get("timezone", "Asia/Shanghai"),
+        entry_deadline=entry_deadline,
         first_day=date.fromisoformat(fest["first_day"]),
         last_day=date.fromisoformat(fest["last_day"]),
         status=EditionStatus.CLOSED,
@@ -172,18 +196,11 @@ def _load_2021(users: dict[str, User]) -> Edition:
             special_hours=v.get("special_hours", {}),
         )
         db.session.add(venue)
-        zh_names = {
-            "dome": "球幕影院",
-            "giant": "巨幕影院",
-            "4d": "4D影院",
-            "motion": "动感影院",
-            "hall": "报告厅",
-        }
         for pos, t in enumerate(x for x in instance["theaters"] if x["venue"] == v["id"]):
             theater = Theater(
                 code=t["id"],
                 name=t["name"],
-                name_zh=zh_names.get(t["id"]),
+                name_zh=THEATER_ZH.get(t["id"]) if v["id"] == "cstm" else None,
                 seats=t["seats"],
                 formats=t["formats"],
                 features=t.get("features", []),
@@ -204,9 +221,8 @@ def _load_2021(users: dict[str, User]) -> Edition:
             theaters[t["id"]] = theater
     db.session.flush()
 
-    owner = users[DISTRIBUTOR[0]]
     entries: dict[str, Entry] = {}
-    submitted_at = datetime(2021, 3, 1, 12, 0, tzinfo=TZ)
+    submitted_at = entry_deadline - timedelta(days=14)
     for number, film in enumerate(instance["films"], start=1):
         entry = Entry(
             edition_id=edition.id,
@@ -236,7 +252,7 @@ def _load_2021(users: dict[str, User]) -> Edition:
                 popularity=film.get("popularity", 0),
                 not_before=date.fromisoformat(film["not_before"]) if film.get("not_before") else None,
                 not_after=date.fromisoformat(film["not_after"]) if film.get("not_after") else None,
-                released_at=datetime(2021, 3, 25, 10, 0, tzinfo=TZ),
+                released_at=entry_deadline + timedelta(days=10),
             )
         )
         entries[film["id"]] = entry
@@ -247,7 +263,7 @@ def _load_2021(users: dict[str, User]) -> Edition:
         db.session.flush()
         for pin in instance["fixed"]:
             entry = entries[pin["film"]]
-            start = _aware(pin["start"])
+            start = _aware(pin["start"], tz)
             db.session.add(
                 Screening(
                     timetable_id=draft.id,
@@ -316,7 +332,7 @@ def _load_open_edition(users: dict[str, User], today: date) -> Edition:
 
 def load_demo(today: date | None = None) -> DemoResult:
     """Create the demo accounts and editions unless they exist already (idempotent)."""
-    users = _ensure_accounts()
+    users = ensure_demo_accounts()
     created = False
     if db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st")) is None:
         _load_2021(users)
