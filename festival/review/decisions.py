@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
 from festival.extensions import db
@@ -54,6 +54,9 @@ class DecisionInput:
     not_after: date | None = None
     note: str | None = None
 
+    def __post_init__(self) -> None:
+        self.outcome = DecisionOutcome(self.outcome)
+
     @classmethod
     def from_decision(cls, decision: Decision) -> DecisionInput:
         """The values a stored decision holds."""
@@ -75,7 +78,7 @@ def set_entry_outcome(entry: Entry, outcome: DecisionOutcome, *, actor: User) ->
     target = EntryStatus(outcome.value)
     if target not in ENTRY_TRANSITIONS.get(entry.status, frozenset()):
         raise InvalidTransition(
-            _(
+            _l(
                 "%(reference)s is %(status)s and cannot become %(target)s.",
                 reference=entry.reference or entry.display_title,
                 status=entry.status.value,
@@ -106,33 +109,33 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
     if accepted:
         for name in ("min_screenings", "max_screenings", "popularity"):
             if getattr(values, name) is None:
-                errors[name] = [_("Required for an accepted film.")]
+                errors[name] = [_l("Required for an accepted film.")]
     for name, most in LIMITS.items():
         value = getattr(values, name)
         least = 1 if name in ("max_per_day", "copies") or (name == "max_screenings" and accepted) else 0
         if value is not None and not least <= value <= most:
             errors.setdefault(name, []).append(
-                _("Give a number from %(low)s to %(high)s.", low=least, high=most)
+                _l("Give a number from %(low)s to %(high)s.", low=least, high=most)
             )
     if values.max_per_day is None or values.copies is None:
         errors.setdefault("max_per_day" if values.max_per_day is None else "copies", []).append(
-            _("Required.")
+            _l("Required.")
         )
     low, high = values.min_screenings, values.max_screenings
     if low is not None and high is not None and low > high and "max_screenings" not in errors:
-        errors["max_screenings"] = [_("The maximum cannot be below the minimum.")]
+        errors["max_screenings"] = [_l("The maximum cannot be below the minimum.")]
     for name in ("not_before", "not_after"):
         day = getattr(values, name)
         if day is not None and not edition.first_day <= day <= edition.last_day:
             errors[name] = [
-                _(
+                _l(
                     "Choose a date inside the screening window, %(first)s to %(last)s.",
                     first=edition.first_day.isoformat(),
                     last=edition.last_day.isoformat(),
                 )
             ]
     if values.not_before and values.not_after and values.not_before > values.not_after:
-        errors.setdefault("not_after", []).append(_("The latest date cannot be before the earliest."))
+        errors.setdefault("not_after", []).append(_l("The latest date cannot be before the earliest."))
     if (
         accepted
         and low
@@ -143,7 +146,7 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
         days = ((values.not_after or edition.last_day) - (values.not_before or edition.first_day)).days + 1
         if low > values.max_per_day * days:
             errors.setdefault("min_screenings", []).append(
-                _(
+                _l(
                     "%(n)s screenings do not fit in %(days)s days at %(per_day)s a day.",
                     n=low,
                     days=days,
@@ -152,13 +155,13 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
             )
     bad = [f for f in values.requires if not FEATURE_RE.match(f)]
     if bad:
-        errors["requires"] = [_("Use short lower-case feature names such as 3d or motion_seats.")]
+        errors["requires"] = [_l("Use short lower-case feature names such as 3d or motion_seats.")]
     elif values.requires:
         offered = _features_offered(edition, entry)
         missing = sorted(set(values.requires) - offered) if offered is not None else []
         if missing:
             errors["requires"] = [
-                _(
+                _l(
                     "No theater of this edition that shows this format has: %(features)s.",
                     features=", ".join(missing),
                 )
@@ -188,11 +191,11 @@ def save_decision(
     redraft = False
     if decision is not None and decision.released_at is not None:
         if not actor.is_staff:
-            raise Locked(_("This decision has been released; only staff can change it now."))
+            raise Locked(_l("This decision has been released; only staff can change it now."))
         if values.outcome != decision.outcome:
             if EntryStatus(values.outcome.value) not in ENTRY_TRANSITIONS.get(entry.status, frozenset()):
                 raise InvalidTransition(
-                    _("The filmmaker has been told; only a waitlisted film can still change its outcome.")
+                    _l("The filmmaker has been told; only a waitlisted film can still change its outcome.")
                 )
             redraft = True
     before = _snapshot(decision) if decision is not None else {}
@@ -212,7 +215,7 @@ def save_decision(
 def discard_decision(decision: Decision, *, actor: User, expected_version: int | None) -> None:
     """Delete a draft decision (a released one stays)."""
     if decision.released_at is not None:
-        raise Locked(_("This decision has been released and cannot be deleted."))
+        raise Locked(_l("This decision has been released and cannot be deleted."))
     if expected_version is not None and expected_version != decision.version:
         raise StaleEdit(stale_message())
     record(decision, actor=actor, action="decision.discard", old=_snapshot(decision))
@@ -243,7 +246,7 @@ def bulk_decide(
     for entry in entries:
         decision = queries.decision_of(entry)
         if decision is not None and decision.released_at is not None:
-            result.skipped.append((entry, _("already released")))
+            result.skipped.append((entry, _l("already released")))
             continue
         values = DecisionInput.from_decision(decision) if decision else DecisionInput(outcome=outcome)
         values.outcome = outcome
@@ -259,9 +262,9 @@ def bulk_decide(
                 save_decision(entry, values, actor=actor, expected_version=expected_versions.get(entry.id))
             )
         except InvalidInput as exc:
-            problems.append(f"{entry.reference}: {'; '.join(m for ms in exc.errors.values() for m in ms)}")
+            problems.append(f"{entry.reference}: {exc}")
     if problems:
-        raise InvalidInput(_("Nothing was saved."), errors={"bulk": problems})
+        raise InvalidInput(_l("Nothing was saved."), errors={"bulk": problems})
     return result
 
 
@@ -285,12 +288,12 @@ def release_decisions(edition: Edition, decision_ids: list[int], *, actor: User)
     )
     for decision in db.session.scalars(stmt):
         if decision.released_at is not None:
-            report.skipped.append((decision, _("already released")))
+            report.skipped.append((decision, _l("already released")))
             continue
         entry = decision.entry
         errors = validate(DecisionInput.from_decision(decision), entry, edition)
         if errors:
-            report.skipped.append((decision, "; ".join(m for ms in errors.values() for m in ms)))
+            report.skipped.append((decision, str(InvalidInput(errors=errors))))
             continue
         try:
             set_entry_outcome(entry, decision.outcome, actor=actor)

@@ -7,9 +7,13 @@ class ReviewError(Exception):
     """A rule of the review workflow refused the change; ``errors`` maps form fields to messages."""
 
     def __init__(self, message: str = "", errors: dict[str, list[str]] | None = None):
-        super().__init__(message or "; ".join(m for ms in (errors or {}).values() for m in ms))
+        # Messages may be lazy translations: they are turned into text only when shown.
+        super().__init__(message)
         self.message = message
         self.errors = errors or {}
+
+    def __str__(self) -> str:
+        return str(self.message) or "; ".join(str(m) for ms in self.errors.values() for m in ms)
 
 
 class InvalidInput(ReviewError):

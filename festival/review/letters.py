@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record_changes
@@ -136,19 +135,19 @@ def save_template(
 ) -> MailTemplate:
     """Store staff's wording of a letter; unknown placeholders and stale edits are refused."""
     if kind not in KIND_LABELS or language not in LANGUAGES:
-        raise InvalidInput(errors={"kind": [_("Unknown letter.")]})
+        raise InvalidInput(errors={"kind": [_l("Unknown letter.")]})
     subject = " ".join((subject or "").split())
     body = (body or "").replace("\r\n", "\n").strip() + "\n"
     errors: dict[str, list[str]] = {}
     if not subject:
-        errors["subject"] = [_("Give the letter a subject.")]
+        errors["subject"] = [_l("Give the letter a subject.")]
     if not body.strip():
-        errors["body"] = [_("Write the letter.")]
+        errors["body"] = [_l("Write the letter.")]
     for field, text in (("subject", subject), ("body", body)):
         unknown = unknown_placeholders(text)
         if unknown:
             errors.setdefault(field, []).append(
-                _("Unknown placeholders: %(names)s.", names=", ".join("{" + n + "}" for n in unknown))
+                _l("Unknown placeholders: %(names)s.", names=", ".join("{" + n + "}" for n in unknown))
             )
     if errors:
         raise InvalidInput(errors=errors)

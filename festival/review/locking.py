@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -15,7 +15,7 @@ from festival.review.errors import StaleEdit
 
 def stale_message() -> str:
     """The message shown when someone else saved the same record first."""
-    return _(
+    return _l(
         "Someone else saved this record after you opened it. Your changes were not saved; "
         "the current version is shown below. Please check it and make your change again."
     )

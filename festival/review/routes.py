@@ -23,7 +23,14 @@ from festival.review.forms import (
     MoveEntryForm,
     review_form,
 )
-from festival.review.viewtools import criterion_label, edition_from_args, run_form, run_post, show_errors
+from festival.review.viewtools import (
+    criterion_label,
+    edition_from_args,
+    flash_form_errors,
+    run_form,
+    run_post,
+    show_errors,
+)
 from festival.security import roles_required
 
 REVIEWERS = (Role.CURATOR, Role.STAFF)
@@ -271,9 +278,7 @@ def bulk_decide():
     if not _can_bulk_decide(panel):
         abort(403)
     if not form.validate_on_submit():
-        for field in form:
-            for message in field.errors:
-                flash(f"{field.label.text}: {message}", "error")
+        flash_form_errors(form)
         return redirect(back)
     if not ids:
         flash(_("Select at least one entry."), "error")

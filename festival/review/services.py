@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
 from festival.extensions import db
@@ -44,7 +44,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 def _require_curator(user: User, field: str = "curator") -> None:
     if user.role != Role.CURATOR or not user.active:
-        raise InvalidInput(errors={field: [_("Only active curator accounts can do this.")]})
+        raise InvalidInput(errors={field: [_l("Only active curator accounts can do this.")]})
 
 
 # -- panels -------------------------------------------------------------------------------------------
@@ -53,12 +53,12 @@ def _require_curator(user: User, field: str = "curator") -> None:
 def _check_panel_name(edition: Edition, name: str, panel: Panel | None = None) -> str:
     name = (name or "").strip()
     if not name:
-        raise InvalidInput(errors={"name": [_("Give the panel a name.")]})
+        raise InvalidInput(errors={"name": [_l("Give the panel a name.")]})
     clash = db.session.scalar(
         sa.select(Panel).where(Panel.edition_id == edition.id, sa.func.lower(Panel.name) == name.lower())
     )
     if clash is not None and clash is not panel:
-        raise InvalidInput(errors={"name": [_("This edition already has a panel with this name.")]})
+        raise InvalidInput(errors={"name": [_l("This edition already has a panel with this name.")]})
     return name
 
 
@@ -131,7 +131,7 @@ def remove_member(member: PanelMember, *, actor: User) -> None:
 def move_entry(entry: Entry, panel: Panel | None, *, actor: User) -> None:
     """Send an entry to another panel of its edition, or back to the automatic choice (``None``)."""
     if panel is not None and panel.edition_id != entry.edition_id:
-        raise InvalidInput(errors={"panel": [_("This panel belongs to another edition.")]})
+        raise InvalidInput(errors={"panel": [_l("This panel belongs to another edition.")]})
     before = queries.panel_of(entry)
     override = queries.panel_override(entry)
     if panel is None:
@@ -172,15 +172,15 @@ def declare_conflict(
     existing = queries.conflicts_of(curator, edition)
     if kind == ConflictKind.ENTRY:
         if entry is None or entry.edition_id != edition.id:
-            raise InvalidInput(errors={"entry": [_("Choose an entry of this edition.")]})
+            raise InvalidInput(errors={"entry": [_l("Choose an entry of this edition.")]})
         same = next((c for c in existing if c.kind == kind and c.entry_id == entry.id), None)
         value = None
     else:
         value = " ".join((value or "").split())
         if not value:
-            raise InvalidInput(errors={"value": [_("Type the company or country you are connected with.")]})
+            raise InvalidInput(errors={"value": [_l("Type the company or country you are connected with.")]})
         if len(value) > 200:
-            raise InvalidInput(errors={"value": [_("At most 200 characters.")]})
+            raise InvalidInput(errors={"value": [_l("At most 200 characters.")]})
         same = next(
             (c for c in existing if c.kind == kind and (c.value or "").lower() == value.lower()), None
         )
@@ -246,7 +246,7 @@ def assign(entry: Entry, curator: User, *, actor: User, panel: Panel | None = No
     """Give one entry to one curator (idempotent); refused when the curator conflicts with it."""
     _require_curator(curator)
     if is_conflicted(curator, entry):
-        raise InvalidInput(errors={"curator": [_("This curator has declared a conflict with this entry.")]})
+        raise InvalidInput(errors={"curator": [_l("This curator has declared a conflict with this entry.")]})
     existing = db.session.scalar(
         sa.select(Assignment).where(Assignment.entry_id == entry.id, Assignment.curator_id == curator.id)
     )
@@ -288,6 +288,10 @@ class AssignmentRun:
         return sum(1 for _, c in self.plan.new if c == curator_id)
 
 
+def _pairs(stmt) -> frozenset[tuple[int, int]]:
+    return frozenset((a, b) for a, b in db.session.execute(stmt))
+
+
 def balanced_assignment(
     edition: Edition, *, k: int, panel: Panel | None, actor: User, apply: bool
 ) -> AssignmentRun:
@@ -295,7 +299,7 @@ def balanced_assignment(
     (or from all curators), keeping existing assignments and respecting conflicts; see ``assignment.py``.
     With ``apply`` false nothing is written (a preview)."""
     if k < 1 or k > 20:
-        raise InvalidInput(errors={"k": [_("Choose between 1 and 20 reviews per entry.")]})
+        raise InvalidInput(errors={"k": [_l("Choose between 1 and 20 reviews per entry.")]})
     if panel is not None:
         pool = [m.user for m in panel.members if m.user.active and m.user.role == Role.CURATOR]
         entries = list(db.session.scalars(queries.entries_in_panel(panel)))
@@ -305,18 +309,14 @@ def balanced_assignment(
     entries = [e for e in entries if queries.released_decision(e) is None]
     entry_ids = [e.id for e in entries]
     curator_ids = [u.id for u in pool]
-    existing = frozenset(
-        db.session.execute(
-            sa.select(Assignment.entry_id, Assignment.curator_id).where(Assignment.entry_id.in_(entry_ids))
-        ).tuples()
+    existing = _pairs(
+        sa.select(Assignment.entry_id, Assignment.curator_id).where(Assignment.entry_id.in_(entry_ids))
     )
-    conflicts = frozenset(
-        db.session.execute(
-            sa.select(Entry.id, User.id)
-            .select_from(Entry)
-            .join(User, sa.true())
-            .where(Entry.id.in_(entry_ids), User.id.in_(curator_ids), queries.conflicted(User.id))
-        ).tuples()
+    conflicts = _pairs(
+        sa.select(Entry.id, User.id)
+        .select_from(Entry)
+        .join(User, sa.true())
+        .where(Entry.id.in_(entry_ids), User.id.in_(curator_ids), queries.conflicted(User.id))
     )
     totals = queries.load_counts(edition, curator_ids)
     inside = {c: sum(1 for _, x in existing if x == c) for c in curator_ids}
@@ -354,7 +354,7 @@ def balanced_assignment(
 def add_default_rubric(edition: Edition, *, actor: User) -> None:
     """Give an edition without criteria the default four (1-10 each)."""
     if edition.criteria:
-        raise InvalidInput(errors={"rubric": [_("This edition already has a rubric.")]})
+        raise InvalidInput(errors={"rubric": [_l("This edition already has a rubric.")]})
     for position, (key, label, label_zh, weight) in enumerate(DEFAULT_RUBRIC):
         edition.criteria.append(
             RubricCriterion(key=key, label=label, label_zh=label_zh, weight=weight, position=position)
@@ -391,22 +391,22 @@ def save_criterion(
     errors: dict[str, list[str]] = {}
     key = (key or "").strip()
     if not KEY_RE.match(key):
-        errors["key"] = [_("Use lower-case letters, digits and underscores, starting with a letter.")]
+        errors["key"] = [_l("Use lower-case letters, digits and underscores, starting with a letter.")]
     elif any(c.key == key and c is not criterion for c in edition.criteria):
-        errors["key"] = [_("Another criterion already uses this key.")]
+        errors["key"] = [_l("Another criterion already uses this key.")]
     if weight is None or weight <= 0 or weight > 100:
-        errors["weight"] = [_("The weight must be above 0 and at most 100.")]
+        errors["weight"] = [_l("The weight must be above 0 and at most 100.")]
     if min_score is None or max_score is None or min_score >= max_score:
-        errors["max_score"] = [_("The highest score must be above the lowest.")]
+        errors["max_score"] = [_l("The highest score must be above the lowest.")]
     changes_scale = criterion is not None and (
         key != criterion.key or (min_score, max_score) != (criterion.min_score, criterion.max_score)
     )
     if changes_scale and criterion.key in _scored_keys(edition):
         errors.setdefault("key", []).append(
-            _("Curators have scored this criterion: its key and range can no longer change.")
+            _l("Curators have scored this criterion: its key and range can no longer change.")
         )
     if not (label or "").strip():
-        errors["label"] = [_("Give the criterion a label.")]
+        errors["label"] = [_l("Give the criterion a label.")]
     if errors:
         raise InvalidInput(errors=errors)
     values = {
@@ -436,7 +436,7 @@ def delete_criterion(criterion: RubricCriterion, *, actor: User) -> None:
     """Remove a criterion nobody has scored yet."""
     edition = criterion.edition
     if criterion.key in _scored_keys(edition):
-        raise Locked(_("Curators have scored this criterion; it can no longer be removed."))
+        raise Locked(_l("Curators have scored this criterion; it can no longer be removed."))
     record(edition, actor=actor, action="rubric.remove", field=criterion.key, old=criterion.label)
     edition.criteria.remove(criterion)
     db.session.flush()
@@ -464,10 +464,10 @@ def save_review(
     or status is audited (the private note is the curator's own and is not)."""
     _require_curator(curator)
     if queries.released_decision(entry) is not None:
-        raise Locked(_("The decision on this entry has been released; reviews are closed."))
+        raise Locked(_l("The decision on this entry has been released; reviews are closed."))
     criteria = list(db.session.get(Edition, entry.edition_id).criteria)
     if not criteria:
-        raise InvalidInput(errors={"rubric": [_("This edition has no rubric yet; staff must set one up.")]})
+        raise InvalidInput(errors={"rubric": [_l("This edition has no rubric yet; staff must set one up.")]})
     review = queries.review_of(entry, curator)
     submit = submit or (review is not None and review.status == ReviewStatus.SUBMITTED)
     clean, errors = {}, {}
@@ -475,10 +475,10 @@ def save_review(
         value = scores.get(criterion.key)
         if value is None:
             if submit:
-                errors[criterion.key] = [_("Give a score to submit the review.")]
+                errors[criterion.key] = [_l("Give a score to submit the review.")]
         elif not criterion.min_score <= value <= criterion.max_score:
             errors[criterion.key] = [
-                _("Give a score from %(min)s to %(max)s.", min=criterion.min_score, max=criterion.max_score)
+                _l("Give a score from %(min)s to %(max)s.", min=criterion.min_score, max=criterion.max_score)
             ]
         clean[criterion.key] = value
     if errors:

@@ -298,7 +298,7 @@ def release():
             db.session.commit()
         except StaleEdit as exc:
             db.session.rollback()
-            flash(exc.message, "error")
+            flash(str(exc.message), "error")
             return redirect(url_for(".release", edition=edition.id))
         flash(_("%(n)s decisions released; the filmmakers were e-mailed.", n=len(report.released)), "success")
         for decision, reason in report.skipped:

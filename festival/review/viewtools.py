@@ -38,7 +38,7 @@ def show_errors(form, exc: ReviewError, field_names: dict[str, str] | None = Non
     """Put a domain error's messages next to the form's fields (else in a flash message)."""
     db.session.rollback()
     if exc.message:
-        flash(exc.message, "error")
+        flash(str(exc.message), "error")
     for key, messages in exc.errors.items():
         name = (field_names or {}).get(key, key)
         field = form[name] if form is not None and name in form else None
@@ -46,7 +46,7 @@ def show_errors(form, exc: ReviewError, field_names: dict[str, str] | None = Non
             field.errors = list(field.errors or []) + list(messages)
         else:
             for message in messages:
-                flash(message, "error")
+                flash(str(message), "error")
 
 
 def flash_form_errors(form) -> None:
@@ -75,7 +75,7 @@ def run_form(
         db.session.commit()
     except StaleEdit as exc:
         db.session.rollback()
-        flash(exc.message, "error")
+        flash(str(exc.message), "error")
         return 409
     except ReviewError as exc:
         show_errors(form, exc, field_names)
