@@ -1,0 +1,3 @@
+"""The programme tests reuse the timetable tests' edition, draft and request context."""
+
+from tests.schedule_versions.conftest import draft, fest, request_context  # noqa: F401

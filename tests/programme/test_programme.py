@@ -1,0 +1,211 @@
+"""The public programme: no login, only published data, filters, film pages, calendars and caching."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+
+import icalendar
+import pytest
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.models import Screening, TimetableVersion
+from festival.models.enums import VersionStatus
+from festival.programme import queries
+from festival.schedule import versions
+from tests.schedule_versions.conftest import at, screen
+
+DAY = "/programme/?edition={slug}&day={day}"
+
+
+@pytest.fixture
+def published(fest, draft):
+    """Version 1 published; then a new draft with an extra screening that must stay private."""
+    versions.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True)
+    db.session.commit()
+    private = versions.create_draft(fest["edition"], actor=None, based_on=draft)
+    screen(private, fest["films"]["zh"], fest["dome"], at(2, 14))
+    db.session.commit()
+    return draft
+
+
+def _day(client, fest, day="2031-04-02", **filters):
+    query = "".join(f"&{k}={v}" for k, v in filters.items())
+    return client.get(DAY.format(slug=fest["edition"].slug, day=day) + query)
+
+
+def test_the_published_day_is_public_and_drafts_stay_private(client, fest, published):
+    response = _day(client, fest)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Film A" in page and "Film B" in page and "Film C" in page
+    assert "Starry Sky" not in page  # only in the newer draft
+
+
+def test_nothing_published_means_no_programme_yet(client, fest, draft):
+    page = client.get(f"/programme/?edition={fest['edition'].slug}").get_data(as_text=True)
+    assert "has not been published yet" in page and "Film A" not in page
+    assert client.get(f"/programme/film/{fest['films']['a'].id}").status_code == 404
+    assert client.get(f"/programme/calendar.ics?edition={fest['edition'].slug}").status_code == 404
+
+
+def test_filters_by_format_theater_and_audience(client, fest, published):
+    dome = _day(client, fest, format="dome").get_data(as_text=True)
+    assert "Film A" in dome and "Film C" not in dome
+    giant = _day(client, fest, theater=fest["giant"].id).get_data(as_text=True)
+    assert "Film C" in giant and "Film A" not in giant
+    schools = _day(client, fest, audience="school_groups").get_data(as_text=True)
+    assert "No screening on this day matches the filters." in schools
+    families = _day(client, fest, audience="families", format="giant_screen").get_data(as_text=True)
+    assert "Film C" in families and "Film B" not in families
+
+
+def test_unknown_filter_values_and_days_are_ignored_not_errors(client, fest, published):
+    response = _day(client, fest, format="imax", theater="abc", audience="<script>")
+    assert response.status_code == 200 and "Film A" in response.get_data(as_text=True)
+    assert _day(client, fest, day="not-a-date").status_code == 200
+    assert "No screenings on this day." in _day(client, fest, day="2031-04-07").get_data(as_text=True)
+
+
+def test_the_default_day_is_the_next_day_with_screenings():
+    days = {date(2031, 4, 2): 3, date(2031, 4, 9): 1}
+
+    class Edition:
+        first_day = date(2031, 4, 1)
+
+    assert queries.default_day(Edition, days, today=date(2031, 4, 3)) == date(2031, 4, 9)
+    assert queries.default_day(Edition, days, today=date(2031, 3, 1)) == date(2031, 4, 2)
+    assert queries.default_day(Edition, days, today=date(2031, 6, 1)) == date(2031, 4, 2)
+    assert queries.default_day(Edition, {}, today=date(2031, 6, 1)) == date(2031, 4, 1)
+
+
+def test_a_film_page_shows_synopsis_runtime_format_and_its_screenings(client, fest, published):
+    film = fest["films"]["a"]
+    page = client.get(f"/programme/film/{film.id}").get_data(as_text=True)
+    assert "Film A" in page and "About Film A." in page and "30 min" in page and "Fulldome" in page
+    assert f"/programme/film/{film.id}.ics" in page
+    screening = published.screenings[0]
+    assert f"/programme/screening/{screening.id}.ics" in page
+
+
+def test_films_that_are_not_accepted_or_not_published_have_no_page(client, fest, published):
+    rejected = fest["films"]["rejected"]
+    assert client.get(f"/programme/film/{rejected.id}").status_code == 404
+    # Starry Sky is accepted but only scheduled in the private draft
+    assert client.get(f"/programme/film/{fest['films']['zh'].id}").status_code == 404
+    assert client.get("/programme/film/99999").status_code == 404
+    # a film withdrawn after publication disappears from the public pages
+    fest["films"]["b"].status = "withdrawn"
+    db.session.commit()
+    assert client.get(f"/programme/film/{fest['films']['b'].id}").status_code == 404
+    assert "Film B" not in _day(client, fest).get_data(as_text=True)
+
+
+def test_calendars_per_film_per_screening_and_for_the_programme(client, fest, published):
+    film = fest["films"]["c"]
+    cal = icalendar.Calendar.from_ical(client.get(f"/programme/film/{film.id}.ics").data)
+    [event] = cal.walk("VEVENT")
+    assert event.decoded("DTSTART") == at(2, 10) and str(event["SUMMARY"]) == "Film C"
+    assert str(event["URL"]).endswith(f"/programme/film/{film.id}")
+    assert cal.walk("VTIMEZONE")[0]["TZID"] == "Asia/Shanghai"
+    screening = next(s for s in published.screenings if s.entry_id == film.id)
+    one = icalendar.Calendar.from_ical(client.get(f"/programme/screening/{screening.id}.ics").data)
+    assert len(one.walk("VEVENT")) == 1
+    whole = client.get(f"/programme/calendar.ics?edition={fest['edition'].slug}")
+    assert (
+        whole.mimetype == "text/calendar"
+        and len(icalendar.Calendar.from_ical(whole.data).walk("VEVENT")) == 3
+    )
+    private = versions.current_draft(fest["edition"])
+    hidden = next(s for s in private.screenings if s.entry_id == fest["films"]["zh"].id)
+    assert client.get(f"/programme/screening/{hidden.id}.ics").status_code == 404
+
+
+def test_pages_carry_validators_and_answer_304_until_a_new_version_is_published(client, fest, published):
+    first = _day(client, fest)
+    etag = first.headers["ETag"]
+    assert first.headers["Cache-Control"] == "private, max-age=300"
+    assert first.headers["Last-Modified"]
+    assert "Accept-Language" in first.headers["Vary"]
+    again = client.get(
+        DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"If-None-Match": etag}
+    )
+    assert again.status_code == 304 and again.data == b""
+    since = client.get(
+        DAY.format(slug=fest["edition"].slug, day="2031-04-02"),
+        headers={"If-Modified-Since": first.headers["Last-Modified"]},
+    )
+    assert since.status_code == 304
+    other_day = _day(client, fest, day="2031-04-03")
+    assert other_day.headers["ETag"] != etag
+    # publishing the next version changes every validator
+    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    db.session.commit()
+    fresh = client.get(
+        DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"If-None-Match": etag}
+    )
+    assert fresh.status_code == 200 and "Starry Sky" in fresh.get_data(as_text=True)
+    ics = client.get(f"/programme/film/{fest['films']['a'].id}.ics")
+    assert ics.headers["Cache-Control"] == "public, max-age=900" and ics.headers["ETag"]
+
+
+def test_the_change_log_of_the_public_version_is_public(client, fest, published):
+    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    db.session.commit()
+    page = client.get(f"/programme/changes?edition={fest['edition'].slug}").get_data(as_text=True)
+    assert "What changed in version 2" in page and "Starry Sky" in page and "2031-04-02 14:00" in page
+
+
+def test_the_printable_programme_is_public(client, fest, published):
+    page = client.get(f"/programme/print?edition={fest['edition'].slug}").get_data(as_text=True)
+    assert "/static/css/print.css" in page and "Version 1" in page and "Starry Sky" not in page
+
+
+def test_chinese_visitors_see_chinese_titles_and_theater_names(client, fest, published):
+    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    db.session.commit()
+    response = client.get(
+        DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"Accept-Language": "zh"}
+    )
+    page = response.get_data(as_text=True)
+    assert "星空漫游" in page and "球幕影院" in page and "巨幕影院" in page
+    film = client.get(f"/programme/film/{fest['films']['zh'].id}", headers={"Accept-Language": "zh"})
+    assert "<h1>星空漫游</h1>" in film.get_data(as_text=True) and "Starry Sky" in film.get_data(as_text=True)
+
+
+def test_a_day_of_a_2000_screening_programme_renders_quickly_without_n_plus_1(app, client, fest):
+    version = TimetableVersion(
+        edition_id=fest["edition"].id, status=VersionStatus.PUBLISHED, number=1, published_at=at(1, 9)
+    )
+    db.session.add(version)
+    db.session.flush()
+    films, theaters = list(fest["films"].values())[:5], [fest["dome"], fest["dome2"], fest["giant"]]
+    rows = []
+    for i in range(2000):
+        start = datetime(2031, 4, 1, 10, 0, tzinfo=at(1, 9).tzinfo) + timedelta(
+            days=i % 14, minutes=(i // 14) * 3
+        )
+        film, theater = films[i % 5], theaters[i % 3]
+        rows.append(
+            {"timetable_id": version.id, "entry_id": film.id, "theater_id": theater.id, "start": start,
+             "end": start + timedelta(minutes=30), "pinned": False, "expected_attendance": 50}
+        )  # fmt: skip
+    db.session.execute(sa.insert(Screening), rows)
+    db.session.commit()
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        started = time.perf_counter()
+        response = _day(client, fest, day="2031-04-03")
+        elapsed = time.perf_counter() - started
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    assert response.get_data(as_text=True).count('class="screening fmt-') == 143
+    assert len(statements) <= 12, statements
+    assert elapsed < 2.0
