@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
@@ -262,7 +263,7 @@ def bulk_decide(
                 save_decision(entry, values, actor=actor, expected_version=expected_versions.get(entry.id))
             )
         except InvalidInput as exc:
-            problems.append(f"{entry.reference}: {exc}")
+            problems.append(LazyString(lambda ref=entry.reference, exc=exc: f"{ref}: {exc}"))
     if problems:
         raise InvalidInput(_l("Nothing was saved."), errors={"bulk": problems})
     return result
@@ -293,7 +294,7 @@ def release_decisions(edition: Edition, decision_ids: list[int], *, actor: User)
         entry = decision.entry
         errors = validate(DecisionInput.from_decision(decision), entry, edition)
         if errors:
-            report.skipped.append((decision, str(InvalidInput(errors=errors))))
+            report.skipped.append((decision, LazyString(str, InvalidInput(errors=errors))))
             continue
         try:
             set_entry_outcome(entry, decision.outcome, actor=actor)

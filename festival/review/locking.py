@@ -31,7 +31,9 @@ def optimistic(obj, expected_version: int | None) -> Iterator[None]:
     if expected_version is not None and expected_version != current:
         raise StaleEdit(stale_message())
     try:
-        yield
+        # No autoflush while the caller fills a new row: it is flushed once, complete.
+        with db.session.no_autoflush:
+            yield
         db.session.flush()
     except (StaleDataError, IntegrityError) as exc:
         raise StaleEdit(stale_message()) from exc
