@@ -27,8 +27,6 @@ log = logging.getLogger("festival.jobs")
 QUEUE_NAME = "festival"
 EXTENSION = "festival.jobs"
 SHUTDOWN_GRACE_SECONDS = 30
-# Set when this process's consumer shuts down: running tasks end early and keep what they have.
-shutting_down = threading.Event()
 
 
 @dataclass
@@ -38,6 +36,8 @@ class JobQueue:
     huey: Huey
     backend: str
     tasks: dict = field(default_factory=dict)
+    # Set while this process's consumer shuts down: running tasks end early and keep what they have.
+    shutting_down: threading.Event = field(default_factory=threading.Event)
 
     def enqueue(self, name: str, *args) -> None:
         """Queue a task by name (runs inline in immediate mode); raises what the storage raises."""
@@ -79,8 +79,16 @@ def _register_tasks(app: Flask, queue: JobQueue) -> None:
 class FestivalConsumer(Consumer):
     """A huey consumer whose shutdown asks running tasks to finish early (a solver run keeps its best)."""
 
+    def __init__(self, queue: JobQueue, **options) -> None:
+        self.queue = queue
+        super().__init__(queue.huey, **options)
+
+    def start(self) -> None:
+        self.queue.shutting_down.clear()
+        super().start()
+
     def stop(self, graceful: bool = False) -> None:
-        shutting_down.set()
+        self.queue.shutting_down.set()
         super().stop(graceful=True)
 
 
@@ -95,7 +103,7 @@ def start_consumer(app: Flask, workers: int | None = None) -> Consumer:
     """Start worker threads consuming the app's queue in this process; returns the consumer (stop())."""
     queue = get_queue(app)
     consumer = EmbeddedConsumer(
-        queue.huey,
+        queue,
         workers=workers or int(app.config.get("JOB_QUEUE_WORKERS", 1)),
         periodic=False,
         max_delay=1.0,

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> None:
         reap_stale_runs()
     logging.getLogger("festival.jobs").info("consuming the %s queue", queue.backend)
     consumer = FestivalConsumer(
-        queue.huey,
+        queue,
         workers=args.workers,
         periodic=False,
         worker_type="thread",

@@ -270,8 +270,9 @@ class Monitor:
     The solver's progress callback only stores the latest values in memory (it is called from the
     solver's threads and must be cheap); one thread of this class does every database write."""
 
-    def __init__(self, engine: sa.Engine, run_id: int, interval: float):
+    def __init__(self, engine: sa.Engine, run_id: int, interval: float, shutting_down: threading.Event):
         self.engine, self.run_id, self.interval = engine, run_id, interval
+        self.shutting_down = shutting_down
         self.stop_event = threading.Event()
         self.lost = threading.Event()  # the run is no longer ours (reaped or changed elsewhere)
         self.latest = _Latest()
@@ -316,7 +317,7 @@ class Monitor:
             if self.latest.phase == "starting":
                 self.latest.elapsed = time.monotonic() - self._started
             progress = self.latest.as_dict()
-        if jobs.shutting_down.is_set():
+        if self.shutting_down.is_set():
             self.stop_event.set()
             progress["shutdown"] = True
         with self.engine.begin() as conn:
@@ -344,7 +345,8 @@ def execute_run(run_id: int) -> RunStatus | None:
     ):
         log.info("run %s is not queued any more: skipped", run_id)
         return None
-    monitor = Monitor(db.engine, run_id, _setting("RUN_HEARTBEAT_SECONDS", 1.0))
+    shutting_down = jobs.get_queue().shutting_down
+    monitor = Monitor(db.engine, run_id, _setting("RUN_HEARTBEAT_SECONDS", 1.0), shutting_down)
     monitor.start()
     try:
         run = get_run(run_id)
@@ -396,7 +398,7 @@ def _store_result(run_id, instance, schedule, schedule_json, stopped, monitor, u
     """In one transaction: end the run (if still running) and add its draft version with screenings."""
     to = RunStatus.STOPPED if stopped else RunStatus.FINISHED
     progress = monitor.latest.as_dict()
-    if monitor.stop_event.is_set() and jobs.shutting_down.is_set():
+    if monitor.stop_event.is_set() and monitor.shutting_down.is_set():
         progress["shutdown"] = True
     changed = db.session.execute(
         sa.update(SolveRun)
