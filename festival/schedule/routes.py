@@ -89,7 +89,8 @@ def _back_to_grid(screening_or_version, day: date | None = None):
 def _common(version: TimetableVersion) -> dict:
     """What every version page shows: the edition, the published version, the tabs."""
     edition = db.session.get(Edition, version.edition_id)
-    return {"edition": edition, "version": version, "published": versions.published_version(edition)}
+    published = versions.published_version(edition)
+    return {"edition": edition, "version": version, "published": published, "format_labels": FORMAT_LABELS}
 
 
 # ---------------------------------------------------------------- home
@@ -542,4 +543,4 @@ def print_programme(version_id: int):
     version = _version(version_id)
     ctx = _common(version)
     days = exports.programme_days(ctx["edition"], grid.version_screenings(version))
-    return render_template("schedule/print.html", **ctx, days=days, format_labels=FORMAT_LABELS)
+    return render_template("schedule/print.html", **ctx, days=days)
