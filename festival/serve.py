@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import sys
 
 from werkzeug.serving import run_simple
 
@@ -16,14 +16,15 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=5000)
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app()
     start_worker = app.extensions.get("festival.start_embedded_worker")
     consumer = start_worker(app) if start_worker is not None else None
     if consumer is None:
-        logging.getLogger("festival.serve").info(
-            "REDIS_URL is set: solver runs wait in Redis until scripts/worker consumes them"
+        print(
+            "REDIS_URL is set: solver runs wait in Redis until scripts/worker consumes them.", file=sys.stderr
         )
+    else:
+        print("Solver runs are executed by the embedded job worker of this process.", file=sys.stderr)
     try:
         run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
     finally:

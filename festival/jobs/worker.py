@@ -24,7 +24,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="worker threads (default 1)")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for name in ("festival", "huey"):
+        logging.getLogger(name).setLevel(args.log_level)
     # A consumer never runs tasks inline, whatever the configuration says.
     app = create_app({"JOB_QUEUE_IMMEDIATE": False})
     queue = get_queue(app)
