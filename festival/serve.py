@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from werkzeug.serving import run_simple
@@ -25,6 +26,8 @@ def main() -> None:
         )
     else:
         print("Solver runs are executed by the embedded job worker of this process.", file=sys.stderr)
+    # SIGTERM (process managers, kill) ends the server like Ctrl-C, so a running solver run keeps its best.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     try:
         run_simple(args.host, args.port, app, threaded=True, use_reloader=False)
     finally:

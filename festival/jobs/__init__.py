@@ -65,6 +65,21 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"
 
 
+def worker_is_gone(worker: str | None) -> bool:
+    """True when a worker id names a process of this host that no longer exists (other hosts: unknown)."""
+    host, _sep, rest = (worker or "").partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # exists, owned by someone else
+        return False
+    return False
+
+
 def _register_tasks(app: Flask, queue: JobQueue) -> None:
     def solve_run(run_id: int) -> None:
         """Run the solver for one SolveRun (its state and result are written to the database)."""

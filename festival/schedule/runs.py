@@ -210,19 +210,26 @@ def request_stop(run: SolveRun, *, actor: User | None) -> SolveRun:
 
 
 def reap_stale_runs(now: datetime | None = None) -> int:
-    """Mark failed every running run whose worker died (stale heartbeat) or that overran; returns how many.
+    """Mark failed every running run whose worker died (process gone on this host, or stale heartbeat)
+    or that overran its time limit; returns how many.
 
     Called when runs are listed or polled and when a worker starts."""
     now = now or utcnow()
     stale_after = timedelta(seconds=_setting("RUN_STALE_AFTER_SECONDS", 30))
     grace = _setting("RUN_GRACE_SECONDS", 120)
     stmt = sa.select(
-        SolveRun.id, SolveRun.started_at, SolveRun.heartbeat_at, SolveRun.time_limit_seconds
+        SolveRun.id, SolveRun.started_at, SolveRun.heartbeat_at, SolveRun.time_limit_seconds, SolveRun.worker
     ).where(SolveRun.status == RunStatus.RUNNING)
     reaped = 0
-    for run_id, started, heartbeat, limit in db.session.execute(stmt).all():
+    for run_id, started, heartbeat, limit, worker in db.session.execute(stmt).all():
         last = heartbeat or started or now
-        if last < now - stale_after:
+        if jobs.worker_is_gone(worker):
+            message = (
+                f"The worker process {worker} is gone: it crashed or was killed. "
+                "Nothing was stored; the published timetable is unchanged."
+            )
+            clause = ()
+        elif last < now - stale_after:
             message = (
                 f"The worker stopped responding (no heartbeat since {last.isoformat(timespec='seconds')}): "
                 "it crashed or was killed. Nothing was stored; the published timetable is unchanged."

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
 import threading
 import time
 from datetime import datetime, timedelta
@@ -11,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 import scheduler
+from festival import jobs
 from festival.extensions import db
 from festival.models import Decision, Screening, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
@@ -245,3 +249,24 @@ def _wait(predicate, seconds):
             return
         time.sleep(0.2)
     pytest.fail("condition not reached in time")
+
+
+def test_run_of_a_vanished_local_worker_process_is_reaped_at_once(app, tiny):
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    now = utcnow()
+    dead = f"{socket.gethostname()}:{gone.stdout.strip()}:Worker-1"
+    run = SolveRun(
+        edition_id=tiny["edition"].id, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
+        instance_json="{}", time_limit_seconds=60, worker=dead,
+    )  # fmt: skip
+    alive = SolveRun(
+        edition_id=tiny["edition"].id, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
+        instance_json="{}", time_limit_seconds=60, worker=jobs.worker_id(),
+    )  # fmt: skip
+    db.session.add_all([run, alive])
+    db.session.commit()
+    assert runs.reap_stale_runs() == 1
+    assert runs.get_run(run.id).status == RunStatus.FAILED and "is gone" in runs.get_run(run.id).error
+    assert runs.get_run(alive.id).status == RunStatus.RUNNING
