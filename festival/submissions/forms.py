@@ -22,8 +22,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from festival.formtools import LANGUAGE_CHOICES, choices
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
-from festival.submissions import queries
-from festival.submissions.services import current_time
+from festival.submissions import queries, services
 from festival.submissions.techspec import (
     AUDIENCE_LABELS,
     DELIVERY_LABELS,
@@ -66,7 +65,7 @@ def _check(problem):
 
 
 def _year_check(form, field):
-    message = year_problem(field.data, current_time())
+    message = year_problem(field.data, services.current_time())
     if message:
         raise ValidationError(message)
 
@@ -94,13 +93,32 @@ class StepForm(VersionedForm):
         """The fields that map to entry columns (everything but the CSRF token and the version)."""
         return [f for f in self if f.name not in ("csrf_token", "version")]
 
+    def validate(self, extra_validators=None) -> bool:
+        """Check the fields that were sent; a field missing from the request is left as it is.
+
+        (Browsers send every input but unticked checkboxes, which therefore always count as sent.)
+        """
+        super().validate(extra_validators)
+        self._absent = {
+            f.name
+            for f in self.entry_fields()
+            if f.raw_data == [] and not isinstance(f, MultiCheckboxField | BooleanField)
+        }
+        for f in self.entry_fields():
+            if f.name in self._absent:
+                f.errors = []
+        return not self.errors
+
+    def _sent(self):
+        return [f for f in self.entry_fields() if f.name not in getattr(self, "_absent", ())]
+
     def values(self) -> dict:
         """Valid input by entry column name; fields with errors are left out (kept as they were)."""
-        return {f.name: f.data for f in self.entry_fields() if not f.errors}
+        return {f.name: f.data for f in self._sent() if not f.errors}
 
     def rejected(self) -> list[str]:
         """Names of the fields whose input failed the checks."""
-        return [f.name for f in self.entry_fields() if f.errors]
+        return [f.name for f in self._sent() if f.errors]
 
     def add_problems(self, problems: list[tuple[str, str]]) -> list[tuple[str, str]]:
         """Attach service problems to their fields; return those that belong to no field here."""
@@ -158,7 +176,7 @@ class TechnicalForm(StepForm):
 
     def values(self) -> dict:
         values = {"tech_spec": {}}
-        for field in self.entry_fields():
+        for field in self._sent():
             if field.errors:
                 continue
             if field.name in self.yes_no_fields:
@@ -308,7 +326,7 @@ class EntryFilterForm(FlaskForm):
         self.status.choices = choices(
             [
                 (queries.NOT_DRAFT, _l("all but drafts")),
-                ("all", _l("all, with drafts")),
+                (queries.ALL_STATUSES, _l("all, with drafts")),
                 *((s.value, status_labels(s)) for s in EntryStatus),
             ]
         )

@@ -55,8 +55,9 @@ def countries(edition_id: int | None = None) -> list[str]:
     return [c for c in db.session.scalars(stmt) if c]
 
 
-# Every status but drafts: what staff see unless they ask for drafts.
+# Every status but drafts: what staff see unless they ask for drafts (or for everything).
 NOT_DRAFT = "not_draft"
+ALL_STATUSES = "all"
 SORTS = {
     "reference": (Entry.number, Entry.id),
     "title": (sa.func.lower(sa.func.coalesce(Entry.title_en, Entry.title_original)), Entry.id),
@@ -96,10 +97,10 @@ class EntryFilter:
             stmt = stmt.where(Entry.edition_id == self.edition_id)
         if self.format in _values(FilmFormat):
             stmt = stmt.where(Entry.format == FilmFormat(self.format))
-        if self.status == NOT_DRAFT:
-            stmt = stmt.where(Entry.status != EntryStatus.DRAFT)
-        elif self.status in _values(EntryStatus):
+        if self.status in _values(EntryStatus):
             stmt = stmt.where(Entry.status == EntryStatus(self.status))
+        elif self.status != ALL_STATUSES:
+            stmt = stmt.where(Entry.status != EntryStatus.DRAFT)
         if self.country:
             stmt = stmt.where(Entry.country == self.country)
         if self.premiere in _values(PremiereStatus):
