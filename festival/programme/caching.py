@@ -10,6 +10,7 @@ calendar files are the same for everyone and are ``public``.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 
 from flask import Response, request
 from flask_babel import get_locale
@@ -21,12 +22,15 @@ HTML_MAX_AGE = 300
 FILE_MAX_AGE = 900
 
 
-def etag_for(version: TimetableVersion, *, per_visitor: bool = True) -> str:
-    """A strong validator for the current request's page of this published version."""
+def etag_for(version: TimetableVersion, *, per_visitor: bool = True, today: date | None = None) -> str:
+    """A strong validator for the current request's page of this published version.
+
+    ``today`` is given by pages whose content depends on the date (the programme opens on today)."""
     parts = [
         str(version.id),
         version.published_at.isoformat() if version.published_at else "",
         request.full_path,
+        today.isoformat() if today else "",
     ]
     if per_visitor:
         user = current_user.get_id() if current_user.is_authenticated else "-"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Response, abort, make_response, render_template, request, url_for
 
@@ -25,9 +25,9 @@ def _programme() -> tuple[Edition, TimetableVersion]:
     return edition, version
 
 
-def _page(version: TimetableVersion, render) -> Response:
+def _page(version: TimetableVersion, render, *, today: date | None = None) -> Response:
     """Answer 304 when the visitor's copy is current, else render and add the cache headers."""
-    etag = caching.etag_for(version)
+    etag = caching.etag_for(version, today=today)
     cached = caching.not_modified(version, etag)
     if cached is not None:
         return cached
@@ -54,17 +54,20 @@ def index():
     version = queries.published(edition)
     if version is None:
         return render_template("programme/none.html", edition=edition)
-    return _page(version, lambda: _render_day(edition, version))
+    # without ?day= the page opens on today, so its validator changes at midnight
+    today = datetime.now(edition.tz).date()
+    depends_on_today = None if request.args.get("day") else today
+    return _page(version, lambda: _render_day(edition, version, today), today=depends_on_today)
 
 
-def _render_day(edition: Edition, version: TimetableVersion) -> str:
+def _render_day(edition: Edition, version: TimetableVersion, today: date) -> str:
     theaters = edition_theaters(edition)
     filters = queries.Filters.from_args(request.args, theaters)
     days = queries.programme_days(version)
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
-        day = queries.default_day(edition, days)
+        day = queries.default_day(edition, days, today)
     screenings = queries.day_screenings(version, edition, day, filters)
     return render_template(
         "programme/index.html",

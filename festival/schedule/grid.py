@@ -296,6 +296,17 @@ class TheaterDay:
         return min(HEAT_LEVELS, round(self.utilisation * HEAT_LEVELS))
 
 
+@dataclass(frozen=True)
+class Booked:
+    """What the totals need of a screening (read as plain columns: a version has thousands)."""
+
+    theater_id: int
+    start: datetime
+    minutes: int
+    attendance: int
+    format: str
+
+
 @dataclass
 class Usage:
     """Per theater and day: minutes booked and free, screenings and expected attendance."""
@@ -304,7 +315,7 @@ class Usage:
     theaters: list[Theater]
     days: list[date]
     cells: dict[tuple[int, date], TheaterDay] = field(default_factory=dict)
-    screenings: list[Screening] = field(default_factory=list)
+    screenings: list[Booked] = field(default_factory=list)
 
     def cell(self, theater: Theater, day: date) -> TheaterDay:
         return self.cells[(theater.id, day)]
@@ -332,15 +343,24 @@ def usage(version: TimetableVersion) -> Usage:
     cells = {
         (t.id, d): TheaterDay(free=sum(b - a for a, b in calendar.free(t, d))) for t in theaters for d in days
     }
-    screenings = version_screenings(version)
-    for s in screenings:
-        cell = cells.get((s.theater_id, local_day(edition, s.start)))
+    stmt = (
+        sa.select(Screening.theater_id, Screening.start, Screening.end, Screening.expected_attendance)
+        .add_columns(Entry.format)
+        .join(Entry, Entry.id == Screening.entry_id)
+        .where(Screening.timetable_id == version.id)
+    )
+    booked = [
+        Booked(theater, start, int((end - start).total_seconds() // 60), people, fmt.value if fmt else "")
+        for theater, start, end, people, fmt in db.session.execute(stmt)
+    ]
+    for b in booked:
+        cell = cells.get((b.theater_id, local_day(edition, b.start)))
         if cell is None:
             continue
-        cell.booked += int((s.end - s.start).total_seconds() // 60)
+        cell.booked += b.minutes
         cell.screenings += 1
-        cell.attendance += s.expected_attendance
-    return Usage(edition, theaters, days, cells, screenings)
+        cell.attendance += b.attendance
+    return Usage(edition, theaters, days, cells, booked)
 
 
 @dataclass(frozen=True)
@@ -376,11 +396,11 @@ def totals(use: Usage, *, theater_label, format_label) -> Totals:
         c = _sum(use.cell(t, d) for d in use.days)
         by_theater.append(Total(str(t.id), theater_label(t), c.screenings, c.booked, c.free, c.attendance))
     fmt: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for s in use.screenings:
-        row = fmt[str(s.entry.format or "")]
+    for b in use.screenings:
+        row = fmt[b.format]
         row[0] += 1
-        row[1] += int((s.end - s.start).total_seconds() // 60)
-        row[2] += s.expected_attendance
+        row[1] += b.minutes
+        row[2] += b.attendance
     by_format = [Total(k, format_label(k), n, m, 0, a) for k, (n, m, a) in sorted(fmt.items())]
     weeks: dict[date, list[date]] = defaultdict(list)
     for d in use.days:

@@ -182,12 +182,12 @@ def version_grid(version_id: int):
     version = _version(version_id)
     ctx = _common(version)
     day = _day(version, ctx["edition"])
+    published = ctx["published"]
+    changes = None
+    if version.status == VersionStatus.DRAFT and published is not None:
+        changes = versions.diff_versions(published, version)
     return render_template(
-        "schedule/version.html",
-        **ctx,
-        grid=grid.day_grid(version, day),
-        lock=LockForm(formdata=None),
-        tab="grid",
+        "schedule/version.html", **ctx, grid=grid.day_grid(version, day), changes=changes, tab="grid"
     )
 
 

@@ -25,7 +25,6 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -537,19 +536,22 @@ class Diff:
         return not self.changes
 
 
-def _slots(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], Screening]:
+@dataclass(frozen=True)
+class _Row:
+    entry_id: int
+    theater_id: int
+    start: datetime
+    end: datetime
+
+
+def _rows(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], _Row]:
+    """A version's screenings keyed by (film, theater, start), read as plain columns (fast for thousands)."""
     if version is None:
         return {}
-    stmt = (
-        sa.select(Screening)
-        .where(Screening.timetable_id == version.id)
-        .options(joinedload(Screening.entry), joinedload(Screening.theater))
+    stmt = sa.select(Screening.entry_id, Screening.theater_id, Screening.start, Screening.end).where(
+        Screening.timetable_id == version.id
     )
-    return {(s.entry_id, s.theater_id, s.start): s for s in db.session.scalars(stmt)}
-
-
-def _slot(s: Screening) -> Slot:
-    return Slot(s.theater, s.start, s.end)
+    return {(r.entry_id, r.theater_id, r.start): _Row(*r) for r in db.session.execute(stmt)}
 
 
 def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Diff:
@@ -557,24 +559,28 @@ def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Di
 
     A film's screenings that are in only one of the two versions are paired as moves, nearest in
     time first (same theater breaking ties); what is left over is added or removed."""
-    old, new = _slots(base), _slots(target)
-    gone: dict[int, list[Screening]] = defaultdict(list)
-    came: dict[int, list[Screening]] = defaultdict(list)
-    for key, s in old.items():
+    old, new = _rows(base), _rows(target)
+    gone: dict[int, list[_Row]] = defaultdict(list)
+    came: dict[int, list[_Row]] = defaultdict(list)
+    for key, row in old.items():
         if key not in new:
-            gone[s.entry_id].append(s)
-    for key, s in new.items():
+            gone[row.entry_id].append(row)
+    for key, row in new.items():
         if key not in old:
-            came[s.entry_id].append(s)
+            came[row.entry_id].append(row)
+    entries = _by_id(Entry, set(gone) | set(came))
+    theaters = _by_id(Theater, {r.theater_id for rows in (*gone.values(), *came.values()) for r in rows})
+
+    def slot(row: _Row) -> Slot:
+        return Slot(theaters[row.theater_id], row.start, row.end)
+
     changes: list[Change] = []
     for entry_id in set(gone) | set(came):
-        before, after = gone.get(entry_id, []), came.get(entry_id, [])
+        before, after, entry = gone.get(entry_id, []), came.get(entry_id, []), entries[entry_id]
         pairs = sorted(
-            (
-                (abs((a.start - b.start).total_seconds()), a.theater_id != b.theater_id, i, j)
-                for i, b in enumerate(before)
-                for j, a in enumerate(after)
-            )
+            (abs((a.start - b.start).total_seconds()), a.theater_id != b.theater_id, i, j)
+            for i, b in enumerate(before)
+            for j, a in enumerate(after)
         )
         used_b, used_a = set(), set()
         for _d, _t, i, j in pairs:
@@ -582,13 +588,17 @@ def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Di
                 continue
             used_b.add(i)
             used_a.add(j)
-            changes.append(Change("moved", before[i].entry, _slot(before[i]), _slot(after[j])))
-        changes += [
-            Change("removed", b.entry, _slot(b), None) for i, b in enumerate(before) if i not in used_b
-        ]
-        changes += [Change("added", a.entry, None, _slot(a)) for j, a in enumerate(after) if j not in used_a]
+            changes.append(Change("moved", entry, slot(before[i]), slot(after[j])))
+        changes += [Change("removed", entry, slot(b), None) for i, b in enumerate(before) if i not in used_b]
+        changes += [Change("added", entry, None, slot(a)) for j, a in enumerate(after) if j not in used_a]
     changes.sort(key=lambda c: c.sort_key)
     return Diff(base, target, changes, sum(1 for key in new if key in old))
+
+
+def _by_id(model, ids: set[int]) -> dict:
+    if not ids:
+        return {}
+    return {obj.id: obj for obj in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}
 
 
 # ---------------------------------------------------------------- publishing

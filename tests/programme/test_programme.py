@@ -209,3 +209,26 @@ def test_a_day_of_a_2000_screening_programme_renders_quickly_without_n_plus_1(ap
     assert response.get_data(as_text=True).count('class="screening fmt-') == 143
     assert len(statements) <= 12, statements
     assert elapsed < 2.0
+
+
+def test_without_a_day_the_programme_opens_on_today_and_revalidates_after_midnight(
+    client, fest, published, monkeypatch
+):
+    import festival.programme.routes as routes
+
+    class Clock(datetime):
+        current = datetime(2031, 4, 1, 23, 59, tzinfo=at(1, 9).tzinfo)
+
+        @classmethod
+        def now(cls, tz=None):
+            return cls.current
+
+    monkeypatch.setattr(routes, "datetime", Clock)
+    url = f"/programme/?edition={fest['edition'].slug}"
+    before = client.get(url)
+    assert "Wednesday, April 2, 2031" in before.get_data(as_text=True)  # the next day with screenings
+    Clock.current = datetime(2031, 4, 2, 0, 1, tzinfo=at(1, 9).tzinfo)
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    same_day = client.get(url, headers={"If-None-Match": after.headers["ETag"]})
+    assert same_day.status_code == 304
