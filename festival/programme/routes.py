@@ -67,6 +67,8 @@ def _render_day(edition: Edition, version: TimetableVersion, today: date) -> str
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
+        day = None
+    if day is None or not edition.first_day <= day <= edition.last_day:
         day = queries.default_day(edition, days, today)
     screenings = queries.day_screenings(version, edition, day, filters)
     return render_template(

@@ -426,6 +426,14 @@ def publish(version_id: int):
     )  # fmt: skip
 
 
+@bp.route("/versions/<int:version_id>/problems.json")
+@roles_required(*STAFF)
+def problems(version_id: int):
+    """The version's problems as JSON: a list of {kind, rule, message, refs} (for scripts and the API)."""
+    version = _version(version_id)
+    return {"version": version.id, "problems": [p.as_dict() for p in versions.publish_problems(version)]}
+
+
 @bp.route("/versions/<int:version_id>/resolve", methods=["POST"])
 @roles_required(*STAFF)
 def resolve(version_id: int):

@@ -258,3 +258,14 @@ def test_the_timetable_home_lists_versions_and_starts_drafts(client, auth, fest,
     assert bad.status_code == 302 and "Please choose" in client.get(bad.headers["Location"]).get_data(
         as_text=True
     )
+
+
+def test_problems_are_available_as_json(client, auth, fest, draft):
+    screen(draft, fest["films"]["zh"], fest["dome"], at(2, 10, 30))
+    db.session.commit()
+    auth.login_as(fest["staff"])
+    data = client.get(f"/staff/timetable/versions/{draft.id}/problems.json").get_json()
+    assert {(p["kind"], p["rule"]) for p in data["problems"]} == {("hard_rule", "one screening at a time")}
+    starry = "“Starry Sky” in Dome at 2031-04-02 10:30"
+    problem = next(p for p in data["problems"] if p["message"].startswith(starry))
+    assert problem["refs"] == [f"film:{fest['films']['zh'].id}", f"film:{fest['films']['a'].id}"]
