@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -16,6 +16,8 @@ LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 def select_locale() -> str:
     """The visitor's chosen language: session, then account, then the browser, then English."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # commands and background jobs
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     chosen = session.get("lang")
     if chosen in languages:
         return chosen

@@ -1,0 +1,238 @@
+"""Deadline rush: many filmmakers saving drafts and submitting at once, then checked for losses.
+
+Starts PostgreSQL, Redis and gunicorn (2 workers) on loopback (bench/stack.py), creates N filmmakers
+with complete drafts (bench/rush_setup.py), then each virtual filmmaker logs in and, concurrently with
+the others, saves its draft several times (GET the step, POST it with a new synopsis) and submits it
+(twice, like a double click). Afterwards the database is checked against what was sent: every entry
+submitted once with its own reference, the last saved synopsis kept, one receipt mail each.
+
+    .venv/bin/python bench/load_deadline.py [--users 64] [--concurrency 16] [--saves 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.stack import ROOT, VENV_BIN, stack  # noqa: E402
+
+
+class FormParser(HTMLParser):
+    """Collect the fields of the forms of a page: {action: {name: value}} (checked boxes only)."""
+
+    def __init__(self):
+        super().__init__()
+        self.forms: dict[str, dict[str, str]] = {}
+        self._form: dict | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = self.forms.setdefault(a.get("action") or "", {})
+        elif self._form is None:
+            return
+        elif tag == "input" and a.get("name"):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            if a.get("type") in ("submit", "file"):
+                return
+            self._form[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self._select = a.get("name")
+        elif tag == "option" and self._select and "selected" in a:
+            self._form[self._select] = a.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = a.get("name")
+            self._form[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea and self._form is not None:
+            self._form[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+class Browser:
+    """One filmmaker's keep-alive connection with its session cookie."""
+
+    def __init__(self, port: int, timings: dict, errors: list):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+        self.timings, self.errors = timings, errors
+
+    def request(self, method: str, path: str, data: dict | None = None, kind: str | None = None):
+        body = urllib.parse.urlencode(data or {}, doseq=True) if data is not None else None
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        t0 = time.perf_counter()
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        elapsed = time.perf_counter() - t0
+        self.timings[kind or method].append(elapsed)
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        if response.status >= 400:
+            self.errors.append(f"{method} {path} -> {response.status}")
+        return response.status, text, dict(response.getheaders())
+
+    def form(self, path: str, action_contains: str) -> dict:
+        status, html, _ = self.request("GET", path)
+        parser = FormParser()
+        parser.feed(html)
+        for action, fields in parser.forms.items():
+            if action_contains in (action or path):
+                return dict(fields)
+        self.errors.append(f"no form with {action_contains!r} on {path} ({status})")
+        return {}
+
+
+def filmmaker(port, user, password, saves, timings, errors, sent):
+    """Log in, save the draft `saves` times, submit twice."""
+    b = Browser(port, timings, errors)
+    login = b.form("/auth/login", "/auth/login")
+    login.update(email=user["email"], password=password)
+    b.request("POST", "/auth/login", login, kind="login")
+    entry = user["entry_id"]
+    step = f"/entries/{entry}/edit/film"
+    for k in range(saves):
+        fields = b.form(step, f"/entries/{entry}/edit/film")
+        fields["synopsis_short"] = f"Save {k} by {user['email']}"
+        status, _, _ = b.request("POST", step, fields, kind="draft save")
+        if status not in (200, 302):
+            errors.append(f"draft save {status}")
+        sent[entry] = fields["synopsis_short"]
+    review = b.form(f"/entries/{entry}/edit/review", f"/entries/{entry}/submit")
+    review["accept_terms"] = "y"
+    for _ in range(2):  # a double click
+        status, _, headers = b.request("POST", f"/entries/{entry}/submit", review, kind="submit")
+        if status != 302:
+            errors.append(f"submit {status}")
+
+
+def check(env: dict, users: list[dict], sent: dict) -> dict:
+    """Compare the database with what the filmmakers sent."""
+    script = (
+        "import json,sys\n"
+        "from festival import create_app\n"
+        "from festival.extensions import db\n"
+        "from festival.models import Entry, OutboxMail\n"
+        "ids=json.loads(sys.argv[1])\n"
+        "with create_app().app_context():\n"
+        "  rows=db.session.execute(db.select(Entry.id,Entry.status,Entry.reference,Entry.synopsis_short)"
+        ".where(Entry.id.in_(ids))).all()\n"
+        "  mails=db.session.scalar(db.select(db.func.count()).select_from(OutboxMail)"
+        ".where(OutboxMail.recipient.like('rush%@bench.example.org')))\n"
+        "  print(json.dumps({'rows':[list(map(str,r)) for r in rows],'mails':mails}))\n"
+    )
+    ids = [u["entry_id"] for u in users]
+    out = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", script, json.dumps(ids)],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    data = json.loads(out.strip().splitlines()[-1])
+    rows = {int(r[0]): r for r in data["rows"]}
+    refs = [r[2] for r in rows.values()]
+    return {
+        "entries": len(rows),
+        "submitted": sum(r[1] == "submitted" for r in rows.values()),
+        "unique_references": len(set(refs)) == len(refs) and "None" not in refs,
+        "lost_saves": sum(rows[e][3] != text for e, text in sent.items()),
+        "receipts": data["mails"],
+    }
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
+
+
+def main() -> None:
+    """Run the rush and print the table."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--users", type=int, default=64)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--saves", type=int, default=5)
+    args = parser.parse_args()
+    setup = {}
+
+    def prepare(env):
+        done = subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "bench.rush_setup", str(args.users)],
+            env=env, cwd=ROOT, capture_output=True, text=True,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise SystemExit(f"bench/rush_setup.py failed:\n{done.stderr[-3000:]}")
+        setup.update(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    timings: dict[str, list[float]] = defaultdict(list)
+    errors: list[str] = []
+    sent: dict[int, str] = {}
+    with stack(workers=2, prepare=prepare) as s:
+        port = int(s["base"].rsplit(":", 1)[1])
+        queue = list(setup["users"])
+        lock = threading.Lock()
+
+        def worker():
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    user = queue.pop()
+                filmmaker(port, user, setup["password"], args.saves, timings, errors, sent)
+
+        t0 = time.perf_counter()
+        threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - t0
+        verdict = check(s["env"], setup["users"], sent)
+    writes = timings["draft save"] + timings["submit"]
+    total = sum(len(v) for v in timings.values())
+    print(
+        f"\nDeadline rush: {args.users} filmmakers, {args.concurrency} at once, "
+        f"{args.saves} saves + 2 submits each"
+    )
+    print("gunicorn 2 workers, PostgreSQL, load generator on the same 2 cores\n")
+    print("| kind | count | p50 ms | p95 ms | p99 ms |")
+    print("|---|---|---|---|---|")
+    for kind in ("draft save", "submit", "GET", "login"):
+        v = timings[kind]
+        print(f"| {kind} | {len(v)} | {pct(v, 0.5):.1f} | {pct(v, 0.95):.1f} | {pct(v, 0.99):.1f} |")
+    print(
+        f"\nall requests: {total} in {wall:.1f} s = {total / wall:.0f} req/s; "
+        f"saves+submits: {len(writes)} = {len(writes) / wall:.0f} req/s, "
+        f"p95 {pct(writes, 0.95):.0f} ms, mean {statistics.mean(writes) * 1000:.0f} ms"
+    )
+    print(f"errors: {len(errors)} {errors[:5]}")
+    print(f"check: {verdict}")
+
+
+if __name__ == "__main__":
+    main()
