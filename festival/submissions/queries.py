@@ -42,6 +42,15 @@ def entries_of(user: User) -> list[Entry]:
     return list(db.session.scalars(stmt))
 
 
+def user_names(user_ids: set[int | None]) -> dict[int, str]:
+    """Names of the given users by id (for audit trails)."""
+    ids = {i for i in user_ids if i is not None}
+    if not ids:
+        return {}
+    rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))
+    return dict(rows)
+
+
 def all_editions() -> list[Edition]:
     """Every edition, newest call first (for filters)."""
     return list(db.session.scalars(sa.select(Edition).order_by(Edition.entry_deadline.desc())))

@@ -105,6 +105,7 @@ def entry_detail(entry_id: int):
 
 def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, status: int = 200):
     staff_view = current_user.is_staff and not entry.is_owned_by(_user())
+    events = history(entry) if staff_view else []
     if reopen_form is None and staff_view:
         reopen_form = forms.ReopenForm(formdata=None, data={"until": services.edition_wall_clock(entry)})
     return (
@@ -115,7 +116,8 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
             rows=display.entry_rows(entry),
             staff_view=staff_view,
             reopen_form=reopen_form,
-            events=history(entry) if staff_view else [],
+            events=events,
+            actors=queries.user_names({event.actor_id for event in events}),
             confirm_form=forms.ConfirmForm(formdata=None),
         ),
         status,
@@ -163,6 +165,8 @@ def edit_step(entry_id: int, step: str):
 
 def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), upload_form=None):
     form.version.data = entry.version
+    if upload_form is None:
+        upload_form = forms.ImageUploadForm(formdata=None, kind=services.next_image_kind(entry))
     problems = services.problems_by_step(services.submission_problems(entry))
     return render_template(
         "submissions/edit_step.html",
@@ -172,7 +176,7 @@ def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), up
         leftovers=leftovers,
         state=services.entry_state(entry),
         nav_problems=problems,
-        upload_form=upload_form or forms.ImageUploadForm(formdata=None),
+        upload_form=upload_form,
         confirm_form=forms.ConfirmForm(formdata=None),
         max_stills=services.MAX_STILLS,
         max_megabytes=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),

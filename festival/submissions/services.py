@@ -693,6 +693,12 @@ def add_image(
     return image
 
 
+def next_image_kind(entry: Entry) -> str:
+    """What the upload form offers first: the poster until there is one, then stills."""
+    has_poster = any(image.kind == ImageKind.POSTER for image in entry.images)
+    return ImageKind.STILL.value if has_poster else ImageKind.POSTER.value
+
+
 def _drop_image(entry: Entry, image: EntryImage) -> None:
     uploads.remove_after_commit(db.session, entry.id, image.stored_name)
     entry.images.remove(image)
