@@ -48,7 +48,7 @@ def user_names(user_ids: set[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))
-    return dict(rows)
+    return dict(rows.all())
 
 
 def all_editions() -> list[Edition]:
