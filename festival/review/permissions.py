@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
-from festival.models import Entry, Review, User
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.models import Edition, Entry, Review, User
 from festival.models.enums import ReviewStatus, Role
 from festival.review import queries
 
 
+def curator_may_see(user: User | None, entry: Entry) -> bool:
+    """True for a curator who may see the entry in the review area (its panel or an assignment, and no
+    conflict of interest). Other areas call this, e.g. to let curators load an entry's poster and stills."""
+    if user is None or not is_curator(user):
+        return False
+    edition = db.session.get(Edition, entry.edition_id)
+    stmt = queries.visible_entries_for(user, edition).where(Entry.id == entry.id)
+    return db.session.scalar(sa.select(stmt.exists())) is True
+
+
 def is_curator(user: User) -> bool:
     """True for curator accounts."""
-    return user.is_authenticated and user.role == Role.CURATOR
+    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.CURATOR
 
 
 def can_review(user: User, entry: Entry) -> bool:

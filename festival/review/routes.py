@@ -3,7 +3,7 @@ with staff. Every entry is loaded through ``queries.visible_entry_or_404``: a co
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -89,6 +89,7 @@ def _entry_page(entry: Entry, form, *, status: int = 200, unsaved: dict | None =
         assign_form=_manual_assign_form() if staff else None,
         move_form=_move_form(entry, edition) if staff else None,
         events=events,
+        images=entry.images if "submissions.image_file" in current_app.view_functions else [],
     ), status
 
 

@@ -32,6 +32,16 @@ class World:
 
 @pytest.fixture
 def world(app, make) -> World:
+    return _build_world(make)
+
+
+@pytest.fixture
+def csrf_world(csrf_app, make) -> World:
+    """The same world inside the CSRF-protected app (never mix ``app`` and ``csrf_app`` in one test)."""
+    return _build_world(make)
+
+
+def _build_world(make) -> World:
     staff = make.user(role=Role.STAFF, name="Li Ming")
     lead = make.user(role=Role.CURATOR, name="Wang Fang")
     curator = make.user(role=Role.CURATOR, name="Daniel Ortiz")

@@ -141,7 +141,8 @@ def test_balanced_assignment_respects_company_conflicts(world):
     assert [s.entry for s in run.plan.shortfalls] == [world.e3.id]
 
 
-def test_curator_declares_company_conflict_through_the_form_with_csrf(world, csrf_client):
+def test_curator_declares_company_conflict_through_the_form_with_csrf(csrf_world, csrf_client):
+    world = csrf_world
     auth_client = csrf_client
     auth_client.post("/auth/logout")
     with auth_client.session_transaction() as session:
@@ -161,3 +162,13 @@ def test_curator_declares_company_conflict_through_the_form_with_csrf(world, csr
     assert response.status_code == 302
     assert world.e1.id not in _visible_ids(world, world.lead)
     assert auth_client.post(url, data={"kind": "country", "value": "Japan"}).status_code == 400
+
+
+def test_other_areas_ask_whether_a_curator_may_see_an_entry(world):
+    from festival.review.permissions import curator_may_see
+
+    assert curator_may_see(world.lead, world.e1) is True
+    assert curator_may_see(world.outsider, world.e1) is False
+    assert curator_may_see(world.filmmaker, world.e1) is False
+    _declare(world, world.lead, ConflictKind.ENTRY, entry=world.e1)
+    assert curator_may_see(world.lead, world.e1) is False

@@ -229,7 +229,8 @@ def test_invalid_bulk_decision_saves_nothing(world):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision)) == 0
 
 
-def test_decision_form_posts_with_a_real_csrf_token(world, csrf_client):
+def test_decision_form_posts_with_a_real_csrf_token(csrf_world, csrf_client):
+    world = csrf_world
     with csrf_client.session_transaction() as session:
         session["_user_id"] = str(world.staff.id)
         session["_fresh"] = True

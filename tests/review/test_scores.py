@@ -171,7 +171,8 @@ def test_curator_watches_the_screener_and_sees_the_details(world, client, auth):
     assert "Polaris Dome Studios" in page and "Germany" in page
 
 
-def test_review_form_posts_with_a_real_csrf_token(world, csrf_client):
+def test_review_form_posts_with_a_real_csrf_token(csrf_world, csrf_client):
+    world = csrf_world
     with csrf_client.session_transaction() as session:
         session["_user_id"] = str(world.lead.id)
         session["_fresh"] = True

@@ -26,7 +26,8 @@ def test_navigation_endpoints_exist_for_curators_and_staff(world, client, auth):
     assert client.get("/review/staff").status_code == 403
 
 
-def test_staff_create_a_panel_add_a_lead_and_the_lead_changes_hands(world, csrf_client):
+def test_staff_create_a_panel_add_a_lead_and_the_lead_changes_hands(csrf_world, csrf_client):
+    world = csrf_world
     with csrf_client.session_transaction() as session:
         session["_user_id"] = str(world.staff.id)
     overview = f"/review/staff?edition={world.edition.id}"
