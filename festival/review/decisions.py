@@ -24,8 +24,10 @@ from festival.review import queries
 from festival.review.errors import InvalidInput, InvalidTransition, Locked, StaleEdit
 from festival.review.letters import compose
 from festival.review.locking import optimistic, stale_message
+from festival.submissions.services import set_entry_status
 
-# The one state machine this area drives: from review to a decided entry (pretalx's set_state).
+# Which outcomes a release may give an entry in each state (the entry's state machine itself, with every
+# move, lives in submissions.services.TRANSITIONS / set_entry_status).
 ENTRY_TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
     EntryStatus.SUBMITTED: frozenset({EntryStatus.ACCEPTED, EntryStatus.WAITLISTED, EntryStatus.REJECTED}),
     EntryStatus.WAITLISTED: frozenset({EntryStatus.ACCEPTED, EntryStatus.REJECTED}),
@@ -72,10 +74,12 @@ def _snapshot(decision: Decision) -> dict:
 
 
 def set_entry_outcome(entry: Entry, outcome: DecisionOutcome, *, actor: User) -> None:
-    """Move an entry to accepted, waitlisted or rejected (see ENTRY_TRANSITIONS).
+    """Move an entry to accepted, waitlisted or rejected when its decision is released.
 
-    Side effects: the entry's status changes and an audit event records it. The filmmaker's letter is
-    sent by ``release_decisions``, the only caller. Raises InvalidTransition."""
+    The review policy (ENTRY_TRANSITIONS: a submitted entry takes any outcome, a waitlisted one may still
+    be accepted or rejected) is checked here; the move itself goes through the entry's one state
+    function, ``submissions.services.set_entry_status``, which also records the audit event. The
+    filmmaker's letter is sent by ``release_decisions``, the only caller. Raises InvalidTransition."""
     target = EntryStatus(outcome.value)
     if target not in ENTRY_TRANSITIONS.get(entry.status, frozenset()):
         raise InvalidTransition(
@@ -86,8 +90,7 @@ def set_entry_outcome(entry: Entry, outcome: DecisionOutcome, *, actor: User) ->
                 target=target.value,
             )
         )
-    record(entry, actor=actor, action="entry.status", field="status", old=entry.status, new=target)
-    entry.status = target
+    set_entry_status(entry, target, actor=actor)
 
 
 def _features_offered(edition: Edition, entry: Entry) -> set[str] | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, request
+from flask import flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
@@ -21,11 +21,20 @@ from festival.review.letters import KIND_LABELS
 REVIEW_STATUS_LABELS = {ReviewStatus.DRAFT: _l("draft"), ReviewStatus.SUBMITTED: _l("submitted")}
 
 
+class NoEditionYet(Exception):
+    """There is no edition to review at all."""
+
+
+@bp.errorhandler(NoEditionYet)
+def no_edition_yet(exc):
+    return render_template("review/no_edition.html"), 200
+
+
 def edition_from_args() -> Edition:
-    """The edition named by ``?edition=<id>``, else the newest under review; 404 when there is none."""
+    """The edition named by ``?edition=<id>`` (404 if unknown), else the newest under review."""
     edition = queries.pick_edition(request.args.get("edition", type=int))
     if edition is None:
-        abort(404)
+        raise NoEditionYet()
     return edition
 
 

@@ -204,3 +204,11 @@ def test_curators_cannot_use_staff_pages(world, client, auth):
     ):
         assert client.get(url).status_code == 403
     assert client.post(f"/review/staff/panels/{world.dome.id}/delete").status_code == 403
+
+
+def test_review_pages_explain_when_there_is_no_edition_yet(app, make, client, auth):
+    auth.login_as(make.user(role=Role.CURATOR))
+    db.session.commit()
+    response = client.get("/review/")
+    assert response.status_code == 200 and "no edition to review yet" in response.get_data(as_text=True)
+    assert client.get("/review/?edition=999").status_code == 404
