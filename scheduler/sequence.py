@@ -21,15 +21,23 @@ def sequence(
     counts: dict[tuple[str, int], int],
     kept: list[Screening],
     filler: Filler,
+    fixed: list[Screening] = (),
 ) -> list[Screening]:
-    """Exact starts: pins, kept previous screenings, then each slot's films packed earliest-first."""
+    """Exact starts: pins, kept previous screenings, then each slot's films packed earliest-first.
+
+    ``fixed`` screenings (valid together with the pins, e.g. other components' timetables) come first.
+    """
     films, theaters = instance.film_by_id, instance.theater_by_id
     table = Timetable(instance)
     remaining = dict(counts)
     by_day = index_by_theater_day(slots)
+    pinned = {p.key for p in instance.fixed}
     for p in instance.fixed:
         table.place(films[p.film], theaters[p.theater], p.start)
         _consume(remaining, by_day, p)
+    for p in fixed:
+        if p.key not in pinned:
+            table.place(films[p.film], theaters[p.theater], p.start)
     for p in sorted(kept):
         f, t = films[p.film], theaters[p.theater]
         if table.can_place(f, t, p.start):
