@@ -8,7 +8,9 @@
   }
   var url = panel.dataset.progressUrl;
   var failures = 0;
-  var lastStatus = null;
+  // the status the page was rendered with: a change means the page's buttons and notes are out of date
+  var shownStatus = panel.dataset.status;
+  var shownStop = panel.dataset.stopRequested === "yes";
 
   function text(name, value) {
     var nodes = document.querySelectorAll('[data-field="' + name + '"]');
@@ -44,16 +46,7 @@
     text("status_label", p.status_label);
     bar("time-bar", p.elapsed);
     bar("gap-bar", p.closed_percent);
-    if (lastStatus !== null && p.status !== lastStatus && p.status !== "running") {
-      window.location.reload();
-      return false;
-    }
-    if (lastStatus === "queued" && p.status === "running") {
-      window.location.reload();
-      return false;
-    }
-    lastStatus = p.status;
-    if (!p.active) {
+    if (p.status !== shownStatus || !p.active || p.stop_requested !== shownStop) {
       window.location.reload();
       return false;
     }
