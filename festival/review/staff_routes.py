@@ -369,6 +369,7 @@ def letter_template(kind: str, language: str):
     if outcome == 409:
         form = TemplateForm(formdata=None, data=_letter_data(edition, kind, language))
     values = SAMPLE_VALUES | {
+        "title": "我们头顶的北极光" if language == "zh" else SAMPLE_VALUES["title"],
         "edition": edition.name_zh if language == "zh" and edition.name_zh else edition.name,
         "first_day": edition.first_day.isoformat(),
         "last_day": edition.last_day.isoformat(),
