@@ -32,6 +32,7 @@ from festival.review.viewtools import (
     show_errors,
 )
 from festival.security import roles_required
+from festival.submissions.display import entry_rows
 
 REVIEWERS = (Role.CURATOR, Role.STAFF)
 
@@ -90,6 +91,7 @@ def _entry_page(entry: Entry, form, *, status: int = 200, unsaved: dict | None =
         move_form=_move_form(entry, edition) if staff else None,
         events=events,
         images=entry.images if "submissions.image_file" in current_app.view_functions else [],
+        details=entry_rows(entry),
     ), status
 
 
