@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
+from flask_wtf import FlaskForm
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 
 
@@ -13,3 +16,23 @@ def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
 
 
 LANGUAGE_CHOICES = (("en", "English"), ("zh", "中文"))
+
+# C0 control characters but tab, newline and carriage return: none belongs in a name, title or
+# address, and PostgreSQL refuses to store NUL at all (a 500 instead of a message).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def strip_control_characters(value):
+    """Text without control characters; other values unchanged."""
+    return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class CleanForm(FlaskForm):
+    """A FlaskForm whose text fields (StringField and its subclasses) drop control characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                filters = unbound_field.kwargs.get("filters") or ()
+                options["filters"] = [strip_control_characters, *filters]
+            return unbound_field.bind(form=form, **options)
