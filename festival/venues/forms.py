@@ -262,3 +262,9 @@ class BlockForm(FlaskForm):
             "start": self.start.data,
             "end": self.end.data,
         }
+
+
+class CopyVenuesForm(FlaskForm):
+    """Which edition to copy venues and theaters from."""
+
+    source = SelectField(_l("Copy venues and theaters from"), coerce=int, validate_choice=True)

@@ -21,6 +21,7 @@ from festival.venues.forms import (
     FORMAT_LABELS,
     WEEKDAY_LABELS,
     BlockForm,
+    CopyVenuesForm,
     TheaterForm,
     VenueForm,
 )
@@ -71,8 +72,8 @@ def _submit(form, act: Callable[..., object], done: str, target: str):
     return redirect(target, 303)
 
 
-def _delete(act: Callable[[], object], done: str, target: str):
-    """Call a delete service, commit and redirect; a refusal is flashed."""
+def _perform(act: Callable[[], object], done: str, target: str):
+    """Call a service that needs no form (delete, copy), commit and redirect; a refusal is flashed."""
     try:
         act()
     except services.VenueError as exc:
@@ -99,6 +100,13 @@ def _initial(form_class, *objects) -> dict | None:
 # ---------------------------------------------------------------- venues
 
 
+def _copy_form(edition: Edition) -> CopyVenuesForm:
+    form = CopyVenuesForm()
+    others = [e for e in staff_editions() if e.id != edition.id and services.edition_venues(e)]
+    form.source.choices = choices((e.id, e.name) for e in others)
+    return form
+
+
 @bp.get("/")
 @roles_required(Role.STAFF)
 def index():
@@ -108,12 +116,31 @@ def index():
     return _render(
         "venues/index.html",
         None,
+        copy_form=_copy_form(edition),
         edition=edition,
         editions=staff_editions(),
         venues=services.edition_venues(edition),
         solver_errors=errors,
         solver_warnings=warnings,
         format_intervals=format_intervals,
+    )
+
+
+@bp.post("/copy")
+@roles_required(Role.STAFF)
+def copy_venues():
+    """Copy another edition's venues (weekly hours) and theaters into this edition."""
+    edition = staff_edition(request.args.get("edition"))
+    form = _copy_form(edition)
+    if not form.validate_on_submit():
+        flash(_("Choose an edition to copy from."), "error")
+        return redirect(_index_url(edition), 303)
+    source = _get(Edition, form.source.data)
+    act = partial(services.copy_venues, source, edition, actor=current_user)
+    return _perform(
+        act,
+        _("Venues and theaters copied; add this year's holidays, closed dates and blocks."),
+        _index_url(edition),
     )
 
 
@@ -147,7 +174,7 @@ def delete_venue(venue_id: int):
     venue = _get(Venue, venue_id)
     edition = _edition_of(venue)
     act = partial(services.delete_venue, venue, actor=current_user)
-    return _delete(act, _("Venue deleted."), _index_url(edition))
+    return _perform(act, _("Venue deleted."), _index_url(edition))
 
 
 # ---------------------------------------------------------------- theaters
@@ -186,7 +213,7 @@ def delete_theater(theater_id: int):
     theater = _get(Theater, theater_id)
     target = _index_url(_edition_of(theater.venue), theater.venue)
     act = partial(services.delete_theater, theater, actor=current_user)
-    return _delete(act, _("Theater deleted."), target)
+    return _perform(act, _("Theater deleted."), target)
 
 
 # ---------------------------------------------------------------- blocks
@@ -245,4 +272,4 @@ def delete_block(block_id: int):
     block = _get(TheaterBlock, block_id)
     target = url_for("venues.blocks", venue_id=block.theater.venue_id)
     act = partial(services.delete_block, block, actor=current_user)
-    return _delete(act, _("Block removed."), target)
+    return _perform(act, _("Block removed."), target)

@@ -173,8 +173,8 @@ def create_theater(venue: Venue, *, actor: User | None, **values) -> Theater:
     """Add a theater to a venue. Raises VenueError (code taken in the edition, values the solver refuses)."""
     _check_theater_code(venue, values["code"], None)
     _check_theater(venue, values)
-    theater = Theater(venue_id=venue.id, **{k: values[k] for k in THEATER_FIELDS})
-    db.session.add(theater)
+    theater = Theater(**{k: values[k] for k in THEATER_FIELDS})
+    venue.theaters.append(theater)
     db.session.flush()
     record(theater, actor=actor, action="theater.create", new=values)
     return theater
@@ -304,6 +304,36 @@ def delete_block(block: TheaterBlock, *, actor: User | None) -> None:
     record(block, actor=actor, action="block.delete", old=_block_values(block))
     db.session.delete(block)
     db.session.flush()
+
+
+# ---------------------------------------------------------------- copying
+
+
+def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list[Venue]:
+    """Copy the venues of another edition with their weekly hours and theaters into ``target``.
+
+    Closed dates, special hours and blocks belong to their year and are not copied. Raises VenueError
+    when the editions are the same, the source has no venues, or a venue or theater code is taken."""
+    if source.id == target.id:
+        raise VenueError({"": [_l("Choose another edition to copy from.")]})
+    venues = edition_venues(source)
+    if not venues:
+        raise VenueError({"": [_l("That edition has no venues to copy.")]})
+    taken_venues = {v.code for v in edition_venues(target)}
+    taken_theaters = {t.code for v in edition_venues(target) for t in v.theaters}
+    wanted_theaters = {t.code for v in venues for t in v.theaters}
+    clash = sorted(({v.code for v in venues} & taken_venues) | (wanted_theaters & taken_theaters))
+    if clash:
+        message = _l("These codes are already used in this edition: %(codes)s.", codes=", ".join(clash))
+        raise VenueError({"": [message]})
+    copies = []
+    for venue in venues:
+        values = {**_snapshot(venue, VENUE_FIELDS), "closed_dates": [], "special_hours": {}}
+        copy = create_venue(target, actor=actor, **values)
+        for theater in venue.theaters:
+            create_theater(copy, actor=actor, **_snapshot(theater, THEATER_FIELDS))
+        copies.append(copy)
+    return copies
 
 
 # ---------------------------------------------------------------- reads

@@ -280,3 +280,24 @@ def test_index_lists_demo_holidays_and_mondays_closed(client, auth, app):
     html = client.get("/staff/venues/?edition=bjiff-11-st").get_data(as_text=True)
     assert "2021-04-05" in html and "2021-05-03" in html and "09:00-18:00" in html
     assert "Dome Theater" in html or "球幕影院" in html
+
+
+def test_copy_venues_and_theaters_from_another_edition(client, auth, place, make):
+    from datetime import date
+
+    target = make.edition(first_day=date(2032, 4, 1), last_day=date(2032, 5, 31))
+    place["venue"].closed_dates = ["2031-04-08"]
+    db.session.commit()
+    auth.login_as(place["staff"])
+    page = client.get(f"/staff/venues/?edition={target.slug}").get_data(as_text=True)
+    assert "Copy venues and theaters from" in page
+
+    response = client.post(f"/staff/venues/copy?edition={target.slug}", data={"source": place["edition"].id})
+
+    assert response.status_code == 303
+    copied = db.session.scalar(sa.select(Venue).where(Venue.edition_id == target.id))
+    assert copied.hours == place["venue"].hours and copied.closed_dates == []
+    assert sorted(t.code for t in copied.theaters) == ["dome", "giant"]
+    again = client.post(f"/staff/venues/copy?edition={target.slug}", data={"source": place["edition"].id})
+    assert "already used in this edition" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert _count(Venue, Venue.edition_id == target.id) == 1
