@@ -7,17 +7,19 @@ from flask import render_template, request
 
 from festival.admin import bp
 from festival.extensions import db
+from festival.formtools import strip_control_characters
 from festival.models import OutboxMail
 from festival.models.enums import Role
 from festival.security import roles_required
 
 PER_PAGE = 50
+MAX_PAGE = 100_000
 
 
 @bp.route("/outbox")
 @roles_required(Role.ADMIN)
 def outbox():
-    query = (request.args.get("q") or "").strip()[:100]
+    query = strip_control_characters(request.args.get("q") or "").strip()[:100]
     stmt = sa.select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
     if query:
         pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -27,11 +29,12 @@ def outbox():
                 sa.func.lower(OutboxMail.subject).like(pattern, escape="\\"),
             )
         )
-    page = db.paginate(stmt, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = db.paginate(stmt, page=number, per_page=PER_PAGE, error_out=False)
     return render_template("admin/outbox.html", page=page, query=query)
 
 
-@bp.route("/outbox/<int:mail_id>")
+@bp.route("/outbox/<int(max=2147483647):mail_id>")
 @roles_required(Role.ADMIN)
 def outbox_mail(mail_id: int):
     mail = db.get_or_404(OutboxMail, mail_id)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from festival.formtools import LANGUAGE_CHOICES, choices
+from festival.formtools import LANGUAGE_CHOICES, CleanForm, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me logged in"))
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(CleanForm):
     name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     organisation = StringField(_l("Company or organisation"), validators=[Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
@@ -28,15 +27,15 @@ class RegistrationForm(FlaskForm):
     locale = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_CHOICES), default="en")
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(CleanForm):
     lang = SelectField(choices=choices(LANGUAGE_CHOICES))
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(CleanForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(CleanForm):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
         _l("Repeat the new password"),

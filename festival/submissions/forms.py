@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -16,10 +15,10 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.formtools import LANGUAGE_CHOICES, choices
+from festival.formtools import LANGUAGE_CHOICES, CleanForm, choices
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
 from festival.submissions import queries, services
@@ -41,6 +40,7 @@ from festival.submissions.validation import (
     year_problem,
 )
 
+MAX_ID = 2**31 - 1
 CHOOSE = _l("— choose —")
 ANY = _l("any")
 
@@ -75,7 +75,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(CleanForm):
     """A form about an entry; ``version`` carries the entry version the page was built from."""
 
     version = HiddenField()
@@ -254,7 +254,7 @@ class SubmitForm(VersionedForm):
     )
 
 
-class ImageUploadForm(FlaskForm):
+class ImageUploadForm(CleanForm):
     kind = SelectField(
         _l("Kind of image"),
         choices=choices([(ImageKind.POSTER.value, _l("Poster")), (ImageKind.STILL.value, _l("Still"))]),
@@ -262,19 +262,19 @@ class ImageUploadForm(FlaskForm):
     image = FileField(_l("Image file (JPEG, PNG or WebP)"), validators=[FileRequired(_l("Choose a file."))])
 
 
-class ImageMoveForm(FlaskForm):
+class ImageMoveForm(CleanForm):
     offset = SelectField(choices=choices([("-1", "-1"), ("1", "1")]))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CleanForm):
     """A POST-only button (withdraw, delete, image delete): the CSRF token is the whole form."""
 
 
-class NewEntryForm(FlaskForm):
-    edition_id = IntegerField(validators=[InputRequired()])
+class NewEntryForm(CleanForm):
+    edition_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
 
-class ReopenForm(FlaskForm):
+class ReopenForm(CleanForm):
     until = DateTimeLocalField(
         _l("Open the form for this entry until"),
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -282,9 +282,13 @@ class ReopenForm(FlaskForm):
     )
     action = SelectField(choices=choices([("reopen", "reopen"), ("close", "close")]), default="reopen")
 
-    def validate_until(self, field):
-        if self.action.data == "reopen" and field.data is None:
-            raise ValidationError(_l("Give a date and time."))
+    def validate(self, extra_validators=None) -> bool:
+        """Reopening needs a time (closing does not); Optional() would skip an inline check."""
+        valid = super().validate(extra_validators)
+        if self.action.data != "close" and self.until.data is None and not self.until.errors:
+            self.until.errors = [_l("Give a date and time.")]
+            return False
+        return valid
 
 
 SORT_CHOICES = (
@@ -300,7 +304,7 @@ SORT_CHOICES = (
 )
 
 
-class EntryFilterForm(FlaskForm):
+class EntryFilterForm(CleanForm):
     """The staff table's filters, read from the query string (no CSRF: it changes nothing)."""
 
     class Meta:
@@ -335,7 +339,7 @@ class EntryFilterForm(FlaskForm):
         """The filter these (untrusted) query-string values describe; bad values mean "any"."""
         edition = (self.edition.data or "").strip()
         return queries.EntryFilter(
-            edition_id=int(edition) if edition.isdigit() else None,
+            edition_id=int(edition) if edition.isdigit() and int(edition) <= MAX_ID else None,
             format=self.format.data or "",
             status=self.status.data or queries.NOT_DRAFT,
             country=self.country.data or "",

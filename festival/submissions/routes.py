@@ -33,6 +33,9 @@ for _name, _func in {
     bp.add_app_template_global(_func, _name)
 
 PER_PAGE = 50
+MAX_PAGE = 100_000
+# Database ids are 32-bit integers; a longer number in an address is simply not found (never a 500).
+ID = "int(max=2147483647)"
 IMAGE_ENDPOINTS = {"submissions.upload_image", "submissions.delete_image", "submissions.move_image"}
 
 
@@ -96,7 +99,7 @@ def new_entry():
     return redirect(url_for(".edit_step", entry_id=entry.id, step="film"))
 
 
-@bp.route("/<int:entry_id>")
+@bp.route(f"/<{ID}:entry_id>")
 @login_required
 def entry_detail(entry_id: int):
     entry = queries.visible_entry_or_404(entry_id, _user())
@@ -124,7 +127,7 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
     )
 
 
-@bp.route("/<int:entry_id>/edit/<step>", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:entry_id>/edit/<step>", methods=["GET", "POST"])
 @login_required
 def edit_step(entry_id: int, step: str):
     entry = queries.owned_entry_or_404(entry_id, _user())
@@ -204,7 +207,7 @@ def _render_review(entry: Entry, form: forms.SubmitForm, problems=None, status: 
     )
 
 
-@bp.route("/<int:entry_id>/submit", methods=["POST"])
+@bp.route(f"/<{ID}:entry_id>/submit", methods=["POST"])
 @login_required
 def submit(entry_id: int):
     entry = queries.owned_entry_or_404(entry_id, _user())
@@ -233,7 +236,7 @@ def submit(entry_id: int):
     return redirect(url_for(".entry_detail", entry_id=entry.id))
 
 
-@bp.route("/<int:entry_id>/withdraw", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:entry_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(entry_id: int):
     entry = queries.owned_entry_or_404(entry_id, _user())
@@ -246,7 +249,7 @@ def withdraw(entry_id: int):
     return render_template("submissions/confirm.html", entry=entry, action="withdraw", form=form)
 
 
-@bp.route("/<int:entry_id>/delete", methods=["GET", "POST"])
+@bp.route(f"/<{ID}:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_draft(entry_id: int):
     entry = queries.owned_entry_or_404(entry_id, _user())
@@ -262,7 +265,7 @@ def delete_draft(entry_id: int):
 # ------------------------------------------------------------------ images
 
 
-@bp.route("/<int:entry_id>/images", methods=["POST"])
+@bp.route(f"/<{ID}:entry_id>/images", methods=["POST"])
 @login_required
 def upload_image(entry_id: int):
     entry = queries.owned_entry_or_404(entry_id, _user())
@@ -290,7 +293,7 @@ def _entry_image_or_404(entry: Entry, image_id: int) -> EntryImage:
     return image
 
 
-@bp.route("/<int:entry_id>/images/<int:image_id>/delete", methods=["POST"])
+@bp.route(f"/<{ID}:entry_id>/images/<{ID}:image_id>/delete", methods=["POST"])
 @login_required
 def delete_image(entry_id: int, image_id: int):
     entry = queries.owned_entry_or_404(entry_id, _user())
@@ -302,7 +305,7 @@ def delete_image(entry_id: int, image_id: int):
     return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
 
 
-@bp.route("/<int:entry_id>/images/<int:image_id>/move", methods=["POST"])
+@bp.route(f"/<{ID}:entry_id>/images/<{ID}:image_id>/move", methods=["POST"])
 @login_required
 def move_image(entry_id: int, image_id: int):
     entry = queries.owned_entry_or_404(entry_id, _user())
@@ -314,7 +317,7 @@ def move_image(entry_id: int, image_id: int):
     return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
 
 
-@bp.route("/<int:entry_id>/images/<int:image_id>/<any(full, thumb):variant>")
+@bp.route(f"/<{ID}:entry_id>/images/<{ID}:image_id>/<any(full, thumb):variant>")
 @login_required
 def image_file(entry_id: int, image_id: int, variant: str):
     entry = db.session.get(Entry, entry_id)
@@ -346,7 +349,7 @@ def image_file(entry_id: int, image_id: int, variant: str):
 # ------------------------------------------------------------------ staff
 
 
-@bp.route("/<int:entry_id>/reopen", methods=["POST"])
+@bp.route(f"/<{ID}:entry_id>/reopen", methods=["POST"])
 @roles_required(Role.STAFF)
 def reopen(entry_id: int):
     entry = db.get_or_404(Entry, entry_id)
@@ -392,8 +395,8 @@ def _staff_filter() -> tuple[forms.EntryFilterForm, queries.EntryFilter]:
 @roles_required(Role.STAFF)
 def staff_entries():
     form, entry_filter = _staff_filter()
-    pagination = db.paginate(entry_filter.statement(), page=request.args.get("page", 1, type=int),
-                             per_page=PER_PAGE, error_out=False)  # fmt: skip
+    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    pagination = db.paginate(entry_filter.statement(), page=page, per_page=PER_PAGE, error_out=False)
     args = {key: value for key, value in request.args.items() if key != "page"}
     args.setdefault("edition", form.edition.data or "")
 
