@@ -344,3 +344,20 @@ def test_deleting_a_draft_needs_a_post_and_removes_it(client, auth, filmmaker, d
     assert client.post(f"/entries/{draft.id}/delete").status_code == 302
     db.session.expire_all()
     assert db.session.get(Entry, draft.id) is None
+
+
+def test_a_concurrent_save_detected_at_commit_becomes_a_message_not_a_500(
+    client, auth, filmmaker, draft, monkeypatch
+):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    auth.login_as(filmmaker)
+
+    def lost_race():
+        raise StaleDataError("UPDATE statement on table 'entry' expected to update 1 row(s); 0 were matched.")
+
+    monkeypatch.setattr(db.session, "commit", lost_race)
+    response = _post(client, draft, "film", {"title_original": "Mine"})
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "changed elsewhere" in html and 'value="Mine"' in html
