@@ -21,16 +21,22 @@ from festival.submissions import bp, display, export, forms, queries, services, 
 from festival.submissions.permissions import can_view_images
 from festival.submissions.techspec import FORMAT_LABELS, PREMIERE_LABELS, label_of
 
-bp.record_once(lambda state: uploads.install_file_hooks())
-for _name, _func in {
+TEMPLATE_GLOBALS = {
     "edition_time": display.edition_time,
     "timezone_label": display.timezone_label,
     "status_label": display.status_label,
     "format_label": lambda value: label_of(FORMAT_LABELS, value),
     "premiere_label": lambda value: label_of(PREMIERE_LABELS, value),
     "step_labels": services.STEP_LABELS,
-}.items():
-    bp.add_app_template_global(_func, _name)
+}
+
+
+@bp.record_once
+def _set_up(state) -> None:
+    """When the blueprint is registered: template helpers, and files tied to transactions."""
+    state.app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    uploads.install_file_hooks()
+
 
 PER_PAGE = 50
 MAX_PAGE = 100_000
