@@ -127,7 +127,6 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
             reopen_form=reopen_form,
             events=events,
             actors=queries.user_names({event.actor_id for event in events}),
-            confirm_form=forms.ConfirmForm(formdata=None),
         ),
         status,
     )
@@ -159,9 +158,8 @@ def edit_step(entry_id: int, step: str):
         db.session.rollback()
         flash(exc.message, "error")
         leftovers = form.add_problems(getattr(exc, "problems", []))
-        return _render_step(entry, step, form, leftovers), 409 if isinstance(
-            exc, services.StaleEntry
-        ) else 422
+        status = 409 if isinstance(exc, services.StaleEntry) else 422
+        return _render_step(entry, step, form, leftovers), status
     if form.rejected():
         flash(_("The other fields are saved; correct the fields marked below and save again."), "warning")
         return _render_step(entry, step, form), 422
@@ -186,7 +184,6 @@ def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), up
         state=services.entry_state(entry),
         nav_problems=problems,
         upload_form=upload_form,
-        confirm_form=forms.ConfirmForm(formdata=None),
         max_stills=services.MAX_STILLS,
         max_megabytes=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
     )
