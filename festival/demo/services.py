@@ -36,6 +36,7 @@ from festival.models.enums import (
     Role,
     VersionStatus,
 )
+from festival.review.demo import load_review_demo
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEMO_INSTANCE = DATA_DIR / "instances" / "cstm-2021.json"
@@ -338,7 +339,9 @@ def load_demo(today: date | None = None) -> DemoResult:
         _load_2021(users)
         created = True
     if not open_editions():
-        _load_open_edition(users, today or datetime.now(TZ).date())
+        edition = _load_open_edition(users, today or datetime.now(TZ).date())
+        db.session.flush()
+        load_review_demo(edition)
         created = True
     db.session.flush()
     accounts = tuple((email, role.value) for email, _, role, _, _ in DEMO_ACCOUNTS)

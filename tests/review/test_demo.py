@@ -12,10 +12,9 @@ from festival.review.demo import load_review_demo
 
 
 def test_review_demo_sets_up_the_open_edition_once(app, client, auth):
-    load_demo()
-    edition = open_editions()[0]
-    assert load_review_demo(edition) is True
+    load_demo()  # calls load_review_demo for the open edition
     db.session.commit()
+    edition = open_editions()[0]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Panel)) == 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Conflict)) == 1
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 1
