@@ -22,15 +22,9 @@ from wtforms.widgets import HiddenInput
 
 from festival.formtools import choices
 from festival.models import RubricCriterion
-from festival.models.enums import ConflictKind, DecisionOutcome, FilmFormat
+from festival.models.enums import ConflictKind, DecisionOutcome
+from festival.submissions.techspec import FORMAT_LABELS  # one wording of the formats across the site
 
-FORMAT_LABELS = {
-    FilmFormat.DOME: _l("Dome (fulldome)"),
-    FilmFormat.GIANT_SCREEN: _l("Giant screen"),
-    FilmFormat.FOUR_D: _l("4D"),
-    FilmFormat.DOCUMENTARY: _l("Documentary"),
-    FilmFormat.SCIFI: _l("Science fiction"),
-}
 OUTCOME_LABELS = {
     DecisionOutcome.ACCEPTED: _l("Accepted"),
     DecisionOutcome.WAITLISTED: _l("Waitlisted"),

@@ -168,30 +168,24 @@ def add_member(panel_id: int):
     )
 
 
-@bp.route("/staff/members/<int:member_id>/lead", methods=["POST"])
-@staff_only
-def member_lead(member_id: int):
+def _member_action(member_id: int, action):
     member = _get_or_404(PanelMember, member_id)
     back = url_for(".panel", panel_id=member.panel_id)
     return run_post(
-        PostForm(),
-        lambda: services.set_lead(member, actor=current_user),
-        success=_("Panel saved."),
-        back=back,
+        PostForm(), lambda: action(member, actor=current_user), success=_("Panel saved."), back=back
     )
+
+
+@bp.route("/staff/members/<int:member_id>/lead", methods=["POST"])
+@staff_only
+def member_lead(member_id: int):
+    return _member_action(member_id, services.set_lead)
 
 
 @bp.route("/staff/members/<int:member_id>/remove", methods=["POST"])
 @staff_only
 def remove_member(member_id: int):
-    member = _get_or_404(PanelMember, member_id)
-    back = url_for(".panel", panel_id=member.panel_id)
-    return run_post(
-        PostForm(),
-        lambda: services.remove_member(member, actor=current_user),
-        success=_("Panel saved."),
-        back=back,
-    )
+    return _member_action(member_id, services.remove_member)
 
 
 @bp.route("/staff/panels/<int:panel_id>/delete", methods=["POST"])
