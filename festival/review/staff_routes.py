@@ -287,6 +287,9 @@ def release():
     status = 200
     if form.validate_on_submit():
         ids = [int(i) for i in request.form.getlist("decision_ids") if i.isdigit()]
+        if not ids:
+            flash(_("Select at least one decision to release."), "error")
+            return redirect(url_for(".release", edition=edition.id))
         try:
             report = decisions.release_decisions(edition, ids, actor=current_user)
             db.session.commit()
