@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from festival.models import Entry, User
+from festival.review.permissions import curator_may_see
 
 
 def _is_staff(user: User | None) -> bool:
@@ -15,9 +16,6 @@ def can_view_entry(user: User | None, entry: Entry) -> bool:
 
 
 def can_view_images(user: User | None, entry: Entry) -> bool:
-    """Who may load an entry's poster and stills.
-
-    Owner and staff for now; the review area extends this to curators assigned to the entry
-    (and never to a curator with a conflict of interest).
-    """
-    return can_view_entry(user, entry)
+    """Who may load an entry's poster and stills: the owner, staff, and the curators who may review
+    the entry (its panel or an assignment), never a curator with a conflict of interest."""
+    return can_view_entry(user, entry) or curator_may_see(user, entry)
