@@ -1,0 +1,220 @@
+"""Every route of the URL map, for every kind of visitor, gives the expected answer.
+
+The tables below list each endpoint: a test fails when a route is added without an entry here, so
+no route is left out. GET is walked for all seven roles. POST is walked only for the roles that must
+be refused (everyone else's POSTs would change the world), and afterwards no table may have changed.
+Outcomes: "ok" (2xx), "login" (redirect to the login page), "redirect" (any other redirect), or the
+HTTP status code.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from festival.extensions import db
+from tests.security.walk import ROLES, as_role, methods, outcome, rules, url_of
+from tests.security.world import build_world
+
+# endpoint: outcome for (anonymous, filmmaker, other_filmmaker, curator, conflicted_curator, staff, admin)
+# "filmmaker" owns the entry in the URLs; "curator" is assigned to it; "conflicted_curator" declared a
+# conflict of interest with it.
+GET = {
+    "admin.outbox": ("login", "403", "403", "403", "403", "403", "ok"),
+    "admin.outbox_mail": ("login", "403", "403", "403", "403", "403", "ok"),
+    "auth.confirm_email": ("login", "login", "login", "login", "login", "login", "login"),
+    "auth.login": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
+    "auth.register": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
+    "auth.request_reset": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "auth.reset_password": (
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+        "redirect",
+    ),
+    "main.health": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "main.index": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.calendar_ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.changes": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.film": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.film_ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.index": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.printable": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.screening_ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "review.assign": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.conflicts": ("login", "403", "403", "ok", "ok", "403", "403"),
+    "review.criterion": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.decision": ("login", "403", "403", "ok", "404", "ok", "ok"),
+    "review.entry": ("login", "403", "403", "ok", "404", "ok", "ok"),
+    "review.letter_template": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.letter_templates": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.my_queue": ("login", "403", "403", "ok", "ok", "redirect", "redirect"),
+    "review.panel": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.ranking": ("login", "403", "403", "ok", "ok", "ok", "ok"),
+    "review.ranking_export": ("login", "403", "403", "ok", "ok", "ok", "ok"),
+    "review.release": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.rubric": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.staff_conflicts": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "review.staff_overview": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.add": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.compare": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.export_csv": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.export_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.export_json": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.film_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.films": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.index": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.overview": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.print_programme": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.problems": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.publish": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.run_detail": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.run_instance": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.run_progress": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.run_schedule": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.runs_index": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.screening": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.stats": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.theater_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.theaters": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.version": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "submissions.delete_draft": ("login", "ok", "404", "404", "404", "404", "404"),
+    "submissions.edit_step": ("login", "ok", "404", "404", "404", "404", "404"),
+    "submissions.entry_detail": ("login", "ok", "404", "404", "404", "ok", "ok"),
+    "submissions.image_file": ("login", "ok", "404", "ok", "404", "ok", "ok"),
+    "submissions.my_entries": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "submissions.staff_entries": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "submissions.staff_export": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "submissions.withdraw": ("login", "ok", "404", "404", "404", "404", "404"),
+    "venues.blocks": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.edit_block": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.edit_theater": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.edit_venue": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.index": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.new_theater": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.new_venue": ("login", "403", "403", "403", "403", "ok", "ok"),
+}
+
+# endpoint: outcome for the visitors who must be refused, in the order of POST_ROLES
+# (anonymous, other_filmmaker, curator, conflicted_curator)
+# (None: that visitor is allowed, so its POST is not sent here)
+POST_REFUSED = {
+    "auth.login": ("ok", "redirect", "redirect", "redirect"),
+    "auth.logout": ("login", "redirect", "redirect", "redirect"),
+    "auth.register": ("422", "redirect", "redirect", "redirect"),
+    "auth.request_reset": ("422", "422", "422", "422"),
+    "auth.resend_confirmation": ("login", "redirect", "redirect", "redirect"),
+    "auth.reset_password": ("redirect", "redirect", "redirect", "redirect"),
+    "main.set_language": ("redirect", "redirect", "redirect", "redirect"),
+    "review.add_assignment": ("login", "403", "403", "403"),
+    "review.add_member": ("login", "403", "403", "403"),
+    "review.assign": ("login", "403", "403", "403"),
+    "review.bulk_decide": ("login", "403", "403", "403"),
+    "review.conflicts": ("login", "403", None, None),
+    "review.create_panel": ("login", "403", "403", "403"),
+    "review.criterion": ("login", "403", "403", "403"),
+    "review.decision": ("login", "403", None, "404"),
+    "review.declare_entry_conflict": ("login", "403", None, "404"),
+    "review.default_rubric": ("login", "403", "403", "403"),
+    "review.delete_criterion": ("login", "403", "403", "403"),
+    "review.delete_panel": ("login", "403", "403", "403"),
+    "review.discard_decision": ("login", "403", None, "404"),
+    "review.entry": ("login", "403", None, "404"),
+    "review.letter_template": ("login", "403", "403", "403"),
+    "review.member_lead": ("login", "403", "403", "403"),
+    "review.move_entry": ("login", "403", "403", "403"),
+    "review.panel": ("login", "403", "403", "403"),
+    "review.release": ("login", "403", "403", "403"),
+    "review.remove_assignment": ("login", "403", "403", "403"),
+    "review.remove_conflict": ("login", "403", "403", "403"),
+    "review.remove_member": ("login", "403", "403", "403"),
+    "review.rubric": ("login", "403", "403", "403"),
+    "schedule.add": ("login", "403", "403", "403"),
+    "schedule.copy": ("login", "403", "403", "403"),
+    "schedule.new_draft": ("login", "403", "403", "403"),
+    "schedule.pin": ("login", "403", "403", "403"),
+    "schedule.publish": ("login", "403", "403", "403"),
+    "schedule.remove": ("login", "403", "403", "403"),
+    "schedule.resolve": ("login", "403", "403", "403"),
+    "schedule.screening": ("login", "403", "403", "403"),
+    "schedule.start_run": ("login", "403", "403", "403"),
+    "schedule.stop_run": ("login", "403", "403", "403"),
+    "schedule.unpin": ("login", "403", "403", "403"),
+    "submissions.delete_draft": ("login", "404", "404", "404"),
+    "submissions.delete_image": ("login", "404", "404", "404"),
+    "submissions.edit_step": ("login", "404", "404", "404"),
+    "submissions.move_image": ("login", "404", "404", "404"),
+    "submissions.new_entry": ("login", None, "403", "403"),
+    "submissions.reopen": ("login", "403", "403", "403"),
+    "submissions.submit": ("login", "404", "404", "404"),
+    "submissions.upload_image": ("login", "404", "404", "404"),
+    "submissions.withdraw": ("login", "404", "404", "404"),
+    "venues.blocks": ("login", "403", "403", "403"),
+    "venues.copy_venues": ("login", "403", "403", "403"),
+    "venues.delete_block": ("login", "403", "403", "403"),
+    "venues.delete_theater": ("login", "403", "403", "403"),
+    "venues.delete_venue": ("login", "403", "403", "403"),
+    "venues.edit_block": ("login", "403", "403", "403"),
+    "venues.edit_theater": ("login", "403", "403", "403"),
+    "venues.edit_venue": ("login", "403", "403", "403"),
+    "venues.new_theater": ("login", "403", "403", "403"),
+    "venues.new_venue": ("login", "403", "403", "403"),
+}
+
+POST_ROLES = ("anonymous", "other_filmmaker", "curator", "conflicted_curator")
+
+
+@pytest.fixture
+def world(app):
+    return build_world()
+
+
+def _row_counts() -> dict[str, int]:
+    return {
+        t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
+        for t in db.metadata.sorted_tables
+    }
+
+
+def test_every_route_is_in_the_tables(app):
+    get_rules = {r.endpoint for r in rules(app) if "GET" in methods(r)}
+    post_rules = {r.endpoint for r in rules(app) if "POST" in methods(r)}
+    assert get_rules - set(GET) == set(), "GET routes missing from the walk's table"
+    assert post_rules - set(POST_REFUSED) == set(), "POST routes missing from the walk's table"
+    assert set(GET) - get_rules == set() and set(POST_REFUSED) - post_rules == set(), "stale entries"
+
+
+def test_every_get_route_answers_each_role_as_expected(app, client, world):
+    wrong = []
+    for rule in rules(app):
+        if "GET" not in methods(rule):
+            continue
+        url = url_of(app, rule, world)
+        for role, expected in zip(ROLES, GET[rule.endpoint], strict=True):
+            as_role(client, world, role)
+            got = outcome(client.get(url))
+            if got != expected:
+                wrong.append(f"GET {url} as {role}: {got}, expected {expected}")
+    assert wrong == []
+
+
+def test_refused_posts_are_refused_and_change_nothing(app, client, world):
+    before = _row_counts()
+    wrong = []
+    for rule in rules(app):
+        if "POST" not in methods(rule):
+            continue
+        url = url_of(app, rule, world)
+        for role, expected in zip(POST_ROLES, POST_REFUSED[rule.endpoint], strict=True):
+            if expected is None:
+                continue
+            as_role(client, world, role)
+            got = outcome(client.post(url, data={}))
+            if got != expected:
+                wrong.append(f"POST {url} as {role}: {got}, expected {expected}")
+    assert wrong == []
+    db.session.expire_all()
+    assert _row_counts() == before

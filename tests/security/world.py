@@ -1,0 +1,161 @@
+"""A populated festival for the route walk and the fuzz tests: the demo, a published timetable,
+and one object of every kind a URL can name, seen by seven kinds of visitor."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+
+from festival.demo.services import DEMO_ACCOUNTS, load_demo
+from festival.demo.timetable import demo_edition, publish_demo_timetable
+from festival.editions import open_editions
+from festival.extensions import db
+from festival.mail.services import send_mail
+from festival.models import (
+    Assignment,
+    Conflict,
+    Entry,
+    OutboxMail,
+    Panel,
+    PanelMember,
+    RubricCriterion,
+    Screening,
+    SolveRun,
+    Theater,
+    TheaterBlock,
+    TimetableVersion,
+    User,
+    Venue,
+)
+from festival.models.enums import ConflictKind, EntryStatus, ImageKind, Role, VersionStatus
+from festival.review import services as review
+from festival.schedule import versions
+from festival.submissions import services as submissions
+from tests import factories
+
+ROLES = ("anonymous", "filmmaker", "other_filmmaker", "curator", "conflicted_curator", "staff", "admin")
+
+
+@dataclass
+class World:
+    users: dict[str, User | None] = field(default_factory=dict)
+    args: dict[str, object] = field(default_factory=dict)
+    # endpoint -> arguments that differ from ``args`` (e.g. a film of the published programme)
+    overrides: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def _first(model, *where):
+    return db.session.scalars(sa.select(model).where(*where).order_by(model.id)).first()
+
+
+def _png() -> FileStorage:
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 450), (10, 80, 160)).save(buffer, "PNG")
+    buffer.seek(0)
+    return FileStorage(stream=buffer, filename="poster.png", content_type="image/png")
+
+
+def build_world() -> World:
+    """Load the demo and add what the walk needs; commits."""
+    load_demo()
+    db.session.commit()
+    old = demo_edition()
+    publish_demo_timetable(old, actor=None, time_limit=1)
+    by_email = {u.email: u for u in db.session.scalars(sa.select(User))}
+    filmmaker = by_email[DEMO_ACCOUNTS[0][0]]
+    curator, conflicted = by_email[DEMO_ACCOUNTS[1][0]], by_email[DEMO_ACCOUNTS[2][0]]
+    staff, admin = by_email[DEMO_ACCOUNTS[3][0]], by_email[DEMO_ACCOUNTS[4][0]]
+    other = factories.user(Role.FILMMAKER, email="other.filmmaker@example.org")
+
+    edition = open_editions()[0]
+    entry = _first(
+        Entry,
+        Entry.edition_id == edition.id,
+        Entry.owner_id == filmmaker.id,
+        Entry.status == EntryStatus.SUBMITTED,
+    )
+    # the target entry is assigned to the curator; the other curator declares a conflict with it
+    if _first(Assignment, Assignment.entry_id == entry.id, Assignment.curator_id == curator.id) is None:
+        review.assign(entry, curator, actor=staff)
+    for a in db.session.scalars(sa.select(Assignment).where(Assignment.entry_id == entry.id)):
+        if a.curator_id == conflicted.id:
+            review.unassign(a, actor=staff)
+    review.declare_conflict(edition, curator=conflicted, kind=ConflictKind.ENTRY, entry=entry, reason="walk")
+    entry.reopened_until = None
+    db.session.flush()
+    image = submissions.add_image(
+        entry,
+        actor=filmmaker,
+        kind=ImageKind.POSTER,
+        upload=_png(),
+        now=edition.entry_deadline - timedelta(days=1),
+    )
+    mail = send_mail(to=filmmaker.email, subject="Walk", body="Walk", kind="test")
+    published = _first(
+        TimetableVersion,
+        TimetableVersion.edition_id == old.id,
+        TimetableVersion.status == VersionStatus.PUBLISHED,
+    )
+    draft = versions.create_draft(old, actor=staff, based_on=published)
+    db.session.flush()
+    screening = _first(Screening, Screening.timetable_id == draft.id)
+    theater = db.session.get(Theater, screening.theater_id)
+    venue = db.session.get(Venue, theater.venue_id)
+    block = TheaterBlock(
+        theater_id=theater.id,
+        kind="maintenance",
+        label="walk",
+        start=screening.start.replace(hour=1),
+        end=screening.start.replace(hour=2),
+    )
+    db.session.add(block)
+    db.session.flush()
+    panel = _first(Panel, Panel.edition_id == edition.id)
+    world = World()
+    world.users = {
+        "anonymous": None,
+        "filmmaker": filmmaker,
+        "other_filmmaker": other,
+        "curator": curator,
+        "conflicted_curator": conflicted,
+        "staff": staff,
+        "admin": admin,
+    }
+    world.args = {
+        "entry_id": entry.id,
+        "image_id": image.id,
+        "variant": "thumb",
+        "step": "film",
+        "version_id": draft.id,
+        "screening_id": screening.id,
+        "run_id": _first(SolveRun).id,
+        "venue_id": venue.id,
+        "theater_id": theater.id,
+        "block_id": block.id,
+        "panel_id": panel.id,
+        "member_id": _first(PanelMember, PanelMember.panel_id == panel.id).id,
+        "criterion_id": _first(RubricCriterion, RubricCriterion.edition_id == edition.id).id,
+        "assignment_id": _first(Assignment, Assignment.entry_id == entry.id).id,
+        "conflict_id": _first(Conflict, Conflict.curator_id == conflicted.id).id,
+        "edition_id": old.id,
+        "mail_id": mail.id if isinstance(mail, OutboxMail) else mail,
+        "token": "not-a-valid-token",
+        "kind": "decision_accepted",
+        "language": "en",
+        "filename": "css/site.css",
+    }
+    shown = _first(Screening, Screening.timetable_id == published.id)
+    programme = {"entry_id": shown.entry_id, "screening_id": shown.id}
+    world.overrides = {
+        "programme.film": programme,
+        "programme.film_ics": programme,
+        "programme.screening_ics": programme,
+        "schedule.film_ics": {"entry_id": screening.entry_id},
+    }
+    db.session.commit()
+    return world
