@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort
+from flask import Flask, abort, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -16,6 +16,9 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+FORM_MIMETYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def roles_required(*roles: Role | str):
@@ -35,8 +38,25 @@ def roles_required(*roles: Role | str):
     return decorator
 
 
+def _has_nul(multidict) -> bool:
+    return any("\x00" in key or "\x00" in str(value) for key, value in multidict.items(multi=True))
+
+
+def reject_nul_characters():
+    """400 for a NUL character anywhere in the path, query string or form: no database stores it
+    (PostgreSQL refuses it outright) and no honest browser sends it."""
+    if "\x00" in request.path or _has_nul(request.args):
+        abort(400)
+    form_post = request.method in ("POST", "PUT", "PATCH") and request.mimetype in FORM_MIMETYPES
+    if form_post and (
+        _has_nul(request.form) or any("\x00" in (f.filename or "") for f in request.files.values())
+    ):
+        abort(400)
+
+
 def init_security(app: Flask) -> None:
-    """Configure Flask-Login and add security headers."""
+    """Configure Flask-Login, refuse NUL characters and add security headers."""
+    app.before_request(reject_nul_characters)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"

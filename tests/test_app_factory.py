@@ -80,3 +80,10 @@ def test_security_headers_are_set(client):
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_nul_characters_anywhere_get_a_clear_400(client):
+    assert client.get("/?q=a%00b").status_code == 400
+    response = client.post("/auth/login", data={"email": "a\x00@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "site-header" in response.get_data(as_text=True)
