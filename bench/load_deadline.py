@@ -21,55 +21,12 @@ import threading
 import time
 import urllib.parse
 from collections import defaultdict
-from html.parser import HTMLParser
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.htmlforms import page_forms  # noqa: E402
 from bench.stack import ROOT, VENV_BIN, stack  # noqa: E402
-
-
-class FormParser(HTMLParser):
-    """Collect the fields of the forms of a page: {action: {name: value}} (checked boxes only)."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: dict[str, dict[str, str]] = {}
-        self._form: dict | None = None
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self._form = self.forms.setdefault(a.get("action") or "", {})
-        elif self._form is None:
-            return
-        elif tag == "input" and a.get("name"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            if a.get("type") in ("submit", "file"):
-                return
-            self._form[a["name"]] = a.get("value") or ""
-        elif tag == "select":
-            self._select = a.get("name")
-        elif tag == "option" and self._select and "selected" in a:
-            self._form[self._select] = a.get("value") or ""
-        elif tag == "textarea":
-            self._textarea = a.get("name")
-            self._form[self._textarea] = ""
-
-    def handle_data(self, data):
-        if self._textarea and self._form is not None:
-            self._form[self._textarea] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._form = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
 
 
 class Browser:
@@ -100,9 +57,7 @@ class Browser:
 
     def form(self, path: str, action_contains: str) -> dict:
         status, html, _ = self.request("GET", path)
-        parser = FormParser()
-        parser.feed(html)
-        for action, fields in parser.forms.items():
+        for action, fields in page_forms(html).items():
             if action_contains in (action or path):
                 return dict(fields)
         self.errors.append(f"no form with {action_contains!r} on {path} ({status})")
