@@ -37,7 +37,10 @@ def database_url(tmp_path_factory) -> str:
 
 
 def _wipe() -> None:
-    """Delete every row, children first, so each test starts empty."""
+    """Delete every row, children first, so each test starts empty (and forget cached pages)."""
+    from festival.programme.caching import clear_fragments
+
+    clear_fragments()
     db.session.rollback()
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":

@@ -10,11 +10,15 @@ calendar files are the same for everyone and are ``public``.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import date
 
 from flask import Response, request
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from festival.models import TimetableVersion
 
@@ -58,3 +62,42 @@ def finish(response: Response, version: TimetableVersion, etag: str, *, public: 
     response.headers["Cache-Control"] = f"{scope}, max-age={FILE_MAX_AGE if public else HTML_MAX_AGE}"
     response.vary.update(("Accept-Language", "Cookie") if not public else ())
     return response
+
+
+# ---------------------------------------------------------------- rendered fragments
+#
+# A published version never changes, so what is derived from it (the days with screenings, the
+# rendered content of a day or film page in one language) is kept in a small in-process LRU, keyed
+# by the version's id and publication time: a new publication makes new keys and the old ones age
+# out. Each gunicorn worker keeps its own copy; the site layout around a fragment is still rendered
+# per request (it carries the visitor's name and CSRF token).
+
+FRAGMENT_CACHE_SIZE = 256
+_fragments: OrderedDict[tuple, object] = OrderedDict()
+_fragments_lock = threading.Lock()
+
+
+def cached(version: TimetableVersion, key: tuple, compute: Callable[[], object]) -> object:
+    """The value of ``compute()`` for this published version and key, computed once per worker."""
+    full_key = (version.id, version.published_at.isoformat() if version.published_at else "", *key)
+    with _fragments_lock:
+        if full_key in _fragments:
+            _fragments.move_to_end(full_key)
+            return _fragments[full_key]
+    value = compute()
+    with _fragments_lock:
+        _fragments[full_key] = value
+        while len(_fragments) > FRAGMENT_CACHE_SIZE:
+            _fragments.popitem(last=False)
+    return value
+
+
+def cached_fragment(version: TimetableVersion, render: Callable[[], str]) -> Markup:
+    """The rendered content of the current page (address + language) for a published version."""
+    return cached(version, ("page", request.full_path, str(get_locale())), lambda: Markup(render()))  # noqa: S704 (autoescaped template output)
+
+
+def clear_fragments() -> None:
+    """Forget every cached fragment (tests)."""
+    with _fragments_lock:
+        _fragments.clear()

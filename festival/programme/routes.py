@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Response, abort, make_response, render_template, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat
@@ -61,9 +63,16 @@ def index():
 
 
 def _render_day(edition: Edition, version: TimetableVersion, today: date) -> str:
+    """The day page: its content comes from the published version's fragment cache."""
+    key = ("day", request.full_path, str(get_locale()), None if request.args.get("day") else today)
+    day, content = caching.cached(version, key, lambda: _day_content(edition, version, today))
+    return render_template("programme/index.html", edition=edition, day=day, content=content)
+
+
+def _day_content(edition: Edition, version: TimetableVersion, today: date) -> tuple[date, Markup]:
     theaters = edition_theaters(edition)
     filters = queries.Filters.from_args(request.args, theaters)
-    days = queries.programme_days(version)
+    days = caching.cached(version, ("days",), lambda: queries.programme_days(version))
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
@@ -71,8 +80,8 @@ def _render_day(edition: Edition, version: TimetableVersion, today: date) -> str
     if day is None or not edition.first_day <= day <= edition.last_day:
         day = queries.default_day(edition, days, today)
     screenings = queries.day_screenings(version, edition, day, filters)
-    return render_template(
-        "programme/index.html",
+    content = render_template(
+        "programme/_day.html",
         edition=edition,
         version=version,
         day=day,
@@ -87,6 +96,7 @@ def _render_day(edition: Edition, version: TimetableVersion, today: date) -> str
         previous_day=max((d for d in days if d < day), default=None),
         next_day=min((d for d in days if d > day), default=None),
     )
+    return day, Markup(content)  # noqa: S704 (autoescaped template output)
 
 
 @bp.route("/film/<int:entry_id>")
@@ -95,10 +105,10 @@ def film(entry_id: int):
     if found is None:
         abort(404)
     entry, version, screenings = found
-    return _page(
+    content = caching.cached_fragment(
         version,
         lambda: render_template(
-            "programme/film.html",
+            "programme/_film.html",
             edition=entry.edition,
             version=version,
             entry=entry,
@@ -108,6 +118,7 @@ def film(entry_id: int):
             poster_url=None,
         ),
     )
+    return _page(version, lambda: render_template("programme/film.html", entry=entry, content=content))
 
 
 @bp.route("/film/<int:entry_id>.ics")

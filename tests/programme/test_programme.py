@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date, datetime, timedelta
 
 import icalendar
@@ -202,15 +201,17 @@ def test_a_day_of_a_2000_screening_programme_renders_quickly_without_n_plus_1(ap
 
     sa.event.listen(db.engine, "before_cursor_execute", count)
     try:
-        started = time.perf_counter()
         response = _day(client, fest, day="2031-04-03")
-        elapsed = time.perf_counter() - started
+        first = len(statements)
+        again = _day(client, fest, day="2031-04-03")
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
     assert response.status_code == 200
     assert response.get_data(as_text=True).count('class="screening fmt-') == 143
-    assert len(statements) <= 12, statements
-    assert elapsed < 2.0
+    assert first <= 12, statements
+    # the published version cannot change: the second visitor's page comes from the fragment cache
+    assert again.get_data(as_text=True).count('class="screening fmt-') == 143
+    assert len(statements) - first <= 4, statements[first:]
 
 
 def test_without_a_day_the_programme_opens_on_today_and_revalidates_after_midnight(
