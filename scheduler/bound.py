@@ -13,13 +13,15 @@ def capacity_free_bound(instance: Instance, options: dict[str, list[Slot]], film
 
     Pins count towards their film; previous screenings are assumed kept. It is loose but always valid.
     """
+    from .greedy import slot_values
+
     total = 0
-    theaters = instance.theater_by_id
     chosen = instance.films if films is None else [instance.film_by_id[fid] for fid in films]
+    scored = slot_values(instance, {f.id: options.get(f.id, ()) for f in chosen})
     for f in chosen:
         per_day: dict[int, list[int]] = defaultdict(list)
-        for s in options[f.id]:
-            per_day[s.day].extend([instance.value(f, theaters[s.theater], s.lo)] * f.max_per_day)
+        for value, s in scored[f.id]:
+            per_day[s.day].extend([value] * f.max_per_day)
         best = []
         for values in per_day.values():
             best.extend(sorted(values, reverse=True)[: f.max_per_day])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from .data import Film, Instance, Screening
 from .slots import Slot, build_slots, film_options
 from .timetable import Timetable
@@ -10,38 +12,71 @@ from .timetable import Timetable
 class Filler:
     """Places screenings of films at their most valuable free slot, remembering slots found full."""
 
-    def __init__(self, instance: Instance, options: dict[str, list[Slot]], *, pack: bool = False):
+    def __init__(
+        self,
+        instance: Instance,
+        options: dict[str, list[Slot]],
+        *,
+        pack: bool = False,
+        scored: dict[str, list[tuple[int, Slot]]] | None = None,
+    ):
         self.instance = instance
         self.ranked: dict[str, list[tuple[int, Slot]]] = {}
+        scored = slot_values(instance, options) if scored is None else scored
         for f in instance.films:
-            t_of = instance.theater_by_id
-            scored = [(instance.value(f, t_of[s.theater], s.lo), s) for s in options.get(f.id, ())]
+            items = list(scored.get(f.id, ()))
             if pack:  # fill each theater-day from the morning: fewer gaps, more screenings in total
-                scored.sort(key=lambda vs: (vs[1].lo // 1440, vs[1].band, -vs[0], vs[1].theater))
+                items.sort(key=lambda vs: (vs[1].lo // 1440, vs[1].band, -vs[0], vs[1].theater))
             else:
-                scored.sort(key=lambda vs: (-vs[0], vs[1].day, vs[1].theater, vs[1].lo))
-            self.ranked[f.id] = scored
+                items.sort(key=lambda vs: (-vs[0], vs[1].day, vs[1].theater, vs[1].lo))
+            self.ranked[f.id] = items
         self.full_from: dict[int, int] = {}  # slot index -> smallest runtime that found no room
+        self.live: dict[str, list[tuple[int, Slot]]] = {}  # per film: ranked slots still worth trying
+
+    def reset(self) -> None:
+        """Forget what was learnt about one timetable before working on another."""
+        self.full_from = {}
+        self.live = {}
 
     def place_one(self, table: Timetable, film: Film) -> Screening | None:
-        """Place one more screening of the film at its best feasible slot; None when nothing fits."""
+        """Place one more screening of the film at its best feasible slot; None when nothing fits.
+
+        Slots that can never take the film again on this timetable (its per-day count reached, or the slot
+        found full for a film at most as long) are dropped from the film's live list: between two resets
+        screenings are only added, so they stay useless.
+        """
         if table.count[film.id] >= film.max_screenings:
             return None
         theaters = self.instance.theater_by_id
-        for _, slot in self.ranked[film.id]:
-            if film.runtime >= self.full_from.get(slot.index, 1 << 30):
-                continue
-            if table.per_day[(film.id, slot.day)] >= film.max_per_day:
+        live = self.live.get(film.id)
+        if live is None:
+            live = self.ranked[film.id]
+        keep: list[tuple[int, Slot]] = []
+        placed = None
+        full_from, per_day, runs = self.full_from, table.per_day, table.film_runs
+        big = 1 << 30
+        for pos, item in enumerate(live):
+            slot = item[1]
+            if (
+                film.runtime >= full_from.get(slot.index, big)
+                or per_day[(film.id, slot.day)] >= film.max_per_day
+            ):
                 continue
             t = theaters[slot.theater]
             start = table.earliest(film, t, slot.lo, slot.hi)
             if start is None:
-                if not table.film_runs.get((film.id, slot.day)):
-                    self.full_from[slot.index] = min(film.runtime, self.full_from.get(slot.index, 1 << 30))
+                if not runs.get((film.id, slot.day)):
+                    full_from[slot.index] = min(film.runtime, full_from.get(slot.index, big))
+                else:
+                    keep.append(item)
                 continue
             table.place(film, t, start)
-            return Screening(start, t.id, film.id)
-        return None
+            keep.append(item)
+            keep.extend(live[pos + 1 :])
+            placed = Screening(start, t.id, film.id)
+            break
+        self.live[film.id] = keep
+        return placed
 
     def fill(self, table: Timetable, films: list[Film], target) -> None:
         """Round-robin over films, one screening each per round, while ``target(film)`` exceeds its count."""
@@ -52,6 +87,33 @@ class Filler:
                 if table.count[f.id] < target(f) and self.place_one(table, f) is not None:
                     nxt.append(f)
             active = nxt
+
+
+def slot_values(instance: Instance, options: dict[str, list[Slot]]) -> dict[str, list[tuple[int, Slot]]]:
+    """(value of a start at the slot's first minute, slot) for every film's slots.
+
+    Same arithmetic as Instance.value (popularity * day weight * hour weight, floored, capped at seats),
+    with the weights looked up once per day and per slot start instead of once per (film, slot).
+    """
+    weights = instance.weights
+    day_w: dict[int, float] = {}
+    hour_w: dict[int, float] = {}
+    seats = {t.id: t.seats for t in instance.theaters}
+    out: dict[str, list[tuple[int, Slot]]] = {}
+    for f in instance.films:
+        scored = []
+        pop = f.popularity
+        for s in options.get(f.id, ()):
+            dw = day_w.get(s.day)
+            if dw is None:
+                dw = day_w[s.day] = weights.day_weight(s.day)
+            minute = s.lo % 1440
+            hw = hour_w.get(minute)
+            if hw is None:
+                hw = hour_w[minute] = weights.hour_weight(minute)
+            scored.append((min(seats[s.theater], math.floor(pop * dw * hw + 1e-9)), s))
+        out[f.id] = scored
+    return out
 
 
 def place_fixed_and_previous(instance: Instance, table: Timetable) -> None:
@@ -96,7 +158,8 @@ def greedy_schedule(instance: Instance, slots: list[Slot] | None = None) -> list
     """
     slots = build_slots(instance) if slots is None else slots
     options = film_options(instance, slots)
-    value_first = Filler(instance, options)
+    scored = slot_values(instance, options)
+    value_first = Filler(instance, options, scored=scored)
     table = Timetable(instance)
     place_fixed_and_previous(instance, table)
     complete(instance, table, value_first)
@@ -104,9 +167,9 @@ def greedy_schedule(instance: Instance, slots: list[Slot] | None = None) -> list
         return table.screenings()
     packed = Timetable(instance)
     place_fixed_and_previous(instance, packed)
-    pack_first = Filler(instance, options, pack=True)
+    pack_first = Filler(instance, options, pack=True, scored=scored)
     pack_first.fill(packed, order_for_minimum(instance, options), lambda f: f.min_screenings)
-    value_first.full_from.clear()
+    value_first.reset()
     value_first.fill(packed, order_for_value(instance), lambda f: f.max_screenings)
     return min(table.screenings(), packed.screenings(), key=lambda s: _shortfall(instance, s))
 

@@ -125,8 +125,13 @@ def build_master(
     keepable: list[Screening],
     *,
     thetas: int = 0,
+    allowed: set[tuple[str, int]] | None = None,
 ) -> Master:
-    """The band master of one component (``thetas``: most truncation lengths per theater, 0 = all)."""
+    """The band master of one component (``thetas``: most truncation lengths per theater, 0 = all).
+
+    ``allowed`` restricts the (film, slot) columns: a restricted master, whose optimum is a valid
+    timetable's master point but whose bound is not a bound of the component.
+    """
     films, theaters = instance.film_by_id, instance.theater_by_id
     by_day = index_by_theater_day(slots)
     comp_films = set(comp.films)
@@ -143,6 +148,8 @@ def build_master(
     for fid in comp.films:
         f = films[fid]
         for s in options[fid]:
+            if allowed is not None and (fid, s.index) not in allowed and (fid, s.index) not in pins_in:
+                continue
             t = theaters[s.theater]
             q = step_length(f.runtime, t.changeover, t.step)
             ub = min(f.max_per_day, f.max_screenings, (min(s.hi, s.seg_end - f.runtime) - s.lo) // q + 1)
@@ -247,7 +254,6 @@ def _add_capacity(m: Master, instance, comp: Component, slots, by_slot, thetas: 
                     m.add_le([(v, min(q, theta)) for v, q, _ in window], room + theta)
                     m.add_le([(v, 1) for v, q, _ in window if q >= theta], room // theta + 1)
             room = band_slots[j1].seg_end - band_slots[j1].lo
-            # the last band's columns enter with their own runtimes, earlier bands through the counts
             tail = [t for band in exact[j1:] for t in band]
             for tau in tau_of[tid]:
                 m.add_le([(v, min(q, r + tau)) for v, q, r in tail], room + tau)
@@ -271,17 +277,27 @@ def _add_copies(m: Master, instance: Instance, slots: list[Slot]) -> None:
             m.add_le([(v, 1) for v, _ in items], f.copies)
 
 
-def lp_bound(m: Master, time_limit: float = 30.0) -> tuple[int | None, list[float] | None]:
-    """floor of the master's LP optimum (with a safety tolerance) plus its constant, and the LP solution."""
+def lp_bound(
+    m: Master, time_limit: float = 30.0
+) -> tuple[int | None, list[float] | None, list[float] | None]:
+    """An honest bound from the master's LP (GLOP), the LP solution and the reduced costs.
+
+    The bound does not trust the LP's optimality tolerances: for *any* row multipliers y, weak duality
+    gives obj(x) <= sum_i y_i rhs_i + sum_j max(d_j lb_j, d_j ub_j) with d = c - A^T y (rhs_i is hi for
+    y_i >= 0 and lo for y_i < 0; a missing side forces y_i = 0). GLOP's duals make this the LP optimum up
+    to rounding; it is floored after a tiny tolerance for floating-point sums.
+    """
     from ortools.linear_solver import pywraplp
 
     lp = pywraplp.Solver.CreateSolver("GLOP")
     inf = lp.infinity()
     xs = [lp.NumVar(lo, hi, "") for lo, hi in zip(m.lb, m.ub, strict=True)]
+    cons = []
     for row in m.rows:
         c = lp.Constraint(-inf if row.lo is None else row.lo, inf if row.hi is None else row.hi)
         for v, k in zip(row.vars, row.coefs, strict=True):
             c.SetCoefficient(xs[v], k)
+        cons.append(c)
     obj = lp.Objective()
     for v, k in enumerate(m.obj):
         if k:
@@ -289,10 +305,33 @@ def lp_bound(m: Master, time_limit: float = 30.0) -> tuple[int | None, list[floa
     obj.SetMaximization()
     lp.SetTimeLimit(int(time_limit * 1000))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return None, None
-    value = obj.Value()
-    bound = math.floor(value + 1e-6 * max(1.0, abs(value)) + 1e-6) + m.constant
-    return bound, [x.solution_value() for x in xs]
+        return None, None, None
+    duals = [c.dual_value() for c in cons]
+    best = None
+    for sign in (1.0, -1.0):  # whichever sign convention the LP uses, both give valid bounds
+        value, reduced = _dual_bound(m, [sign * y for y in duals])
+        if best is None or value < best[0]:
+            best = (value, reduced)
+    value, reduced = best
+    bound = math.floor(value + 1e-9 * max(1.0, abs(value)) + 1e-6) + m.constant
+    return bound, [x.solution_value() for x in xs], reduced
+
+
+def _dual_bound(m: Master, ys: list[float]) -> tuple[float, list[float]]:
+    """Weak-duality bound of the master's LP for row multipliers ys, and the reduced costs d."""
+    d = [float(c) for c in m.obj]
+    total = 0.0
+    for row, y in zip(m.rows, ys, strict=True):
+        if y > 0 and row.hi is None or y < 0 and row.lo is None:
+            y = 0.0
+        if y == 0.0:
+            continue
+        total += y * (row.hi if y > 0 else row.lo)
+        for v, k in zip(row.vars, row.coefs, strict=True):
+            d[v] -= y * k
+    for v, dv in enumerate(d):
+        total += max(dv * m.lb[v], dv * m.ub[v])
+    return total, d
 
 
 def cp_model_of(m: Master, ub=None):

@@ -20,12 +20,15 @@ from .sequence import sequence
 from .slots import build_slots, film_options
 from .validate import check_screenings
 
-MAX_COLUMNS = 150_000  # a component with more (film, slot) columns keeps its greedy part and simple bound
+MAX_COLUMNS = 160_000  # a component with more (film, slot) columns keeps its greedy part and simple bound
 THETAS = 3  # truncation lengths per theater in the capacity rows (more: tighter LP, slower)
 FULL_MIP_COLUMNS = 20_000  # components up to this size also get the full master solved (a proven bound)
 EXACT_COLUMNS = 4_000  # up to this size every truncation length is used (exact window rows)
-RESERVE = 0.15  # share of the time kept for sequencing and validation (at least RESERVE_SECONDS)
-RESERVE_SECONDS = 0.5
+FULL_SHARE = 0.5  # weight of a full-master stage against a restricted one when splitting the time
+LP_SECONDS_PER_COLUMN = 1 / 6000  # rough GLOP speed on a loaded 2-core machine (rows included)
+REDUCED_COST = 1.0  # columns whose LP reduced cost is above -this join the restricted master
+RESERVE = 0.04  # share of the time kept for sequencing and validation (at least RESERVE_SECONDS)
+RESERVE_SECONDS = 1.0
 
 
 @dataclass
@@ -53,7 +56,9 @@ def optimise(
     options = film_options(instance, slots)
     comps, orphans = components(instance)
     keepable = keepable_previous(instance)
-    filler = Filler(instance, options)
+    fillers: list[
+        Filler
+    ] = []  # built on first use (ranking every film's slots takes a while on big instances)
     comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
     best: list[list[Screening]] = [[] for _ in comps]
     for s in greedy:
@@ -68,82 +73,102 @@ def optimise(
 
     report(None, total_bound(), "master")
     sizes = [sum(len(options[f]) for f in c.films) for c in comps]
-    order = sorted(range(len(comps)), key=lambda i: (sizes[i], i))
-    pending = [i for i in order if sizes[i] <= MAX_COLUMNS]
-    spent = 0.0  # deterministic mode: budgets are split from the limit alone, never from the clock
-    usable = time_limit * (1 - RESERVE)
-    for pos, i in enumerate(pending):
-        if stop():
-            break
-        rest = sum(sizes[j] for j in pending[pos:])
-        if deterministic:
-            budget = max(0.05, (usable - spent) * sizes[i] / max(1, rest))
-        else:
-            left = deadline - time.monotonic() - max(RESERVE_SECONDS, RESERVE * time_limit)
-            if left <= 0.05:
-                break
-            budget = left * sizes[i] / max(1, rest)
-        comp = comps[i]
-        stage_started = time.monotonic()
-        m = build_master(
-            instance, comp, slots, options, keepable, thetas=0 if sizes[i] <= EXACT_COLUMNS else THETAS
-        )
-        lp_value, lp_point = lp_bound(m, 100.0 * budget + 60.0 if deterministic else max(1.0, budget))
-        if lp_value is not None:
-            bounds[i] = min(bounds[i], lp_value)
+    order = [i for i in sorted(range(len(comps)), key=lambda i: (sizes[i], i)) if sizes[i] <= MAX_COLUMNS]
+    reserve = max(RESERVE_SECONDS, RESERVE * time_limit)
 
-        def improve(point: list[int] | None, i: int = i, m=m) -> None:
-            if point is None:
-                return
-            counts = {m.cols[v]: n for v, n in enumerate(point[: len(m.cols)]) if n > 0}
-            kept = [p for p, v in m.keep.items() if point[v]]
-            others = [s for j, part in enumerate(best) if j != i for s in part]
-            table = sequence(instance, slots, counts, kept, filler, fixed=others)
-            for j in range(len(comps)):
-                part = [s for s in table if comp_of_film[s.film] == j]
-                value = _part_value(instance, part, comps[j])
-                if value > best_value[j]:
-                    best[j], best_value[j] = part, value
+    def left() -> float:
+        return deadline - time.monotonic() - reserve
 
-        def remaining(budget: float = budget, stage_started: float = stage_started) -> float:
-            if deterministic:
-                return budget
-            return budget - (time.monotonic() - stage_started)
-
-        full = len(m.cols) <= FULL_MIP_COLUMNS
-        if lp_point is not None and not stop():
-            hint = point_of(m, instance, slots, best[i])
-            support = {v for v in range(len(m.cols)) if lp_point[v] > 1e-6 or hint[v] > 0}
-            share = remaining() * (0.5 if full else 1.0)
-            if deterministic:
-                share = budget * (0.5 if full else 1.0)
-            res = solve_mip(
-                m,
-                hint,
-                share,
-                deterministic=deterministic,
-                seed=seed,
-                workers=workers,
-                stop=stop,
-                columns=support,
-                engine="scip",
-            )
-            result.deterministic_time += res.deterministic_time
-            improve(res.point)
-        if full and not stop() and remaining() > 0.05:
-            hint = point_of(m, instance, slots, best[i])
-            share = budget * 0.5 if deterministic else remaining()
-            res = solve_mip(
-                m, hint, share, deterministic=deterministic, seed=seed, workers=workers, stop=stop
-            )
-            result.deterministic_time += res.deterministic_time
-            if res.bound is not None:
-                bounds[i] = min(bounds[i], res.bound)
-            improve(res.point)
-        spent += budget
+    def improve(i: int, m, point: list[int] | None) -> None:
+        """Sequence a master point of component i; keep per component whatever got better."""
+        if point is None:
+            return
+        counts = {m.cols[v]: n for v, n in enumerate(point[: len(m.cols)]) if n > 0}
+        kept = [p for p, v in m.keep.items() if point[v]]
+        others = [s for j, part in enumerate(best) if j != i for s in part]
+        if not fillers:
+            fillers.append(Filler(instance, options))
+        table = sequence(instance, slots, counts, kept, fillers[0], fixed=others)
+        for j in range(len(comps)):
+            part = [s for s in table if comp_of_film[s.film] == j]
+            value = _part_value(instance, part, comps[j])
+            if value > best_value[j]:
+                best[j], best_value[j] = part, value
         merged = [s for part in best for s in part]
         checked = check_screenings(instance, merged)
         report(checked.objective if checked.valid else None, total_bound(), "master")
+
+    # phase 1: every component's master and LP bound (the bound is what the gap needs first)
+    masters = {}
+    lps = {}
+    for i in order:
+        if stop() or (not deterministic and left() <= 0):
+            break
+        if not deterministic and left() < sizes[i] * LP_SECONDS_PER_COLUMN:
+            continue  # the LP would not finish in time: keep the capacity-free bound of this component
+        m = build_master(
+            instance, comps[i], slots, options, keepable, thetas=0 if sizes[i] <= EXACT_COLUMNS else THETAS
+        )
+        value, point, reduced = lp_bound(m, 100.0 * time_limit + 60.0 if deterministic else max(1.0, left()))
+        masters[i] = m
+        if value is not None:
+            bounds[i] = min(bounds[i], value)
+            lps[i] = (point, reduced)
+        report(None, total_bound(), "master")
+    # phase 2: a restricted master per component (LP support, near-zero reduced costs, the incumbent)
+    solved = [i for i in order if i in lps]
+    full = [i for i in solved if len(masters[i].cols) <= FULL_MIP_COLUMNS]
+    usable = time_limit * (1 - RESERVE)
+    det_share = usable / max(1, len(solved) + len(full))  # deterministic: budgets from the limit only
+    for pos, i in enumerate(solved):
+        if stop():
+            break
+        m = masters[i]
+        rest = sum(sizes[j] for j in solved[pos:]) + FULL_SHARE * sum(sizes[j] for j in full)
+        budget = det_share if deterministic else left() * sizes[i] / max(1, rest)
+        if budget <= 0.05:
+            break
+        point, reduced = lps[i]
+        hint = point_of(m, instance, slots, best[i])
+        allowed = {
+            m.cols[v]
+            for v in range(len(m.cols))
+            if point[v] > 1e-6 or hint[v] > 0 or reduced[v] > -REDUCED_COST
+        }
+        sub = build_master(instance, comps[i], slots, options, keepable, allowed=allowed)
+        res = solve_mip(
+            sub,
+            point_of(sub, instance, slots, best[i]),
+            budget,
+            deterministic=deterministic,
+            seed=seed,
+            workers=workers,
+            stop=stop,
+            engine="scip",
+        )
+        result.deterministic_time += res.deterministic_time
+        improve(i, sub, res.point)
+    # phase 3: the full master of the small components (a proven bound, maybe a better timetable)
+    for pos, i in enumerate(full):
+        if stop():
+            break
+        m = masters[i]
+        budget = det_share if deterministic else left() * sizes[i] / max(1, sum(sizes[j] for j in full[pos:]))
+        if budget <= 0.05:
+            break
+        res = solve_mip(
+            m,
+            point_of(m, instance, slots, best[i]),
+            budget,
+            deterministic=deterministic,
+            seed=seed,
+            workers=workers,
+            stop=stop,
+        )
+        result.deterministic_time += res.deterministic_time
+        if res.bound is not None:
+            bounds[i] = min(bounds[i], res.bound)
+        improve(i, m, res.point)
     result.candidates.append(([s for part in best for s in part], "master"))
     result.bound = total_bound()
     return result

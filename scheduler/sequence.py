@@ -28,6 +28,7 @@ def sequence(
     ``fixed`` screenings (valid together with the pins, e.g. other components' timetables) come first.
     """
     films, theaters = instance.film_by_id, instance.theater_by_id
+    filler.reset()
     table = Timetable(instance)
     remaining = dict(counts)
     by_day = index_by_theater_day(slots)

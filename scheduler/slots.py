@@ -81,9 +81,16 @@ def film_options(instance: Instance, slots: list[Slot]) -> dict[str, list[Slot]]
     for f in instance.films:
         opts = []
         if f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0:
+            first = -(1 << 60) if f.not_before is None else f.not_before
+            last = 1 << 60 if f.not_after is None else f.not_after
+            r = f.runtime
             for t in instance.theaters:
-                if instance.compatible(f, t):
-                    opts.extend(s for s in by_theater.get(t.id, ()) if fits(f, t, s, instance))
+                if instance.compatible(f, t):  # the same test as fits(), inlined: this is a hot loop
+                    opts.extend(
+                        s
+                        for s in by_theater.get(t.id, ())
+                        if s.lo + r <= s.seg_end and first <= s.day <= last
+                    )
         out[f.id] = opts
     return out
 
