@@ -8,8 +8,10 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from festival.editions import current_edition
+from festival.extensions import db
 from festival.models import Edition
 from festival.models.enums import Role
 
@@ -86,9 +88,14 @@ def init_navigation(app: Flask) -> None:
 
     @app.context_processor
     def inject_navigation():
+        try:
+            edition = current_edition()
+        except SQLAlchemyError:  # the database is down: the error page must still render
+            db.session.rollback()
+            edition = None
         return {
             "nav_items": nav_items(),
-            "site_title": edition_name(current_edition()),
+            "site_title": edition_name(edition),
             "edition_name": edition_name,
             "localized": localized,
             "role_label": lambda role: ROLE_LABELS.get(role, role),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from festival.auth.forms import LanguageForm
 from festival.editions import current_edition, open_editions
@@ -35,5 +36,10 @@ def set_language():
 @bp.route("/healthz")
 @csrf.exempt
 def health():
-    db.session.execute(sa.text("SELECT 1"))
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("health check: the database does not answer")
+        return {"status": "error", "database": "unreachable"}, 503
     return {"status": "ok", "env": current_app.config["ENV_NAME"]}

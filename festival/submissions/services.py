@@ -8,6 +8,7 @@ monkeypatch.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,6 +45,8 @@ from festival.submissions.validation import (
 
 MAX_STILLS = 6
 AUDIENCE_VALUES = tuple(a.value for a in Audience)
+
+log = logging.getLogger(__name__)
 
 STEPS = ("film", "people", "technical", "links", "review")
 STEP_LABELS = {
@@ -670,7 +673,13 @@ def add_image(
     except uploads.UploadRejected as exc:
         raise UploadRejected(str(exc)) from exc
     stored_name = uploads.new_stored_name(clean.extension)
-    paths = uploads.store_files(db.session, entry.id, stored_name, clean)
+    try:
+        paths = uploads.store_files(db.session, entry.id, stored_name, clean)
+    except OSError as exc:  # disk full, read-only or missing upload folder: the server's fault
+        log.error("could not store an upload for entry %s: %s", entry.id, exc)
+        raise UploadRejected(
+            _("The server could not store the image just now; nothing was saved. Please try again later.")
+        ) from exc
     try:
         if kind == ImageKind.POSTER:
             for old in (image for image in images if image.kind == ImageKind.POSTER):
