@@ -199,6 +199,8 @@ def _pick(values, most: int) -> list[int]:
     values = sorted(set(values))
     if not most or len(values) <= most:
         return values
+    if most == 1:
+        return values[-1:]
     return sorted({values[round(i * (len(values) - 1) / (most - 1))] for i in range(most)})
 
 
