@@ -49,6 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(area.bp)
 
     from festival.errors import register_error_handlers
+    from festival.mail.services import install_mail_hooks
+
+    install_mail_hooks()
 
     register_error_handlers(app)
 

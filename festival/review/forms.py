@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from festival.formtools import choices
+from festival.formtools import CleanForm, choices
 from festival.models import RubricCriterion
 from festival.models.enums import ConflictKind, DecisionOutcome
 from festival.submissions.techspec import FORMAT_LABELS  # one wording of the formats across the site
@@ -36,7 +35,7 @@ def _version_field():
     return IntegerField(widget=HiddenInput(), validators=[Optional()], default=0)
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(CleanForm):
     """A form that carries the version of the record it edits (optimistic locking)."""
 
     version = _version_field()
@@ -86,11 +85,11 @@ def review_form(criteria: Sequence[RubricCriterion], label, **kwargs) -> ReviewF
     return form
 
 
-class EntryConflictForm(FlaskForm):
+class EntryConflictForm(CleanForm):
     reason = StringField(_l("Reason (optional, seen by staff)"), validators=[Optional(), Length(max=500)])
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(CleanForm):
     kind = SelectField(
         _l("I am connected with"),
         choices=choices(
@@ -128,7 +127,7 @@ class DiscardDecisionForm(VersionedForm):
     pass
 
 
-class BulkDecisionForm(FlaskForm):
+class BulkDecisionForm(CleanForm):
     outcome = SelectField(
         _l("Decide the selected entries"),
         choices=choices((o.value, label) for o, label in OUTCOME_LABELS.items()),
@@ -142,34 +141,34 @@ def format_choices(blank_label) -> list:
     return choices((("", blank_label), *((f.value, label) for f, label in FORMAT_LABELS.items())))
 
 
-class PanelForm(FlaskForm):
+class PanelForm(CleanForm):
     name = StringField(_l("Panel name"), validators=[DataRequired(), Length(max=120)])
     format = SelectField(
         _l("Reviews entries of format"), choices=format_choices(_l("any format not covered"))
     )
 
 
-class MemberForm(FlaskForm):
+class MemberForm(CleanForm):
     curator = SelectField(_l("Curator"), coerce=int, validate_choice=True)
     is_lead = BooleanField(_l("Panel lead (decides)"))
 
 
-class MoveEntryForm(FlaskForm):
+class MoveEntryForm(CleanForm):
     panel = SelectField(_l("Panel"))
 
 
-class AssignForm(FlaskForm):
+class AssignForm(CleanForm):
     panel = SelectField(_l("Entries and curators of"))
     k = IntegerField(_l("Reviews per entry (K)"), validators=[InputRequired(), NumberRange(1, 20)], default=2)
     preview = SubmitField(_l("Preview"))
     apply = SubmitField(_l("Assign"))
 
 
-class ManualAssignForm(FlaskForm):
+class ManualAssignForm(CleanForm):
     curator = SelectField(_l("Curator"), coerce=int, validate_choice=True)
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(CleanForm):
     confirm = BooleanField(_l("Send the letters now"), validators=[DataRequired()])
 
 
@@ -178,7 +177,7 @@ class TemplateForm(VersionedForm):
     body = TextAreaField(_l("Letter"), validators=[DataRequired(), Length(max=20_000)])
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(CleanForm):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)])
     label = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
     label_zh = StringField(_l("Label (Chinese)"), validators=[Optional(), Length(max=120)])
@@ -187,7 +186,7 @@ class CriterionForm(FlaskForm):
     max_score = IntegerField(_l("Highest score"), validators=[InputRequired()], default=10)
 
 
-class PostForm(FlaskForm):
+class PostForm(CleanForm):
     """A button that only needs a CSRF token."""
 
     token = HiddenField()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from festival.formtools import CleanForm
 from festival.schedule.runs import TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
 
 
-class LockForm(FlaskForm):
+class LockForm(CleanForm):
     """A button that changes a draft; ``lock`` is the draft's version number when the page was shown."""
 
     lock = HiddenField()
@@ -39,7 +39,7 @@ class AddForm(MoveForm):
     pinned = BooleanField(_l("Pin it (a re-solve keeps it exactly here)"))
 
 
-class NewDraftForm(FlaskForm):
+class NewDraftForm(CleanForm):
     """Start a draft, empty or as a copy of an existing version."""
 
     based_on = SelectField(_l("Start from"), coerce=int, validators=[InputRequired()])

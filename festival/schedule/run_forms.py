@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from festival.formtools import CleanForm
 from festival.schedule.runs import TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
 
 
-class StartRunForm(FlaskForm):
+class StartRunForm(CleanForm):
     """Time limit, whether to keep the pinned screenings, and which draft's pins."""
 
     time_limit = IntegerField(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     IntegerField,
@@ -17,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.formtools import choices
+from festival.formtools import CleanForm, choices
 from festival.models.enums import BlockKind, FilmFormat
 from festival.venues import hours as hours_text
 
@@ -93,7 +92,7 @@ def _hours_field(label) -> IntervalsField:
     return IntervalsField(label, validators=[Length(max=200)])
 
 
-class VenueForm(FlaskForm):
+class VenueForm(CleanForm):
     code = StringField(
         _l("Short code"), validators=[InputRequired(), Length(max=40), Regexp(CODE_RE, message=CODE_MESSAGE)]
     )
@@ -149,7 +148,7 @@ class FeaturesField(StringField):
         self.parsed = sorted(set(words))
 
 
-class TheaterForm(FlaskForm):
+class TheaterForm(CleanForm):
     code = StringField(
         _l("Short code"), validators=[InputRequired(), Length(max=40), Regexp(CODE_RE, message=CODE_MESSAGE)]
     )
@@ -220,7 +219,7 @@ class TheaterForm(FlaskForm):
         }
 
 
-class BlockForm(FlaskForm):
+class BlockForm(CleanForm):
     theaters = MultiCheckboxField(
         _l("Theaters"), coerce=int, validators=[InputRequired(_l("Tick at least one theater."))]
     )
@@ -264,7 +263,7 @@ class BlockForm(FlaskForm):
         }
 
 
-class CopyVenuesForm(FlaskForm):
+class CopyVenuesForm(CleanForm):
     """Which edition to copy venues and theaters from."""
 
     source = SelectField(_l("Copy venues and theaters from"), coerce=int, validate_choice=True)
