@@ -22,7 +22,7 @@ from .validate import check_screenings
 
 MAX_COLUMNS = 160_000  # a component with more (film, slot) columns keeps its greedy part and simple bound
 THETAS = 3  # truncation lengths per theater in the capacity rows (more: tighter LP, slower)
-FULL_MIP_COLUMNS = 20_000  # components up to this size also get the full master solved (a proven bound)
+FULL_MIP_COLUMNS = 5_000  # components up to this size also get the full master solved (a proven bound)
 EXACT_COLUMNS = 4_000  # up to this size every truncation length is used (exact window rows)
 FULL_SHARE = 0.5  # weight of a full-master stage against a restricted one when splitting the time
 LP_SECONDS_PER_COLUMN = 1 / 6000  # rough GLOP speed on a loaded 2-core machine (rows included)
@@ -152,6 +152,8 @@ def optimise(
     for pos, i in enumerate(full):
         if stop():
             break
+        if _comp_objective(instance, best[i], comps[i]) >= bounds[i]:
+            continue  # already proven optimal
         m = masters[i]
         budget = det_share if deterministic else left() * sizes[i] / max(1, sum(sizes[j] for j in full[pos:]))
         if budget <= 0.05:
@@ -172,6 +174,21 @@ def optimise(
     result.candidates.append(([s for part in best for s in part], "master"))
     result.bound = total_bound()
     return result
+
+
+def _comp_objective(instance: Instance, part: list[Screening], comp) -> int:
+    """The objective terms of one component's films: attendance, their shortfall, their changes."""
+    films, theaters = instance.film_by_id, instance.theater_by_id
+    attendance = sum(instance.value(films[s.film], theaters[s.theater], s.start) for s in part)
+    counts: dict[str, int] = {}
+    for s in part:
+        counts[s.film] = counts.get(s.film, 0) + 1
+    short = sum(max(0, films[fid].min_screenings - counts.get(fid, 0)) for fid in comp.films)
+    present = {s.key for s in part}
+    members = set(comp.films)
+    changes = sum(1 for p in instance.previous if p.film in members and p.key not in present)
+    w = instance.weights
+    return attendance - w.shortfall_penalty * short - w.change_penalty * changes
 
 
 def _part_value(instance: Instance, part: list[Screening], comp) -> int:
