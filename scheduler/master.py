@@ -388,6 +388,7 @@ class MipResult:
     point: list[int] | None  # best master point found (None when nothing)
     bound: int | None  # proven upper bound of the master (objective units, constant included)
     deterministic_time: float = 0.0
+    optimal: bool = False  # the point is proven optimal for this (possibly restricted) master
 
 
 def solve_mip(
@@ -466,7 +467,7 @@ def _solve_scip(m: Master, ub, hint, time_limit: float, *, seed: int, stop) -> M
     bound = None
     if math.isfinite(raw) and abs(raw) < 1e15:
         bound = math.floor(raw + 1e-6 * max(1.0, abs(raw)) + 1e-6) + m.constant
-    return MipResult(point, bound)
+    return MipResult(point, bound, optimal=status == pywraplp.Solver.OPTIMAL)
 
 
 def _solve_cpsat(m: Master, ub, hint, time_limit: float, *, seed: int, stop, workers: int = 0) -> MipResult:
@@ -509,4 +510,4 @@ def _solve_cpsat(m: Master, ub, hint, time_limit: float, *, seed: int, stop, wor
         return MipResult(None, None, det)
     point = [solver.Value(x) for x in xs]
     bound = math.floor(solver.BestObjectiveBound() + 1e-6) + m.constant
-    return MipResult(point, bound, det)
+    return MipResult(point, bound, det, optimal=status == cp_model.OPTIMAL)

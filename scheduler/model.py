@@ -22,11 +22,12 @@ from .validate import check_screenings
 
 MAX_COLUMNS = 160_000  # a component with more (film, slot) columns keeps its greedy part and simple bound
 THETAS = 3  # truncation lengths per theater in the capacity rows (more: tighter LP, slower)
-FULL_MIP_COLUMNS = 5_000  # components up to this size also get the full master solved (a proven bound)
+FULL_MIP_COLUMNS = 5_000  # components up to this size always get the full master solved (a proven bound)
+PROOF_COLUMNS = 40_000  # larger components get it only with time left over
 EXACT_COLUMNS = 4_000  # up to this size every truncation length is used (exact window rows)
 FULL_SHARE = 0.5  # weight of a full-master stage against a restricted one when splitting the time
-LP_SECONDS_PER_COLUMN = 1 / 6000  # rough GLOP speed on a loaded 2-core machine (rows included)
-REDUCED_COST = 1.0  # columns whose LP reduced cost is above -this join the restricted master
+LP_SECONDS_PER_COLUMN = 1 / 4000  # rough GLOP speed on a loaded 2-core machine (rows included)
+REDUCED_COSTS = (1.0, 30.0, 300.0)  # restricted masters: columns with LP reduced cost above -this
 RESERVE = 0.04  # share of the time kept for sequencing and validation (at least RESERVE_SECONDS)
 RESERVE_SECONDS = 1.0
 
@@ -74,7 +75,8 @@ def optimise(
     report(None, total_bound(), "master")
     sizes = [sum(len(options[f]) for f in c.films) for c in comps]
     order = [i for i in sorted(range(len(comps)), key=lambda i: (sizes[i], i)) if sizes[i] <= MAX_COLUMNS]
-    reserve = max(RESERVE_SECONDS, RESERVE * time_limit)
+    # sequencing and validating a merged timetable takes about 1.5 s per 100,000 columns
+    reserve = max(RESERVE_SECONDS, RESERVE * time_limit, sum(sizes) * 1.5e-5)
 
     def left() -> float:
         return deadline - time.monotonic() - reserve
@@ -129,33 +131,44 @@ def optimise(
         if budget <= 0.05:
             break
         point, reduced = lps[i]
-        hint = point_of(m, instance, slots, best[i])
-        allowed = {
-            m.cols[v]
-            for v in range(len(m.cols))
-            if point[v] > 1e-6 or hint[v] > 0 or reduced[v] > -REDUCED_COST
-        }
-        sub = build_master(instance, comps[i], slots, options, keepable, allowed=allowed)
-        res = solve_mip(
-            sub,
-            point_of(sub, instance, slots, best[i]),
-            budget,
-            deterministic=deterministic,
-            seed=seed,
-            workers=workers,
-            stop=stop,
-            engine="scip",
-        )
-        result.deterministic_time += res.deterministic_time
-        improve(i, sub, res.point)
-    # phase 3: the full master of the small components (a proven bound, maybe a better timetable)
-    for pos, i in enumerate(full):
+        stage_end = time.monotonic() + budget
+        for threshold in REDUCED_COSTS:  # widen the restricted master while it is solved to optimality
+            hint = point_of(m, instance, slots, best[i])
+            allowed = {
+                m.cols[v]
+                for v in range(len(m.cols))
+                if point[v] > 1e-6 or hint[v] > 0 or reduced[v] > -threshold
+            }
+            sub = build_master(instance, comps[i], slots, options, keepable, allowed=allowed)
+            share = budget if deterministic else stage_end - time.monotonic()
+            if share <= 0.05:
+                break
+            res = solve_mip(
+                sub,
+                point_of(sub, instance, slots, best[i]),
+                share,
+                deterministic=deterministic,
+                seed=seed,
+                workers=workers,
+                stop=stop,
+                engine="scip",
+            )
+            result.deterministic_time += res.deterministic_time
+            improve(i, sub, res.point)
+            if deterministic or not res.optimal or len(allowed) == len(m.cols) or stop():
+                break
+    # phase 3: the full master (a proven bound, maybe a better timetable): the small components always,
+    # the others only with time left over (restricted masters all solved to optimality early)
+    closing = full if deterministic else [i for i in solved if len(masters[i].cols) <= PROOF_COLUMNS]
+    for pos, i in enumerate(closing):
         if stop():
             break
         if _comp_objective(instance, best[i], comps[i]) >= bounds[i]:
             continue  # already proven optimal
         m = masters[i]
-        budget = det_share if deterministic else left() * sizes[i] / max(1, sum(sizes[j] for j in full[pos:]))
+        budget = (
+            det_share if deterministic else left() * sizes[i] / max(1, sum(sizes[j] for j in closing[pos:]))
+        )
         if budget <= 0.05:
             break
         res = solve_mip(
