@@ -402,17 +402,27 @@ def solve_mip(
     stop,
     columns: set[int] | None = None,
     engine: str = "cp-sat",
+    exclude: list[dict[int, int]] = (),
 ) -> MipResult:
     """Solve the master: SCIP (strong on these knapsack rows), or CP-SAT in deterministic mode.
 
     ``columns``: only these x columns may be positive (a restricted master: its bound is not valid).
+    ``exclude``: partial points {column: count}; no solution may have every such column at least that
+    count (CP-SAT only; these cuts are heuristic, so the bound of such a solve is not valid either).
     """
     ub = m.ub
     if columns is not None:
         ub = [0 if v < len(m.cols) and v not in columns else u for v, u in enumerate(m.ub)]
-    if deterministic or engine == "cp-sat":
+    if deterministic or engine == "cp-sat" or exclude:
         return _solve_cpsat(
-            m, ub, hint, time_limit, seed=seed, stop=stop, workers=0 if deterministic else max(1, workers)
+            m,
+            ub,
+            hint,
+            time_limit,
+            seed=seed,
+            stop=stop,
+            workers=0 if deterministic else max(1, workers),
+            exclude=exclude,
         )
     return _solve_scip(m, ub, hint, time_limit, seed=seed, stop=stop)
 
@@ -470,12 +480,23 @@ def _solve_scip(m: Master, ub, hint, time_limit: float, *, seed: int, stop) -> M
     return MipResult(point, bound, optimal=status == pywraplp.Solver.OPTIMAL)
 
 
-def _solve_cpsat(m: Master, ub, hint, time_limit: float, *, seed: int, stop, workers: int = 0) -> MipResult:
+def _solve_cpsat(
+    m: Master, ub, hint, time_limit: float, *, seed: int, stop, workers: int = 0, exclude=()
+) -> MipResult:
     import threading
 
     from ortools.sat.python import cp_model
 
     model, xs = cp_model_of(m, ub)
+    for partial in exclude:
+        reached = []
+        for v, n in partial.items():
+            b = model.NewBoolVar("")
+            model.Add(xs[v] >= n).OnlyEnforceIf(b)
+            model.Add(xs[v] <= n - 1).OnlyEnforceIf(b.Not())
+            reached.append(b)
+        model.AddBoolOr([b.Not() for b in reached])
+        hint = None  # the hint may be the excluded point
     if hint is not None:
         for x, v in zip(xs, hint, strict=True):
             model.AddHint(x, v)

@@ -23,6 +23,7 @@ from .validate import check_screenings
 MAX_COLUMNS = 160_000  # a component with more (film, slot) columns keeps its greedy part and simple bound
 THETAS = 3  # truncation lengths per theater in the capacity rows (more: tighter LP, slower)
 FULL_MIP_COLUMNS = 5_000  # components up to this size always get the full master solved (a proven bound)
+NO_GOOD_ROUNDS = 4  # full-master rounds that exclude points sequencing could not realise
 PROOF_COLUMNS = 40_000  # larger components get it only with time left over
 EXACT_COLUMNS = 4_000  # up to this size every truncation length is used (exact window rows)
 FULL_SHARE = 0.5  # weight of a full-master stage against a restricted one when splitting the time
@@ -72,7 +73,7 @@ def optimise(
     def total_bound() -> int:
         return sum(bounds) + constant
 
-    report(None, total_bound(), "master")
+    report(None, total_bound(), "cp-sat")
     sizes = [sum(len(options[f]) for f in c.films) for c in comps]
     order = [i for i in sorted(range(len(comps)), key=lambda i: (sizes[i], i)) if sizes[i] <= MAX_COLUMNS]
     # sequencing and validating a merged timetable takes about 1.5 s per 100,000 columns
@@ -98,7 +99,7 @@ def optimise(
                 best[j], best_value[j] = part, value
         merged = [s for part in best for s in part]
         checked = check_screenings(instance, merged)
-        report(checked.objective if checked.valid else None, total_bound(), "master")
+        report(checked.objective if checked.valid else None, total_bound(), "cp-sat")
 
     # phase 1: every component's master and LP bound (the bound is what the gap needs first)
     masters = {}
@@ -116,7 +117,7 @@ def optimise(
         if value is not None:
             bounds[i] = min(bounds[i], value)
             lps[i] = (point, reduced)
-        report(None, total_bound(), "master")
+        report(None, total_bound(), "cp-sat")
     # phase 2: a restricted master per component (LP support, near-zero reduced costs, the incumbent)
     solved = [i for i in order if i in lps]
     full = [i for i in solved if len(masters[i].cols) <= FULL_MIP_COLUMNS]
@@ -171,20 +172,35 @@ def optimise(
         )
         if budget <= 0.05:
             break
-        res = solve_mip(
-            m,
-            point_of(m, instance, slots, best[i]),
-            budget,
-            deterministic=deterministic,
-            seed=seed,
-            workers=workers,
-            stop=stop,
-        )
-        result.deterministic_time += res.deterministic_time
-        if res.bound is not None:
-            bounds[i] = min(bounds[i], res.bound)
-        improve(i, m, res.point)
-    result.candidates.append(([s for part in best for s in part], "master"))
+        stage_end = time.monotonic() + budget
+        exclude: list[dict[int, int]] = []
+        for _ in range(NO_GOOD_ROUNDS):
+            share = budget if deterministic else stage_end - time.monotonic()
+            if share <= 0.05 or stop():
+                break
+            hint = point_of(m, instance, slots, best[i])
+            res = solve_mip(
+                m,
+                hint,
+                share,
+                deterministic=deterministic,
+                seed=seed,
+                workers=workers,
+                stop=stop,
+                exclude=exclude,
+            )
+            result.deterministic_time += res.deterministic_time
+            if res.bound is not None and not exclude:  # a bound only without the heuristic cuts
+                bounds[i] = min(bounds[i], res.bound)
+            improve(i, m, res.point)
+            if res.point is None or _comp_objective(instance, best[i], comps[i]) >= bounds[i]:
+                break
+            value = sum(c * x for c, x in zip(m.obj, res.point, strict=True)) + m.constant
+            if value <= _comp_objective(instance, best[i], comps[i]):
+                break  # the timetable realises the master's point: nothing to learn
+            # sequencing lost part of this point: exclude its screenings and look for another
+            exclude.append({v: n for v, n in enumerate(res.point[: len(m.cols)]) if n > 0})
+    result.candidates.append(([s for part in best for s in part], "cp-sat"))
     result.bound = total_bound()
     return result
 
