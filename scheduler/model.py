@@ -58,9 +58,8 @@ def optimise(
     options = film_options(instance, slots)
     comps, orphans = components(instance)
     keepable = keepable_previous(instance)
-    fillers: list[
-        Filler
-    ] = []  # built on first use (ranking every film's slots takes a while on big instances)
+    # the filler is built on first use (ranking every film's slots takes a while on big instances)
+    fillers: list[Filler] = []
     comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
     best: list[list[Screening]] = [[] for _ in comps]
     for s in greedy:
@@ -175,7 +174,10 @@ def optimise(
         stage_end = time.monotonic() + budget
         exclude: list[dict[int, int]] = []
         for _ in range(NO_GOOD_ROUNDS):
-            share = budget if deterministic else stage_end - time.monotonic()
+            if deterministic:  # half for the first round (the bound), the rest shared by the others
+                share = budget / 2 if not exclude else budget / (2 * (NO_GOOD_ROUNDS - 1))
+            else:
+                share = stage_end - time.monotonic()
             if share <= 0.05 or stop():
                 break
             hint = point_of(m, instance, slots, best[i])
