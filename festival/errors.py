@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 
 from festival.extensions import db
 
@@ -41,6 +42,17 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _("The form expired or was sent from elsewhere; please try again."))
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def out_of_range(error):
+        # The database refuses values its columns cannot hold (an id of 20 digits, say: PostgreSQL
+        # raises DataError, SQLite's driver OverflowError): bad input, not a server fault. An id in the address that no row can have means "not found".
+        db.session.rollback()
+        view_args = request.view_args or {}
+        if any(isinstance(v, int) and not -(2**31) <= v < 2**31 for v in view_args.values()):
+            return render_error(404)
+        return render_error(400, _("A value in the request is out of range."))
 
     @app.errorhandler(500)
     def server_error(error):

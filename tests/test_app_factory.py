@@ -6,6 +6,7 @@ import pytest
 
 from festival import create_app
 from festival.config import ConfigurationError
+from festival.extensions import db
 
 
 def test_development_config_generates_secret_once_in_instance_folder(tmp_path, monkeypatch):
@@ -107,3 +108,10 @@ def test_every_form_drops_control_characters(app):
                     assert issubclass(cls, CleanForm), (
                         f"{module_name}.{name} does not drop control characters"
                     )
+
+
+def test_ids_and_numbers_too_large_for_the_database_are_not_server_errors(client, auth, make):
+    auth.login_as(make.user(role="staff"))
+    db.session.commit()
+    for url in ("/review/ranking?edition=99999999999999999999", "/staff/timetable/runs/99999999999999"):
+        assert client.get(url).status_code in (400, 404), url
