@@ -47,7 +47,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OverflowError)
     def out_of_range(error):
         # The database refuses values its columns cannot hold (an id of 20 digits, say: PostgreSQL
-        # raises DataError, SQLite's driver OverflowError): bad input, not a server fault. An id in the address that no row can have means "not found".
+        # raises DataError, SQLite's driver OverflowError): bad input, not a server fault. An id in
+        # the address that no row can have means "not found".
         db.session.rollback()
         view_args = request.view_args or {}
         if any(isinstance(v, int) and not -(2**31) <= v < 2**31 for v in view_args.values()):
