@@ -34,7 +34,7 @@ if mode == "greedy":
     screenings = greedy_schedule(inst)
     out.update(status="feasible", bound=None)
 else:
-    from scheduler.solve import solve
+    from scheduler.engine import solve
     def progress(p):
         if p.objective is not None and not first:
             first.append(time.monotonic() - started)

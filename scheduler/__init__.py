@@ -1,6 +1,7 @@
 """Festival timetable engine: pure Python + OR-Tools CP-SAT (never imports flask or festival)."""
 
 from .data import Film, Instance, Progress, Schedule, Screening, Shortfall, Theater, Venue
+from .engine import solve
 from .io import InstanceError, parse_instance, read_instance, schedule_to_json, write_schedule
 from .validate import Report, Violation, check_json, check_screenings
 
@@ -24,10 +25,3 @@ __all__ = [
     "solve",
     "write_schedule",
 ]
-
-
-def solve(instance, **kwargs):
-    """Solve an instance; see scheduler.solve.solve for the keyword arguments."""
-    from .solve import solve as _solve
-
-    return _solve(instance, **kwargs)

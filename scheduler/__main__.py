@@ -32,7 +32,7 @@ def _load(path: str):
 
 
 def cmd_solve(args) -> int:
-    from .solve import solve
+    from .engine import solve
 
     instance = _load(args.instance)
     stop = threading.Event()

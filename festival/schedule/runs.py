@@ -34,10 +34,8 @@ from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter
+from scheduler import solve as solve_instance
 from scheduler.data import relative_gap
-
-# scheduler.solve the function is shadowed by the submodule of the same name once imported: use the module's.
-from scheduler.solve import solve as solve_instance
 
 log = logging.getLogger("festival.schedule.runs")
 

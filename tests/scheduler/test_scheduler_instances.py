@@ -117,7 +117,7 @@ def test_cli_validate_exits_1_on_an_invalid_schedule(tmp_path):
 
 def test_scheduler_never_imports_flask_or_festival():
     code = (
-        "import sys, scheduler, scheduler.solve, scheduler.model, scheduler.explain, scheduler.__main__; "
+        "import sys, scheduler, scheduler.engine, scheduler.model, scheduler.explain, scheduler.__main__; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'festival')))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -132,7 +132,7 @@ def test_lp_bound_is_at_least_every_valid_objective_on_a_real_instance():
     slots = build_slots(inst)
     options = film_options(inst, slots)
     comps, _ = components(inst)
-    from scheduler.solve import solve
+    from scheduler.engine import solve
 
     result = solve(inst, time_limit=10, workers=2)
     total = 0
