@@ -9,12 +9,13 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from festival.models import Edition, TimetableVersion
-from festival.models.enums import Audience, FilmFormat
+from festival.models.enums import Audience, FilmFormat, ImageKind
 from festival.navigation import localized
 from festival.programme import bp, caching, queries
 from festival.programme.display import film_title
 from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
+from festival.submissions import uploads
 from festival.submissions.techspec import AUDIENCE_LABELS, FORMAT_LABELS
 
 
@@ -115,10 +116,29 @@ def film(entry_id: int):
             screenings=screenings,
             format_labels=FORMAT_LABELS,
             audience_labels=AUDIENCE_LABELS,
-            poster_url=None,
+            poster_url=_poster_url(entry),
         ),
     )
     return _page(version, lambda: render_template("programme/film.html", entry=entry, content=content))
+
+
+def _poster(entry):
+    return next((image for image in entry.images if image.kind == ImageKind.POSTER), None)
+
+
+def _poster_url(entry) -> str | None:
+    poster = _poster(entry)
+    return url_for(".poster", entry_id=entry.id, variant="full") if poster is not None else None
+
+
+@bp.route("/film/<int:entry_id>/poster/<any(full, thumb):variant>")
+def poster(entry_id: int, variant: str):
+    """The poster of a film in the published programme (other images stay private)."""
+    found = queries.public_film(entry_id)
+    image = _poster(found[0]) if found is not None else None
+    if image is None:
+        abort(404)
+    return uploads.image_response(image, variant, public=True)
 
 
 @bp.route("/film/<int:entry_id>.ics")

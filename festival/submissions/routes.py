@@ -6,7 +6,7 @@ Workflow errors raised by the services become a message and a redirect (see ``_w
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
@@ -327,26 +327,7 @@ def image_file(entry_id: int, image_id: int, variant: str):
     if entry is None or not can_view_images(_user(), entry):
         abort(404)
     image = _entry_image_or_404(entry, image_id)
-    if variant == "thumb":
-        path, mime_type, extension = uploads.thumbnail_path(entry.id, image.stored_name), "image/jpeg", ".jpg"
-    else:
-        path, mime_type = uploads.image_path(entry.id, image.stored_name), image.mime_type
-        extension = uploads.extension_for(mime_type)
-    if not path.is_file():
-        abort(404)
-    response = send_file(
-        path,
-        mimetype=mime_type,
-        download_name=uploads.safe_download_name(image.original_name, extension, f"image-{image.id}"),
-        as_attachment=False,
-        conditional=True,
-        max_age=300,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response.cache_control.private = True
-    response.cache_control.public = False
-    return response
+    return uploads.image_response(image, variant, public=False)
 
 
 # ------------------------------------------------------------------ staff

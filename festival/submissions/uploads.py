@@ -255,3 +255,31 @@ def install_file_hooks() -> None:
     if not sa.event.contains(Session, "after_commit", _after_commit):
         sa.event.listen(Session, "after_commit", _after_commit)
         sa.event.listen(Session, "after_transaction_end", _after_transaction_end)
+
+
+def image_response(image, variant: str, *, public: bool):
+    """Serve an image file ("full" or "thumb") inline with safe headers; 404 when the file is gone.
+
+    ``public`` images (posters of films in a published programme) may be cached by anyone."""
+    from flask import abort, send_file
+
+    if variant == "thumb":
+        path, mime_type, extension = thumbnail_path(image.entry_id, image.stored_name), "image/jpeg", ".jpg"
+    else:
+        path, mime_type = image_path(image.entry_id, image.stored_name), image.mime_type
+        extension = extension_for(mime_type)
+    if not path.is_file():
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=mime_type,
+        download_name=safe_download_name(image.original_name, extension, f"image-{image.id}"),
+        as_attachment=False,
+        conditional=True,
+        max_age=300,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.cache_control.private = not public
+    response.cache_control.public = public
+    return response

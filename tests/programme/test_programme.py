@@ -235,3 +235,38 @@ def test_without_a_day_the_programme_opens_on_today_and_revalidates_after_midnig
     assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
     same_day = client.get(url, headers={"If-None-Match": after.headers["ETag"]})
     assert same_day.status_code == 304
+
+
+def test_public_film_page_shows_its_poster_and_other_images_stay_private(client, fest, published):
+    import io
+
+    from PIL import Image
+
+    from festival.models import EntryImage
+    from festival.models.enums import ImageKind
+    from festival.submissions import uploads
+
+    film = fest["films"]["a"]
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 300), (0, 90, 160)).save(buffer, "PNG")
+    buffer.seek(0)
+    clean = uploads.clean_image(buffer, max_bytes=10**7, max_pixels=10**7)
+    names = {kind: uploads.new_stored_name(clean.extension) for kind in (ImageKind.POSTER, ImageKind.STILL)}
+    for kind, stored in names.items():
+        uploads.store_files(db.session, film.id, stored, clean)
+        db.session.add(
+            EntryImage(
+                entry_id=film.id, kind=kind, stored_name=stored, original_name="p.png",
+                mime_type=clean.mime_type, width=200, height=300, size_bytes=len(clean.data),
+            )
+        )  # fmt: skip
+    db.session.commit()
+    html = client.get(f"/programme/film/{film.id}").get_data(as_text=True)
+    assert f"/programme/film/{film.id}/poster/full" in html
+    poster = client.get(f"/programme/film/{film.id}/poster/full")
+    assert poster.status_code == 200 and poster.mimetype == clean.mime_type
+    assert "public" in poster.headers["Cache-Control"]
+    still = db.session.scalar(sa.select(EntryImage).where(EntryImage.kind == ImageKind.STILL))
+    assert client.get(f"/entries/{film.id}/images/{still.id}/full").status_code == 302  # log in first
+    # a film that is not in the published programme has no public poster
+    assert client.get(f"/programme/film/{fest['films']['zh'].id}/poster/full").status_code == 404
