@@ -153,6 +153,7 @@ def build_world() -> World:
     programme = {"entry_id": shown.entry_id, "screening_id": shown.id}
     world.overrides = {
         "programme.film": programme,
+        "programme.poster": programme,
         "programme.film_ics": programme,
         "programme.screening_ics": programme,
         "schedule.film_ics": {"entry_id": screening.entry_id},
