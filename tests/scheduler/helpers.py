@@ -82,3 +82,36 @@ def load(name: str):
 def pins(*entries: str) -> list[dict]:
     """Screening objects from "film theater YYYY-MM-DDTHH:MM" strings."""
     return [dict(zip(("film", "theater", "start"), e.split(), strict=True)) for e in entries]
+
+
+def tiny_theater_day(p: dict, *, hour_weights: list, block: bool = False):
+    """One theater on one Tuesday with a few films (``p["films"]`` = (runtime, min, popularity)):
+    small enough to list every valid timetable by brute force."""
+    data = raw()
+    data["festival"]["last_day"] = "2021-04-06"
+    data["venues"][0]["hours"] = {"tue": [["10:00", p["close"]]]}
+    data["theaters"] = [
+        {
+            "id": "t1",
+            "venue": "v",
+            "seats": 90,
+            "formats": ["dome"],
+            "changeover_minutes": p["change"],
+            "start_step_minutes": p["step"],
+            "unavailable": [{"start": "2021-04-06T11:00", "end": "2021-04-06T11:15"}] if block else [],
+        }
+    ]
+    data["films"] = [
+        {
+            "id": f"f{i}",
+            "format": "dome",
+            "runtime_minutes": r,
+            "min_screenings": lo,
+            "max_screenings": 2,
+            "max_per_day": 2,
+            "popularity": pop,
+        }
+        for i, (r, lo, pop) in enumerate(p["films"])
+    ]
+    data["weights"] = {"hour": hour_weights, "shortfall_penalty": 1000}
+    return parse_instance(data)

@@ -2,7 +2,7 @@
 
 import itertools
 
-from helpers import load, raw
+from helpers import load, raw, tiny_theater_day
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,37 +33,8 @@ def test_a_film_no_theater_can_show_is_an_orphan():
 
 def tiny(p):
     """One theater-day with a few films: small enough to list every valid timetable."""
-    data = raw()
-    data["festival"]["last_day"] = "2021-04-06"
-    data["venues"][0]["hours"] = {"tue": [["10:00", p["close"]]]}
-    data["theaters"] = [
-        {
-            "id": "t1",
-            "venue": "v",
-            "seats": 90,
-            "formats": ["dome"],
-            "changeover_minutes": p["change"],
-            "start_step_minutes": p["step"],
-            "unavailable": [{"start": "2021-04-06T11:00", "end": "2021-04-06T11:15"}] if p["block"] else [],
-        }
-    ]
-    data["films"] = [
-        {
-            "id": f"f{i}",
-            "format": "dome",
-            "runtime_minutes": r,
-            "min_screenings": lo,
-            "max_screenings": 2,
-            "max_per_day": 2,
-            "popularity": pop,
-        }
-        for i, (r, lo, pop) in enumerate(p["films"])
-    ]
-    data["weights"] = {
-        "hour": [["10:00", "10:30", 1.3], ["10:30", "11:30", 0.8]],
-        "shortfall_penalty": 1000,
-    }
-    return parse_instance(data)
+    weights = [["10:00", "10:30", 1.3], ["10:30", "11:30", 0.8]]
+    return tiny_theater_day(p, hour_weights=weights, block=p["block"])
 
 
 params = st.fixed_dictionaries(

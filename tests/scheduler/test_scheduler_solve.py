@@ -2,7 +2,7 @@
 
 import itertools
 
-from helpers import instance, load, pins, raw
+from helpers import instance, load, pins, raw, tiny_theater_day
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,33 +52,7 @@ tiny = st.fixed_dictionaries(
 
 
 def tiny_instance(p):
-    data = raw()
-    data["festival"]["last_day"] = "2021-04-06"
-    data["venues"][0]["hours"] = {"tue": [["10:00", p["close"]]]}
-    data["theaters"] = [
-        {
-            "id": "t1",
-            "venue": "v",
-            "seats": 90,
-            "formats": ["dome"],
-            "changeover_minutes": p["change"],
-            "start_step_minutes": p["step"],
-        }
-    ]
-    data["films"] = [
-        {
-            "id": f"f{i}",
-            "format": "dome",
-            "runtime_minutes": r,
-            "min_screenings": lo,
-            "max_screenings": 2,
-            "max_per_day": 2,
-            "popularity": pop,
-        }
-        for i, (r, lo, pop) in enumerate(p["films"])
-    ]
-    data["weights"] = {"hour": [["10:00", "10:30", p["weight"]]], "shortfall_penalty": 1000}
-    return parse_instance(data)
+    return tiny_theater_day(p, hour_weights=[["10:00", "10:30", p["weight"]]])
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
