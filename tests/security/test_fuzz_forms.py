@@ -7,15 +7,12 @@ hypothesis posts random values for them (long, empty, control characters, number
 
 from __future__ import annotations
 
-import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.htmlforms import page_forms
 from festival.extensions import db
-from tests.security.walk import as_role, url_of
-from tests.security.world import build_world
+from tests.security.walk import as_role, row_counts, url_of
 
 # (role, endpoint) of forms that validate user input; destructive one-click actions are left to the walk
 FORMS = (
@@ -56,13 +53,6 @@ nasty_text = st.one_of(
 )  # fmt: skip
 
 
-def _row_counts() -> dict[str, int]:
-    return {
-        t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-        for t in db.metadata.sorted_tables
-    }
-
-
 def _form_fields(client, url: str) -> dict[str, str]:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
@@ -72,11 +62,6 @@ def _form_fields(client, url: str) -> dict[str, str]:
         if (action or path).split("?", 1)[0] == path and set(fields) - {"csrf_token"}:
             return fields
     return {}
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -91,13 +76,13 @@ def test_random_form_posts_never_fail_with_a_server_error(app, client, world, da
         assert names, f"{endpoint}: no form fields found on {url}"
         names.append("unexpected_field")
         post = {name: data.draw(nasty_text, label=f"{endpoint}.{name}") for name in names}
-        before = _row_counts()
+        before = row_counts()
         response = client.post(url, data=post)
         assert response.status_code < 500, f"{endpoint} as {role} with {post!r}"
         assert "Traceback" not in response.get_data(as_text=True)
         if 400 <= response.status_code < 500:
             db.session.expire_all()
-            assert _row_counts() == before, f"{endpoint}: a rejected post wrote rows"
+            assert row_counts() == before, f"{endpoint}: a rejected post wrote rows"
         db.session.rollback()
 
 

@@ -9,12 +9,8 @@ HTTP status code.
 
 from __future__ import annotations
 
-import pytest
-import sqlalchemy as sa
-
 from festival.extensions import db
-from tests.security.walk import ROLES, as_role, methods, outcome, rules, url_of
-from tests.security.world import build_world
+from tests.security.walk import ROLES, as_role, methods, outcome, row_counts, rules, url_of
 
 # endpoint: outcome for (anonymous, filmmaker, other_filmmaker, curator, conflicted_curator, staff, admin)
 # "filmmaker" owns the entry in the URLs; "curator" is assigned to it; "conflicted_curator" declared a
@@ -169,18 +165,6 @@ POST_REFUSED = {
 POST_ROLES = ("anonymous", "other_filmmaker", "curator", "conflicted_curator")
 
 
-@pytest.fixture
-def world(app):
-    return build_world()
-
-
-def _row_counts() -> dict[str, int]:
-    return {
-        t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-        for t in db.metadata.sorted_tables
-    }
-
-
 def test_every_route_is_in_the_tables(app):
     get_rules = {r.endpoint for r in rules(app) if "GET" in methods(r)}
     post_rules = {r.endpoint for r in rules(app) if "POST" in methods(r)}
@@ -204,7 +188,7 @@ def test_every_get_route_answers_each_role_as_expected(app, client, world):
 
 
 def test_refused_posts_are_refused_and_change_nothing(app, client, world):
-    before = _row_counts()
+    before = row_counts()
     wrong = []
     for rule in rules(app):
         if "POST" not in methods(rule):
@@ -219,4 +203,4 @@ def test_refused_posts_are_refused_and_change_nothing(app, client, world):
                 wrong.append(f"POST {url} as {role}: {got}, expected {expected}")
     assert wrong == []
     db.session.expire_all()
-    assert _row_counts() == before
+    assert row_counts() == before

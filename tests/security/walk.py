@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, url_for
 
+from festival.extensions import db
 from tests.security.world import ROLES, World
 
 SKIP_ENDPOINTS = {"static"}
@@ -39,6 +41,14 @@ def outcome(response) -> str:
     return str(response.status_code)
 
 
+def row_counts() -> dict[str, int]:
+    """Rows per table: compared before and after requests that must write nothing."""
+    return {
+        t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
+        for t in db.metadata.sorted_tables
+    }
+
+
 def as_role(client, world: World, role: str):
     """Log the client in as the role's user (or out, for anonymous)."""
     with client.session_transaction() as session:
@@ -49,4 +59,4 @@ def as_role(client, world: World, role: str):
             session["_fresh"] = True
 
 
-__all__ = ["ROLES", "as_role", "methods", "outcome", "rules", "url_of"]
+__all__ = ["ROLES", "as_role", "methods", "outcome", "row_counts", "rules", "url_of"]
