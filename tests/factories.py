@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from PIL import Image
 
 from festival.auth.passwords import hash_password
 from festival.extensions import db
@@ -117,3 +120,12 @@ def theater(venue: Venue, **kw) -> Theater:
     db.session.add(obj)
     db.session.flush()
     return obj
+
+
+def image_bytes(fmt: str = "JPEG", size=(640, 480), color=(30, 90, 160), **save_options) -> bytes:
+    """A small image file in the given format."""
+    mode = "RGBA" if fmt == "PNG" and save_options.pop("alpha", False) else "RGB"
+    image = Image.new(mode, size, color if mode == "RGB" else (*color, 128))
+    out = io.BytesIO()
+    image.save(out, fmt, **save_options)
+    return out.getvalue()

@@ -7,17 +7,11 @@ import errno
 import io
 
 import sqlalchemy as sa
-from PIL import Image
 
 from festival.extensions import db
 from festival.models import EntryImage
 from festival.submissions import uploads
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (320, 480), (200, 40, 40)).save(buffer, "PNG")
-    return buffer.getvalue()
+from tests.factories import image_bytes
 
 
 def test_disk_full_on_upload_gives_a_clear_message_and_leaves_no_row_or_file(
@@ -39,7 +33,7 @@ def test_disk_full_on_upload_gives_a_clear_message_and_leaves_no_row_or_file(
     monkeypatch.setattr(uploads, "_write_atomically", full_after_first)
     response = client.post(
         f"/entries/{entry.id}/images",
-        data={"kind": "poster", "image": (io.BytesIO(_png()), "poster.png")},
+        data={"kind": "poster", "image": (io.BytesIO(image_bytes("PNG", size=(320, 480))), "poster.png")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 422

@@ -240,17 +240,15 @@ def test_without_a_day_the_programme_opens_on_today_and_revalidates_after_midnig
 def test_public_film_page_shows_its_poster_and_other_images_stay_private(client, fest, published):
     import io
 
-    from PIL import Image
-
     from festival.models import EntryImage
     from festival.models.enums import ImageKind
     from festival.submissions import uploads
 
     film = fest["films"]["a"]
-    buffer = io.BytesIO()
-    Image.new("RGB", (200, 300), (0, 90, 160)).save(buffer, "PNG")
-    buffer.seek(0)
-    clean = uploads.clean_image(buffer, max_bytes=10**7, max_pixels=10**7)
+    from tests.factories import image_bytes
+
+    png = io.BytesIO(image_bytes("PNG", size=(200, 300)))
+    clean = uploads.clean_image(png, max_bytes=10**7, max_pixels=10**7)
     names = {kind: uploads.new_stored_name(clean.extension) for kind in (ImageKind.POSTER, ImageKind.STILL)}
     for kind, stored in names.items():
         uploads.store_files(db.session, film.id, stored, clean)

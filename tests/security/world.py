@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import sqlalchemy as sa
-from PIL import Image
 from werkzeug.datastructures import FileStorage
 
 from festival.demo.services import DEMO_ACCOUNTS, load_demo
@@ -54,10 +53,8 @@ def _first(model, *where):
 
 
 def _png() -> FileStorage:
-    buffer = io.BytesIO()
-    Image.new("RGB", (300, 450), (10, 80, 160)).save(buffer, "PNG")
-    buffer.seek(0)
-    return FileStorage(stream=buffer, filename="poster.png", content_type="image/png")
+    data = factories.image_bytes("PNG", size=(300, 450))
+    return FileStorage(stream=io.BytesIO(data), filename="poster.png", content_type="image/png")
 
 
 def build_world() -> World:

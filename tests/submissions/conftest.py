@@ -3,13 +3,11 @@ and a fixed clock."""
 
 from __future__ import annotations
 
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
-from PIL import Image
 
 from festival.extensions import db
 from festival.models import Entry, EntryImage, OutboxMail
@@ -121,15 +119,6 @@ def mails(kind: str | None = None) -> list[OutboxMail]:
     if kind:
         stmt = stmt.where(OutboxMail.kind == kind)
     return list(db.session.scalars(stmt))
-
-
-def image_bytes(fmt: str = "JPEG", size=(640, 480), color=(30, 90, 160), **save_options) -> bytes:
-    """A small image file in the given format."""
-    mode = "RGBA" if fmt == "PNG" and save_options.pop("alpha", False) else "RGB"
-    image = Image.new(mode, size, color if mode == "RGB" else (*color, 128))
-    out = io.BytesIO()
-    image.save(out, fmt, **save_options)
-    return out.getvalue()
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from festival.extensions import db
 from festival.models import EntryImage
 from festival.models.enums import EntryStatus, ImageKind
 from festival.submissions import services, uploads
-from tests.submissions.conftest import image_bytes
+from tests.factories import image_bytes
 
 
 def _upload(client, entry, data: bytes, name="poster.jpg", kind="poster", content_type="image/jpeg"):
