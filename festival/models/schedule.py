@@ -46,7 +46,9 @@ class TimetableVersion(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     screenings: Mapped[list[Screening]] = relationship(
-        back_populates="timetable", order_by="Screening.start", cascade="all, delete-orphan"
+        back_populates="timetable",
+        order_by="(Screening.start, Screening.theater_id, Screening.id)",
+        cascade="all, delete-orphan",
     )
 
     __mapper_args__ = {"version_id_col": version}
