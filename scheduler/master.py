@@ -427,9 +427,28 @@ def solve_mip(
     return _solve_scip(m, ub, hint, time_limit, seed=seed, stop=stop)
 
 
-def _solve_scip(m: Master, ub, hint, time_limit: float, *, seed: int, stop) -> MipResult:
+def solve_interruptibly(mip, stop) -> int:
+    """``mip.Solve()`` (a pywraplp solver), interrupted as soon as ``stop()`` turns true."""
     import threading
 
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            if stop():
+                mip.InterruptSolve()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        return mip.Solve()
+    finally:
+        done.set()
+        watcher.join()
+
+
+def _solve_scip(m: Master, ub, hint, time_limit: float, *, seed: int, stop) -> MipResult:
     from ortools.linear_solver import pywraplp
 
     mip = pywraplp.Solver.CreateSolver("SCIP")
@@ -455,21 +474,7 @@ def _solve_scip(m: Master, ub, hint, time_limit: float, *, seed: int, stop) -> M
         mip.SetHint([x for x, _ in pairs], [h for _, h in pairs])
     mip.SetSolverSpecificParametersAsString(f"randomization/randomseedshift = {seed % 1000}\n")
     mip.SetTimeLimit(max(1, int(time_limit * 1000)))
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.2):
-            if stop():
-                mip.InterruptSolve()
-                return
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        status = mip.Solve()
-    finally:
-        done.set()
-        watcher.join()
+    status = solve_interruptibly(mip, stop)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return MipResult(None, None)
     point = [round(x.solution_value()) if x is not None else 0 for x in xs]

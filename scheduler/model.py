@@ -8,16 +8,19 @@ sum of the components' bounds is an honest bound of the whole (see master.py and
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .bound import capacity_free_bound
 from .data import Instance, Screening
+from .exact import RESTRICTED_COLUMNS, balanced_lanes, run_lanes
 from .greedy import Filler
 from .master import build_master, components, keepable_previous, lp_bound, point_of, solve_mip
 from .sequence import sequence
 from .slots import build_slots, film_options
+from .timeindexed import count_columns
 from .validate import check_screenings
 
 MAX_COLUMNS = 160_000  # a component with more (film, slot) columns keeps its greedy part and simple bound
@@ -74,12 +77,57 @@ def optimise(
 
     report(None, total_bound(), "cp-sat")
     sizes = [sum(len(options[f]) for f in c.films) for c in comps]
-    order = [i for i in sorted(range(len(comps)), key=lambda i: (sizes[i], i)) if sizes[i] <= MAX_COLUMNS]
+    exact_sizes = [count_columns(instance, list(c.films), list(c.theaters)) for c in comps]
+    exact = sorted(
+        (i for i in range(len(comps)) if exact_sizes[i] <= RESTRICTED_COLUMNS),
+        key=lambda i: (exact_sizes[i], i),
+    )
+    order = [
+        i
+        for i in sorted(range(len(comps)), key=lambda i: (sizes[i], i))
+        if sizes[i] <= MAX_COLUMNS and i not in exact
+    ]
     # sequencing and validating a merged timetable takes about 1.5 s per 100,000 columns
-    reserve = max(RESERVE_SECONDS, RESERVE * time_limit, sum(sizes) * 1.5e-5)
+    reserve = max(RESERVE_SECONDS, RESERVE * time_limit, sum(sizes[i] for i in order) * 1.5e-5)
 
     def left() -> float:
         return deadline - time.monotonic() - reserve
+
+    # phase 0: components small enough for the exact time-indexed model (see exact.py)
+    exact_share = sum(exact_sizes[i] for i in exact) / max(1, sum(exact_sizes))
+    lock = threading.Lock()
+
+    def take(i: int, res) -> None:
+        with lock:
+            if res.bound is not None:
+                bounds[i] = min(bounds[i], res.bound)
+            if res.screenings is not None:
+                value = _part_value(instance, res.screenings, comps[i])
+                if value > best_value[i]:
+                    best[i], best_value[i] = res.screenings, value
+            merged = [s for part in best for s in part]
+            checked = check_screenings(instance, merged)
+            report(checked.objective if checked.valid else None, total_bound(), "cp-sat")
+
+    if exact:
+        lanes = 1 if deterministic else max(1, min(workers, len(exact)))
+        budget_end = time.monotonic() + exact_share * max(0.0, left())
+        exact_budget = time_limit * (1 - RESERVE) * exact_share  # deterministic: from the limit alone
+        run_lanes(
+            instance,
+            comps,
+            balanced_lanes(exact, exact_sizes, lanes),
+            exact_sizes,
+            best=lambda i: list(best[i]),
+            budget_end=budget_end,
+            exact_budget=exact_budget,
+            seed=seed,
+            deterministic=deterministic,
+            stop=stop,
+            take=take,
+        )
+        if deterministic:  # the other components share what is left of the limit
+            time_limit *= 1 - exact_share
 
     def improve(i: int, m, point: list[int] | None) -> None:
         """Sequence a master point of component i; keep per component whatever got better."""

@@ -1,0 +1,342 @@
+"""The exact time-indexed model of a component: one Boolean per (film, theater, start on the grid).
+
+Every hard rule is a linear row over these Booleans, so every integer point is a valid timetable (no
+sequencing step) and every upper bound proven for the model is an honest bound of the component:
+- one screening at a time: at each start point of a theater, at most one screening whose occupancy
+  ``[s, s + runtime + changeover)`` contains it (two intervals with grid starts overlap exactly when one
+  contains the other's start, so these rows are exact);
+- copies: at each start point, at most ``copies`` screenings of the film running ``[s, s + runtime)``
+  across the component's theaters (only where the counts allow more than that);
+- counts as sums, the minimum with an explicit shortfall count, pins as fixed columns, and a previous
+  screening kept is its own column (its change penalty moves into that column's coefficient).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .data import DAY, Film, Instance, Screening, Theater
+from .slots import align_down, align_up
+
+DETERMINISTIC_NODES_PER_SECOND = 200  # SCIP's node limit per second of the time limit in deterministic mode
+
+
+@dataclass
+class TimeIndexed:
+    """Columns: ``keys[v] = (film, theater, start)`` for the Booleans, then one shortfall count per film
+    with a minimum. ``rows`` are ``(columns, upper limit)`` with unit coefficients; ``cover`` are
+    ``sum(columns) + short >= need``."""
+
+    keys: list[tuple[str, str, int]] = field(default_factory=list)
+    index: dict[tuple[str, str, int], int] = field(default_factory=dict)
+    coef: list[int] = field(default_factory=list)
+    ub: list[int] = field(default_factory=list)
+    rows: list[tuple[list[int], int]] = field(default_factory=list)
+    cover: list[tuple[list[int], int, int]] = field(default_factory=list)
+    fixed: list[int] = field(default_factory=list)
+    infeasible: bool = False
+    constant: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.keys)
+
+    def point_of(self, screenings: list[Screening]) -> list[int]:
+        """The integer point of a timetable of this component (shortfall counts included)."""
+        point = [0] * len(self.coef)
+        for s in screenings:
+            v = self.index.get(s.key)
+            if v is not None:
+                point[v] = 1
+        for cols, short, need in self.cover:
+            point[short] = max(0, need - sum(point[v] for v in cols))
+        return point
+
+    def screenings_of(self, chosen: list[int]) -> list[Screening]:
+        return [Screening(s, t, f) for f, t, s in (self.keys[v] for v in chosen)]
+
+
+def count_columns(instance: Instance, films: list[str], theaters: list[str]) -> int:
+    """Columns the model of a component would have, without building it."""
+    total = 0
+    for f, t, day in _film_theater_days(instance, films, theaters):
+        for a, e in instance.free_segments(t, day):
+            lo, hi = align_up(a, t.step), align_down(e - f.runtime, t.step)
+            if hi >= lo and hi // DAY == day:
+                total += (hi - lo) // t.step + 1
+    return total
+
+
+def _film_theater_days(instance: Instance, films: list[str], theaters: list[str]) -> Iterator[tuple]:
+    for fid in films:
+        f = instance.film_by_id[fid]
+        if f.max_screenings <= 0 or f.max_per_day <= 0 or f.copies <= 0:
+            continue
+        for tid in theaters:
+            t = instance.theater_by_id[tid]
+            if instance.compatible(f, t):
+                for day in instance.film_days(f):
+                    yield f, t, day
+
+
+def _columns(
+    instance: Instance, films: list[str], theaters: list[str]
+) -> Iterator[tuple[Film, Theater, int, int]]:
+    for f, t, day in _film_theater_days(instance, films, theaters):
+        for a, e in instance.free_segments(t, day):
+            lo, hi = align_up(a, t.step), align_down(e - f.runtime, t.step)
+            if hi >= lo and hi // DAY == day:
+                for s in range(lo, hi + 1, t.step):
+                    yield f, t, day, s
+
+
+def build(instance: Instance, films: list[str], theaters: list[str]) -> TimeIndexed:
+    """The rows of one component's model (objective: attendance - penalties, maximised)."""
+    ti = TimeIndexed()
+    w = instance.weights
+    by_theater: dict[str, list[int]] = {t: [] for t in theaters}
+    by_film_day: dict[tuple[str, int], list[int]] = {}
+    by_film: dict[str, list[int]] = {f: [] for f in films}
+    for f, t, day, s in _columns(instance, films, theaters):
+        v = len(ti.keys)
+        key = (f.id, t.id, s)
+        ti.keys.append(key)
+        ti.index[key] = v
+        ti.coef.append(instance.value(f, t, s))
+        ti.ub.append(1)
+        by_theater[t.id].append(v)
+        by_film_day.setdefault((f.id, day), []).append(v)
+        by_film[f.id].append(v)
+    runtime = {fid: instance.film_by_id[fid].runtime for fid in films}
+    for tid, cols in by_theater.items():  # one screening at a time, changeover included
+        co = instance.theater_by_id[tid].changeover
+        items = [(ti.keys[v][2], ti.keys[v][2] + runtime[ti.keys[v][0]] + co, v) for v in cols]
+        ti.rows.extend((row, 1) for row in _interval_rows(items) if len(row) > 1)
+    for fid in films:  # copies across theaters, where a day's count allows more screenings than copies
+        f = instance.film_by_id[fid]
+        cols = by_film[fid]
+        if f.max_per_day <= f.copies or len({ti.keys[v][1] for v in cols}) < 2:
+            continue
+        items = [(ti.keys[v][2], ti.keys[v][2] + f.runtime, v) for v in cols]
+        ti.rows.extend((row, f.copies) for row in _interval_rows(items) if len(row) > f.copies)
+    for fid in films:
+        f = instance.film_by_id[fid]
+        cols = by_film[fid]
+        if len(cols) > f.max_screenings:
+            ti.rows.append((cols, f.max_screenings))
+        if f.min_screenings > 0:
+            short = len(ti.coef)
+            ti.coef.append(-w.shortfall_penalty)
+            ti.ub.append(f.min_screenings)
+            ti.cover.append((cols, short, f.min_screenings))
+    for (fid, _day), cols in by_film_day.items():
+        limit = instance.film_by_id[fid].max_per_day
+        if len(cols) > limit:
+            ti.rows.append((cols, limit))
+    film_set = set(films)
+    for p in instance.fixed:
+        if p.film in film_set:
+            v = ti.index.get(p.key)
+            if v is None:
+                ti.infeasible = True  # a pin that cannot be placed (the engine checks pins first)
+            else:
+                ti.fixed.append(v)
+    prev = [p for p in instance.previous if p.film in film_set]
+    for p in prev:
+        v = ti.index.get(p.key)
+        if v is not None:
+            ti.coef[v] += w.change_penalty
+    ti.constant = -w.change_penalty * len(prev)
+    return ti
+
+
+def _interval_rows(items: list[tuple[int, int, int]]) -> list[list[int]]:
+    """For each start point, the columns whose ``[start, end)`` contains it; only maximal sets are kept
+    (a set contained in its neighbour's is implied by that row)."""
+    items.sort()
+    starts = sorted({a for a, _, _ in items})
+    active: list[tuple[int, int]] = []  # (end, column)
+    i = 0
+    last: set[int] | None = None
+    rows: list[list[int]] = []
+    for tau in starts:
+        active = [(e, v) for e, v in active if e > tau]
+        while i < len(items) and items[i][0] == tau:
+            active.append((items[i][1], items[i][2]))
+            i += 1
+        current = {v for _, v in active}
+        if last is not None and current <= last:
+            continue
+        if last is not None and last <= current:
+            rows[-1] = sorted(current)
+        else:
+            rows.append(sorted(current))
+        last = current
+    return rows
+
+
+def cp_model_of(ti: TimeIndexed) -> tuple[cp_model.CpModel, list]:
+    """The model for CP-SAT: unit rows of limit 1 as at-most-one constraints, the rest as linear rows."""
+    m = cp_model.CpModel()
+    xs = [m.new_bool_var(f"x{v}") if ub == 1 else m.new_int_var(0, ub, f"s{v}") for v, ub in enumerate(ti.ub)]
+    for cols, limit in ti.rows:
+        if limit == 1:
+            m.add_at_most_one(xs[v] for v in cols)
+        else:
+            m.add(sum(xs[v] for v in cols) <= limit)
+    for cols, short, need in ti.cover:
+        m.add(sum(xs[v] for v in cols) + xs[short] >= need)
+    for v in ti.fixed:
+        m.add(xs[v] == 1)
+    if ti.infeasible:
+        m.add_bool_or([])
+    m.maximize(sum(c * x for c, x in zip(ti.coef, xs, strict=True)) + ti.constant)
+    return m, xs
+
+
+@dataclass
+class TimeIndexedResult:
+    screenings: list[Screening] | None
+    objective: int | None
+    bound: int | None
+    optimal: bool
+    deterministic_time: float = 0.0
+
+
+def solve_cpsat(
+    ti: TimeIndexed,
+    *,
+    hint: list[Screening],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    deterministic: bool,
+    stop: Callable[[], bool],
+    on_solution: Callable[[list[Screening], int, int], None] | None = None,
+) -> TimeIndexedResult:
+    """Solve the model with CP-SAT, hinted with a valid timetable; the best point and proven bound."""
+    m, xs = cp_model_of(ti)
+    for v, n in enumerate(ti.point_of(hint)):
+        m.add_hint(xs[v], n)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = 1 if deterministic else max(1, workers)
+    p.random_seed = seed
+    if deterministic:
+        p.max_deterministic_time = max(1.0, time_limit)
+        p.max_time_in_seconds = 100.0 * time_limit + 60.0
+    else:
+        p.max_time_in_seconds = max(0.5, time_limit)
+    p.linearization_level = 2
+    booleans = xs[: ti.size]
+
+    class Callback(cp_model.CpSolverSolutionCallback):
+        def on_solution_callback(self) -> None:
+            if stop():
+                self.stop_search()
+                return
+            if on_solution is not None:
+                chosen = [v for v, x in enumerate(booleans) if self.boolean_value(x)]
+                on_solution(
+                    ti.screenings_of(chosen), round(self.objective_value), _floor(self.best_objective_bound)
+                )
+
+    status = solver.solve(m, Callback())
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        bound = None if status == cp_model.INFEASIBLE else _floor(solver.best_objective_bound)
+        return TimeIndexedResult(None, None, bound, False, solver.deterministic_time)
+    chosen = [v for v, x in enumerate(booleans) if solver.boolean_value(x)]
+    return TimeIndexedResult(
+        ti.screenings_of(chosen),
+        round(solver.objective_value),
+        _floor(solver.best_objective_bound),
+        status == cp_model.OPTIMAL,
+        solver.deterministic_time,
+    )
+
+
+def _floor(x: float) -> int:
+    return math.floor(x + 1e-6)
+
+
+def solve_scip(
+    ti: TimeIndexed,
+    *,
+    hint: list[Screening],
+    time_limit: float,
+    seed: int,
+    deterministic: bool,
+    stop: Callable[[], bool],
+) -> TimeIndexedResult:
+    """Solve the model with SCIP (its LP relaxation is tight on these interval rows), hinted with a valid
+    timetable. Deterministic mode limits SCIP by branch-and-bound nodes instead of the clock."""
+    from ortools.linear_solver import pywraplp
+
+    from .master import solve_interruptibly
+
+    mip = pywraplp.Solver.CreateSolver("SCIP")
+    if mip is None:  # an OR-Tools build without SCIP
+        return solve_cpsat(
+            ti, hint=hint, time_limit=time_limit, workers=1, seed=seed, deterministic=deterministic, stop=stop
+        )
+    inf = mip.infinity()
+    xs = [mip.IntVar(0, ub, "") for ub in ti.ub]
+    for v in ti.fixed:
+        xs[v].SetLb(1)
+    for cols, limit in ti.rows:
+        row = mip.Constraint(-inf, limit)
+        for v in cols:
+            row.SetCoefficient(xs[v], 1)
+    for cols, short, need in ti.cover:
+        row = mip.Constraint(need, inf)
+        for v in cols:
+            row.SetCoefficient(xs[v], 1)
+        row.SetCoefficient(xs[short], 1)
+    if ti.infeasible:
+        return TimeIndexedResult(None, None, None, False)
+    obj = mip.Objective()
+    for v, c in enumerate(ti.coef):
+        if c:
+            obj.SetCoefficient(xs[v], c)
+    obj.SetMaximization()
+    mip.SetHint(xs, [float(n) for n in ti.point_of(hint)])
+    params = [f"randomization/randomseedshift = {seed % 1000}"]
+    if deterministic:
+        params.append(f"limits/nodes = {max(1, int(time_limit * DETERMINISTIC_NODES_PER_SECOND))}")
+        mip.SetTimeLimit(int((100.0 * time_limit + 60.0) * 1000))  # only a safety net
+    else:
+        mip.SetTimeLimit(max(1, int(time_limit * 1000)))
+    mip.SetSolverSpecificParametersAsString("\n".join(params) + "\n")
+    status = solve_interruptibly(mip, stop)
+    raw = obj.BestBound()
+    bound = _floor(raw) + ti.constant if math.isfinite(raw) and abs(raw) < 1e15 else None
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return TimeIndexedResult(None, None, None, False)
+    chosen = [v for v in range(ti.size) if xs[v].solution_value() > 0.5]
+    objective = round(obj.Value()) + ti.constant
+    return TimeIndexedResult(ti.screenings_of(chosen), objective, bound, status == pywraplp.Solver.OPTIMAL)
+
+
+def as_master(ti: TimeIndexed):
+    """The model as a band-master-shaped ``Master`` (same column order), for the LP bound by weak
+    duality and restricted MIP solves of master.py."""
+    from .master import Master, Row
+
+    m = Master(
+        cols=list(ti.keys),
+        ub=list(ti.ub),
+        lb=[0] * len(ti.ub),
+        obj=list(ti.coef),
+        constant=ti.constant,
+    )
+    for v in ti.fixed:
+        m.lb[v] = 1
+    for cols, limit in ti.rows:
+        m.rows.append(Row(list(cols), [1] * len(cols), None, limit))
+    for cols, short, need in ti.cover:
+        m.rows.append(Row([*cols, short], [1] * (len(cols) + 1), need, None))
+    return m

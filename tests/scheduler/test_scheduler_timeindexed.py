@@ -1,0 +1,112 @@
+"""The exact time-indexed model: its integer points are exactly the valid timetables (brute force), its
+bounds hold, and the LP rounding and restricted solves return valid timetables."""
+
+import itertools
+
+from helpers import load, raw
+from hypothesis import HealthCheck, given, settings
+from test_scheduler_master import params, row_holds, tiny, valid_timetables
+
+from scheduler import exact
+from scheduler.data import Screening
+from scheduler.greedy import greedy_schedule
+from scheduler.io import parse_instance
+from scheduler.master import components, lp_bound
+from scheduler.model import _comp_objective
+from scheduler.timeindexed import as_master, build, count_columns, solve_scip
+from scheduler.validate import check_screenings
+
+
+def model_points(ti, most: int = 4):
+    """Every 0/1 point of the model's screening columns with at most ``most`` ones that meets its rows."""
+    master = as_master(ti)
+    for k in range(most + 1):
+        for chosen in itertools.combinations(range(ti.size), k):
+            screenings = ti.screenings_of(list(chosen))
+            point = ti.point_of(screenings)
+            if all(row_holds(r, point) for r in master.rows) and all(point[v] for v in ti.fixed):
+                yield screenings, sum(c * x for c, x in zip(ti.coef, point, strict=True)) + ti.constant
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params)
+def test_the_model_points_are_exactly_the_valid_timetables(p):
+    inst = tiny(p)
+    (comp,), _ = components(inst)
+    ti = build(inst, list(comp.films), list(comp.theaters))
+    assert ti.size == count_columns(inst, list(comp.films), list(comp.theaters))
+    valid = {frozenset(s): obj for s, obj in valid_timetables(inst)}
+    points = {frozenset(s): obj for s, obj in model_points(ti)}
+    for screenings, objective in points.items():
+        report = check_screenings(inst, list(screenings))
+        assert report.valid, f"{sorted(screenings)} meets the model's rows but breaks {report.violations}"
+        assert report.objective == objective
+    assert points == valid
+    best = max(valid.values())
+    lp, _, _ = lp_bound(as_master(ti))
+    assert lp >= best
+    res = solve_scip(ti, hint=[], time_limit=5, seed=0, deterministic=True, stop=lambda: False)
+    assert res.objective == best and res.bound >= best
+
+
+def copies_instance():
+    """Two theaters and one hour a day: showing film a in both at once would pay most, but it has one copy."""
+    data = raw()
+    data["venues"][0]["hours"] = {"tue": [["10:00", "11:00"]], "wed": [["10:00", "11:00"]]}
+    data["films"] = [
+        {
+            "id": "a",
+            "format": "dome",
+            "runtime_minutes": 50,
+            "min_screenings": 2,
+            "max_screenings": 4,
+            "max_per_day": 2,
+            "copies": 1,
+            "popularity": 100,
+        },
+        {"id": "b", "format": "dome", "runtime_minutes": 30, "requires": ["fulldome"], "popularity": 60},
+    ]
+    data["fixed"] = [{"film": "a", "theater": "big", "start": "2021-04-06T10:00"}]
+    return parse_instance(data)
+
+
+def test_copies_pins_and_counts_hold_in_the_exact_solution():
+    inst = copies_instance()
+    comps, _ = components(inst)
+    for comp in comps:
+        ti = build(inst, list(comp.films), list(comp.theaters))
+        res = solve_scip(ti, hint=[], time_limit=10, seed=0, deterministic=False, stop=lambda: False)
+        report = check_screenings(inst, res.screenings)
+        assert report.valid, report.violations
+        assert report.objective == res.objective <= res.bound
+        assert Screening(inst.fixed[0].start, "big", "a") in res.screenings
+
+
+def test_lp_rounding_and_restricted_solves_give_valid_timetables_under_an_honest_bound(monkeypatch):
+    inst = load("small")
+    monkeypatch.setattr(exact, "FULL_COLUMNS", 0)  # force the LP + restricted path on every component
+    greedy = greedy_schedule(inst)
+    comps, _ = components(inst)
+    for comp in comps:
+        ti = build(inst, list(comp.films), list(comp.theaters))
+        _, point, _ = lp_bound(as_master(ti))
+        rounded = exact.lp_round(inst, ti, point)
+        assert check_screenings(inst, rounded + [p for p in inst.fixed if p.film not in comp.films]).valid
+        results = []
+        exact.solve_component(
+            inst,
+            comp,
+            budget=20,
+            best=lambda comp=comp: [s for s in greedy if s.film in comp.films],
+            seed=0,
+            deterministic=True,
+            stop=lambda: False,
+            take=results.append,
+        )
+        bounds = [r.bound for r in results if r.bound is not None]
+        found = [r.screenings for r in results if r.screenings is not None]
+        assert bounds and found
+        others = [p for p in inst.fixed if p.film not in comp.films]
+        for screenings in found:
+            assert check_screenings(inst, screenings + others).valid
+            assert _comp_objective(inst, screenings, comp) <= min(bounds)
