@@ -14,8 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from .data import Instance, Screening
-from .master import Component, lp_bound, solve_mip
+from .data import DAY, Instance, Screening
+from .master import Component, lp_bound
 from .timeindexed import TimeIndexed, TimeIndexedResult, as_master, build, solve_scip
 from .timetable import Timetable
 
@@ -23,6 +23,9 @@ FULL_COLUMNS = 60_000
 RESTRICTED_COLUMNS = 260_000
 LP_COLUMNS_PER_SECOND = 5_000  # GLOP on these models, loaded 2-core machine
 REDUCED_COSTS = (1.0, 30.0, 300.0)
+WINDOW_COLUMNS = 12_000  # columns of the days re-solved together in the neighbourhood search
+WINDOW_SECONDS = 4.0
+WINDOW_PASSES = 1  # deterministic mode
 
 
 def balanced_lanes(items: list[int], sizes: list[int], lanes: int) -> list[list[int]]:
@@ -122,27 +125,94 @@ def solve_component(
         return
     take(TimeIndexedResult(None, None, bound, False))
     take(TimeIndexedResult(lp_round(instance, ti, point), None, None, False))
-    share = budget / (2 * len(REDUCED_COSTS))  # deterministic: from the budget alone
+    share = budget / (2 * len(REDUCED_COSTS) + 2)  # deterministic: from the budget alone
     for threshold in REDUCED_COSTS:
         if stop() or left() <= 0.05:
             return
-        hint = ti.point_of(best())
-        allowed = {v for v in range(ti.size) if point[v] > 1e-6 or hint[v] > 0 or reduced[v] > -threshold}
-        res = solve_mip(
-            m,
-            hint,
-            share if deterministic else left(),
-            deterministic=deterministic,
+        hint = best()
+        chosen = set(ti.chosen(hint))
+        allowed = {v for v in range(ti.size) if point[v] > 1e-6 or v in chosen or reduced[v] > -threshold}
+        res = solve_scip(
+            ti,
+            hint=hint,
+            time_limit=share if deterministic else left() / 2,
             seed=seed,
-            workers=1,
+            deterministic=deterministic,
             stop=stop,
             columns=allowed,
-            engine="scip",
         )
-        if res.point is not None:
-            chosen = [v for v in range(ti.size) if res.point[v] > 0]
-            take(TimeIndexedResult(ti.screenings_of(chosen), None, None, False))
+        if res.screenings is not None:
+            take(TimeIndexedResult(res.screenings, None, None, False))
         if not res.optimal or len(allowed) == ti.size:
+            break
+    improve_by_windows(
+        ti,
+        point,
+        best=best,
+        left=left,
+        window_seconds=share if deterministic else WINDOW_SECONDS,
+        seed=seed,
+        deterministic=deterministic,
+        stop=stop,
+        take=take,
+    )
+
+
+def improve_by_windows(
+    ti: TimeIndexed,
+    point: list[float],
+    *,
+    best: Callable[[], list[Screening]],
+    left: Callable[[], float],
+    window_seconds: float,
+    seed: int,
+    deterministic: bool,
+    stop: Callable[[], bool],
+    take: Callable[[TimeIndexedResult], None],
+) -> None:
+    """Large-neighbourhood search: re-solve a few consecutive days exactly with the rest of the incumbent
+    fixed, windows where the LP promises most first, in passes until no window improves or time is up."""
+    day_of_col = [s // DAY for _, _, s in ti.keys]
+    per_day: dict[int, int] = {}
+    for d in day_of_col:
+        per_day[d] = per_day.get(d, 0) + 1
+    windows: list[list[int]] = [[]]
+    size = 0
+    for d in sorted(per_day):
+        if windows[-1] and size + per_day[d] > WINDOW_COLUMNS:
+            windows.append([])
+            size = 0
+        windows[-1].append(d)
+        size += per_day[d]
+    window_of = {d: k for k, w in enumerate(windows) for d in w}
+    for _ in range(WINDOW_PASSES if deterministic else 1 << 30):
+        current = best()
+        chosen = set(ti.chosen(current))
+        promise = [0.0] * len(windows)
+        for v in range(ti.size):
+            promise[window_of[day_of_col[v]]] += ti.coef[v] * (point[v] - (v in chosen))
+        improved = False
+        for k in sorted(range(len(windows)), key=lambda k: (-promise[k], k)):
+            if stop() or left() <= 0.5:
+                return
+            current = best()
+            chosen = set(ti.chosen(current))
+            before = ti.objective_of(current)
+            inside = {v for v in range(ti.size) if window_of[day_of_col[v]] == k}
+            res = solve_scip(
+                ti,
+                hint=current,
+                time_limit=window_seconds if deterministic else min(left(), window_seconds),
+                seed=seed,
+                deterministic=deterministic,
+                stop=stop,
+                columns=inside,
+                ones=chosen - inside,
+            )
+            if res.screenings is not None and res.objective > before:
+                improved = True
+                take(TimeIndexedResult(res.screenings, None, None, False))
+        if not improved:
             return
 
 

@@ -56,42 +56,51 @@ class TimeIndexed:
             point[short] = max(0, need - sum(point[v] for v in cols))
         return point
 
+    def chosen(self, screenings: list[Screening]) -> list[int]:
+        """The columns of a timetable's screenings (screenings outside the model are left out)."""
+        return [self.index[s.key] for s in screenings if s.key in self.index]
+
+    def objective_of(self, screenings: list[Screening]) -> int:
+        """The component's objective of a timetable of its films."""
+        point = self.point_of(screenings)
+        return sum(c * x for c, x in zip(self.coef, point, strict=True)) + self.constant
+
     def screenings_of(self, chosen: list[int]) -> list[Screening]:
         return [Screening(s, t, f) for f, t, s in (self.keys[v] for v in chosen)]
 
 
 def count_columns(instance: Instance, films: list[str], theaters: list[str]) -> int:
     """Columns the model of a component would have, without building it."""
-    total = 0
-    for f, t, day in _film_theater_days(instance, films, theaters):
-        for a, e in instance.free_segments(t, day):
-            lo, hi = align_up(a, t.step), align_down(e - f.runtime, t.step)
-            if hi >= lo and hi // DAY == day:
-                total += (hi - lo) // t.step + 1
-    return total
+    return sum((hi - lo) // t.step + 1 for _, t, _, lo, hi in _start_ranges(instance, films, theaters))
 
 
-def _film_theater_days(instance: Instance, films: list[str], theaters: list[str]) -> Iterator[tuple]:
+def _start_ranges(instance: Instance, films: list[str], theaters: list[str]) -> Iterator[tuple]:
+    """(film, theater, day, first start, last start) of every free segment a film fits in."""
+    segments: dict[tuple[str, int], tuple] = {}
     for fid in films:
         f = instance.film_by_id[fid]
         if f.max_screenings <= 0 or f.max_per_day <= 0 or f.copies <= 0:
             continue
         for tid in theaters:
             t = instance.theater_by_id[tid]
-            if instance.compatible(f, t):
-                for day in instance.film_days(f):
-                    yield f, t, day
+            if not instance.compatible(f, t):
+                continue
+            for day in instance.film_days(f):
+                key = (tid, day)
+                if key not in segments:
+                    segments[key] = instance.free_segments(t, day)
+                for a, e in segments[key]:
+                    lo, hi = align_up(a, t.step), align_down(e - f.runtime, t.step)
+                    if hi >= lo and hi // DAY == day:
+                        yield f, t, day, lo, hi
 
 
 def _columns(
     instance: Instance, films: list[str], theaters: list[str]
 ) -> Iterator[tuple[Film, Theater, int, int]]:
-    for f, t, day in _film_theater_days(instance, films, theaters):
-        for a, e in instance.free_segments(t, day):
-            lo, hi = align_up(a, t.step), align_down(e - f.runtime, t.step)
-            if hi >= lo and hi // DAY == day:
-                for s in range(lo, hi + 1, t.step):
-                    yield f, t, day, s
+    for f, t, day, lo, hi in _start_ranges(instance, films, theaters):
+        for s in range(lo, hi + 1, t.step):
+            yield f, t, day, s
 
 
 def build(instance: Instance, films: list[str], theaters: list[str]) -> TimeIndexed:
@@ -271,39 +280,60 @@ def solve_scip(
     seed: int,
     deterministic: bool,
     stop: Callable[[], bool],
+    columns: set[int] | None = None,
+    ones: set[int] = frozenset(),
 ) -> TimeIndexedResult:
     """Solve the model with SCIP (its LP relaxation is tight on these interval rows), hinted with a valid
-    timetable. Deterministic mode limits SCIP by branch-and-bound nodes instead of the clock."""
+    timetable. Deterministic mode limits SCIP by branch-and-bound nodes instead of the clock.
+
+    ``columns``: only these screening columns may be chosen; ``ones``: these are chosen (taken out of the
+    model, their rows' limits lowered). Either makes a sub-model: its solutions are still valid
+    timetables, but its bound is not a bound of the component (``bound`` is then None)."""
     from ortools.linear_solver import pywraplp
 
     from .master import solve_interruptibly
 
+    if ti.infeasible:
+        return TimeIndexedResult(None, None, None, False)
+    sub = columns is not None or bool(ones)
+    if sub:
+        free = [v for v in range(ti.size) if v not in ones and (columns is None or v in columns)]
+        free.extend(range(ti.size, len(ti.coef)))  # shortfall counts
+    else:
+        free = list(range(len(ti.coef)))
     mip = pywraplp.Solver.CreateSolver("SCIP")
     if mip is None:  # an OR-Tools build without SCIP
         return solve_cpsat(
             ti, hint=hint, time_limit=time_limit, workers=1, seed=seed, deterministic=deterministic, stop=stop
         )
     inf = mip.infinity()
-    xs = [mip.IntVar(0, ub, "") for ub in ti.ub]
+    xs: dict[int, object] = {v: mip.IntVar(0, ti.ub[v], "") for v in free}
     for v in ti.fixed:
-        xs[v].SetLb(1)
+        if v in xs:
+            xs[v].SetLb(1)
+        elif v not in ones:
+            return TimeIndexedResult(None, None, None, False)  # a pin left out of the sub-model
     for cols, limit in ti.rows:
-        row = mip.Constraint(-inf, limit)
-        for v in cols:
-            row.SetCoefficient(xs[v], 1)
+        taken = sum(1 for v in cols if v in ones) if ones else 0
+        row = [xs[v] for v in cols if v in xs]
+        if row and len(row) > limit - taken:
+            constraint = mip.Constraint(-inf, limit - taken)
+            for x in row:
+                constraint.SetCoefficient(x, 1)
     for cols, short, need in ti.cover:
-        row = mip.Constraint(need, inf)
+        taken = sum(1 for v in cols if v in ones) if ones else 0
+        constraint = mip.Constraint(need - taken, inf)
         for v in cols:
-            row.SetCoefficient(xs[v], 1)
-        row.SetCoefficient(xs[short], 1)
-    if ti.infeasible:
-        return TimeIndexedResult(None, None, None, False)
+            if v in xs:
+                constraint.SetCoefficient(xs[v], 1)
+        constraint.SetCoefficient(xs[short], 1)
     obj = mip.Objective()
-    for v, c in enumerate(ti.coef):
-        if c:
-            obj.SetCoefficient(xs[v], c)
+    for v, x in xs.items():
+        if ti.coef[v]:
+            obj.SetCoefficient(x, ti.coef[v])
     obj.SetMaximization()
-    mip.SetHint(xs, [float(n) for n in ti.point_of(hint)])
+    start = ti.point_of(hint)
+    mip.SetHint(list(xs.values()), [float(start[v]) for v in xs])
     params = [f"randomization/randomseedshift = {seed % 1000}"]
     if deterministic:
         params.append(f"limits/nodes = {max(1, int(time_limit * DETERMINISTIC_NODES_PER_SECOND))}")
@@ -313,12 +343,14 @@ def solve_scip(
     mip.SetSolverSpecificParametersAsString("\n".join(params) + "\n")
     status = solve_interruptibly(mip, stop)
     raw = obj.BestBound()
-    bound = _floor(raw) + ti.constant if math.isfinite(raw) and abs(raw) < 1e15 else None
+    bound = _floor(raw) + ti.constant if not sub and math.isfinite(raw) and abs(raw) < 1e15 else None
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return TimeIndexedResult(None, None, None, False)
-    chosen = [v for v in range(ti.size) if xs[v].solution_value() > 0.5]
-    objective = round(obj.Value()) + ti.constant
-    return TimeIndexedResult(ti.screenings_of(chosen), objective, bound, status == pywraplp.Solver.OPTIMAL)
+        return TimeIndexedResult(None, None, bound, False)
+    chosen = sorted(ones | {v for v, x in xs.items() if v < ti.size and x.solution_value() > 0.5})
+    screenings = ti.screenings_of(chosen)
+    objective = sum(ti.coef[v] for v in chosen) + ti.constant
+    objective += sum(ti.coef[short] * round(xs[short].solution_value()) for _, short, _ in ti.cover)
+    return TimeIndexedResult(screenings, objective, bound, status == pywraplp.Solver.OPTIMAL)
 
 
 def as_master(ti: TimeIndexed):
