@@ -112,19 +112,21 @@ def solve_component(
 
     if left() <= 0.05:
         return
-    if ti.size <= FULL_COLUMNS:
-        take(
-            solve_scip(ti, hint=best(), time_limit=left(), seed=seed, deterministic=deterministic, stop=stop)
-        )
-        return
-    m = as_master(ti)
+    # the LP first: an honest bound and, rounded, a good timetable within seconds
     if not deterministic and ti.size / LP_COLUMNS_PER_SECOND > left():
         return  # the LP would not finish: the component keeps its timetable and capacity-free bound
-    bound, point, reduced = lp_bound(m, 100.0 * budget + 60.0 if deterministic else left())
+    bound, point, reduced = lp_bound(as_master(ti), 100.0 * budget + 60.0 if deterministic else left())
+    if bound is not None:
+        take(TimeIndexedResult(None, None, bound, False))
+        take(TimeIndexedResult(lp_round(instance, ti, point), None, None, False))
+    if ti.size <= FULL_COLUMNS:  # then SCIP on the whole model, hinted with the best so far
+        res = solve_scip(
+            ti, hint=best(), time_limit=left(), seed=seed, deterministic=deterministic, stop=stop
+        )
+        take(res)
+        return
     if bound is None:
         return
-    take(TimeIndexedResult(None, None, bound, False))
-    take(TimeIndexedResult(lp_round(instance, ti, point), None, None, False))
     share = budget / (2 * len(REDUCED_COSTS) + 2)  # deterministic: from the budget alone
     for threshold in REDUCED_COSTS:
         if stop() or left() <= 0.05:
