@@ -23,8 +23,8 @@ FULL_COLUMNS = 60_000
 RESTRICTED_COLUMNS = 260_000
 LP_COLUMNS_PER_SECOND = 5_000  # GLOP on these models, loaded 2-core machine
 REDUCED_COSTS = (1.0, 30.0, 300.0)
-WINDOW_COLUMNS = 12_000  # columns of the days re-solved together in the neighbourhood search
-WINDOW_SECONDS = 4.0
+WINDOW_COLUMNS = 2_500  # columns of the days re-solved together in the neighbourhood search
+WINDOW_SECONDS = 2.0
 WINDOW_PASSES = 1  # deterministic mode
 
 
@@ -137,7 +137,7 @@ def solve_component(
         res = solve_scip(
             ti,
             hint=hint,
-            time_limit=share if deterministic else left() / 2,
+            time_limit=share if deterministic else left() / 3,
             seed=seed,
             deterministic=deterministic,
             stop=stop,
