@@ -449,6 +449,9 @@ def solve_interruptibly(mip, stop) -> int:
 
 
 def _solve_scip(m: Master, ub, hint, time_limit: float, *, seed: int, stop) -> MipResult:
+    import time
+
+    started = time.monotonic()
     from ortools.linear_solver import pywraplp
 
     mip = pywraplp.Solver.CreateSolver("SCIP")
@@ -473,7 +476,9 @@ def _solve_scip(m: Master, ub, hint, time_limit: float, *, seed: int, stop) -> M
         pairs = [(x, float(h)) for x, h in zip(xs, hint, strict=True) if x is not None]
         mip.SetHint([x for x, _ in pairs], [h for _, h in pairs])
     mip.SetSolverSpecificParametersAsString(f"randomization/randomseedshift = {seed % 1000}\n")
-    mip.SetTimeLimit(max(1, int(time_limit * 1000)))
+    # SCIP's clock starts after the model is built and handed over
+    left = time_limit - (time.monotonic() - started) - 1e-5 * sum(x is not None for x in xs)
+    mip.SetTimeLimit(max(100, int(left * 1000)))
     status = solve_interruptibly(mip, stop)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         return MipResult(None, None)

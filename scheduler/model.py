@@ -168,6 +168,8 @@ def optimise(
     # phase 2: a restricted master per component (LP support, near-zero reduced costs, the incumbent)
     solved = [i for i in order if i in lps]
     full = [i for i in solved if len(masters[i].cols) <= FULL_MIP_COLUMNS]
+    if solved and not fillers:  # sequencing needs it: built now so that its time counts against the budgets
+        fillers.append(Filler(instance, options))
     usable = time_limit * (1 - RESERVE)
     det_share = usable / max(1, len(solved) + len(full))  # deterministic: budgets from the limit only
     for pos, i in enumerate(solved):

@@ -289,7 +289,8 @@ class Monitor:
         """The solver's progress callback."""
         with self._lock:
             latest = self.latest
-            latest.elapsed, latest.phase = p.elapsed, p.phase
+            latest.elapsed = p.elapsed if p.phase == "done" else max(latest.elapsed, p.elapsed)
+            latest.phase = p.phase
             if p.objective is not None and (latest.objective is None or p.objective > latest.objective):
                 latest.objective = p.objective
                 latest.improvements += 1
@@ -319,8 +320,9 @@ class Monitor:
     def beat(self) -> None:
         """Write progress + heartbeat in one short transaction and read the stop flag."""
         with self._lock:
-            if self.latest.phase == "starting":
-                self.latest.elapsed = time.monotonic() - self._started
+            # the clock keeps moving between the solver's reports (a long phase may report rarely)
+            if self.latest.phase != "done":
+                self.latest.elapsed = max(self.latest.elapsed or 0.0, time.monotonic() - self._started)
             progress = self.latest.as_dict()
         if self.shutting_down.is_set():
             self.stop_event.set()
