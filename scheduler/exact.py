@@ -1,15 +1,18 @@
 """Solving components with the exact time-indexed model (timeindexed.py), several side by side.
 
-- Up to ``FULL_COLUMNS`` columns: SCIP on the whole model; its solutions are valid timetables and its dual
-  bound an honest bound of the component.
-- Up to ``RESTRICTED_COLUMNS``: the model's LP (GLOP) gives the bound by weak duality (master.lp_bound);
-  then SCIP solves restricted models (the LP support, the columns of reduced cost above a threshold and the
-  incumbent's columns), widened while they are solved to optimality. A restricted model's solutions are
-  still valid timetables; its bound is never used.
+Per component: the model's LP (GLOP) first, whose duals give an honest bound by weak duality
+(master.lp_bound) and whose solution, rounded (``lp_round``), a valid timetable within seconds. Then:
+- up to ``FULL_COLUMNS`` columns: SCIP on the whole model, hinted with the best timetable; its solutions
+  are valid timetables and its dual bound an honest bound of the component;
+- up to ``RESTRICTED_COLUMNS``: SCIP on a restricted model (the LP support, the incumbent's columns and the
+  columns of reduced cost above a threshold, widened while solved to optimality), then a neighbourhood
+  search that re-solves single days exactly with the rest of the incumbent fixed. Sub-models' solutions
+  are valid timetables; their bounds are never used.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +21,8 @@ from .data import DAY, Instance, Screening
 from .master import Component, lp_bound
 from .timeindexed import TimeIndexed, TimeIndexedResult, as_master, build, solve_scip
 from .timetable import Timetable
+
+log = logging.getLogger("scheduler")
 
 FULL_COLUMNS = 60_000
 RESTRICTED_COLUMNS = 260_000
@@ -66,6 +71,12 @@ def run_lanes(
     total = sum(sizes[i] for lane in lanes for i in lane)
 
     def run(lane: list[int]) -> None:
+        try:
+            solve_lane(lane)
+        except Exception:  # a bug: the components keep what they had (the greedy timetable at least)
+            log.exception("exact solve of components %s failed", lane)
+
+    def solve_lane(lane: list[int]) -> None:
         for pos, i in enumerate(lane):
             if stop():
                 return
@@ -179,8 +190,9 @@ def improve_by_windows(
     stop: Callable[[], bool],
     take: Callable[[TimeIndexedResult], None],
 ) -> None:
-    """Large-neighbourhood search: re-solve a few consecutive days exactly with the rest of the incumbent
-    fixed, windows where the LP promises most first, in passes until no window improves or time is up."""
+    """Large-neighbourhood search: re-solve a window of consecutive days (as many as fit in
+    ``WINDOW_COLUMNS``, usually one) exactly with the rest of the incumbent fixed, the windows where the LP
+    promises most over the incumbent first, in passes until a pass improves nothing or time is up."""
     day_of_col = [s // DAY for _, _, s in ti.keys]
     per_day: dict[int, int] = {}
     for d in day_of_col:
