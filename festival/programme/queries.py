@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
@@ -21,7 +22,10 @@ def public_edition(slug: str | None) -> Edition | None:
     """The edition named by ``slug`` (drafts are never public), else the site's current edition."""
     if slug:
         stmt = sa.select(Edition).where(Edition.slug == slug, Edition.status != EditionStatus.DRAFT)
-        return db.session.scalar(stmt)
+        edition = db.session.scalar(stmt)
+        if edition is not None and has_request_context():
+            g.current_edition = edition  # the header names the edition shown, with no query of its own
+        return edition
     return current_edition()
 
 
