@@ -94,7 +94,9 @@ def optimise(
         return deadline - time.monotonic() - reserve
 
     # phase 0: components small enough for the exact time-indexed model (see exact.py)
-    exact_share = sum(exact_sizes[i] for i in exact) / max(1, sum(exact_sizes))
+    # the time is split by size: exact components by their exact columns, the others by their band columns
+    exact_work = sum(exact_sizes[i] for i in exact)
+    exact_share = exact_work / max(1, exact_work + sum(sizes[i] for i in order))
     lock = threading.Lock()
 
     def take(i: int, res) -> None:
