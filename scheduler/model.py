@@ -78,10 +78,7 @@ def optimise(
     report(None, total_bound(), "cp-sat")
     sizes = [sum(len(options[f]) for f in c.films) for c in comps]
     exact_sizes = [count_columns(instance, list(c.films), list(c.theaters)) for c in comps]
-    exact = sorted(
-        (i for i in range(len(comps)) if exact_sizes[i] <= RESTRICTED_COLUMNS),
-        key=lambda i: (exact_sizes[i], i),
-    )
+    exact = [i for i in range(len(comps)) if exact_sizes[i] <= RESTRICTED_COLUMNS]
     order = [
         i
         for i in sorted(range(len(comps)), key=lambda i: (sizes[i], i))

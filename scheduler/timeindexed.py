@@ -18,8 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
 from .data import DAY, Film, Instance, Screening, Theater
 from .slots import align_down, align_up
 
@@ -189,84 +187,12 @@ def _interval_rows(items: list[tuple[int, int, int]]) -> list[list[int]]:
     return rows
 
 
-def cp_model_of(ti: TimeIndexed) -> tuple[cp_model.CpModel, list]:
-    """The model for CP-SAT: unit rows of limit 1 as at-most-one constraints, the rest as linear rows."""
-    m = cp_model.CpModel()
-    xs = [m.new_bool_var(f"x{v}") if ub == 1 else m.new_int_var(0, ub, f"s{v}") for v, ub in enumerate(ti.ub)]
-    for cols, limit in ti.rows:
-        if limit == 1:
-            m.add_at_most_one(xs[v] for v in cols)
-        else:
-            m.add(sum(xs[v] for v in cols) <= limit)
-    for cols, short, need in ti.cover:
-        m.add(sum(xs[v] for v in cols) + xs[short] >= need)
-    for v in ti.fixed:
-        m.add(xs[v] == 1)
-    if ti.infeasible:
-        m.add_bool_or([])
-    m.maximize(sum(c * x for c, x in zip(ti.coef, xs, strict=True)) + ti.constant)
-    return m, xs
-
-
 @dataclass
 class TimeIndexedResult:
     screenings: list[Screening] | None
     objective: int | None
     bound: int | None
     optimal: bool
-    deterministic_time: float = 0.0
-
-
-def solve_cpsat(
-    ti: TimeIndexed,
-    *,
-    hint: list[Screening],
-    time_limit: float,
-    workers: int,
-    seed: int,
-    deterministic: bool,
-    stop: Callable[[], bool],
-    on_solution: Callable[[list[Screening], int, int], None] | None = None,
-) -> TimeIndexedResult:
-    """Solve the model with CP-SAT, hinted with a valid timetable; the best point and proven bound."""
-    m, xs = cp_model_of(ti)
-    for v, n in enumerate(ti.point_of(hint)):
-        m.add_hint(xs[v], n)
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = 1 if deterministic else max(1, workers)
-    p.random_seed = seed
-    if deterministic:
-        p.max_deterministic_time = max(1.0, time_limit)
-        p.max_time_in_seconds = 100.0 * time_limit + 60.0
-    else:
-        p.max_time_in_seconds = max(0.5, time_limit)
-    p.linearization_level = 2
-    booleans = xs[: ti.size]
-
-    class Callback(cp_model.CpSolverSolutionCallback):
-        def on_solution_callback(self) -> None:
-            if stop():
-                self.stop_search()
-                return
-            if on_solution is not None:
-                chosen = [v for v, x in enumerate(booleans) if self.boolean_value(x)]
-                on_solution(
-                    ti.screenings_of(chosen), round(self.objective_value), _floor(self.best_objective_bound)
-                )
-
-    status = solver.solve(m, Callback())
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        bound = None if status == cp_model.INFEASIBLE else _floor(solver.best_objective_bound)
-        return TimeIndexedResult(None, None, bound, False, solver.deterministic_time)
-    chosen = [v for v, x in enumerate(booleans) if solver.boolean_value(x)]
-    return TimeIndexedResult(
-        ti.screenings_of(chosen),
-        round(solver.objective_value),
-        _floor(solver.best_objective_bound),
-        status == cp_model.OPTIMAL,
-        solver.deterministic_time,
-    )
 
 
 def _floor(x: float) -> int:
@@ -304,9 +230,9 @@ def solve_scip(
     else:
         free = list(range(len(ti.coef)))
     mip = pywraplp.Solver.CreateSolver("SCIP")
-    if mip is None:  # an OR-Tools build without SCIP
-        return solve_cpsat(
-            ti, hint=hint, time_limit=time_limit, workers=1, seed=seed, deterministic=deterministic, stop=stop
+    if mip is None:  # an OR-Tools build without SCIP: the whole model with CP-SAT (master.solve_mip)
+        return _solve_without_scip(
+            ti, hint, time_limit, seed=seed, deterministic=deterministic, stop=stop, sub=sub
         )
     inf = mip.infinity()
     xs: dict[int, object] = {v: mip.IntVar(0, ti.ub[v], "") for v in free}
@@ -356,9 +282,32 @@ def solve_scip(
     return TimeIndexedResult(screenings, objective, bound, status == pywraplp.Solver.OPTIMAL)
 
 
+def _solve_without_scip(ti, hint, time_limit, *, seed, deterministic, stop, sub) -> TimeIndexedResult:
+    from .master import solve_mip
+
+    res = solve_mip(
+        as_master(ti),
+        ti.point_of(hint),
+        time_limit,
+        deterministic=deterministic,
+        seed=seed,
+        workers=1,
+        stop=stop,
+    )
+    if res.point is None:
+        return TimeIndexedResult(None, None, None, False)
+    chosen = [v for v in range(ti.size) if res.point[v] > 0]
+    return TimeIndexedResult(
+        ti.screenings_of(chosen),
+        ti.objective_of(ti.screenings_of(chosen)),
+        None if sub else res.bound,
+        res.optimal,
+    )
+
+
 def as_master(ti: TimeIndexed):
-    """The model as a band-master-shaped ``Master`` (same column order), for the LP bound by weak
-    duality and restricted MIP solves of master.py."""
+    """The model as a band-master-shaped ``Master`` (same column order), for master.py's LP bound by weak
+    duality (and its CP-SAT solve where SCIP is missing)."""
     from .master import Master, Row
 
     m = Master(

@@ -110,3 +110,16 @@ def test_lp_rounding_and_restricted_solves_give_valid_timetables_under_an_honest
         for screenings in found:
             assert check_screenings(inst, screenings + others).valid
             assert _comp_objective(inst, screenings, comp) <= min(bounds)
+
+
+def test_without_scip_the_model_is_solved_by_cp_sat(monkeypatch):
+    from ortools.linear_solver import pywraplp
+
+    real = pywraplp.Solver.CreateSolver
+    monkeypatch.setattr(pywraplp.Solver, "CreateSolver", lambda name: None if name == "SCIP" else real(name))
+    inst = copies_instance()
+    (comp,), _ = components(inst)
+    ti = build(inst, list(comp.films), list(comp.theaters))
+    res = solve_scip(ti, hint=[], time_limit=10, seed=0, deterministic=True, stop=lambda: False)
+    report = check_screenings(inst, res.screenings)
+    assert report.valid and report.objective == res.objective <= res.bound
