@@ -33,14 +33,16 @@ def current_edition() -> Edition | None:
 
 
 def _find_current_edition() -> Edition | None:
-    stmt = sa.select(Edition).where(Edition.status != EditionStatus.DRAFT).order_by(Edition.first_day)
-    editions = list(db.session.scalars(stmt))
-    if not editions:
-        return None
-    published = set(
-        db.session.scalars(
-            sa.select(TimetableVersion.edition_id).where(TimetableVersion.status == VersionStatus.PUBLISHED)
-        )
+    # one round trip: editions with a published timetable first, then the latest screening window
+    has_programme = (
+        sa.select(TimetableVersion.id)
+        .where(TimetableVersion.edition_id == Edition.id, TimetableVersion.status == VersionStatus.PUBLISHED)
+        .exists()
     )
-    with_programme = [e for e in editions if e.id in published]
-    return (with_programme or editions)[-1]
+    stmt = (
+        sa.select(Edition)
+        .where(Edition.status != EditionStatus.DRAFT)
+        .order_by(has_programme.desc(), Edition.first_day.desc(), Edition.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()

@@ -4,26 +4,44 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from festival.extensions import babel
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
+# The visitor's choice lives in a cookie of its own rather than in the session, so that anonymous
+# pages neither read nor write a session and can be served whole from the page cache.
+LANGUAGE_COOKIE = "lang"
+LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
-    """The visitor's chosen language: session, then account, then the browser, then English."""
+    """The visitor's chosen language: the language cookie, then account, then the browser, then English."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # commands and background jobs
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    chosen = session.get("lang")
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_language(response: Response, lang: str) -> Response:
+    """Keep the visitor's language choice in its cookie (unknown languages are ignored)."""
+    if lang in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            lang,
+            max_age=LANGUAGE_COOKIE_MAX_AGE,
+            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+            httponly=True,
+            samesite="Lax",
+        )
+    return response
 
 
 def select_timezone() -> str:

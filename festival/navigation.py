@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
@@ -63,6 +64,21 @@ def nav_items() -> list[dict]:
             }
         )
     return items
+
+
+def local_target(target: str | None) -> str:
+    """``target`` when it is a path on this site, else the home page (no open redirects).
+
+    Browsers read a backslash as a slash, so "/\\evil.example" would leave the site too."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not urlsplit(target).netloc
+    ):
+        return target
+    return url_for("main.index")
 
 
 def edition_name(edition: Edition | None) -> str:

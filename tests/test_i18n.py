@@ -3,18 +3,50 @@
 from __future__ import annotations
 
 from festival.extensions import db
-from tests.conftest import csrf_token
+from tests.conftest import Auth, csrf_token
 
 
-def test_language_switch_is_remembered_in_the_session(csrf_client):
-    assert "Log in" in csrf_client.get("/").get_data(as_text=True)
-    token = csrf_token(csrf_client, "/")
-    response = csrf_client.post("/language", data={"lang": "zh", "csrf_token": token})
-    assert response.status_code == 302
+def _header(html: str) -> str:
+    return html.split("<main")[0]
+
+
+def test_anonymous_language_switch_is_a_link_remembered_in_a_cookie(csrf_client):
+    html = csrf_client.get("/programme/").get_data(as_text=True)
+    assert "Log in" in html
+    assert 'name="csrf_token"' not in _header(html)  # nothing to protect: no form, no session
+    response = csrf_client.get("/language/zh?next=/programme/")
+    assert response.status_code == 302 and response.headers["Location"] == "/programme/"
+    assert "lang=zh" in response.headers["Set-Cookie"]
     html = csrf_client.get("/").get_data(as_text=True)
     assert 'lang="zh-Hans"' in html
     assert "登录" in html
-    assert "Log in" not in html.split("<main")[0].split("lang-switch")[-1]
+    assert "Log in" not in _header(html).split("lang-switch")[-1]
+
+
+def test_anonymous_public_pages_set_no_session_cookie(csrf_client):
+    for url in ("/", "/programme/"):
+        response = csrf_client.get(url)
+        assert response.status_code == 200
+        assert "session=" not in response.headers.get("Set-Cookie", ""), url
+
+
+def test_language_link_only_goes_back_to_pages_of_this_site(client):
+    for target in ("//evil.example/", "https://evil.example/", "/\\evil.example", ""):
+        response = client.get("/language/en", query_string={"next": target})
+        assert response.headers["Location"] == "/", target
+
+
+def test_logged_in_visitors_switch_with_a_csrf_protected_form_saved_on_the_account(csrf_client, make):
+    user = make.user()
+    db.session.commit()
+    Auth(csrf_client).login_as(user)
+    token = csrf_token(csrf_client, "/")
+    assert csrf_client.post("/language", data={"lang": "zh"}).status_code == 400  # no token, no change
+    response = csrf_client.post("/language", data={"lang": "zh", "csrf_token": token})
+    assert response.status_code == 302
+    db.session.refresh(user)
+    assert user.locale == "zh"
+    assert 'lang="zh-Hans"' in csrf_client.get("/").get_data(as_text=True)
 
 
 def test_browser_language_is_used_before_a_choice(client):
@@ -32,4 +64,5 @@ def test_language_choice_is_saved_on_the_account(client, auth, make):
 
 def test_unknown_language_is_ignored(client):
     client.post("/language", data={"lang": "xx"})
+    client.get("/language/xx?next=/")
     assert 'lang="en"' in client.get("/").get_data(as_text=True)

@@ -12,13 +12,7 @@ from festival.auth import bp, services, tokens
 from festival.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
 from festival.auth.services import AccountError, AccountLocked, authenticate, create_user
 from festival.extensions import db, limiter
-
-
-def _safe_next(target: str | None) -> str:
-    """Only follow local redirects after login."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.index")
+from festival.navigation import local_target
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,7 +34,7 @@ def login():
             return render_template("auth/login.html", form=form), 200
         login_user(user, remember=form.remember.data)
         flash(_("Welcome, %(name)s.", name=user.name), "success")
-        return redirect(_safe_next(request.args.get("next")))
+        return redirect(local_target(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
 
@@ -116,7 +110,7 @@ def resend_confirmation():
         flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email), "success")
     else:
         flash(_("Your e-mail address is already confirmed."), "info")
-    return redirect(_safe_next(request.referrer and urlsplit(request.referrer).path))
+    return redirect(local_target(request.referrer and urlsplit(request.referrer).path))
 
 
 @bp.route("/reset", methods=["GET", "POST"])

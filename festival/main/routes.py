@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from festival.auth.forms import LanguageForm
 from festival.editions import current_edition, open_editions
 from festival.extensions import csrf, db
+from festival.i18n import remember_language
 from festival.main import bp
+from festival.navigation import local_target
 
 
 @bp.route("/")
@@ -21,16 +23,27 @@ def index():
 
 @bp.route("/language", methods=["POST"])
 def set_language():
+    """Logged-in visitors: the header's form, which also keeps the choice on the account."""
     form = LanguageForm()
-    if form.validate_on_submit():
-        session["lang"] = form.lang.data
-        if current_user.is_authenticated:
-            current_user.locale = form.lang.data
-            db.session.commit()
     target = request.referrer or url_for("main.index")
     if not target.startswith(request.host_url):
         target = url_for("main.index")
-    return redirect(target)
+    response = redirect(target)
+    if form.validate_on_submit():
+        remember_language(response, form.lang.data)
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return response
+
+
+@bp.route("/language/<lang>")
+def choose_language(lang: str):
+    """Anonymous visitors: a plain link that sets the language cookie and goes back to the page.
+
+    It changes nothing but the visitor's own cookie, so it needs no CSRF token, and the pages that
+    link to it need no session (which is what lets whole public pages be cached)."""
+    return remember_language(redirect(local_target(request.args.get("next"))), lang)
 
 
 @bp.route("/healthz")

@@ -3,8 +3,12 @@
 A page of the programme changes only when a new version is published (or the visitor changes
 language or logs in), so its ETag hashes the published version's id and publication time with the
 page address, the language and the visitor. A conditional request is answered 304 before any query
-of the programme runs. HTML pages are ``private`` (they carry the visitor's session and CSRF token);
-calendar files are the same for everyone and are ``public``.
+of the programme runs. HTML pages are ``private`` (a logged-in visitor's carry their name and CSRF
+token); calendar files are the same for everyone and are ``public``.
+
+Anonymous visitors' pages carry nothing of the visitor (the language switch is a link, there is no
+form to protect), so whole rendered pages are kept per (version, address, language): a busy public
+page costs two lookups and no rendering.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 
-from flask import Response, request
+from flask import Response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -64,15 +68,16 @@ def finish(response: Response, version: TimetableVersion, etag: str, *, public: 
     return response
 
 
-# ---------------------------------------------------------------- rendered fragments
+# ---------------------------------------------------------------- rendered fragments and pages
 #
 # A published version never changes, so what is derived from it (the days with screenings, the
-# rendered content of a day or film page in one language) is kept in a small in-process LRU, keyed
-# by the version's id and publication time: a new publication makes new keys and the old ones age
-# out. Each gunicorn worker keeps its own copy; the site layout around a fragment is still rendered
-# per request (it carries the visitor's name and CSRF token).
+# rendered content of a day or film page in one language, an anonymous visitor's whole page) is kept
+# in a small in-process LRU, keyed by the version's id and publication time: a new publication makes
+# new keys and the old ones age out. Each gunicorn worker keeps its own copy; for logged-in visitors
+# the site layout around a fragment is still rendered per request (it carries their name and CSRF
+# token).
 
-FRAGMENT_CACHE_SIZE = 256
+FRAGMENT_CACHE_SIZE = 512
 _fragments: OrderedDict[tuple, object] = OrderedDict()
 _fragments_lock = threading.Lock()
 
@@ -95,6 +100,22 @@ def cached(version: TimetableVersion, key: tuple, compute: Callable[[], object])
 def cached_fragment(version: TimetableVersion, render: Callable[[], str]) -> Markup:
     """The rendered content of the current page (address + language) for a published version."""
     return cached(version, ("page", request.full_path, str(get_locale())), lambda: Markup(render()))  # noqa: S704 (autoescaped template output)
+
+
+def _shareable() -> bool:
+    """True when the page is the same for every anonymous visitor in this language: not logged in
+    and no flashed message waiting in the session (it is shown by the next page rendered)."""
+    return not current_user.is_authenticated and "_flashes" not in session
+
+
+def page(version: TimetableVersion, render: Callable[[], str], *, today: date | None = None) -> Response:
+    """The current page as a response: for anonymous visitors the whole page rendered once per
+    published version, address and language; for others rendered now (it carries their session)."""
+    if not _shareable():
+        return Response(render(), mimetype="text/html")
+    key = ("html", request.full_path, str(get_locale()), today.isoformat() if today else "")
+    body = cached(version, key, lambda: render().encode())
+    return Response(body, mimetype="text/html")
 
 
 def clear_fragments() -> None:

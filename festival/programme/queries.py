@@ -13,20 +13,38 @@ from werkzeug.datastructures import MultiDict
 from festival.editions import current_edition
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
-from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat
+from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, VersionStatus
+from festival.programme.caching import cached
 from festival.schedule import adapter
 from festival.schedule.grid import day_range, screening_days
 
 
-def public_edition(slug: str | None) -> Edition | None:
-    """The edition named by ``slug`` (drafts are never public), else the site's current edition."""
-    if slug:
-        stmt = sa.select(Edition).where(Edition.slug == slug, Edition.status != EditionStatus.DRAFT)
-        edition = db.session.scalar(stmt)
-        if edition is not None and has_request_context():
-            g.current_edition = edition  # the header names the edition shown, with no query of its own
-        return edition
-    return current_edition()
+def public_programme(slug: str | None) -> tuple[Edition | None, TimetableVersion | None]:
+    """The edition named by ``slug`` (else the site's current one) and its published version.
+
+    For a named edition both come in one round trip; it also becomes the header's edition."""
+    if not slug:
+        edition = current_edition()
+        return edition, published(edition)
+    latest = (
+        sa.select(TimetableVersion.id)
+        .where(TimetableVersion.edition_id == Edition.id, TimetableVersion.status == VersionStatus.PUBLISHED)
+        .order_by(TimetableVersion.number.desc(), TimetableVersion.id.desc())
+        .limit(1)
+        .correlate(Edition)
+        .scalar_subquery()
+    )
+    stmt = (
+        sa.select(Edition, TimetableVersion)
+        .outerjoin(TimetableVersion, TimetableVersion.id == latest)
+        .where(Edition.slug == slug, Edition.status != EditionStatus.DRAFT)
+    )
+    row = db.session.execute(stmt).first()
+    if row is None:
+        return None, None
+    if has_request_context():
+        g.current_edition = row[0]  # the header names the edition shown, with no query of its own
+    return row[0], row[1]
 
 
 def published(edition: Edition | None) -> TimetableVersion | None:
@@ -116,19 +134,41 @@ def default_day(edition: Edition, days: dict[date, int], today: date | None = No
     return min(upcoming) if upcoming else min(days)
 
 
-def public_film(entry_id: int) -> tuple[Entry, TimetableVersion, list[Screening]] | None:
-    """An accepted film with its edition's published version and its screenings there, or None:
+def film_in_programme(entry_id: int) -> tuple[Entry, TimetableVersion] | None:
+    """An accepted film with its edition's published version when it is screened there, or None:
     a film that is not accepted, or not in a published programme, has no public page."""
-    entry = db.session.get(Entry, entry_id)
+    entry = db.session.get(Entry, entry_id, options=[joinedload(Entry.edition)])
     if entry is None or entry.status != EntryStatus.ACCEPTED:
         return None
-    version = published(db.session.get(Edition, entry.edition_id))
-    if version is None:
+    version = published(entry.edition)
+    if version is None or entry.id not in programme_films(version):
         return None
-    rows = list(db.session.scalars(_screenings(version).where(Screening.entry_id == entry.id)))
-    if not rows:
+    return entry, version
+
+
+def programme_films(version: TimetableVersion) -> frozenset[int]:
+    """The ids of the accepted films screened in a published version (kept per version)."""
+    stmt = (
+        sa.select(Screening.entry_id)
+        .join(Entry, Entry.id == Screening.entry_id)
+        .where(Screening.timetable_id == version.id, Entry.status == EntryStatus.ACCEPTED)
+        .distinct()
+    )
+    return cached(version, ("films",), lambda: frozenset(db.session.scalars(stmt)))
+
+
+def film_screenings(version: TimetableVersion, entry: Entry) -> list[Screening]:
+    """The film's public screenings in the version, in order."""
+    return list(db.session.scalars(_screenings(version).where(Screening.entry_id == entry.id)))
+
+
+def public_film(entry_id: int) -> tuple[Entry, TimetableVersion, list[Screening]] | None:
+    """A film of the published programme with its version and screenings (see film_in_programme)."""
+    found = film_in_programme(entry_id)
+    if found is None:
         return None
-    return entry, version, rows
+    entry, version = found
+    return entry, version, film_screenings(version, entry)
 
 
 def public_screening(screening_id: int) -> tuple[Screening, TimetableVersion] | None:

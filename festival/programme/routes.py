@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Response, abort, make_response, render_template, request, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -21,8 +21,7 @@ from festival.submissions.techspec import AUDIENCE_LABELS, FORMAT_LABELS
 
 def _programme() -> tuple[Edition, TimetableVersion]:
     """The edition asked for (?edition=slug, default the current one) and its published version, or 404."""
-    edition = queries.public_edition(request.args.get("edition"))
-    version = queries.published(edition)
+    edition, version = queries.public_programme(request.args.get("edition"))
     if version is None:
         abort(404)
     return edition, version
@@ -34,7 +33,7 @@ def _page(version: TimetableVersion, render, *, today: date | None = None) -> Re
     cached = caching.not_modified(version, etag)
     if cached is not None:
         return cached
-    return caching.finish(make_response(render()), version, etag, public=False)
+    return caching.finish(caching.page(version, render, today=today), version, etag, public=False)
 
 
 def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, filename: str) -> Response:
@@ -53,8 +52,7 @@ def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, fil
 
 @bp.route("/")
 def index():
-    edition = queries.public_edition(request.args.get("edition"))
-    version = queries.published(edition)
+    edition, version = queries.public_programme(request.args.get("edition"))
     if version is None:
         return render_template("programme/none.html", edition=edition)
     # without ?day= the page opens on today, so its validator changes at midnight
@@ -102,10 +100,14 @@ def _day_content(edition: Edition, version: TimetableVersion, today: date) -> tu
 
 @bp.route("/film/<int:entry_id>")
 def film(entry_id: int):
-    found = queries.public_film(entry_id)
+    found = queries.film_in_programme(entry_id)
     if found is None:
         abort(404)
-    entry, version, screenings = found
+    entry, version = found
+    return _page(version, lambda: _render_film(entry, version))
+
+
+def _render_film(entry, version: TimetableVersion) -> str:
     content = caching.cached_fragment(
         version,
         lambda: render_template(
@@ -113,13 +115,13 @@ def film(entry_id: int):
             edition=entry.edition,
             version=version,
             entry=entry,
-            screenings=screenings,
+            screenings=queries.film_screenings(version, entry),
             format_labels=FORMAT_LABELS,
             audience_labels=AUDIENCE_LABELS,
             poster_url=_poster_url(entry),
         ),
     )
-    return _page(version, lambda: render_template("programme/film.html", entry=entry, content=content))
+    return render_template("programme/film.html", entry=entry, content=content)
 
 
 def _poster(entry):

@@ -29,7 +29,7 @@ def _shot(page: Page, name: str) -> None:
 
 def _login(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/auth/login")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.fill("#email", email)
     page.fill("#password", password)
     page.locator("form button[type=submit].primary").click()
@@ -86,7 +86,7 @@ def _save_and_continue(page: Page) -> None:
 
 def _register_and_submit(page: Page, live_app, email: str, title: str, tmp_path: Path) -> str:
     page.goto("/auth/register")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.fill("#name", "Journey Filmmaker")
     page.fill("#organisation", "Journey Dome Studio")
     page.fill("#email", email)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 def test_visitor_switches_language_and_logs_in(page: Page, live_server):
     page.goto("/")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.get_by_role("button", name="中文").click()
+    page.get_by_role("link", name="中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
     page.get_by_role("link", name="登录").click()
     page.fill("#email", "staff@demo.festival")

@@ -22,7 +22,7 @@ def _shot(page: Page, name: str) -> None:
 
 def _login_as_staff(page: Page) -> None:
     page.goto("/auth/login")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.fill("#email", "staff@demo.festival")
     page.fill("#password", DEMO_PASSWORD)
     page.locator("form button[type=submit].primary").click()

@@ -31,6 +31,7 @@ GET = {
         "redirect",
         "redirect",
     ),
+    "main.choose_language": ("redirect",) * 7,
     "main.health": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "main.index": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "programme.calendar_ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),

@@ -144,6 +144,7 @@ def build_world() -> World:
         "token": "not-a-valid-token",
         "kind": "decision_accepted",
         "language": "en",
+        "lang": "zh",
         "filename": "css/site.css",
     }
     shown = _first(Screening, Screening.timetable_id == published.id)
