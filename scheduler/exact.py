@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from . import lagrange
 from .data import DAY, Instance, Screening
 from .master import Component, lp_bound
 from .timeindexed import TimeIndexed, TimeIndexedResult, as_master, build, solve_scip
@@ -87,6 +88,19 @@ def run_lanes(
                 budget = (budget_end - time.monotonic()) * sizes[i] / max(1, rest)
             if budget <= 0.05:
                 return
+            if sizes[i] > RESTRICTED_COLUMNS:  # too large for an LP solver: priced theater-days
+                lagrange.solve_component(
+                    instance,
+                    comps[i],
+                    budget=budget,
+                    best=lambda i=i: best(i),
+                    deterministic=deterministic,
+                    stop=stop,
+                    take=lambda screenings, bound, i=i: take(
+                        i, TimeIndexedResult(screenings, None, bound, False)
+                    ),
+                )
+                continue
             solve_component(
                 instance,
                 comps[i],

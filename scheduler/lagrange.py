@@ -1,0 +1,374 @@
+"""Lagrangian relaxation of the exact model, for components too large for an LP solver.
+
+The exact time-indexed model (timeindexed.py) splits into one small problem per theater and day once
+the rows that link theater-days are moved into the objective with prices:
+- per film, its counts (``pi``: above zero it prices the maximum, below zero it rewards reaching the
+  minimum, never below minus the shortfall penalty);
+- per film and day, its ``max_per_day`` (``mu`` >= 0);
+- the copies rows are dropped (fewer rows: still a relaxation).
+What is left per theater-day is choosing non-overlapping screenings on the start grid (changeover
+included) of greatest priced value: weighted interval scheduling, solved exactly by a backward dynamic
+programme over the grid, all days of a theater at once with numpy. For any prices the sum of these
+optima plus the prices' constants is an upper bound of every valid timetable's objective (weak duality),
+so every iterate's value is an honest bound; subgradient steps lower it towards the LP bound of the
+exact model (interval rows have the integrality property, so the two coincide without copies rows).
+
+Timetables come from the theater-day solutions: their screenings in order of value, each kept only when
+every hard rule still holds (timetable.py checks them), then films are brought up to their counts at
+their best free starts. Valid by construction; the engine validates them again.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import DAY, Instance, Screening, Theater
+from .greedy import Filler, complete
+from .slots import align_down, align_up, build_slots, film_options
+from .timetable import Timetable
+
+NEG = -1e15  # the priced value of a start a film cannot take
+PATIENCE = 20  # iterations without a better bound before the step shrinks
+CONSTRUCT_EVERY = 50  # iterations between two timetables constructed at the best prices so far
+ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
+
+
+@dataclass
+class _Grid:
+    """All days of one theater: the start grid and every compatible film's value at every start."""
+
+    theater: Theater
+    films: np.ndarray  # (F,) indices into Relaxation.films
+    days: np.ndarray  # (D,) indices into Relaxation.days
+    origin: int  # minute of day of grid point 0
+    value: np.ndarray  # (K, D, F) objective coefficient of a start, NEG where the film cannot start
+    length: np.ndarray  # (F,) grid points from a start to the next start the theater allows
+    pins: list[tuple[int, int, float]]  # (film index, day index, coefficient) of pinned screenings
+
+    def start(self, day_index: int, k: int, days: list[int]) -> int:
+        return days[self.days[day_index]] * DAY + self.origin + k * self.theater.step
+
+
+@dataclass
+class Iterate:
+    bound: float
+    counts: np.ndarray  # (films,)
+    per_day: np.ndarray  # (films, days)
+
+
+class Relaxation:
+    """The priced theater-day problems of one component."""
+
+    def __init__(self, instance: Instance, films: list[str], theaters: list[str]):
+        self.instance = instance
+        self.films = [instance.film_by_id[f] for f in films]
+        self.film_index = {f.id: i for i, f in enumerate(self.films)}
+        self.days = list(instance.days)
+        self.day_index = {d: i for i, d in enumerate(self.days)}
+        w = instance.weights
+        n_f, n_d = len(self.films), len(self.days)
+        self.max_count = np.array([f.max_screenings for f in self.films], dtype=float)
+        self.min_count = np.array([f.min_screenings for f in self.films], dtype=float)
+        self.max_day = np.array([f.max_per_day for f in self.films], dtype=float)
+        self.allowed = np.zeros((n_f, n_d), dtype=bool)
+        for i, f in enumerate(self.films):
+            for d in instance.film_days(f):
+                self.allowed[i, self.day_index[d]] = True
+        self.penalty = float(w.shortfall_penalty)
+        film_set = set(films)
+        self.constant = -float(w.change_penalty) * sum(1 for p in instance.previous if p.film in film_set)
+        previous = {p.key for p in instance.previous if p.film in film_set}
+        self.grids = [
+            g for g in (self._grid(instance.theater_by_id[t], film_set, previous) for t in theaters) if g
+        ]
+        self.pi = np.zeros(n_f)
+        self.mu = np.zeros((n_f, n_d))
+
+    def _grid(self, t: Theater, film_set: set[str], previous: set) -> _Grid | None:
+        inst = self.instance
+        films = [i for i, f in enumerate(self.films) if inst.compatible(f, t) and f.max_screenings > 0]
+        segments = {d: inst.free_segments(t, d) for d in self.days}
+        days = [i for i, d in enumerate(self.days) if segments[d]]
+        if not films or not days:
+            return None
+        step = t.step
+        origin = min(align_up(a % DAY, step) for d in self.days for a, _ in segments[d])
+        last = max(e % DAY or DAY for d in self.days for _, e in segments[d])
+        k_count = max(1, (last - origin) // step + 1)
+        ks = np.arange(k_count)
+        runtime = np.array([self.films[i].runtime for i in films])
+        fits = np.zeros((len(days), len(films), k_count), dtype=bool)
+        for di, d in enumerate(days):
+            base = self.days[d] * DAY + origin
+            allowed = self.allowed[films, d]
+            for a, e in segments[self.days[d]]:
+                lo = (align_up(a, step) - base) // step
+                hi = (align_down(e, step) - base) // step
+                # a start k fits when base + k*step + runtime <= e
+                last_k = np.floor((e - runtime - base) / step).astype(int)
+                fits[di] |= (ks[None, :] >= lo) & (ks[None, :] <= np.minimum(hi, last_k)[:, None])
+            fits[di] &= allowed[:, None]
+        pins: list[tuple[int, int, float]] = []
+        for p in inst.fixed:
+            if p.theater != t.id or p.film not in film_set:
+                continue
+            f = inst.film_by_id[p.film]
+            di = days.index(self.day_index[p.start // DAY])
+            base = self.days[days[di]] * DAY + origin
+            starts = base + ks * step
+            # a start s clashes with the pin when s < pin end + changeover and pin start < end of s
+            clash = (starts[None, :] < p.start + f.runtime + t.changeover) & (
+                p.start < starts[None, :] + runtime[:, None] + t.changeover
+            )
+            fits[di] &= ~clash
+            coef = inst.value(f, t, p.start) + (inst.weights.change_penalty if p.key in previous else 0)
+            pins.append((self.film_index[p.film], di, float(coef)))
+        pop = np.array([self.films[i].popularity for i in films], dtype=float)
+        day_w = np.array([inst.weights.day_weight(self.days[d]) for d in days])
+        hour_w = np.array([inst.weights.hour_weight(origin + k * step) for k in ks])
+        # the same arithmetic as Instance.value: popularity * day weight * hour weight, floored, capped
+        raw = (pop[None, :, None] * day_w[:, None, None]) * hour_w[None, None, :]
+        value = np.minimum(float(t.seats), np.floor(raw + 1e-9))
+        for p in previous:
+            fid, tid, s = p
+            if tid != t.id or p in {q.key for q in inst.fixed}:
+                continue
+            d = self.day_index.get(s // DAY)
+            if d is None or d not in days or fid not in self.film_index:
+                continue
+            k, rem = divmod(s - self.days[d] * DAY - origin, step)
+            fi = films.index(self.film_index[fid]) if self.film_index[fid] in films else None
+            if fi is not None and rem == 0 and 0 <= k < k_count:
+                value[days.index(d), fi, k] += inst.weights.change_penalty
+        value = np.where(fits, value, NEG)
+        length = np.ceil((runtime + t.changeover) / step).astype(int)
+        return _Grid(
+            t,
+            np.array(films),
+            np.array(days),
+            origin,
+            np.ascontiguousarray(value.transpose(2, 0, 1)),
+            length,
+            pins,
+        )
+
+    def objective_of(self, screenings: list[Screening]) -> float:
+        """The component's objective of a timetable of its films (attendance, shortfall, changes)."""
+        inst = self.instance
+        films, theaters = inst.film_by_id, inst.theater_by_id
+        mine = [s for s in screenings if s.film in self.film_index]
+        count = {f.id: 0 for f in self.films}
+        for s in mine:
+            count[s.film] += 1
+        present = {s.key for s in mine}
+        w = inst.weights
+        changes = sum(1 for p in inst.previous if p.film in self.film_index and p.key not in present)
+        return (
+            sum(inst.value(films[s.film], theaters[s.theater], s.start) for s in mine)
+            - w.shortfall_penalty * sum(max(0, f.min_screenings - count[f.id]) for f in self.films)
+            - w.change_penalty * changes
+        )
+
+    def evaluate(self, pi: np.ndarray, mu: np.ndarray) -> Iterate:
+        """The relaxation's value at these prices and the theater-day solutions behind it."""
+        counts = np.zeros(len(self.films))
+        per_day = np.zeros((len(self.films), len(self.days)))
+        total = self.constant
+        for g in self.grids:
+            price = pi[g.films][None, None, :] + mu[np.ix_(g.films, g.days)].T[None, :, :]
+            profit = g.value - price
+            k_count, n_d, n_f = profit.shape
+            best = np.zeros((n_d, k_count + int(g.length.max()) + 1))
+            choice = np.full((n_d, k_count), -1)
+            rows = np.arange(n_d)
+            for k in range(k_count - 1, -1, -1):
+                cand = profit[k] + best[:, k + g.length]
+                j = cand.argmax(axis=1)
+                top = cand[rows, j]
+                skip = best[:, k + 1]
+                take = top > skip + 1e-9
+                best[:, k] = np.where(take, top, skip)
+                choice[:, k] = np.where(take, j, -1)
+            total += float(best[:, 0].sum())
+            pos = np.zeros(n_d, dtype=int)
+            live = pos < k_count
+            while live.any():  # follow every day's choices forward, counting the films chosen
+                r = rows[live]
+                j = choice[r, pos[r]]
+                hit = j >= 0
+                np.add.at(counts, g.films[j[hit]], 1)
+                np.add.at(per_day, (g.films[j[hit]], g.days[r[hit]]), 1)
+                pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
+                live = pos < k_count
+            for fi, di, coef in g.pins:
+                d = g.days[di]
+                total += coef - pi[fi] - mu[fi, d]
+                counts[fi] += 1
+                per_day[fi, d] += 1
+        total += float(np.where(pi >= 0, pi * self.max_count, pi * self.min_count).sum())
+        total += float((mu * self.max_day[:, None]).sum())
+        return Iterate(total, counts, per_day)
+
+    def subgradient(self, it: Iterate, pi: np.ndarray, mu: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """A subgradient of the relaxation's value in (pi, mu), zero where a move cannot lower it."""
+        c = it.counts
+        g_pi = np.where(
+            (pi > 0) | (c > self.max_count),
+            self.max_count - c,
+            np.where((pi < 0) | (c < self.min_count), self.min_count - c, 0.0),
+        )
+        g_mu = self.max_day[:, None] - it.per_day
+        g_mu = np.where((mu <= 0) & (g_mu > 0), 0.0, g_mu)
+        return g_pi, g_mu
+
+    def descend(
+        self,
+        *,
+        incumbent: Callable[[], float],
+        iterations: int,
+        stop: Callable[[], bool],
+        on_iterate: Callable[[int, Iterate], None],
+    ) -> float:
+        """Subgradient descent with Polyak steps towards the incumbent; returns the best bound."""
+        pi, mu = self.pi, self.mu
+        best = math.inf
+        theta = 1.0
+        since = 0
+        for n in range(iterations):
+            if stop():
+                break
+            it = self.evaluate(pi, mu)
+            if it.bound < best - 1e-6:
+                best = it.bound
+                self.pi, self.mu = pi.copy(), mu.copy()
+                since = 0
+            else:
+                since += 1
+                if since >= PATIENCE:
+                    theta = max(theta / 2, 1e-4)
+                    since = 0
+            on_iterate(n, it)
+            g_pi, g_mu = self.subgradient(it, pi, mu)
+            norm = float((g_pi**2).sum() + (g_mu**2).sum())
+            if norm <= 0:
+                break  # the prices are optimal: the relaxation's solution meets every priced row
+            # Polyak's step towards the incumbent, its gap estimate kept within 0.1% and 20% of the bound
+            scale = abs(it.bound) + 1.0
+            step = theta * min(max(it.bound - incumbent(), 1e-3 * scale), 0.2 * scale) / norm
+            pi = np.maximum(pi - step * g_pi, -self.penalty)
+            mu = np.maximum(mu - step * g_mu, 0.0)
+        return best
+
+
+def construct(relax: Relaxation, pi: np.ndarray, table: Timetable) -> None:
+    """Price-directed construction: the days by decreasing demand weight, in each the theaters by
+    decreasing seats; each theater-day gets its best sequence at prices ``pi`` among the films whose
+    counts still allow one more screening that day, kept screening by screening where every rule holds."""
+    inst = relax.instance
+    films, theaters = relax.films, inst.theater_by_id
+    weight = {d: inst.weights.day_weight(day) for d, day in enumerate(relax.days)}
+    jobs = [
+        (-weight[int(d)], relax.days[int(d)], -g.theater.seats, g.theater.id, gi, di)
+        for gi, g in enumerate(relax.grids)
+        for di, d in enumerate(g.days)
+    ]
+    for _, day, _, _, gi, di in sorted(jobs):
+        g = relax.grids[gi]
+        room = np.array(
+            [
+                table.count[films[fi].id] < films[fi].max_screenings
+                and table.per_day[(films[fi].id, day)] < films[fi].max_per_day
+                for fi in g.films
+            ]
+        )
+        if not room.any():
+            continue
+        profit = np.where(room[None, :], g.value[:, di, :] - pi[g.films][None, :], NEG)
+        k_count = profit.shape[0]
+        best = np.zeros(k_count + int(g.length.max()) + 1)
+        choice = np.full(k_count, -1)
+        for k in range(k_count - 1, -1, -1):
+            cand = profit[k] + best[k + g.length]
+            j = int(cand.argmax())
+            if cand[j] > best[k + 1] + 1e-9 and g.value[k, di, j] > 0:
+                best[k], choice[k] = cand[j], j
+            else:
+                best[k] = best[k + 1]
+        k = 0
+        while k < k_count:
+            j = choice[k]
+            if j < 0:
+                k += 1
+                continue
+            f, start = films[g.films[j]], g.start(di, k, relax.days)
+            t = theaters[g.theater.id]
+            if table.can_place(f, t, start):
+                table.place(f, t, start)
+            k += int(g.length[j])
+
+
+def solve_component(
+    instance: Instance,
+    comp,
+    *,
+    budget: float,
+    best: Callable[[], list[Screening]],
+    deterministic: bool,
+    stop: Callable[[], bool],
+    take: Callable[[list[Screening] | None, int | None], None],
+) -> None:
+    """Lower the relaxation's bound by subgradient steps within ``budget`` seconds; every
+    ``CONSTRUCT_EVERY`` steps and at the end, a timetable constructed at the best prices so far.
+    ``take(screenings, bound)`` receives each timetable (of the component's films) and bound."""
+    end = time.monotonic() + budget
+    relax = Relaxation(instance, list(comp.films), list(comp.theaters))
+    members = set(comp.films)
+    options = {f: o for f, o in film_options(instance, build_slots(instance)).items() if f in members}
+    filler = Filler(instance, options)
+    films, theaters = instance.film_by_id, instance.theater_by_id
+    incumbent = [relax.objective_of(best())]
+    lowest = [math.inf]
+    construct_seconds = [0.0]
+
+    def timetable() -> list[Screening]:
+        started = time.monotonic()
+        table = Timetable(instance)
+        for p in instance.fixed:
+            if p.film in members:
+                table.place(films[p.film], theaters[p.theater], p.start)
+        construct(relax, relax.pi, table)
+        filler.reset()
+        complete(instance, table, filler)
+        construct_seconds[0] = max(construct_seconds[0], time.monotonic() - started)
+        return table.screenings()
+
+    def publish() -> None:
+        screenings = timetable()
+        incumbent[0] = max(incumbent[0], relax.objective_of(screenings))
+        bound = (
+            math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
+            if math.isfinite(lowest[0])
+            else None
+        )
+        take(screenings, bound)
+
+    def on_iterate(n: int, it: Iterate) -> None:
+        lowest[0] = min(lowest[0], it.bound)
+        if n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1:
+            publish()
+
+    def out_of_time() -> bool:
+        return stop() or (not deterministic and time.monotonic() + 1.5 * construct_seconds[0] + 0.2 > end)
+
+    publish()  # a timetable at zero prices first: the descent's steps aim at its objective
+    iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
+    relax.descend(
+        incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
+    )
+    if not stop():
+        publish()

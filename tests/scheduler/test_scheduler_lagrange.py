@@ -1,0 +1,121 @@
+"""The Lagrangian relaxation: its value is an honest bound at any prices (brute force and the exact model's
+LP), the descent lowers it, and the timetables built from it are valid."""
+
+import numpy as np
+from helpers import load
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_scheduler_master import params, tiny, valid_timetables
+from test_scheduler_timeindexed import copies_instance
+
+from scheduler import engine, exact, lagrange
+from scheduler.master import components, lp_bound
+from scheduler.model import _comp_objective
+from scheduler.timeindexed import as_master, build
+from scheduler.validate import check_screenings
+
+prices = st.tuples(
+    st.lists(st.floats(-80, 200), min_size=4, max_size=4), st.lists(st.floats(0, 150), min_size=4, max_size=4)
+)
+
+
+def relaxation(inst, comp):
+    return lagrange.Relaxation(inst, list(comp.films), list(comp.theaters))
+
+
+def price_arrays(relax, raw):
+    pi_raw, mu_raw = raw
+    n_f, n_d = len(relax.films), len(relax.days)
+    pi = np.array([pi_raw[i % len(pi_raw)] for i in range(n_f)])
+    mu = np.array([[mu_raw[(i + d) % len(mu_raw)] for d in range(n_d)] for i in range(n_f)])
+    return pi, mu
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params, prices)
+def test_at_any_prices_the_relaxation_bounds_every_valid_timetable(p, raw):
+    inst = tiny(p)
+    (comp,), _ = components(inst)
+    relax = relaxation(inst, comp)
+    best = max(obj for _, obj in valid_timetables(inst))
+    pi, mu = price_arrays(relax, raw)
+    assert relax.evaluate(pi, mu).bound >= best - 1e-6
+    zero = relax.evaluate(np.zeros_like(pi), np.zeros_like(mu)).bound
+    lowest = relax.descend(incumbent=lambda: best, iterations=60, stop=lambda: False, on_iterate=lambda n, it: None)
+    assert best - 1e-6 <= lowest <= zero + 1e-6
+
+
+def multi_theater_instances():
+    """Several theaters, days, pins, previous screenings with a change penalty, and copies."""
+    return [load("small"), load("cstm-2021-resolve"), copies_instance()]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(prices)
+def test_the_relaxation_never_falls_below_the_exact_models_lp(raw):
+    for inst in multi_theater_instances()[::2]:
+        for comp in components(inst)[0]:
+            ti = build(inst, list(comp.films), list(comp.theaters))
+            lp, _, _ = lp_bound(as_master(ti))
+            relax = relaxation(inst, comp)
+            pi, mu = price_arrays(relax, raw)
+            assert relax.evaluate(pi, mu).bound >= lp - 1, (inst.name, comp.theaters)
+
+
+def test_descent_reaches_near_the_lp_bound_and_constructs_valid_timetables():
+    for inst in multi_theater_instances():
+        for comp in components(inst)[0]:
+            ti = build(inst, list(comp.films), list(comp.theaters))
+            lp, _, _ = lp_bound(as_master(ti))
+            found = []
+            lagrange.solve_component(
+                inst,
+                comp,
+                budget=4,
+                best=lambda: [],
+                deterministic=True,
+                stop=lambda: False,
+                take=lambda screenings, bound: found.append((screenings, bound)),
+            )
+            bounds = [b for _, b in found if b is not None]
+            assert found and bounds and min(bounds) >= lp - 1
+            # the descent gets within a few percent of the LP bound on these small components
+            assert min(bounds) <= lp + 0.05 * abs(lp) + 50, (inst.name, comp.theaters, min(bounds), lp)
+            others = [p for p in inst.fixed if p.film not in comp.films]
+            for screenings, _ in found:
+                assert {s.film for s in screenings} <= set(comp.films)
+                report = check_screenings(inst, screenings + others)
+                assert report.valid, report.violations[:3]
+                assert _comp_objective(inst, screenings, comp) <= min(bounds)
+
+
+def test_deterministic_runs_repeat_exactly():
+    inst = load("cstm-2021-resolve")
+    comp = components(inst)[0][0]
+    runs = []
+    for _ in range(2):
+        found = []
+        lagrange.solve_component(
+            inst,
+            comp,
+            budget=2,
+            best=lambda: [],
+            deterministic=True,
+            stop=lambda: False,
+            take=lambda screenings, bound: found.append((screenings, bound)),
+        )
+        runs.append(found)
+    assert runs[0] == runs[1]
+
+
+def test_the_engine_uses_the_relaxation_for_components_too_large_for_an_lp(monkeypatch):
+    monkeypatch.setattr(exact, "RESTRICTED_COLUMNS", 0)
+    called = []
+    real = lagrange.solve_component
+    monkeypatch.setattr(lagrange, "solve_component", lambda *a, **k: called.append(1) or real(*a, **k))
+    inst = load("small")
+    result = engine.solve(inst, time_limit=6, workers=2, seed=0)
+    assert called
+    report = check_screenings(inst, list(result.screenings))
+    assert report.valid and report.objective == result.objective
+    assert result.bound >= 34420 >= result.objective  # small's proven optimum (test_scheduler_solve)
