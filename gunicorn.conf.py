@@ -13,8 +13,10 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-max_requests = 2000
-max_requests_jitter = 200
+# Recycling guards against slow leaks; each restart re-imports the app and starts with cold page caches,
+# so it must be rare: at 2,000 a worker under load restarted every few seconds (docs/production.md).
+max_requests = 50000
+max_requests_jitter = 5000
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()

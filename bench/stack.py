@@ -148,6 +148,8 @@ def stack(
                 prepare(env)
             cmd = [
                 str(VENV_BIN / "gunicorn"),
+                "-c",  # the production settings (worker recycling, keep-alive), with the workers below
+                str(ROOT / "gunicorn.conf.py"),
                 "-w",
                 str(workers),
                 "--threads",

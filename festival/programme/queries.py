@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -26,6 +27,17 @@ def public_programme(slug: str | None) -> tuple[Edition | None, TimetableVersion
     if not slug:
         edition = current_edition()
         return edition, published(edition)
+    row = db.session.execute(_programme_statement(), {"slug": slug}).first()
+    if row is None:
+        return None, None
+    if has_request_context():
+        g.current_edition = row[0]  # the header names the edition shown, with no query of its own
+    return row[0], row[1]
+
+
+@functools.cache
+def _programme_statement() -> sa.Select:
+    # built once: constructing this statement costs more than running it on a busy public page
     latest = (
         sa.select(TimetableVersion.id)
         .where(TimetableVersion.edition_id == Edition.id, TimetableVersion.status == VersionStatus.PUBLISHED)
@@ -34,17 +46,11 @@ def public_programme(slug: str | None) -> tuple[Edition | None, TimetableVersion
         .correlate(Edition)
         .scalar_subquery()
     )
-    stmt = (
+    return (
         sa.select(Edition, TimetableVersion)
         .outerjoin(TimetableVersion, TimetableVersion.id == latest)
-        .where(Edition.slug == slug, Edition.status != EditionStatus.DRAFT)
+        .where(Edition.slug == sa.bindparam("slug"), Edition.status != EditionStatus.DRAFT)
     )
-    row = db.session.execute(stmt).first()
-    if row is None:
-        return None, None
-    if has_request_context():
-        g.current_edition = row[0]  # the header names the edition shown, with no query of its own
-    return row[0], row[1]
 
 
 def published(edition: Edition | None) -> TimetableVersion | None:
