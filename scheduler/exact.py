@@ -89,17 +89,24 @@ def run_lanes(
             if budget <= 0.05:
                 return
             if sizes[i] > RESTRICTED_COLUMNS:  # too large for an LP solver: priced theater-days
-                lagrange.solve_component(
-                    instance,
-                    comps[i],
-                    budget=budget,
-                    best=lambda i=i: best(i),
-                    deterministic=deterministic,
-                    stop=stop,
-                    take=lambda screenings, bound, i=i: take(
-                        i, TimeIndexedResult(screenings, None, bound, False)
-                    ),
-                )
+
+                def priced(screenings, bound, i=i) -> None:
+                    take(i, TimeIndexedResult(screenings, None, bound, False))
+
+                if len(lanes) > 1:  # side by side with other lanes: a process of its own
+                    lagrange.solve_component_in_process(
+                        instance, comps[i], budget=budget, best=best(i), stop=stop, take=priced
+                    )
+                else:
+                    lagrange.solve_component(
+                        instance,
+                        comps[i],
+                        budget=budget,
+                        best=lambda i=i: best(i),
+                        deterministic=deterministic,
+                        stop=stop,
+                        take=priced,
+                    )
                 continue
             solve_component(
                 instance,

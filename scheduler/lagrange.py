@@ -21,6 +21,8 @@ their best free starts. Valid by construction; the engine validates them again.
 from __future__ import annotations
 
 import math
+import multiprocessing
+import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +37,7 @@ from .timetable import Timetable
 NEG = -1e15  # the priced value of a start a film cannot take
 PATIENCE = 20  # iterations without a better bound before the step shrinks
 CONSTRUCT_EVERY = 50  # iterations between two timetables constructed at the best prices so far
+CONSTRUCT_ATTEMPTS = 3  # constructions per timetable while new films fall short of their minimum
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
 
 
@@ -48,6 +51,7 @@ class _Grid:
     origin: int  # minute of day of grid point 0
     value: np.ndarray  # (K, D, F) objective coefficient of a start, NEG where the film cannot start
     length: np.ndarray  # (F,) grid points from a start to the next start the theater allows
+    runtime: np.ndarray  # (F,) minutes
     pins: list[tuple[int, int, float]]  # (film index, day index, coefficient) of pinned screenings
 
     def start(self, day_index: int, k: int, days: list[int]) -> int:
@@ -154,6 +158,7 @@ class Relaxation:
             origin,
             np.ascontiguousarray(value.transpose(2, 0, 1)),
             length,
+            runtime,
             pins,
         )
 
@@ -265,10 +270,12 @@ class Relaxation:
         return best
 
 
-def construct(relax: Relaxation, pi: np.ndarray, table: Timetable) -> None:
+def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetable, goal: str) -> None:
     """Price-directed construction: the days by decreasing demand weight, in each the theaters by
-    decreasing seats; each theater-day gets its best sequence at prices ``pi`` among the films whose
-    counts still allow one more screening that day, kept screening by screening where every rule holds."""
+    decreasing seats; each theater-day gets its best sequence at prices (pi, mu) in the time its
+    screenings so far leave free, among the films whose counts are below ``goal`` (``min_screenings``
+    or ``max_screenings``) and allow one more that day; kept screening by screening where every rule
+    holds."""
     inst = relax.instance
     films, theaters = relax.films, inst.theater_by_id
     weight = {d: inst.weights.day_weight(day) for d, day in enumerate(relax.days)}
@@ -281,14 +288,24 @@ def construct(relax: Relaxation, pi: np.ndarray, table: Timetable) -> None:
         g = relax.grids[gi]
         room = np.array(
             [
-                table.count[films[fi].id] < films[fi].max_screenings
+                table.count[films[fi].id] < getattr(films[fi], goal)
                 and table.per_day[(films[fi].id, day)] < films[fi].max_per_day
                 for fi in g.films
             ]
         )
         if not room.any():
             continue
-        profit = np.where(room[None, :], g.value[:, di, :] - pi[g.films][None, :], NEG)
+        t = theaters[g.theater.id]
+        price = pi[g.films] + mu[g.films, g.days[di]]
+        profit = np.where(room[None, :], g.value[:, di, :] - price[None, :], NEG)
+        busy = table.busy.get((t.id, day))
+        if busy:  # starts clashing with a screening already there are out
+            starts = day * DAY + g.origin + np.arange(profit.shape[0]) * t.step
+            for bs, be, _ in busy:
+                clash = (starts[:, None] < be + t.changeover) & (
+                    bs < starts[:, None] + g.runtime[None, :] + t.changeover
+                )
+                profit[clash] = NEG
         k_count = profit.shape[0]
         best = np.zeros(k_count + int(g.length.max()) + 1)
         choice = np.full(k_count, -1)
@@ -306,7 +323,6 @@ def construct(relax: Relaxation, pi: np.ndarray, table: Timetable) -> None:
                 k += 1
                 continue
             f, start = films[g.films[j]], g.start(di, k, relax.days)
-            t = theaters[g.theater.id]
             if table.can_place(f, t, start):
                 table.place(f, t, start)
             k += int(g.length[j])
@@ -335,15 +351,30 @@ def solve_component(
     lowest = [math.inf]
     construct_seconds = [0.0]
 
+    # films once left short by a construction: their minimum goes first, whatever its price, from then on
+    critical = np.zeros(len(relax.films))
+    theaters_of = [set() for _ in relax.films]
+    for gi, g in enumerate(relax.grids):
+        for fi in g.films:
+            theaters_of[fi].add(gi)
+
     def timetable() -> list[Screening]:
         started = time.monotonic()
-        table = Timetable(instance)
-        for p in instance.fixed:
-            if p.film in members:
-                table.place(films[p.film], theaters[p.theater], p.start)
-        construct(relax, relax.pi, table)
-        filler.reset()
-        complete(instance, table, filler)
+        for _ in range(CONSTRUCT_ATTEMPTS):
+            table = Timetable(instance)
+            for p in instance.fixed:
+                if p.film in members:
+                    table.place(films[p.film], theaters[p.theater], p.start)
+            construct(relax, relax.pi - critical, relax.mu, table, "min_screenings")
+            construct(relax, relax.pi, relax.mu, table, "max_screenings")
+            filler.reset()
+            complete(instance, table, filler)
+            short = [i for i, f in enumerate(relax.films) if table.count[f.id] < f.min_screenings]
+            if not short or all(critical[short]):
+                break
+            # with them, every film confined to the theaters they can use (they compete for the same time)
+            scarce = set().union(*(theaters_of[i] for i in short))
+            critical[[i for i in range(len(relax.films)) if theaters_of[i] <= scarce]] = relax.penalty
         construct_seconds[0] = max(construct_seconds[0], time.monotonic() - started)
         return table.screenings()
 
@@ -372,3 +403,61 @@ def solve_component(
     )
     if not stop():
         publish()
+
+
+def solve_component_in_process(
+    instance: Instance,
+    comp,
+    *,
+    budget: float,
+    best: list[Screening],
+    stop: Callable[[], bool],
+    take: Callable[[list[Screening] | None, int | None], None],
+) -> None:
+    """``solve_component`` in a child process (numpy's small steps hold the GIL, so two relaxations in
+    threads would share one core); results come back through a queue, ``stop`` reaches it as an event.
+    The child is spawned, never forked: the caller may have solver threads running."""
+    ctx = multiprocessing.get_context("spawn")
+    results = ctx.Queue()
+    halt = ctx.Event()
+    end = time.monotonic() + budget
+    # CLOCK_MONOTONIC is shared by every process of the machine: the child works to the same deadline
+    child = ctx.Process(target=_child, args=(instance, comp, end, best, results, halt))
+    child.daemon = True
+    child.start()
+    try:
+        while True:
+            if stop():
+                halt.set()
+            try:
+                message = results.get(timeout=0.2)
+            except queue.Empty:
+                if not child.is_alive():
+                    break
+                if time.monotonic() > end + 10:  # a child that does not stop is left behind
+                    break
+                continue
+            if message is None:
+                break
+            take(*message)
+    finally:
+        halt.set()
+        child.join(timeout=5)
+        if child.is_alive():
+            child.terminate()
+
+
+def _child(instance, comp, end: float, best, results, halt) -> None:
+    budget = end - time.monotonic()
+    try:
+        solve_component(
+            instance,
+            comp,
+            budget=max(0.0, budget),
+            best=lambda: best,
+            deterministic=False,
+            stop=halt.is_set,
+            take=lambda screenings, bound: results.put((screenings, bound)),
+        )
+    finally:
+        results.put(None)

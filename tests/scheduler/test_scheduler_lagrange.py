@@ -2,6 +2,7 @@
 LP), the descent lowers it, and the timetables built from it are valid."""
 
 import numpy as np
+import pytest
 from helpers import load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -108,14 +109,16 @@ def test_deterministic_runs_repeat_exactly():
     assert runs[0] == runs[1]
 
 
-def test_the_engine_uses_the_relaxation_for_components_too_large_for_an_lp(monkeypatch):
+@pytest.mark.parametrize("workers, runner", [(1, "solve_component"), (2, "solve_component_in_process")])
+def test_the_engine_uses_the_relaxation_for_components_too_large_for_an_lp(monkeypatch, workers, runner):
+    """One lane: in the engine's thread; lanes side by side: each relaxation in a spawned process."""
     monkeypatch.setattr(exact, "RESTRICTED_COLUMNS", 0)
     called = []
-    real = lagrange.solve_component
-    monkeypatch.setattr(lagrange, "solve_component", lambda *a, **k: called.append(1) or real(*a, **k))
+    real = getattr(lagrange, runner)
+    monkeypatch.setattr(lagrange, runner, lambda *a, **k: called.append(1) or real(*a, **k))
     inst = load("small")
-    result = engine.solve(inst, time_limit=6, workers=2, seed=0)
+    result = engine.solve(inst, time_limit=8, workers=workers, seed=0)
     assert called
     report = check_screenings(inst, list(result.screenings))
     assert report.valid and report.objective == result.objective
-    assert result.bound >= 34420 >= result.objective  # small's proven optimum (test_scheduler_solve)
+    assert result.bound >= 34420 >= result.objective  # small's optimum, proven by SCIP on the exact model
