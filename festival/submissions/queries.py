@@ -6,17 +6,20 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from festival.extensions import db
 from festival.models import Edition, Entry, User
 from festival.models.enums import EntryStatus, FilmFormat, PremiereStatus
 from festival.submissions.permissions import can_view_entry
 
+# An entry page needs the entry's edition (its deadline) and images (the poster check): one round trip.
+ENTRY_PAGE_LOADS = (joinedload(Entry.edition), joinedload(Entry.images))
+
 
 def owned_entry_or_404(entry_id: int, user: User) -> Entry:
     """The user's own entry; 404 for anyone else's, so other people's entries are not revealed."""
-    entry = db.session.get(Entry, entry_id)
+    entry = db.session.get(Entry, entry_id, options=ENTRY_PAGE_LOADS)
     if entry is None or not entry.is_owned_by(user):
         abort(404)
     return entry
@@ -24,7 +27,7 @@ def owned_entry_or_404(entry_id: int, user: User) -> Entry:
 
 def visible_entry_or_404(entry_id: int, user: User) -> Entry:
     """An entry the user may look at (owner or staff); 404 otherwise."""
-    entry = db.session.get(Entry, entry_id)
+    entry = db.session.get(Entry, entry_id, options=ENTRY_PAGE_LOADS)
     if entry is None or not can_view_entry(user, entry):
         abort(404)
     return entry

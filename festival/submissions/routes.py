@@ -165,14 +165,15 @@ def edit_step(entry_id: int, step: str):
         return _render_step(entry, step, form), 422
     flash(_("Saved."), "success")
     following = services.STEPS[services.STEPS.index(step) + 1]
+    # entry_id, not entry.id: the commit expired the entry, and reading it back costs a query
     return redirect(
-        url_for(".edit_step", entry_id=entry.id, step=following if "next" in request.form else step)
+        url_for(".edit_step", entry_id=entry_id, step=following if "next" in request.form else step)
     )
 
 
 def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), upload_form=None):
     form.version.data = entry.version
-    if upload_form is None:
+    if upload_form is None and step == "links":  # only the links step shows the upload form
         upload_form = forms.ImageUploadForm(formdata=None, kind=services.next_image_kind(entry))
     problems = services.problems_by_step(services.submission_problems(entry))
     return render_template(
@@ -219,6 +220,7 @@ def submit(entry_id: int):
         submitted = services.submit_entry(
             entry, actor=_user(), accept_terms=form.accept_terms.data, expected_version=form.version_number()
         )
+        reference, email = entry.reference, entry.owner.email  # read before the commit expires them
         _commit()
     except services.IncompleteEntry as exc:
         db.session.rollback()
@@ -229,14 +231,14 @@ def submit(entry_id: int):
             _(
                 "Thank you: your entry is submitted with the reference %(reference)s. "
                 "A receipt is on its way to %(email)s.",
-                reference=entry.reference,
-                email=entry.owner.email,
+                reference=reference,
+                email=email,
             ),
             "success",
         )
     else:
-        flash(_("This entry was already submitted (%(reference)s).", reference=entry.reference), "info")
-    return redirect(url_for(".entry_detail", entry_id=entry.id))
+        flash(_("This entry was already submitted (%(reference)s).", reference=reference), "info")
+    return redirect(url_for(".entry_detail", entry_id=entry_id))
 
 
 @bp.route(f"/<{ID}:entry_id>/withdraw", methods=["GET", "POST"])

@@ -361,3 +361,34 @@ def test_a_concurrent_save_detected_at_commit_becomes_a_message_not_a_500(
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "changed elsewhere" in html and 'value="Mine"' in html
+
+
+def _statements(fn) -> list[str]:
+    """The SQL a request sends, starting from an empty identity map (as a fresh request would)."""
+    db.session.expunge_all()
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        seen.append(statement.split()[0])
+
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        fn()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    return seen
+
+
+def test_a_step_page_and_a_draft_save_take_three_queries_each(client, auth, filmmaker, complete_entry):
+    entry = complete_entry()
+    entry_id, version = entry.id, entry.version
+    auth.login_as(filmmaker)
+    url = f"/entries/{entry_id}/edit/film"
+    # the user, the entry with its edition and images, the site's current edition (header)
+    assert _statements(lambda: client.get(url)) == ["SELECT"] * 3
+    # the user, the entry with its edition and images, the update; the redirect reads nothing back
+    saved = _statements(
+        lambda: client.post(url, data={"version": version, "synopsis_short": "Shorter.", "next": "1"})
+    )
+    assert saved == ["SELECT", "SELECT", "UPDATE"], saved
+    assert db.session.get(Entry, entry_id).synopsis_short == "Shorter."
