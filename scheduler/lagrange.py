@@ -37,6 +37,7 @@ from .timetable import Timetable
 NEG = -1e15  # the priced value of a start a film cannot take
 PATIENCE = 20  # iterations without a better bound before the step shrinks
 CONSTRUCT_EVERY = 50  # iterations between two timetables constructed at the best prices so far
+DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most
 CONSTRUCT_ATTEMPTS = 3  # constructions per timetable while new films fall short of their minimum
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
 
@@ -53,6 +54,7 @@ class _Grid:
     length: np.ndarray  # (F,) grid points from a start to the next start the theater allows
     runtime: np.ndarray  # (F,) minutes
     pins: list[tuple[int, int, float]]  # (film index, day index, coefficient) of pinned screenings
+    chosen: np.ndarray | None = None  # (K, D, F) how often each start was chosen since the last reset
 
     def start(self, day_index: int, k: int, days: list[int]) -> int:
         return days[self.days[day_index]] * DAY + self.origin + k * self.theater.step
@@ -92,6 +94,7 @@ class Relaxation:
         ]
         self.pi = np.zeros(n_f)
         self.mu = np.zeros((n_f, n_d))
+        self.accumulated = 0  # iterations whose theater-day solutions the grids' ``chosen`` counts hold
 
     def _grid(self, t: Theater, film_set: set[str], previous: set) -> _Grid | None:
         inst = self.instance
@@ -179,8 +182,9 @@ class Relaxation:
             - w.change_penalty * changes
         )
 
-    def evaluate(self, pi: np.ndarray, mu: np.ndarray) -> Iterate:
-        """The relaxation's value at these prices and the theater-day solutions behind it."""
+    def evaluate(self, pi: np.ndarray, mu: np.ndarray, *, accumulate: bool = False) -> Iterate:
+        """The relaxation's value at these prices and the theater-day solutions behind it (added to the
+        grids' ``chosen`` counts when ``accumulate``)."""
         counts = np.zeros(len(self.films))
         per_day = np.zeros((len(self.films), len(self.days)))
         total = self.constant
@@ -208,6 +212,10 @@ class Relaxation:
                 hit = j >= 0
                 np.add.at(counts, g.films[j[hit]], 1)
                 np.add.at(per_day, (g.films[j[hit]], g.days[r[hit]]), 1)
+                if accumulate:
+                    if g.chosen is None:
+                        g.chosen = np.zeros(g.value.shape, dtype=np.float32)
+                    np.add.at(g.chosen, (pos[r[hit]], r[hit], j[hit]), 1)
                 pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
                 live = pos < k_count
             for fi, di, coef in g.pins:
@@ -247,7 +255,8 @@ class Relaxation:
         for n in range(iterations):
             if stop():
                 break
-            it = self.evaluate(pi, mu)
+            it = self.evaluate(pi, mu, accumulate=True)
+            self.accumulated += 1
             if it.bound < best - 1e-6:
                 best = it.bound
                 self.pi, self.mu = pi.copy(), mu.copy()
@@ -270,6 +279,41 @@ class Relaxation:
         return best
 
 
+def round_average(relax: Relaxation, table: Timetable) -> None:
+    """Primal recovery: the theater-day solutions averaged over the iterations since the last call (they
+    approach an LP optimum), rounded: starts by decreasing average, then value, each kept where every
+    rule holds and the film is still below its minimum (first pass) or maximum (second pass)."""
+    if relax.accumulated == 0:
+        return
+    theaters = relax.instance.theater_by_id
+    parts = []
+    for gi, g in enumerate(relax.grids):
+        if g.chosen is None:
+            continue
+        k, di, j = np.nonzero(g.chosen)
+        starts = np.array([relax.days[d] * DAY for d in g.days])[di] + g.origin + k * g.theater.step
+        parts.append(
+            (
+                g.chosen[k, di, j] / relax.accumulated,
+                g.value[k, di, j],
+                starts,
+                np.full(len(k), gi),
+                g.films[j],
+            )
+        )
+        g.chosen = None
+    relax.accumulated = 0
+    if not parts:
+        return
+    share, value, starts, grid, film = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.lexsort((grid, starts, -value, -share))  # the last key sorts first
+    entries = [(int(starts[v]), relax.grids[grid[v]].theater.id, relax.films[film[v]]) for v in order]
+    for goal in ("min_screenings", "max_screenings"):
+        for start, tid, f in entries:
+            if table.count[f.id] < getattr(f, goal) and table.can_place(f, theaters[tid], start):
+                table.place(f, theaters[tid], start)
+
+
 def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetable, goal: str) -> None:
     """Price-directed construction: the days by decreasing demand weight, in each the theaters by
     decreasing seats; each theater-day gets its best sequence at prices (pi, mu) in the time its
@@ -277,7 +321,6 @@ def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetabl
     or ``max_screenings``) and allow one more that day; kept screening by screening where every rule
     holds."""
     inst = relax.instance
-    films, theaters = relax.films, inst.theater_by_id
     weight = {d: inst.weights.day_weight(day) for d, day in enumerate(relax.days)}
     jobs = [
         (-weight[int(d)], relax.days[int(d)], -g.theater.seats, g.theater.id, gi, di)
@@ -285,47 +328,59 @@ def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetabl
         for di, d in enumerate(g.days)
     ]
     for _, day, _, _, gi, di in sorted(jobs):
-        g = relax.grids[gi]
-        room = np.array(
-            [
-                table.count[films[fi].id] < getattr(films[fi], goal)
-                and table.per_day[(films[fi].id, day)] < films[fi].max_per_day
-                for fi in g.films
-            ]
-        )
-        if not room.any():
+        # the sequence may repeat a film beyond its limits (the programme does not count): what could not
+        # be kept leaves time that the next round fills, around the screenings placed so far
+        for _ in range(DAY_ROUNDS):
+            if not _fill_theater_day(relax, pi, mu, table, goal, relax.grids[gi], di, day):
+                break
+
+
+def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: int, day: int) -> int:
+    """One round of construct on one theater-day; returns how many screenings it placed."""
+    films = relax.films
+    room = np.array(
+        [
+            table.count[films[fi].id] < getattr(films[fi], goal)
+            and table.per_day[(films[fi].id, day)] < films[fi].max_per_day
+            for fi in g.films
+        ]
+    )
+    if not room.any():
+        return 0
+    t = g.theater
+    price = pi[g.films] + mu[g.films, g.days[di]]
+    profit = np.where(room[None, :], g.value[:, di, :] - price[None, :], NEG)
+    busy = table.busy.get((t.id, day))
+    if busy:  # starts clashing with a screening already there are out
+        starts = day * DAY + g.origin + np.arange(profit.shape[0]) * t.step
+        for bs, be, _ in busy:
+            clash = (starts[:, None] < be + t.changeover) & (
+                bs < starts[:, None] + g.runtime[None, :] + t.changeover
+            )
+            profit[clash] = NEG
+    k_count = profit.shape[0]
+    best = np.zeros(k_count + int(g.length.max()) + 1)
+    choice = np.full(k_count, -1)
+    for k in range(k_count - 1, -1, -1):
+        cand = profit[k] + best[k + g.length]
+        j = int(cand.argmax())
+        if cand[j] > best[k + 1] + 1e-9 and g.value[k, di, j] > 0:
+            best[k], choice[k] = cand[j], j
+        else:
+            best[k] = best[k + 1]
+    placed = 0
+    k = 0
+    while k < k_count:
+        j = choice[k]
+        if j < 0:
+            k += 1
             continue
-        t = theaters[g.theater.id]
-        price = pi[g.films] + mu[g.films, g.days[di]]
-        profit = np.where(room[None, :], g.value[:, di, :] - price[None, :], NEG)
-        busy = table.busy.get((t.id, day))
-        if busy:  # starts clashing with a screening already there are out
-            starts = day * DAY + g.origin + np.arange(profit.shape[0]) * t.step
-            for bs, be, _ in busy:
-                clash = (starts[:, None] < be + t.changeover) & (
-                    bs < starts[:, None] + g.runtime[None, :] + t.changeover
-                )
-                profit[clash] = NEG
-        k_count = profit.shape[0]
-        best = np.zeros(k_count + int(g.length.max()) + 1)
-        choice = np.full(k_count, -1)
-        for k in range(k_count - 1, -1, -1):
-            cand = profit[k] + best[k + g.length]
-            j = int(cand.argmax())
-            if cand[j] > best[k + 1] + 1e-9 and g.value[k, di, j] > 0:
-                best[k], choice[k] = cand[j], j
-            else:
-                best[k] = best[k + 1]
-        k = 0
-        while k < k_count:
-            j = choice[k]
-            if j < 0:
-                k += 1
-                continue
-            f, start = films[g.films[j]], g.start(di, k, relax.days)
-            if table.can_place(f, t, start):
-                table.place(f, t, start)
-            k += int(g.length[j])
+        f, start = films[g.films[j]], g.start(di, k, relax.days)
+        if table.can_place(f, t, start):
+            table.place(f, t, start)
+            placed += 1
+        k += int(g.length[j])
+    return placed
 
 
 def solve_component(
@@ -349,7 +404,7 @@ def solve_component(
     films, theaters = instance.film_by_id, instance.theater_by_id
     incumbent = [relax.objective_of(best())]
     lowest = [math.inf]
-    construct_seconds = [0.0]
+    construct_seconds = [0.0, 0.0]  # the longest construction and rounding so far
 
     # films once left short by a construction: their minimum goes first, whatever its price, from then on
     critical = np.zeros(len(relax.films))
@@ -361,10 +416,7 @@ def solve_component(
     def timetable() -> list[Screening]:
         started = time.monotonic()
         for _ in range(CONSTRUCT_ATTEMPTS):
-            table = Timetable(instance)
-            for p in instance.fixed:
-                if p.film in members:
-                    table.place(films[p.film], theaters[p.theater], p.start)
+            table = pinned()
             construct(relax, relax.pi - critical, relax.mu, table, "min_screenings")
             construct(relax, relax.pi, relax.mu, table, "max_screenings")
             filler.reset()
@@ -378,7 +430,27 @@ def solve_component(
         construct_seconds[0] = max(construct_seconds[0], time.monotonic() - started)
         return table.screenings()
 
+    def pinned() -> Timetable:
+        table = Timetable(instance)
+        for p in instance.fixed:
+            if p.film in members:
+                table.place(films[p.film], theaters[p.theater], p.start)
+        return table
+
+    def rounded() -> list[Screening]:
+        started = time.monotonic()
+        table = pinned()
+        round_average(relax, table)
+        filler.reset()
+        complete(instance, table, filler)
+        construct_seconds[1] = max(construct_seconds[1], time.monotonic() - started)
+        return table.screenings()
+
     def publish() -> None:
+        if relax.accumulated:
+            screenings = rounded()
+            incumbent[0] = max(incumbent[0], relax.objective_of(screenings))
+            take(screenings, None)
         screenings = timetable()
         incumbent[0] = max(incumbent[0], relax.objective_of(screenings))
         bound = (
@@ -394,7 +466,7 @@ def solve_component(
             publish()
 
     def out_of_time() -> bool:
-        return stop() or (not deterministic and time.monotonic() + 1.5 * construct_seconds[0] + 0.2 > end)
+        return stop() or (not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > end)
 
     publish()  # a timetable at zero prices first: the descent's steps aim at its objective
     iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
