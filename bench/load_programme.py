@@ -4,7 +4,7 @@ Starts PostgreSQL, Redis and gunicorn (2 workers) on loopback (bench/stack.py), 
 data/instances/cstm-stress.json as an edition and publishes its solved timetable (2,171 screenings),
 then runs wrk against the public pages and prints a table. Needs root and wrk (apt-get install wrk).
 
-    .venv/bin/python bench/load_programme.py [--seconds 10] [--connections 16]
+    .venv/bin/python bench/load_programme.py [--seconds 10] [--connections 16] [--threads 2]
 """
 
 from __future__ import annotations
@@ -47,8 +47,9 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     args = parser.parse_args()
-    with stack(workers=2, prepare=prepare) as s:
+    with stack(workers=2, threads=args.threads, prepare=prepare) as s:
         base = s["base"]
         with urllib.request.urlopen(f"{base}/programme/?edition=stress") as r:  # noqa: S310 (loopback)
             html = r.read().decode()
@@ -64,7 +65,10 @@ def main() -> None:
             with urllib.request.urlopen(url) as r:  # noqa: S310 (loopback) warm-up and sanity check
                 assert r.status == 200, (url, r.status)
             rows.append((name, wrk(url, args.seconds, args.connections)))
-    print(f"\nPublic programme under load: gunicorn 2 workers, PostgreSQL, wrk -t2 -c{args.connections}")
+    print(
+        f"\nPublic programme under load: gunicorn 2 workers x {args.threads} threads, PostgreSQL, "
+        f"wrk -t2 -c{args.connections}"
+    )
     print(f"(2,171 published screenings; target p95 < {TARGET_P95_MS:.0f} ms on the day page)\n")
     print("| scenario | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
     print("|---|---|---|---|---|---|---|")

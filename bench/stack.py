@@ -117,7 +117,7 @@ def redis(tmp: Path, port: int) -> Iterator[str]:
 @contextlib.contextmanager
 def stack(
     workers: int = 2,
-    threads: int = 1,
+    threads: int = 2,  # gunicorn.conf.py's default (GUNICORN_THREADS)
     port: int = 58000,
     pg_port: int = 55433,
     redis_port: int = 56380,
