@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from . import lagrange
+from . import lagrange, subsolve
 from .data import DAY, Instance, Screening
 from .master import Component, lp_bound
 from .timeindexed import TimeIndexed, TimeIndexedResult, as_master, build, solve_scip
@@ -93,11 +93,13 @@ def run_lanes(
                 def priced(screenings, bound, i=i) -> None:
                     take(i, TimeIndexedResult(screenings, None, bound, False))
 
-                if len(lanes) > 1:  # side by side with other lanes: a process of its own
-                    lagrange.solve_component_in_process(
+                # side by side with other lanes: in a process of its own (subsolve.py), if one starts
+                if not (
+                    len(lanes) > 1
+                    and subsolve.solve_in_process(
                         instance, comps[i], budget=budget, best=best(i), stop=stop, take=priced
                     )
-                else:
+                ):
                     lagrange.solve_component(
                         instance,
                         comps[i],

@@ -21,8 +21,6 @@ their best free starts. Valid by construction; the engine validates them again.
 from __future__ import annotations
 
 import math
-import multiprocessing
-import queue
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -475,61 +473,3 @@ def solve_component(
     )
     if not stop():
         publish()
-
-
-def solve_component_in_process(
-    instance: Instance,
-    comp,
-    *,
-    budget: float,
-    best: list[Screening],
-    stop: Callable[[], bool],
-    take: Callable[[list[Screening] | None, int | None], None],
-) -> None:
-    """``solve_component`` in a child process (numpy's small steps hold the GIL, so two relaxations in
-    threads would share one core); results come back through a queue, ``stop`` reaches it as an event.
-    The child is spawned, never forked: the caller may have solver threads running."""
-    ctx = multiprocessing.get_context("spawn")
-    results = ctx.Queue()
-    halt = ctx.Event()
-    end = time.monotonic() + budget
-    # CLOCK_MONOTONIC is shared by every process of the machine: the child works to the same deadline
-    child = ctx.Process(target=_child, args=(instance, comp, end, best, results, halt))
-    child.daemon = True
-    child.start()
-    try:
-        while True:
-            if stop():
-                halt.set()
-            try:
-                message = results.get(timeout=0.2)
-            except queue.Empty:
-                if not child.is_alive():
-                    break
-                if time.monotonic() > end + 10:  # a child that does not stop is left behind
-                    break
-                continue
-            if message is None:
-                break
-            take(*message)
-    finally:
-        halt.set()
-        child.join(timeout=5)
-        if child.is_alive():
-            child.terminate()
-
-
-def _child(instance, comp, end: float, best, results, halt) -> None:
-    budget = end - time.monotonic()
-    try:
-        solve_component(
-            instance,
-            comp,
-            budget=max(0.0, budget),
-            best=lambda: best,
-            deterministic=False,
-            stop=halt.is_set,
-            take=lambda screenings, bound: results.put((screenings, bound)),
-        )
-    finally:
-        results.put(None)

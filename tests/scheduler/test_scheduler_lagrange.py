@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from test_scheduler_master import params, tiny, valid_timetables
 from test_scheduler_timeindexed import copies_instance
 
-from scheduler import engine, exact, lagrange
+from scheduler import engine, exact, lagrange, subsolve
 from scheduler.master import components, lp_bound
 from scheduler.model import _comp_objective
 from scheduler.timeindexed import as_master, build
@@ -42,7 +42,9 @@ def test_at_any_prices_the_relaxation_bounds_every_valid_timetable(p, raw):
     pi, mu = price_arrays(relax, raw)
     assert relax.evaluate(pi, mu).bound >= best - 1e-6
     zero = relax.evaluate(np.zeros_like(pi), np.zeros_like(mu)).bound
-    lowest = relax.descend(incumbent=lambda: best, iterations=60, stop=lambda: False, on_iterate=lambda n, it: None)
+    lowest = relax.descend(
+        incumbent=lambda: best, iterations=60, stop=lambda: False, on_iterate=lambda n, it: None
+    )
     assert best - 1e-6 <= lowest <= zero + 1e-6
 
 
@@ -109,13 +111,14 @@ def test_deterministic_runs_repeat_exactly():
     assert runs[0] == runs[1]
 
 
-@pytest.mark.parametrize("workers, runner", [(1, "solve_component"), (2, "solve_component_in_process")])
+@pytest.mark.parametrize("workers, runner", [(1, "solve_component"), (2, "solve_in_process")])
 def test_the_engine_uses_the_relaxation_for_components_too_large_for_an_lp(monkeypatch, workers, runner):
     """One lane: in the engine's thread; lanes side by side: each relaxation in a spawned process."""
     monkeypatch.setattr(exact, "RESTRICTED_COLUMNS", 0)
     called = []
-    real = getattr(lagrange, runner)
-    monkeypatch.setattr(lagrange, runner, lambda *a, **k: called.append(1) or real(*a, **k))
+    module = lagrange if runner == "solve_component" else subsolve
+    real = getattr(module, runner)
+    monkeypatch.setattr(module, runner, lambda *a, **k: called.append(1) or real(*a, **k))
     inst = load("small")
     result = engine.solve(inst, time_limit=8, workers=workers, seed=0)
     assert called
