@@ -34,7 +34,7 @@ from .timetable import Timetable
 
 NEG = -1e15  # the priced value of a start a film cannot take
 PATIENCE = 20  # iterations without a better bound before the step shrinks
-CONSTRUCT_EVERY = 50  # iterations between two timetables constructed at the best prices so far
+CONSTRUCT_EVERY = 30  # iterations between two publications (timetables at the best prices so far)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most
 CONSTRUCT_ATTEMPTS = 3  # constructions per timetable while new films fall short of their minimum
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget

@@ -1,6 +1,8 @@
 """The Lagrangian relaxation: its value is an honest bound at any prices (brute force and the exact model's
 LP), the descent lowers it, and the timetables built from it are valid."""
 
+import time
+
 import numpy as np
 import pytest
 from helpers import load
@@ -78,7 +80,7 @@ def test_descent_reaches_near_the_lp_bound_and_constructs_valid_timetables():
                 best=lambda: [],
                 deterministic=True,
                 stop=lambda: False,
-                take=lambda screenings, bound: found.append((screenings, bound)),
+                take=lambda screenings, bound, found=found: found.append((screenings, bound)),
             )
             bounds = [b for _, b in found if b is not None]
             assert found and bounds and min(bounds) >= lp - 1
@@ -105,7 +107,7 @@ def test_deterministic_runs_repeat_exactly():
             best=lambda: [],
             deterministic=True,
             stop=lambda: False,
-            take=lambda screenings, bound: found.append((screenings, bound)),
+            take=lambda screenings, bound, found=found: found.append((screenings, bound)),
         )
         runs.append(found)
     assert runs[0] == runs[1]
@@ -125,3 +127,25 @@ def test_the_engine_uses_the_relaxation_for_components_too_large_for_an_lp(monke
     report = check_screenings(inst, list(result.screenings))
     assert report.valid and report.objective == result.objective
     assert result.bound >= 34420 >= result.objective  # small's optimum, proven by SCIP on the exact model
+
+
+def test_a_child_process_stops_when_asked_and_its_timetables_are_valid():
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    found = []
+    started = time.monotonic()
+    assert subsolve.solve_in_process(
+        inst,
+        comp,
+        budget=120,
+        best=[],
+        stop=lambda: time.monotonic() - started > 3,
+        take=lambda screenings, bound, found=found: found.append((screenings, bound)),
+    )
+    assert time.monotonic() - started < 60  # stopped long before its budget
+    assert found
+    others = [p for p in inst.fixed if p.film not in comp.films]
+    for screenings, _ in found:
+        assert check_screenings(inst, screenings + others).valid
+    bounds = [b for _, b in found if b is not None]
+    assert all(_comp_objective(inst, s, comp) <= min(bounds) for s, _ in found) if bounds else True
