@@ -50,7 +50,12 @@ out.update(
     screenings=len(screenings),
     shortfall=report.shortfall,
     changes=report.changes,
-    peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    # the solver's own peak plus the largest of its child processes (relaxations in scheduler.subsolve,
+    # which run at the same time as it): an upper estimate of the memory in use at once
+    peak_mb=(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * (2 if workers > 1 else 1)
+    ) / 1024,
 )
 print(json.dumps(out))
 """

@@ -1,4 +1,4 @@
-"""The solver entry point: greedy warm start, CP-SAT master, sequencing, validation, our own result type."""
+"""The solver entry point: greedy warm start, optimisation per component (model.py), validation."""
 
 from __future__ import annotations
 

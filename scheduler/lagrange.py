@@ -13,9 +13,10 @@ optima plus the prices' constants is an upper bound of every valid timetable's o
 so every iterate's value is an honest bound; subgradient steps lower it towards the LP bound of the
 exact model (interval rows have the integrality property, so the two coincide without copies rows).
 
-Timetables come from the theater-day solutions: their screenings in order of value, each kept only when
-every hard rule still holds (timetable.py checks them), then films are brought up to their counts at
-their best free starts. Valid by construction; the engine validates them again.
+Timetables come from the theater-day solutions: averaged over recent iterations and rounded, or
+constructed theater-day by theater-day at the best prices so far; each screening kept only when every
+hard rule still holds (timetable.py checks them), then films are brought up to their counts at their best
+free starts. Valid by construction; the engine validates them again.
 """
 
 from __future__ import annotations

@@ -1,15 +1,11 @@
-"""Independent components and the band master of each: a relaxation over (film, slot) counts.
+"""Independent components, and the linear models the solvers share: ``Master`` (columns, rows), its LP
+bound by weak duality (GLOP) and its integer solves (SCIP, or CP-SAT where SCIP is missing).
 
 A *component* is a connected set of theaters: two theaters are linked when some film can be shown in both.
 No hard rule and no objective term links two components (counts, copies, pins and previous screenings are
 per film, and a film's screenings all lie in its component's theaters), so the best timetable of the
 whole is the union of the best timetables of the components, and the sum of the components' bounds bounds
 the whole.
-
-The master of a component has one integer (mostly Boolean) column ``x[f, slot]``: the number of screenings
-of film ``f`` starting in the slot. Every row is a *necessary* condition of a valid timetable, so every
-valid timetable of the component maps to a feasible point with the same objective; CP-SAT's proven bound
-and the LP optimum of the master are both honest bounds.
 """
 
 from __future__ import annotations
@@ -18,9 +14,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .data import Instance, Screening
-from .sequence import step_length
-from .slots import Slot, index_by_theater_day, slot_of
+from .data import Instance
 
 
 @dataclass(frozen=True)
@@ -73,210 +67,19 @@ class Row:
 
 @dataclass
 class Master:
-    """Variables: x columns first, then shortfall counts, then keep literals."""
+    """A maximisation over integer variables within [lb, ub]: the first ``len(cols)`` are the model's
+    screening columns (a restriction to some of them keeps the others at zero), then auxiliary ones."""
 
-    cols: list[tuple[str, int]]  # (film, slot index)
+    cols: list
     ub: list[int]
     lb: list[int]
     obj: list[int]
     rows: list[Row] = field(default_factory=list)
-    short: dict[str, int] = field(default_factory=dict)  # film -> variable index
-    keep: dict[Screening, int] = field(default_factory=dict)  # previous screening -> variable index
     constant: int = 0
-    col_of: dict[tuple[str, int], int] = field(default_factory=dict)
-    defs: list[tuple[int, list[int]]] = field(default_factory=list)  # auxiliary count = sum of columns
 
     @property
     def size(self) -> int:
         return len(self.ub)
-
-    def add_var(self, lb: int, ub: int, obj: int) -> int:
-        self.lb.append(lb)
-        self.ub.append(ub)
-        self.obj.append(obj)
-        return len(self.ub) - 1
-
-    def add_le(self, terms: list[tuple[int, int]], hi: int) -> None:
-        """Add sum(coef * var) <= hi unless no point within the bounds can break it."""
-        if (
-            sum(c * self.ub[v] for v, c in terms if c > 0) + sum(c * self.lb[v] for v, c in terms if c < 0)
-            <= hi
-        ):
-            return
-        self.rows.append(Row([v for v, _ in terms], [c for _, c in terms], None, hi))
-
-
-def keepable_previous(instance: Instance) -> list[Screening]:
-    """Previous screenings that could still be kept: valid alone and alongside the pins."""
-    from .validate import check_screenings
-
-    if instance.weights.change_penalty == 0:
-        return []
-    pins = list(instance.fixed)
-    pinned = {p.key for p in pins}
-    return [p for p in instance.previous if p.key in pinned or check_screenings(instance, [*pins, p]).valid]
-
-
-def build_master(
-    instance: Instance,
-    comp: Component,
-    slots: list[Slot],
-    options: dict[str, list[Slot]],
-    keepable: list[Screening],
-    *,
-    thetas: int = 0,
-    allowed: set[tuple[str, int]] | None = None,
-) -> Master:
-    """The band master of one component (``thetas``: most truncation lengths per theater, 0 = all).
-
-    ``allowed`` restricts the (film, slot) columns: a restricted master, whose optimum is a valid
-    timetable's master point but whose bound is not a bound of the component.
-    """
-    films, theaters = instance.film_by_id, instance.theater_by_id
-    by_day = index_by_theater_day(slots)
-    comp_films = set(comp.films)
-    pins_in: dict[tuple[str, int], int] = defaultdict(int)
-    for p in instance.fixed:
-        if p.film in comp_films:
-            s = slot_of(by_day, p.theater, p.start)
-            if s is not None:
-                pins_in[(p.film, s.index)] += 1
-    m = Master([], [], [], [])
-    by_slot: dict[int, list[tuple[int, int, int]]] = defaultdict(list)  # slot -> (var, q, runtime)
-    by_film: dict[str, list[int]] = defaultdict(list)
-    by_film_day: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for fid in comp.films:
-        f = films[fid]
-        for s in options[fid]:
-            if allowed is not None and (fid, s.index) not in allowed and (fid, s.index) not in pins_in:
-                continue
-            t = theaters[s.theater]
-            q = step_length(f.runtime, t.changeover, t.step)
-            ub = min(f.max_per_day, f.max_screenings, (min(s.hi, s.seg_end - f.runtime) - s.lo) // q + 1)
-            lb = pins_in.get((fid, s.index), 0)
-            v = m.add_var(lb, max(lb, ub), instance.value(f, t, s.lo))
-            m.cols.append((fid, s.index))
-            m.col_of[(fid, s.index)] = v
-            by_slot[s.index].append((v, q, f.runtime))
-            by_film[fid].append(v)
-            by_film_day[(fid, s.day)].append(v)
-    penalty, change = instance.weights.shortfall_penalty, instance.weights.change_penalty
-    for fid in comp.films:
-        f = films[fid]
-        vs = by_film[fid]
-        m.add_le([(v, 1) for v in vs], f.max_screenings)
-        if f.min_screenings > 0:
-            most = min(f.min_screenings, sum(m.ub[v] for v in vs))
-            # at least min_screenings - most screenings are certainly missing
-            sv = m.add_var(f.min_screenings - most, f.min_screenings, -penalty)
-            m.short[fid] = sv
-            m.rows.append(Row([*vs, sv], [1] * len(vs) + [1], f.min_screenings, None))
-    for (fid, _day), vs in by_film_day.items():
-        m.add_le([(v, 1) for v in vs], films[fid].max_per_day)
-    _add_copies(m, instance, slots)
-    _add_capacity(m, instance, comp, slots, by_slot, thetas)
-    prev = [p for p in instance.previous if p.film in comp_films]
-    m.constant = -change * len(prev)
-    cells: dict[int, list[int]] = defaultdict(list)
-    comp_keep = {p.key for p in keepable}
-    for p in prev:
-        if p.key not in comp_keep:
-            continue
-        s = slot_of(by_day, p.theater, p.start)
-        col = m.col_of.get((p.film, s.index)) if s is not None else None
-        if col is None:
-            continue
-        k = m.add_var(0, 1, change)
-        m.keep[p] = k
-        cells[col].append(k)
-    for col, ks in cells.items():
-        m.add_le([*((k, 1) for k in ks), (col, -1)], 0)
-    return m
-
-
-def _pick(values, most: int) -> list[int]:
-    """At most ``most`` of the values (0 = all), always the smallest and the largest."""
-    values = sorted(set(values))
-    if not most or len(values) <= most:
-        return values
-    if most == 1:
-        return values[-1:]
-    return sorted({values[round(i * (len(values) - 1) / (most - 1))] for i in range(most)})
-
-
-def _add_capacity(m: Master, instance, comp: Component, slots, by_slot, thetas: int) -> None:
-    """Necessary conditions for the screenings of one free segment (see docs/scheduler.md).
-
-    Consecutive starts on the grid are at least q = ceil_step(runtime + changeover) apart, so the
-    screenings starting in bands j1..j2 satisfy sum(q) - q_last <= hi(j2) - lo(j1), and those starting in
-    bands j1.. satisfy sum(q) - (q_last - runtime_last) <= E - lo(j1). Both are relaxed to linear rows:
-    sum(min(q, theta)) <= room + theta for each theta (exact when theta = max q), the count cuts
-    #(q >= theta) <= room // theta + 1, and sum(min(q, runtime + tau)) <= E - lo + tau for each tau.
-    The rows use one auxiliary count per (slot, q) so that they stay short; in the tail rows a count's
-    coefficient is the least min(q, runtime + tau) of its films (smaller coefficients keep a row valid).
-    """
-    segments: dict[tuple[str, int, int], list[Slot]] = defaultdict(list)
-    for s in slots:
-        if s.index in by_slot:
-            segments[(s.theater, s.day, s.segment)].append(s)
-    lengths: dict[str, set[int]] = defaultdict(set)
-    tails: dict[str, set[int]] = defaultdict(set)
-    for s in slots:
-        for _, q, r in by_slot.get(s.index, ()):
-            lengths[s.theater].add(q)
-            tails[s.theater].add(q - r)
-    theta_of = {tid: _pick(ws, thetas) for tid, ws in lengths.items()}
-    tau_of = {tid: _pick(ts, thetas) for tid, ts in tails.items()}
-    for (tid, _day, _seg), band_slots in segments.items():
-        band_slots.sort(key=lambda s: s.band)
-        n = len(band_slots)
-        items: list[list[tuple[int, int, int]]] = []  # per band: (count var, q, shortest runtime)
-        exact: list[list[tuple[int, int, int]]] = [by_slot[s.index] for s in band_slots]
-        for s in band_slots:
-            groups: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            for v, q, r in by_slot[s.index]:
-                groups[q].append((v, r))
-            band = []
-            for q, members in sorted(groups.items()):
-                shortest = min(r for _, r in members)
-                if len(members) == 1:
-                    band.append((members[0][0], q, shortest))
-                    continue
-                aux = m.add_var(0, sum(m.ub[v] for v, _ in members), 0)
-                m.defs.append((aux, [v for v, _ in members]))
-                m.rows.append(Row([*(v for v, _ in members), aux], [1] * len(members) + [-1], 0, 0))
-                band.append((aux, q, shortest))
-            items.append(band)
-        for j1 in range(n):
-            window: list[tuple[int, int, int]] = []
-            for j2 in range(j1, n):
-                window = window + items[j2]
-                room = band_slots[j2].hi - band_slots[j1].lo
-                for theta in theta_of[tid]:
-                    m.add_le([(v, min(q, theta)) for v, q, _ in window], room + theta)
-                    m.add_le([(v, 1) for v, q, _ in window if q >= theta], room // theta + 1)
-            room = band_slots[j1].seg_end - band_slots[j1].lo
-            tail = [t for band in exact[j1:] for t in band]
-            for tau in tau_of[tid]:
-                m.add_le([(v, min(q, r + tau)) for v, q, r in tail], room + tau)
-            shortest = min(r for _, _, r in window)
-            qmin = min(q for _, q, _ in window)
-            m.add_le([(v, 1) for v, _, _ in window], max(0, room - shortest) // qmin + 1)
-
-
-def _add_copies(m: Master, instance: Instance, slots: list[Slot]) -> None:
-    """Screenings of a film starting within less than its runtime of each other overlap: at most copies."""
-    groups: dict[tuple[str, int, int], list] = defaultdict(list)
-    for (fid, si), v in m.col_of.items():
-        f = instance.film_by_id[fid]
-        if f.copies < f.max_per_day:
-            s = slots[si]
-            groups[(fid, s.day, s.piece)].append((v, s))
-    for (fid, _, _), items in groups.items():
-        f = instance.film_by_id[fid]
-        span = max(s.hi for _, s in items) - min(s.lo for _, s in items)
-        if span < f.runtime:
-            m.add_le([(v, 1) for v, _ in items], f.copies)
 
 
 def lp_bound(
@@ -356,31 +159,6 @@ def cp_model_of(m: Master, ub=None):
             model.Add(expr <= row.hi)
     model.Maximize(sum(k * xs[v] for v, k in enumerate(m.obj) if k))
     return model, xs
-
-
-def point_of(m: Master, instance: Instance, slots: list[Slot], screenings: list[Screening]) -> list[int]:
-    """The master point of a valid timetable (restricted to the component's films)."""
-    by_day = index_by_theater_day(slots)
-    point = list(m.lb)
-    for i in range(len(m.cols)):
-        point[i] = 0
-    count: dict[str, int] = defaultdict(int)
-    present = set()
-    for s in screenings:
-        slot = slot_of(by_day, s.theater, s.start)
-        col = m.col_of.get((s.film, slot.index)) if slot is not None else None
-        if col is not None:
-            point[col] += 1
-            count[s.film] += 1
-            present.add(s.key)
-    films = instance.film_by_id
-    for fid, v in m.short.items():
-        point[v] = max(m.lb[v], films[fid].min_screenings - count[fid])
-    for p, v in m.keep.items():
-        point[v] = 1 if p.key in present else 0
-    for aux, members in m.defs:
-        point[aux] = sum(point[v] for v in members)
-    return point
 
 
 @dataclass

@@ -93,19 +93,3 @@ def film_options(instance: Instance, slots: list[Slot]) -> dict[str, list[Slot]]
                     )
         out[f.id] = opts
     return out
-
-
-def slot_of(slots_by_day: dict[tuple[str, int], list[Slot]], theater: str, start: int) -> Slot | None:
-    """The slot containing a start time, if any."""
-    for s in slots_by_day.get((theater, start // DAY), ()):
-        if s.lo <= start <= s.hi:
-            return s
-    return None
-
-
-def index_by_theater_day(slots: list[Slot]) -> dict[tuple[str, int], list[Slot]]:
-    """Slots grouped by (theater, day), in time order."""
-    out: dict[tuple[str, int], list[Slot]] = {}
-    for s in slots:
-        out.setdefault((s.theater, s.day), []).append(s)
-    return out

@@ -306,7 +306,7 @@ def _solve_without_scip(ti, hint, time_limit, *, seed, deterministic, stop, sub)
 
 
 def as_master(ti: TimeIndexed):
-    """The model as a band-master-shaped ``Master`` (same column order), for master.py's LP bound by weak
+    """The model as a ``Master`` (same column order), for master.py's LP bound by weak
     duality (and its CP-SAT solve where SCIP is missing)."""
     from .master import Master, Row
 

@@ -1,4 +1,4 @@
-"""A mutable timetable that answers "can this screening go here?" quickly; used by greedy and sequencing."""
+"""A mutable timetable that answers "can this screening go here?" quickly (greedy, roundings, relaxation)."""
 
 from __future__ import annotations
 

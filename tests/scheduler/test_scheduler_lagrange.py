@@ -8,7 +8,7 @@ import pytest
 from helpers import load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_scheduler_master import params, tiny, valid_timetables
+from test_scheduler_components import params, tiny, valid_timetables
 from test_scheduler_timeindexed import copies_instance
 
 from scheduler import engine, exact, lagrange, subsolve

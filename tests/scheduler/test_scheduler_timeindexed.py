@@ -5,7 +5,7 @@ import itertools
 
 from helpers import load, raw
 from hypothesis import HealthCheck, given, settings
-from test_scheduler_master import params, row_holds, tiny, valid_timetables
+from test_scheduler_components import params, row_holds, tiny, valid_timetables
 
 from scheduler import exact
 from scheduler.data import Screening

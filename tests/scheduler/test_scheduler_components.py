@@ -1,15 +1,13 @@
-"""The band master: components, necessary capacity rows, honest LP and MIP bounds (brute force)."""
+"""Components, and the brute-force helpers the model tests share (tiny instances, every valid timetable)."""
 
 import itertools
 
 from helpers import load, raw, tiny_theater_day
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from scheduler.data import DAY, Screening
 from scheduler.io import parse_instance
-from scheduler.master import build_master, components, keepable_previous, lp_bound, point_of, solve_mip
-from scheduler.slots import build_slots, film_options
+from scheduler.master import components
 from scheduler.validate import check_screenings
 
 
@@ -75,42 +73,3 @@ def valid_timetables(inst):
 def row_holds(row, point):
     total = sum(k * point[v] for v, k in zip(row.vars, row.coefs, strict=True))
     return (row.lo is None or total >= row.lo) and (row.hi is None or total <= row.hi)
-
-
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(params, st.sampled_from([0, 1, 2]))
-def test_every_valid_timetable_is_a_point_of_the_master_and_the_bounds_hold(p, thetas):
-    inst = tiny(p)
-    slots = build_slots(inst)
-    options = film_options(inst, slots)
-    (comp,), _ = components(inst)
-    m = build_master(inst, comp, slots, options, keepable_previous(inst), thetas=thetas)
-    lp, _, _ = lp_bound(m)
-    best = None
-    for screenings, objective in valid_timetables(inst):
-        point = point_of(m, inst, slots, screenings)
-        broken = [r for r in m.rows if not row_holds(r, point)]
-        assert not broken, f"{screenings} breaks a master row: the master must be a relaxation"
-        assert sum(c * x for c, x in zip(m.obj, point, strict=True)) + m.constant == objective
-        best = objective if best is None else max(best, objective)
-    assert lp >= best
-    mip = solve_mip(m, None, 5, deterministic=True, seed=0, workers=1, stop=lambda: False)
-    assert mip.bound is not None and best <= mip.bound <= lp
-
-
-def test_lp_bound_is_at_least_every_valid_objective_on_a_real_instance():
-    inst = load("small")
-    slots = build_slots(inst)
-    options = film_options(inst, slots)
-    comps, _ = components(inst)
-    from scheduler.engine import solve
-
-    result = solve(inst, time_limit=10, workers=2)
-    total = 0
-    for comp in comps:
-        m = build_master(inst, comp, slots, options, keepable_previous(inst), thetas=3)
-        value, point, _ = lp_bound(m)
-        assert point is not None
-        total += value
-    assert total >= result.objective
-    assert result.bound <= total
