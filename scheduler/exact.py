@@ -94,6 +94,7 @@ def run_lanes(
                     take(i, TimeIndexedResult(screenings, None, bound, False))
 
                 # side by side with other lanes: in a process of its own (subsolve.py), if one starts
+                end = time.monotonic() + budget
                 if not (
                     len(lanes) > 1
                     and subsolve.solve_in_process(
@@ -103,7 +104,7 @@ def run_lanes(
                     lagrange.solve_component(
                         instance,
                         comps[i],
-                        budget=budget,
+                        budget=budget if deterministic else max(0.0, end - time.monotonic()),
                         best=lambda i=i: best(i),
                         deterministic=deterministic,
                         stop=stop,

@@ -11,6 +11,7 @@ writes a pickle per result to its stdout, then None. Any byte or the end of its 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import subprocess
@@ -18,8 +19,11 @@ import sys
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from .data import Instance, Screening
+
+log = logging.getLogger("scheduler")
 
 GRACE_SECONDS = 10.0  # a child still running this long after its deadline is killed
 
@@ -36,9 +40,15 @@ def solve_in_process(
     """Solve the component's relaxation in a child process, handing its results to ``take``; False when
     no child could be started (the caller then solves it in its own thread)."""
     end = time.monotonic() + budget
+    env = dict(os.environ)  # the child imports this very package, wherever the caller's cwd is
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "scheduler.subsolve"], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            [sys.executable, "-m", "scheduler.subsolve"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
         )
         pickle.dump((instance, comp, end, best), child.stdin, protocol=pickle.HIGHEST_PROTOCOL)
         child.stdin.flush()
@@ -60,6 +70,7 @@ def solve_in_process(
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
+    received = 0
     try:
         while True:
             try:
@@ -68,6 +79,7 @@ def solve_in_process(
                 break
             if message is None:
                 break
+            received += 1
             take(*message)
     finally:
         done.set()
@@ -79,6 +91,9 @@ def solve_in_process(
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+    if not received and child.returncode:  # it could not even start (e.g. python not runnable)
+        log.warning("relaxation process exited with status %s; solving in this process", child.returncode)
+        return False
     return True
 
 

@@ -1,6 +1,7 @@
 """The Lagrangian relaxation: its value is an honest bound at any prices (brute force and the exact model's
 LP), the descent lowers it, and the timetables built from it are valid."""
 
+import sys
 import time
 
 import numpy as np
@@ -149,3 +150,15 @@ def test_a_child_process_stops_when_asked_and_its_timetables_are_valid():
         assert check_screenings(inst, screenings + others).valid
     bounds = [b for _, b in found if b is not None]
     assert all(_comp_objective(inst, s, comp) <= min(bounds) for s, _ in found) if bounds else True
+
+
+def test_when_no_child_process_can_run_the_relaxation_runs_in_the_lane(monkeypatch):
+    monkeypatch.setattr(exact, "RESTRICTED_COLUMNS", 0)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # every child exits at once with status 1
+    called = []
+    real = lagrange.solve_component
+    monkeypatch.setattr(lagrange, "solve_component", lambda *a, **k: called.append(1) or real(*a, **k))
+    inst = load("small")
+    result = engine.solve(inst, time_limit=8, workers=2, seed=0)
+    assert called and result.objective > 33000  # the greedy alone scores 32,858
+    assert check_screenings(inst, list(result.screenings)).valid
