@@ -72,7 +72,7 @@ def test_staff_watch_live_progress_and_stop_keeps_the_best_timetable(page, queue
 
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{queued_server}/auth/login")
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     page.fill("#email", "staff@demo.festival")
     page.fill("#password", DEMO_PASSWORD)
     page.locator("form button[type=submit].primary").click()
