@@ -30,14 +30,16 @@ import numpy as np
 
 from .data import DAY, Instance, Screening, Theater
 from .greedy import Filler, complete
+from .relocate import relocate
 from .slots import align_down, align_up, build_slots, film_options
 from .timetable import Timetable
 
 NEG = -1e15  # the priced value of a start a film cannot take
 PATIENCE = 20  # iterations without a better bound before the step shrinks
-CONSTRUCT_EVERY = 30  # iterations between two publications (timetables at the best prices so far)
+CONSTRUCT_EVERY = 50  # iterations between two publications (timetables at the best prices so far)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most
 CONSTRUCT_ATTEMPTS = 3  # constructions per timetable while new films fall short of their minimum
+RELOCATE_SHARE = 0.15  # of a component's budget, kept for the local search at the end
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
 
 
@@ -412,7 +414,7 @@ def solve_component(
         for fi in g.films:
             theaters_of[fi].add(gi)
 
-    def timetable() -> list[Screening]:
+    def timetable() -> Timetable:
         started = time.monotonic()
         for _ in range(CONSTRUCT_ATTEMPTS):
             table = pinned()
@@ -427,7 +429,7 @@ def solve_component(
             scarce = set().union(*(theaters_of[i] for i in short))
             critical[[i for i in range(len(relax.films)) if theaters_of[i] <= scarce]] = relax.penalty
         construct_seconds[0] = max(construct_seconds[0], time.monotonic() - started)
-        return table.screenings()
+        return table
 
     def pinned() -> Timetable:
         table = Timetable(instance)
@@ -436,41 +438,61 @@ def solve_component(
                 table.place(films[p.film], theaters[p.theater], p.start)
         return table
 
-    def rounded() -> list[Screening]:
+    def rounded() -> Timetable:
         started = time.monotonic()
         table = pinned()
         round_average(relax, table)
         filler.reset()
         complete(instance, table, filler)
         construct_seconds[1] = max(construct_seconds[1], time.monotonic() - started)
-        return table.screenings()
+        return table
+
+    champion: list = [None, -math.inf]  # the best timetable built here, and its objective
 
     def publish() -> None:
-        if relax.accumulated:
-            screenings = rounded()
-            incumbent[0] = max(incumbent[0], relax.objective_of(screenings))
-            take(screenings, None)
-        screenings = timetable()
-        incumbent[0] = max(incumbent[0], relax.objective_of(screenings))
-        bound = (
-            math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
-            if math.isfinite(lowest[0])
-            else None
-        )
-        take(screenings, bound)
+        tables = [rounded()] if relax.accumulated else []
+        tables.append(timetable())
+        improved = False
+        for table in tables:
+            value = relax.objective_of(table.screenings())
+            if value > champion[1]:
+                champion[:] = [table, value]
+                improved = True
+        incumbent[0] = max(incumbent[0], champion[1])
+        take(champion[0].screenings() if improved else None, bound())  # a timetable only when better
+
+    def bound() -> int | None:
+        if not math.isfinite(lowest[0]):
+            return None
+        return math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
 
     def on_iterate(n: int, it: Iterate) -> None:
         lowest[0] = min(lowest[0], it.bound)
         if n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1:
             publish()
 
+    # the last RELOCATE_SHARE of the budget goes to moving the best timetable's screenings up (relocate.py)
+    descent_end = end - RELOCATE_SHARE * budget
+
     def out_of_time() -> bool:
-        return stop() or (not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > end)
+        return stop() or (
+            not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > descent_end
+        )
 
     publish()  # a timetable at zero prices first: the descent's steps aim at its objective
     iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
     relax.descend(
         incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
     )
-    if not stop():
-        publish()
+    if stop():
+        return
+    publish()
+    table = champion[0]
+    relocate(
+        instance,
+        table,
+        filler.ranked,
+        members,
+        lambda: stop() or (not deterministic and time.monotonic() > end),
+    )
+    take(table.screenings(), bound())

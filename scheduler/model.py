@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from .bound import capacity_free_bound
 from .data import Instance, Screening
-from .exact import balanced_lanes, run_lanes
-from .master import components
+from .exact import RESTRICTED_COLUMNS, balanced_lanes, run_lanes
+from .master import Component, components
 from .slots import build_slots, film_options
 from .timeindexed import count_columns
 from .validate import check_screenings
@@ -56,6 +56,8 @@ def optimise(
         best[comp_of_film[s.film]].append(s)
     best_value = [_part_value(instance, part, comps[i]) for i, part in enumerate(best)]
     bounds = [capacity_free_bound(instance, options, c.films) for c in comps]
+    objectives = [_comp_objective(instance, part, comps[i]) for i, part in enumerate(best)]
+    orphan_objective = _comp_objective(instance, [], Component((), tuple(orphans)))
     constant = capacity_free_bound(instance, options, orphans)
     result = OptResult()
 
@@ -73,16 +75,21 @@ def optimise(
             if res.bound is not None:
                 bounds[i] = min(bounds[i], res.bound)
             if res.screenings is not None:
-                value = _part_value(instance, res.screenings, comps[i])
+                value = _part_value(instance, res.screenings, comps[i])  # validated: -inf when not
                 if value > best_value[i]:
                     best[i], best_value[i] = res.screenings, value
-            merged = [s for part in best for s in part]
-            checked = check_screenings(instance, merged)
-            report(checked.objective if checked.valid else None, total_bound(), "cp-sat")
+                    objectives[i] = _comp_objective(instance, best[i], comps[i])
+            # the parts are valid and independent, so the whole's objective is the sum of theirs (the
+            # engine validates the merged timetable again at the end)
+            report(sum(objectives) + orphan_objective, total_bound(), "cp-sat")
 
     todo = [i for i in range(len(comps)) if sizes[i] > 0]
     if todo:
         lanes = 1 if deterministic else max(1, min(workers, len(todo)))
+        if lanes > 1 and all(sizes[i] > RESTRICTED_COLUMNS for i in todo):
+            # only relaxations (each in a process of its own): all at once, the cores shared between them,
+            # so a component whose bound settles early does not hold a core its lane-mates wait for
+            lanes = len(todo)
         run_lanes(
             instance,
             comps,

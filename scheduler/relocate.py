@@ -1,0 +1,63 @@
+"""Local search on a timetable: move screenings to more valuable starts where every rule still holds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .data import Instance
+from .slots import Slot
+from .timetable import Timetable
+
+PASSES = 3  # passes over the screenings at most (a pass that moves nothing ends the search)
+
+
+def relocate(
+    instance: Instance,
+    table: Timetable,
+    ranked: dict[str, list[tuple[int, Slot]]],
+    films: set[str],
+    stop: Callable[[], bool],
+) -> int:
+    """Take the screenings of ``films`` least valuable first, each out of the timetable and back in at the
+    most valuable start where every rule holds (``ranked``: a film's slots by decreasing value), when that
+    is worth more than where it was. Counts do not change, so neither do shortfalls; pins and, when
+    changes cost, previous screenings stay. Returns how many screenings moved."""
+    films_by_id, theaters = instance.film_by_id, instance.theater_by_id
+    keep = {p.key for p in instance.fixed}
+    if instance.weights.change_penalty > 0:
+        keep |= {p.key for p in instance.previous}
+    moves = 0
+    for _ in range(PASSES):
+        moved = 0
+        current = sorted(
+            (instance.value(films_by_id[s.film], theaters[s.theater], s.start), s)
+            for s in table.screenings()
+            if s.film in films and s.key not in keep
+        )
+        for value, s in current:
+            if stop():
+                return moves + moved
+            f, here = films_by_id[s.film], theaters[s.theater]
+            table.remove(f, here, s.start)
+            target = _best_start(table, f, ranked[f.id], value, theaters)
+            if target is None:
+                table.place(f, here, s.start)
+            else:
+                table.place(f, *target)
+                moved += 1
+        moves += moved
+        if not moved:
+            break
+    return moves
+
+
+def _best_start(table: Timetable, film, slots: list[tuple[int, Slot]], above: int, theaters):
+    """The first start found in the film's slots worth more than ``above``, by decreasing value."""
+    for value, slot in slots:
+        if value <= above:
+            return None
+        t = theaters[slot.theater]
+        start = table.earliest(film, t, slot.lo, slot.hi)
+        if start is not None:
+            return t, start
+    return None
