@@ -51,17 +51,16 @@ def solve(
     if not pins.valid:
         conflicts = tuple(pin_conflicts(instance))
         report(None, None, "infeasible")
-        return Schedule("infeasible", None, None, _seconds(elapsed(), deterministic, 0.0), (), (), conflicts)
+        return Schedule("infeasible", None, None, _seconds(elapsed(), deterministic), (), (), conflicts)
 
     greedy = greedy_schedule(instance)
     checked = check_screenings(instance, greedy)
     if not checked.valid:  # a bug: the greedy only adds screenings that keep every rule
         log.error("greedy produced an invalid schedule: %s", checked.violations[:5])
-        return Schedule("unknown", None, None, _seconds(elapsed(), deterministic, 0.0))
+        return Schedule("unknown", None, None, _seconds(elapsed(), deterministic))
     best = _Best(greedy, checked.objective, "greedy")
     report(best.objective, None, "greedy")
     bound = None
-    det_time = 0.0
     if not stop() and time_limit > 0:
         from .model import optimise  # imported lazily: the greedy path needs no CP-SAT
 
@@ -77,7 +76,6 @@ def solve(
                 max(obj, best.objective) if obj is not None else None, bnd, phase
             ),
         )
-        det_time = result.deterministic_time
         bound = result.bound
         for candidate, source in result.candidates:
             rep = check_screenings(instance, candidate)
@@ -95,15 +93,15 @@ def solve(
         status,
         best.objective,
         bound,
-        _seconds(elapsed(), deterministic, det_time),
+        _seconds(elapsed(), deterministic),
         tuple(sorted(best.screenings)),
         shortfalls(instance, best.screenings),
     )
 
 
-def _seconds(wall: float, deterministic: bool, det_time: float) -> float:
-    """Wall seconds, or in deterministic mode the solver's deterministic time (reproducible)."""
-    return round(det_time, 3) if deterministic else round(wall, 3)
+def _seconds(wall: float, deterministic: bool) -> float:
+    """Wall seconds; 0.0 in deterministic mode (the clock would make two runs' outputs differ)."""
+    return 0.0 if deterministic else round(wall, 3)
 
 
 def _stopper(event: threading.Event | None, should_stop: Callable[[], bool] | None) -> Callable[[], bool]:

@@ -30,7 +30,6 @@ RESERVE_SECONDS = 1.0
 class OptResult:
     candidates: list[tuple[list[Screening], str]] = field(default_factory=list)
     bound: int | None = None
-    deterministic_time: float = 0.0
 
 
 def optimise(
