@@ -38,8 +38,9 @@ NEG = -1e15  # the priced value of a start a film cannot take
 PATIENCE = 20  # iterations without a better bound before the step shrinks
 CONSTRUCT_EVERY = 50  # iterations between two publications (timetables at the best prices so far)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most
-CONSTRUCT_ATTEMPTS = 3  # constructions per timetable while new films fall short of their minimum
+CONSTRUCT_ATTEMPTS = 1  # constructions per publication (a film left short gets priority from the next one on)
 RELOCATE_SHARE = 0.15  # of a component's budget, kept for the local search at the end
+RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
 
 
@@ -96,6 +97,7 @@ class Relaxation:
         self.pi = np.zeros(n_f)
         self.mu = np.zeros((n_f, n_d))
         self.accumulated = 0  # iterations whose theater-day solutions the grids' ``chosen`` counts hold
+        self.theta = 1.0  # the descent's step factor, kept between calls
 
     def _grid(self, t: Theater, film_set: set[str], previous: set) -> _Grid | None:
         inst = self.instance
@@ -251,7 +253,7 @@ class Relaxation:
         """Subgradient descent with Polyak steps towards the incumbent; returns the best bound."""
         pi, mu = self.pi, self.mu
         best = math.inf
-        theta = 1.0
+        theta = self.theta
         since = 0
         for n in range(iterations):
             if stop():
@@ -277,6 +279,7 @@ class Relaxation:
             step = theta * min(max(it.bound - incumbent(), 1e-3 * scale), 0.2 * scale) / norm
             pi = np.maximum(pi - step * g_pi, -self.penalty)
             mu = np.maximum(mu - step * g_mu, 0.0)
+        self.theta = theta
         return best
 
 
@@ -471,28 +474,37 @@ def solve_component(
         if n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1:
             publish()
 
-    # the last RELOCATE_SHARE of the budget goes to moving the best timetable's screenings up (relocate.py)
-    descent_end = end - RELOCATE_SHARE * budget
+    # the last RELOCATE_SHARE of the budget goes to moving the best timetable's screenings up (relocate.py);
+    # when that takes less, the descent goes on with what is left and the best timetable is moved up again
+    descent_end = [end - RELOCATE_SHARE * budget]
 
     def out_of_time() -> bool:
         return stop() or (
-            not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > descent_end
+            not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > descent_end[0]
         )
 
     publish()  # a timetable at zero prices first: the descent's steps aim at its objective
     iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
-    relax.descend(
-        incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
-    )
-    if stop():
-        return
-    publish()
-    table = champion[0]
-    relocate(
-        instance,
-        table,
-        filler.ranked,
-        members,
-        lambda: stop() or (not deterministic and time.monotonic() > end),
-    )
-    take(table.screenings(), bound())
+    for _ in range(RELOCATE_ROUNDS):
+        relax.descend(
+            incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
+        )
+        if stop():
+            return
+        publish()
+        started = time.monotonic()
+        table = champion[0]
+        relocate(
+            instance,
+            table,
+            filler.ranked,
+            members,
+            lambda: stop() or (not deterministic and time.monotonic() > end),
+        )
+        champion[1] = relax.objective_of(table.screenings())
+        incumbent[0] = max(incumbent[0], champion[1])
+        take(table.screenings(), bound())
+        took = time.monotonic() - started
+        descent_end[0] = end - 1.5 * (took + sum(construct_seconds)) - 0.2
+        if deterministic or descent_end[0] - time.monotonic() < 1.0:
+            return

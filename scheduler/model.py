@@ -9,6 +9,7 @@ sum of the components' bounds is an honest bound of the whole (see docs/schedule
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from .master import Component, components
 from .slots import build_slots, film_options
 from .timeindexed import count_columns
 from .validate import check_screenings
+
+log = logging.getLogger("scheduler")
 
 RESERVE = 0.04  # share of the time kept for merging and validation (at least RESERVE_SECONDS)
 RESERVE_SECONDS = 1.0
@@ -78,6 +81,7 @@ def optimise(
                 if value > best_value[i]:
                     best[i], best_value[i] = res.screenings, value
                     objectives[i] = _comp_objective(instance, best[i], comps[i])
+            log.debug("component %d: objective %s, bound %s", i, objectives[i], bounds[i])
             # the parts are valid and independent, so the whole's objective is the sum of theirs (the
             # engine validates the merged timetable again at the end)
             report(sum(objectives) + orphan_objective, total_bound(), "cp-sat")

@@ -9,6 +9,7 @@ from .slots import Slot
 from .timetable import Timetable
 
 PASSES = 3  # passes over the screenings at most (a pass that moves nothing ends the search)
+TRIES = 300  # more valuable slots tried per screening at most (most are full on a good timetable)
 
 
 def relocate(
@@ -52,10 +53,15 @@ def relocate(
 
 
 def _best_start(table: Timetable, film, slots: list[tuple[int, Slot]], above: int, theaters):
-    """The first start found in the film's slots worth more than ``above``, by decreasing value."""
+    """The first start found in the film's slots worth more than ``above``, by decreasing value (the
+    ``TRIES`` most valuable free-looking ones at most)."""
+    tries = 0
     for value, slot in slots:
-        if value <= above:
+        if value <= above or tries >= TRIES:
             return None
+        if not table.room_for_film(film, slot.day):
+            continue
+        tries += 1
         t = theaters[slot.theater]
         start = table.earliest(film, t, slot.lo, slot.hi)
         if start is not None:
