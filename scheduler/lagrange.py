@@ -30,6 +30,7 @@ import numpy as np
 
 from .data import DAY, Instance, Screening, Theater
 from .greedy import Filler, complete
+from .master import component_objective
 from .relocate import relocate
 from .slots import align_down, align_up, build_slots, film_options
 from .timetable import Timetable
@@ -168,22 +169,9 @@ class Relaxation:
             pins,
         )
 
-    def objective_of(self, screenings: list[Screening]) -> float:
+    def objective_of(self, screenings: list[Screening]) -> int:
         """The component's objective of a timetable of its films (attendance, shortfall, changes)."""
-        inst = self.instance
-        films, theaters = inst.film_by_id, inst.theater_by_id
-        mine = [s for s in screenings if s.film in self.film_index]
-        count = {f.id: 0 for f in self.films}
-        for s in mine:
-            count[s.film] += 1
-        present = {s.key for s in mine}
-        w = inst.weights
-        changes = sum(1 for p in inst.previous if p.film in self.film_index and p.key not in present)
-        return (
-            sum(inst.value(films[s.film], theaters[s.theater], s.start) for s in mine)
-            - w.shortfall_penalty * sum(max(0, f.min_screenings - count[f.id]) for f in self.films)
-            - w.change_penalty * changes
-        )
+        return component_objective(self.instance, screenings, self.film_index)
 
     def evaluate(self, pi: np.ndarray, mu: np.ndarray, *, accumulate: bool = False) -> Iterate:
         """The relaxation's value at these prices and the theater-day solutions behind it (added to the

@@ -14,7 +14,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .data import Instance
+from .data import Instance, Screening
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,25 @@ def components(instance: Instance) -> tuple[list[Component], list[str]]:
         films[find(tid)].append(fid)
     comps = [Component(tuple(ts), tuple(films[root])) for root, ts in theaters.items() if films[root]]
     return comps, orphans
+
+
+def component_objective(instance: Instance, screenings: list[Screening], films) -> int:
+    """The objective terms of these films alone: their screenings' attendance, their shortfall, their
+    previous screenings not kept (a component's share of the whole objective)."""
+    members = set(films)
+    by_id, theaters = instance.film_by_id, instance.theater_by_id
+    mine = [s for s in screenings if s.film in members]
+    count = dict.fromkeys(members, 0)
+    for s in mine:
+        count[s.film] += 1
+    present = {s.key for s in mine}
+    w = instance.weights
+    changes = sum(1 for p in instance.previous if p.film in members and p.key not in present)
+    return (
+        sum(instance.value(by_id[s.film], theaters[s.theater], s.start) for s in mine)
+        - w.shortfall_penalty * sum(max(0, by_id[f].min_screenings - n) for f, n in count.items())
+        - w.change_penalty * changes
+    )
 
 
 @dataclass

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from .bound import capacity_free_bound
 from .data import Instance, Screening
 from .exact import RESTRICTED_COLUMNS, balanced_lanes, run_lanes
-from .master import Component, components
+from .master import component_objective, components
 from .slots import build_slots, film_options
 from .timeindexed import count_columns
 from .validate import check_screenings
@@ -58,8 +58,8 @@ def optimise(
         best[comp_of_film[s.film]].append(s)
     best_value = [_part_value(instance, part, comps[i]) for i, part in enumerate(best)]
     bounds = [capacity_free_bound(instance, options, c.films) for c in comps]
-    objectives = [_comp_objective(instance, part, comps[i]) for i, part in enumerate(best)]
-    orphan_objective = _comp_objective(instance, [], Component((), tuple(orphans)))
+    objectives = [component_objective(instance, part, comps[i].films) for i, part in enumerate(best)]
+    orphan_objective = component_objective(instance, [], orphans)
     constant = capacity_free_bound(instance, options, orphans)
     result = OptResult()
 
@@ -80,7 +80,7 @@ def optimise(
                 value = _part_value(instance, res.screenings, comps[i])  # validated: -inf when not
                 if value > best_value[i]:
                     best[i], best_value[i] = res.screenings, value
-                    objectives[i] = _comp_objective(instance, best[i], comps[i])
+                    objectives[i] = component_objective(instance, best[i], comps[i].films)
             log.debug("component %d: objective %s, bound %s", i, objectives[i], bounds[i])
             # the parts are valid and independent, so the whole's objective is the sum of theirs (the
             # engine validates the merged timetable again at the end)
@@ -109,21 +109,6 @@ def optimise(
     result.candidates.append(([s for part in best for s in part], "cp-sat"))
     result.bound = total_bound()
     return result
-
-
-def _comp_objective(instance: Instance, part: list[Screening], comp) -> int:
-    """The objective terms of one component's films: attendance, their shortfall, their changes."""
-    films, theaters = instance.film_by_id, instance.theater_by_id
-    attendance = sum(instance.value(films[s.film], theaters[s.theater], s.start) for s in part)
-    counts: dict[str, int] = {}
-    for s in part:
-        counts[s.film] = counts.get(s.film, 0) + 1
-    short = sum(max(0, films[fid].min_screenings - counts.get(fid, 0)) for fid in comp.films)
-    present = {s.key for s in part}
-    members = set(comp.films)
-    changes = sum(1 for p in instance.previous if p.film in members and p.key not in present)
-    w = instance.weights
-    return attendance - w.shortfall_penalty * short - w.change_penalty * changes
 
 
 def _part_value(instance: Instance, part: list[Screening], comp) -> int:

@@ -11,8 +11,7 @@ from scheduler import exact
 from scheduler.data import Screening
 from scheduler.greedy import greedy_schedule
 from scheduler.io import parse_instance
-from scheduler.master import components, lp_bound
-from scheduler.model import _comp_objective
+from scheduler.master import component_objective, components, lp_bound
 from scheduler.timeindexed import as_master, build, count_columns, solve_scip
 from scheduler.validate import check_screenings
 
@@ -109,7 +108,7 @@ def test_lp_rounding_and_restricted_solves_give_valid_timetables_under_an_honest
         others = [p for p in inst.fixed if p.film not in comp.films]
         for screenings in found:
             assert check_screenings(inst, screenings + others).valid
-            assert _comp_objective(inst, screenings, comp) <= min(bounds)
+            assert component_objective(inst, screenings, comp.films) <= min(bounds)
 
 
 def test_without_scip_the_model_is_solved_by_cp_sat(monkeypatch):
