@@ -145,9 +145,10 @@ class Relaxation:
         # the same arithmetic as Instance.value: popularity * day weight * hour weight, floored, capped
         raw = (pop[None, :, None] * day_w[:, None, None]) * hour_w[None, None, :]
         value = np.minimum(float(t.seats), np.floor(raw + 1e-9))
+        pinned = {q.key for q in inst.fixed}
         for p in previous:
             fid, tid, s = p
-            if tid != t.id or p in {q.key for q in inst.fixed}:
+            if tid != t.id or p in pinned:
                 continue
             d = self.day_index.get(s // DAY)
             if d is None or d not in days or fid not in self.film_index:
