@@ -300,11 +300,18 @@ def round_average(relax: Relaxation, table: Timetable) -> None:
         return
     share, value, starts, grid, film = (np.concatenate(column) for column in zip(*parts, strict=True))
     order = np.lexsort((grid, starts, -value, -share))  # the last key sorts first
-    entries = [(int(starts[v]), relax.grids[grid[v]].theater.id, relax.films[film[v]]) for v in order]
+    grid_theaters = [theaters[g.theater.id] for g in relax.grids]
+    entries = [
+        (start, grid_theaters[gi], relax.films[fi])
+        for start, gi, fi in zip(
+            starts[order].tolist(), grid[order].tolist(), film[order].tolist(), strict=True
+        )
+    ]
     for goal in ("min_screenings", "max_screenings"):
-        for start, tid, f in entries:
-            if table.count[f.id] < getattr(f, goal) and table.can_place(f, theaters[tid], start):
-                table.place(f, theaters[tid], start)
+        for start, t, f in entries:
+            # every start here is on the grid, inside a free segment and within the film's dates
+            if table.count[f.id] < getattr(f, goal) and table.can_place_on_grid(f, t, start):
+                table.place(f, t, start)
 
 
 def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetable, goal: str) -> None:
@@ -369,7 +376,7 @@ def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: 
             k += 1
             continue
         f, start = films[g.films[j]], g.start(di, k, relax.days)
-        if table.can_place(f, t, start):
+        if table.can_place_on_grid(f, t, start):
             table.place(f, t, start)
             placed += 1
         k += int(g.length[j])

@@ -66,6 +66,16 @@ class Timetable:
             and self._copies_clash(film, day, start) is None
         )
 
+    def can_place_on_grid(self, film: Film, theater: Theater, start: int) -> bool:
+        """``can_place`` for a start already known to be compatible, on the step grid, inside a free
+        segment and within the film's dates (the relaxation's starts): counts, theater and copies only."""
+        day = start // DAY
+        return (
+            self.room_for_film(film, day)
+            and self._theater_clash(theater, day, start, start + film.runtime) is None
+            and self._copies_clash(film, day, start) is None
+        )
+
     def _theater_clash(self, theater: Theater, day: int, start: int, end: int) -> int | None:
         """The earliest start after the clashing screenings, or None when the theater is free."""
         c = theater.changeover
