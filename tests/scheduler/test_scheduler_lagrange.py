@@ -67,21 +67,27 @@ def test_the_relaxation_never_falls_below_the_exact_models_lp(raw):
             assert relax.evaluate(pi, mu).bound >= lp - 1, (inst.name, comp.theaters)
 
 
+def deterministic_run(inst, comp, *, budget: float) -> list:
+    """Every (timetable or None, bound or None) a deterministic relaxation solve hands over."""
+    found = []
+    lagrange.solve_component(
+        inst,
+        comp,
+        budget=budget,
+        best=lambda: [],
+        deterministic=True,
+        stop=lambda: False,
+        take=lambda screenings, bound: found.append((screenings, bound)),
+    )
+    return found
+
+
 def test_descent_reaches_near_the_lp_bound_and_constructs_valid_timetables():
     for inst in multi_theater_instances():
         for comp in components(inst)[0]:
             ti = build(inst, list(comp.films), list(comp.theaters))
             lp, _, _ = lp_bound(as_master(ti))
-            found = []
-            lagrange.solve_component(
-                inst,
-                comp,
-                budget=4,
-                best=lambda: [],
-                deterministic=True,
-                stop=lambda: False,
-                take=lambda screenings, bound, found=found: found.append((screenings, bound)),
-            )
+            found = deterministic_run(inst, comp, budget=4)
             bounds = [b for _, b in found if b is not None]
             assert found and bounds and min(bounds) >= lp - 1
             # the descent gets within a few percent of the LP bound on these small components
@@ -99,20 +105,7 @@ def test_descent_reaches_near_the_lp_bound_and_constructs_valid_timetables():
 def test_deterministic_runs_repeat_exactly():
     inst = load("cstm-2021-resolve")
     comp = components(inst)[0][0]
-    runs = []
-    for _ in range(2):
-        found = []
-        lagrange.solve_component(
-            inst,
-            comp,
-            budget=2,
-            best=lambda: [],
-            deterministic=True,
-            stop=lambda: False,
-            take=lambda screenings, bound, found=found: found.append((screenings, bound)),
-        )
-        runs.append(found)
-    assert runs[0] == runs[1]
+    assert deterministic_run(inst, comp, budget=2) == deterministic_run(inst, comp, budget=2)
 
 
 @pytest.mark.parametrize("workers, runner", [(1, "solve_component"), (2, "solve_in_process")])
