@@ -39,7 +39,6 @@ NEG = -1e15  # the priced value of a start a film cannot take
 PATIENCE = 20  # iterations without a better bound before the step shrinks
 CONSTRUCT_EVERY = 50  # iterations between two publications (timetables at the best prices so far)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most
-CONSTRUCT_ATTEMPTS = 1  # constructions per publication (a film left short gets priority from the next one on)
 RELOCATE_SHARE = 0.15  # of a component's budget, kept for the local search at the end
 RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
@@ -394,8 +393,10 @@ def solve_component(
     take: Callable[[list[Screening] | None, int | None], None],
 ) -> None:
     """Lower the relaxation's bound by subgradient steps within ``budget`` seconds; every
-    ``CONSTRUCT_EVERY`` steps and at the end, a timetable constructed at the best prices so far.
-    ``take(screenings, bound)`` receives each timetable (of the component's films) and bound."""
+    ``CONSTRUCT_EVERY`` steps a publication (the better of the averaged rounding and the construction at
+    the best prices so far, kept when it beats the best); at the end the best timetable relocated.
+    ``take(screenings, bound)`` receives each better timetable (of the component's films, else None) and
+    the bound so far."""
     end = time.monotonic() + budget
     relax = Relaxation(instance, list(comp.films), list(comp.theaters))
     members = set(comp.films)
@@ -415,16 +416,13 @@ def solve_component(
 
     def timetable() -> Timetable:
         started = time.monotonic()
-        for _ in range(CONSTRUCT_ATTEMPTS):
-            table = pinned()
-            construct(relax, relax.pi - critical, relax.mu, table, "min_screenings")
-            construct(relax, relax.pi, relax.mu, table, "max_screenings")
-            filler.reset()
-            complete(instance, table, filler)
-            short = [i for i, f in enumerate(relax.films) if table.count[f.id] < f.min_screenings]
-            if not short or all(critical[short]):
-                break
-            # with them, every film confined to the theaters they can use (they compete for the same time)
+        table = pinned()
+        construct(relax, relax.pi - critical, relax.mu, table, "min_screenings")
+        construct(relax, relax.pi, relax.mu, table, "max_screenings")
+        filler.reset()
+        complete(instance, table, filler)
+        short = [i for i, f in enumerate(relax.films) if table.count[f.id] < f.min_screenings]
+        if short:  # they, and every film confined to the theaters they can use, go first from now on
             scarce = set().union(*(theaters_of[i] for i in short))
             critical[[i for i in range(len(relax.films)) if theaters_of[i] <= scarce]] = relax.penalty
         construct_seconds[0] = max(construct_seconds[0], time.monotonic() - started)
