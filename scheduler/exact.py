@@ -19,7 +19,8 @@ from collections.abc import Callable
 
 from . import lagrange, subsolve
 from .data import DAY, Instance, Screening
-from .master import Component, lp_bound
+from .lp import lp_bound
+from .master import Component
 from .timeindexed import TimeIndexed, TimeIndexedResult, as_master, build, solve_scip
 from .timetable import Timetable
 
@@ -27,15 +28,25 @@ log = logging.getLogger("scheduler")
 
 FULL_COLUMNS = 60_000
 RESTRICTED_COLUMNS = 260_000
-REDUCED_COSTS = (1.0, 30.0, 300.0)
+# restricted models: the LP support, the incumbent and the columns of greatest reduced cost up to these
+# sizes, each solved while the last was solved to optimality (cstm-stress's giant+hall: 2,000 columns
+# optimal in 1.7 s; 6,000 gave SCIP nothing better than its hint in 12 s)
+RESTRICTED_SIZES = (2_000, 4_000, 8_000, 16_000)
 WINDOW_COLUMNS = 2_500  # columns of the days re-solved together in the neighbourhood search
 WINDOW_SECONDS = 2.0
 WINDOW_PASSES = 1  # deterministic mode
+# a component followed by another in its lane hands its time over once its last STALL_WINDOWS windows
+# gained less than STALL_SHARE of its objective together (cstm-stress's dome gained 5 in 19 s that way)
+STALL_WINDOWS = 6
+STALL_SHARE = 1e-4
 
 
 def lp_seconds(columns: int) -> float:
-    """About how long GLOP takes on a model of this size here (measured: 21k columns 0.5 s, 53k 2.2 s,
-    88k 4.4 s, 220k 37-41 s on a loaded 2-core machine)."""
+    """About how long the LP takes on a model of this size here: GLOP up to ``FULL_COLUMNS`` (measured:
+    21k columns 0.5 s, 53k 2.2 s), PDLP above (88k 2.5 s, 100k 4.3 s, 220k 12.3 s; GLOP took 7, 8 and
+    33-41 s)."""
+    if columns > FULL_COLUMNS:
+        return 0.5 + columns / 18_000
     return 0.2 + 2.5 * (columns / 50_000) ** 2
 
 
@@ -120,6 +131,7 @@ def run_lanes(
                 deterministic=deterministic,
                 stop=stop,
                 take=lambda res, i=i: take(i, res),
+                hand_over=pos + 1 < len(lane) and not deterministic,
             )
 
     if len(lanes) == 1:
@@ -142,8 +154,10 @@ def solve_component(
     deterministic: bool,
     stop: Callable[[], bool],
     take: Callable[[TimeIndexedResult], None],
+    hand_over: bool = False,
 ) -> None:
-    """Solve one component within ``budget`` seconds, handing every result to ``take``."""
+    """Solve one component within ``budget`` seconds, handing every result to ``take``; ``hand_over``:
+    end the neighbourhood search early once it stalls (the lane's next component gets the time left)."""
     end = time.monotonic() + budget
     ti = build(instance, list(comp.films), list(comp.theaters))
 
@@ -155,7 +169,11 @@ def solve_component(
     # the LP first: an honest bound and, rounded, a good timetable within seconds
     bound = point = reduced = None
     if deterministic or lp_seconds(ti.size) <= left():
-        bound, point, reduced = lp_bound(as_master(ti), 100.0 * budget + 60.0 if deterministic else left())
+        bound, point, reduced = lp_bound(
+            as_master(ti),
+            100.0 * budget + 60.0 if deterministic else left(),
+            approximate=ti.size > FULL_COLUMNS,  # GLOP's simplex is slow there; PDLP's bound nearly as good
+        )
     if bound is not None:
         take(TimeIndexedResult(None, None, bound, False))
         take(TimeIndexedResult(lp_round(instance, ti, point), None, None, False))
@@ -169,13 +187,18 @@ def solve_component(
         return
     if bound is None:
         return  # the LP did not finish: the component keeps its timetable and capacity-free bound
-    share = budget / (2 * len(REDUCED_COSTS) + 2)  # deterministic: from the budget alone
-    for threshold in REDUCED_COSTS:
+    share = budget / (2 * len(RESTRICTED_SIZES) + 2)  # deterministic: from the budget alone
+    ranked = sorted(range(ti.size), key=lambda v: (-reduced[v], v))  # most promising columns first
+    for size in RESTRICTED_SIZES:
         if stop() or left() <= 0.05:
             return
         hint = best()
         chosen = set(ti.chosen(hint))
-        allowed = {v for v in range(ti.size) if point[v] > 1e-6 or v in chosen or reduced[v] > -threshold}
+        allowed = {v for v in range(ti.size) if point[v] > 1e-6 or v in chosen}
+        for v in ranked:
+            if len(allowed) >= size:
+                break
+            allowed.add(v)
         res = solve_scip(
             ti,
             hint=hint,
@@ -185,9 +208,13 @@ def solve_component(
             stop=stop,
             columns=allowed,
         )
+        log.debug(
+            "restricted model: %d of %d columns, objective %s%s",
+            len(allowed), ti.size, res.objective, " (optimal)" if res.optimal else "",
+        )  # fmt: skip
         if res.screenings is not None:
             take(TimeIndexedResult(res.screenings, None, None, False))
-        if not res.optimal or len(allowed) == ti.size:
+        if not res.optimal or len(allowed) == ti.size:  # a wider model would not be solved either
             break
     improve_by_windows(
         ti,
@@ -199,6 +226,7 @@ def solve_component(
         deterministic=deterministic,
         stop=stop,
         take=take,
+        stall=STALL_WINDOWS if hand_over else None,
     )
 
 
@@ -213,10 +241,12 @@ def improve_by_windows(
     deterministic: bool,
     stop: Callable[[], bool],
     take: Callable[[TimeIndexedResult], None],
+    stall: int | None = None,
 ) -> None:
     """Large-neighbourhood search: re-solve a window of consecutive days (as many as fit in
     ``WINDOW_COLUMNS``, usually one) exactly with the rest of the incumbent fixed, the windows where the LP
-    promises most over the incumbent first, in passes until a pass improves nothing or time is up."""
+    promises most over the incumbent first, in passes until a pass improves nothing or time is up, or
+    (``stall``) until that many windows in a row gained less than ``STALL_SHARE`` together."""
     day_of_col = [s // DAY for _, _, s in ti.keys]
     per_day: dict[int, int] = {}
     for d in day_of_col:
@@ -230,6 +260,7 @@ def improve_by_windows(
         windows[-1].append(d)
         size += per_day[d]
     window_of = {d: k for k, w in enumerate(windows) for d in w}
+    gains: list[int] = []
     for _ in range(WINDOW_PASSES if deterministic else 1 << 30):
         current = best()
         chosen = set(ti.chosen(current))
@@ -254,9 +285,14 @@ def improve_by_windows(
                 columns=inside,
                 ones=chosen - inside,
             )
+            gain = 0
             if res.screenings is not None and res.objective > before:
                 improved = True
+                gain = res.objective - before
                 take(TimeIndexedResult(res.screenings, None, None, False))
+            gains.append(gain)
+            if stall and len(gains) >= stall and sum(gains[-stall:]) < STALL_SHARE * abs(before):
+                return
         if not improved:
             return
 

@@ -1,5 +1,5 @@
-"""Independent components, and the linear models the solvers share: ``Master`` (columns, rows), its LP
-bound by weak duality (GLOP) and its integer solves (SCIP, or CP-SAT where SCIP is missing).
+"""Independent components, and the linear models the solvers share: ``Master`` (columns, rows) and its
+integer solves (SCIP, or CP-SAT where SCIP is missing); its LP bound is in lp.py.
 
 A *component* is a connected set of theaters: two theaters are linked when some film can be shown in both.
 No hard rule and no objective term links two components (counts, copies, pins and previous screenings are
@@ -99,63 +99,6 @@ class Master:
     @property
     def size(self) -> int:
         return len(self.ub)
-
-
-def lp_bound(
-    m: Master, time_limit: float = 30.0
-) -> tuple[int | None, list[float] | None, list[float] | None]:
-    """An honest bound from the master's LP (GLOP), the LP solution and the reduced costs.
-
-    The bound does not trust the LP's optimality tolerances: for *any* row multipliers y, weak duality
-    gives obj(x) <= sum_i y_i rhs_i + sum_j max(d_j lb_j, d_j ub_j) with d = c - A^T y (rhs_i is hi for
-    y_i >= 0 and lo for y_i < 0; a missing side forces y_i = 0). GLOP's duals make this the LP optimum up
-    to rounding; it is floored after a tiny tolerance for floating-point sums.
-    """
-    from ortools.linear_solver import pywraplp
-
-    lp = pywraplp.Solver.CreateSolver("GLOP")
-    inf = lp.infinity()
-    xs = [lp.NumVar(lo, hi, "") for lo, hi in zip(m.lb, m.ub, strict=True)]
-    cons = []
-    for row in m.rows:
-        c = lp.Constraint(-inf if row.lo is None else row.lo, inf if row.hi is None else row.hi)
-        for v, k in zip(row.vars, row.coefs, strict=True):
-            c.SetCoefficient(xs[v], k)
-        cons.append(c)
-    obj = lp.Objective()
-    for v, k in enumerate(m.obj):
-        if k:
-            obj.SetCoefficient(xs[v], k)
-    obj.SetMaximization()
-    lp.SetTimeLimit(int(time_limit * 1000))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
-        return None, None, None
-    duals = [c.dual_value() for c in cons]
-    best = None
-    for sign in (1.0, -1.0):  # whichever sign convention the LP uses, both give valid bounds
-        value, reduced = _dual_bound(m, [sign * y for y in duals])
-        if best is None or value < best[0]:
-            best = (value, reduced)
-    value, reduced = best
-    bound = math.floor(value + 1e-9 * max(1.0, abs(value)) + 1e-6) + m.constant
-    return bound, [x.solution_value() for x in xs], reduced
-
-
-def _dual_bound(m: Master, ys: list[float]) -> tuple[float, list[float]]:
-    """Weak-duality bound of the master's LP for row multipliers ys, and the reduced costs d."""
-    d = [float(c) for c in m.obj]
-    total = 0.0
-    for row, y in zip(m.rows, ys, strict=True):
-        if y > 0 and row.hi is None or y < 0 and row.lo is None:
-            y = 0.0
-        if y == 0.0:
-            continue
-        total += y * (row.hi if y > 0 else row.lo)
-        for v, k in zip(row.vars, row.coefs, strict=True):
-            d[v] -= y * k
-    for v, dv in enumerate(d):
-        total += max(dv * m.lb[v], dv * m.ub[v])
-    return total, d
 
 
 def cp_model_of(m: Master, ub=None):

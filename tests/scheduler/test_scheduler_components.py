@@ -70,6 +70,6 @@ def valid_timetables(inst):
                 yield list(combo), report.objective
 
 
-def row_holds(row, point):
+def row_holds(row, point, tolerance=0.0):
     total = sum(k * point[v] for v, k in zip(row.vars, row.coefs, strict=True))
-    return (row.lo is None or total >= row.lo) and (row.hi is None or total <= row.hi)
+    return (row.lo is None or total >= row.lo - tolerance) and (row.hi is None or total <= row.hi + tolerance)

@@ -13,7 +13,8 @@ from test_scheduler_components import params, tiny, valid_timetables
 from test_scheduler_timeindexed import copies_instance
 
 from scheduler import engine, exact, lagrange, subsolve
-from scheduler.master import component_objective, components, lp_bound
+from scheduler.lp import lp_bound
+from scheduler.master import component_objective, components
 from scheduler.timeindexed import as_master, build
 from scheduler.validate import check_screenings
 

@@ -11,7 +11,8 @@ from scheduler import exact
 from scheduler.data import Screening
 from scheduler.greedy import greedy_schedule
 from scheduler.io import parse_instance
-from scheduler.master import component_objective, components, lp_bound
+from scheduler.lp import lp_bound
+from scheduler.master import component_objective, components
 from scheduler.timeindexed import as_master, build, count_columns, solve_scip
 from scheduler.validate import check_screenings
 
@@ -46,6 +47,22 @@ def test_the_model_points_are_exactly_the_valid_timetables(p):
     assert lp >= best
     res = solve_scip(ti, hint=[], time_limit=5, seed=0, deterministic=True, stop=lambda: False)
     assert res.objective == best and res.bound >= best
+
+
+def test_the_approximate_lp_bounds_the_exact_lp_and_its_polished_solution_is_near_optimal():
+    """PDLP's duals bound the model by weak duality (never below the exact LP's optimum), and the
+    polish step's solution meets every row and is worth about the LP optimum."""
+    inst = load("cstm-2021-resolve")
+    for comp in components(inst)[0]:
+        ti = build(inst, list(comp.films), list(comp.theaters))
+        master = as_master(ti)
+        exact_bound, _, _ = lp_bound(master)
+        bound, point, reduced = lp_bound(master, approximate=True)
+        assert exact_bound <= bound <= exact_bound + 1e-3 * abs(exact_bound) + 1
+        assert all(row_holds(r, point, tolerance=1e-6) for r in master.rows)
+        value = sum(c * x for c, x in zip(master.obj, point, strict=True)) + master.constant
+        assert exact_bound - 1e-3 * abs(exact_bound) - 1 <= value <= exact_bound + 1
+        assert len(reduced) == master.size
 
 
 def copies_instance():
