@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -132,6 +134,19 @@ def login_hash_cpu_seconds(samples: int = 5) -> float:
     return (time.process_time() - start) / samples
 
 
+def machine_cpu_seconds() -> float:
+    """CPU seconds the whole machine has spent (all cores, user + system), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = f.readline().split()[1:]
+    user, nice, system = (int(x) for x in fields[:3])
+    return (user + nice + system) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
@@ -175,13 +190,14 @@ def main() -> None:
                     user = queue.pop()
                 filmmaker(port, user, setup["password"], args.saves, timings, errors, sent)
 
-        t0 = time.perf_counter()
+        t0, cpu0, own0 = time.perf_counter(), machine_cpu_seconds(), own_cpu_seconds()
         threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         wall = time.perf_counter() - t0
+        cpu, own = machine_cpu_seconds() - cpu0, own_cpu_seconds() - own0
         verdict = check(s["env"], setup["users"], sent)
     writes = timings["draft save"] + timings["submit"]
     total = sum(len(v) for v in timings.values())
@@ -204,6 +220,11 @@ def main() -> None:
     print(
         f"logins: {args.users} password checks x {login_cpu * 1000:.0f} ms CPU = {hashing:.1f} CPU-s, "
         f"{hashing / (2 * wall):.0%} of the two cores' {2 * wall:.1f} CPU-s in this run"
+    )
+    print(
+        f"CPU in the run: {cpu:.1f} s of the machine's {2 * wall:.1f}; the load generator {own:.1f} s, "
+        f"the server side (gunicorn, PostgreSQL, Redis) {cpu - own:.1f} s = "
+        f"{(cpu - own) / max(1, total) * 1000:.1f} ms per request"
     )
     print(f"errors: {len(errors)} {errors[:5]}")
     print(f"check: {verdict}")
