@@ -10,9 +10,9 @@ from babel import support
 from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms.i18n import messages_path
 from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.i18n import messages_path
 
 
 def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
