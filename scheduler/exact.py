@@ -1,12 +1,13 @@
 """Solving components with the exact time-indexed model (timeindexed.py), several side by side.
 
-Per component: the model's LP (GLOP) first, whose duals give an honest bound by weak duality
-(master.lp_bound) and whose solution, rounded (``lp_round``), a valid timetable within seconds. Then:
+Per component: the model's LP first (lp.py: GLOP, or PDLP and a polish LP above ``FULL_COLUMNS``),
+whose duals give an honest bound by weak duality and whose solution, rounded (``lp_round``), a valid
+timetable within seconds. Then:
 - up to ``FULL_COLUMNS`` columns: SCIP on the whole model, hinted with the best timetable; its solutions
   are valid timetables and its dual bound an honest bound of the component;
-- up to ``RESTRICTED_COLUMNS``: SCIP on a restricted model (the LP support, the incumbent's columns and the
-  columns of reduced cost above a threshold, widened while solved to optimality), then a neighbourhood
-  search that re-solves single days exactly with the rest of the incumbent fixed. Sub-models' solutions
+- up to ``RESTRICTED_COLUMNS``: SCIP on restricted models (the LP support, the incumbent's columns and the
+  columns of greatest reduced cost, growing while solved to optimality), then a neighbourhood search that
+  re-solves single days exactly with the rest of the incumbent fixed. Sub-models' solutions
   are valid timetables; their bounds are never used.
 """
 

@@ -57,13 +57,13 @@ def lp_bound(
 def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[int, list[float], list[float]] | None:
     from ortools.linear_solver import pywraplp
 
+    if time_limit <= 0:
+        return None
     lp = pywraplp.Solver.CreateSolver(solver_id)
     if lp is None:  # an OR-Tools build without PDLP: the simplex
         lp = pywraplp.Solver.CreateSolver("GLOP")
     elif solver_id == "PDLP":
         lp.SetSolverSpecificParametersAsString(APPROXIMATE_LP)
-    if time_limit <= 0:
-        return None
     inf = lp.infinity()
     xs = [lp.NumVar(lo, hi, "") for lo, hi in zip(m.lb, m.ub, strict=True)]
     cons = []
@@ -83,7 +83,7 @@ def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[int, list[floa
     duals = [c.dual_value() for c in cons]
     best = None
     for sign in (1.0, -1.0):  # whichever sign convention the LP uses, both give valid bounds
-        value, reduced = dual_bound(m, [sign * y for y in duals])
+        value, reduced = _dual_bound(m, [sign * y for y in duals])
         if best is None or value < best[0]:
             best = (value, reduced)
     value, reduced = best
@@ -91,7 +91,7 @@ def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[int, list[floa
     return bound, [x.solution_value() for x in xs], reduced
 
 
-def dual_bound(m: Master, ys: list[float]) -> tuple[float, list[float]]:
+def _dual_bound(m: Master, ys: list[float]) -> tuple[float, list[float]]:
     """Weak-duality bound of the master's LP for row multipliers ys, and the reduced costs d."""
     d = [float(c) for c in m.obj]
     total = 0.0
