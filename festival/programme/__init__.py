@@ -1,8 +1,8 @@
 """The public programme and film pages."""
 
-from flask import Blueprint, g
+from flask import Blueprint
 
-from festival.extensions import db
+from festival import readonly
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
 
@@ -10,18 +10,11 @@ bp = Blueprint("programme", __name__, url_prefix="/programme")
 @bp.before_request
 def _read_without_transaction() -> None:
     """The public programme only reads, and a published version never changes, so its queries run
-    in autocommit: no BEGIN and ROLLBACK round trips (on PostgreSQL two of the four that a cached
-    page otherwise costs). Only for a session that has not started yet, as each request's has."""
-    if not db.session().in_transaction():
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-        g.programme_autocommit = True
+    in autocommit (festival.readonly)."""
+    readonly.read_without_transaction()
 
 
-@bp.teardown_request
-def _end_read(exc: BaseException | None) -> None:
-    """Hand the autocommit connection back (its isolation level is reset on the way to the pool)."""
-    if g.pop("programme_autocommit", False):
-        db.session.rollback()
+bp.teardown_request(readonly.end_read)
 
 
 @bp.app_context_processor

@@ -392,3 +392,36 @@ def test_a_step_page_and_a_draft_save_take_three_queries_each(client, auth, film
     )
     assert saved == ["SELECT", "SELECT", "UPDATE"], saved
     assert db.session.get(Entry, entry_id).synopsis_short == "Shorter."
+
+
+def _isolation_levels(fn) -> list[str | None]:
+    """The isolation level each statement of a request runs at (AUTOCOMMIT: no BEGIN, no ROLLBACK)."""
+    db.session.expunge_all()
+    db.session.rollback()  # a fresh request's session has not begun
+    seen: list[str | None] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(conn.get_execution_options().get("isolation_level"))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        fn()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_a_step_page_reads_without_a_transaction_and_a_save_writes_in_one(
+    client, auth, filmmaker, complete_entry
+):
+    entry = complete_entry()
+    entry_id, version = entry.id, entry.version
+    auth.login_as(filmmaker)
+    url = f"/entries/{entry_id}/edit/film"
+    assert _isolation_levels(lambda: client.get(url)) == ["AUTOCOMMIT"] * 3
+    saved = _isolation_levels(lambda: client.post(url, data={"version": version, "synopsis_short": "Again."}))
+    assert saved and "AUTOCOMMIT" not in saved, saved
+    assert db.session.get(Entry, entry_id).synopsis_short == "Again."
+    # the pool hands the connection back at the default level: the next request's transaction is real
+    after = _isolation_levels(lambda: client.get("/entries/"))
+    assert after and "AUTOCOMMIT" not in after, after
