@@ -363,20 +363,32 @@ def test_a_concurrent_save_detected_at_commit_becomes_a_message_not_a_500(
     assert "changed elsewhere" in html and 'value="Mine"' in html
 
 
-def _statements(fn) -> list[str]:
-    """The SQL a request sends, starting from an empty identity map (as a fresh request would)."""
+def _recorded(fn, what) -> list:
+    """``what(connection, statement)`` for each statement a request sends, starting from an empty
+    identity map and no transaction begun (as a fresh request would)."""
     db.session.expunge_all()
-    seen: list[str] = []
+    db.session.rollback()
+    seen: list = []
 
-    def count(conn, cursor, statement, *args):
-        seen.append(statement.split()[0])
+    def record(conn, cursor, statement, *args):
+        seen.append(what(conn, statement))
 
-    sa.event.listen(db.engine, "before_cursor_execute", count)
+    sa.event.listen(db.engine, "before_cursor_execute", record)
     try:
         fn()
     finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+        sa.event.remove(db.engine, "before_cursor_execute", record)
     return seen
+
+
+def _statements(fn) -> list[str]:
+    """The SQL verbs a request sends."""
+    return _recorded(fn, lambda conn, statement: statement.split()[0])
+
+
+def _isolation_levels(fn) -> list[str | None]:
+    """The isolation level each statement of a request runs at (AUTOCOMMIT: no BEGIN, no ROLLBACK)."""
+    return _recorded(fn, lambda conn, statement: conn.get_execution_options().get("isolation_level"))
 
 
 def test_a_step_page_and_a_draft_save_take_three_queries_each(client, auth, filmmaker, complete_entry):
@@ -392,23 +404,6 @@ def test_a_step_page_and_a_draft_save_take_three_queries_each(client, auth, film
     )
     assert saved == ["SELECT", "SELECT", "UPDATE"], saved
     assert db.session.get(Entry, entry_id).synopsis_short == "Shorter."
-
-
-def _isolation_levels(fn) -> list[str | None]:
-    """The isolation level each statement of a request runs at (AUTOCOMMIT: no BEGIN, no ROLLBACK)."""
-    db.session.expunge_all()
-    db.session.rollback()  # a fresh request's session has not begun
-    seen: list[str | None] = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(conn.get_execution_options().get("isolation_level"))
-
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        fn()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-    return seen
 
 
 def test_a_step_page_reads_without_a_transaction_and_a_save_writes_in_one(
