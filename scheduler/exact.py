@@ -42,11 +42,16 @@ STALL_WINDOWS = 6
 STALL_SHARE = 1e-4
 
 
+def approximate_lp(columns: int) -> bool:
+    """Whether the LP of a model this size goes to PDLP (lp.py): GLOP's simplex is slow above."""
+    return columns > FULL_COLUMNS
+
+
 def lp_seconds(columns: int) -> float:
     """About how long the LP takes on a model of this size here: GLOP up to ``FULL_COLUMNS`` (measured:
     21k columns 0.5 s, 53k 2.2 s), PDLP above (88k 2.5 s, 100k 4.3 s, 220k 12.3 s; GLOP took 7, 8 and
     33-41 s)."""
-    if columns > FULL_COLUMNS:
+    if approximate_lp(columns):
         return 0.5 + columns / 18_000
     return 0.2 + 2.5 * (columns / 50_000) ** 2
 
@@ -173,7 +178,7 @@ def solve_component(
         bound, point, reduced = lp_bound(
             as_master(ti),
             100.0 * budget + 60.0 if deterministic else left(),
-            approximate=ti.size > FULL_COLUMNS,  # GLOP's simplex is slow there; PDLP's bound nearly as good
+            approximate=approximate_lp(ti.size),
         )
     if bound is not None:
         take(TimeIndexedResult(None, None, bound, False))

@@ -38,23 +38,27 @@ def lp_bound(
     """
     started = time.monotonic()
     solved = _solve(m, time_limit, "PDLP" if approximate else "GLOP")
-    if solved is None or not approximate:
-        return solved or (None, None, None)
-    bound, point, reduced = solved
+    if solved is None:
+        return None, None, None
+    point, duals = solved
+    bound, reduced = _bound(m, duals)
+    if not approximate:
+        return bound, point, reduced
     keep = [
         v
         for v in range(m.size)
         if v >= len(m.cols) or m.lb[v] > 0 or point[v] > POLISH_SUPPORT or reduced[v] > -POLISH_REDUCED_COST
     ]
     polished = _solve(_restricted(m, keep), time_limit - (time.monotonic() - started), "GLOP")
-    if polished is not None:  # its bound is the restricted LP's: not a bound of the model
+    if polished is not None:  # only its solution: its duals do not bound the model
         point = [0.0] * m.size
-        for v, x in zip(keep, polished[1], strict=True):
+        for v, x in zip(keep, polished[0], strict=True):
             point[v] = x
     return bound, point, reduced
 
 
-def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[int, list[float], list[float]] | None:
+def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[list[float], list[float]] | None:
+    """The LP's solution and row duals, or None when it did not finish in time."""
     from ortools.linear_solver import pywraplp
 
     if time_limit <= 0:
@@ -80,7 +84,11 @@ def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[int, list[floa
     lp.SetTimeLimit(int(time_limit * 1000))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return None
-    duals = [c.dual_value() for c in cons]
+    return [x.solution_value() for x in xs], [c.dual_value() for c in cons]
+
+
+def _bound(m: Master, duals: list[float]) -> tuple[int, list[float]]:
+    """The floored weak-duality bound of the master for an LP's row duals, and the reduced costs."""
     best = None
     for sign in (1.0, -1.0):  # whichever sign convention the LP uses, both give valid bounds
         value, reduced = _dual_bound(m, [sign * y for y in duals])
@@ -88,7 +96,7 @@ def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[int, list[floa
             best = (value, reduced)
     value, reduced = best
     bound = math.floor(value + 1e-9 * max(1.0, abs(value)) + 1e-6) + m.constant
-    return bound, [x.solution_value() for x in xs], reduced
+    return bound, reduced
 
 
 def _dual_bound(m: Master, ys: list[float]) -> tuple[float, list[float]]:
