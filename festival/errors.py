@@ -21,7 +21,8 @@ MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """True for API addresses and for clients that ask for JSON first (a page script's fetch)."""
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
@@ -29,7 +30,7 @@ def render_error(code: int, detail: str | None = None):
     """Render the error page (or JSON) for an HTTP status code."""
     title, message = MESSAGES.get(code, MESSAGES[500])
     title, message = str(title), detail or str(message)
-    if _wants_json():
+    if wants_json():
         return {"error": title, "message": message}, code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 

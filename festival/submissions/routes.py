@@ -2,6 +2,8 @@
 
 Every view loads (404 for entries that are not the visitor's), authorises, then calls a service.
 Workflow errors raised by the services become a message and a redirect (see ``_workflow_error``).
+A step page's script saves in place: the same POST with ``Accept: application/json`` gets a JSON answer
+(``_saved_json``) instead of a redirect and a new page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from festival import readonly
 from festival.audit import history
 from festival.editions import open_editions
+from festival.errors import wants_json
 from festival.extensions import db
 from festival.models import Edition, Entry, EntryImage
 from festival.models.enums import Role
@@ -62,6 +65,8 @@ def _commit() -> None:
 @bp.errorhandler(services.SubmissionError)
 def _workflow_error(exc: services.SubmissionError):
     db.session.rollback()
+    if wants_json():  # a page script saving in place: the message, and nothing was saved
+        return {"saved": False, "message": str(exc.message)}, 409
     flash(exc.message, "error")
     entry_id = (request.view_args or {}).get("entry_id")
     if entry_id is None:
@@ -157,6 +162,7 @@ def edit_step(entry_id: int, step: str):
     if request.method == "GET":
         return _render_step(entry, step, form)
     form.validate()
+    in_place = wants_json()
     try:
         services.save_step(
             entry,
@@ -166,13 +172,18 @@ def edit_step(entry_id: int, step: str):
             actor=_user(),
             expected_version=form.version_number(),
         )
+        answer = _saved_json(entry, form) if in_place else None  # before the commit expires entry
         _commit()
     except (services.StaleEntry, services.InvalidInput, services.IncompleteEntry) as exc:
         db.session.rollback()
+        status = 409 if isinstance(exc, services.StaleEntry) else 422
+        if in_place:
+            return {"saved": False, "message": str(exc.message), "errors": _problems(exc, form)}, status
         flash(exc.message, "error")
         leftovers = form.add_problems(getattr(exc, "problems", []))
-        status = 409 if isinstance(exc, services.StaleEntry) else 422
         return _render_step(entry, step, form, leftovers), status
+    if in_place:
+        return answer, 422 if form.rejected() else 200
     if form.rejected():
         flash(_("The other fields are saved; correct the fields marked below and save again."), "warning")
         return _render_step(entry, step, form), 422
@@ -182,6 +193,32 @@ def edit_step(entry_id: int, step: str):
     return redirect(
         url_for(".edit_step", entry_id=entry_id, step=following if "next" in request.form else step)
     )
+
+
+def _saved_json(entry: Entry, form: forms.StepForm) -> dict:
+    """The answer to a save in place: the entry's new version (the next save must send it), the
+    time, and the fields that were not saved with their messages."""
+    when = display.edition_time(services.current_time(), entry.edition, "HH:mm")
+    zone = display.timezone_label(entry.edition)
+    message = (
+        _("The other fields are saved; correct the fields marked below and save again.")
+        if form.rejected()
+        else _("Saved at %(time)s (%(zone)s).", time=when, zone=zone)
+    )
+    return {"saved": True, "version": entry.version, "message": message, "errors": _field_errors(form)}
+
+
+def _field_errors(form: forms.StepForm) -> dict[str, list[str]]:
+    return {name: [str(e) for e in form[name].errors] for name in form.rejected()}
+
+
+def _problems(exc: services.SubmissionError, form: forms.StepForm) -> dict[str, list[str]]:
+    """The fields that stopped a save, with their messages: the form's and the service's (a
+    submitted entry that would no longer be complete)."""
+    errors = _field_errors(form)
+    for name, message in getattr(exc, "problems", []):
+        errors.setdefault(name, []).append(str(message))
+    return errors
 
 
 def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), upload_form=None):

@@ -1,5 +1,6 @@
 /* Entry pages: deadline countdown in the visitor's own timezone, a browser-side copy of unsaved
-   form input (restored after an expired session or a lost connection), confirmation prompts and
+   form input (restored after an expired session or a lost connection), saving a step in place
+   (the Save button, and a draft's autosave, without reloading the page), confirmation prompts and
    single-click submit buttons. Loaded as a file (the Content-Security-Policy forbids inline scripts);
    every page works without it. */
 (function () {
@@ -92,6 +93,14 @@
     var store = storage();
     var key = form.getAttribute("data-backup-key");
     var version = form.getAttribute("data-version");
+    form.addEventListener("festival:saved", function () {
+      // saved in place: what the page shows is now what the server has
+      rendered = collect(form);
+      version = form.getAttribute("data-version");
+      store.removeItem(key);
+      var shown = document.querySelector("[data-backup-notice]");
+      if (shown) shown.hidden = true;
+    });
     if (!store || !key) return;
     var rendered = collect(form);
     var saved = null;
@@ -114,6 +123,85 @@
     form.addEventListener("change", remember);
   }
 
+  // ---- saving in place ------------------------------------------------------------------------------
+  // The same POST as the Save button's, asking for JSON: the server answers with the entry's new
+  // version and a message instead of a redirect and a whole new page. Anything else (an error, a
+  // rejected field, an expired login, no network) falls back to the ordinary submission, whose page
+  // explains it; an autosave only says it did not save.
+  var AUTOSAVE_MS = 4000;
+
+  function startInPlaceSave(form) {
+    var status = form.querySelector("[data-save-status]");
+    var version = form.querySelector("input[name=version]");
+    var saveButton = form.querySelector("button[name=save]");
+    var busy = false, again = false, classic = false, timer = null, waiting = null;
+
+    function say(text, kind) {
+      if (!status) return;
+      status.textContent = text || "";
+      status.className = "save-status" + (kind ? " " + kind : "");
+    }
+
+    function answer(response) {
+      var type = response.headers.get("Content-Type") || "";
+      if (type.indexOf("application/json") === -1) return { ok: false };
+      return response.json().then(function (data) { data.ok = response.ok; return data; });
+    }
+
+    function save(auto) {
+      if (busy) { again = true; return; }
+      busy = true;
+      again = false;
+      clearTimeout(timer);
+      var data = new URLSearchParams(new FormData(form));
+      data.set("save", "1");
+      say(form.getAttribute("data-saving"));
+      fetch(form.getAttribute("action") || window.location.href, {
+        method: "POST", body: data, credentials: "same-origin", cache: "no-store",
+        headers: { Accept: "application/json" },
+      }).then(answer, function () { return { ok: false }; }).then(function (result) {
+        busy = false;
+        if (result.version !== undefined && result.saved) {
+          version.value = result.version;
+          form.setAttribute("data-version", String(result.version));
+        }
+        if (waiting) {  // "Save and continue" pressed during this save: send it with the new version
+          classic = true;
+          form.requestSubmit(waiting);
+        } else if (result.ok) {
+          say(result.message, "saved");
+          form.dispatchEvent(new CustomEvent("festival:saved"));
+          if (again) save(auto);
+        } else if (auto) {
+          say(result.message || form.getAttribute("data-unsaved"), "error");
+        } else {
+          classic = true;  // let the server's page show what went wrong
+          form.requestSubmit(saveButton);
+        }
+      });
+    }
+
+    form.addEventListener("submit", function (event) {
+      if (classic) return;
+      clearTimeout(timer);
+      if (event.submitter === saveButton) {
+        event.preventDefault();
+        save(false);
+      } else if (busy) {  // an ordinary submission ("Save and continue") waits for the save in flight
+        event.preventDefault();
+        waiting = event.submitter;
+      }
+    });
+    if (form.hasAttribute("data-autosave")) {
+      var later = function () {
+        clearTimeout(timer);
+        timer = setTimeout(function () { save(true); }, AUTOSAVE_MS);
+      };
+      form.addEventListener("input", later);
+      form.addEventListener("change", later);
+    }
+  }
+
   // ---- confirmations and single submission ---------------------------------------------------------
   function startConfirm(form) {
     form.addEventListener("submit", function (event) {
@@ -132,6 +220,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".countdown[data-deadline]").forEach(startCountdown);
     document.querySelectorAll("form[data-backup-key]").forEach(startBackup);
+    document.querySelectorAll("form[data-save-in-place]").forEach(startInPlaceSave);
     document.querySelectorAll("form[data-confirm]").forEach(startConfirm);
     document.querySelectorAll("form[data-once]").forEach(startOnce);
   });

@@ -45,6 +45,46 @@ def test_input_typed_before_the_login_expired_is_restored(page: Page, live_serve
     expect(page.locator("#synopsis_long")).to_have_value("Typed just before the session ran out.")
     expect(page.locator("[data-backup-notice]")).to_be_visible()
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator(".flash-success")).to_contain_text("Saved")
-    expect(page.locator("#synopsis_long")).to_have_value("Typed just before the session ran out.")
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved at")
     expect(page.locator("[data-backup-notice]")).to_be_hidden()
+    page.reload()
+    expect(page.locator("#synopsis_long")).to_have_value("Typed just before the session ran out.")
+    expect(page.locator("[data-backup-notice]")).to_be_hidden()  # the browser's copy is gone
+
+
+def _open_draft_step(page: Page) -> str:
+    _login(page, "filmmaker@demo.festival")
+    page.goto("/entries/")
+    page.get_by_role("link", name="The Coral Engineers").click()
+    page.get_by_role("link", name="Edit").click()
+    return page.url
+
+
+def test_save_keeps_the_page_and_the_next_save_sends_the_new_version(page: Page, live_server):
+    edit_url = _open_draft_step(page)
+    version = page.locator("input[name=version]")
+    before = int(version.input_value())
+    for n in (1, 2):  # twice on the same page: a stale version would make the second a conflict
+        page.fill("#synopsis_short", f"Saved in place {n}.")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(version).to_have_value(str(before + n))
+        expect(page.locator("[data-save-status]")).to_contain_text("Saved at")
+        assert page.url == edit_url
+    page.reload()
+    expect(page.locator("#synopsis_short")).to_have_value("Saved in place 2.")
+
+
+def test_a_draft_saves_itself_a_few_seconds_after_typing(page: Page, live_server):
+    _open_draft_step(page)
+    page.fill("#synopsis_short", "Nobody pressed Save.")
+    expect(page.locator("[data-save-status]")).to_contain_text("Saved at", timeout=15_000)
+    page.reload()
+    expect(page.locator("#synopsis_short")).to_have_value("Nobody pressed Save.")
+
+
+def test_a_rejected_field_falls_back_to_the_page_that_explains_it(page: Page, live_server):
+    _open_draft_step(page)
+    page.fill("#runtime_minutes", "9000")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".field.has-error .error")).to_be_visible()
+    expect(page.locator(".flash-warning")).to_contain_text("The other fields are saved")
