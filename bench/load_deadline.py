@@ -2,11 +2,15 @@
 
 Starts PostgreSQL, Redis and gunicorn (2 workers) on loopback (bench/stack.py), creates N filmmakers
 with complete drafts (bench/rush_setup.py), then each virtual filmmaker logs in and, concurrently with
-the others, saves its draft several times (GET the step, POST it with a new synopsis) and submits it
-(twice, like a double click). Afterwards the database is checked against what was sent: every entry
-submitted once with its own reference, the last saved synopsis kept, one receipt mail each.
+the others, saves its draft several times with a new synopsis and submits it (twice, like a double
+click). Two kinds of browser, side by side on the same stack, each with its own N filmmakers:
+``form`` (no page script: GET the step, POST it, as after the classic save's redirect) and ``script``
+(the step page's script: the page once, then saves in place, asking for JSON). Afterwards the database
+is checked against what was sent: every entry submitted once with its own reference, the last saved
+synopsis kept, one receipt mail each.
 
     .venv/bin/python bench/load_deadline.py [--users 64] [--concurrency 16] [--saves 5] [--threads 2]
+                                            [--client form|script|both]
 
 Besides the table it prints what the logins inside the rush cost the two cores: each one checks an
 Argon2id hash (festival.auth.passwords), timed here in CPU seconds before the stack starts.
@@ -34,6 +38,9 @@ from bench.htmlforms import page_forms  # noqa: E402
 from bench.stack import ROOT, VENV_BIN, stack  # noqa: E402
 from festival.auth.passwords import hash_password, verify_password  # noqa: E402
 
+JSON = {"Accept": "application/json"}
+CLIENTS = ("form", "script")
+
 
 class Browser:
     """One filmmaker's keep-alive connection with its session cookie."""
@@ -43,9 +50,10 @@ class Browser:
         self.cookie = ""
         self.timings, self.errors = timings, errors
 
-    def request(self, method: str, path: str, data: dict | None = None, kind: str | None = None):
+    def request(self, method: str, path: str, data=None, kind: str | None = None, extra=None):
         body = urllib.parse.urlencode(data or {}, doseq=True) if data is not None else None
         headers = {"Cookie": self.cookie} if self.cookie else {}
+        headers.update(extra or {})
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         t0 = time.perf_counter()
@@ -70,18 +78,29 @@ class Browser:
         return {}
 
 
-def filmmaker(port, user, password, saves, timings, errors, sent):
-    """Log in, save the draft `saves` times, submit twice."""
+def filmmaker(port, user, password, saves, timings, errors, sent, client="script"):
+    """Log in, save the draft `saves` times, submit twice.
+
+    ``client="script"`` is a browser running the step page's script: it loads the step once and saves
+    in place (the same POST asking for JSON; each save sends the version the last one returned).
+    ``client="form"`` is a browser without it: the step page again before every save, as after the
+    classic save's redirect."""
     b = Browser(port, timings, errors)
     login = b.form("/auth/login", "/auth/login")
     login.update(email=user["email"], password=password)
     b.request("POST", "/auth/login", login, kind="login")
     entry = user["entry_id"]
     step = f"/entries/{entry}/edit/film"
+    fields = b.form(step, step) if client == "script" else {}
     for k in range(saves):
-        fields = b.form(step, f"/entries/{entry}/edit/film")
+        if client == "form":
+            fields = b.form(step, step)
         fields["synopsis_short"] = f"Save {k} by {user['email']}"
-        status, _, _ = b.request("POST", step, fields, kind="draft save")
+        if client == "script":
+            status, text, _ = b.request("POST", step, {**fields, "save": "1"}, "draft save", JSON)
+            fields["version"] = str(json.loads(text)["version"]) if status == 200 else fields["version"]
+        else:
+            status, _, _ = b.request("POST", step, fields, kind="draft save")
         if status not in (200, 302):
             errors.append(f"draft save {status}")
         sent[entry] = fields["synopsis_short"]
@@ -105,12 +124,12 @@ def check(env: dict, users: list[dict], sent: dict) -> dict:
         "  rows=db.session.execute(db.select(Entry.id,Entry.status,Entry.reference,Entry.synopsis_short)"
         ".where(Entry.id.in_(ids))).all()\n"
         "  mails=db.session.scalar(db.select(db.func.count()).select_from(OutboxMail)"
-        ".where(OutboxMail.recipient.like('rush%@bench.example.org')))\n"
+        ".where(OutboxMail.recipient.in_(json.loads(sys.argv[2]))))\n"
         "  print(json.dumps({'rows':[list(map(str,r)) for r in rows],'mails':mails}))\n"
     )
     ids = [u["entry_id"] for u in users]
     out = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", script, json.dumps(ids)],
+        [str(VENV_BIN / "python"), "-c", script, json.dumps(ids), json.dumps([u["email"] for u in users])],
         env=env, cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     data = json.loads(out.strip().splitlines()[-1])
@@ -161,51 +180,77 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--saves", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument("--client", choices=(*CLIENTS, "both"), default="both")
     args = parser.parse_args()
     setup = {}
     login_cpu = login_hash_cpu_seconds()
+    clients = CLIENTS if args.client == "both" else (args.client,)
 
     def prepare(env):
         done = subprocess.run(
-            [str(VENV_BIN / "python"), "-m", "bench.rush_setup", str(args.users)],
+            [str(VENV_BIN / "python"), "-m", "bench.rush_setup", str(args.users * len(clients))],
             env=env, cwd=ROOT, capture_output=True, text=True,
         )  # fmt: skip
         if done.returncode != 0:
             raise SystemExit(f"bench/rush_setup.py failed:\n{done.stderr[-3000:]}")
         setup.update(json.loads(done.stdout.strip().splitlines()[-1]))
 
+    results = {}
+    with stack(workers=2, threads=args.threads, prepare=prepare) as s:
+        port = int(s["base"].rsplit(":", 1)[1])
+        users = setup["users"]
+        for n, client in enumerate(clients):  # each client its own filmmakers, on the same stack
+            mine = users[n * args.users : (n + 1) * args.users]
+            results[client] = rush(port, mine, setup["password"], args, client)
+            results[client]["check"] = check(s["env"], mine, results[client]["sent"])
+    print(
+        f"\nDeadline rush: {args.users} filmmakers per client, {args.concurrency} at once, "
+        f"{args.saves} saves + 2 submits each"
+    )
+    print(f"gunicorn 2 workers x {args.threads} threads, PostgreSQL, load generator on the same 2 cores")
+    for client, r in results.items():
+        report(client, r, args, login_cpu)
+    if len(results) > 1:
+        summary(results)
+
+
+def rush(port: int, users: list[dict], password: str, args, client: str) -> dict:
+    """Run the filmmakers of one client kind, `args.concurrency` at a time; timings and CPU."""
     timings: dict[str, list[float]] = defaultdict(list)
     errors: list[str] = []
     sent: dict[int, str] = {}
-    with stack(workers=2, threads=args.threads, prepare=prepare) as s:
-        port = int(s["base"].rsplit(":", 1)[1])
-        queue = list(setup["users"])
-        lock = threading.Lock()
+    queue = list(users)
+    lock = threading.Lock()
 
-        def worker():
-            while True:
-                with lock:
-                    if not queue:
-                        return
-                    user = queue.pop()
-                filmmaker(port, user, setup["password"], args.saves, timings, errors, sent)
+    def worker():
+        while True:
+            with lock:
+                if not queue:
+                    return
+                user = queue.pop()
+            filmmaker(port, user, password, args.saves, timings, errors, sent, client)
 
-        t0, cpu0, own0 = time.perf_counter(), machine_cpu_seconds(), own_cpu_seconds()
-        threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - t0
-        cpu, own = machine_cpu_seconds() - cpu0, own_cpu_seconds() - own0
-        verdict = check(s["env"], setup["users"], sent)
+    t0, cpu0, own0 = time.perf_counter(), machine_cpu_seconds(), own_cpu_seconds()
+    threads = [threading.Thread(target=worker) for _ in range(args.concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {
+        "timings": timings,
+        "errors": errors,
+        "sent": sent,
+        "wall": time.perf_counter() - t0,
+        "cpu": machine_cpu_seconds() - cpu0,
+        "own": own_cpu_seconds() - own0,
+    }
+
+
+def report(client: str, r: dict, args, login_cpu: float) -> None:
+    timings, wall, cpu, own = r["timings"], r["wall"], r["cpu"], r["own"]
     writes = timings["draft save"] + timings["submit"]
     total = sum(len(v) for v in timings.values())
-    print(
-        f"\nDeadline rush: {args.users} filmmakers, {args.concurrency} at once, "
-        f"{args.saves} saves + 2 submits each"
-    )
-    print(f"gunicorn 2 workers x {args.threads} threads, PostgreSQL, load generator on the same 2 cores\n")
+    print(f"\n### client: {client} ({DESCRIPTIONS[client]})\n")
     print("| kind | count | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|")
     for kind in ("draft save", "submit", "GET", "login"):
@@ -226,8 +271,37 @@ def main() -> None:
         f"the server side (gunicorn, PostgreSQL, Redis) {cpu - own:.1f} s = "
         f"{(cpu - own) / max(1, total) * 1000:.1f} ms per request"
     )
-    print(f"errors: {len(errors)} {errors[:5]}")
-    print(f"check: {verdict}")
+    print(f"errors: {len(r['errors'])} {r['errors'][:5]}")
+    print(f"check: {r['check']} -> {'clean' if clean(r['check']) else 'FAILED'}")
+
+
+DESCRIPTIONS = {
+    "form": "no page script: the step page before every save",
+    "script": "the step page's script: one page, then saves in place",
+}
+
+
+def clean(verdict: dict) -> bool:
+    """Every entry submitted once with its own reference and receipt, and no save lost: a submit
+    turned away with a message (a redirect, not an HTTP error) shows up here."""
+    n = verdict["entries"]
+    return (
+        verdict["submitted"] == n == verdict["receipts"]
+        and verdict["unique_references"]
+        and verdict["lost_saves"] == 0
+    )
+
+
+def summary(results: dict) -> None:
+    print("\n| client | requests per write | saves+submits/s | p95 ms | errors | database check |")
+    print("|---|---|---|---|---|---|")
+    for client, r in results.items():
+        writes = r["timings"]["draft save"] + r["timings"]["submit"]
+        total = sum(len(v) for v in r["timings"].values())
+        print(
+            f"| {client} | {total / len(writes):.2f} | {len(writes) / r['wall']:.0f} | "
+            f"{pct(writes, 0.95):.0f} | {len(r['errors'])} | {'clean' if clean(r['check']) else 'FAILED'} |"
+        )
 
 
 if __name__ == "__main__":

@@ -551,15 +551,23 @@ def _next_number(edition_id: int) -> int:
     return int(db.session.scalar(stmt)) + 1
 
 
+def _lock_numbering(edition_id: int) -> None:
+    """Hold the edition's row until the transaction ends, so that concurrent submissions of the
+    edition take their numbers one after the other (PostgreSQL's SELECT ... FOR UPDATE; SQLite
+    serialises writers anyway and ignores it)."""
+    db.session.execute(sa.select(Edition.id).where(Edition.id == edition_id).with_for_update())
+
+
 def allocate_reference(entry: Entry, *, attempts: int = 5) -> str:
     """Give the entry the next free number of its edition, once; safe when many submit at once.
 
-    The number is max + 1 inside the transaction; the unique constraint on (edition, number)
-    turns a collision with a concurrent submission into an IntegrityError, after which the
-    savepoint is rolled back and the next number tried.
+    Submissions of one edition queue on the edition's row lock, then take max + 1. Should two
+    still collide (a writer that skipped the lock), the unique constraint on (edition, number)
+    raises IntegrityError, the savepoint is rolled back and the next number tried.
     """
     if entry.number is not None:
         return entry.reference
+    _lock_numbering(entry.edition_id)
     for _attempt in range(attempts):
         number = _next_number(entry.edition_id)
         try:
