@@ -246,10 +246,15 @@ def rush(port: int, users: list[dict], password: str, args, client: str) -> dict
     }
 
 
+def writes_and_total(r: dict) -> tuple[list[float], int]:
+    """The saves' and submits' timings, and the number of requests of any kind."""
+    timings = r["timings"]
+    return timings["draft save"] + timings["submit"], sum(len(v) for v in timings.values())
+
+
 def report(client: str, r: dict, args, login_cpu: float) -> None:
     timings, wall, cpu, own = r["timings"], r["wall"], r["cpu"], r["own"]
-    writes = timings["draft save"] + timings["submit"]
-    total = sum(len(v) for v in timings.values())
+    writes, total = writes_and_total(r)
     print(f"\n### client: {client} ({DESCRIPTIONS[client]})\n")
     print("| kind | count | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|")
@@ -296,8 +301,7 @@ def summary(results: dict) -> None:
     print("\n| client | requests per write | saves+submits/s | p95 ms | errors | database check |")
     print("|---|---|---|---|---|---|")
     for client, r in results.items():
-        writes = r["timings"]["draft save"] + r["timings"]["submit"]
-        total = sum(len(v) for v in r["timings"].values())
+        writes, total = writes_and_total(r)
         print(
             f"| {client} | {total / len(writes):.2f} | {len(writes) / r['wall']:.0f} | "
             f"{pct(writes, 0.95):.0f} | {len(r['errors'])} | {'clean' if clean(r['check']) else 'FAILED'} |"

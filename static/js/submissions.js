@@ -93,6 +93,8 @@
     var store = storage();
     var key = form.getAttribute("data-backup-key");
     var version = form.getAttribute("data-version");
+    if (!store || !key) return;
+    var rendered = collect(form);
     form.addEventListener("festival:saved", function () {
       // saved in place: what the page shows is now what the server has
       rendered = collect(form);
@@ -101,8 +103,6 @@
       var shown = document.querySelector("[data-backup-notice]");
       if (shown) shown.hidden = true;
     });
-    if (!store || !key) return;
-    var rendered = collect(form);
     var saved = null;
     try { saved = JSON.parse(store.getItem(key) || "null"); } catch (e) { saved = null; }
     if (saved && saved.version === version && !same(saved.values, rendered)) {
