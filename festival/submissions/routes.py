@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -185,7 +186,7 @@ def edit_step(entry_id: int, step: str):
     if in_place:
         return answer, 422 if form.rejected() else 200
     if form.rejected():
-        flash(_("The other fields are saved; correct the fields marked below and save again."), "warning")
+        flash(PARTLY_SAVED, "warning")
         return _render_step(entry, step, form), 422
     flash(_("Saved."), "success")
     following = services.STEPS[services.STEPS.index(step) + 1]
@@ -195,15 +196,16 @@ def edit_step(entry_id: int, step: str):
     )
 
 
+PARTLY_SAVED = _l("The other fields are saved; correct the fields marked below and save again.")
+
+
 def _saved_json(entry: Entry, form: forms.StepForm) -> dict:
     """The answer to a save in place: the entry's new version (the next save must send it), the
     time, and the fields that were not saved with their messages."""
     when = display.edition_time(services.current_time(), entry.edition, "HH:mm")
     zone = display.timezone_label(entry.edition)
     message = (
-        _("The other fields are saved; correct the fields marked below and save again.")
-        if form.rejected()
-        else _("Saved at %(time)s (%(zone)s).", time=when, zone=zone)
+        str(PARTLY_SAVED) if form.rejected() else _("Saved at %(time)s (%(zone)s).", time=when, zone=zone)
     )
     return {"saved": True, "version": entry.version, "message": message, "errors": _field_errors(form)}
 
