@@ -37,13 +37,33 @@ def _wait_http(url: str, seconds: float = 30) -> None:
     raise RuntimeError(f"{url} did not answer within {seconds} s")
 
 
+AS_POSTGRES = ["runuser", "-u", "postgres", "--"]
+
+
+def postgres_binaries() -> str | None:
+    """The newest installed PostgreSQL's bin folder (Debian's layout), or None."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+    return found[-1] if found else None
+
+
+def restart_postgres(tmp: Path) -> None:
+    """Restart the cluster that postgres(tmp, port) runs: a fast shutdown (every session ended, as
+    in a server restart or failover), then a start with the same options."""
+    pg_ctl = f"{postgres_binaries()}/pg_ctl"
+    log = str(tmp / "pg.log")
+    _run(
+        [*AS_POSTGRES, pg_ctl, "-D", str(tmp / "pg"), "-l", log, "-m", "fast", "-w", "restart"],
+        stdout=subprocess.DEVNULL,
+    )
+
+
 @contextlib.contextmanager
 def postgres(tmp: Path, port: int) -> Iterator[str]:
     """A throwaway PostgreSQL cluster on 127.0.0.1:port; yields its SQLAlchemy URL."""
-    pgbin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+    pgbin = postgres_binaries()
     data = tmp / "pg"
     shutil.chown(tmp, "postgres", "postgres")
-    as_pg = ["runuser", "-u", "postgres", "--"]
+    as_pg = AS_POSTGRES
     _run(
         [
             *as_pg,

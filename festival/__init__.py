@@ -30,6 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
     from festival.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    from festival import dbpool
+
+    with app.app_context():
+        for engine in db.engines.values():
+            dbpool.install(engine, app.config["DATABASE_PING_AFTER_IDLE"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

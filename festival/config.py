@@ -23,7 +23,10 @@ class Config:
 
     ENV_NAME = "base"
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # pooled connections are pinged before use only after this many idle seconds, or when their
+    # socket shows the server closed them (festival.dbpool); 0 pings at every checkout
+    DATABASE_PING_AFTER_IDLE = float(os.environ.get("DATABASE_PING_AFTER_IDLE", "10"))
     SECRET_KEY: str | None = None
     REDIS_URL: str | None = None
     FESTIVAL_TIMEZONE = "Asia/Shanghai"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import contextlib
+
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError, SQLAlchemyError
 
 from festival.extensions import db
 
@@ -18,7 +20,15 @@ MESSAGES = {
     413: (_l("Too large"), _l("The upload is larger than the site accepts.")),
     429: (_l("Too many requests"), _l("Too many attempts; please wait a moment and try again.")),
     500: (_l("Server error"), _l("Something went wrong on our side; nothing you sent was half-saved.")),
+    503: (
+        _l("Database unavailable"),
+        _l(
+            "The database is not answering just now, so what you sent was not saved. "
+            "Please try again in a minute."
+        ),
+    ),
 }
+RETRY_AFTER_SECONDS = 30
 
 
 def wants_json() -> bool:
@@ -55,6 +65,17 @@ def register_error_handlers(app: Flask) -> None:
         if any(isinstance(v, int) and not -(2**31) <= v < 2**31 for v in view_args.values()):
             return render_error(404)
         return render_error(400, _("A value in the request is out of range."))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        # the server restarted, went away or refused the connection: the transaction is gone with
+        # it, so nothing of this request was written; the pool replaces the broken connection
+        current_app.logger.error("database unavailable: %s", error.orig or error, exc_info=error)
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.rollback()
+        body, code = render_error(503)
+        return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
     @app.errorhandler(500)
     def server_error(error):

@@ -22,6 +22,11 @@ CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 def database_url(tmp_path_factory) -> str:
     """The test database, migrated to head once per session."""
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    return migrated(url)
+
+
+def migrated(url: str) -> str:
+    """Empty the database at url (PostgreSQL: the public schema) and migrate it to head."""
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
     from flask_migrate import upgrade
 

@@ -145,7 +145,11 @@
     function answer(response) {
       var type = response.headers.get("Content-Type") || "";
       if (type.indexOf("application/json") === -1) return { ok: false };
-      return response.json().then(function (data) { data.ok = response.ok; return data; });
+      return response.json().then(function (data) {
+        data.ok = response.ok;
+        data.status = response.status;
+        return data;
+      });
     }
 
     function save(auto) {
@@ -172,7 +176,7 @@
           say(result.message, "saved");
           form.dispatchEvent(new CustomEvent("festival:saved"));
           if (again) save(auto);
-        } else if (auto) {
+        } else if (auto || result.status === 503) {  // 503: the database is away; a page would be too
           say(result.message || form.getAttribute("data-unsaved"), "error");
         } else {
           classic = true;  // let the server's page show what went wrong

@@ -55,6 +55,7 @@ def test_database_gone_mid_request_gives_the_error_page_not_a_traceback(app, cli
     health = client.get("/healthz")
     assert health.status_code == 503 and health.json == {"status": "error", "database": "unreachable"}
     page = client.get("/")
-    assert page.status_code == 500
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
     body = page.get_data(as_text=True)
     assert "Traceback" not in body and "server closed" not in body and "site-header" in body
+    assert "The database is not answering just now, so what you sent was not saved" in body
