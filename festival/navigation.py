@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -83,11 +84,35 @@ def local_target(target: str | None) -> str:
 
 def edition_name(edition: Edition | None) -> str:
     """The edition's name in the visitor's language."""
-    if edition is None:
+    return _localized_name((edition.name, edition.name_zh) if edition else None)
+
+
+def _localized_name(names: tuple[str, str | None] | None) -> str:
+    if names is None:
         return str(_l("Film Festival"))
-    if str(get_locale()) == "zh" and edition.name_zh:
-        return edition.name_zh
-    return edition.name
+    name, name_zh = names
+    return name_zh if name_zh and str(get_locale()) == "zh" else name
+
+
+HEADER_TITLE_SECONDS = 10.0
+
+
+def header_title() -> str:
+    """The current edition's name for the header, in the visitor's language.
+
+    Every page shows it, and most pages need nothing else of the edition, so each process keeps the
+    names for HEADER_TITLE_SECONDS instead of asking the database in every page (a query per page; a
+    renamed or newly published edition reaches the header within that time). A page that looked the
+    edition up itself shows that same edition."""
+    if "current_edition" in g:
+        return edition_name(g.current_edition)
+    cache = current_app.extensions.setdefault("festival.header_title", {})
+    now = time.monotonic()
+    if cache.get("until", 0.0) <= now:
+        edition = current_edition()
+        names = (edition.name, edition.name_zh) if edition else None
+        cache.update(until=now + HEADER_TITLE_SECONDS, names=names)
+    return _localized_name(cache["names"])
 
 
 def localized(obj, attr: str) -> str:
@@ -105,13 +130,13 @@ def init_navigation(app: Flask) -> None:
     @app.context_processor
     def inject_navigation():
         try:
-            edition = current_edition()
+            title = header_title()
         except SQLAlchemyError:  # the database is down: the error page must still render
             db.session.rollback()
-            edition = None
+            title = edition_name(None)
         return {
             "nav_items": nav_items(),
-            "site_title": edition_name(edition),
+            "site_title": title,
             "edition_name": edition_name,
             "localized": localized,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
