@@ -88,3 +88,29 @@ def test_a_rejected_field_falls_back_to_the_page_that_explains_it(page: Page, li
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".field.has-error .error")).to_be_visible()
     expect(page.locator(".flash-warning")).to_contain_text("The other fields are saved")
+
+
+def test_a_save_while_the_database_is_away_says_so_and_keeps_the_page(page: Page, live_server, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from festival.submissions import services
+
+    edit_url = _open_draft_step(page)
+    real_save_step = services.save_step
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("UPDATE entry", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(services, "save_step", database_away)  # the live server runs in this process
+    page.fill("#synopsis_short", "Typed while the database restarts.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    status = page.locator("[data-save-status]")
+    expect(status).to_contain_text("The database is not answering just now")
+    assert page.url == edit_url
+    expect(page.locator("#synopsis_short")).to_have_value("Typed while the database restarts.")
+
+    monkeypatch.setattr(services, "save_step", real_save_step)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(status).to_contain_text("Saved at")
+    page.reload()
+    expect(page.locator("#synopsis_short")).to_have_value("Typed while the database restarts.")
