@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -49,6 +50,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench/load_programme.py needs wrk: apt-get install wrk (as root)")
     with stack(workers=2, threads=args.threads, prepare=prepare) as s:
         base = s["base"]
         with urllib.request.urlopen(f"{base}/programme/?edition=stress") as r:  # noqa: S310 (loopback)
