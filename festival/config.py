@@ -26,7 +26,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # pooled connections are pinged before use only after this many idle seconds, or when their
     # socket shows the server closed them (festival.dbpool); 0 pings at every checkout
-    DATABASE_PING_AFTER_IDLE = float(os.environ.get("DATABASE_PING_AFTER_IDLE", "10"))
+    DATABASE_PING_AFTER_IDLE = 10.0
     SECRET_KEY: str | None = None
     REDIS_URL: str | None = None
     FESTIVAL_TIMEZONE = "Asia/Shanghai"
@@ -65,7 +65,21 @@ class Config:
             values["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
         if os.environ.get("RATELIMIT_ENABLED", "").lower() in {"0", "false", "no"}:
             values["RATELIMIT_ENABLED"] = False
+        if os.environ.get("DATABASE_PING_AFTER_IDLE"):
+            values["DATABASE_PING_AFTER_IDLE"] = _seconds("DATABASE_PING_AFTER_IDLE")
         return values
+
+
+def _seconds(name: str) -> float:
+    """A number of seconds (0 or more) from the environment variable `name`."""
+    raw = os.environ[name]
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value < float("inf"):
+        raise ConfigurationError(f"{name} must be a number of seconds (0 or more), not {raw!r}")
+    return value
 
 
 class DevelopmentConfig(Config):

@@ -57,6 +57,16 @@ def test_production_reads_database_url_and_secret_from_environment(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
+def test_the_idle_time_before_a_connection_ping_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_PING_AFTER_IDLE", "2.5")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert app.config["DATABASE_PING_AFTER_IDLE"] == 2.5
+    for bad in ("soon", "-1", "nan", "inf"):
+        monkeypatch.setenv("DATABASE_PING_AFTER_IDLE", bad)
+        with pytest.raises(ConfigurationError, match="DATABASE_PING_AFTER_IDLE must be a number of seconds"):
+            create_app({"TESTING": True})
+
+
 def test_unknown_environment_name_is_rejected(monkeypatch):
     monkeypatch.setenv("FESTIVAL_ENV", "staging-ish")
     with pytest.raises(ConfigurationError, match="FESTIVAL_ENV"):
