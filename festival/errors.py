@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -72,6 +72,7 @@ def register_error_handlers(app: Flask) -> None:
         # the server restarted, went away or refused the connection: the transaction is gone with
         # it, so nothing of this request was written; the pool replaces the broken connection
         current_app.logger.error("database unavailable: %s", error.orig or error, exc_info=error)
+        g.database_unavailable = True  # the page below asks nothing more of it (festival.security)
         with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()
         body, code = render_error(503)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Flask, abort, request
+from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from festival.extensions import db, login_manager
 from festival.models import User
@@ -56,9 +57,13 @@ def init_security(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+        if not user_id.isdigit() or g.get("database_unavailable"):
+            return None  # the 503 page of a lost database renders for an anonymous visitor
+        try:
+            return db.session.get(User, int(user_id))
+        except (OperationalError, InterfaceError):
+            g.database_unavailable = True
+            raise
 
     @app.after_request
     def security_headers(response):

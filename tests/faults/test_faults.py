@@ -59,3 +59,28 @@ def test_database_gone_mid_request_gives_the_error_page_not_a_traceback(app, cli
     body = page.get_data(as_text=True)
     assert "Traceback" not in body and "server closed" not in body and "site-header" in body
     assert "The database is not answering just now, so what you sent was not saved" in body
+
+
+def test_a_logged_in_visitor_gets_the_503_page_when_the_database_is_gone(
+    app, client, auth, make, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    owner = make.user()
+    db.session.commit()
+    auth.login_as(owner)
+
+    def broken(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    for name in ("execute", "scalar", "scalars", "get"):  # loading the user fails first
+        monkeypatch.setattr(db.session, name, broken)
+    page = client.get("/entries/")
+    assert page.status_code == 503
+    body = page.get_data(as_text=True)
+    assert "The database is not answering just now, so what you sent was not saved" in body
+    assert "Traceback" not in body and "connection refused" not in body
+    saved = client.post(
+        "/entries/1/edit/film", data={"synopsis_short": "x"}, headers={"Accept": "application/json"}
+    )
+    assert saved.status_code == 503 and saved.json["message"].startswith("The database is not answering")
