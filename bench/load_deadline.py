@@ -46,14 +46,32 @@ CLIENTS = ("form", "script")
 
 
 class Browser:
-    """One filmmaker's keep-alive connection with its session cookie."""
+    """One filmmaker's keep-alive connection with its session cookie.
 
-    def __init__(self, port: int, timings: dict, errors: list):
+    With ``unavailable`` (a list), a 503 is not an error: it is noted there (when, and what) and the
+    request is sent again a moment later, as the page asks (bench/fault_database_restart.py)."""
+
+    RETRY_PAUSE = 0.25
+    RETRIES = 120
+
+    def __init__(self, port: int, timings: dict, errors: list, unavailable: list | None = None):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = ""
-        self.timings, self.errors = timings, errors
+        self.timings, self.errors, self.unavailable = timings, errors, unavailable
 
     def request(self, method: str, path: str, data=None, kind: str | None = None, extra=None):
+        for _ in range(self.RETRIES if self.unavailable is not None else 0):
+            status, text, headers = self._send(method, path, data, kind, extra)
+            if status != 503:
+                return status, text, headers
+            self.unavailable.append((time.perf_counter(), kind or method))
+            time.sleep(self.RETRY_PAUSE)
+        status, text, headers = self._send(method, path, data, kind, extra)
+        if status >= 400:
+            self.errors.append(f"{method} {path} -> {status}")
+        return status, text, headers
+
+    def _send(self, method: str, path: str, data, kind: str | None, extra):
         body = urllib.parse.urlencode(data or {}, doseq=True) if data is not None else None
         headers = {"Cookie": self.cookie} if self.cookie else {}
         headers.update(extra or {})
@@ -68,8 +86,6 @@ class Browser:
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("session="):
                 self.cookie = value.split(";", 1)[0]
-        if response.status >= 400:
-            self.errors.append(f"{method} {path} -> {response.status}")
         return response.status, text, dict(response.getheaders())
 
     def form(self, path: str, action_contains: str, kind: str) -> dict:
@@ -91,10 +107,10 @@ class Filmmaker:
     ``client="form"`` is a browser without it: the step page again before every save, as after the
     classic save's redirect."""
 
-    def __init__(self, port, user, password, client, timings, errors, sent):
+    def __init__(self, port, user, password, client, timings, errors, sent, unavailable=None):
         self.port, self.user, self.password, self.client = port, user, password, client
         self.timings, self.errors, self.sent = timings, errors, sent
-        self.browser = Browser(port, timings, errors)
+        self.browser = Browser(port, timings, errors, unavailable)
         self.step = f"/entries/{user['entry_id']}/edit/film"
         self.fields: dict = {}
 
@@ -119,9 +135,10 @@ class Filmmaker:
                 fields["version"] = str(json.loads(text)["version"]) if status == 200 else fields["version"]
             else:
                 status, _, _ = b.request("POST", step, fields, kind="draft save")
-            if status not in (200, 302):
+            if status in (200, 302):
+                self.sent[entry] = fields["synopsis_short"]  # acknowledged: the check expects it kept
+            else:
                 self.errors.append(f"draft save {status}")
-            self.sent[entry] = fields["synopsis_short"]
         review = b.form(f"/entries/{entry}/edit/review", f"/entries/{entry}/submit", "review page")
         review["accept_terms"] = "y"
         for _ in range(2):  # a double click
@@ -190,32 +207,28 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else 0.0
 
 
-def main() -> None:
-    """Run the rush and print the table."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--users", type=int, default=64)
+def rush_parser(doc: str, users: int) -> argparse.ArgumentParser:
+    """The options of a rush: how many filmmakers, how many at once, how many saves each."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--users", type=int, default=users)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--saves", type=int, default=5)
+    return parser
+
+
+def main() -> None:
+    """Run the rush and print the table."""
+    parser = rush_parser(__doc__, users=64)
     parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     parser.add_argument("--client", choices=(*CLIENTS, "both"), default="both")
     args = parser.parse_args()
-    setup = {}
+    setup: dict = {}
     login_cpu = login_hash_cpu_seconds()
     clients = CLIENTS if args.client == "both" else (args.client,)
-
-    def prepare(env):
-        done = subprocess.run(
-            [str(VENV_BIN / "python"), "-m", "bench.rush_setup", str(args.users * len(clients))],
-            env=env, cwd=ROOT, capture_output=True, text=True,
-        )  # fmt: skip
-        if done.returncode != 0:
-            raise SystemExit(f"bench/rush_setup.py failed:\n{done.stderr[-3000:]}")
-        setup.update(json.loads(done.stdout.strip().splitlines()[-1]))
-
     results = {}
-    with stack(workers=2, threads=args.threads, prepare=prepare) as s:
+    with stack(
+        workers=2, threads=args.threads, prepare=filmmakers_into(setup, args.users * len(clients))
+    ) as s:
         port = int(s["base"].rsplit(":", 1)[1])
         users = setup["users"]
         for n, client in enumerate(clients):  # each client its own filmmakers, on the same stack
@@ -231,6 +244,22 @@ def main() -> None:
         report(client, r, args, login_cpu)
     if len(results) > 1:
         summary(results)
+
+
+def filmmakers_into(setup: dict, count: int):
+    """A stack's ``prepare``: create `count` filmmakers with complete drafts, their emails, entry ids
+    and password into `setup` (bench/rush_setup.py)."""
+
+    def prepare(env: dict) -> None:
+        done = subprocess.run(
+            [str(VENV_BIN / "python"), "-m", "bench.rush_setup", str(count)],
+            env=env, cwd=ROOT, capture_output=True, text=True,
+        )  # fmt: skip
+        if done.returncode != 0:
+            raise SystemExit(f"bench/rush_setup.py failed:\n{done.stderr[-3000:]}")
+        setup.update(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    return prepare
 
 
 def run_phase(filmmakers: list[Filmmaker], act, concurrency: int) -> dict:

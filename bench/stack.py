@@ -46,56 +46,57 @@ def postgres_binaries() -> str | None:
     return found[-1] if found else None
 
 
-def restart_postgres(tmp: Path) -> None:
-    """Restart the cluster that postgres(tmp, port) runs: a fast shutdown (every session ended, as
-    in a server restart or failover), then a start with the same options."""
-    pg_ctl = f"{postgres_binaries()}/pg_ctl"
-    log = str(tmp / "pg.log")
-    _run(
-        [*AS_POSTGRES, pg_ctl, "-D", str(tmp / "pg"), "-l", log, "-m", "fast", "-w", "restart"],
-        stdout=subprocess.DEVNULL,
+def _pg_ctl(tmp: Path, *args: str, check: bool = True) -> None:
+    cmd = [*AS_POSTGRES, f"{postgres_binaries()}/pg_ctl", "-D", str(tmp / "pg"), "-w", *args]
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=check)
+
+
+def start_postgres(tmp: Path, port: int) -> None:
+    """Start the cluster in tmp/pg on 127.0.0.1:port (its socket folder tmp; durability off: a
+    throwaway database)."""
+    opts = (
+        f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} "
+        "-c fsync=off -c synchronous_commit=off -c max_connections=200"
     )
+    _pg_ctl(tmp, "-l", str(tmp / "pg.log"), "-o", opts, "start")
+
+
+def stop_postgres(tmp: Path, check: bool = True) -> None:
+    """A fast shutdown of the cluster in tmp/pg: every session ended, open transactions aborted."""
+    _pg_ctl(tmp, "-m", "fast", "stop", check=check)
+
+
+def restart_postgres(tmp: Path) -> None:
+    """Restart the cluster that postgres(tmp, port) runs: a fast shutdown (as in a server restart or
+    failover), then a start with the same options."""
+    _pg_ctl(tmp, "-l", str(tmp / "pg.log"), "-m", "fast", "restart")
 
 
 @contextlib.contextmanager
 def postgres(tmp: Path, port: int) -> Iterator[str]:
     """A throwaway PostgreSQL cluster on 127.0.0.1:port; yields its SQLAlchemy URL."""
     pgbin = postgres_binaries()
-    data = tmp / "pg"
     shutil.chown(tmp, "postgres", "postgres")
-    as_pg = AS_POSTGRES
-    _run(
-        [
-            *as_pg,
-            f"{pgbin}/initdb",
-            "-D",
-            str(data),
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    opts = (
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {tmp} "
-        "-c fsync=off -c synchronous_commit=off -c max_connections=200"
-    )
-    _run(
-        [*as_pg, f"{pgbin}/pg_ctl", "-D", str(data), "-l", str(tmp / "pg.log"), "-w", "-o", opts, "start"],
-        stdout=subprocess.DEVNULL,
-    )
+    initdb = [f"{pgbin}/initdb", "-D", str(tmp / "pg"), "-U", "postgres", "--auth=trust", "-E", "UTF8"]
+    _run([*AS_POSTGRES, *initdb, "--locale=C.UTF-8"], stdout=subprocess.DEVNULL)
+    start_postgres(tmp, port)
     try:
-        _run([*as_pg, f"{pgbin}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "festival"])
+        _run(
+            [
+                *AS_POSTGRES,
+                f"{pgbin}/createdb",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "-U",
+                "postgres",
+                "festival",
+            ]
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/festival"
     finally:
-        subprocess.run(
-            [*as_pg, f"{pgbin}/pg_ctl", "-D", str(data), "-m", "fast", "-w", "stop"],
-            stdout=subprocess.DEVNULL,
-            check=False,
-        )
+        stop_postgres(tmp, check=False)
 
 
 @contextlib.contextmanager

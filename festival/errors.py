@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import contextlib
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError, SQLAlchemyError
 
 from festival.extensions import db
+from festival.security import show_as_anonymous
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -72,9 +73,9 @@ def register_error_handlers(app: Flask) -> None:
         # the server restarted, went away or refused the connection: the transaction is gone with
         # it, so nothing of this request was written; the pool replaces the broken connection
         current_app.logger.error("database unavailable: %s", error.orig or error, exc_info=error)
-        g.database_unavailable = True  # the page below asks nothing more of it (festival.security)
         with contextlib.suppress(SQLAlchemyError):
             db.session.rollback()
+        show_as_anonymous()  # the page below asks the database nothing more
         body, code = render_error(503)
         return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 

@@ -7,7 +7,6 @@ from functools import wraps
 from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import InterfaceError, OperationalError
 
 from festival.extensions import db, login_manager
 from festival.models import User
@@ -36,6 +35,13 @@ def roles_required(*roles: Role | str):
     return decorator
 
 
+def show_as_anonymous() -> None:
+    """Render the rest of this request for an anonymous visitor, leaving the session alone: the error
+    page of a lost database, which can no longer read the user's row (a rolled-back session expires
+    it). Flask-Login keeps the request's user in ``g._login_user``."""
+    g._login_user = login_manager.anonymous_user()
+
+
 def _has_nul(multidict) -> bool:
     return any("\x00" in key or "\x00" in str(value) for key, value in multidict.items(multi=True))
 
@@ -57,13 +63,9 @@ def init_security(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit() or g.get("database_unavailable"):
-            return None  # the 503 page of a lost database renders for an anonymous visitor
-        try:
-            return db.session.get(User, int(user_id))
-        except (OperationalError, InterfaceError):
-            g.database_unavailable = True
-            raise
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
 
     @app.after_request
     def security_headers(response):

@@ -11,8 +11,9 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
-from bench.stack import postgres, postgres_binaries, restart_postgres
+from bench.stack import postgres, postgres_binaries, restart_postgres, start_postgres, stop_postgres
 from festival.dbpool import CHECKED_IN
 from festival.extensions import db
 from festival.models import Entry
@@ -80,20 +81,37 @@ def test_a_restart_between_requests_costs_no_request(app, client, auth, filmmake
     assert _stored(entry_id) == "Saved after the restart."
 
 
-def test_a_restart_mid_request_is_reported_and_nothing_is_half_written(
-    app, client, auth, filmmaker, complete_entry, cluster, monkeypatch
-):
+@pytest.fixture
+def draft(app, auth, filmmaker, complete_entry):
+    """A logged-in filmmaker's complete draft: (entry id, version)."""
     entry = complete_entry(synopsis_short="The synopsis before.")
-    entry_id, version = entry.id, entry.version
     auth.login_as(filmmaker)
+    return entry.id, entry.version
+
+
+@pytest.fixture
+def lose_server_in_save(monkeypatch):
+    """``lose_server_in_save(action)``: the next saves send their UPDATE, then ``action()`` (a
+    restart, a stop) takes the server away before the commit; returns a function that undoes it."""
     real_save_step = services.save_step
 
-    def save_then_lose_the_server(*args, **kwargs):
-        real_save_step(*args, **kwargs)
-        db.session.flush()  # the UPDATE is on the server, not yet committed
-        restart_postgres(cluster[0])
+    def install(action):
+        def save_then_lose_the_server(*args, **kwargs):
+            real_save_step(*args, **kwargs)
+            db.session.flush()  # the UPDATE is on the server, not yet committed
+            action()
 
-    monkeypatch.setattr(services, "save_step", save_then_lose_the_server)
+        monkeypatch.setattr(services, "save_step", save_then_lose_the_server)
+        return lambda: monkeypatch.setattr(services, "save_step", real_save_step)
+
+    return install
+
+
+def test_a_restart_mid_request_is_reported_and_nothing_is_half_written(
+    client, draft, cluster, lose_server_in_save
+):
+    entry_id, version = draft
+    undo = lose_server_in_save(lambda: restart_postgres(cluster[0]))
     lost = _save(client, entry_id, version, "Lost with the server.")
     assert lost.status_code == 503 and lost.headers["Retry-After"] == "30"
     assert lost.json["message"].startswith(NOT_SAVED)
@@ -102,8 +120,30 @@ def test_a_restart_mid_request_is_reported_and_nothing_is_half_written(
     body = page.get_data(as_text=True)
     assert NOT_SAVED in body and "Traceback" not in body and "site-header" in body
 
-    monkeypatch.setattr(services, "save_step", real_save_step)
+    undo()
     assert _stored(entry_id) == "The synopsis before."  # neither UPDATE survived
+    again = _save(client, entry_id, version, "Saved once the server is back.")
+    assert again.status_code == 200, again.json
+    assert _stored(entry_id) == "Saved once the server is back."
+
+
+def test_a_server_that_stays_down_gives_the_503_page_and_the_answer_to_the_filmmaker(
+    client, draft, cluster, lose_server_in_save
+):
+    entry_id, version = draft
+    undo = lose_server_in_save(lambda: stop_postgres(cluster[0]))  # down until the server starts below
+    try:
+        page = _save(client, entry_id, version, "Lost with the server.", in_place=False)
+        body = page.get_data(as_text=True)
+        assert page.status_code == 503, body[-2000:]
+        assert NOT_SAVED in body and "Traceback" not in body and "site-header" in body
+        # still down: now loading the filmmaker is the first query that fails
+        answer = _save(client, entry_id, version, "Sent while the server is down.")
+        assert answer.status_code == 503 and answer.json["message"].startswith(NOT_SAVED)
+    finally:
+        start_postgres(cluster[0], sa.engine.make_url(cluster[1]).port)
+    undo()
+    assert _stored(entry_id) == "The synopsis before."
     again = _save(client, entry_id, version, "Saved once the server is back.")
     assert again.status_code == 200, again.json
     assert _stored(entry_id) == "Saved once the server is back."
