@@ -54,9 +54,10 @@ class Browser:
     RETRY_PAUSE = 0.25
     RETRIES = 120
 
-    def __init__(self, port: int, timings: dict, errors: list, unavailable: list | None = None):
+    def __init__(self, port: int, timings: dict, errors: list, unavailable: list | None = None, address=""):
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         self.cookie = ""
+        self.address = address  # the filmmaker's own address, as the reverse proxy would pass it on
         self.timings, self.errors, self.unavailable = timings, errors, unavailable
 
     def request(self, method: str, path: str, data=None, kind: str | None = None, extra=None):
@@ -74,6 +75,8 @@ class Browser:
     def _send(self, method: str, path: str, data, kind: str | None, extra):
         body = urllib.parse.urlencode(data or {}, doseq=True) if data is not None else None
         headers = {"Cookie": self.cookie} if self.cookie else {}
+        if self.address:
+            headers["X-Forwarded-For"] = self.address
         headers.update(extra or {})
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -110,7 +113,10 @@ class Filmmaker:
     def __init__(self, port, user, password, client, timings, errors, sent, unavailable=None):
         self.port, self.user, self.password, self.client = port, user, password, client
         self.timings, self.errors, self.sent = timings, errors, sent
-        self.browser = Browser(port, timings, errors, unavailable)
+        n = user["entry_id"]
+        self.browser = Browser(
+            port, timings, errors, unavailable, f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"
+        )
         self.step = f"/entries/{user['entry_id']}/edit/film"
         self.fields: dict = {}
 

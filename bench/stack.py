@@ -158,7 +158,9 @@ def stack(
                 "DATABASE_URL": db_url,
                 "REDIS_URL": redis_url,
                 "UPLOAD_FOLDER": str(tmp / "uploads"),
-                "RATELIMIT_ENABLED": "0",
+                # as behind nginx: the login limits count per client address, which the load
+                # scripts send as X-Forwarded-For (one per virtual filmmaker)
+                "TRUSTED_PROXIES": "1",
                 "LOG_LEVEL": "WARNING",
                 "FLASK_APP": "festival:create_app",
                 "PATH": f"{VENV_BIN}:{os.environ['PATH']}",

@@ -27,6 +27,9 @@ class Config:
     # pooled connections are pinged before use only after this many idle seconds, or when their
     # socket shows the server closed them (festival.dbpool); 0 pings at every checkout
     DATABASE_PING_AFTER_IDLE = 10.0
+    # reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (nginx: 1); 0 ignores
+    # those headers, which anyone could send: the login limits count per client address
+    TRUSTED_PROXIES = 0
     SECRET_KEY: str | None = None
     REDIS_URL: str | None = None
     FESTIVAL_TIMEZONE = "Asia/Shanghai"
@@ -50,6 +53,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "festival@localhost")
     JOB_QUEUE_IMMEDIATE = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Redis unreachable: the login limits go on per process instead of failing the login
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     @classmethod
     def from_environment(cls) -> dict:
@@ -67,6 +72,11 @@ class Config:
             values["RATELIMIT_ENABLED"] = False
         if os.environ.get("DATABASE_PING_AFTER_IDLE"):
             values["DATABASE_PING_AFTER_IDLE"] = _seconds("DATABASE_PING_AFTER_IDLE")
+        if os.environ.get("TRUSTED_PROXIES"):
+            raw = os.environ["TRUSTED_PROXIES"]
+            if not raw.isdigit() or int(raw) > 10:
+                raise ConfigurationError(f"TRUSTED_PROXIES must be a whole number from 0 to 10, not {raw!r}")
+            values["TRUSTED_PROXIES"] = int(raw)
         return values
 
 

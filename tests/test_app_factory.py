@@ -67,6 +67,16 @@ def test_the_idle_time_before_a_connection_ping_comes_from_the_environment(monke
             create_app({"TESTING": True})
 
 
+def test_trusted_proxies_come_from_the_environment_as_a_small_whole_number(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRUSTED_PROXIES", "1")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert app.config["TRUSTED_PROXIES"] == 1
+    for bad in ("yes", "-1", "1.5", "11"):
+        monkeypatch.setenv("TRUSTED_PROXIES", bad)
+        with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES must be a whole number"):
+            create_app({"TESTING": True})
+
+
 def test_unknown_environment_name_is_rejected(monkeypatch):
     monkeypatch.setenv("FESTIVAL_ENV", "staging-ish")
     with pytest.raises(ConfigurationError, match="FESTIVAL_ENV"):

@@ -175,3 +175,16 @@ def test_worker_killed_mid_run_is_reaped_as_failed_and_published_timetable_is_un
     page = client.get(f"/staff/timetable/runs/{run_id}").get_data(as_text=True)
     assert 'class="card run-failed"' in page  # the demo staff member reads the page in Chinese
     assert db.session.get(SolveRun, run_id).status == RunStatus.FAILED
+
+
+@pytest.mark.parametrize(
+    "app_overrides", [{"JOB_QUEUE_IMMEDIATE": False, "REDIS_URL": "redis://127.0.0.1:9/0"}]
+)
+def test_a_run_that_cannot_be_queued_fails_at_once_and_says_why(app, client, auth, tiny):
+    auth.login_as(tiny["staff"])  # Redis is unreachable: nothing listens on port 9
+    run_id = _start(client, tiny["edition"])
+    progress = _progress(client, run_id)
+    assert progress["status"] == "failed" and not progress["active"]
+    assert runs.get_run(run_id).error.startswith("Could not queue the run")
+    page = client.get(f"/staff/timetable/runs/{run_id}").get_data(as_text=True)
+    assert "Could not queue the run" in page
