@@ -57,23 +57,22 @@ def test_production_reads_database_url_and_secret_from_environment(monkeypatch):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-def test_the_idle_time_before_a_connection_ping_comes_from_the_environment(monkeypatch, tmp_path):
-    monkeypatch.setenv("DATABASE_PING_AFTER_IDLE", "2.5")
+@pytest.mark.parametrize(
+    ("name", "given", "value", "refused", "message"),
+    [
+        ("DATABASE_PING_AFTER_IDLE", "2.5", 2.5, ("soon", "-1", "nan", "inf"), "must be a number of seconds"),
+        ("TRUSTED_PROXIES", "1", 1, ("yes", "-1", "1.5", "11"), "must be a whole number from 0 to 10"),
+    ],
+)
+def test_numeric_settings_come_from_the_environment_and_bad_ones_stop_the_start(
+    monkeypatch, tmp_path, name, given, value, refused, message
+):
+    monkeypatch.setenv(name, given)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
-    assert app.config["DATABASE_PING_AFTER_IDLE"] == 2.5
-    for bad in ("soon", "-1", "nan", "inf"):
-        monkeypatch.setenv("DATABASE_PING_AFTER_IDLE", bad)
-        with pytest.raises(ConfigurationError, match="DATABASE_PING_AFTER_IDLE must be a number of seconds"):
-            create_app({"TESTING": True})
-
-
-def test_trusted_proxies_come_from_the_environment_as_a_small_whole_number(monkeypatch, tmp_path):
-    monkeypatch.setenv("TRUSTED_PROXIES", "1")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
-    assert app.config["TRUSTED_PROXIES"] == 1
-    for bad in ("yes", "-1", "1.5", "11"):
-        monkeypatch.setenv("TRUSTED_PROXIES", bad)
-        with pytest.raises(ConfigurationError, match="TRUSTED_PROXIES must be a whole number"):
+    assert app.config[name] == value
+    for bad in refused:
+        monkeypatch.setenv(name, bad)
+        with pytest.raises(ConfigurationError, match=f"{name} {message}"):
             create_app({"TESTING": True})
 
 
