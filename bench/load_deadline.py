@@ -25,6 +25,7 @@ import argparse
 import http.client
 import json
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -100,6 +101,12 @@ class Browser:
         return {}
 
 
+def _flashes(html: str) -> str:
+    """The messages a page shows (what went wrong), for the error list."""
+    found = re.findall(r'class="flash[^"]*"[^>]*>(.*?)<', html, re.S)
+    return "; ".join(m.strip() for m in found)[:200] or html[:200]
+
+
 class Filmmaker:
     """One virtual filmmaker: signs in (the login page, the login, and for the script client the step
     page it then saves from), later rushes (saves the draft `saves` times, opens the review page and
@@ -124,7 +131,9 @@ class Filmmaker:
         b = self.browser
         login = b.form("/auth/login", "/auth/login", "login page")
         login.update(email=self.user["email"], password=self.password)
-        b.request("POST", "/auth/login", login, kind="login")
+        status, text, _ = b.request("POST", "/auth/login", login, kind="login")
+        if status != 302 and status < 400:  # the login page again (an HTTP error is counted already)
+            self.errors.append(f"login {status}: {_flashes(text)}")
         if self.client == "script":
             self.fields = b.form(self.step, self.step, "step page")
         b.conn.close()  # a new connection for the rush (the server closes idle ones after 5 s anyway)
