@@ -27,8 +27,11 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        hops = app.config["TRUSTED_PROXIES"]  # the client's address and scheme as the proxies saw them
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # the client's address and scheme as the proxies saw them; the Host header stays the one the
+        # proxy passes on (a forwarded host a proxy does not set would be the client's own word,
+        # and links in mails, such as password resets, are built from it)
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from festival import models  # noqa: F401  (registers the tables)

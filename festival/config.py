@@ -27,7 +27,7 @@ class Config:
     # pooled connections are pinged before use only after this many idle seconds, or when their
     # socket shows the server closed them (festival.dbpool); 0 pings at every checkout
     DATABASE_PING_AFTER_IDLE = 10.0
-    # reverse proxies in front of the app that set X-Forwarded-For/-Proto/-Host (nginx: 1); 0 ignores
+    # reverse proxies in front of the app that set X-Forwarded-For/-Proto (nginx: 1); 0 ignores
     # those headers, which anyone could send: the login limits count per client address
     TRUSTED_PROXIES = 0
     SECRET_KEY: str | None = None

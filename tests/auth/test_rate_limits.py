@@ -4,6 +4,10 @@ address is the one the proxy saw (TRUSTED_PROXIES), never one a client claims fo
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.models import OutboxMail
 
 LIMITED = {"RATELIMIT_ENABLED": True}
 BEHIND_A_PROXY = {"RATELIMIT_ENABLED": True, "TRUSTED_PROXIES": 1}
@@ -48,3 +52,20 @@ def test_logins_work_and_stay_limited_when_the_shared_limit_store_is_unreachable
     for n in range(20):
         assert _attempt(client, n).status_code == 200  # not a 500: the limits go on in this process
     assert _attempt(client, 20).status_code == 429
+
+
+@pytest.mark.parametrize("app_overrides", [{**BEHIND_A_PROXY, "SERVER_NAME": None}])
+def test_behind_a_proxy_a_forwarded_host_does_not_reach_the_links_in_mails(client, make):
+    make.user(email="known@example.org")
+    db.session.commit()
+    client.post(
+        "/auth/reset",
+        data={"email": "known@example.org"},
+        headers={
+            "Host": "festival.example.cn",
+            "X-Forwarded-For": "203.0.113.7",
+            "X-Forwarded-Host": "evil.example",
+        },
+    )
+    body = db.session.scalar(sa.select(OutboxMail.body).where(OutboxMail.kind == "password_reset"))
+    assert "://festival.example.cn/auth/reset/" in body and "evil.example" not in body
