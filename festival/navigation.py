@@ -84,7 +84,11 @@ def local_target(target: str | None) -> str:
 
 def edition_name(edition: Edition | None) -> str:
     """The edition's name in the visitor's language."""
-    return _localized_name((edition.name, edition.name_zh) if edition else None)
+    return _localized_name(_names(edition))
+
+
+def _names(edition: Edition | None) -> tuple[str, str | None] | None:
+    return (edition.name, edition.name_zh) if edition else None
 
 
 def _localized_name(names: tuple[str, str | None] | None) -> str:
@@ -109,9 +113,7 @@ def header_title() -> str:
     cache = current_app.extensions.setdefault("festival.header_title", {})
     now = time.monotonic()
     if cache.get("until", 0.0) <= now:
-        edition = current_edition()
-        names = (edition.name, edition.name_zh) if edition else None
-        cache.update(until=now + HEADER_TITLE_SECONDS, names=names)
+        cache.update(until=now + HEADER_TITLE_SECONDS, names=_names(current_edition()))
     return _localized_name(cache["names"])
 
 
