@@ -118,8 +118,8 @@ class Filmmaker:
     classic save's redirect."""
 
     def __init__(self, port, user, password, client, timings, errors, sent, unavailable=None):
-        self.port, self.user, self.password, self.client = port, user, password, client
-        self.timings, self.errors, self.sent = timings, errors, sent
+        self.user, self.password, self.client = user, password, client
+        self.errors, self.sent = errors, sent  # the timings are the browser's (a phase swaps them)
         n = user["entry_id"]
         self.browser = Browser(
             port, timings, errors, unavailable, f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}"

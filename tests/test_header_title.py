@@ -6,17 +6,12 @@ import sqlalchemy as sa
 
 from festival import navigation
 from festival.extensions import db
+from tests.statements import sent_while
 
 
 def _selects(fn) -> int:
-    seen = []
-    record = lambda conn, cursor, statement, *args: seen.append(statement)  # noqa: E731
-    sa.event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        fn()
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", record)
-    return sum(s.lstrip().upper().startswith("SELECT") for s in seen)
+    _, statements = sent_while(fn)
+    return sum(s.lstrip().upper().startswith("SELECT") for s in statements)
 
 
 def _title(client, path="/auth/login", lang=None) -> str:

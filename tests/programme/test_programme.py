@@ -14,6 +14,7 @@ from festival.models.enums import VersionStatus
 from festival.programme import queries
 from festival.schedule import versions
 from tests.schedule_versions.conftest import at, screen
+from tests.statements import sent_while
 
 DAY = "/programme/?edition={slug}&day={day}"
 
@@ -271,27 +272,14 @@ def test_public_film_page_shows_its_poster_and_other_images_stay_private(client,
     assert client.get(f"/programme/film/{fest['films']['zh'].id}/poster/full").status_code == 404
 
 
-def _count_queries(fn):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        return fn(), statements
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
-
-
 def test_anonymous_pages_are_cached_whole_until_a_new_version_is_published(client, fest, published):
     first = _day(client, fest)
     assert "Starry Sky" not in first.get_data(as_text=True)  # the new draft is not public
-    again, statements = _count_queries(lambda: _day(client, fest))
+    again, statements = sent_while(lambda: _day(client, fest))
     assert again.get_data() == first.get_data() and len(statements) == 1
     film = fest["films"]["a"].id
     client.get(f"/programme/film/{film}")
-    film_again, statements = _count_queries(lambda: client.get(f"/programme/film/{film}"))
+    film_again, statements = sent_while(lambda: client.get(f"/programme/film/{film}"))
     assert film_again.status_code == 200 and len(statements) <= 2  # the film, the published version
     # a new publication is visible at once: the cache is keyed by the published version
     versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
