@@ -22,7 +22,7 @@ from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.schedule import adapter
 from festival.schedule.problems import Namer, Problem
 from festival.schedule.versions import EditRejected, TimetableError, check_editable, touch
-from scheduler.io import parse_time
+from scheduler import parse_time
 
 # ---------------------------------------------------------------- edits
 
