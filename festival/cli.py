@@ -100,14 +100,8 @@ def demo_import_instance(path: Path, slug: str, publish: bool, time_limit: int) 
     if db.session.scalar(db.select(Edition).where(Edition.slug == slug)) is not None:
         raise click.ClickException(f"an edition with the slug {slug!r} exists already")
     users = ensure_demo_accounts()
-    deadline = datetime.fromisoformat(data["festival"]["first_day"] + "T00:00+08:00")
-    edition = import_instance(
-        data,
-        owner=users[DISTRIBUTOR[0]],
-        slug=slug,
-        reference_prefix=slug.upper()[:24],
-        entry_deadline=deadline,
-    )
+    owner = users[DISTRIBUTOR[0]]
+    edition = import_instance(data, owner=owner, slug=slug, reference_prefix=slug.upper()[:24])
     db.session.commit()
     click.echo(f"Edition {slug} created with {len(data['films'])} accepted films.")
     if publish:

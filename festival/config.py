@@ -32,10 +32,8 @@ class Config:
     TRUSTED_PROXIES = 0
     SECRET_KEY: str | None = None
     REDIS_URL: str | None = None
-    FESTIVAL_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("en", "zh")
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

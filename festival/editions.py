@@ -3,6 +3,8 @@ works on."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from flask import abort, g, has_request_context
 
@@ -12,13 +14,9 @@ from festival.models.enums import DecisionOutcome, EditionStatus, VersionStatus
 from festival.models.types import utcnow
 
 
-def open_editions() -> list[Edition]:
-    """Editions whose call for entries is open now."""
-    stmt = (
-        sa.select(Edition)
-        .where(Edition.status == EditionStatus.OPEN, Edition.entry_deadline > utcnow())
-        .order_by(Edition.entry_deadline)
-    )
+def open_editions(now: datetime | None = None) -> list[Edition]:
+    """Editions whose call for entries is open now (or at ``now``), the earliest deadline first."""
+    stmt = sa.select(Edition).where(Edition.call_open(now or utcnow())).order_by(Edition.entry_deadline)
     return list(db.session.scalars(stmt))
 
 

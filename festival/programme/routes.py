@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from festival import localtime
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
@@ -56,7 +57,7 @@ def index():
     if version is None:
         return render_template("programme/none.html", edition=edition)
     # without ?day= the page opens on today, so its validator changes at midnight
-    today = datetime.now(edition.tz).date()
+    today = localtime.today(edition)
     depends_on_today = None if request.args.get("day") else today
     return _page(version, lambda: _render_day(edition, version, today), today=depends_on_today)
 

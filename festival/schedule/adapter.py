@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 import scheduler
+from festival import localtime
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
@@ -97,7 +98,7 @@ def local_text(moment: datetime, edition: Edition, *, round_up: bool = False) ->
 
     Seconds are dropped (or, with ``round_up``, rounded up to the next minute so that a block
     never shrinks)."""
-    local = moment.astimezone(edition.tz)
+    local = localtime.to_local(moment, edition)
     if round_up and (local.second or local.microsecond):
         local += timedelta(minutes=1)
     return local.strftime("%Y-%m-%dT%H:%M")
@@ -105,14 +106,14 @@ def local_text(moment: datetime, edition: Edition, *, round_up: bool = False) ->
 
 def aware_from_text(text: str, edition: Edition) -> datetime:
     """``YYYY-MM-DDTHH:MM`` (local wall-clock of the edition) as an aware datetime."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=edition.tz)
+    return localtime.from_local(datetime.strptime(text, "%Y-%m-%dT%H:%M"), edition)
 
 
 def aware_from_minute(minute: int, edition: Edition) -> datetime:
     """An absolute scheduler minute as an aware datetime in the edition's timezone."""
     day, m = divmod(minute, DAY)
     d = date.fromordinal(day)
-    return datetime(d.year, d.month, d.day, m // 60, m % 60, tzinfo=edition.tz)
+    return localtime.from_local(datetime(d.year, d.month, d.day, m // 60, m % 60), edition)
 
 
 # ---------------------------------------------------------------- reads

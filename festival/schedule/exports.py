@@ -15,11 +15,12 @@ from datetime import date, datetime
 import icalendar
 
 import scheduler
+from festival import localtime
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, TimetableVersion
 from festival.models.types import utcnow
 from festival.schedule import adapter
-from festival.schedule.grid import local_day, version_screenings
+from festival.schedule.grid import version_screenings
 from scheduler import SCHEDULE_FORMAT
 
 CSV_COLUMNS = (
@@ -57,7 +58,7 @@ def programme_days(edition: Edition, screenings: Iterable[Screening]) -> list[tu
     """Screenings grouped by local day, in time order."""
     days: dict[date, list[Screening]] = {}
     for s in sorted(screenings, key=lambda s: (s.start, s.theater.position, s.theater_id)):
-        days.setdefault(local_day(edition, s.start), []).append(s)
+        days.setdefault(localtime.local_day(s.start, edition), []).append(s)
     return sorted(days.items())
 
 
@@ -68,13 +69,13 @@ def csv_text(version: TimetableVersion) -> str:
     """The version as CSV: UTF-8 with a byte-order mark (so spreadsheets read the Chinese titles), one
     screening a row, local times, every text cell protected against formula injection."""
     edition = db.session.get(Edition, version.edition_id)
-    tz = edition.tz
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for s in version_screenings(version):
-        start, end, e, t = s.start.astimezone(tz), s.end.astimezone(tz), s.entry, s.theater
+        start, end = localtime.to_local(s.start, edition), localtime.to_local(s.end, edition)
+        e, t = s.entry, s.theater
         row = (
             start.date().isoformat(),
             start.strftime("%a"),
@@ -131,14 +132,13 @@ def calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", edition.timezone)
-    tz = edition.tz
     for s in screenings:
         e, t = s.entry, s.theater
         event = icalendar.Event()
         event.add("uid", screening_uid(edition, s))
         event.add("dtstamp", stamp or utcnow())
-        event.add("dtstart", s.start.astimezone(tz))
-        event.add("dtend", s.end.astimezone(tz))
+        event.add("dtstart", localtime.to_local(s.start, edition))
+        event.add("dtend", localtime.to_local(s.end, edition))
         event.add("summary", _summary(e))
         event.add("location", f"{t.name}, {t.venue.name}")
         details = [f"{(e.format.value if e.format else '').replace('_', ' ')} · {e.runtime_minutes} min"]

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from festival import localtime
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.labels import FORMAT_LABELS
@@ -76,13 +77,13 @@ def _film_choices(edition: Edition) -> list[tuple[int, str]]:
 
 
 def _local(edition: Edition, day: date, clock) -> datetime:
-    return datetime.combine(day, clock.replace(second=0, microsecond=0), tzinfo=edition.tz)
+    return localtime.at(day, clock, edition)
 
 
 def _back_to_grid(screening_or_version, day: date | None = None):
     version = getattr(screening_or_version, "timetable", screening_or_version)
     if day is None and isinstance(screening_or_version, Screening):
-        day = grid.local_day(db.session.get(Edition, version.edition_id), screening_or_version.start)
+        day = localtime.local_day(screening_or_version.start, db.session.get(Edition, version.edition_id))
     return redirect(url_for("schedule.version", version_id=version.id, day=day.isoformat() if day else None))
 
 
@@ -253,7 +254,7 @@ def _edit_page(
 ):
     ctx = _common(version)
     if form is None:
-        local = screening.start.astimezone(ctx["edition"].tz)
+        local = localtime.to_local(screening.start, ctx["edition"])
         form = MoveForm(
             formdata=None,
             theater=screening.theater_id,
@@ -315,7 +316,7 @@ def _button_edit(version_id: int, screening_id: int, action, done: str):
     form = LockForm()
     if not form.validate_on_submit():
         abort(400)
-    day = grid.local_day(db.session.get(Edition, version.edition_id), screening.start)
+    day = localtime.local_day(screening.start, db.session.get(Edition, version.edition_id))
     try:
         action(screening, actor=current_user, lock=form.lock_value())
     except versions.TimetableError as exc:

@@ -6,8 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from festival.localtime import format_local
 from festival.models import Entry
-from festival.submissions.display import edition_time
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection);
 # such cells get a leading apostrophe, which spreadsheets show as text.
@@ -62,10 +62,10 @@ def _row(entry: Entry) -> dict:
         "trailer_url": entry.trailer_url,
         "screener_url": entry.screener_url,
         "images": len(entry.images),
-        "submitted_at": edition_time(entry.submitted_at, edition),
-        "withdrawn_at": edition_time(entry.withdrawn_at, edition),
-        "reopened_until": edition_time(entry.reopened_until, edition),
-        "updated_at": edition_time(entry.updated_at, edition),
+        "submitted_at": format_local(entry.submitted_at, edition),
+        "withdrawn_at": format_local(entry.withdrawn_at, edition),
+        "reopened_until": format_local(entry.reopened_until, edition),
+        "updated_at": format_local(entry.updated_at, edition),
     }
 
 

@@ -18,11 +18,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival import localtime
 from festival.formtools import LANGUAGE_CHOICES, CleanForm, choices
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
-from festival.submissions import queries, window
+from festival.submissions import queries
 from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, YES_NO, tech_fields
 from festival.submissions.validation import (
     SYNOPSIS_LONG_MAX,
@@ -58,7 +59,7 @@ def _check(problem):
 
 
 def _year_check(form, field):
-    message = year_problem(field.data, window.current_time())
+    message = year_problem(field.data, localtime.now())
     if message:
         raise ValidationError(message)
 

@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy.orm.exc import StaleDataError
 
-from festival import readonly
+from festival import localtime, readonly
 from festival.audit import history
 from festival.editions import open_editions
 from festival.errors import wants_json
@@ -39,8 +39,6 @@ from festival.submissions import (
 from festival.submissions.permissions import can_view_images
 
 TEMPLATE_GLOBALS = {
-    "edition_time": display.edition_time,
-    "timezone_label": display.timezone_label,
     "status_label": display.status_label,
     "format_label": lambda value: label_of(FORMAT_LABELS, value),
     "premiere_label": lambda value: label_of(PREMIERE_LABELS, value),
@@ -147,7 +145,8 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
     staff_view = current_user.is_staff and not entry.is_owned_by(_user())
     events = history(entry) if staff_view else []
     if reopen_form is None and staff_view:
-        reopen_form = forms.ReopenForm(formdata=None, data={"until": window.edition_wall_clock(entry)})
+        until = localtime.wall_clock(entry.reopened_until, entry.edition)
+        reopen_form = forms.ReopenForm(formdata=None, data={"until": until})
     return (
         render_template(
             "submissions/entry.html",
@@ -214,8 +213,8 @@ PARTLY_SAVED = _l("The other fields are saved; correct the fields marked below a
 def _saved_json(entry: Entry, form: forms.StepForm) -> dict:
     """The answer to a save in place: the entry's new version (the next save must send it), the
     time, and the fields that were not saved with their messages."""
-    when = display.edition_time(window.current_time(), entry.edition, "HH:mm")
-    zone = display.timezone_label(entry.edition)
+    when = localtime.format_local(localtime.now(), entry.edition, "HH:mm")
+    zone = localtime.timezone_label(entry.edition)
     message = (
         str(PARTLY_SAVED) if form.rejected() else _("Saved at %(time)s (%(zone)s).", time=when, zone=zone)
     )
@@ -406,7 +405,7 @@ def reopen(entry_id: int):
         return _render_detail(entry, form, 422)
     until = None
     if form.action.data == "reopen":
-        until = window.edition_local_to_aware(form.until.data, entry.edition)
+        until = localtime.from_local(form.until.data, entry.edition)
     try:
         services.reopen_entry(entry, actor=_user(), until=until)
     except errors.SubmissionError as exc:
@@ -420,8 +419,8 @@ def reopen(entry_id: int):
         flash(
             _(
                 "The entry is open for its filmmaker until %(until)s (%(tz)s); they were told by e-mail.",
-                until=display.edition_time(until, entry.edition),
-                tz=display.timezone_label(entry.edition),
+                until=localtime.format_local(until, entry.edition),
+                tz=localtime.timezone_label(entry.edition),
             ),
             "success",
         )

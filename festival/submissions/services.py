@@ -2,7 +2,7 @@
 
 Functions flush, never commit; the view commits once. Domain errors (``festival.submissions.errors``)
 carry a message for the filmmaker. Every function that depends on the time takes ``now`` (an aware
-datetime); without it the area's clock (``window.current_time()``) is used. The poster and stills
+datetime); without it the clock (``festival.localtime.now()``) is used. The poster and stills
 are written by ``festival.submissions.images``.
 """
 
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from festival import audit
 from festival.extensions import db
 from festival.models import Edition, Entry, User
-from festival.models.enums import EditionStatus, EntryStatus, FilmFormat, PremiereStatus, Role
+from festival.models.enums import EntryStatus, FilmFormat, PremiereStatus, Role
 from festival.submissions import mails, uploads
 from festival.submissions.completeness import AUDIENCE_VALUES, STEP_FIELDS, submission_problems
 from festival.submissions.errors import (
@@ -67,7 +67,7 @@ def create_entry(edition: Edition, *, owner: User, now: datetime | None = None) 
     now = resolve(now)
     if owner.role != Role.FILMMAKER:
         raise InvalidTransition(_("Only filmmaker accounts can enter films."))
-    if edition.status != EditionStatus.OPEN or edition.deadline_passed(now):
+    if not edition.call_open(now):
         raise DeadlinePassed(_("The call for entries of this edition is closed."))
     language = owner.locale if owner.locale in current_app.config["LANGUAGES"] else "en"
     entry = Entry(

@@ -253,7 +253,7 @@ def edit_block(block_id: int):
     block = _get(TheaterBlock, block_id)
     venue = block.theater.venue
     edition = _edition_of(venue)
-    form = _block_form(venue, data=_initial(BlockForm, block, edition.tz))
+    form = _block_form(venue, data=_initial(BlockForm, block, edition))
 
     def act(**values):
         chosen = _block_theaters(venue, form.theaters.data)

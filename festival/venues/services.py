@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from festival import localtime
 from festival.audit import record, record_changes
 from festival.extensions import db
 from festival.models import Edition, Screening, Theater, TheaterBlock, User, Venue
@@ -217,14 +218,16 @@ def delete_theater(theater: Theater, *, actor: User | None) -> None:
 
 def _aware_block(edition: Edition, start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """Local wall-clock datetimes of the edition as aware datetimes, checked against the window."""
-    tz = edition.tz
-    start = start.replace(tzinfo=tz, second=0, microsecond=0) if start.tzinfo is None else start
-    end = end.replace(tzinfo=tz, second=0, microsecond=0) if end.tzinfo is None else end
+    # typed wall-clock times are whole minutes; an aware time is an instant already
+    start, end = (
+        value if value.tzinfo else localtime.from_local(value.replace(second=0, microsecond=0), edition)
+        for value in (start, end)
+    )
     errors: dict[str, list] = {}
     if end <= start:
         errors["end"] = [_l("The block must end after it starts.")]
-    lo = datetime.combine(edition.first_day, datetime.min.time(), tz) - BLOCK_MARGIN
-    hi = datetime.combine(edition.last_day, datetime.min.time(), tz) + timedelta(days=1) + BLOCK_MARGIN
+    lo, hi = localtime.day_range(edition.first_day, edition.last_day, edition)
+    lo, hi = lo - BLOCK_MARGIN, hi + BLOCK_MARGIN
     for name, value in (("start", start), ("end", end)):
         if not lo <= value <= hi:
             errors.setdefault(name, []).append(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from festival.extensions import db
@@ -15,11 +17,18 @@ AT = beijing(2031, 3, 14, 23, 59)
 AFTER = beijing(2031, 3, 15, 0, 0)  # 16:00 UTC: a naive UTC wall-clock comparison would call it "open"
 
 
-def test_window_is_open_a_minute_before_and_closed_a_minute_after_the_deadline(complete_entry):
+def test_window_is_open_before_the_deadline_and_closed_at_and_after_it(complete_entry):
     entry = complete_entry()
     assert window.window_open(entry, BEFORE)
-    assert window.window_open(entry, AT)
+    assert not window.window_open(entry, AT)  # half-open: the deadline instant itself is closed
     assert not window.window_open(entry, AFTER)
+
+
+def test_a_reopening_ends_at_its_instant_like_the_deadline(complete_entry):
+    entry = complete_entry(reopened_until=AFTER + timedelta(hours=1))
+    assert window.window_open(entry, AFTER)
+    assert window.window_open(entry, AFTER + timedelta(minutes=59))
+    assert not window.window_open(entry, AFTER + timedelta(hours=1))
 
 
 def test_submit_at_2358_beijing_succeeds(complete_entry, filmmaker, clock, auth, client):
