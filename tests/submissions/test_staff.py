@@ -31,7 +31,8 @@ def table(make, edition, filmmaker, other_filmmaker):
                        runtime_minutes=45),
         "scifi": entry(other_filmmaker, EntryStatus.WITHDRAWN, 3, title_en="=HYPERLINK(\"http://evil\")",
                        format=FilmFormat.SCIFI, country="China", premiere_status=PremiereStatus.NONE,
-                       runtime_minutes=98, director="+Cmd", production_company="@SUM(A1)"),
+                       runtime_minutes=98, director="+Cmd", production_company="@SUM(A1)",
+                       languages="\t=1+1", subtitles="＠SUM(A1)"),
         "draft": make.entry(edition, filmmaker, title_en="Unfinished", format=FilmFormat.FOUR_D),
     }  # fmt: skip
     other_edition = make.edition(reference_prefix="OLD-ST")
@@ -143,6 +144,7 @@ def test_csv_cells_cannot_become_formulas(staff_client, table, edition):
     assert row["title_en"] == '\'=HYPERLINK("http://evil")'
     assert row["director"] == "'+Cmd"
     assert row["production_company"] == "'@SUM(A1)"
+    assert row["languages"] == "'\t=1+1" and row["subtitles"] == "'＠SUM(A1)"  # tab; full-width at sign
     for value in row.values():
         assert not value.startswith(("=", "+", "-", "@"))
 
