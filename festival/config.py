@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from festival.params import whole_number
+
 
 def _instance_secret(instance_path: str) -> str:
     """Return the secret key stored in the instance folder, creating it once."""
@@ -72,9 +74,10 @@ class Config:
             values["DATABASE_PING_AFTER_IDLE"] = _seconds("DATABASE_PING_AFTER_IDLE")
         if os.environ.get("TRUSTED_PROXIES"):
             raw = os.environ["TRUSTED_PROXIES"]
-            if not raw.isdigit() or int(raw) > 10:
+            hops = whole_number(raw, low=0, high=10)
+            if hops is None:
                 raise ConfigurationError(f"TRUSTED_PROXIES must be a whole number from 0 to 10, not {raw!r}")
-            values["TRUSTED_PROXIES"] = int(raw)
+            values["TRUSTED_PROXIES"] = hops
         return values
 
 

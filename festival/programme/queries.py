@@ -11,7 +11,7 @@ from flask import g, has_request_context
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
-from festival import localtime
+from festival import localtime, params
 from festival.editions import current_edition
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
@@ -71,7 +71,7 @@ class Filters:
     def from_args(cls, args: MultiDict, theaters: list[Theater]) -> Filters:
         fmt = args.get("format")
         audience = args.get("audience")
-        theater = args.get("theater", type=int)
+        theater = params.record_id(args.get("theater"))
         return cls(
             format=fmt if fmt in {f.value for f in FilmFormat} else None,
             theater=theater if theater in {t.id for t in theaters} else None,

@@ -19,10 +19,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 import scheduler
-from festival import localtime
+from festival import localtime, params
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
@@ -34,12 +36,17 @@ if TYPE_CHECKING:
 FILM_PREFIX = "e"
 
 
-class InstanceBuildError(ValueError):
-    """The database holds something the solver rejects; ``errors`` lists the solver's messages."""
+class InstanceBuildError(InvalidInput):
+    """The database holds something the solver rejects; ``messages`` lists the solver's messages."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+    default = _l(
+        "The solver cannot use the data of this edition yet. Correct these values (venues, theaters, blocks "
+        "or selection decisions) and try again:"
+    )
+
+    def __init__(self, messages: list[str]):
+        super().__init__(self.default, errors={"": list(messages)})
+        self.messages = list(messages)
 
 
 class ScheduleMappingError(ValueError):
@@ -60,9 +67,7 @@ def film_id(entry_id: int) -> str:
 
 def entry_id_of(film: str) -> int | None:
     """The entry id behind an instance film id, or None when it is not one of ours."""
-    if film.startswith(FILM_PREFIX) and film[len(FILM_PREFIX) :].isdigit():
-        return int(film[len(FILM_PREFIX) :])
-    return None
+    return params.record_id(film[len(FILM_PREFIX) :]) if film.startswith(FILM_PREFIX) else None
 
 
 def edition_theaters(edition: Edition) -> list[Theater]:

@@ -165,7 +165,7 @@ def schedule_json(version: TimetableVersion) -> dict:
     try:
         _data, instance = adapter.instance_for(edition, base_version=version)
     except adapter.InstanceBuildError as exc:
-        out["violations"] = exc.errors
+        out["violations"] = exc.messages
         instance = None
     if instance is not None:
         report = scheduler.check_json(instance, {"screenings": screenings})

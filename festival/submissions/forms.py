@@ -7,7 +7,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -18,8 +17,8 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival import localtime
-from festival.formtools import LANGUAGE_CHOICES, CleanForm, choices
+from festival import localtime, params
+from festival.formtools import LANGUAGE_CHOICES, CleanForm, VersionField, choices
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
@@ -34,7 +33,7 @@ from festival.submissions.validation import (
     year_problem,
 )
 
-MAX_ID = 2**31 - 1
+MAX_ID = params.MAX_ID
 CHOOSE = _l("— choose —")
 ANY = _l("any")
 
@@ -72,12 +71,11 @@ class MultiCheckboxField(SelectMultipleField):
 class VersionedForm(CleanForm):
     """A form about an entry; ``version`` carries the entry version the page was built from."""
 
-    version = HiddenField()
+    version = VersionField()
 
     def version_number(self) -> int | None:
         """The entry version the filmmaker saw, or None when missing or garbled."""
-        data = str(self.version.data or "").strip()
-        return int(data) if data.isdigit() else None
+        return self.version.data
 
 
 class StepForm(VersionedForm):
@@ -331,9 +329,8 @@ class EntryFilterForm(CleanForm):
 
     def to_filter(self) -> queries.EntryFilter:
         """The filter these (untrusted) query-string values describe; bad values mean "any"."""
-        edition = (self.edition.data or "").strip()
         return queries.EntryFilter(
-            edition_id=int(edition) if edition.isdigit() and int(edition) <= MAX_ID else None,
+            edition_id=params.record_id(self.edition.data),
             format=self.format.data or "",
             status=self.status.data or queries.NOT_DRAFT,
             country=self.country.data or "",

@@ -13,9 +13,10 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from festival import localtime
+from festival.errors import InvalidTransition, NotAllowed
 from festival.models import Entry, User
 from festival.models.enums import EntryStatus
-from festival.submissions.errors import DeadlinePassed, InvalidTransition, StaleEntry
+from festival.submissions.errors import DeadlinePassed, StaleEntry
 
 # Withdrawn entries can be corrected and submitted again (keeping their reference) while the form is
 # open; only a submitted entry is held to "always complete".
@@ -100,7 +101,7 @@ def entry_state(entry: Entry, now: datetime | None = None) -> EntryState:
 
 def ensure_owner(entry: Entry, actor: User) -> None:
     if not entry.is_owned_by(actor):
-        raise InvalidTransition(_("Only the filmmaker who entered this film can change it."))
+        raise NotAllowed(_("Only the filmmaker who entered this film can change it."))
 
 
 def ensure_editable(entry: Entry, now: datetime) -> None:

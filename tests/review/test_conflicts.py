@@ -162,7 +162,7 @@ def test_curator_declares_company_conflict_through_the_form_with_csrf(csrf_world
             "reason": "I work there",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert world.e1.id not in _visible_ids(world, world.lead)
     assert auth_client.post(url, data={"kind": "country", "value": "Japan"}).status_code == 400
 

@@ -161,7 +161,7 @@ def test_staff_reopen_an_entry_until_a_beijing_time(staff_client, table, clock):
     response = staff_client.post(
         f"/entries/{entry.id}/reopen", data={"until": "2031-03-17T18:00", "action": "reopen"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.reopened_until == beijing(2031, 3, 17, 18, 0)  # read as Beijing time = 10:00 UTC
     assert window.window_open(entry)
@@ -195,7 +195,7 @@ def test_staff_close_a_reopening_again(staff_client, table, staff, clock):
     entry = table["dome"]
     services.reopen_entry(entry, actor=staff, until=beijing(2031, 3, 17, 18, 0))
     db.session.commit()
-    assert staff_client.post(f"/entries/{entry.id}/reopen", data={"action": "close"}).status_code == 302
+    assert staff_client.post(f"/entries/{entry.id}/reopen", data={"action": "close"}).status_code == 303
     db.session.refresh(entry)
     assert entry.reopened_until is None and not window.window_open(entry)
 
@@ -224,4 +224,4 @@ def test_reopen_with_a_real_csrf_token(csrf_client, table, staff, clock):
         f"/entries/{entry.id}/reopen",
         data={"csrf_token": token, "until": "2031-03-17T18:00", "action": "reopen"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303

@@ -53,7 +53,7 @@ def logged_in(client, auth, filmmaker):
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_jpeg_png_and_webp_are_accepted_and_stored_with_a_thumbnail(app, logged_in, entry, fmt):
     response = _upload(logged_in, entry, image_bytes(fmt, (1600, 900)), name=f"Poster Final.{fmt.lower()}")
-    assert response.status_code == 302
+    assert response.status_code == 303
     (image,) = _images(entry)
     assert image.kind == ImageKind.POSTER
     assert image.mime_type == {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
@@ -187,7 +187,7 @@ def test_at_most_six_stills(logged_in, entry):
     for n in range(6):
         assert (
             _upload(logged_in, entry, image_bytes("JPEG"), name=f"still{n}.jpg", kind="still").status_code
-            == 302
+            == 303
         )
     response = _upload(logged_in, entry, image_bytes("JPEG"), name="still7.jpg", kind="still")
     assert response.status_code == 422
