@@ -54,13 +54,13 @@ def main() -> None:
         raise SystemExit("bench/load_programme.py needs wrk: apt-get install wrk (as root)")
     with stack(workers=2, threads=args.threads, prepare=prepare) as s:
         base = s["base"]
-        with urllib.request.urlopen(f"{base}/programme/?edition=stress") as r:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(f"{base}/programme/stress/") as r:  # noqa: S310 (loopback)
             html = r.read().decode()
-        film_id = html.split("/programme/film/", 1)[1].split('"', 1)[0].split("?", 1)[0]
+        film_id = html.split("/programme/stress/film/", 1)[1].split('"', 1)[0].split("?", 1)[0]
         scenarios = [
-            ("day page, busiest Saturday", f"{base}/programme/?edition=stress&day=2021-05-01"),
-            ("day page, filtered (dome)", f"{base}/programme/?edition=stress&day=2021-04-17&format=dome"),
-            ("film page", f"{base}/programme/film/{film_id}?edition=stress"),
+            ("day page, busiest Saturday", f"{base}/programme/stress/?day=2021-05-01"),
+            ("day page, filtered (dome)", f"{base}/programme/stress/?day=2021-04-17&format=dome"),
+            ("film page", f"{base}/programme/stress/film/{film_id}"),
             ("home page", f"{base}/"),
         ]
         rows = []

@@ -39,6 +39,7 @@ FORMS = (
 QUERY_PAGES = (
     ("anonymous", "programme.index"),
     ("anonymous", "programme.printable"),
+    ("anonymous", "programme.schedule_xml"),
     ("staff", "submissions.staff_entries"),
     ("staff", "review.ranking"),
     ("staff", "schedule.version"),
@@ -86,10 +87,12 @@ def test_random_form_posts_never_fail_with_a_server_error(app, client, world, da
         db.session.rollback()
 
 
+QUERY_NAMES = ["day", "format", "theater", "audience", "sort", "dir", "page", "q", "edition", "status",
+               "country", "panel", "with", "lang"]  # fmt: skip
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(params=st.dictionaries(st.sampled_from(["day", "format", "theater", "audience", "sort", "dir", "page",
-                                                "q", "edition", "status", "country", "panel", "with"]),
-                              nasty_text, max_size=5))  # fmt: skip
+@given(params=st.dictionaries(st.sampled_from(QUERY_NAMES), nasty_text, max_size=5))
 def test_random_query_strings_never_fail_with_a_server_error(app, client, world, params):
     for role, endpoint in QUERY_PAGES:
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)

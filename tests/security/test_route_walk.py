@@ -42,6 +42,8 @@ GET = {
     # the published film in the walk has no poster: nobody gets one (tests/programme covers a poster)
     "programme.poster": ("404", "404", "404", "404", "404", "404", "404"),
     "programme.printable": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.schedule_json": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.schedule_xml": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "programme.screening_ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "review.assign": ("login", "403", "403", "403", "403", "ok", "ok"),
     "review.conflicts": ("login", "403", "403", "ok", "ok", "403", "403"),
