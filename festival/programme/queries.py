@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 
 from festival.editions import current_edition
 from festival.extensions import db
-from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
-from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, VersionStatus
+from festival.models import Edition, Entry, EntryImage, Screening, Theater, TimetableVersion
+from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, ImageKind, VersionStatus
 from festival.programme.caching import cached, for_a_while
 from festival.schedule import adapter
 from festival.schedule.grid import day_range, screening_days
@@ -200,6 +201,14 @@ def programme_films(version: TimetableVersion) -> frozenset[int]:
         .distinct()
     )
     return cached(version, ("films",), lambda: frozenset(db.session.scalars(stmt)))
+
+
+def films_with_a_poster(entry_ids: Iterable[int]) -> set[int]:
+    """Which of these films have a poster (one query)."""
+    stmt = sa.select(EntryImage.entry_id).where(
+        EntryImage.entry_id.in_(list(entry_ids)), EntryImage.kind == ImageKind.POSTER
+    )
+    return set(db.session.scalars(stmt))
 
 
 def film_screenings(version: TimetableVersion, entry: Entry) -> list[Screening]:

@@ -151,6 +151,7 @@ def build_world() -> World:
     shown = _first(Screening, Screening.timetable_id == published.id)
     programme = {"entry_id": shown.entry_id, "screening_id": shown.id}
     world.overrides = {
+        "api.film": programme,
         "programme.film": programme,
         "programme.poster": programme,
         "programme.film_ics": programme,
