@@ -31,8 +31,8 @@ def extracted() -> dict:
     tops = {pattern.split("/")[0] for pattern, _method in method_map}
 
     def wanted(dirpath: str) -> bool:
-        # not resolved: .venv may be a link to a virtualenv elsewhere (a git worktree's is)
-        parts = Path(dirpath).absolute().relative_to(ROOT).parts
+        # lexically, not resolved: .venv may be a link out of the tree (a git worktree shares one)
+        parts = Path(dirpath).relative_to(ROOT).parts
         return not parts or (parts[0] in tops and not any(p.startswith((".", "_")) for p in parts))
 
     found: dict = {}

@@ -17,6 +17,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
 from festival.navigation import localized
@@ -25,7 +26,6 @@ from festival.programme.display import film_title
 from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
 from festival.submissions import uploads
-from festival.submissions.techspec import AUDIENCE_LABELS, FORMAT_LABELS
 
 # what an edition's slug may look like in an address (anything else cannot name an edition)
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")

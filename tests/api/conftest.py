@@ -2,4 +2,4 @@
 after it, and the 2030 edition published (see tests/programme/conftest.py)."""
 
 from tests.programme.conftest import past, published  # noqa: F401
-from tests.schedule_versions.conftest import draft, fest, request_context  # noqa: F401
+from tests.schedule.conftest import draft, fest, request_context  # noqa: F401

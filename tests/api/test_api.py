@@ -7,7 +7,7 @@ import pytest
 from festival.extensions import db
 from festival.models.enums import EditionStatus
 from festival.programme import caching
-from festival.schedule import versions
+from festival.schedule import publishing, versions
 from tests.statements import sent_while
 
 API = "/api/v1"
@@ -124,7 +124,7 @@ def test_the_private_draft_appears_only_once_published(client, fest, published):
     url = f"{_ed(fest)}/screenings"
     before = client.get(url)
     assert "Starry Sky" not in before.get_data(as_text=True)
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200 and "Starry Sky" in after.get_data(as_text=True)
@@ -188,7 +188,7 @@ def test_answers_carry_validators_and_answer_304(client, fest, published):
         assert again.status_code == 304 and again.data == b"", url
         since = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
         assert since.status_code == 304, url
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     for url in (f"{_ed(fest)}/films", f"{API}/editions"):
         old = client.get(url).headers["ETag"]

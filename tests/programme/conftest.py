@@ -10,15 +10,15 @@ import pytest
 from festival.extensions import db
 from festival.models import TimetableVersion
 from festival.models.enums import EditionStatus, EntryStatus, FilmFormat, VersionStatus
-from festival.schedule import versions
+from festival.schedule import publishing, versions
 from tests.factories import TZ
-from tests.schedule_versions.conftest import at, draft, fest, request_context, screen  # noqa: F401
+from tests.schedule.conftest import at, draft, fest, request_context, screen  # noqa: F401
 
 
 @pytest.fixture
 def published(fest, draft):  # noqa: F811 (fixtures)
     """Version 1 published; then a new draft with an extra screening that must stay private."""
-    versions.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True)
+    publishing.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True)
     db.session.commit()
     private = versions.create_draft(fest["edition"], actor=None, based_on=draft)
     screen(private, fest["films"]["zh"], fest["dome"], at(2, 14))
@@ -51,7 +51,7 @@ def past(make, fest, published):  # noqa: F811 (fixtures)
     first = screen(version, films["old"], dome, datetime(2030, 4, 2, 10, tzinfo=TZ))
     screen(version, films["old"], dome, datetime(2030, 4, 3, 14, 30, tzinfo=TZ))
     db.session.commit()
-    versions.publish(version, actor=None, lock=None, accept_warnings=True)
+    publishing.publish(version, actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     private = versions.create_draft(edition, actor=None, based_on=version)
     screen(private, films["unreleased"], dome, datetime(2030, 4, 4, 10, tzinfo=TZ))

@@ -10,9 +10,9 @@ import icalendar
 from festival.extensions import db
 from festival.models.enums import EditionStatus
 from festival.programme import queries
-from festival.schedule import versions
+from festival.schedule import publishing, versions
 from tests.factories import TZ
-from tests.schedule_versions.conftest import screen
+from tests.schedule.conftest import screen
 
 
 def test_each_edition_has_its_own_programme_address(client, fest, past):
@@ -43,7 +43,10 @@ def test_the_header_and_the_page_name_the_edition_shown(client, fest, past):
     header = old.split('<header class="site-header"', 1)[1].split("</header>", 1)[0]
     assert "Tenth Science Section" in header and fest["edition"].name not in header
     film = client.get(f"/programme/film/{past['films']['old'].id}").get_data(as_text=True)
-    assert "Tenth Science Section" in film.split("</header>", 1)[0]
+    head, page = film.split("</header>", 1)
+    assert "Tenth Science Section" in head and "Tenth Science Section" in page
+    changes = client.get("/programme/st-2030/changes").get_data(as_text=True)
+    assert "Tenth Science Section" in changes.split("</header>", 1)[1]
     chinese = client.get("/programme/st-2030/", headers={"Accept-Language": "zh"}).get_data(as_text=True)
     assert "第十届科技单元" in chinese
 
@@ -151,7 +154,7 @@ def test_a_newly_published_edition_reaches_the_switcher_and_changes_the_validato
     version = versions.create_draft(edition, actor=None)
     db.session.flush()
     screen(version, film, theater, datetime(2031, 4, 2, 10, tzinfo=TZ))
-    versions.publish(version, actor=None, lock=None, accept_warnings=True)
+    publishing.publish(version, actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = client.get("/programme/st-2030/", headers={"If-None-Match": first.headers["ETag"]})
     assert fresh.status_code == 200 and 'href="/programme/st-2032/"' in fresh.get_data(as_text=True)

@@ -15,8 +15,8 @@ import pytest
 
 from festival.extensions import db
 from festival.programme import feeds, items
-from festival.schedule import versions
-from tests.schedule_versions.conftest import at, screen
+from festival.schedule import publishing, versions
+from tests.schedule.conftest import at, screen
 
 # the root's children, in the order of the schema's sequence
 ROOT_ORDER = re.compile(r"^(generator )?(url )?version conference (day )+$")
@@ -278,7 +278,7 @@ def test_guids_and_ids_survive_a_republication_of_an_unchanged_screening(client,
     moved = next(s for s in draft.screenings if s.entry_id == fest["films"]["b"].id)
     moved.start, moved.end = at(2, 15), at(2, 15, 40)
     db.session.commit()
-    versions.publish(draft, actor=None, lock=None, accept_warnings=True)
+    publishing.publish(draft, actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     root = _xml(client, f"/programme/{slug}/schedule.xml")
     after = {e.findtext("title"): e for e in _events(root)}
@@ -303,14 +303,14 @@ def test_feeds_answer_304_until_the_next_publication_and_are_readable_from_any_s
     assert since.status_code == 304
     json_first = client.get(url.replace(".xml", ".json"))
     assert json_first.headers["ETag"] != first.headers["ETag"]
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert fresh.status_code == 200 and b"Starry Sky" in fresh.data
 
 
 def test_the_chinese_feed_has_chinese_titles_and_the_english_ones_as_subtitles(client, fest, published):
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     slug = fest["edition"].slug
     english = {e.findtext("title"): e for e in _events(_xml(client, f"/programme/{slug}/schedule.xml"))}
@@ -360,7 +360,7 @@ def test_two_theaters_of_the_same_name_in_two_venues_are_two_rooms(client, fest,
     draft = versions.current_draft(fest["edition"])
     screen(draft, fest["films"]["a"], other_dome, at(4, 10))
     db.session.commit()
-    versions.publish(draft, actor=None, lock=None, accept_warnings=True)
+    publishing.publish(draft, actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     root = _xml(client, f"/programme/{fest['edition'].slug}/schedule.xml")
     assert_valid_schedule_xml(root, fest["edition"].tz)

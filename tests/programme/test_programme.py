@@ -11,8 +11,8 @@ from festival.extensions import db
 from festival.models import Screening, TimetableVersion
 from festival.models.enums import VersionStatus
 from festival.programme import queries
-from festival.schedule import versions
-from tests.schedule_versions.conftest import at
+from festival.schedule import publishing, versions
+from tests.schedule.conftest import at
 from tests.statements import sent_while
 
 DAY = "/programme/{slug}/?day={day}"
@@ -131,7 +131,7 @@ def test_pages_carry_validators_and_answer_304_until_a_new_version_is_published(
     other_day = _day(client, fest, day="2031-04-03")
     assert other_day.headers["ETag"] != etag
     # publishing the next version changes every validator
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = client.get(
         DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"If-None-Match": etag}
@@ -142,7 +142,7 @@ def test_pages_carry_validators_and_answer_304_until_a_new_version_is_published(
 
 
 def test_the_change_log_of_the_public_version_is_public(client, fest, published):
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     page = client.get(f"/programme/{fest['edition'].slug}/changes").get_data(as_text=True)
     assert "What changed in version 2" in page and "Starry Sky" in page and "2031-04-02 14:00" in page
@@ -154,7 +154,7 @@ def test_the_printable_programme_is_public(client, fest, published):
 
 
 def test_chinese_visitors_see_chinese_titles_and_theater_names(client, fest, published):
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     response = client.get(
         DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"Accept-Language": "zh"}
@@ -271,7 +271,7 @@ def test_anonymous_pages_are_cached_whole_until_a_new_version_is_published(clien
     film_again, statements = sent_while(lambda: client.get(f"/programme/film/{film}"))
     assert film_again.status_code == 200 and len(statements) <= 2  # the film, the published version
     # a new publication is visible at once: the cache is keyed by the published version
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = _day(client, fest)
     assert "Starry Sky" in fresh.get_data(as_text=True)
