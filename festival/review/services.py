@@ -1,7 +1,7 @@
 """Rules and writes of the review area: panels, assignments, conflicts, rubric and reviews.
 
-Services flush, never commit; the view (or command) commits once. They raise the errors of
-``festival.review.errors``. Decisions and their release live in ``decisions.py``.
+Services flush, never commit; the view (or command) commits once. They raise the site's domain errors
+(``festival.errors``). Decisions and their release live in ``decisions.py``.
 """
 
 from __future__ import annotations
