@@ -166,7 +166,10 @@ def stack(
                 "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
             }
             _run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
-            _run([str(VENV_BIN / "flask"), "demo", "load"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+            # a production site refuses the demo unless told twice (the flag and the typed words)
+            demo = [str(VENV_BIN / "flask"), "demo", "load", "--i-know-this-is-production"]
+            demo_env = {**env, "FESTIVAL_DEMO_IN_PRODUCTION": "create demo accounts"}
+            _run(demo, env=demo_env, cwd=ROOT, stdout=subprocess.DEVNULL)
             if prepare is not None:
                 prepare(env)
             cmd = [
