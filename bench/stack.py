@@ -154,6 +154,7 @@ def stack(
             env = {
                 **os.environ,
                 "FESTIVAL_ENV": "production",
+                "PUBLIC_BASE_URL": "https://festival.example.cn",
                 "SECRET_KEY": "bench-" + "x" * 40,
                 "DATABASE_URL": db_url,
                 "REDIS_URL": redis_url,

@@ -67,8 +67,12 @@ def init_security(app: Flask) -> None:
             return None
         return db.session.get(User, int(user_id))
 
+    hsts = f"max-age={app.config['HSTS_SECONDS']}" if app.config["HSTS_SECONDS"] else None
+
     @app.after_request
     def security_headers(response):
+        if hsts:  # production: browsers keep to https for this host
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -140,9 +140,10 @@ class Auth:
     def login(self, email: str, password: str = factories.PASSWORD):
         return self.client.post("/auth/login", data={"email": email, "password": password})
 
-    def login_as(self, user):
-        """Log in without a form round-trip (for tests that are not about logging in)."""
-        with self.client.session_transaction() as session:
+    def login_as(self, user, **request):
+        """Log in without a form round-trip (for tests that are not about logging in); ``request``
+        (e.g. base_url) says which site the session cookie is for."""
+        with self.client.session_transaction(**request) as session:
             session["_user_id"] = str(user.id)
             session["_fresh"] = True
         return user

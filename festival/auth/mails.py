@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from festival.auth import tokens
 from festival.mail.services import send_mail
 from festival.models import OutboxMail, User
+from festival.navigation import public_url
 
 
 def _hours(delta) -> int:
@@ -17,7 +17,7 @@ def _hours(delta) -> int:
 
 def send_confirmation(user: User, token: str) -> OutboxMail:
     """Mail the link that confirms the account's address."""
-    link = url_for("auth.confirm_email", token=token, _external=True)
+    link = public_url("auth.confirm_email", token=token)
     with force_locale(user.locale):
         subject = _("Confirm your e-mail address")
         body = "\n\n".join(
@@ -38,7 +38,7 @@ def send_confirmation(user: User, token: str) -> OutboxMail:
 
 def send_password_reset(user: User, token: str) -> OutboxMail:
     """Mail a single-use link to choose a new password."""
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = public_url("auth.reset_password", token=token)
     with force_locale(user.locale):
         subject = _("Choose a new password")
         body = "\n\n".join(

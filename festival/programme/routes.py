@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
-from festival.navigation import localized
+from festival.navigation import localized, public_url
 from festival.programme import bp, caching, queries
 from festival.programme.display import film_title
 from festival.schedule import exports
@@ -43,7 +43,7 @@ def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, fil
         return cached
     body = exports.calendar(
         edition, screenings, name=name, stamp=version.published_at,
-        film_url=lambda e: url_for("programme.film", entry_id=e.id, _external=True),
+        film_url=lambda e: public_url("programme.film", entry_id=e.id),
     )  # fmt: skip
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
