@@ -60,6 +60,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "festival@localhost")
     JOB_QUEUE_IMMEDIATE = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # "5 failed logins in 15 minutes" means any 15 minutes, not per clock quarter (festival.auth.throttle)
+    RATELIMIT_STRATEGY = "moving-window"
     # Redis unreachable: the login limits go on per process instead of failing the login
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 

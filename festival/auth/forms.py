@@ -41,3 +41,16 @@ class ResetPasswordForm(CleanForm):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+class PasswordChangeForm(CleanForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ConfirmForm(CleanForm):
+    """A button's form: only the CSRF token."""

@@ -57,3 +57,24 @@ def send_password_reset(user: User, token: str) -> OutboxMail:
             ]
         )
     return send_mail(to=user.email, subject=subject, body=body, kind="password_reset")
+
+
+def send_already_registered(user: User) -> OutboxMail:
+    """Tell an account's owner that someone tried to register with their address (maybe they forgot)."""
+    login, reset = public_url("auth.login"), public_url("auth.request_reset")
+    with force_locale(user.locale):
+        subject = _("You already have an account")
+        body = "\n\n".join(
+            [
+                _("Dear %(name)s,", name=user.name),
+                _(
+                    "Someone (probably you) tried to create an account with this e-mail address, which "
+                    "has one already. Log in here:"
+                ),
+                login,
+                _("If you have forgotten your password, choose a new one here:"),
+                reset,
+                _("If it was not you, ignore this message: nothing has changed."),
+            ]
+        )
+    return send_mail(to=user.email, subject=subject, body=body, kind="already_registered")
