@@ -95,12 +95,18 @@ class ConflictForm(CleanForm):
         choices=choices(
             (
                 (ConflictKind.COMPANY.value, _l("a production company")),
+                (ConflictKind.PERSON.value, _l("a person (director or contact)")),
                 (ConflictKind.COUNTRY.value, _l("a country")),
             )
         ),
     )
-    value = StringField(_l("Company or country"), validators=[DataRequired(), Length(max=200)])
+    value = StringField(_l("Company, person or country"), validators=[DataRequired(), Length(max=200)])
     reason = StringField(_l("Reason (optional, seen by staff)"), validators=[Optional(), Length(max=500)])
+
+
+class ConflictLinkForm(CleanForm):
+    conflict = SelectField(_l("Declared conflict"), coerce=int, choices=[])
+    reference = StringField(_l("Entry reference"), validators=[DataRequired(), Length(max=40)])
 
 
 class DecisionForm(VersionedForm):

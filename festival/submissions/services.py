@@ -33,6 +33,7 @@ from festival.models.enums import (
     Role,
 )
 from festival.models.types import utcnow
+from festival.review import services as review_services
 from festival.submissions import mails, uploads
 from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, tech_fields
 from festival.submissions.validation import (
@@ -494,12 +495,20 @@ def save_step(
                 ),
             )
     before = _snapshot(entry, changes)
+    keys_before = (entry.company_keys, entry.person_keys, entry.country_keys)
     for name, value in changes.items():
         setattr(entry, name, value)
     after = _snapshot(entry, changes)
     if entry.status != EntryStatus.DRAFT:
         audit.record_changes(entry, actor=actor, action="edit", before=before, after=after)
     db.session.flush()
+    if entry.status != EntryStatus.DRAFT and keys_before != (
+        entry.company_keys,
+        entry.person_keys,
+        entry.country_keys,
+    ):
+        # a new company (or director, country) may be one a curator of this entry declared a conflict with
+        review_services.recheck_assignments(entry, actor=actor)
     return [name for name in changes if before[name] != after[name]]
 
 
