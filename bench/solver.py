@@ -22,7 +22,7 @@ ORDER = ["small", "cstm-2021", "cstm-2021-resolve", "cstm-stress", "alliance"]
 CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from scheduler.io import read_instance
+from scheduler import read_instance
 from scheduler.validate import check_screenings
 mode, path, limit, workers = sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
 started = time.monotonic()

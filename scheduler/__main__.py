@@ -7,7 +7,7 @@ import sys
 import threading
 
 from .data import Progress
-from .io import InstanceError, read_instance, read_json, write_schedule
+from .read import FormatError, InstanceError, read_instance, read_json, schedule_from_json, write_schedule
 
 EXIT_INVALID = 1
 EXIT_BAD_FILE = 2
@@ -67,8 +67,9 @@ def cmd_validate(args) -> int:
     instance = _load(args.instance)
     try:
         data = read_json(args.schedule)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except FormatError as exc:
+        for e in exc.errors:
+            print(f"error: {e}", file=sys.stderr)
         return EXIT_BAD_FILE
     report = check_json(instance, data)
     for v in report.violations:
@@ -90,8 +91,6 @@ def cmd_explain(args) -> int:
     instance = _load(args.instance)
     screenings = None
     if args.schedule:
-        from .io import schedule_from_json
-
         try:
             screenings = list(schedule_from_json(read_json(args.schedule)).screenings)
         except (ValueError, KeyError, TypeError) as exc:

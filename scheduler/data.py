@@ -135,7 +135,12 @@ class Instance:
     fixed: tuple[Screening, ...] = ()
     previous: tuple[Screening, ...] = ()
     weights: Weights = field(default_factory=Weights)
-    warnings: tuple[str, ...] = ()
+    warning_problems: tuple = ()  # scheduler.read.Problem values: what the reader accepted but warns about
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """The reader's warnings in English (``path: message``)."""
+        return tuple(str(p) for p in self.warning_problems)
 
     @cached_property
     def venue_by_id(self) -> dict[str, Venue]:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .data import Film, Instance, Screening, Shortfall, format_date, format_minutes
-from .io import no_theater_reason
+from .read import no_theater_problem
 
 
 def _group_name(film: Film, theater_ids: frozenset[str]) -> str:
@@ -63,7 +63,7 @@ def capacity_note(instance: Instance, film: Film) -> CapacityNote:
 def shortfall_reason(instance: Instance, film: Film, scheduled: int = 0) -> str:
     """A human reason why the film gets fewer than min_screenings."""
     if not any(instance.compatible(film, t) for t in instance.theaters):
-        return no_theater_reason(film)
+        return no_theater_problem(film).message
     if film.copies == 0 or film.max_per_day == 0:
         return f"{'copies' if film.copies == 0 else 'max_per_day'} is 0, so it cannot be screened"
     if film.max_screenings < film.min_screenings:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .data import DAY, Instance, Screening, format_date, format_time
-from .io import parse_time
+from .read import parse_time
 
 RULES = (
     "known ids",

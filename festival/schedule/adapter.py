@@ -25,11 +25,10 @@ import scheduler
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
-from scheduler.data import DAY
-from scheduler.io import INSTANCE_FORMAT, SCHEDULE_FORMAT, parse_time
+from scheduler import DAY, INSTANCE_FORMAT, SCHEDULE_FORMAT, parse_time
 
 if TYPE_CHECKING:
-    from scheduler.data import Instance
+    from scheduler import Instance
 
 FILM_PREFIX = "e"
 

@@ -20,7 +20,7 @@ from festival.models import Edition, Entry, Screening, TimetableVersion
 from festival.models.types import utcnow
 from festival.schedule import adapter
 from festival.schedule.grid import local_day, version_screenings
-from scheduler.io import SCHEDULE_FORMAT
+from scheduler import SCHEDULE_FORMAT
 
 CSV_COLUMNS = (
     "date",

@@ -22,7 +22,7 @@ from festival.models import Decision, Edition, Entry, Screening, Theater, Timeta
 from festival.models.enums import EntryStatus
 from festival.schedule import adapter
 from festival.schedule.adapter import edition_theaters
-from scheduler.data import DAY
+from scheduler import DAY
 
 SLOT_MINUTES = 5
 MAX_ROWS = 24 * 60 // SLOT_MINUTES

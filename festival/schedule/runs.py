@@ -34,8 +34,8 @@ from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter
+from scheduler import relative_gap
 from scheduler import solve as solve_instance
-from scheduler.data import relative_gap
 
 log = logging.getLogger("festival.schedule.runs")
 

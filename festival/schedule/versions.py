@@ -35,7 +35,7 @@ from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter
-from scheduler.io import parse_time
+from scheduler import parse_time
 
 RULE_LABELS = {
     "format": _l("Schedule format"),

@@ -1,6 +1,6 @@
 """Opening hours as staff type them (``09:30-12:00, 13:00-17:00``) <-> the solver's interval lists.
 
-The clock rules are the scheduler's own (``scheduler.io.parse_clock``: ``HH:MM``, a close may be
+The clock rules are the scheduler's own (``scheduler.parse_clock``: ``HH:MM``, a close may be
 ``24:00``), and the interval rules are the same as its reader's (not empty, not reversed, no overlap on
 one day), so what passes here is what the solver accepts. Messages are in the visitor's language.
 """
@@ -12,8 +12,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from scheduler.data import WEEKDAYS
-from scheduler.io import parse_clock
+from scheduler import WEEKDAYS, parse_clock
 
 _PAIR = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
 _SPLIT = re.compile(r"[,;，；\n]+")

@@ -121,7 +121,7 @@ def test_result_breaking_a_rule_is_refused_by_the_validator(client, auth, tiny, 
     film = f"e{tiny['films'][0].id}"
 
     def cheating(instance, **kwargs):
-        bad = scheduler.Screening(scheduler.io.parse_time("2031-04-01T03:00"), "dome", film)  # museum closed
+        bad = scheduler.Screening(scheduler.parse_time("2031-04-01T03:00"), "dome", film)  # museum closed
         return scheduler.Schedule("feasible", 999, 999, 0.1, (bad,))
 
     monkeypatch.setattr(runs, "solve_instance", cheating)

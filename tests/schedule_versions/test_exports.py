@@ -13,7 +13,7 @@ import pytest
 import scheduler
 from festival.extensions import db
 from festival.schedule import adapter, exports, versions
-from scheduler.io import schedule_from_json
+from scheduler import schedule_from_json
 from tests.schedule_versions.conftest import at, screen
 
 

@@ -6,7 +6,7 @@ import copy
 import json
 from pathlib import Path
 
-from scheduler.io import parse_instance
+from scheduler.read import parse_instance
 
 INSTANCES = Path(__file__).resolve().parents[2] / "data" / "instances"
 

@@ -6,8 +6,8 @@ from helpers import load, raw, tiny_theater_day
 from hypothesis import strategies as st
 
 from scheduler.data import DAY, Screening
-from scheduler.io import parse_instance
 from scheduler.master import components
+from scheduler.read import parse_instance
 from scheduler.validate import check_screenings
 
 

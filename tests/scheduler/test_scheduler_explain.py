@@ -4,7 +4,7 @@ from helpers import pins, raw
 
 from scheduler.engine import solve
 from scheduler.explain import explain_text, pin_conflicts, shortfall_reason
-from scheduler.io import parse_instance
+from scheduler.read import parse_instance
 
 
 def test_film_no_theater_can_show_is_explained():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from helpers import pins, raw
 
-from scheduler.io import InstanceError, parse_instance
+from scheduler.read import InstanceError, Problem, parse_instance
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,6 +17,13 @@ def errors_of(data) -> list[str]:
     with pytest.raises(InstanceError) as err:
         parse_instance(data)
     return err.value.errors
+
+
+def problems_of(data) -> list[Problem]:
+    with pytest.raises(InstanceError) as err:
+        parse_instance(data)
+    assert err.value.errors == [str(p) for p in err.value.problems]
+    return err.value.problems
 
 
 def mutate(path, value):
@@ -29,33 +36,56 @@ def mutate(path, value):
 
 
 @pytest.mark.parametrize(
-    ("path", "value", "field"),
+    ("path", "value", "field", "code"),
     [
-        (("films", 0, "runtime_minutes"), -3, "films[0].runtime_minutes: must be a positive integer"),
-        (("films", 0, "runtime_minutes"), "30", "films[0].runtime_minutes"),
-        (("theaters", 0, "seats"), 0, "theaters[0].seats: must be a positive integer"),
-        (("theaters", 0, "start_step_minutes"), 0, "theaters[0].start_step_minutes"),
-        (("theaters", 0, "changeover_minutes"), -1, "theaters[0].changeover_minutes"),
-        (("theaters", 0, "venue"), "nowhere", "theaters[0].venue: unknown venue"),
-        (("films", 1, "id"), "a", "films[1].id: duplicates"),
-        (("films", 1, "id"), "", "films[1].id"),
-        (("films", 0, "min_screenings"), 5, "films[0].min_screenings"),
-        (("films", 0, "popularity"), -1, "films[0].popularity"),
-        (("films", 0, "format"), "vhs", "films[0].format"),
-        (("venues", 0, "hours", "tue"), [["12:00", "10:00"]], "venues[0].hours.tue[0]"),
-        (("venues", 0, "hours", "tue"), [["10:00", "10:00"]], "venues[0].hours.tue[0]"),
-        (("venues", 0, "hours", "tue"), [["22:00", "25:00"]], "venues[0].hours.tue[0]"),
-        (("venues", 0, "hours", "tue"), [["10:00", "12:00"], ["11:00", "13:00"]], "venues[0].hours.tue[1]"),
+        (
+            ("films", 0, "runtime_minutes"),
+            -3,
+            "films[0].runtime_minutes: must be a positive integer",
+            "not_positive_integer",
+        ),
+        (("films", 0, "runtime_minutes"), "30", "films[0].runtime_minutes", "not_positive_integer"),
+        (
+            ("theaters", 0, "seats"),
+            0,
+            "theaters[0].seats: must be a positive integer",
+            "not_positive_integer",
+        ),
+        (("theaters", 0, "start_step_minutes"), 0, "theaters[0].start_step_minutes", "not_positive_integer"),
+        (
+            ("theaters", 0, "changeover_minutes"),
+            -1,
+            "theaters[0].changeover_minutes",
+            "not_non_negative_integer",
+        ),
+        (("theaters", 0, "venue"), "nowhere", "theaters[0].venue: unknown venue", "unknown_reference"),
+        (("films", 1, "id"), "a", "films[1].id: duplicates", "duplicate_id"),
+        (("films", 1, "id"), "", "films[1].id", "not_string"),
+        (("films", 0, "min_screenings"), 5, "films[0].min_screenings", "min_above_max"),
+        (("films", 0, "popularity"), -1, "films[0].popularity", "not_non_negative_number"),
+        (("films", 0, "format"), "vhs", "films[0].format", "unknown_format"),
+        (("venues", 0, "hours", "tue"), [["12:00", "10:00"]], "venues[0].hours.tue[0]", "interval_reversed"),
+        (("venues", 0, "hours", "tue"), [["10:00", "10:00"]], "venues[0].hours.tue[0]", "interval_empty"),
+        (("venues", 0, "hours", "tue"), [["22:00", "25:00"]], "venues[0].hours.tue[0]", "bad_clock"),
+        (
+            ("venues", 0, "hours", "tue"),
+            [["10:00", "12:00"], ["11:00", "13:00"]],
+            "venues[0].hours.tue[1]",
+            "intervals_overlap",
+        ),
         (
             ("theaters", 0, "unavailable"),
             [{"start": "2021-04-06T11:00", "end": "2021-04-06T10:00"}],
             "theaters[0].unavailable[0].end",
+            "ends_before_start",
         ),
-        (("weights", "day", "sat"), "high", "weights.day.sat"),
+        (("weights", "day", "sat"), "high", "weights.day.sat", "not_non_negative_number"),
     ],
 )
-def test_each_malformed_field_is_named(path, value, field):
+def test_each_malformed_field_is_named(path, value, field, code):
     assert any(field in e for e in errors_of(mutate(path, value)))
+    problems = problems_of(mutate(path, value))
+    assert any(p.path == field.split(":")[0] and p.code == code for p in problems), problems
 
 
 def test_unknown_and_duplicate_pins_are_rejected():
@@ -123,3 +153,19 @@ def test_scheduler_never_imports_flask_or_festival():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_the_web_app_imports_scheduler_names_from_the_package_only():
+    """festival/ uses the public API (scheduler/__init__.py), so modules inside scheduler/ can move."""
+    import ast
+
+    offending = []
+    for path in sorted((ROOT / "festival").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            offending += [f"{path.relative_to(ROOT)}: {n}" for n in names if n.startswith("scheduler.")]
+    assert offending == []

@@ -4,7 +4,7 @@ import pytest
 from helpers import instance, raw
 
 from scheduler.data import Screening
-from scheduler.io import parse_time
+from scheduler.read import parse_time
 from scheduler.validate import check_json, check_screenings
 
 
@@ -59,7 +59,7 @@ def test_unavailable_block_and_closed_date_and_special_hours():
     data["theaters"][0]["unavailable"] = [{"start": "2021-04-06T10:20", "end": "2021-04-06T10:40"}]
     data["venues"][0]["closed_dates"] = ["2021-04-07"]
     data["venues"][0]["special_hours"] = {"2021-04-07": [["13:00", "15:00"]]}
-    from scheduler.io import parse_instance
+    from scheduler.read import parse_instance
 
     inst = parse_instance(data)
     assert "opening hours" in rules_of(inst, [s("a", "big", "2021-04-06T10:00")])
@@ -70,7 +70,7 @@ def test_unavailable_block_and_closed_date_and_special_hours():
 def test_film_date_limits_are_a_window_rule():
     data = raw()
     data["films"][0]["not_before"] = "2021-04-07"
-    from scheduler.io import parse_instance
+    from scheduler.read import parse_instance
 
     assert "window" in rules_of(parse_instance(data), [s("a", "big", "2021-04-06T10:00")])
 
@@ -78,7 +78,7 @@ def test_film_date_limits_are_a_window_rule():
 def test_max_screenings_and_missing_pin_are_caught():
     data = raw(fixed=[{"film": "b", "theater": "big", "start": "2021-04-06T10:00"}])
     data["films"][0]["max_screenings"] = 1
-    from scheduler.io import parse_instance
+    from scheduler.read import parse_instance
 
     inst = parse_instance(data)
     found = rules_of(inst, [s("a", "big", "2021-04-06T11:00"), s("a", "big", "2021-04-07T11:00")])
@@ -99,7 +99,7 @@ def test_hand_made_schedule_problems_are_reported_not_raised():
 def test_objective_counts_shortfall_and_changes():
     data = raw(previous=[{"film": "a", "theater": "big", "start": "2021-04-06T11:00"}])
     data["weights"]["change_penalty"] = 7
-    from scheduler.io import parse_instance
+    from scheduler.read import parse_instance
 
     report = check_screenings(parse_instance(data), [])
     assert report.shortfall == 2 and report.changes == 1

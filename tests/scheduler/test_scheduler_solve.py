@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from scheduler.data import DAY, Screening
 from scheduler.engine import solve
-from scheduler.io import parse_instance, schedule_to_json
+from scheduler.read import parse_instance, schedule_to_json
 from scheduler.validate import check_screenings
 
 

@@ -10,9 +10,9 @@ from test_scheduler_components import params, row_holds, tiny, valid_timetables
 from scheduler import exact
 from scheduler.data import Screening
 from scheduler.greedy import greedy_schedule
-from scheduler.io import parse_instance
 from scheduler.lp import lp_bound
 from scheduler.master import component_objective, components
+from scheduler.read import parse_instance
 from scheduler.timeindexed import as_master, build, count_columns, solve_scip
 from scheduler.validate import check_screenings
 

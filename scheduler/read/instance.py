@@ -1,0 +1,351 @@
+"""Read an instance (``festival-schedule-instance/1``) and check every rule of its format.
+
+Each object of the format has one reader here (festival, venue, theater, film, weights, fixed and
+previous screenings). ``parse_instance`` runs them all; the ``check_*`` functions run one of them on a
+fragment (one venue's hours, one theater, one film...) so that the web app checks what staff type with
+the very same rules and gets the same ``Problem`` values, without inventing a whole instance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from ..data import (
+    FORMATS,
+    WEEKDAYS,
+    Film,
+    Instance,
+    Interval,
+    Screening,
+    Theater,
+    Venue,
+    Weights,
+    format_time,
+)
+from .jsonfile import load_json
+from .problems import FieldError, InstanceError, Problem, join, shown
+from .values import Reading, parse_time
+
+INSTANCE_FORMAT = "festival-schedule-instance/1"
+VERSIONS = {INSTANCE_FORMAT: 1}  # format string -> version (version 2 will add its string here)
+
+
+# ---------------------------------------------------------------- venues
+
+
+def _read_hours(r: Reading, hours: Any, path: str) -> tuple[tuple[Interval, ...], ...]:
+    """A weekly hours object: ``{weekday: [[open, close], ...]}``, a missing weekday closed."""
+    if hours is None:
+        hours = {}
+    if not isinstance(hours, dict):
+        r.error(path, "not_object")
+        hours = {}
+    for key in hours:
+        if key not in WEEKDAYS:
+            r.warn(join(path, key), "unknown_weekday", value=shown(key), weekdays=list(WEEKDAYS))
+    return tuple(r.intervals(hours[w], join(path, w)) if w in hours else () for w in WEEKDAYS)
+
+
+def _read_closed_dates(r: Reading, dates: Any, path: str) -> frozenset[int]:
+    if dates is None:
+        return frozenset()
+    if not isinstance(dates, list):
+        r.error(path, "not_list")
+        return frozenset()
+    days = (r.date(text, join(path, i)) for i, text in enumerate(dates))
+    return frozenset(d for d in days if d is not None)
+
+
+def _read_special_hours(r: Reading, special: Any, path: str) -> dict[int, tuple[Interval, ...]]:
+    if special is None:
+        return {}
+    if not isinstance(special, dict):
+        r.error(path, "not_object")
+        return {}
+    out = {}
+    for key, ivs in special.items():
+        d = r.date(key, join(path, key))
+        ivs = r.intervals(ivs, join(path, key))
+        if d is not None:
+            out[d] = ivs
+    return out
+
+
+def _read_venue(r: Reading, v: dict, path: str) -> Venue | None:
+    vid = r.string(v, "id", join(path, "id"))
+    hours = _read_hours(r, v.get("hours"), join(path, "hours"))
+    closed = _read_closed_dates(r, v.get("closed_dates"), join(path, "closed_dates"))
+    special = _read_special_hours(r, v.get("special_hours"), join(path, "special_hours"))
+    if vid is None:
+        return None
+    name = v.get("name") if isinstance(v.get("name"), str) else vid
+    return Venue(vid, name, hours, closed, special)
+
+
+# ---------------------------------------------------------------- theaters
+
+
+def _read_strings(r: Reading, obj: dict, key: str, path: str, *, choices=None, required=False) -> frozenset:
+    out = set()
+    for i, s in enumerate(r.items(obj, key, path, required=required)):
+        if not isinstance(s, str) or not s:
+            r.error(join(path, i), "not_string", value=shown(s))
+        elif choices is not None and s not in choices:
+            r.error(join(path, i), "unknown_format", value=s, choices=list(choices))
+        else:
+            out.add(s)
+    return frozenset(out)
+
+
+def _read_unavailable(r: Reading, t: dict, path: str) -> tuple[Interval, ...]:
+    blocks = []
+    for i, u in enumerate(r.items(t, "unavailable", path)):
+        p = join(path, i)
+        if not isinstance(u, dict):
+            r.error(p, "not_object")
+            continue
+        try:
+            a = parse_time(u.get("start"))
+        except FieldError as exc:
+            r.failed(exc, join(p, "start"))
+            continue
+        try:
+            b = parse_time(u.get("end"))
+        except FieldError as exc:
+            r.failed(exc, join(p, "end"))
+            continue
+        if b < a:
+            r.error(join(p, "end"), "ends_before_start", start=u["start"], end=u["end"])
+        elif b > a:  # an empty block is ignored
+            blocks.append((a, b))
+    return tuple(sorted(blocks))
+
+
+def _read_theater(r: Reading, t: dict, path: str, venues: Collection[str] | None) -> Theater | None:
+    tid = r.string(t, "id", join(path, "id"))
+    venue = r.string(t, "venue", join(path, "venue"))
+    if venue is not None and venues is not None and venue not in venues:
+        r.error(join(path, "venue"), "unknown_reference", kind="venue", value=venue)
+        venue = None
+    seats = r.integer(t, "seats", join(path, "seats"), positive=True)
+    formats = _read_strings(r, t, "formats", join(path, "formats"), choices=FORMATS, required=True)
+    features = _read_strings(r, t, "features", join(path, "features"))
+    changeover = r.integer(t, "changeover_minutes", join(path, "changeover_minutes"), default=0)
+    step = r.integer(t, "start_step_minutes", join(path, "start_step_minutes"), default=5, positive=True)
+    blocks = _read_unavailable(r, t, join(path, "unavailable"))
+    if None in (tid, venue, seats, changeover, step):
+        return None
+    name = t.get("name") if isinstance(t.get("name"), str) else tid
+    return Theater(tid, venue, name, seats, formats, features, changeover, step, blocks)
+
+
+# ---------------------------------------------------------------- films
+
+
+def _read_film(r: Reading, f: dict, path: str) -> Film | None:
+    fid = r.string(f, "id", join(path, "id"))
+    fmt = r.string(f, "format", join(path, "format"))
+    if fmt is not None and fmt not in FORMATS:
+        r.error(join(path, "format"), "unknown_format", value=fmt, choices=list(FORMATS))
+        fmt = None
+    runtime = r.integer(f, "runtime_minutes", join(path, "runtime_minutes"), positive=True)
+    requires = _read_strings(r, f, "requires", join(path, "requires"))
+    lo = r.integer(f, "min_screenings", join(path, "min_screenings"), default=1)
+    hi = r.integer(f, "max_screenings", join(path, "max_screenings"), default=lo)
+    if lo is not None and hi is not None and lo > hi:
+        r.error(join(path, "min_screenings"), "min_above_max", min=lo, max=hi)
+    per_day = r.integer(f, "max_per_day", join(path, "max_per_day"), default=1)
+    copies = r.integer(f, "copies", join(path, "copies"), default=1)
+    popularity = r.number(f.get("popularity", 0), join(path, "popularity"))
+    limits = []
+    for key in ("not_before", "not_after"):
+        value = f.get(key)
+        limits.append(None if value is None else r.date(value, join(path, key)))
+    if None in (fid, fmt, runtime, lo, hi, per_day, copies, popularity) or hi < lo:
+        return None
+    title = f.get("title") if isinstance(f.get("title"), str) else fid
+    return Film(fid, title, fmt, runtime, requires, lo, hi, per_day, copies, popularity, limits[0], limits[1])
+
+
+def no_theater_problem(film: Film, path: str = "") -> Problem:
+    """The warning for a film that no theater is equipped to show."""
+    return Problem(
+        path, "no_theater", {"film": film.id, "format": film.format, "features": sorted(film.requires)}
+    )
+
+
+# ---------------------------------------------------------------- weights, fixed and previous screenings
+
+
+def _read_weights(r: Reading, w: dict) -> Weights:
+    day_raw = r.obj(w, "day", "weights.day", required=False) or {}
+    day = []
+    for name in WEEKDAYS:
+        value = r.number(day_raw[name], f"weights.day.{name}") if name in day_raw else 1.0
+        day.append(1.0 if value is None else value)
+    dates = {}
+    for key, value in (r.obj(w, "date", "weights.date", required=False) or {}).items():
+        d = r.date(key, f"weights.date.{key}")
+        value = r.number(value, f"weights.date.{key}")
+        if d is not None and value is not None:
+            dates[d] = value
+    hours = []
+    for i, entry in enumerate(r.items(w, "hour", "weights.hour")):
+        p = f"weights.hour[{i}]"
+        if not (isinstance(entry, list) and len(entry) == 3):
+            r.error(p, "not_hour_range")
+            continue
+        clocks = r.clock_range(entry[0], entry[1], p)
+        if clocks is None:
+            continue
+        a, b = clocks
+        value = r.number(entry[2], f"{p}[2]")
+        if b <= a:
+            r.error(p, "range_empty", start=entry[0], end=entry[1])
+        elif value is not None:
+            hours.append((a, b, value))
+    penalties = []
+    for key, default in (("shortfall_penalty", 1_000_000), ("change_penalty", 0)):
+        value = w.get(key, default)
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            r.error(f"weights.{key}", "not_non_negative_integer", value=shown(value))
+            value = default
+        penalties.append(value)
+    return Weights(tuple(day), dates, tuple(hours), penalties[0], penalties[1])
+
+
+def _read_screenings(r: Reading, data: dict, key: str, films: set, theaters: set) -> tuple[Screening, ...]:
+    seen: dict[tuple, int] = {}
+    out = []
+    for i, entry in enumerate(r.items(data, key, key)):
+        p = join(key, i)
+        if not isinstance(entry, dict):
+            r.error(p, "not_object")
+            continue
+        film = r.string(entry, "film", join(p, "film"))
+        theater = r.string(entry, "theater", join(p, "theater"))
+        if film is not None and film not in films:
+            r.error(join(p, "film"), "unknown_reference", kind="film", value=film)
+        if theater is not None and theater not in theaters:
+            r.error(join(p, "theater"), "unknown_reference", kind="theater", value=theater)
+        try:
+            start = parse_time(entry.get("start"))
+        except FieldError as exc:
+            r.failed(exc, join(p, "start"))
+            continue
+        if film is None or theater is None:
+            continue
+        k = (film, theater, start)
+        if k in seen:
+            r.error(p, "duplicate_screening", first=f"{key}[{seen[k]}]", film=film, theater=theater,
+                    start=format_time(start))  # fmt: skip
+            continue
+        seen[k] = i
+        out.append(Screening(start, theater, film))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------- the whole instance
+
+
+def _read_list(r: Reading, data: dict, key: str, read) -> tuple[list, set[str]]:
+    """The objects of a top-level list, each read by ``read(reading, object, path)`` (None where it is
+    not valid), and their ids (unique: a repeated id is a problem)."""
+    raw = r.items(data, key, key, required=True)
+    ids = r.ids(raw, key)
+    objects = [
+        read(r, obj, join(key, i)) for i, (obj, ident) in enumerate(zip(raw, ids, strict=True)) if ident
+    ]
+    return objects, {i for i in ids if i}
+
+
+def parse_instance(data: Any) -> Instance:
+    """Build an Instance from decoded JSON; raises InstanceError listing every problem."""
+    r = Reading()
+    if not isinstance(data, dict):
+        raise InstanceError([Problem("", "not_object")])
+    fmt = data.get("format", INSTANCE_FORMAT)
+    if fmt not in VERSIONS:
+        r.error("format", "wrong_format", value=shown(fmt), expected=INSTANCE_FORMAT)
+    r.version = VERSIONS.get(fmt, 1)
+    fest = r.obj(data, "festival", "festival") or {}
+    first = r.date(fest.get("first_day"), "festival.first_day")
+    last = r.date(fest.get("last_day"), "festival.last_day")
+    if first is not None and last is not None and last < first:
+        r.error("festival.last_day", "window_reversed", first=fest["first_day"], last=fest["last_day"])
+    venues, venue_ids = _read_list(r, data, "venues", _read_venue)
+    theaters, theater_ids = _read_list(r, data, "theaters", lambda r, t, p: _read_theater(r, t, p, venue_ids))
+    films, film_ids = _read_list(r, data, "films", _read_film)
+    weights = _read_weights(r, r.obj(data, "weights", "weights", required=False) or {})
+    fixed = _read_screenings(r, data, "fixed", film_ids, theater_ids)
+    previous = _read_screenings(r, data, "previous", film_ids, theater_ids)
+    if r.errors:
+        raise InstanceError(r.errors)
+    theaters_t = tuple(t for t in theaters if t is not None)
+    films_t = tuple(f for f in films if f is not None)
+    for i, f in enumerate(films_t):
+        if not any(f.format in t.formats and f.requires <= t.features for t in theaters_t):
+            r.warnings.append(no_theater_problem(f, f"films[{i}]"))
+    name = fest.get("name") if isinstance(fest.get("name"), str) else ""
+    tz = fest.get("timezone") if isinstance(fest.get("timezone"), str) else ""
+    return Instance(
+        name, tz, first, last, tuple(venues), theaters_t, films_t, fixed, previous, weights, tuple(r.warnings)
+    )
+
+
+def read_instance(path) -> Instance:
+    """Read an instance file; raises InstanceError (also for unreadable or non-JSON files)."""
+    return parse_instance(load_json(path, InstanceError))
+
+
+# ---------------------------------------------------------------- partial checks for the web app
+
+
+def _check(read, *args) -> list[Problem]:
+    r = Reading()
+    read(r, *args)
+    return r.errors
+
+
+def check_intervals(intervals: Any, path: str = "") -> list[Problem]:
+    """Problems of one day's opening intervals (``[["09:30", "12:00"], ...]``)."""
+    return _check(Reading.intervals, intervals, path)
+
+
+def check_weekly_hours(hours: Any, path: str = "hours") -> list[Problem]:
+    """Problems of a venue's weekly hours (``{"tue": [["09:30", "17:00"]], ...}``)."""
+    return _check(_read_hours, hours, path)
+
+
+def check_special_hours(special: Any, path: str = "special_hours") -> list[Problem]:
+    """Problems of a venue's special hours (``{"2021-05-03": [["09:00", "18:00"]]}``)."""
+    return _check(_read_special_hours, special, path)
+
+
+def check_closed_dates(dates: Any, path: str = "closed_dates") -> list[Problem]:
+    """Problems of a venue's closed dates (``["2021-04-06", ...]``)."""
+    return _check(_read_closed_dates, dates, path)
+
+
+def check_venue(venue: Any, path: str = "") -> list[Problem]:
+    """Problems of one venue object (id, weekly hours, closed dates, special hours)."""
+    if not isinstance(venue, dict):
+        return [Problem(path, "not_object")]
+    return _check(_read_venue, venue, path)
+
+
+def check_theater(theater: Any, path: str = "", *, venues: Collection[str] | None = None) -> list[Problem]:
+    """Problems of one theater object; its venue is checked against ``venues`` when given."""
+    if not isinstance(theater, dict):
+        return [Problem(path, "not_object")]
+    return _check(_read_theater, theater, path, venues)
+
+
+def check_film(film: Any, path: str = "") -> list[Problem]:
+    """Problems of one film object (format, runtime, counts, popularity, dates)."""
+    if not isinstance(film, dict):
+        return [Problem(path, "not_object")]
+    return _check(_read_film, film, path)
