@@ -50,7 +50,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-    UPLOAD_MAX_PIXELS = 40_000_000
+    # an upload's pixels are checked in its header before any is decoded; decoding one takes up to
+    # ~15 bytes a pixel (WebP; PNG ~9, JPEG less), so this and the caps below bound a worker's memory
+    # (festival.submissions.uploads, bench/upload_memory.py): one decode at a time per process, others
+    # wait up to UPLOAD_DECODE_WAIT_SECONDS, then "try again in a moment"
+    UPLOAD_MAX_PIXELS = 25_000_000
+    UPLOAD_DECODES_PER_PROCESS = 1
+    UPLOAD_DECODES_PER_USER = 1
+    UPLOAD_DECODE_WAIT_SECONDS = 10.0
     UPLOAD_FOLDER: str | None = None
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
