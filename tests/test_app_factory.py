@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from festival import create_app
 from festival.config import ConfigurationError
 from festival.extensions import db
+from festival.models import User
 
 
 def test_development_config_generates_secret_once_in_instance_folder(tmp_path, monkeypatch):
@@ -166,6 +168,46 @@ def test_every_form_drops_control_characters(app):
                     assert issubclass(cls, CleanForm), (
                         f"{module_name}.{name} does not drop control characters"
                     )
+
+
+NAME_FIELDS = {
+    *("name", "name_zh", "organisation", "title_original", "title_en", "title_zh", "country", "director"),
+    *("production_company", "rights_holder", "contact_name", "label", "label_zh", "subject", "value"),
+}
+
+
+def test_every_name_and_title_field_drops_invisible_characters(app):
+    import importlib
+    import inspect
+
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    from festival.formtools import NameField
+
+    checked = 0
+    areas = ("auth", "submissions", "review", "venues", "schedule")
+    for module_name in (*(f"festival.{area}.forms" for area in areas), "festival.schedule.run_forms"):
+        module = importlib.import_module(module_name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if not (issubclass(cls, FlaskForm) and cls.__module__ == module_name):
+                continue
+            for field_name, unbound in vars(cls).items():
+                kind = getattr(unbound, "field_class", None)
+                if field_name in NAME_FIELDS and kind and issubclass(kind, StringField):
+                    assert issubclass(kind, NameField), (
+                        f"{module_name}.{name}.{field_name} is not a NameField"
+                    )
+                    checked += 1
+    assert checked >= 20
+
+
+def test_invisible_characters_are_dropped_from_names_where_people_type_them(client):
+    data = {"name": "Ada\u202e Producer\u200b", "organisation": "Orbit\u2066 Films\ufeff"}
+    data |= {"email": "ada@example.org", "password": "Nebula-Dome-4471", "confirm": "Nebula-Dome-4471"}
+    assert client.post("/auth/register", data=data).status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "ada@example.org"))
+    assert (user.name, user.organisation) == ("Ada Producer", "Orbit Films")
 
 
 def test_ids_and_numbers_too_large_for_the_database_are_not_server_errors(client, auth, make):

@@ -27,17 +27,22 @@ def _programme() -> tuple[Edition, TimetableVersion]:
     return edition, version
 
 
-def _page(version: TimetableVersion, render, *, today: date | None = None) -> Response:
+def _edition_arg(edition: Edition) -> dict[str, str]:
+    """The ``edition`` argument as the page understood it (kept in its address when it was given)."""
+    return {"edition": edition.slug} if request.args.get("edition") else {}
+
+
+def _page(version: TimetableVersion, address: str, render, *, today: date | None = None) -> Response:
     """Answer 304 when the visitor's copy is current, else render and add the cache headers."""
-    etag = caching.etag_for(version, today=today)
+    etag = caching.etag_for(version, address, today=today)
     cached = caching.not_modified(version, etag)
     if cached is not None:
         return cached
-    return caching.finish(caching.page(version, render, today=today), version, etag, public=False)
+    return caching.finish(caching.page(version, address, render, today=today), version, etag, public=False)
 
 
 def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, filename: str) -> Response:
-    etag = caching.etag_for(version, per_visitor=False)
+    etag = caching.etag_for(version, caching.canonical_address(_edition_arg(edition)), per_visitor=False)
     cached = caching.not_modified(version, etag, public=True)
     if cached is not None:
         return cached
@@ -55,29 +60,39 @@ def index():
     edition, version = queries.public_programme(request.args.get("edition"))
     if version is None:
         return render_template("programme/none.html", edition=edition)
-    # without ?day= the page opens on today, so its validator changes at midnight
+    asked = _asked_day(edition)
+    theater_ids = caching.cached(
+        version, ("theater ids",), lambda: frozenset(t.id for t in edition_theaters(edition))
+    )
+    filters = queries.Filters.from_args(request.args, theater_ids)
+    address = caching.canonical_address({**_edition_arg(edition), "day": asked, **filters.args()})
+    # without a day the page opens on today, so its validator changes at midnight
     today = datetime.now(edition.tz).date()
-    depends_on_today = None if request.args.get("day") else today
-    return _page(version, lambda: _render_day(edition, version, today), today=depends_on_today)
+    depends_on_today = None if asked else today
+    render = lambda: _render_day(edition, version, address, asked, filters, today)  # noqa: E731
+    return _page(version, address, render, today=depends_on_today)
 
 
-def _render_day(edition: Edition, version: TimetableVersion, today: date) -> str:
-    """The day page: its content comes from the published version's fragment cache."""
-    key = ("day", request.full_path, str(get_locale()), None if request.args.get("day") else today)
-    day, content = caching.cached(version, key, lambda: _day_content(edition, version, today))
-    return render_template("programme/index.html", edition=edition, day=day, content=content)
-
-
-def _day_content(edition: Edition, version: TimetableVersion, today: date) -> tuple[date, Markup]:
-    theaters = edition_theaters(edition)
-    filters = queries.Filters.from_args(request.args, theaters)
-    days = caching.cached(version, ("days",), lambda: queries.programme_days(version))
+def _asked_day(edition: Edition) -> date | None:
+    """The day asked for with ?day=, when it is a date of the edition's window."""
     try:
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
-        day = None
-    if day is None or not edition.first_day <= day <= edition.last_day:
-        day = queries.default_day(edition, days, today)
+        return None
+    return day if edition.first_day <= day <= edition.last_day else None
+
+
+def _render_day(edition, version, address: str, asked: date | None, filters, today: date) -> str:
+    """The day page: its content comes from the published version's fragment cache."""
+    key = ("day", address, str(get_locale()), None if asked else today)
+    day, content = caching.cached(version, key, lambda: _day_content(edition, version, asked, filters, today))
+    return render_template("programme/index.html", edition=edition, day=day, content=content)
+
+
+def _day_content(edition, version, asked: date | None, filters, today: date) -> tuple[date, Markup]:
+    theaters = edition_theaters(edition)
+    days = caching.cached(version, ("days",), lambda: queries.programme_days(version))
+    day = asked or queries.default_day(edition, days, today)
     screenings = queries.day_screenings(version, edition, day, filters)
     content = render_template(
         "programme/_day.html",
@@ -104,12 +119,14 @@ def film(entry_id: int):
     if found is None:
         abort(404)
     entry, version = found
-    return _page(version, lambda: _render_film(entry, version))
+    address = caching.canonical_address()
+    return _page(version, address, lambda: _render_film(entry, version, address))
 
 
-def _render_film(entry, version: TimetableVersion) -> str:
+def _render_film(entry, version: TimetableVersion, address: str) -> str:
     content = caching.cached_fragment(
         version,
+        address,
         lambda: render_template(
             "programme/_film.html",
             edition=entry.edition,
@@ -175,6 +192,7 @@ def printable():
     edition, version = _programme()
     return _page(
         version,
+        caching.canonical_address(_edition_arg(edition)),
         lambda: render_template(
             "programme/print.html",
             edition=edition,
@@ -188,4 +206,7 @@ def printable():
 @bp.route("/changes")
 def changes():
     edition, version = _programme()
-    return _page(version, lambda: render_template("programme/changes.html", edition=edition, version=version))
+    address = caching.canonical_address(_edition_arg(edition))
+    return _page(
+        version, address, lambda: render_template("programme/changes.html", edition=edition, version=version)
+    )
