@@ -6,7 +6,6 @@ string added without a translation fails here: run `scripts/i18n` and translate 
 
 from __future__ import annotations
 
-import os
 import re
 from functools import cache
 from pathlib import Path
@@ -32,8 +31,8 @@ def extracted() -> dict:
     tops = {pattern.split("/")[0] for pattern, _method in method_map}
 
     def wanted(dirpath: str) -> bool:
-        # absolute, not resolved: a worktree's .venv may be a link to a folder outside ROOT
-        parts = Path(os.path.abspath(dirpath)).relative_to(ROOT).parts
+        # lexically, not resolved: .venv may be a link out of the tree (a git worktree shares one)
+        parts = Path(dirpath).relative_to(ROOT).parts
         return not parts or (parts[0] in tops and not any(p.startswith((".", "_")) for p in parts))
 
     found: dict = {}

@@ -8,6 +8,7 @@ from flask import Response, abort, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
 from festival.navigation import localized, public_url
@@ -16,7 +17,6 @@ from festival.programme.display import film_title
 from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
 from festival.submissions import uploads
-from festival.submissions.techspec import AUDIENCE_LABELS, FORMAT_LABELS
 
 
 def _programme() -> tuple[Edition, TimetableVersion]:

@@ -1,3 +1,3 @@
 """The programme tests reuse the timetable tests' edition, draft and request context."""
 
-from tests.schedule_versions.conftest import draft, fest, request_context  # noqa: F401
+from tests.schedule.conftest import draft, fest, request_context  # noqa: F401

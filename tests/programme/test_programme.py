@@ -12,8 +12,8 @@ from festival.extensions import db
 from festival.models import Screening, TimetableVersion
 from festival.models.enums import VersionStatus
 from festival.programme import queries
-from festival.schedule import versions
-from tests.schedule_versions.conftest import at, screen
+from festival.schedule import publishing, versions
+from tests.schedule.conftest import at, screen
 from tests.statements import sent_while
 
 DAY = "/programme/?edition={slug}&day={day}"
@@ -22,7 +22,7 @@ DAY = "/programme/?edition={slug}&day={day}"
 @pytest.fixture
 def published(fest, draft):
     """Version 1 published; then a new draft with an extra screening that must stay private."""
-    versions.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True)
+    publishing.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True)
     db.session.commit()
     private = versions.create_draft(fest["edition"], actor=None, based_on=draft)
     screen(private, fest["films"]["zh"], fest["dome"], at(2, 14))
@@ -142,7 +142,7 @@ def test_pages_carry_validators_and_answer_304_until_a_new_version_is_published(
     other_day = _day(client, fest, day="2031-04-03")
     assert other_day.headers["ETag"] != etag
     # publishing the next version changes every validator
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = client.get(
         DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"If-None-Match": etag}
@@ -153,7 +153,7 @@ def test_pages_carry_validators_and_answer_304_until_a_new_version_is_published(
 
 
 def test_the_change_log_of_the_public_version_is_public(client, fest, published):
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     page = client.get(f"/programme/changes?edition={fest['edition'].slug}").get_data(as_text=True)
     assert "What changed in version 2" in page and "Starry Sky" in page and "2031-04-02 14:00" in page
@@ -165,7 +165,7 @@ def test_the_printable_programme_is_public(client, fest, published):
 
 
 def test_chinese_visitors_see_chinese_titles_and_theater_names(client, fest, published):
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     response = client.get(
         DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"Accept-Language": "zh"}
@@ -282,7 +282,7 @@ def test_anonymous_pages_are_cached_whole_until_a_new_version_is_published(clien
     film_again, statements = sent_while(lambda: client.get(f"/programme/film/{film}"))
     assert film_again.status_code == 200 and len(statements) <= 2  # the film, the published version
     # a new publication is visible at once: the cache is keyed by the published version
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = _day(client, fest)
     assert "Starry Sky" in fresh.get_data(as_text=True)

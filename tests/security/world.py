@@ -36,7 +36,7 @@ from festival.models import (
 from festival.models.enums import ConflictKind, EntryStatus, ImageKind, Role, VersionStatus
 from festival.review import services as review
 from festival.schedule import versions
-from festival.submissions import services as submissions
+from festival.submissions import images as submission_images
 from tests import factories
 
 ROLES = ("anonymous", "filmmaker", "other_filmmaker", "curator", "conflicted_curator", "staff", "admin")
@@ -96,7 +96,7 @@ def build_world() -> World:
     review.declare_conflict(edition, curator=conflicted, kind=ConflictKind.ENTRY, entry=entry, reason="walk")
     entry.reopened_until = None
     db.session.flush()
-    image = submissions.add_image(
+    image = submission_images.add_image(
         entry,
         actor=filmmaker,
         kind=ImageKind.POSTER,
