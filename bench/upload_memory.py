@@ -34,7 +34,8 @@ def _image_file(fmt: str, mode: str, width: int, height: int) -> bytes:
     image = Image.linear_gradient("L").resize((width, height)).convert(mode)
     draw = ImageDraw.Draw(image)
     for n in range(12):
-        draw.ellipse((n * width // 14, n * height // 20, n * width // 14 + width // 8, n * height // 20 + 400))
+        left, top = n * width // 14, n * height // 20
+        draw.ellipse((left, top, left + width // 8, top + 400))
     out = io.BytesIO()
     image.save(out, fmt, **({"quality": 90} if fmt != "PNG" else {}))
     return out.getvalue()
@@ -101,7 +102,8 @@ def main() -> None:
         )  # fmt: skip
         path.unlink()
         row = json.loads(out.stdout.strip().splitlines()[-1])
-        print(f"{row['file']:<26} {row['kib']:>8} {row['rise_mib']:>14.0f} {row['seconds']:>8.2f}  {row['outcome']}")
+        figures = f"{row['kib']:>8} {row['rise_mib']:>14.0f} {row['seconds']:>8.2f}"
+        print(f"{row['file']:<26} {figures}  {row['outcome']}")
 
 
 if __name__ == "__main__":

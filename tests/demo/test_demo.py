@@ -135,7 +135,7 @@ def test_import_instance_creates_no_account(runner):
 
 def test_every_demo_account_is_printed_and_listed_in_the_readme(runner):
     result = runner.invoke(args=["demo", "load", "--no-timetable"])
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     emails = set(db.session.scalars(sa.select(User.email)))
     assert "distributor@demo.festival" in emails
     for email in emails:
