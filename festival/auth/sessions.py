@@ -7,7 +7,7 @@ row, so a cookie captured before the logout, session or remember, no longer logs
 change or reset revokes every row of the user (``end_sessions``), as role changes and deactivation do.
 
 ``last_seen_at`` and the address are written at most every LAST_SEEN_EVERY per session, after a
-successful request has done its own work (``touch_after_request``), never in the middle of it.
+successful request, on a connection of their own (``touch_after_request``).
 """
 
 from __future__ import annotations
@@ -100,20 +100,19 @@ def load_user(token: str) -> User | None:
 def touch_after_request(response: Response) -> Response:
     """After a successful request, note when (and from where) its session was last seen, when due.
 
-    Its own small commit: the view has committed its work (or had none) by now."""
+    In a transaction of its own, on its own connection: whatever the request left in its session
+    (nothing, normally) is neither committed nor rolled back here."""
     session_id = g.pop("touch_session", None)
     if session_id is None or response.status_code >= 400:
         return response
     try:
-        db.session.execute(
-            sa.update(UserSession)
-            .where(UserSession.id == session_id)
-            .values(last_seen_at=utcnow(), address=_client()[1])
-            .execution_options(synchronize_session=False)
-        )
-        db.session.commit()
+        with db.engine.begin() as connection:
+            connection.execute(
+                sa.update(UserSession)
+                .where(UserSession.id == session_id)
+                .values(last_seen_at=utcnow(), address=_client()[1])
+            )
     except SQLAlchemyError:  # the database went away meanwhile: the page itself is fine
-        db.session.rollback()
         current_app.logger.warning("could not note the last request of session %s", session_id)
     return response
 
