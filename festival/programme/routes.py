@@ -1,10 +1,19 @@
-"""The public programme: no login, only the published timetable, cacheable, phone-friendly."""
+"""The public programme: no login, only the published timetable, cacheable, phone-friendly.
+
+Every page has two addresses: ``/programme/<edition-slug>/...``, the edition's own (canonical)
+address, and the short ``/programme/...`` for the site's current edition. Pages of one film or one
+screening name their edition by the film, so their short address works for any edition. A
+``?edition=<slug>`` on any page redirects to the edition's own address.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from datetime import date, datetime
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
@@ -12,65 +21,117 @@ from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
 from festival.navigation import localized, public_url
-from festival.programme import bp, caching, queries
+from festival.programme import bp, caching, feeds, queries
 from festival.programme.display import film_title
 from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
 from festival.submissions import uploads
 
+# what an edition's slug may look like in an address (anything else cannot name an edition)
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
-def _programme() -> tuple[Edition, TimetableVersion]:
-    """The edition asked for (?edition=slug, default the current one) and its published version, or 404."""
-    edition, version = queries.public_programme(request.args.get("edition"))
+
+def programme_route(rule: str, **options):
+    """Register a view at ``/programme<rule>`` (the current edition: ``slug`` is None) and at
+    ``/programme/<slug><rule>`` (the edition's own address)."""
+
+    def register(view):
+        bp.add_url_rule(rule, view_func=view, defaults={"slug": None}, **options)
+        bp.add_url_rule(f"/<slug>{rule}", view_func=view, **options)
+        return view
+
+    return register
+
+
+@bp.before_request
+def _edition_in_the_address():
+    """``?edition=<slug>`` (the old way to name an edition) redirects to the edition's own address."""
+    slug = request.args.get("edition")
+    if slug is None or request.endpoint is None or request.method not in ("GET", "HEAD"):
+        return None
+    if not SLUG.fullmatch(slug):
+        abort(404)
+    args = {k: v for k, v in request.args.lists() if k != "edition"}
+    return redirect(url_for(request.endpoint, **{**(request.view_args or {}), "slug": slug}, **args), 301)
+
+
+def _programme(slug: str | None) -> tuple[Edition, TimetableVersion]:
+    """The edition named in the address (default the current one) and its published version, or 404."""
+    edition, version = queries.public_programme(slug)
     if version is None:
         abort(404)
     return edition, version
 
 
-def _edition_arg(edition: Edition) -> dict[str, str]:
-    """The ``edition`` argument as the page understood it (kept in its address when it was given)."""
-    return {"edition": edition.slug} if request.args.get("edition") else {}
+def _editions_shown() -> tuple:
+    """The edition switcher's list (a page that shows it depends on it)."""
+    return queries.editions_on_offer()
 
 
-def _page(version: TimetableVersion, address: str, render, *, today: date | None = None) -> Response:
-    """Answer 304 when the visitor's copy is current, else render and add the cache headers."""
-    etag = caching.etag_for(version, address, today=today)
+def _page(
+    version: TimetableVersion, address: str, render, *, today: date | None = None, depends_on: tuple = ()
+) -> Response:
+    """Answer 304 when the visitor's copy is current, else render and add the cache headers.
+
+    ``address`` is the page's canonical_address: the query arguments it reads, normalised."""
+    etag = caching.etag_for(version, address, today=today, depends_on=depends_on)
     cached = caching.not_modified(version, etag)
     if cached is not None:
         return cached
-    return caching.finish(caching.page(version, address, render, today=today), version, etag, public=False)
+    response = caching.page(version, address, render, today=today, depends_on=depends_on)
+    return caching.finish(response, version, etag, public=False)
+
+
+def _public_file(
+    version: TimetableVersion, build, mimetype: str, *, query: dict | None = None, depends_on=(), shared=False
+):
+    """A file that is the same for everyone (calendar, feed): validators, 304, public caching;
+    ``query`` holds the query arguments it reads, normalised; ``shared`` files may also be read by
+    scripts of other sites (CORS)."""
+    address = caching.canonical_address(query)
+    etag = caching.etag_for(version, address, per_visitor=False, depends_on=depends_on)
+    response = caching.not_modified(version, etag, public=True)
+    if response is None:
+        response = caching.finish(Response(build(), mimetype=mimetype), version, etag, public=True)
+    return caching.allow_any_origin(response) if shared else response
 
 
 def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, filename: str) -> Response:
-    etag = caching.etag_for(version, caching.canonical_address(_edition_arg(edition)), per_visitor=False)
-    cached = caching.not_modified(version, etag, public=True)
-    if cached is not None:
-        return cached
-    body = exports.calendar(
-        edition, screenings, name=name, stamp=version.published_at,
-        film_url=lambda e: public_url("programme.film", entry_id=e.id),
-    )  # fmt: skip
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return caching.finish(response, version, etag, public=True)
+    def build() -> bytes:
+        return exports.calendar(
+            edition, screenings(), name=name, stamp=version.published_at,
+            film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
+        )  # fmt: skip
+
+    response = _public_file(version, build, "text/calendar")
+    if response.status_code == 200:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
-@bp.route("/")
-def index():
-    edition, version = queries.public_programme(request.args.get("edition"))
+@programme_route("/")
+def index(slug: str | None):
+    edition, version = queries.public_programme(slug)
+    if edition is None and slug is not None:
+        abort(404)
+    editions = _editions_shown()
     if version is None:
-        return render_template("programme/none.html", edition=edition)
+        return render_template("programme/none.html", edition=edition, editions=editions)
     asked = _asked_day(edition)
-    theater_ids = caching.cached(
+    ids = caching.cached(
         version, ("theater ids",), lambda: frozenset(t.id for t in edition_theaters(edition))
     )
-    filters = queries.Filters.from_args(request.args, theater_ids)
-    address = caching.canonical_address({**_edition_arg(edition), "day": asked, **filters.args()})
+    filters = queries.Filters.from_args(request.args, ids)
+    address = caching.canonical_address({"day": asked, **filters.args()})
     # without a day the page opens on today, so its validator changes at midnight
     today = datetime.now(edition.tz).date()
-    depends_on_today = None if asked else today
-    render = lambda: _render_day(edition, version, address, asked, filters, today)  # noqa: E731
-    return _page(version, address, render, today=depends_on_today)
+    return _page(
+        version,
+        address,
+        lambda: _render_day(edition, version, address, asked, filters, today, editions),
+        today=None if asked else today,
+        depends_on=editions,
+    )
 
 
 def _asked_day(edition: Edition) -> date | None:
@@ -82,11 +143,19 @@ def _asked_day(edition: Edition) -> date | None:
     return day if edition.first_day <= day <= edition.last_day else None
 
 
-def _render_day(edition, version, address: str, asked: date | None, filters, today: date) -> str:
+def _render_day(edition, version, address: str, asked: date | None, filters, today: date, editions) -> str:
     """The day page: its content comes from the published version's fragment cache."""
     key = ("day", address, str(get_locale()), None if asked else today)
     day, content = caching.cached(version, key, lambda: _day_content(edition, version, asked, filters, today))
-    return render_template("programme/index.html", edition=edition, day=day, content=content)
+    canonical = public_url("programme.index", slug=edition.slug, day=asked.isoformat() if asked else None)
+    return render_template(
+        "programme/index.html",
+        edition=edition,
+        day=day,
+        content=content,
+        editions=editions,
+        canonical=canonical,
+    )
 
 
 def _day_content(edition, version, asked: date | None, filters, today: date) -> tuple[date, Markup]:
@@ -113,9 +182,9 @@ def _day_content(edition, version, asked: date | None, filters, today: date) -> 
     return day, Markup(content)  # noqa: S704 (autoescaped template output)
 
 
-@bp.route("/film/<int:entry_id>")
-def film(entry_id: int):
-    found = queries.film_in_programme(entry_id)
+@programme_route("/film/<int:entry_id>")
+def film(slug: str | None, entry_id: int):
+    found = queries.film_in_programme(entry_id, slug)
     if found is None:
         abort(404)
     entry, version = found
@@ -138,7 +207,8 @@ def _render_film(entry, version: TimetableVersion, address: str) -> str:
             poster_url=_poster_url(entry),
         ),
     )
-    return render_template("programme/film.html", entry=entry, content=content)
+    canonical = public_url("programme.film", slug=entry.edition.slug, entry_id=entry.id)
+    return render_template("programme/film.html", entry=entry, content=content, canonical=canonical)
 
 
 def _poster(entry):
@@ -147,52 +217,54 @@ def _poster(entry):
 
 def _poster_url(entry) -> str | None:
     poster = _poster(entry)
-    return url_for(".poster", entry_id=entry.id, variant="full") if poster is not None else None
+    if poster is None:
+        return None
+    return url_for(".poster", slug=entry.edition.slug, entry_id=entry.id, variant="full")
 
 
-@bp.route("/film/<int:entry_id>/poster/<any(full, thumb):variant>")
-def poster(entry_id: int, variant: str):
+@programme_route("/film/<int:entry_id>/poster/<any(full, thumb):variant>")
+def poster(slug: str | None, entry_id: int, variant: str):
     """The poster of a film in the published programme (other images stay private)."""
-    found = queries.public_film(entry_id)
+    found = queries.public_film(entry_id, slug)
     image = _poster(found[0]) if found is not None else None
     if image is None:
         abort(404)
     return uploads.image_response(image, variant, public=True)
 
 
-@bp.route("/film/<int:entry_id>.ics")
-def film_ics(entry_id: int):
-    found = queries.public_film(entry_id)
+@programme_route("/film/<int:entry_id>.ics")
+def film_ics(slug: str | None, entry_id: int):
+    found = queries.public_film(entry_id, slug)
     if found is None:
         abort(404)
     entry, version, screenings = found
-    return _ics(version, entry.edition, screenings, film_title(entry), f"film-{entry.id}.ics")
+    return _ics(version, entry.edition, lambda: screenings, film_title(entry), f"film-{entry.id}.ics")
 
 
-@bp.route("/screening/<int:screening_id>.ics")
-def screening_ics(screening_id: int):
-    found = queries.public_screening(screening_id)
+@programme_route("/screening/<int:screening_id>.ics")
+def screening_ics(slug: str | None, screening_id: int):
+    found = queries.public_screening(screening_id, slug)
     if found is None:
         abort(404)
     screening, version = found
     edition = screening.entry.edition
     name = film_title(screening.entry)
-    return _ics(version, edition, [screening], name, f"screening-{screening.id}.ics")
+    return _ics(version, edition, lambda: [screening], name, f"screening-{screening.id}.ics")
 
 
-@bp.route("/calendar.ics")
-def calendar_ics():
-    edition, version = _programme()
-    screenings = queries.all_screenings(version)
+@programme_route("/calendar.ics")
+def calendar_ics(slug: str | None):
+    edition, version = _programme(slug)
+    screenings = functools.partial(queries.all_screenings, version)  # read only when not cached
     return _ics(version, edition, screenings, localized(edition, "name"), f"{edition.slug}-programme.ics")
 
 
-@bp.route("/print")
-def printable():
-    edition, version = _programme()
+@programme_route("/print")
+def printable(slug: str | None):
+    edition, version = _programme(slug)
     return _page(
         version,
-        caching.canonical_address(_edition_arg(edition)),
+        caching.canonical_address(),
         lambda: render_template(
             "programme/print.html",
             edition=edition,
@@ -203,10 +275,57 @@ def printable():
     )
 
 
-@bp.route("/changes")
-def changes():
-    edition, version = _programme()
-    address = caching.canonical_address(_edition_arg(edition))
-    return _page(
-        version, address, lambda: render_template("programme/changes.html", edition=edition, version=version)
-    )
+@programme_route("/changes")
+def changes(slug: str | None):
+    edition, version = _programme(slug)
+    render = lambda: render_template("programme/changes.html", edition=edition, version=version)  # noqa: E731
+    return _page(version, caching.canonical_address(), render)
+
+
+# ---------------------------------------------------------------- feeds for apps
+
+
+def _default_language() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _feed_language() -> str:
+    """The feed's language: ``?lang=zh`` or ``?lang=en``; English otherwise (a feed is the same for
+    everyone at one address, whatever the app's settings)."""
+    lang = request.args.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else _default_language()
+
+
+def _schedule(slug: str | None, kind: str, mimetype: str, serialize) -> Response:
+    edition, version = _programme(slug)
+    # every link from PUBLIC_BASE_URL, never from the request's Host header (the feed is cached and shared)
+    language, base_url = _feed_language(), public_url("main.index")
+    lang = None if language == _default_language() else language
+
+    def compute() -> bytes:
+        conference, days = feeds.edition_schedule(
+            edition, version, language=language, base_url=base_url,
+            programme_url=public_url("programme.index", slug=edition.slug),
+            feed_url=public_url(f"programme.schedule_{kind}", slug=edition.slug, lang=lang),
+            film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
+        )  # fmt: skip
+        return serialize(conference, days)
+
+    build = functools.partial(caching.cached, version, ("schedule", kind, language, base_url), compute)
+    return _public_file(version, build, mimetype, query={"lang": lang}, depends_on=(base_url,), shared=True)
+
+
+@programme_route("/schedule.xml")
+def schedule_xml(slug: str | None):
+    """The programme in frab's ``schedule.xml`` format, for conference and festival apps."""
+    return _schedule(slug, "xml", "application/xml", feeds.schedule_xml)
+
+
+@programme_route("/schedule.json")
+def schedule_json(slug: str | None):
+    """The programme in c3voc's ``schedule.json`` format, for conference and festival apps."""
+    return _schedule(slug, "json", "application/json", lambda c, d: _json_bytes(feeds.schedule_json(c, d)))
+
+
+def _json_bytes(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()

@@ -152,6 +152,7 @@ def build_world() -> World:
         "assignment_id": _first(Assignment, Assignment.entry_id == entry.id).id,
         "conflict_id": _first(Conflict, Conflict.curator_id == conflicted.id).id,
         "edition_id": old.id,
+        "slug": old.slug,  # the edition with a published programme
         "mail_id": mail.id if isinstance(mail, OutboxMail) else mail,
         "token": "not-a-valid-token",
         "kind": "decision_accepted",
@@ -162,6 +163,7 @@ def build_world() -> World:
     shown = _first(Screening, Screening.timetable_id == published.id)
     programme = {"entry_id": shown.entry_id, "screening_id": shown.id}
     world.overrides = {
+        "api.film": programme,
         "programme.film": programme,
         "programme.poster": programme,
         "programme.film_ics": programme,
