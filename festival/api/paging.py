@@ -6,11 +6,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 
 from festival.api.errors import NotFound
 from festival.api.params import Paging
+from festival.navigation import public_url
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def paginate(rows: Sequence, paging: Paging) -> Page:
 
 def _url(page: int) -> str:
     args = {k: v for k, v in request.args.lists() if k != "page"}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, page=page, _external=True)
+    return public_url(request.endpoint, **(request.view_args or {}), **args, page=page)
 
 
 def links(page: Page) -> dict[str, str | None]:

@@ -45,3 +45,10 @@ class UploadRejected(InvalidInput):
     """An image that cannot be used (type, size, pixels, damage, one still too many)."""
 
     default = _l("This file cannot be used.")
+
+
+class UploadBusy(UploadRejected):
+    """Too many images are being decoded at once: nothing is wrong with the file, later it goes through."""
+
+    status = 429
+    default = _l("Many images are being uploaded just now. Please try again in a moment.")

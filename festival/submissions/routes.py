@@ -12,6 +12,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from PIL import Image
 
 from festival import localtime, params, readonly
 from festival.audit import history
@@ -51,8 +52,11 @@ def _set_up(state) -> None:
     """When the blueprint is registered: template helpers, and files tied to transactions."""
     state.app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     uploads.install_file_hooks()
+    # Pillow's own guard against decompression bombs, for every image this process opens
+    Image.MAX_IMAGE_PIXELS = state.app.config["UPLOAD_MAX_PIXELS"]
 
 
+UPLOAD_RETRY_SECONDS = 5
 PER_PAGE = 50
 # Database ids are 32-bit integers; a longer number in an address is simply not found (never a 500).
 ID = "int(max=2147483647)"
@@ -346,7 +350,10 @@ def upload_image(entry_id: int):
     if not isinstance(outcome, Render):
         return outcome
     form = forms.step_form("links", entry, submitted=False)
-    return _render_step(entry, "links", form, upload_form=upload_form), max(outcome.status, 422)
+    page = _render_step(entry, "links", form, upload_form=upload_form)
+    if isinstance(outcome.error, errors.UploadBusy):  # nothing wrong with the file: later it goes through
+        return page, outcome.status, {"Retry-After": str(UPLOAD_RETRY_SECONDS)}
+    return page, max(outcome.status, 422)
 
 
 def _entry_image_or_404(entry: Entry, image_id: int) -> EntryImage:
