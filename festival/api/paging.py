@@ -6,11 +6,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from flask import request, url_for
+from flask import request
 from flask_babel import gettext as _
 
 from festival.api.errors import NotFound
 from festival.api.params import Paging
+from festival.navigation import public_url
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,9 @@ def links(page: Page, query: dict) -> dict[str, str | None]:
     ends), with the list's own parameters ``query`` (the ones it read, never any others)."""
 
     def url(number: int) -> str:
-        return url_for(
-            request.endpoint, **(request.view_args or {}), **query, per_page=page.per_page, page=number,
-            _external=True,
-        )  # fmt: skip
+        return public_url(
+            request.endpoint, **(request.view_args or {}), **query, per_page=page.per_page, page=number
+        )
 
     return {
         "self": url(page.page),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from festival import readonly
@@ -20,6 +20,7 @@ from festival.api.errors import ApiError, NotFound, error_response
 from festival.editions import current_edition
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import FilmFormat
+from festival.navigation import public_url
 from festival.programme import caching, queries
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -71,8 +72,9 @@ def _from_programme(
     ``answer(lists)`` returns the document and, for a page of a list, the ``Link`` header; both are
     kept per version, site address and ``key`` (what the answer depends on: the parameters it read)."""
     edition, version = _published(slug)
-    base_url = url_for("main.index", _external=True)
-    etag = caching.etag_for(version, per_visitor=False, depends_on=(base_url,))
+    base_url = public_url("main.index")
+    # the address as asked: the page of a list and its filters are in the query string
+    etag = caching.etag_for(version, request.full_path, per_visitor=False, depends_on=(base_url,))
     response = caching.not_modified(version, etag, public=True)
     if response is not None:
         return response
@@ -110,8 +112,8 @@ def index():
     shown = current is not None and queries.published(current) is not None
     return _by_content(
         {
-            "editions": url_for("api.editions", _external=True),
-            "current_edition": url_for("api.edition", slug=current.slug, _external=True) if shown else None,
+            "editions": public_url("api.editions"),
+            "current_edition": public_url("api.edition", slug=current.slug) if shown else None,
         }
     )
 
