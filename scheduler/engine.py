@@ -3,17 +3,31 @@
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .budget import UNLIMITED, Budget
 from .data import Instance, Progress, Schedule, Screening, relative_gap
 from .explain import pin_conflicts, shortfalls
 from .greedy import greedy_schedule
 from .validate import check_screenings
 
 log = logging.getLogger("scheduler")
+
+# deterministic mode: the wall clock only as a safety net, so that the same input gives the same output
+SAFETY_FACTOR = 100.0
+SAFETY_SECONDS = 60.0
+# the first timetable and the preparations end this long before the limit (at most a tenth of it): what
+# follows them (validating, explaining) must fit in it
+FINISH_SECONDS = 1.0
+# after the work, explaining the films left short may take this long; films still unexplained then get a
+# short reason (explaining thousands of films in many theaters is not free)
+EXPLAIN_SECONDS = 0.5
+MAX_TIME_LIMIT = 7 * 24 * 3600.0
+MAX_WORKERS = 64
 
 
 @dataclass
@@ -34,9 +48,18 @@ def solve(
     stop_event: threading.Event | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Schedule:
-    """Best valid timetable found within the limits; every returned schedule passed validate.py."""
+    """Best valid timetable found within the limits; every returned schedule passed validate.py.
+
+    Every phase (the first timetable, the bounds, the improvement, the pin conflicts) stops at the time
+    limit or when stopped (``FINISH_SECONDS`` before it, to validate and explain what it returns).
+    Raises ValueError for a time limit, worker count or seed out of range."""
+    _check_arguments(time_limit, workers, seed)
     started = time.monotonic()
     stop = _stopper(stop_event, should_stop)
+    if deterministic:
+        budget = Budget(started + SAFETY_FACTOR * time_limit + SAFETY_SECONDS, stop)
+    else:
+        budget = Budget(started + time_limit - min(FINISH_SECONDS, 0.1 * time_limit), stop)
 
     def elapsed() -> float:
         return time.monotonic() - started
@@ -49,11 +72,14 @@ def solve(
 
     pins = check_screenings(instance, instance.fixed)
     if not pins.valid:
-        conflicts = tuple(pin_conflicts(instance))
+        # the minimal conflicts found in time, or at least every rule the pins break
+        conflicts = tuple(pin_conflicts(instance, budget=budget)) or tuple(
+            f"{v.rule}: {v.message}" for v in pins.violations[:10]
+        )
         report(None, None, "infeasible")
         return Schedule("infeasible", None, None, _seconds(elapsed(), deterministic), (), (), conflicts)
 
-    greedy = greedy_schedule(instance)
+    greedy = greedy_schedule(instance, budget=budget)
     checked = check_screenings(instance, greedy)
     if not checked.valid:  # a bug: the greedy only adds screenings that keep every rule
         log.error("greedy produced an invalid schedule: %s", checked.violations[:5])
@@ -61,7 +87,7 @@ def solve(
     best = _Best(greedy, checked.objective, "greedy")
     report(best.objective, None, "greedy")
     bound = None
-    if not stop() and time_limit > 0:
+    if not budget.expired() and time_limit > 0:
         from .model import optimise  # imported lazily: the greedy path needs no CP-SAT
 
         result = optimise(
@@ -75,6 +101,7 @@ def solve(
             report=lambda obj, bnd, phase: report(
                 max(obj, best.objective) if obj is not None else None, bnd, phase
             ),
+            budget=budget,
         )
         bound = result.bound
         for candidate, source in result.candidates:
@@ -88,6 +115,8 @@ def solve(
         log.error("bound %s below a valid objective %s: discarded", bound, best.objective)
         bound = None
     status = "optimal" if bound is not None and bound == best.objective else "feasible"
+    explaining = UNLIMITED if deterministic else Budget.after(EXPLAIN_SECONDS)
+    short = shortfalls(instance, best.screenings, explaining)
     report(best.objective, bound, "done")
     return Schedule(
         status,
@@ -95,8 +124,19 @@ def solve(
         bound,
         _seconds(elapsed(), deterministic),
         tuple(sorted(best.screenings)),
-        shortfalls(instance, best.screenings),
+        short,
     )
+
+
+def _check_arguments(time_limit: float, workers: int, seed: int) -> None:
+    if not (isinstance(time_limit, (int, float)) and math.isfinite(time_limit) and time_limit >= 0):
+        raise ValueError(f"time_limit must be a finite number of seconds >= 0, not {time_limit!r}")
+    if time_limit > MAX_TIME_LIMIT:
+        raise ValueError(f"time_limit must be at most {MAX_TIME_LIMIT:g} seconds, not {time_limit!r}")
+    if not (isinstance(workers, int) and 1 <= workers <= MAX_WORKERS):
+        raise ValueError(f"workers must be an integer from 1 to {MAX_WORKERS}, not {workers!r}")
+    if not (isinstance(seed, int) and 0 <= seed < 2**31):
+        raise ValueError(f"seed must be an integer from 0 to {2**31 - 1}, not {seed!r}")
 
 
 def _seconds(wall: float, deterministic: bool) -> float:

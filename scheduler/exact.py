@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 
 from . import lagrange, subsolve
+from .budget import Budget, OutOfTime
 from .data import DAY, Instance, Screening
 from .lp import lp_bound
 from .master import Component
@@ -106,6 +107,19 @@ def run_lanes(
             if budget <= 0.05:
                 return
             if sizes[i] > RESTRICTED_COLUMNS:  # too large for an LP solver: priced theater-days
+                try:
+                    cells = lagrange.grid_cells(
+                        instance, comps[i], Budget(stop=stop) if deterministic else Budget.after(budget, stop)
+                    )
+                except OutOfTime:
+                    return
+                if cells > lagrange.MAX_GRID_CELLS:
+                    log.warning(
+                        "component %d: %d cells are too many for the relaxation; it keeps its timetable",
+                        i,
+                        cells,
+                    )
+                    continue
 
                 def priced(screenings, bound, i=i) -> None:
                     take(i, TimeIndexedResult(screenings, None, bound, False))

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .budget import UNLIMITED, Budget
 from .data import DAY, Instance, Screening, Theater
 from .greedy import Filler, complete
 from .master import component_objective
@@ -42,6 +43,9 @@ DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most
 RELOCATE_SHARE = 0.15  # of a component's budget, kept for the local search at the end
 RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
+# the value tables of a component at most (alliance's largest: 4.8 million): past it the relaxation
+# would take gigabytes, so such a component keeps its first timetable and capacity-free bound
+MAX_GRID_CELLS = 30_000_000
 
 
 @dataclass
@@ -67,6 +71,47 @@ class Iterate:
     bound: float
     counts: np.ndarray  # (films,)
     per_day: np.ndarray  # (films, days)
+
+
+@dataclass
+class _Shape:
+    """The start grid of one theater over a component's days: its compatible films (indices), the days
+    it is open (indices), each day's free segments, the grid's first minute and number of points."""
+
+    films: list[int]
+    days: list[int]
+    segments: dict[int, tuple]
+    origin: int
+    k_count: int
+
+    @classmethod
+    def of(cls, inst: Instance, t: Theater, films: list, days: list[int]) -> _Shape | None:
+        chosen = [i for i, f in enumerate(films) if inst.compatible(f, t) and f.max_screenings > 0]
+        segments = {d: inst.free_segments(t, d) for d in days}
+        open_days = [i for i, d in enumerate(days) if segments[d]]
+        if not chosen or not open_days:
+            return None
+        origin = min(align_up(a % DAY, t.step) for d in days for a, _ in segments[d])
+        last = max(e % DAY or DAY for d in days for _, e in segments[d])
+        return cls(chosen, open_days, segments, origin, max(1, (last - origin) // t.step + 1))
+
+    @property
+    def cells(self) -> int:
+        """Entries of the theater's value table (grid points x days x films)."""
+        return self.k_count * len(self.days) * len(self.films)
+
+
+def grid_cells(instance: Instance, comp, budget: Budget = UNLIMITED) -> int:
+    """Entries of a component's value tables, without building them (memory: 12 bytes each, with the
+    counts of chosen starts); raises OutOfTime when the budget runs out."""
+    films = [instance.film_by_id[f] for f in comp.films]
+    days = list(instance.days)
+    total = 0
+    for tid in comp.theaters:
+        budget.check()
+        shape = _Shape.of(instance, instance.theater_by_id[tid], films, days)
+        total += shape.cells if shape is not None else 0
+    return total
 
 
 class Relaxation:
@@ -101,15 +146,17 @@ class Relaxation:
 
     def _grid(self, t: Theater, film_set: set[str], previous: set) -> _Grid | None:
         inst = self.instance
-        films = [i for i, f in enumerate(self.films) if inst.compatible(f, t) and f.max_screenings > 0]
-        segments = {d: inst.free_segments(t, d) for d in self.days}
-        days = [i for i, d in enumerate(self.days) if segments[d]]
-        if not films or not days:
+        shape = _Shape.of(inst, t, self.films, self.days)
+        if shape is None:
             return None
+        films, days, segments, origin, k_count = (
+            shape.films,
+            shape.days,
+            shape.segments,
+            shape.origin,
+            shape.k_count,
+        )
         step = t.step
-        origin = min(align_up(a % DAY, step) for d in self.days for a, _ in segments[d])
-        last = max(e % DAY or DAY for d in self.days for _, e in segments[d])
-        k_count = max(1, (last - origin) // step + 1)
         ks = np.arange(k_count)
         runtime = np.array([self.films[i].runtime for i in films])
         fits = np.zeros((len(days), len(films), k_count), dtype=bool)

@@ -14,6 +14,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from .budget import UNLIMITED, Budget
 from .data import Instance, Screening
 
 
@@ -23,8 +24,9 @@ class Component:
     films: tuple[str, ...]
 
 
-def components(instance: Instance) -> tuple[list[Component], list[str]]:
-    """Connected components of the film-theater compatibility graph, and films no theater can show."""
+def components(instance: Instance, budget: Budget = UNLIMITED) -> tuple[list[Component], list[str]]:
+    """Connected components of the film-theater compatibility graph, and films no theater can show;
+    raises OutOfTime when the budget runs out."""
     parent = {t.id: t.id for t in instance.theaters}
 
     def find(a: str) -> str:
@@ -36,6 +38,7 @@ def components(instance: Instance) -> tuple[list[Component], list[str]]:
     home: dict[str, str] = {}
     orphans = []
     for f in instance.films:
+        budget.check()
         ts = [t.id for t in instance.theaters if instance.compatible(f, t)]
         if not ts:
             orphans.append(f.id)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .bound import capacity_free_bound
+from .budget import UNLIMITED, Budget, OutOfTime
 from .data import Instance, Screening
 from .exact import RESTRICTED_COLUMNS, balanced_lanes, run_lanes
 from .master import component_objective, components
@@ -45,29 +46,37 @@ def optimise(
     deterministic: bool,
     stop: Callable[[], bool],
     report: Callable[[int | None, int | None, str], None],
+    budget: Budget,
 ) -> OptResult:
-    """Solve every component within the time limit and return the merged timetable and bound."""
+    """Solve every component within the time limit and return the merged timetable and bound.
+
+    ``budget`` bounds the preparation (components, their capacity-free bounds and model sizes): when it
+    runs out there, nothing is returned and the caller keeps its timetable."""
     started = time.monotonic()
     deadline = started + time_limit
-    slots = build_slots(instance)
-    options = film_options(instance, slots)
-    comps, orphans = components(instance)
-    comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
-    best: list[list[Screening]] = [[] for _ in comps]
-    for s in greedy:
-        best[comp_of_film[s.film]].append(s)
-    best_value = [_part_value(instance, part, comps[i]) for i, part in enumerate(best)]
-    bounds = [capacity_free_bound(instance, options, c.films) for c in comps]
+    try:
+        slots = build_slots(instance, budget)
+        options = film_options(instance, slots, budget)
+        comps, orphans = components(instance, budget)
+        bounds = [capacity_free_bound(instance, options, c.films, budget) for c in comps]
+        constant = capacity_free_bound(instance, options, orphans, budget)
+        sizes = [count_columns(instance, list(c.films), list(c.theaters), budget) for c in comps]
+        comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
+        best: list[list[Screening]] = [[] for _ in comps]
+        for s in greedy:
+            best[comp_of_film[s.film]].append(s)
+        best_value = [_part_value(instance, part, comps[i], budget) for i, part in enumerate(best)]
+    except OutOfTime:
+        log.warning("the time ran out while preparing the components (%.1f s)", time.monotonic() - started)
+        return OptResult()
     objectives = [component_objective(instance, part, comps[i].films) for i, part in enumerate(best)]
     orphan_objective = component_objective(instance, [], orphans)
-    constant = capacity_free_bound(instance, options, orphans)
     result = OptResult()
 
     def total_bound() -> int:
         return sum(bounds) + constant
 
     report(None, total_bound(), "cp-sat")
-    sizes = [count_columns(instance, list(c.films), list(c.theaters)) for c in comps]
     # merging and validating the components' timetables at the end takes about 1 s per 10,000 screenings
     reserve = max(RESERVE_SECONDS, RESERVE * time_limit, len(greedy) * 1e-4)
     lock = threading.Lock()
@@ -111,11 +120,12 @@ def optimise(
     return result
 
 
-def _part_value(instance: Instance, part: list[Screening], comp) -> int:
+def _part_value(instance: Instance, part: list[Screening], comp, budget: Budget = UNLIMITED) -> int:
     """The objective of a component's timetable plus a constant (the other components' pins alone).
 
     Comparable between two timetables of the same component; -inf when the part is not valid.
     """
+    budget.check()
     films = set(comp.films)
     report = check_screenings(instance, part + [p for p in instance.fixed if p.film not in films])
     return report.objective if report.valid else -(1 << 62)

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from .budget import UNLIMITED, Budget
 from .data import DAY, Film, Instance, Screening, Theater
 from .slots import align_down, align_up
 
@@ -68,12 +69,18 @@ class TimeIndexed:
         return [Screening(s, t, f) for f, t, s in (self.keys[v] for v in chosen)]
 
 
-def count_columns(instance: Instance, films: list[str], theaters: list[str]) -> int:
-    """Columns the model of a component would have, without building it."""
-    return sum((hi - lo) // t.step + 1 for _, t, _, lo, hi in _start_ranges(instance, films, theaters))
+def count_columns(
+    instance: Instance, films: list[str], theaters: list[str], budget: Budget = UNLIMITED
+) -> int:
+    """Columns the model of a component would have, without building it; raises OutOfTime when the budget
+    runs out."""
+    ranges = _start_ranges(instance, films, theaters, budget)
+    return sum((hi - lo) // t.step + 1 for _, t, _, lo, hi in ranges)
 
 
-def _start_ranges(instance: Instance, films: list[str], theaters: list[str]) -> Iterator[tuple]:
+def _start_ranges(
+    instance: Instance, films: list[str], theaters: list[str], budget: Budget = UNLIMITED
+) -> Iterator[tuple]:
     """(film, theater, day, first start, last start) of every free segment a film fits in."""
     segments: dict[tuple[str, int], tuple] = {}
     for fid in films:
@@ -81,6 +88,7 @@ def _start_ranges(instance: Instance, films: list[str], theaters: list[str]) -> 
         if f.max_screenings <= 0 or f.max_per_day <= 0 or f.copies <= 0:
             continue
         for tid in theaters:
+            budget.check()
             t = instance.theater_by_id[tid]
             if not instance.compatible(f, t):
                 continue

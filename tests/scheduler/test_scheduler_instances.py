@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import pins, raw
+from helpers import changed, pins, problems_of, raw
 
-from scheduler.read import InstanceError, Problem, parse_instance
+from scheduler.read import InstanceError, parse_instance
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,22 +17,6 @@ def errors_of(data) -> list[str]:
     with pytest.raises(InstanceError) as err:
         parse_instance(data)
     return err.value.errors
-
-
-def problems_of(data) -> list[Problem]:
-    with pytest.raises(InstanceError) as err:
-        parse_instance(data)
-    assert err.value.errors == [str(p) for p in err.value.problems]
-    return err.value.problems
-
-
-def mutate(path, value):
-    data = raw()
-    target = data
-    for key in path[:-1]:
-        target = target[key]
-    target[path[-1]] = value
-    return data
 
 
 @pytest.mark.parametrize(
@@ -83,8 +67,8 @@ def mutate(path, value):
     ],
 )
 def test_each_malformed_field_is_named(path, value, field, code):
-    assert any(field in e for e in errors_of(mutate(path, value)))
-    problems = problems_of(mutate(path, value))
+    assert any(field in e for e in errors_of(changed(path, value)))
+    problems = problems_of(changed(path, value))
     assert any(p.path == field.split(":")[0] and p.code == code for p in problems), problems
 
 
@@ -104,12 +88,14 @@ def test_unknown_and_duplicate_pins_are_rejected():
 
 
 def test_closing_at_midnight_is_allowed():
-    parse_instance(mutate(("venues", 0, "hours", "tue"), [["20:00", "24:00"]]))
+    parse_instance(changed(("venues", 0, "hours", "tue"), [["20:00", "24:00"]]))
 
 
 def test_film_no_theater_can_show_is_a_warning_not_an_error():
     data = raw()
-    data["films"].append({"id": "c", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]})
+    data["films"].append(
+        {"id": "c", "title": "C", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]}
+    )
     inst = parse_instance(data)
     assert any("no theater can show format scifi with features imax" in w for w in inst.warnings)
 
@@ -122,7 +108,7 @@ def run_cli(*args):
 
 def test_cli_exits_2_on_a_bad_file_without_traceback(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps(mutate(("films", 0, "runtime_minutes"), -3)))
+    bad.write_text(json.dumps(changed(("films", 0, "runtime_minutes"), -3)))
     result = run_cli("solve", str(bad), "--time-limit", "0")
     assert result.returncode == 2
     assert "films[0].runtime_minutes: must be a positive integer" in result.stderr

@@ -6,8 +6,7 @@ import math
 import re
 from pathlib import Path
 
-import pytest
-from helpers import raw
+from helpers import problems_of, raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,12 +25,6 @@ from scheduler.read import (
 )
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "scheduler.md"
-
-
-def problems_of(data) -> list[Problem]:
-    with pytest.raises(InstanceError) as err:
-        parse_instance(data)
-    return err.value.problems
 
 
 def under(problems: list[Problem], prefix: str) -> list[Problem]:
@@ -92,7 +85,10 @@ def test_a_venues_hours_closed_dates_and_special_hours_are_checked_alone():
         ("special_hours.May 4", "bad_date"),
         ("special_hours.May 4[0]", "interval_reversed"),
     ]
-    assert [p.code for p in check_venue({"hours": {"mon": []}})] == ["required"]
+    assert [(p.path, p.code) for p in check_venue({"hours": {"mon": []}})] == [
+        ("id", "required"),
+        ("name", "required"),
+    ]
 
 
 def test_a_theater_and_a_film_are_checked_alone():
@@ -185,7 +181,9 @@ def test_the_partial_checks_report_exactly_what_the_whole_reader_reports(kind, c
 def test_warnings_are_problems_too():
     data = raw()
     data["venues"][0]["hours"]["Tuesday"] = [["10:00", "12:00"]]
-    data["films"].append({"id": "c", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]})
+    data["films"].append(
+        {"id": "c", "title": "C", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]}
+    )
     inst = parse_instance(data)
     found = {p.code: p for p in inst.warning_problems}
     assert found["unknown_weekday"].path == "venues[0].hours.Tuesday"

@@ -83,6 +83,7 @@ def test_every_returned_schedule_is_valid(films, step):
     data["films"] = [
         {
             "id": f"f{i}",
+            "title": f"F{i}",
             "format": "dome",
             "runtime_minutes": r,
             "min_screenings": lo,

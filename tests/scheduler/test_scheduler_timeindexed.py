@@ -72,6 +72,7 @@ def copies_instance():
     data["films"] = [
         {
             "id": "a",
+            "title": "A",
             "format": "dome",
             "runtime_minutes": 50,
             "min_screenings": 2,
@@ -80,7 +81,14 @@ def copies_instance():
             "copies": 1,
             "popularity": 100,
         },
-        {"id": "b", "format": "dome", "runtime_minutes": 30, "requires": ["fulldome"], "popularity": 60},
+        {
+            "id": "b",
+            "title": "B",
+            "format": "dome",
+            "runtime_minutes": 30,
+            "requires": ["fulldome"],
+            "popularity": 60,
+        },
     ]
     data["fixed"] = [{"film": "a", "theater": "big", "start": "2021-04-06T10:00"}]
     return parse_instance(data)
