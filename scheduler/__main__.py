@@ -11,11 +11,11 @@ import math
 import sys
 import threading
 
+from .check import check_screenings
 from .data import Progress
-from .engine import MAX_TIME_LIMIT, MAX_WORKERS, solve
 from .explain import explain_text
+from .pipeline import MAX_TIME_LIMIT, MAX_WORKERS, solve
 from .read import FormatError, ScheduleError, read_instance, read_json, read_screenings, write_schedule
-from .validate import check_screenings
 
 EXIT_INVALID = 1
 EXIT_BAD_FILE = 2
@@ -27,7 +27,7 @@ def _progress(p: Progress) -> None:
     bound = "-" if p.bound is None else p.bound
     gap = "-" if p.gap is None else f"{100 * p.gap:.3f}%"
     print(
-        f"[{p.elapsed:8.2f}s] {p.phase:<10} objective {obj}  bound {bound}  gap {gap}",
+        f"[{p.elapsed:8.2f}s] objective {obj}  bound {bound}  gap {gap}  {p.words}",
         file=sys.stderr,
         flush=True,
     )

@@ -6,7 +6,7 @@ version it replaces, which becomes ``superseded`` (still readable). A published 
 version is never edited: to change the programme, copy it into a new draft and publish that.
 
 Every edit is checked before it is kept: the draft's screenings with the edit applied are run
-through the solver's own validator (``scheduler.validate``) against the edition's instance
+through the solver's own validator (``scheduler.check_json``) against the edition's instance
 (``festival.schedule.adapter``). An edit that would break a hard rule raises ``EditRejected`` with
 the validator's messages in words, and nothing is written. Drafts carry an optimistic lock
 (``TimetableVersion.version``): a form sends the number it was rendered with, and a draft changed

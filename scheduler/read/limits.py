@@ -1,8 +1,9 @@
 """What no festival needs: the reader refuses values and sizes past these limits (each a problem naming
 the field), so that no instance can make the solver's work or memory run away.
 
-Each limit is far above the largest instance we know of (alliance: 600 films, 29 theaters, 61 days) and
-far below what would make a loop or a table of the solver unbounded. docs/scheduler.md lists them.
+Each limit is far above the largest example instance (docs/scheduler.md: 600 films, 29 theaters, 61
+days) and far below what would make a loop or a table of the solver unbounded; docs/scheduler.md lists
+them.
 """
 
 from __future__ import annotations

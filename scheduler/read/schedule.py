@@ -48,7 +48,7 @@ def write_schedule(schedule: Schedule, path: str | Path | None = None) -> str:
 
 def read_screenings(data: Any) -> tuple[list[Screening], list[Problem]]:
     """The screenings of a schedule object, and the problems of its shape (not a rule of the timetable:
-    validate.py checks those); a screening with a problem is left out."""
+    check.py checks those); a screening with a problem is left out."""
     r = Reading()
     if not isinstance(data, dict):
         return [], [Problem("", "not_object")]

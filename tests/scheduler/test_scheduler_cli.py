@@ -10,10 +10,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from helpers import raw
+from helpers import changed, raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_scheduler_limits import JSON, PLACES
+from test_scheduler_read_limits import JSON, PLACES
 
 from scheduler.__main__ import main
 
@@ -131,3 +131,34 @@ def test_the_real_command_prints_no_traceback(tmp_path):
         )
         assert result.returncode == 2, (args, result.stderr)
         assert "Traceback" not in result.stderr and "error" in result.stderr
+
+
+def run_cli(*args):
+    return subprocess.run(
+        [sys.executable, "-m", "scheduler", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_cli_exits_2_on_a_bad_file_without_traceback(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(changed(("films", 0, "runtime_minutes"), -3)))
+    result = run_cli("solve", str(bad), "--time-limit", "0")
+    assert result.returncode == 2
+    assert "films[0].runtime_minutes: must be a positive integer" in result.stderr
+    assert "Traceback" not in result.stderr
+    notjson = tmp_path / "broken.json"
+    notjson.write_text("{ nope")
+    result = run_cli("validate", str(notjson), str(notjson))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_cli_validate_exits_1_on_an_invalid_schedule(tmp_path):
+    inst = tmp_path / "i.json"
+    inst.write_text(json.dumps(raw()))
+    sched = tmp_path / "s.json"
+    sched.write_text(
+        json.dumps({"screenings": [{"film": "zz", "theater": "big", "start": "2021-04-06T10:00"}]})
+    )
+    result = run_cli("validate", str(inst), str(sched))
+    assert result.returncode == 1
+    assert "known ids" in result.stdout and "Traceback" not in result.stderr

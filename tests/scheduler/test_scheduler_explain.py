@@ -2,8 +2,8 @@
 
 from helpers import pins, raw
 
-from scheduler.engine import solve
 from scheduler.explain import explain_text, pin_conflicts, shortfall_reason
+from scheduler.pipeline import solve
 from scheduler.read import parse_instance
 
 

@@ -8,15 +8,16 @@ import time
 import pytest
 from helpers import load
 
-from scheduler import exact, lagrange, model, slots
 from scheduler.budget import Budget, OutOfTime
-from scheduler.engine import solve
-from scheduler.greedy import greedy_schedule
+from scheduler.check import check_screenings
+from scheduler.first import slots
+from scheduler.first.greedy import greedy_schedule
+from scheduler.improve import lanes, optimise, relaxation
+from scheduler.pipeline import solve
 from scheduler.read import parse_instance
-from scheduler.validate import check_screenings
 
 # what a solve may take beyond its limit: validating and explaining what it returns (the work itself
-# ends engine.FINISH_SECONDS before the limit)
+# ends pipeline.FINISH_SECONDS before the limit)
 MARGIN = 1.5
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -162,9 +163,9 @@ def test_the_tables_of_the_first_timetable_have_caps(monkeypatch):
 
 def test_a_component_too_large_for_the_relaxations_tables_keeps_its_timetable(monkeypatch):
     instance = load("small")
-    monkeypatch.setattr(exact, "RESTRICTED_COLUMNS", 10)
-    monkeypatch.setattr(model, "RESTRICTED_COLUMNS", 10)
-    monkeypatch.setattr(lagrange, "MAX_GRID_CELLS", 1)
+    monkeypatch.setattr(lanes, "EXACT_MODEL_COLUMNS", 10)
+    monkeypatch.setattr(optimise, "EXACT_MODEL_COLUMNS", 10)
+    monkeypatch.setattr(relaxation, "MAX_GRID_CELLS", 1)
     started = time.monotonic()
     result = solve(instance, time_limit=5, workers=1)
     assert time.monotonic() - started < 4  # nothing ran: the relaxation would have used its 5 s

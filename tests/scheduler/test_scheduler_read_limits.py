@@ -9,6 +9,7 @@ from helpers import DELETE, changed, problems_of, raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scheduler.check import check_json
 from scheduler.read import (
     InstanceError,
     ScheduleError,
@@ -20,7 +21,6 @@ from scheduler.read import (
     schedule_from_json,
 )
 from scheduler.read.limits import MAX_OBJECTS, MAX_SCREENINGS
-from scheduler.validate import check_json
 
 CASES = [
     (("festival", "first_day"), "0001-01-01", "festival.first_day", "out_of_range"),

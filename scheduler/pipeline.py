@@ -1,4 +1,9 @@
-"""The solver entry point: greedy warm start, optimisation per component (model.py), validation."""
+"""``solve``: the pipeline of the timetable engine, each stage a package of its own.
+
+read (an Instance, checked) -> first/ (a valid first timetable, at once) -> improve/ (every component
+improved side by side, with the bounds of bound/) -> check (every candidate validated before it is kept)
+-> explain/ (why films fall short, which pins conflict).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .budget import UNLIMITED, Budget
+from .check import check_screenings
 from .data import Instance, Progress, Schedule, Screening, relative_gap
 from .explain import pin_conflicts, shortfalls
-from .greedy import greedy_schedule
-from .validate import check_screenings
+from .first.greedy import greedy_schedule
 
 log = logging.getLogger("scheduler")
 
@@ -23,9 +28,9 @@ SAFETY_SECONDS = 60.0
 # the first timetable and the preparations end this long before the limit (at most a tenth of it): what
 # follows them (validating, explaining) must fit in it
 FINISH_SECONDS = 1.0
-# after the work, explaining the films left short may take this long; films still unexplained then get a
-# short reason (explaining thousands of films in many theaters is not free)
-EXPLAIN_SECONDS = 0.5
+# explaining the films left short may take what is left of the limit, at least MIN_EXPLAIN_SECONDS; films
+# still unexplained then get a short reason (explaining thousands of films in many theaters is not free)
+MIN_EXPLAIN_SECONDS = 0.2
 MAX_TIME_LIMIT = 7 * 24 * 3600.0
 MAX_WORKERS = 64
 
@@ -48,7 +53,7 @@ def solve(
     stop_event: threading.Event | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Schedule:
-    """Best valid timetable found within the limits; every returned schedule passed validate.py.
+    """Best valid timetable found within the limits; every returned schedule passed check.py.
 
     Every phase (the first timetable, the bounds, the improvement, the pin conflicts) stops at the time
     limit or when stopped (``FINISH_SECONDS`` before it, to validate and explain what it returns).
@@ -64,11 +69,10 @@ def solve(
     def elapsed() -> float:
         return time.monotonic() - started
 
-    def report(objective, bound, phase):
+    def report(objective, bound, phase, formats=()):
         if on_progress is not None:
-            on_progress(
-                Progress(round(elapsed(), 3), objective, bound, relative_gap(objective, bound), phase)
-            )
+            gap = relative_gap(objective, bound)
+            on_progress(Progress(round(elapsed(), 3), objective, bound, gap, phase, tuple(formats)))
 
     pins = check_screenings(instance, instance.fixed)
     if not pins.valid:
@@ -82,13 +86,15 @@ def solve(
     greedy = greedy_schedule(instance, budget=budget)
     checked = check_screenings(instance, greedy)
     if not checked.valid:  # a bug: the greedy only adds screenings that keep every rule
-        log.error("greedy produced an invalid schedule: %s", checked.violations[:5])
+        log.error("the first timetable is not valid: %s", checked.violations[:5])
         return Schedule("unknown", None, None, _seconds(elapsed(), deterministic))
-    best = _Best(greedy, checked.objective, "greedy")
-    report(best.objective, None, "greedy")
+    best = _Best(greedy, checked.objective, "first timetable")
+    report(best.objective, None, "first timetable")
     bound = None
     if not budget.expired() and time_limit > 0:
-        from .model import optimise  # imported lazily: the greedy path needs no CP-SAT
+        # imported here: the improvement loads OR-Tools and numpy (2 s and 100 MB), which the web app's
+        # processes, importing this package to read instances and check timetables, never need
+        from .improve.optimise import optimise
 
         result = optimise(
             instance,
@@ -98,8 +104,8 @@ def solve(
             seed=seed,
             deterministic=deterministic,
             stop=stop,
-            report=lambda obj, bnd, phase: report(
-                max(obj, best.objective) if obj is not None else None, bnd, phase
+            report=lambda obj, bnd, phase, formats: report(
+                best.objective if obj is None else max(obj, best.objective), bnd, phase, formats
             ),
             budget=budget,
         )
@@ -115,7 +121,12 @@ def solve(
         log.error("bound %s below a valid objective %s: discarded", bound, best.objective)
         bound = None
     status = "optimal" if bound is not None and bound == best.objective else "feasible"
-    explaining = UNLIMITED if deterministic else Budget.after(EXPLAIN_SECONDS)
+    if stop():  # stopped: explain what there is time for, at once
+        explaining = Budget.after(MIN_EXPLAIN_SECONDS)
+    elif deterministic:  # every reason, so that the output repeats
+        explaining = UNLIMITED
+    else:
+        explaining = Budget(max(started + time_limit, time.monotonic() + MIN_EXPLAIN_SECONDS))
     short = shortfalls(instance, best.screenings, explaining)
     report(best.objective, bound, "done")
     return Schedule(

@@ -5,10 +5,10 @@ import itertools
 from helpers import load, raw, tiny_theater_day
 from hypothesis import strategies as st
 
+from scheduler.check import check_screenings
 from scheduler.data import DAY, Screening
-from scheduler.master import components
+from scheduler.improve.components import components
 from scheduler.read import parse_instance
-from scheduler.validate import check_screenings
 
 
 def test_components_follow_the_compatibility_graph():

@@ -5,14 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .budget import UNLIMITED, Budget
-from .data import DAY, Film, Instance, Theater
+from ..budget import UNLIMITED, Budget
+from ..data import DAY, Film, Instance, Theater
 
 log = logging.getLogger("scheduler")
 
-# Memory caps of the first timetable's tables (alliance, the largest example: 5,773 slots, 831,584 film
-# options). Past them the tables stop growing and the timetable uses what they hold: a valid timetable
-# that leaves out theater-days (slots) or films' places (options), instead of memory without end.
+# Memory caps of the first timetable's tables (far above the largest example's, docs/scheduler.md). Past
+# them the tables stop growing and the timetable uses what they hold: a valid timetable that leaves out
+# theater-days (slots) or films' places (options), instead of memory without end.
 MAX_SLOTS = 500_000
 MAX_OPTIONS = 3_000_000
 

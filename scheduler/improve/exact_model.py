@@ -1,4 +1,5 @@
-"""The exact time-indexed model of a component: one Boolean per (film, theater, start on the grid).
+"""The exact model of a component: one Boolean per (film, theater, start on the theater's grid), so
+that every timetable of the component is a point of the model and every point a timetable.
 
 Every hard rule is a linear row over these Booleans, so every integer point is a valid timetable (no
 sequencing step) and every upper bound proven for the model is an honest bound of the component:
@@ -13,20 +14,17 @@ sequencing step) and every upper bound proven for the model is an honest bound o
 
 from __future__ import annotations
 
-import math
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .budget import UNLIMITED, Budget
-from .data import DAY, Film, Instance, Screening, Theater
-from .slots import align_down, align_up
-
-DETERMINISTIC_NODES_PER_SECOND = 200  # SCIP's node limit per second of the time limit in deterministic mode
+from ..bound.linear import LinearModel, Row
+from ..budget import UNLIMITED, Budget
+from ..data import DAY, Film, Instance, Screening, Theater
+from ..first.slots import align_down, align_up
 
 
 @dataclass
-class TimeIndexed:
+class ExactModel:
     """Columns: ``keys[v] = (film, theater, start)`` for the Booleans, then one shortfall count per film
     with a minimum. ``rows`` are ``(columns, upper limit)`` with unit coefficients; ``cover`` are
     ``sum(columns) + short >= need``."""
@@ -110,64 +108,64 @@ def _columns(
             yield f, t, day, s
 
 
-def build(instance: Instance, films: list[str], theaters: list[str]) -> TimeIndexed:
+def build(instance: Instance, films: list[str], theaters: list[str]) -> ExactModel:
     """The rows of one component's model (objective: attendance - penalties, maximised)."""
-    ti = TimeIndexed()
+    model = ExactModel()
     w = instance.weights
     by_theater: dict[str, list[int]] = {t: [] for t in theaters}
     by_film_day: dict[tuple[str, int], list[int]] = {}
     by_film: dict[str, list[int]] = {f: [] for f in films}
     for f, t, day, s in _columns(instance, films, theaters):
-        v = len(ti.keys)
+        v = len(model.keys)
         key = (f.id, t.id, s)
-        ti.keys.append(key)
-        ti.index[key] = v
-        ti.coef.append(instance.value(f, t, s))
-        ti.ub.append(1)
+        model.keys.append(key)
+        model.index[key] = v
+        model.coef.append(instance.value(f, t, s))
+        model.ub.append(1)
         by_theater[t.id].append(v)
         by_film_day.setdefault((f.id, day), []).append(v)
         by_film[f.id].append(v)
     runtime = {fid: instance.film_by_id[fid].runtime for fid in films}
     for tid, cols in by_theater.items():  # one screening at a time, changeover included
         co = instance.theater_by_id[tid].changeover
-        items = [(ti.keys[v][2], ti.keys[v][2] + runtime[ti.keys[v][0]] + co, v) for v in cols]
-        ti.rows.extend((row, 1) for row in _interval_rows(items) if len(row) > 1)
+        items = [(model.keys[v][2], model.keys[v][2] + runtime[model.keys[v][0]] + co, v) for v in cols]
+        model.rows.extend((row, 1) for row in _interval_rows(items) if len(row) > 1)
     for fid in films:  # copies across theaters, where a day's count allows more screenings than copies
         f = instance.film_by_id[fid]
         cols = by_film[fid]
-        if f.max_per_day <= f.copies or len({ti.keys[v][1] for v in cols}) < 2:
+        if f.max_per_day <= f.copies or len({model.keys[v][1] for v in cols}) < 2:
             continue
-        items = [(ti.keys[v][2], ti.keys[v][2] + f.runtime, v) for v in cols]
-        ti.rows.extend((row, f.copies) for row in _interval_rows(items) if len(row) > f.copies)
+        items = [(model.keys[v][2], model.keys[v][2] + f.runtime, v) for v in cols]
+        model.rows.extend((row, f.copies) for row in _interval_rows(items) if len(row) > f.copies)
     for fid in films:
         f = instance.film_by_id[fid]
         cols = by_film[fid]
         if len(cols) > f.max_screenings:
-            ti.rows.append((cols, f.max_screenings))
+            model.rows.append((cols, f.max_screenings))
         if f.min_screenings > 0:
-            short = len(ti.coef)
-            ti.coef.append(-w.shortfall_penalty)
-            ti.ub.append(f.min_screenings)
-            ti.cover.append((cols, short, f.min_screenings))
+            short = len(model.coef)
+            model.coef.append(-w.shortfall_penalty)
+            model.ub.append(f.min_screenings)
+            model.cover.append((cols, short, f.min_screenings))
     for (fid, _day), cols in by_film_day.items():
         limit = instance.film_by_id[fid].max_per_day
         if len(cols) > limit:
-            ti.rows.append((cols, limit))
+            model.rows.append((cols, limit))
     film_set = set(films)
     for p in instance.fixed:
         if p.film in film_set:
-            v = ti.index.get(p.key)
+            v = model.index.get(p.key)
             if v is None:
-                ti.infeasible = True  # a pin that cannot be placed (the engine checks pins first)
+                model.infeasible = True  # a pin that cannot be placed (the pipeline checks pins first)
             else:
-                ti.fixed.append(v)
+                model.fixed.append(v)
     prev = [p for p in instance.previous if p.film in film_set]
     for p in prev:
-        v = ti.index.get(p.key)
+        v = model.index.get(p.key)
         if v is not None:
-            ti.coef[v] += w.change_penalty
-    ti.constant = -w.change_penalty * len(prev)
-    return ti
+            model.coef[v] += w.change_penalty
+    model.constant = -w.change_penalty * len(prev)
+    return model
 
 
 def _interval_rows(items: list[tuple[int, int, int]]) -> list[list[int]]:
@@ -196,139 +194,31 @@ def _interval_rows(items: list[tuple[int, int, int]]) -> list[list[int]]:
 
 
 @dataclass
-class TimeIndexedResult:
+class ExactResult:
+    """What a solve of the model (or a sub-model) found: a timetable of the component's films, its
+    objective, a bound (None for a sub-model's) and whether the timetable is proven optimal."""
+
     screenings: list[Screening] | None
     objective: int | None
     bound: int | None
     optimal: bool
+    phase: str = "improving"  # how progress reports it: "bounding" (a bound only), "improving", "polishing"
 
 
-def _floor(x: float) -> int:
-    return math.floor(x + 1e-6)
-
-
-def solve_scip(
-    ti: TimeIndexed,
-    *,
-    hint: list[Screening],
-    time_limit: float,
-    seed: int,
-    deterministic: bool,
-    stop: Callable[[], bool],
-    columns: set[int] | None = None,
-    ones: set[int] = frozenset(),
-) -> TimeIndexedResult:
-    """Solve the model with SCIP (its LP relaxation is tight on these interval rows), hinted with a valid
-    timetable. Deterministic mode limits SCIP by branch-and-bound nodes instead of the clock.
-
-    ``columns``: only these screening columns may be chosen; ``ones``: these are chosen (taken out of the
-    model, their rows' limits lowered). Either makes a sub-model: its solutions are still valid
-    timetables, but its bound is not a bound of the component (``bound`` is then None)."""
-    from ortools.linear_solver import pywraplp
-
-    from .master import solve_interruptibly
-
-    started = time.monotonic()
-    if ti.infeasible:
-        return TimeIndexedResult(None, None, None, False)
-    sub = columns is not None or bool(ones)
-    if sub:
-        free = [v for v in range(ti.size) if v not in ones and (columns is None or v in columns)]
-        free.extend(range(ti.size, len(ti.coef)))  # shortfall counts
-    else:
-        free = list(range(len(ti.coef)))
-    mip = pywraplp.Solver.CreateSolver("SCIP")
-    if mip is None:  # an OR-Tools build without SCIP: the whole model with CP-SAT (master.solve_mip)
-        return _solve_without_scip(
-            ti, hint, time_limit, seed=seed, deterministic=deterministic, stop=stop, sub=sub
-        )
-    inf = mip.infinity()
-    xs: dict[int, object] = {v: mip.IntVar(0, ti.ub[v], "") for v in free}
-    for v in ti.fixed:
-        if v in xs:
-            xs[v].SetLb(1)
-        elif v not in ones:
-            return TimeIndexedResult(None, None, None, False)  # a pin left out of the sub-model
-    for cols, limit in ti.rows:
-        taken = sum(1 for v in cols if v in ones) if ones else 0
-        row = [xs[v] for v in cols if v in xs]
-        if row and len(row) > limit - taken:
-            constraint = mip.Constraint(-inf, limit - taken)
-            for x in row:
-                constraint.SetCoefficient(x, 1)
-    for cols, short, need in ti.cover:
-        taken = sum(1 for v in cols if v in ones) if ones else 0
-        constraint = mip.Constraint(need - taken, inf)
-        for v in cols:
-            if v in xs:
-                constraint.SetCoefficient(xs[v], 1)
-        constraint.SetCoefficient(xs[short], 1)
-    obj = mip.Objective()
-    for v, x in xs.items():
-        if ti.coef[v]:
-            obj.SetCoefficient(x, ti.coef[v])
-    obj.SetMaximization()
-    start = ti.point_of(hint)
-    mip.SetHint(list(xs.values()), [float(start[v]) for v in xs])
-    params = [f"randomization/randomseedshift = {seed % 1000}"]
-    if deterministic:
-        params.append(f"limits/nodes = {max(1, int(time_limit * DETERMINISTIC_NODES_PER_SECOND))}")
-        mip.SetTimeLimit(int((100.0 * time_limit + 60.0) * 1000))  # only a safety net
-    else:  # SCIP's clock starts after the model is handed over (about 1 s per 100,000 columns)
-        left = time_limit - (time.monotonic() - started) - 1e-5 * len(xs)
-        mip.SetTimeLimit(max(100, int(left * 1000)))
-    mip.SetSolverSpecificParametersAsString("\n".join(params) + "\n")
-    status = solve_interruptibly(mip, stop)
-    raw = obj.BestBound()
-    bound = _floor(raw) + ti.constant if not sub and math.isfinite(raw) and abs(raw) < 1e15 else None
-    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        return TimeIndexedResult(None, None, bound, False)
-    chosen = sorted(ones | {v for v, x in xs.items() if v < ti.size and x.solution_value() > 0.5})
-    screenings = ti.screenings_of(chosen)
-    objective = sum(ti.coef[v] for v in chosen) + ti.constant
-    objective += sum(ti.coef[short] * round(xs[short].solution_value()) for _, short, _ in ti.cover)
-    return TimeIndexedResult(screenings, objective, bound, status == pywraplp.Solver.OPTIMAL)
-
-
-def _solve_without_scip(ti, hint, time_limit, *, seed, deterministic, stop, sub) -> TimeIndexedResult:
-    from .master import solve_mip
-
-    res = solve_mip(
-        as_master(ti),
-        ti.point_of(hint),
-        time_limit,
-        deterministic=deterministic,
-        seed=seed,
-        workers=1,
-        stop=stop,
+def as_linear(model: ExactModel) -> LinearModel:
+    """The model as a ``LinearModel`` (same column order), for its LP bound by weak duality (and its
+    CP-SAT solve where SCIP is missing)."""
+    m = LinearModel(
+        cols=list(model.keys),
+        ub=list(model.ub),
+        lb=[0] * len(model.ub),
+        obj=list(model.coef),
+        constant=model.constant,
     )
-    if res.point is None:
-        return TimeIndexedResult(None, None, None, False)
-    chosen = [v for v in range(ti.size) if res.point[v] > 0]
-    return TimeIndexedResult(
-        ti.screenings_of(chosen),
-        ti.objective_of(ti.screenings_of(chosen)),
-        None if sub else res.bound,
-        res.optimal,
-    )
-
-
-def as_master(ti: TimeIndexed):
-    """The model as a ``Master`` (same column order), for master.py's LP bound by weak
-    duality (and its CP-SAT solve where SCIP is missing)."""
-    from .master import Master, Row
-
-    m = Master(
-        cols=list(ti.keys),
-        ub=list(ti.ub),
-        lb=[0] * len(ti.ub),
-        obj=list(ti.coef),
-        constant=ti.constant,
-    )
-    for v in ti.fixed:
+    for v in model.fixed:
         m.lb[v] = 1
-    for cols, limit in ti.rows:
+    for cols, limit in model.rows:
         m.rows.append(Row(list(cols), [1] * len(cols), None, limit))
-    for cols, short, need in ti.cover:
+    for cols, short, need in model.cover:
         m.rows.append(Row([*cols, short], [1] * (len(cols) + 1), need, None))
     return m

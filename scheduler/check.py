@@ -1,4 +1,5 @@
-"""Every hard rule and the objective of the spec, independent of any solver."""
+"""Checking a timetable: every hard rule and the objective of the spec, independent of any solver (the
+oracle of the tests and of every candidate the solver keeps)."""
 
 from __future__ import annotations
 

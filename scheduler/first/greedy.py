@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .budget import UNLIMITED, Budget, OutOfTime
-from .data import Film, Instance, Screening
+from ..budget import UNLIMITED, Budget, OutOfTime
+from ..data import Film, Instance, Screening
 from .slots import Slot, build_slots, film_options
 from .timetable import Timetable
 
