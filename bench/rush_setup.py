@@ -18,7 +18,7 @@ from festival.auth.services import create_user
 from festival.editions import open_editions
 from festival.extensions import db
 from festival.models.enums import FilmFormat, ImageKind
-from festival.submissions import services
+from festival.submissions import images, services
 from festival.submissions.techspec import tech_fields
 
 PASSWORD = "Rush-Hour-Deadline-2027"  # noqa: S105 (benchmark accounts on a throwaway database)
@@ -80,7 +80,7 @@ def main() -> None:
             entry.trailer_url = "https://example.org/trailer"
             entry.screener_url = "https://example.org/screener"
             db.session.flush()
-            services.add_image(entry, actor=user, kind=ImageKind.POSTER, upload=_poster())
+            images.add_image(entry, actor=user, kind=ImageKind.POSTER, upload=_poster())
             db.session.commit()
             out["users"].append({"email": user.email, "entry_id": entry.id})
     print(json.dumps(out))

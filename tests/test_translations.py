@@ -31,7 +31,8 @@ def extracted() -> dict:
     tops = {pattern.split("/")[0] for pattern, _method in method_map}
 
     def wanted(dirpath: str) -> bool:
-        parts = Path(dirpath).resolve().relative_to(ROOT).parts
+        # lexically, not resolved: .venv may be a link out of the tree (a git worktree shares one)
+        parts = Path(dirpath).relative_to(ROOT).parts
         return not parts or (parts[0] in tops and not any(p.startswith((".", "_")) for p in parts))
 
     found: dict = {}

@@ -17,7 +17,7 @@ def publish_demo_timetable(edition: Edition, *, actor: User | None, time_limit: 
     """Solve the edition (keeping its pins), then publish the resulting draft as version 1.
 
     Commits: the run must be committed before the job executes it, as in the app."""
-    from festival.schedule import runs, versions
+    from festival.schedule import publishing, runs
 
     run = runs.start_run(edition, actor=actor, time_limit=time_limit, keep_pins=True)
     db.session.commit()
@@ -26,7 +26,7 @@ def publish_demo_timetable(edition: Edition, *, actor: User | None, time_limit: 
     if status not in (RunStatus.FINISHED, RunStatus.STOPPED) or run.result_version_id is None:
         raise DemoTimetableError(f"the demo solver run ended {status}: {run.error or 'no timetable'}")
     version = db.session.get(TimetableVersion, run.result_version_id)
-    versions.publish(version, actor=actor, lock=version.version, accept_warnings=True)
+    publishing.publish(version, actor=actor, lock=version.version, accept_warnings=True)
     db.session.commit()
     return version
 

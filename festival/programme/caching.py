@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 
-from flask import Response, request, session
+from flask import Response, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -30,15 +31,19 @@ HTML_MAX_AGE = 300
 FILE_MAX_AGE = 900
 
 
-def etag_for(version: TimetableVersion, *, per_visitor: bool = True, today: date | None = None) -> str:
+def etag_for(
+    version: TimetableVersion, *, per_visitor: bool = True, today: date | None = None, depends_on: tuple = ()
+) -> str:
     """A strong validator for the current request's page of this published version.
 
-    ``today`` is given by pages whose content depends on the date (the programme opens on today)."""
+    ``today`` is given by pages whose content depends on the date (the programme opens on today),
+    ``depends_on`` by pages that show more than the version (the list of editions, the site's address)."""
     parts = [
         str(version.id),
         version.published_at.isoformat() if version.published_at else "",
         request.full_path,
         today.isoformat() if today else "",
+        repr(depends_on),
     ]
     if per_visitor:
         user = current_user.get_id() if current_user.is_authenticated else "-"
@@ -108,12 +113,15 @@ def _shareable() -> bool:
     return not current_user.is_authenticated and "_flashes" not in session
 
 
-def page(version: TimetableVersion, render: Callable[[], str], *, today: date | None = None) -> Response:
+def page(
+    version: TimetableVersion, render: Callable[[], str], *, today: date | None = None, depends_on: tuple = ()
+) -> Response:
     """The current page as a response: for anonymous visitors the whole page rendered once per
-    published version, address and language; for others rendered now (it carries their session)."""
+    published version, address and language (and ``depends_on``, as in ``etag_for``); for others
+    rendered now (it carries their session)."""
     if not _shareable():
         return Response(render(), mimetype="text/html")
-    key = ("html", request.full_path, str(get_locale()), today.isoformat() if today else "")
+    key = ("html", request.full_path, str(get_locale()), today.isoformat() if today else "", depends_on)
     body = cached(version, key, lambda: render().encode())
     return Response(body, mimetype="text/html")
 
@@ -122,3 +130,34 @@ def clear_fragments() -> None:
     """Forget every cached fragment (tests)."""
     with _fragments_lock:
         _fragments.clear()
+
+
+def for_a_while(name: str, seconds: float, compute: Callable[[], object]) -> object:
+    """The value of ``compute()``, kept by this process for ``seconds`` (for what is not tied to
+    one published version, such as the list of editions with a programme)."""
+    store = current_app.extensions.setdefault("festival.programme.for_a_while", {})
+    now = time.monotonic()
+    until, value = store.get(name, (0.0, None))
+    if until <= now:
+        value = compute()
+        store[name] = (now + seconds, value)
+    return value
+
+
+# ---------------------------------------------------------------- cross-origin reading
+
+READ_METHODS = "GET, HEAD, OPTIONS"
+
+
+def allow_any_origin(response: Response) -> Response:
+    """Let scripts on any site read this public response (CORS), with its validators and links.
+
+    Only for what anyone may read without logging in: no cookie is sent or honoured cross-origin
+    (no ``Access-Control-Allow-Credentials``)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Link"
+    if request.method == "OPTIONS":
+        response.headers["Access-Control-Allow-Methods"] = READ_METHODS
+        response.headers["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since, Accept-Language"
+        response.headers["Access-Control-Max-Age"] = "86400"
+    return response

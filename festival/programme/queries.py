@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -13,9 +14,9 @@ from werkzeug.datastructures import MultiDict
 
 from festival.editions import current_edition
 from festival.extensions import db
-from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
-from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, VersionStatus
-from festival.programme.caching import cached
+from festival.models import Edition, Entry, EntryImage, Screening, Theater, TimetableVersion
+from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, ImageKind, VersionStatus
+from festival.programme.caching import cached, for_a_while
 from festival.schedule import adapter
 from festival.schedule.grid import day_range, screening_days
 
@@ -35,10 +36,9 @@ def public_programme(slug: str | None) -> tuple[Edition | None, TimetableVersion
     return row[0], row[1]
 
 
-@functools.cache
-def _programme_statement() -> sa.Select:
-    # built once: constructing this statement costs more than running it on a busy public page
-    latest = (
+def _latest_published() -> sa.ScalarSelect:
+    """The id of the edition's public version (its latest published one), correlated to Edition."""
+    return (
         sa.select(TimetableVersion.id)
         .where(TimetableVersion.edition_id == Edition.id, TimetableVersion.status == VersionStatus.PUBLISHED)
         .order_by(TimetableVersion.number.desc(), TimetableVersion.id.desc())
@@ -46,10 +46,45 @@ def _programme_statement() -> sa.Select:
         .correlate(Edition)
         .scalar_subquery()
     )
+
+
+@functools.cache
+def _programme_statement() -> sa.Select:
+    # built once: constructing this statement costs more than running it on a busy public page
     return (
         sa.select(Edition, TimetableVersion)
-        .outerjoin(TimetableVersion, TimetableVersion.id == latest)
+        .outerjoin(TimetableVersion, TimetableVersion.id == _latest_published())
         .where(Edition.slug == sa.bindparam("slug"), Edition.status != EditionStatus.DRAFT)
+    )
+
+
+@functools.cache
+def _published_editions_statement() -> sa.Select:
+    return (
+        sa.select(Edition, TimetableVersion)
+        .join(TimetableVersion, TimetableVersion.id == _latest_published())
+        .where(Edition.status != EditionStatus.DRAFT)
+        .order_by(Edition.first_day.desc(), Edition.id.desc())
+    )
+
+
+def published_editions() -> list[tuple[Edition, TimetableVersion]]:
+    """Every edition with a published programme and its public version, newest first (one query)."""
+    return [(row[0], row[1]) for row in db.session.execute(_published_editions_statement())]
+
+
+EDITIONS_ON_OFFER_SECONDS = 10.0
+
+
+def editions_on_offer() -> tuple[tuple[str, str, str | None], ...]:
+    """(slug, name, Chinese name) of the editions with a published programme, for the programme's
+    edition switcher. Every public page shows it, so each process keeps it for
+    EDITIONS_ON_OFFER_SECONDS instead of asking for it on every page (a new publication appears in
+    the switcher within that time)."""
+    return for_a_while(
+        "editions_on_offer",
+        EDITIONS_ON_OFFER_SECONDS,
+        lambda: tuple((e.slug, e.name, e.name_zh) for e, _version in published_editions()),
     )
 
 
@@ -140,15 +175,20 @@ def default_day(edition: Edition, days: dict[date, int], today: date | None = No
     return min(upcoming) if upcoming else min(days)
 
 
-def film_in_programme(entry_id: int) -> tuple[Entry, TimetableVersion] | None:
+def film_in_programme(entry_id: int, slug: str | None = None) -> tuple[Entry, TimetableVersion] | None:
     """An accepted film with its edition's published version when it is screened there, or None:
-    a film that is not accepted, or not in a published programme, has no public page."""
+    a film that is not accepted, or not in a published programme (of the edition ``slug`` when
+    given), has no public page. The film's edition becomes the header's edition."""
     entry = db.session.get(Entry, entry_id, options=[joinedload(Entry.edition)])
     if entry is None or entry.status != EntryStatus.ACCEPTED:
+        return None
+    if slug is not None and entry.edition.slug != slug:
         return None
     version = published(entry.edition)
     if version is None or entry.id not in programme_films(version):
         return None
+    if has_request_context():
+        g.current_edition = entry.edition
     return entry, version
 
 
@@ -163,26 +203,40 @@ def programme_films(version: TimetableVersion) -> frozenset[int]:
     return cached(version, ("films",), lambda: frozenset(db.session.scalars(stmt)))
 
 
+def films_with_a_poster(entry_ids: Iterable[int]) -> set[int]:
+    """Which of these films have a poster (one query)."""
+    stmt = sa.select(EntryImage.entry_id).where(
+        EntryImage.entry_id.in_(list(entry_ids)), EntryImage.kind == ImageKind.POSTER
+    )
+    return set(db.session.scalars(stmt))
+
+
 def film_screenings(version: TimetableVersion, entry: Entry) -> list[Screening]:
     """The film's public screenings in the version, in order."""
     return list(db.session.scalars(_screenings(version).where(Screening.entry_id == entry.id)))
 
 
-def public_film(entry_id: int) -> tuple[Entry, TimetableVersion, list[Screening]] | None:
+def public_film(
+    entry_id: int, slug: str | None = None
+) -> tuple[Entry, TimetableVersion, list[Screening]] | None:
     """A film of the published programme with its version and screenings (see film_in_programme)."""
-    found = film_in_programme(entry_id)
+    found = film_in_programme(entry_id, slug)
     if found is None:
         return None
     entry, version = found
     return entry, version, film_screenings(version, entry)
 
 
-def public_screening(screening_id: int) -> tuple[Screening, TimetableVersion] | None:
-    """A screening of an accepted film in its edition's published version, or None."""
+def public_screening(screening_id: int, slug: str | None = None) -> tuple[Screening, TimetableVersion] | None:
+    """A screening of an accepted film in its edition's published version (of the edition ``slug``
+    when given), or None."""
     screening = db.session.get(Screening, screening_id)
     if screening is None:
         return None
-    version = published(db.session.get(Edition, screening.timetable.edition_id))
+    edition = db.session.get(Edition, screening.timetable.edition_id)
+    if slug is not None and edition.slug != slug:
+        return None
+    version = published(edition)
     if version is None or version.id != screening.timetable_id:
         return None
     found = db.session.scalar(_screenings(version).where(Screening.id == screening_id))

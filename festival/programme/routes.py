@@ -1,71 +1,141 @@
-"""The public programme: no login, only the published timetable, cacheable, phone-friendly."""
+"""The public programme: no login, only the published timetable, cacheable, phone-friendly.
+
+Every page has two addresses: ``/programme/<edition-slug>/...``, the edition's own (canonical)
+address, and the short ``/programme/...`` for the site's current edition. Pages of one film or one
+screening name their edition by the film, so their short address works for any edition. A
+``?edition=<slug>`` on any page redirects to the edition's own address.
+"""
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from datetime import date, datetime
 
-from flask import Response, abort, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
 from festival.navigation import localized
-from festival.programme import bp, caching, queries
+from festival.programme import bp, caching, feeds, queries
 from festival.programme.display import film_title
 from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
 from festival.submissions import uploads
-from festival.submissions.techspec import AUDIENCE_LABELS, FORMAT_LABELS
+
+# what an edition's slug may look like in an address (anything else cannot name an edition)
+SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
-def _programme() -> tuple[Edition, TimetableVersion]:
-    """The edition asked for (?edition=slug, default the current one) and its published version, or 404."""
-    edition, version = queries.public_programme(request.args.get("edition"))
+def programme_route(rule: str, **options):
+    """Register a view at ``/programme<rule>`` (the current edition: ``slug`` is None) and at
+    ``/programme/<slug><rule>`` (the edition's own address)."""
+
+    def register(view):
+        bp.add_url_rule(rule, view_func=view, defaults={"slug": None}, **options)
+        bp.add_url_rule(f"/<slug>{rule}", view_func=view, **options)
+        return view
+
+    return register
+
+
+@bp.before_request
+def _edition_in_the_address():
+    """``?edition=<slug>`` (the old way to name an edition) redirects to the edition's own address."""
+    slug = request.args.get("edition")
+    if slug is None or request.endpoint is None or request.method not in ("GET", "HEAD"):
+        return None
+    if not SLUG.fullmatch(slug):
+        abort(404)
+    args = {k: v for k, v in request.args.lists() if k != "edition"}
+    return redirect(url_for(request.endpoint, **{**(request.view_args or {}), "slug": slug}, **args), 301)
+
+
+def _programme(slug: str | None) -> tuple[Edition, TimetableVersion]:
+    """The edition named in the address (default the current one) and its published version, or 404."""
+    edition, version = queries.public_programme(slug)
     if version is None:
         abort(404)
     return edition, version
 
 
-def _page(version: TimetableVersion, render, *, today: date | None = None) -> Response:
+def _editions_shown() -> tuple:
+    """The edition switcher's list (a page that shows it depends on it)."""
+    return queries.editions_on_offer()
+
+
+def _page(
+    version: TimetableVersion, render, *, today: date | None = None, depends_on: tuple = ()
+) -> Response:
     """Answer 304 when the visitor's copy is current, else render and add the cache headers."""
-    etag = caching.etag_for(version, today=today)
+    etag = caching.etag_for(version, today=today, depends_on=depends_on)
     cached = caching.not_modified(version, etag)
     if cached is not None:
         return cached
-    return caching.finish(caching.page(version, render, today=today), version, etag, public=False)
+    response = caching.page(version, render, today=today, depends_on=depends_on)
+    return caching.finish(response, version, etag, public=False)
+
+
+def _public_file(version: TimetableVersion, build, mimetype: str, *, depends_on: tuple = (), shared=False):
+    """A file that is the same for everyone (calendar, feed): validators, 304, public caching;
+    ``shared`` files may also be read by scripts of other sites (CORS)."""
+    etag = caching.etag_for(version, per_visitor=False, depends_on=depends_on)
+    response = caching.not_modified(version, etag, public=True)
+    if response is None:
+        response = caching.finish(Response(build(), mimetype=mimetype), version, etag, public=True)
+    return caching.allow_any_origin(response) if shared else response
 
 
 def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, filename: str) -> Response:
-    etag = caching.etag_for(version, per_visitor=False)
-    cached = caching.not_modified(version, etag, public=True)
-    if cached is not None:
-        return cached
-    body = exports.calendar(
-        edition, screenings, name=name, stamp=version.published_at,
-        film_url=lambda e: url_for("programme.film", entry_id=e.id, _external=True),
-    )  # fmt: skip
-    response = Response(body, mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return caching.finish(response, version, etag, public=True)
+    def build() -> bytes:
+        return exports.calendar(
+            edition, screenings(), name=name, stamp=version.published_at,
+            film_url=lambda e: url_for("programme.film", slug=edition.slug, entry_id=e.id, _external=True),
+        )  # fmt: skip
+
+    response = _public_file(version, build, "text/calendar")
+    if response.status_code == 200:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
-@bp.route("/")
-def index():
-    edition, version = queries.public_programme(request.args.get("edition"))
+@programme_route("/")
+def index(slug: str | None):
+    edition, version = queries.public_programme(slug)
+    if edition is None and slug is not None:
+        abort(404)
+    editions = _editions_shown()
     if version is None:
-        return render_template("programme/none.html", edition=edition)
+        return render_template("programme/none.html", edition=edition, editions=editions)
     # without ?day= the page opens on today, so its validator changes at midnight
     today = datetime.now(edition.tz).date()
     depends_on_today = None if request.args.get("day") else today
-    return _page(version, lambda: _render_day(edition, version, today), today=depends_on_today)
+    return _page(
+        version,
+        lambda: _render_day(edition, version, today, editions),
+        today=depends_on_today,
+        depends_on=editions,
+    )
 
 
-def _render_day(edition: Edition, version: TimetableVersion, today: date) -> str:
+def _render_day(edition: Edition, version: TimetableVersion, today: date, editions: tuple) -> str:
     """The day page: its content comes from the published version's fragment cache."""
     key = ("day", request.full_path, str(get_locale()), None if request.args.get("day") else today)
     day, content = caching.cached(version, key, lambda: _day_content(edition, version, today))
-    return render_template("programme/index.html", edition=edition, day=day, content=content)
+    shown_day = day.isoformat() if request.args.get("day") else None
+    canonical = url_for("programme.index", slug=edition.slug, day=shown_day, _external=True)
+    return render_template(
+        "programme/index.html",
+        edition=edition,
+        day=day,
+        content=content,
+        editions=editions,
+        canonical=canonical,
+    )
 
 
 def _day_content(edition: Edition, version: TimetableVersion, today: date) -> tuple[date, Markup]:
@@ -98,9 +168,9 @@ def _day_content(edition: Edition, version: TimetableVersion, today: date) -> tu
     return day, Markup(content)  # noqa: S704 (autoescaped template output)
 
 
-@bp.route("/film/<int:entry_id>")
-def film(entry_id: int):
-    found = queries.film_in_programme(entry_id)
+@programme_route("/film/<int:entry_id>")
+def film(slug: str | None, entry_id: int):
+    found = queries.film_in_programme(entry_id, slug)
     if found is None:
         abort(404)
     entry, version = found
@@ -121,7 +191,8 @@ def _render_film(entry, version: TimetableVersion) -> str:
             poster_url=_poster_url(entry),
         ),
     )
-    return render_template("programme/film.html", entry=entry, content=content)
+    canonical = url_for("programme.film", slug=entry.edition.slug, entry_id=entry.id, _external=True)
+    return render_template("programme/film.html", entry=entry, content=content, canonical=canonical)
 
 
 def _poster(entry):
@@ -130,49 +201,51 @@ def _poster(entry):
 
 def _poster_url(entry) -> str | None:
     poster = _poster(entry)
-    return url_for(".poster", entry_id=entry.id, variant="full") if poster is not None else None
+    if poster is None:
+        return None
+    return url_for(".poster", slug=entry.edition.slug, entry_id=entry.id, variant="full")
 
 
-@bp.route("/film/<int:entry_id>/poster/<any(full, thumb):variant>")
-def poster(entry_id: int, variant: str):
+@programme_route("/film/<int:entry_id>/poster/<any(full, thumb):variant>")
+def poster(slug: str | None, entry_id: int, variant: str):
     """The poster of a film in the published programme (other images stay private)."""
-    found = queries.public_film(entry_id)
+    found = queries.public_film(entry_id, slug)
     image = _poster(found[0]) if found is not None else None
     if image is None:
         abort(404)
     return uploads.image_response(image, variant, public=True)
 
 
-@bp.route("/film/<int:entry_id>.ics")
-def film_ics(entry_id: int):
-    found = queries.public_film(entry_id)
+@programme_route("/film/<int:entry_id>.ics")
+def film_ics(slug: str | None, entry_id: int):
+    found = queries.public_film(entry_id, slug)
     if found is None:
         abort(404)
     entry, version, screenings = found
-    return _ics(version, entry.edition, screenings, film_title(entry), f"film-{entry.id}.ics")
+    return _ics(version, entry.edition, lambda: screenings, film_title(entry), f"film-{entry.id}.ics")
 
 
-@bp.route("/screening/<int:screening_id>.ics")
-def screening_ics(screening_id: int):
-    found = queries.public_screening(screening_id)
+@programme_route("/screening/<int:screening_id>.ics")
+def screening_ics(slug: str | None, screening_id: int):
+    found = queries.public_screening(screening_id, slug)
     if found is None:
         abort(404)
     screening, version = found
     edition = screening.entry.edition
     name = film_title(screening.entry)
-    return _ics(version, edition, [screening], name, f"screening-{screening.id}.ics")
+    return _ics(version, edition, lambda: [screening], name, f"screening-{screening.id}.ics")
 
 
-@bp.route("/calendar.ics")
-def calendar_ics():
-    edition, version = _programme()
-    screenings = queries.all_screenings(version)
+@programme_route("/calendar.ics")
+def calendar_ics(slug: str | None):
+    edition, version = _programme(slug)
+    screenings = functools.partial(queries.all_screenings, version)  # read only when not cached
     return _ics(version, edition, screenings, localized(edition, "name"), f"{edition.slug}-programme.ics")
 
 
-@bp.route("/print")
-def printable():
-    edition, version = _programme()
+@programme_route("/print")
+def printable(slug: str | None):
+    edition, version = _programme(slug)
     return _page(
         version,
         lambda: render_template(
@@ -185,7 +258,55 @@ def printable():
     )
 
 
-@bp.route("/changes")
-def changes():
-    edition, version = _programme()
+@programme_route("/changes")
+def changes(slug: str | None):
+    edition, version = _programme(slug)
     return _page(version, lambda: render_template("programme/changes.html", edition=edition, version=version))
+
+
+# ---------------------------------------------------------------- feeds for apps
+
+
+def _default_language() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _feed_language() -> str:
+    """The feed's language: ``?lang=zh`` or ``?lang=en``; English otherwise (a feed is the same for
+    everyone at one address, whatever the app's settings)."""
+    lang = request.args.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else _default_language()
+
+
+def _schedule(slug: str | None, kind: str, mimetype: str, serialize) -> Response:
+    edition, version = _programme(slug)
+    language, base_url = _feed_language(), url_for("main.index", _external=True)
+    lang = None if language == _default_language() else language
+
+    def compute() -> bytes:
+        conference, days = feeds.edition_schedule(
+            edition, version, language=language, base_url=base_url,
+            programme_url=url_for("programme.index", slug=edition.slug, _external=True),
+            feed_url=url_for(f"programme.schedule_{kind}", slug=edition.slug, lang=lang, _external=True),
+            film_url=lambda e: url_for("programme.film", slug=edition.slug, entry_id=e.id, _external=True),
+        )  # fmt: skip
+        return serialize(conference, days)
+
+    build = functools.partial(caching.cached, version, ("schedule", kind, language, base_url), compute)
+    return _public_file(version, build, mimetype, depends_on=(base_url,), shared=True)
+
+
+@programme_route("/schedule.xml")
+def schedule_xml(slug: str | None):
+    """The programme in frab's ``schedule.xml`` format, for conference and festival apps."""
+    return _schedule(slug, "xml", "application/xml", feeds.schedule_xml)
+
+
+@programme_route("/schedule.json")
+def schedule_json(slug: str | None):
+    """The programme in c3voc's ``schedule.json`` format, for conference and festival apps."""
+    return _schedule(slug, "json", "application/json", lambda c, d: _json_bytes(feeds.schedule_json(c, d)))
+
+
+def _json_bytes(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=1).encode()

@@ -20,9 +20,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from festival.formtools import CleanForm, choices
+from festival.labels import FORMAT_LABELS
 from festival.models import RubricCriterion
 from festival.models.enums import ConflictKind, DecisionOutcome
-from festival.submissions.techspec import FORMAT_LABELS  # one wording of the formats across the site
 
 OUTCOME_LABELS = {
     DecisionOutcome.ACCEPTED: _l("Accepted"),

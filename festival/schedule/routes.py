@@ -12,16 +12,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
+from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
 from festival.navigation import localized
 from festival.programme.display import film_title
-from festival.schedule import adapter, bp, exports, grid, runs, versions
+from festival.schedule import adapter, bp, changelog, edits, exports, grid, publishing, runs, versions
 from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
 from festival.security import roles_required
-from festival.submissions.techspec import FORMAT_LABELS
-from festival.venues.queries import staff_edition, staff_editions
 
 STAFF = (Role.STAFF,)  # admins hold every staff right
 
@@ -185,7 +185,7 @@ def version_grid(version_id: int):
     published = ctx["published"]
     changes = None
     if version.status == VersionStatus.DRAFT and published is not None:
-        changes = versions.diff_versions(published, version)
+        changes = changelog.diff_versions(published, version)
     return render_template(
         "schedule/version.html", **ctx, grid=grid.day_grid(version, day), changes=changes, tab="grid"
     )
@@ -239,7 +239,7 @@ def compare(version_id: int):
     if base is not None and base.edition_id != version.edition_id:
         abort(404)
     others = [v for v in versions.versions_of(ctx["edition"]) if v.id != version.id]
-    diff = versions.diff_versions(base, version) if base is not None and base.id != version.id else None
+    diff = changelog.diff_versions(base, version) if base is not None and base.id != version.id else None
     return render_template(
         "schedule/compare.html", **ctx, base=base, diff=diff, others=others, name=_version_name, tab="compare"
     )
@@ -295,7 +295,7 @@ def screening_page(version_id: int, screening_id: int):
         return _edit_page(version, screening, form=form, status=422)
     theater = db.session.get(Theater, form.theater.data)
     try:
-        versions.move_screening(
+        edits.move_screening(
             screening, theater=theater, start=_local(edition, form.day.data, form.start.data),
             actor=current_user, lock=form.lock_value(),
         )  # fmt: skip
@@ -332,7 +332,7 @@ def _button_edit(version_id: int, screening_id: int, action, done: str):
 @roles_required(*STAFF)
 def pin(version_id: int, screening_id: int):
     return _button_edit(
-        version_id, screening_id, lambda s, **kw: versions.set_pinned(s, True, **kw), _("Screening pinned.")
+        version_id, screening_id, lambda s, **kw: edits.set_pinned(s, True, **kw), _("Screening pinned.")
     )
 
 
@@ -342,7 +342,7 @@ def unpin(version_id: int, screening_id: int):
     return _button_edit(
         version_id,
         screening_id,
-        lambda s, **kw: versions.set_pinned(s, False, **kw),
+        lambda s, **kw: edits.set_pinned(s, False, **kw),
         _("Screening unpinned."),
     )
 
@@ -350,7 +350,7 @@ def unpin(version_id: int, screening_id: int):
 @bp.route("/versions/<int:version_id>/screenings/<int:screening_id>/remove", methods=["POST"])
 @roles_required(*STAFF)
 def remove(version_id: int, screening_id: int):
-    return _button_edit(version_id, screening_id, versions.remove_screening, _("Screening removed."))
+    return _button_edit(version_id, screening_id, edits.remove_screening, _("Screening removed."))
 
 
 @bp.route("/versions/<int:version_id>/screenings/new", methods=["GET", "POST"])
@@ -365,7 +365,7 @@ def add(version_id: int):
     problems, status = (), 200
     if form.validate_on_submit():
         try:
-            screening = versions.add_screening(
+            screening = edits.add_screening(
                 version, entry=db.session.get(Entry, form.entry.data),
                 theater=db.session.get(Theater, form.theater.data),
                 start=_local(edition, form.day.data, form.start.data), actor=current_user,
@@ -401,7 +401,7 @@ def publish(version_id: int):
         return redirect(url_for("schedule.version", version_id=version.id))
     if form.validate_on_submit():
         try:
-            versions.publish(
+            publishing.publish(
                 version, actor=current_user, lock=form.lock_value(), accept_warnings=form.accept_warnings.data
             )
             db.session.commit()
@@ -418,11 +418,11 @@ def publish(version_id: int):
             return redirect(url_for("schedule.version", version_id=version.id))
         version = _version(version_id)
         ctx = _common(version)
-    problems = versions.publish_problems(version)
-    diff = versions.diff_versions(ctx["published"], version)
+    problems = publishing.publish_problems(version)
+    diff = changelog.diff_versions(ctx["published"], version)
     return render_template(
         "schedule/publish.html", **ctx, form=form, problems=problems, diff=diff,
-        next_number=versions.next_number(ctx["edition"]), tab="publish",
+        next_number=publishing.next_number(ctx["edition"]), tab="publish",
     )  # fmt: skip
 
 
@@ -431,7 +431,7 @@ def publish(version_id: int):
 def problems(version_id: int):
     """The version's problems as JSON: a list of {kind, rule, message, refs} (for scripts and the API)."""
     version = _version(version_id)
-    return {"version": version.id, "problems": [p.as_dict() for p in versions.publish_problems(version)]}
+    return {"version": version.id, "problems": [p.as_dict() for p in publishing.publish_problems(version)]}
 
 
 @bp.route("/versions/<int:version_id>/resolve", methods=["POST"])

@@ -9,6 +9,7 @@ from flask import Response, abort, current_app, flash, jsonify, redirect, render
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.formtools import choices
 from festival.models import Edition, SolveRun, TimetableVersion
@@ -16,7 +17,6 @@ from festival.models.enums import Role, VersionStatus
 from festival.schedule import adapter, bp, runs
 from festival.schedule.run_forms import StartRunForm
 from festival.security import roles_required
-from festival.venues.queries import staff_edition, staff_editions
 
 # Endpoints of the timetable grid that show one version, tried in order (the versions area owns them).
 VERSION_ENDPOINTS = ("schedule.version", "schedule.version_grid", "schedule.grid")

@@ -31,11 +31,11 @@ import scheduler
 from festival import jobs
 from festival.audit import record
 from festival.extensions import db
+from festival.labels import FORMAT_LABELS, label_of
 from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter
-from festival.submissions.techspec import FORMAT_LABELS, label_of
 from scheduler import relative_gap
 from scheduler import solve as solve_instance
 

@@ -8,17 +8,10 @@ from babel.dates import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS, label_of
 from festival.models import Edition, Entry
 from festival.models.enums import EntryStatus
-from festival.submissions.techspec import (
-    AUDIENCE_LABELS,
-    DELIVERY_LABELS,
-    FORMAT_LABELS,
-    PREMIERE_LABELS,
-    SOUND_LABELS,
-    label_of,
-    tech_items,
-)
+from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, tech_items
 
 
 def status_label(status: EntryStatus | str) -> str:

@@ -19,18 +19,11 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.formtools import LANGUAGE_CHOICES, CleanForm, choices
+from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
-from festival.submissions import queries, services
-from festival.submissions.techspec import (
-    AUDIENCE_LABELS,
-    DELIVERY_LABELS,
-    FORMAT_LABELS,
-    PREMIERE_LABELS,
-    SOUND_LABELS,
-    YES_NO,
-    tech_fields,
-)
+from festival.submissions import queries, window
+from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, YES_NO, tech_fields
 from festival.submissions.validation import (
     SYNOPSIS_LONG_MAX,
     SYNOPSIS_SHORT_MAX,
@@ -65,7 +58,7 @@ def _check(problem):
 
 
 def _year_check(form, field):
-    message = year_problem(field.data, services.current_time())
+    message = year_problem(field.data, window.current_time())
     if message:
         raise ValidationError(message)
 

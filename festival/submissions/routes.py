@@ -19,12 +19,24 @@ from festival.audit import history
 from festival.editions import open_editions
 from festival.errors import wants_json
 from festival.extensions import db
+from festival.labels import FORMAT_LABELS, PREMIERE_LABELS, label_of
 from festival.models import Edition, Entry, EntryImage
 from festival.models.enums import Role
 from festival.security import roles_required
-from festival.submissions import bp, display, export, forms, queries, services, uploads
+from festival.submissions import (
+    bp,
+    completeness,
+    display,
+    errors,
+    export,
+    forms,
+    images,
+    queries,
+    services,
+    uploads,
+    window,
+)
 from festival.submissions.permissions import can_view_images
-from festival.submissions.techspec import FORMAT_LABELS, PREMIERE_LABELS, label_of
 
 TEMPLATE_GLOBALS = {
     "edition_time": display.edition_time,
@@ -32,7 +44,7 @@ TEMPLATE_GLOBALS = {
     "status_label": display.status_label,
     "format_label": lambda value: label_of(FORMAT_LABELS, value),
     "premiere_label": lambda value: label_of(PREMIERE_LABELS, value),
-    "step_labels": services.STEP_LABELS,
+    "step_labels": completeness.STEP_LABELS,
 }
 
 
@@ -60,11 +72,11 @@ def _commit() -> None:
         db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
-        raise services.StaleEntry() from exc
+        raise errors.StaleEntry() from exc
 
 
-@bp.errorhandler(services.SubmissionError)
-def _workflow_error(exc: services.SubmissionError):
+@bp.errorhandler(errors.SubmissionError)
+def _workflow_error(exc: errors.SubmissionError):
     db.session.rollback()
     if wants_json():  # a page script saving in place: the message, and nothing was saved
         return {"saved": False, "message": str(exc.message)}, 409
@@ -79,7 +91,7 @@ def _workflow_error(exc: services.SubmissionError):
 
 @bp.errorhandler(StaleDataError)
 def _stale_entry(exc):
-    return _workflow_error(services.StaleEntry())
+    return _workflow_error(errors.StaleEntry())
 
 
 # ------------------------------------------------------------------ the filmmaker's pages
@@ -104,7 +116,7 @@ def my_entries():
     return render_template(
         "submissions/my_entries.html",
         entries=entries,
-        states={entry.id: services.entry_state(entry) for entry in entries},
+        states={entry.id: window.entry_state(entry) for entry in entries},
         open_editions=open_editions(),
         new_form=forms.NewEntryForm(formdata=None),
         may_enter=current_user.role == Role.FILMMAKER,
@@ -135,12 +147,12 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
     staff_view = current_user.is_staff and not entry.is_owned_by(_user())
     events = history(entry) if staff_view else []
     if reopen_form is None and staff_view:
-        reopen_form = forms.ReopenForm(formdata=None, data={"until": services.edition_wall_clock(entry)})
+        reopen_form = forms.ReopenForm(formdata=None, data={"until": window.edition_wall_clock(entry)})
     return (
         render_template(
             "submissions/entry.html",
             entry=entry,
-            state=services.entry_state(entry),
+            state=window.entry_state(entry),
             rows=display.entry_rows(entry),
             staff_view=staff_view,
             reopen_form=reopen_form,
@@ -155,7 +167,7 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
 @login_required
 def edit_step(entry_id: int, step: str):
     entry = queries.owned_entry_or_404(entry_id, _user())
-    if step not in services.STEPS:
+    if step not in completeness.STEPS:
         abort(404)
     if step == "review":
         return _render_review(entry, forms.SubmitForm(formdata=None, data={"version": entry.version}))
@@ -175,9 +187,9 @@ def edit_step(entry_id: int, step: str):
         )
         answer = _saved_json(entry, form) if in_place else None  # before the commit expires entry
         _commit()
-    except (services.StaleEntry, services.InvalidInput, services.IncompleteEntry) as exc:
+    except (errors.StaleEntry, errors.InvalidInput, errors.IncompleteEntry) as exc:
         db.session.rollback()
-        status = 409 if isinstance(exc, services.StaleEntry) else 422
+        status = 409 if isinstance(exc, errors.StaleEntry) else 422
         if in_place:
             return {"saved": False, "message": str(exc.message), "errors": _problems(exc, form)}, status
         flash(exc.message, "error")
@@ -189,7 +201,7 @@ def edit_step(entry_id: int, step: str):
         flash(PARTLY_SAVED, "warning")
         return _render_step(entry, step, form), 422
     flash(_("Saved."), "success")
-    following = services.STEPS[services.STEPS.index(step) + 1]
+    following = completeness.STEPS[completeness.STEPS.index(step) + 1]
     # entry_id, not entry.id: the commit expired the entry, and reading it back costs a query
     return redirect(
         url_for(".edit_step", entry_id=entry_id, step=following if "next" in request.form else step)
@@ -202,7 +214,7 @@ PARTLY_SAVED = _l("The other fields are saved; correct the fields marked below a
 def _saved_json(entry: Entry, form: forms.StepForm) -> dict:
     """The answer to a save in place: the entry's new version (the next save must send it), the
     time, and the fields that were not saved with their messages."""
-    when = display.edition_time(services.current_time(), entry.edition, "HH:mm")
+    when = display.edition_time(window.current_time(), entry.edition, "HH:mm")
     zone = display.timezone_label(entry.edition)
     message = (
         str(PARTLY_SAVED) if form.rejected() else _("Saved at %(time)s (%(zone)s).", time=when, zone=zone)
@@ -214,7 +226,7 @@ def _field_errors(form: forms.StepForm) -> dict[str, list[str]]:
     return {name: [str(e) for e in form[name].errors] for name in form.rejected()}
 
 
-def _problems(exc: services.SubmissionError, form: forms.StepForm) -> dict[str, list[str]]:
+def _problems(exc: errors.SubmissionError, form: forms.StepForm) -> dict[str, list[str]]:
     """The fields that stopped a save, with their messages: the form's and the service's (a
     submitted entry that would no longer be complete)."""
     errors = _field_errors(form)
@@ -226,18 +238,18 @@ def _problems(exc: services.SubmissionError, form: forms.StepForm) -> dict[str, 
 def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), upload_form=None):
     form.version.data = entry.version
     if upload_form is None and step == "links":  # only the links step shows the upload form
-        upload_form = forms.ImageUploadForm(formdata=None, kind=services.next_image_kind(entry))
-    problems = services.problems_by_step(services.submission_problems(entry))
+        upload_form = forms.ImageUploadForm(formdata=None, kind=images.next_image_kind(entry))
+    problems = completeness.problems_by_step(completeness.submission_problems(entry))
     return render_template(
         "submissions/edit_step.html",
         entry=entry,
         step=step,
         form=form,
         leftovers=leftovers,
-        state=services.entry_state(entry),
+        state=window.entry_state(entry),
         nav_problems=problems,
         upload_form=upload_form,
-        max_stills=services.MAX_STILLS,
+        max_stills=completeness.MAX_STILLS,
         max_megabytes=uploads.megabytes(current_app.config["UPLOAD_MAX_BYTES"]),
     )
 
@@ -245,7 +257,7 @@ def _render_step(entry: Entry, step: str, form: forms.StepForm, leftovers=(), up
 def _render_review(entry: Entry, form: forms.SubmitForm, problems=None, status: int = 200):
     form.version.data = entry.version
     if problems is None:
-        problems = [p for p in services.submission_problems(entry) if p[0] != "terms"]
+        problems = [p for p in completeness.submission_problems(entry) if p[0] != "terms"]
     terms = [message for field, message in problems if field == "terms"]
     form.accept_terms.errors = terms
     return (
@@ -255,9 +267,9 @@ def _render_review(entry: Entry, form: forms.SubmitForm, problems=None, status: 
             step="review",
             form=form,
             rows=display.entry_rows(entry),
-            state=services.entry_state(entry),
-            problems=services.problems_by_step(p for p in problems if p[0] != "terms"),
-            nav_problems=services.problems_by_step(services.submission_problems(entry)),
+            state=window.entry_state(entry),
+            problems=completeness.problems_by_step(p for p in problems if p[0] != "terms"),
+            nav_problems=completeness.problems_by_step(completeness.submission_problems(entry)),
         ),
         status,
     )
@@ -274,7 +286,7 @@ def submit(entry_id: int):
         )
         reference, email = entry.reference, entry.owner.email  # read before the commit expires them
         _commit()
-    except services.IncompleteEntry as exc:
+    except errors.IncompleteEntry as exc:
         db.session.rollback()
         flash(_("The entry is not complete yet: see the points below."), "error")
         return _render_review(entry, form, exc.problems, 422)
@@ -329,11 +341,9 @@ def upload_image(entry_id: int):
     upload_form = forms.ImageUploadForm()
     if upload_form.validate_on_submit():
         try:
-            services.add_image(
-                entry, actor=_user(), kind=upload_form.kind.data, upload=upload_form.image.data
-            )
+            images.add_image(entry, actor=_user(), kind=upload_form.kind.data, upload=upload_form.image.data)
             _commit()
-        except services.UploadRejected as exc:
+        except errors.UploadRejected as exc:
             db.session.rollback()
             upload_form.image.errors = [exc.message]
         else:
@@ -356,7 +366,7 @@ def delete_image(entry_id: int, image_id: int):
     entry = queries.owned_entry_or_404(entry_id, _user())
     image = _entry_image_or_404(entry, image_id)
     if forms.ConfirmForm().validate_on_submit():
-        services.delete_image(entry, image, actor=_user())
+        images.delete_image(entry, image, actor=_user())
         _commit()
         flash(_("The image is deleted."), "success")
     return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
@@ -369,7 +379,7 @@ def move_image(entry_id: int, image_id: int):
     image = _entry_image_or_404(entry, image_id)
     form = forms.ImageMoveForm()
     if form.validate_on_submit():
-        services.move_image(entry, image, actor=_user(), offset=int(form.offset.data))
+        images.move_image(entry, image, actor=_user(), offset=int(form.offset.data))
         _commit()
     return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
 
@@ -396,10 +406,10 @@ def reopen(entry_id: int):
         return _render_detail(entry, form, 422)
     until = None
     if form.action.data == "reopen":
-        until = services.edition_local_to_aware(form.until.data, entry.edition)
+        until = window.edition_local_to_aware(form.until.data, entry.edition)
     try:
         services.reopen_entry(entry, actor=_user(), until=until)
-    except services.SubmissionError as exc:
+    except errors.SubmissionError as exc:
         db.session.rollback()
         form.until.errors = [exc.message]
         return _render_detail(entry, form, 422)

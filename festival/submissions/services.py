@@ -1,84 +1,47 @@
-"""The rules of entering a film, and every write to entries and their images.
+"""The rules of entering a film and every write to entries: drafts, steps, submission, state changes.
 
-Functions flush, never commit; the view commits once. Domain errors (``DeadlinePassed``,
-``InvalidTransition``, ...) carry a message for the filmmaker. Every function that depends on the
-time takes ``now`` (an aware datetime); without it ``current_time()`` is used, which tests may
-monkeypatch.
+Functions flush, never commit; the view commits once. Domain errors (``festival.submissions.errors``)
+carry a message for the filmmaker. Every function that depends on the time takes ``now`` (an aware
+datetime); without it the area's clock (``window.current_time()``) is used. The poster and stills
+are written by ``festival.submissions.images``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from werkzeug.datastructures import FileStorage
 
 from festival import audit
 from festival.extensions import db
-from festival.models import Edition, Entry, EntryImage, User
-from festival.models.enums import (
-    Audience,
-    EditionStatus,
-    EntryStatus,
-    FilmFormat,
-    ImageKind,
-    PremiereStatus,
-    Role,
-)
-from festival.models.types import utcnow
+from festival.models import Edition, Entry, User
+from festival.models.enums import EditionStatus, EntryStatus, FilmFormat, PremiereStatus, Role
 from festival.submissions import mails, uploads
-from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, tech_fields
-from festival.submissions.validation import (
-    SYNOPSIS_LONG_MAX,
-    email_problem,
-    runtime_problem,
-    url_problem,
-    year_problem,
+from festival.submissions.completeness import AUDIENCE_VALUES, STEP_FIELDS, submission_problems
+from festival.submissions.errors import (
+    DeadlinePassed,
+    EmailNotConfirmed,
+    IncompleteEntry,
+    InvalidInput,
+    InvalidTransition,
+    SubmissionError,
 )
-
-MAX_STILLS = 6
-AUDIENCE_VALUES = tuple(a.value for a in Audience)
-
-log = logging.getLogger(__name__)
-
-STEPS = ("film", "people", "technical", "links", "review")
-STEP_LABELS = {
-    "film": _l("Film"),
-    "people": _l("People & rights"),
-    "technical": _l("Technical"),
-    "links": _l("Links & images"),
-    "review": _l("Review & submit"),
-}
-# The entry columns each step writes; "tech_spec" is merged key by key.
-STEP_FIELDS: dict[str, tuple[str, ...]] = {
-    "film": (
-        "title_original", "title_en", "title_zh", "format", "runtime_minutes", "year", "country",
-        "languages", "subtitles", "synopsis_short", "synopsis_long", "audiences", "premiere_status",
-    ),
-    "people": (
-        "director", "production_company", "rights_holder", "contact_name", "contact_email",
-        "contact_phone", "language",
-    ),
-    "technical": ("delivery", "sound_format", "tech_spec"),
-    "links": ("trailer_url", "screener_url", "screener_password"),
-    "review": (),
-}  # fmt: skip
-# Problems that are not about a column, and the step where they are fixed.
-EXTRA_PROBLEM_STEPS = {"poster": "links", "stills": "links", "terms": "review"}
-
-# Withdrawn entries can be corrected and submitted again (keeping their reference) while the form is
-# open; only a submitted entry is held to "always complete".
-EDITABLE = (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN)
-SUBMITTABLE = (EntryStatus.DRAFT, EntryStatus.WITHDRAWN)
-WITHDRAWABLE = (EntryStatus.SUBMITTED, EntryStatus.WAITLISTED)
-REOPENABLE = (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN)
+from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, tech_fields
+from festival.submissions.window import (
+    REOPENABLE,
+    SUBMITTABLE,
+    can_delete,
+    can_withdraw,
+    ensure_editable,
+    ensure_owner,
+    ensure_version,
+    resolve,
+    window_open,
+)
 
 # Entry states and the moves between them. Decisions (accepted / waitlisted / rejected) are taken
 # by the review area through set_entry_status too; it sends its own notification mails.
@@ -96,285 +59,12 @@ TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
 }
 
 
-class SubmissionError(Exception):
-    """A rule of the entry workflow stops this action; ``message`` is for the user."""
-
-    default = _l("This action is not possible for this entry.")
-
-    def __init__(self, message: str | None = None):
-        self.message = str(message or self.default)
-        super().__init__(self.message)
-
-
-class DeadlinePassed(SubmissionError):
-    default = _l("The entry form is closed: the deadline has passed.")
-
-
-class InvalidTransition(SubmissionError):
-    default = _l("This entry cannot make that change in its current state.")
-
-
-class StaleEntry(SubmissionError):
-    default = _l(
-        "This entry was changed elsewhere (another tab or device) after you opened this page. "
-        "Nothing was saved; check the entry and save again."
-    )
-
-
-class EmailNotConfirmed(SubmissionError):
-    default = _l("Please confirm your e-mail address before submitting: use the link we sent you.")
-
-
-class InvalidInput(SubmissionError):
-    default = _l(
-        "Nothing was saved: a submitted entry only changes when every field is valid. "
-        "Correct the fields marked below."
-    )
-
-
-class IncompleteEntry(SubmissionError):
-    """The entry lacks what a submission needs; ``problems`` lists (field, message)."""
-
-    default = _l("The entry is not complete yet.")
-
-    def __init__(self, problems: list[tuple[str, str]], message: str | None = None):
-        super().__init__(message)
-        self.problems = problems
-
-
-class UploadRejected(SubmissionError):
-    default = _l("This file cannot be used.")
-
-
-def current_time() -> datetime:
-    """The current moment (aware); the one clock of this module, replaced in tests."""
-    return utcnow()
-
-
-def _now(now: datetime | None) -> datetime:
-    return now if now is not None else current_time()
-
-
-# ---------------------------------------------------------------- the window and permissions
-
-
-def closes_at(entry: Entry) -> datetime:
-    """When the form closes for this entry: the deadline, or a later reopening by staff."""
-    deadline = entry.edition.entry_deadline
-    if entry.reopened_until and entry.reopened_until > deadline:
-        return entry.reopened_until
-    return deadline
-
-
-def is_reopened(entry: Entry, now: datetime | None = None) -> bool:
-    """True while a staff reopening keeps this entry's form open."""
-    return entry.reopened_until is not None and _now(now) <= entry.reopened_until
-
-
-def window_open(entry: Entry, now: datetime | None = None) -> bool:
-    """True while the filmmaker may change or submit this entry (deadline or reopening, aware)."""
-    now = _now(now)
-    if is_reopened(entry, now):
-        return True
-    edition = entry.edition
-    return edition.status == EditionStatus.OPEN and not edition.deadline_passed(now)
-
-
-def can_edit(entry: Entry, now: datetime | None = None) -> bool:
-    """True when the filmmaker's form accepts changes to this entry now."""
-    return entry.status in EDITABLE and window_open(entry, now)
-
-
-def can_submit(entry: Entry, now: datetime | None = None) -> bool:
-    """True when the entry could be submitted now (if it is complete)."""
-    return entry.status in SUBMITTABLE and window_open(entry, now)
-
-
-def can_withdraw(entry: Entry) -> bool:
-    """True when the filmmaker may withdraw the entry (also after the deadline)."""
-    return entry.status in WITHDRAWABLE
-
-
-def can_delete(entry: Entry) -> bool:
-    """True for drafts, which their filmmaker may delete."""
-    return entry.status == EntryStatus.DRAFT
-
-
-@dataclass(frozen=True)
-class EntryState:
-    """What the filmmaker can do with an entry right now, for pages and buttons."""
-
-    window_open: bool
-    closes_at: datetime
-    reopened: bool
-    can_edit: bool
-    can_submit: bool
-    can_withdraw: bool
-    can_delete: bool
-
-
-def entry_state(entry: Entry, now: datetime | None = None) -> EntryState:
-    """The entry's window and the actions open to its filmmaker at ``now``."""
-    now = _now(now)
-    return EntryState(
-        window_open=window_open(entry, now),
-        closes_at=closes_at(entry),
-        reopened=is_reopened(entry, now),
-        can_edit=can_edit(entry, now),
-        can_submit=can_submit(entry, now),
-        can_withdraw=can_withdraw(entry),
-        can_delete=can_delete(entry),
-    )
-
-
-def edition_local_to_aware(value: datetime, edition: Edition) -> datetime:
-    """A wall-clock time typed in a form, read in the edition's timezone (e.g. Beijing time)."""
-    if value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=edition.tz)
-
-
-def edition_wall_clock(entry: Entry) -> datetime | None:
-    """The entry's reopening as a naive wall-clock time of its edition, for a datetime-local input."""
-    if entry.reopened_until is None:
-        return None
-    return entry.reopened_until.astimezone(entry.edition.tz).replace(tzinfo=None)
-
-
-def _ensure_owner(entry: Entry, actor: User) -> None:
-    if not entry.is_owned_by(actor):
-        raise InvalidTransition(_("Only the filmmaker who entered this film can change it."))
-
-
-def _ensure_editable(entry: Entry, now: datetime) -> None:
-    if entry.status not in EDITABLE:
-        raise InvalidTransition(
-            _("This entry can no longer be changed (status: %(s)s).", s=entry.status.value)
-        )
-    if not window_open(entry, now):
-        raise DeadlinePassed()
-
-
-def _ensure_version(entry: Entry, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != entry.version:
-        raise StaleEntry()
-
-
-# ---------------------------------------------------------------- completeness
-
-
-REQUIRED_TEXT = (
-    ("title_original", _l("Give the original title.")),
-    ("title_en", _l("Give the English title.")),
-    ("country", _l("Give the country of production.")),
-    ("languages", _l("Give the language(s) of the film.")),
-    ("synopsis_short", _l("Give a short synopsis.")),
-    ("director", _l("Give the director.")),
-    ("production_company", _l("Give the production company.")),
-    ("rights_holder", _l("Give the rights holder.")),
-    ("contact_name", _l("Give a contact person.")),
-    ("contact_email", _l("Give a contact e-mail address.")),
-    ("screener_url", _l("Give a screener link so that the curators can watch the film.")),
-)
-
-
-def _column_length(name: str) -> int | None:
-    return getattr(Entry.__table__.c[name].type, "length", None)
-
-
-def submission_problems(entry: Entry, now: datetime | None = None) -> list[tuple[str, str]]:
-    """What stops this entry from being submitted, as (field, message) pairs; empty when complete.
-
-    Checks the required fields (and those of the chosen format), ranges (runtime 1-600, year
-    1950..next year), http(s) links, text lengths, the poster, the number of stills and the terms.
-    """
-    now = _now(now)
-    problems: list[tuple[str, str]] = []
-    for name, message in REQUIRED_TEXT:
-        if not (getattr(entry, name) or "").strip():
-            problems.append((name, str(message)))
-    for name in (
-        STEP_FIELDS["film"] + STEP_FIELDS["people"] + STEP_FIELDS["links"] + ("delivery", "sound_format")
-    ):
-        value, limit = getattr(entry, name), _column_length(name)
-        if isinstance(value, str) and limit and len(value) > limit:
-            problems.append((name, _("Use at most %(n)d characters.", n=limit)))
-    if entry.synopsis_long and len(entry.synopsis_long) > SYNOPSIS_LONG_MAX:
-        problems.append(("synopsis_long", _("Use at most %(n)d characters.", n=SYNOPSIS_LONG_MAX)))
-    if entry.format is None:
-        problems.append(("format", _("Choose the film's format.")))
-    if entry.runtime_minutes is None:
-        problems.append(("runtime_minutes", _("Give the running time in minutes.")))
-    elif message := runtime_problem(entry.runtime_minutes):
-        problems.append(("runtime_minutes", message))
-    if entry.year is None:
-        problems.append(("year", _("Give the year of completion.")))
-    elif message := year_problem(entry.year, now):
-        problems.append(("year", message))
-    audiences = entry.audiences or []
-    if not audiences or any(a not in AUDIENCE_VALUES for a in audiences):
-        problems.append(("audiences", _("Choose at least one target audience.")))
-    if entry.premiere_status is None:
-        problems.append(("premiere_status", _("Choose the premiere status.")))
-    if entry.delivery not in DELIVERY_LABELS:
-        problems.append(("delivery", _("Choose how the screening copy will be delivered.")))
-    if entry.sound_format not in SOUND_LABELS:
-        problems.append(("sound_format", _("Choose the sound format.")))
-    problems += _tech_problems(entry)
-    for name in ("trailer_url", "screener_url"):
-        if message := url_problem(getattr(entry, name)):
-            problems.append((name, message))
-    if message := email_problem(entry.contact_email):
-        problems.append(("contact_email", message))
-    images = list(entry.images)
-    if not any(image.kind == ImageKind.POSTER for image in images):
-        problems.append(("poster", _("Upload a poster.")))
-    if sum(image.kind == ImageKind.STILL for image in images) > MAX_STILLS:
-        problems.append(("stills", _("Keep at most %(n)d stills.", n=MAX_STILLS)))
-    if entry.terms_accepted_at is None:
-        problems.append(("terms", _("Accept the festival's terms.")))
-    return problems
-
-
-def _tech_problems(entry: Entry) -> list[tuple[str, str]]:
-    spec = entry.tech_spec or {}
-    problems = []
-    for field in tech_fields(entry.format):
-        value = spec.get(field.key)
-        missing = value is None or value == ""
-        if missing and field.required:
-            problems.append((f"tech_{field.key}", _("Answer this for the chosen format.")))
-        elif not missing and field.kind == "choice" and value not in field.options:
-            problems.append((f"tech_{field.key}", _("Choose one of the listed values.")))
-        elif not missing and field.kind == "text" and len(str(value)) > field.max_length:
-            problems.append((f"tech_{field.key}", _("Use at most %(n)d characters.", n=field.max_length)))
-    return problems
-
-
-def step_of(field: str) -> str:
-    """The form step where a problem's field is filled in."""
-    if field.startswith("tech_"):
-        return "technical"
-    for step, fields in STEP_FIELDS.items():
-        if field in fields:
-            return step
-    return EXTRA_PROBLEM_STEPS.get(field, "review")
-
-
-def problems_by_step(problems: Iterable[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
-    """Problems grouped by the step that fixes them, in step order."""
-    grouped: dict[str, list[tuple[str, str]]] = {step: [] for step in STEPS}
-    for field, message in problems:
-        grouped[step_of(field)].append((field, message))
-    return grouped
-
-
 # ---------------------------------------------------------------- drafts
 
 
 def create_entry(edition: Edition, *, owner: User, now: datetime | None = None) -> Entry:
     """Start a draft entry for an edition whose call is open; raises DeadlinePassed, InvalidTransition."""
-    now = _now(now)
+    now = resolve(now)
     if owner.role != Role.FILMMAKER:
         raise InvalidTransition(_("Only filmmaker accounts can enter films."))
     if edition.status != EditionStatus.OPEN or edition.deadline_passed(now):
@@ -467,10 +157,10 @@ def save_step(
     Changes to a submitted entry go to the audit trail. Raises DeadlinePassed, InvalidTransition,
     StaleEntry, InvalidInput, IncompleteEntry.
     """
-    now = _now(now)
-    _ensure_owner(entry, actor)
-    _ensure_editable(entry, now)
-    _ensure_version(entry, expected_version)
+    now = resolve(now)
+    ensure_owner(entry, actor)
+    ensure_editable(entry, now)
+    ensure_version(entry, expected_version)
     fields = STEP_FIELDS[step]
     changes = {}
     for name in fields:
@@ -505,7 +195,7 @@ def save_step(
 
 def delete_draft(entry: Entry, *, actor: User) -> None:
     """Delete a draft entry and (after commit) its image files; raises InvalidTransition."""
-    _ensure_owner(entry, actor)
+    ensure_owner(entry, actor)
     if not can_delete(entry):
         raise InvalidTransition(_("Only drafts can be deleted; withdraw a submitted entry instead."))
     for image in entry.images:
@@ -526,7 +216,7 @@ def set_entry_status(
     ``submitted_at`` is set when a draft or withdrawn entry is submitted, and an audit event
     records the change. Mails are sent by the callers (submit, withdraw, the review area).
     """
-    now = _now(now)
+    now = resolve(now)
     old = entry.status
     if new not in TRANSITIONS.get(old, frozenset()):
         raise InvalidTransition(
@@ -595,8 +285,8 @@ def submit_entry(
     never makes a second reference or mail. Raises EmailNotConfirmed, DeadlinePassed,
     InvalidTransition, StaleEntry and IncompleteEntry (with the problems).
     """
-    now = _now(now)
-    _ensure_owner(entry, actor)
+    now = resolve(now)
+    ensure_owner(entry, actor)
     if entry.status == EntryStatus.SUBMITTED:
         return False
     if entry.status not in SUBMITTABLE:
@@ -605,7 +295,7 @@ def submit_entry(
         raise EmailNotConfirmed()
     if not window_open(entry, now):
         raise DeadlinePassed()
-    _ensure_version(entry, expected_version)
+    ensure_version(entry, expected_version)
     problems = submission_problems(
         _Proposed(entry, {"terms_accepted_at": now if accept_terms else None}), now
     )
@@ -621,7 +311,7 @@ def submit_entry(
 
 def withdraw_entry(entry: Entry, *, actor: User, now: datetime | None = None) -> None:
     """Withdraw a submitted (or waitlisted) entry and confirm it by mail; raises InvalidTransition."""
-    _ensure_owner(entry, actor)
+    ensure_owner(entry, actor)
     if not can_withdraw(entry):
         raise InvalidTransition(_("Only a submitted or waitlisted entry can be withdrawn."))
     set_entry_status(entry, EntryStatus.WITHDRAWN, actor=actor, now=now)
@@ -636,7 +326,7 @@ def reopen_entry(entry: Entry, *, actor: User, until: datetime | None, now: date
     InvalidTransition for decided entries or non-staff actors, and ValueError-like SubmissionError
     for a time in the past.
     """
-    now = _now(now)
+    now = resolve(now)
     if not actor.is_staff:
         raise InvalidTransition(_("Only festival staff can reopen an entry."))
     if entry.status not in REOPENABLE:
@@ -652,107 +342,3 @@ def reopen_entry(entry: Entry, *, actor: User, until: datetime | None, now: date
     db.session.flush()
     if until is not None:
         mails.send_reopened(entry)
-
-
-# ---------------------------------------------------------------- images
-
-
-def add_image(
-    entry: Entry, *, actor: User, kind: ImageKind | str, upload: FileStorage, now: datetime | None = None
-) -> EntryImage:
-    """Check and store an uploaded poster or still; a new poster replaces the old one.
-
-    Raises UploadRejected (wrong type by content, too many bytes or pixels, damaged, a 7th still),
-    DeadlinePassed and InvalidTransition. The files are removed again if the row is not written.
-    """
-    now = _now(now)
-    kind = ImageKind(kind)
-    _ensure_owner(entry, actor)
-    _ensure_editable(entry, now)
-    images = list(entry.images)
-    stills = [image for image in images if image.kind == ImageKind.STILL]
-    if kind == ImageKind.STILL and len(stills) >= MAX_STILLS:
-        raise UploadRejected(_("You can upload at most %(n)d stills; delete one first.", n=MAX_STILLS))
-    config = current_app.config
-    try:
-        clean = uploads.clean_image(
-            upload.stream, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
-        )
-    except uploads.UploadRejected as exc:
-        raise UploadRejected(str(exc)) from exc
-    stored_name = uploads.new_stored_name(clean.extension)
-    try:
-        paths = uploads.store_files(db.session, entry.id, stored_name, clean)
-    except OSError as exc:  # disk full, read-only or missing upload folder: the server's fault
-        log.error("could not store an upload for entry %s: %s", entry.id, exc)
-        raise UploadRejected(
-            _("The server could not store the image just now; nothing was saved. Please try again later.")
-        ) from exc
-    try:
-        if kind == ImageKind.POSTER:
-            for old in (image for image in images if image.kind == ImageKind.POSTER):
-                _drop_image(entry, old)
-        image = EntryImage(
-            kind=kind,
-            stored_name=stored_name,
-            original_name=(upload.filename or "image")[:255],
-            mime_type=clean.mime_type,
-            width=clean.width,
-            height=clean.height,
-            size_bytes=len(clean.data),
-            position=0 if kind == ImageKind.POSTER else len(stills) + 1,
-        )
-        entry.images.append(image)
-        db.session.flush()
-    except Exception:
-        uploads.remove_files(paths)
-        raise
-    return image
-
-
-def next_image_kind(entry: Entry) -> str:
-    """What the upload form offers first: the poster until there is one, then stills."""
-    has_poster = any(image.kind == ImageKind.POSTER for image in entry.images)
-    return ImageKind.STILL.value if has_poster else ImageKind.POSTER.value
-
-
-def _drop_image(entry: Entry, image: EntryImage) -> None:
-    uploads.remove_after_commit(db.session, entry.id, image.stored_name)
-    entry.images.remove(image)
-    db.session.delete(image)
-
-
-def _renumber_stills(entry: Entry) -> None:
-    stills = sorted((i for i in entry.images if i.kind == ImageKind.STILL), key=lambda i: (i.position, i.id))
-    for position, image in enumerate(stills, start=1):
-        image.position = position
-
-
-def delete_image(entry: Entry, image: EntryImage, *, actor: User, now: datetime | None = None) -> None:
-    """Delete a poster or still; a submitted entry keeps its poster (replace it instead)."""
-    now = _now(now)
-    _ensure_owner(entry, actor)
-    _ensure_editable(entry, now)
-    if image.kind == ImageKind.POSTER and entry.status == EntryStatus.SUBMITTED:
-        raise InvalidTransition(_("A submitted entry needs its poster: upload a new one to replace it."))
-    _drop_image(entry, image)
-    _renumber_stills(entry)
-    db.session.flush()
-
-
-def move_image(
-    entry: Entry, image: EntryImage, *, actor: User, offset: int, now: datetime | None = None
-) -> None:
-    """Move a still one place earlier (offset -1) or later (+1) in the entry's gallery."""
-    now = _now(now)
-    _ensure_owner(entry, actor)
-    _ensure_editable(entry, now)
-    if image.kind != ImageKind.STILL or offset not in (-1, 1):
-        raise InvalidTransition(_("Only stills can be reordered."))
-    _renumber_stills(entry)
-    stills = sorted((i for i in entry.images if i.kind == ImageKind.STILL), key=lambda i: i.position)
-    index = stills.index(image)
-    other = index + offset
-    if 0 <= other < len(stills):
-        stills[index].position, stills[other].position = stills[other].position, stills[index].position
-    db.session.flush()

@@ -10,27 +10,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from festival.models.enums import Audience, FilmFormat, PremiereStatus
+from festival.models.enums import FilmFormat
 
-FORMAT_LABELS = {
-    FilmFormat.DOME: _l("Fulldome (planetarium)"),
-    FilmFormat.GIANT_SCREEN: _l("Giant screen"),
-    FilmFormat.FOUR_D: _l("4D"),
-    FilmFormat.DOCUMENTARY: _l("Documentary"),
-    FilmFormat.SCIFI: _l("Science fiction"),
-}
-PREMIERE_LABELS = {
-    PremiereStatus.WORLD: _l("World premiere"),
-    PremiereStatus.ASIAN: _l("Asian premiere"),
-    PremiereStatus.CHINA: _l("China premiere"),
-    PremiereStatus.NONE: _l("Not a premiere"),
-}
-AUDIENCE_LABELS = {
-    Audience.CHILDREN: _l("Children"),
-    Audience.FAMILIES: _l("Families"),
-    Audience.GENERAL: _l("General audience"),
-    Audience.SCHOOL_GROUPS: _l("School groups"),
-}
 DELIVERY_LABELS = {"dcp": _l("DCP"), "file": _l("File (e.g. ProRes, image sequence)")}
 SOUND_LABELS = {
     "2.0": _l("Stereo 2.0"),
@@ -125,10 +106,3 @@ def tech_items(fmt: FilmFormat | str | None, spec: dict | None) -> list[tuple[Te
     """(question, answer in words) for the current format's questions, in order."""
     spec = spec or {}
     return [(f, f.display(spec.get(f.key))) for f in tech_fields(fmt)]
-
-
-def label_of(labels: dict, value) -> str:
-    """The label of a stored choice, or the value itself when unknown (never raises)."""
-    if value is None:
-        return ""
-    return str(labels.get(value, value))

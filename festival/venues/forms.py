@@ -17,6 +17,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.formtools import CleanForm, choices
+from festival.labels import FORMAT_LABELS
 from festival.models.enums import BlockKind, FilmFormat
 from festival.venues import hours as hours_text
 
@@ -33,13 +34,6 @@ WEEKDAY_LABELS = (
     ("sat", _l("Saturday")),
     ("sun", _l("Sunday")),
 )
-FORMAT_LABELS = {
-    FilmFormat.DOME: _l("Dome (fulldome)"),
-    FilmFormat.GIANT_SCREEN: _l("Giant screen"),
-    FilmFormat.FOUR_D: _l("4D"),
-    FilmFormat.DOCUMENTARY: _l("Documentary"),
-    FilmFormat.SCIFI: _l("Science fiction"),
-}
 BLOCK_LABELS = {
     BlockKind.MAINTENANCE: _l("Maintenance"),
     BlockKind.OPENING_CEREMONY: _l("Opening ceremony"),

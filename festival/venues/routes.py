@@ -9,8 +9,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.formtools import choices
+from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Theater, TheaterBlock, Venue
 from festival.models.enums import Role
 from festival.navigation import localized
@@ -18,7 +20,6 @@ from festival.security import roles_required
 from festival.venues import bp, services
 from festival.venues.forms import (
     BLOCK_LABELS,
-    FORMAT_LABELS,
     WEEKDAY_LABELS,
     BlockForm,
     CopyVenuesForm,
@@ -26,7 +27,6 @@ from festival.venues.forms import (
     VenueForm,
 )
 from festival.venues.hours import format_intervals
-from festival.venues.queries import staff_edition, staff_editions
 
 
 def _get(model, object_id: int):

@@ -242,7 +242,7 @@ def _visitor_downloads_the_calendar(browser: Browser, base_url: str, edition_slu
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="en-US")
     try:
         page = context.new_page()
-        page.goto(f"/programme/?edition={edition_slug}")
+        page.goto(f"/programme/{edition_slug}/")
         page.select_option("#f-format", "dome")
         expect(page.locator("#f-format")).to_have_value("dome")
         expect(page).to_have_url(re.compile(r"format=dome"))

@@ -5,29 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import icalendar
-import pytest
 import sqlalchemy as sa
 
 from festival.extensions import db
 from festival.models import Screening, TimetableVersion
 from festival.models.enums import VersionStatus
 from festival.programme import queries
-from festival.schedule import versions
-from tests.schedule_versions.conftest import at, screen
+from festival.schedule import publishing, versions
+from tests.schedule.conftest import at
 from tests.statements import sent_while
 
-DAY = "/programme/?edition={slug}&day={day}"
-
-
-@pytest.fixture
-def published(fest, draft):
-    """Version 1 published; then a new draft with an extra screening that must stay private."""
-    versions.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True)
-    db.session.commit()
-    private = versions.create_draft(fest["edition"], actor=None, based_on=draft)
-    screen(private, fest["films"]["zh"], fest["dome"], at(2, 14))
-    db.session.commit()
-    return draft
+DAY = "/programme/{slug}/?day={day}"
 
 
 def _day(client, fest, day="2031-04-02", **filters):
@@ -44,10 +32,10 @@ def test_the_published_day_is_public_and_drafts_stay_private(client, fest, publi
 
 
 def test_nothing_published_means_no_programme_yet(client, fest, draft):
-    page = client.get(f"/programme/?edition={fest['edition'].slug}").get_data(as_text=True)
+    page = client.get(f"/programme/{fest['edition'].slug}/").get_data(as_text=True)
     assert "has not been published yet" in page and "Film A" not in page
     assert client.get(f"/programme/film/{fest['films']['a'].id}").status_code == 404
-    assert client.get(f"/programme/calendar.ics?edition={fest['edition'].slug}").status_code == 404
+    assert client.get(f"/programme/{fest['edition'].slug}/calendar.ics").status_code == 404
 
 
 def test_filters_by_format_theater_and_audience(client, fest, published):
@@ -86,9 +74,10 @@ def test_a_film_page_shows_synopsis_runtime_format_and_its_screenings(client, fe
     film = fest["films"]["a"]
     page = client.get(f"/programme/film/{film.id}").get_data(as_text=True)
     assert "Film A" in page and "About Film A." in page and "30 min" in page and "Fulldome" in page
-    assert f"/programme/film/{film.id}.ics" in page
+    slug = fest["edition"].slug
+    assert f"/programme/{slug}/film/{film.id}.ics" in page
     screening = published.screenings[0]
-    assert f"/programme/screening/{screening.id}.ics" in page
+    assert f"/programme/{slug}/screening/{screening.id}.ics" in page
 
 
 def test_films_that_are_not_accepted_or_not_published_have_no_page(client, fest, published):
@@ -109,12 +98,12 @@ def test_calendars_per_film_per_screening_and_for_the_programme(client, fest, pu
     cal = icalendar.Calendar.from_ical(client.get(f"/programme/film/{film.id}.ics").data)
     [event] = cal.walk("VEVENT")
     assert event.decoded("DTSTART") == at(2, 10) and str(event["SUMMARY"]) == "Film C"
-    assert str(event["URL"]).endswith(f"/programme/film/{film.id}")
+    assert str(event["URL"]).endswith(f"/programme/{fest['edition'].slug}/film/{film.id}")
     assert cal.walk("VTIMEZONE")[0]["TZID"] == "Asia/Shanghai"
     screening = next(s for s in published.screenings if s.entry_id == film.id)
     one = icalendar.Calendar.from_ical(client.get(f"/programme/screening/{screening.id}.ics").data)
     assert len(one.walk("VEVENT")) == 1
-    whole = client.get(f"/programme/calendar.ics?edition={fest['edition'].slug}")
+    whole = client.get(f"/programme/{fest['edition'].slug}/calendar.ics")
     assert (
         whole.mimetype == "text/calendar"
         and len(icalendar.Calendar.from_ical(whole.data).walk("VEVENT")) == 3
@@ -142,7 +131,7 @@ def test_pages_carry_validators_and_answer_304_until_a_new_version_is_published(
     other_day = _day(client, fest, day="2031-04-03")
     assert other_day.headers["ETag"] != etag
     # publishing the next version changes every validator
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = client.get(
         DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"If-None-Match": etag}
@@ -153,19 +142,19 @@ def test_pages_carry_validators_and_answer_304_until_a_new_version_is_published(
 
 
 def test_the_change_log_of_the_public_version_is_public(client, fest, published):
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
-    page = client.get(f"/programme/changes?edition={fest['edition'].slug}").get_data(as_text=True)
+    page = client.get(f"/programme/{fest['edition'].slug}/changes").get_data(as_text=True)
     assert "What changed in version 2" in page and "Starry Sky" in page and "2031-04-02 14:00" in page
 
 
 def test_the_printable_programme_is_public(client, fest, published):
-    page = client.get(f"/programme/print?edition={fest['edition'].slug}").get_data(as_text=True)
+    page = client.get(f"/programme/{fest['edition'].slug}/print").get_data(as_text=True)
     assert "/static/css/print.css" in page and "Version 1" in page and "Starry Sky" not in page
 
 
 def test_chinese_visitors_see_chinese_titles_and_theater_names(client, fest, published):
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     response = client.get(
         DAY.format(slug=fest["edition"].slug, day="2031-04-02"), headers={"Accept-Language": "zh"}
@@ -229,7 +218,7 @@ def test_without_a_day_the_programme_opens_on_today_and_revalidates_after_midnig
             return cls.current
 
     monkeypatch.setattr(routes, "datetime", Clock)
-    url = f"/programme/?edition={fest['edition'].slug}"
+    url = f"/programme/{fest['edition'].slug}/"
     before = client.get(url)
     assert "Wednesday, April 2, 2031" in before.get_data(as_text=True)  # the next day with screenings
     Clock.current = datetime(2031, 4, 2, 0, 1, tzinfo=at(1, 9).tzinfo)
@@ -262,7 +251,7 @@ def test_public_film_page_shows_its_poster_and_other_images_stay_private(client,
         )  # fmt: skip
     db.session.commit()
     html = client.get(f"/programme/film/{film.id}").get_data(as_text=True)
-    assert f"/programme/film/{film.id}/poster/full" in html
+    assert f"/programme/{fest['edition'].slug}/film/{film.id}/poster/full" in html
     poster = client.get(f"/programme/film/{film.id}/poster/full")
     assert poster.status_code == 200 and poster.mimetype == clean.mime_type
     assert "public" in poster.headers["Cache-Control"]
@@ -282,11 +271,11 @@ def test_anonymous_pages_are_cached_whole_until_a_new_version_is_published(clien
     film_again, statements = sent_while(lambda: client.get(f"/programme/film/{film}"))
     assert film_again.status_code == 200 and len(statements) <= 2  # the film, the published version
     # a new publication is visible at once: the cache is keyed by the published version
-    versions.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
+    publishing.publish(versions.current_draft(fest["edition"]), actor=None, lock=None, accept_warnings=True)
     db.session.commit()
     fresh = _day(client, fest)
     assert "Starry Sky" in fresh.get_data(as_text=True)
-    printable = client.get(f"/programme/print?edition={fest['edition'].slug}").get_data(as_text=True)
+    printable = client.get(f"/programme/{fest['edition'].slug}/print").get_data(as_text=True)
     assert "Version 2" in printable
 
 

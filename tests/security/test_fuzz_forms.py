@@ -39,6 +39,7 @@ FORMS = (
 QUERY_PAGES = (
     ("anonymous", "programme.index"),
     ("anonymous", "programme.printable"),
+    ("anonymous", "programme.schedule_xml"),
     ("staff", "submissions.staff_entries"),
     ("staff", "review.ranking"),
     ("staff", "schedule.version"),
@@ -86,13 +87,41 @@ def test_random_form_posts_never_fail_with_a_server_error(app, client, world, da
         db.session.rollback()
 
 
+QUERY_NAMES = ["day", "format", "theater", "audience", "sort", "dir", "page", "q", "edition", "status",
+               "country", "panel", "with", "lang"]  # fmt: skip
+
+
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(params=st.dictionaries(st.sampled_from(["day", "format", "theater", "audience", "sort", "dir", "page",
-                                                "q", "edition", "status", "country", "panel", "with"]),
-                              nasty_text, max_size=5))  # fmt: skip
+@given(params=st.dictionaries(st.sampled_from(QUERY_NAMES), nasty_text, max_size=5))
 def test_random_query_strings_never_fail_with_a_server_error(app, client, world, params):
     for role, endpoint in QUERY_PAGES:
         rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
         as_role(client, world, role)
         response = client.get(url_of(app, rule, world), query_string=params)
         assert response.status_code < 500, f"{endpoint} with {params!r}"
+
+
+API_ENDPOINTS = ("api.editions", "api.venues", "api.theaters", "api.films", "api.film", "api.screenings")
+API_PARAMETERS = ["page", "per_page", "day", "film", "theater", "venue", "format"]
+numbers = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.sampled_from(["0", "1", "100", "101", "2147483647", "2147483648", "1_000", "٣", "+5", " 7 ", "0x10"]),
+    nasty_text,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(params=st.dictionaries(st.sampled_from(API_PARAMETERS), numbers, max_size=4))
+def test_random_api_parameters_get_a_json_answer_never_a_server_error(app, client, world, params):
+    for endpoint in API_ENDPOINTS:
+        rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
+        response = client.get(url_of(app, rule, world), query_string=params)
+        assert response.status_code in (200, 400, 404), f"{endpoint} with {params!r}: {response.status_code}"
+        assert response.is_json and response.headers["Access-Control-Allow-Origin"] == "*"
+        if response.status_code == 400:
+            body = response.get_json()
+            if "parameter" in body:  # a value the API read and refused, named
+                assert body["parameter"] in params and body["message"].startswith(body["parameter"])
+            else:  # refused before the API reads anything: a NUL character (festival.security)
+                assert any("\x00" in value for value in params.values()), (endpoint, params, body)

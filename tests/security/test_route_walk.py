@@ -18,6 +18,14 @@ from tests.security.walk import ROLES, as_role, methods, outcome, row_counts, ru
 GET = {
     "admin.outbox": ("login", "403", "403", "403", "403", "403", "ok"),
     "admin.outbox_mail": ("login", "403", "403", "403", "403", "403", "ok"),
+    "api.edition": ("ok",) * 7,
+    "api.editions": ("ok",) * 7,
+    "api.film": ("ok",) * 7,
+    "api.films": ("ok",) * 7,
+    "api.index": ("ok",) * 7,
+    "api.screenings": ("ok",) * 7,
+    "api.theaters": ("ok",) * 7,
+    "api.venues": ("ok",) * 7,
     "auth.confirm_email": ("login", "login", "login", "login", "login", "login", "login"),
     "auth.login": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
     "auth.register": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
@@ -42,6 +50,8 @@ GET = {
     # the published film in the walk has no poster: nobody gets one (tests/programme covers a poster)
     "programme.poster": ("404", "404", "404", "404", "404", "404", "404"),
     "programme.printable": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.schedule_json": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
+    "programme.schedule_xml": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "programme.screening_ics": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "review.assign": ("login", "403", "403", "403", "403", "ok", "ok"),
     "review.conflicts": ("login", "403", "403", "ok", "ok", "403", "403"),

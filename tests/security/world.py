@@ -34,7 +34,7 @@ from festival.models import (
 from festival.models.enums import ConflictKind, EntryStatus, ImageKind, Role, VersionStatus
 from festival.review import services as review
 from festival.schedule import versions
-from festival.submissions import services as submissions
+from festival.submissions import images as submission_images
 from tests import factories
 
 ROLES = ("anonymous", "filmmaker", "other_filmmaker", "curator", "conflicted_curator", "staff", "admin")
@@ -85,7 +85,7 @@ def build_world() -> World:
     review.declare_conflict(edition, curator=conflicted, kind=ConflictKind.ENTRY, entry=entry, reason="walk")
     entry.reopened_until = None
     db.session.flush()
-    image = submissions.add_image(
+    image = submission_images.add_image(
         entry,
         actor=filmmaker,
         kind=ImageKind.POSTER,
@@ -140,6 +140,7 @@ def build_world() -> World:
         "assignment_id": _first(Assignment, Assignment.entry_id == entry.id).id,
         "conflict_id": _first(Conflict, Conflict.curator_id == conflicted.id).id,
         "edition_id": old.id,
+        "slug": old.slug,  # the edition with a published programme
         "mail_id": mail.id if isinstance(mail, OutboxMail) else mail,
         "token": "not-a-valid-token",
         "kind": "decision_accepted",
@@ -150,6 +151,7 @@ def build_world() -> World:
     shown = _first(Screening, Screening.timetable_id == published.id)
     programme = {"entry_id": shown.entry_id, "screening_id": shown.id}
     world.overrides = {
+        "api.film": programme,
         "programme.film": programme,
         "programme.poster": programme,
         "programme.film_ics": programme,

@@ -6,7 +6,7 @@ import pytest
 
 from festival.extensions import db
 from festival.models.enums import EntryStatus
-from festival.submissions import services
+from festival.submissions import errors, services, window
 from tests.submissions.conftest import beijing, mails
 
 # The edition fixture closes at 2031-03-14 23:59 Beijing time (= 15:59 UTC).
@@ -17,9 +17,9 @@ AFTER = beijing(2031, 3, 15, 0, 0)  # 16:00 UTC: a naive UTC wall-clock comparis
 
 def test_window_is_open_a_minute_before_and_closed_a_minute_after_the_deadline(complete_entry):
     entry = complete_entry()
-    assert services.window_open(entry, BEFORE)
-    assert services.window_open(entry, AT)
-    assert not services.window_open(entry, AFTER)
+    assert window.window_open(entry, BEFORE)
+    assert window.window_open(entry, AT)
+    assert not window.window_open(entry, AFTER)
 
 
 def test_submit_at_2358_beijing_succeeds(complete_entry, filmmaker, clock, auth, client):
@@ -75,12 +75,12 @@ def test_a_submitted_entry_can_be_edited_until_the_deadline_only(complete_entry,
     entry = complete_entry(status=EntryStatus.SUBMITTED, terms_accepted_at=BEFORE)
     services.save_step(entry, "links", {"trailer_url": "https://vimeo.com/999"}, actor=filmmaker, now=BEFORE)
     assert entry.trailer_url == "https://vimeo.com/999"
-    with pytest.raises(services.DeadlinePassed):
+    with pytest.raises(errors.DeadlinePassed):
         services.save_step(entry, "links", {"trailer_url": "https://vimeo.com/1"}, actor=filmmaker, now=AFTER)
 
 
 def test_no_new_entry_after_the_deadline(edition, filmmaker):
-    with pytest.raises(services.DeadlinePassed):
+    with pytest.raises(errors.DeadlinePassed):
         services.create_entry(edition, owner=filmmaker, now=AFTER)
     assert services.create_entry(edition, owner=filmmaker, now=BEFORE).status == EntryStatus.DRAFT
 
@@ -96,8 +96,8 @@ def test_reopened_entry_can_be_submitted_until_the_reopening_ends(complete_entry
     entry = complete_entry()
     until = beijing(2031, 3, 16, 12, 0)
     services.reopen_entry(entry, actor=staff, until=until, now=AFTER)
-    assert services.window_open(entry, beijing(2031, 3, 16, 11, 59))
-    assert not services.window_open(entry, beijing(2031, 3, 16, 12, 1))
+    assert window.window_open(entry, beijing(2031, 3, 16, 11, 59))
+    assert not window.window_open(entry, beijing(2031, 3, 16, 12, 1))
     assert services.submit_entry(entry, actor=filmmaker, accept_terms=True, now=beijing(2031, 3, 16, 11, 59))
     assert entry.status == EntryStatus.SUBMITTED
 
@@ -105,5 +105,5 @@ def test_reopened_entry_can_be_submitted_until_the_reopening_ends(complete_entry
 def test_reopening_one_entry_does_not_open_the_others(complete_entry, filmmaker, other_filmmaker, staff):
     reopened, other = complete_entry(), complete_entry(owner=other_filmmaker)
     services.reopen_entry(reopened, actor=staff, until=beijing(2031, 3, 16, 12, 0), now=AFTER)
-    assert services.window_open(reopened, AFTER)
-    assert not services.window_open(other, AFTER)
+    assert window.window_open(reopened, AFTER)
+    assert not window.window_open(other, AFTER)

@@ -12,7 +12,7 @@ from festival.audit import history
 from festival.extensions import db
 from festival.models import Entry
 from festival.models.enums import EntryStatus, FilmFormat
-from festival.submissions import services
+from festival.submissions import completeness, services
 from tests.conftest import csrf_token
 from tests.submissions.conftest import beijing
 
@@ -165,17 +165,17 @@ def test_dome_technical_answers_are_stored_as_booleans(client, auth, filmmaker, 
 
 def test_required_fields_per_format(complete_entry):
     entry = complete_entry(format=FilmFormat.FOUR_D, tech_spec={"stereo": "2D"})
-    fields = {field for field, _ in services.submission_problems(entry)}
+    fields = {field for field, _ in completeness.submission_problems(entry)}
     assert {"tech_effects_track", "tech_motion_programming"} <= fields
     entry.tech_spec = {"stereo": "2D", "effects_track": True, "motion_programming": "D-BOX"}
-    assert services.submission_problems(entry) == [("terms", "Accept the festival's terms.")]
+    assert completeness.submission_problems(entry) == [("terms", "Accept the festival's terms.")]
 
 
 def test_completeness_lists_every_missing_field(make, edition, filmmaker):
     entry = make.entry(
         edition, filmmaker, title_original="", title_en=None, format=None, runtime_minutes=None
     )
-    fields = {field for field, _ in services.submission_problems(entry)}
+    fields = {field for field, _ in completeness.submission_problems(entry)}
     assert {"title_original", "title_en", "format", "runtime_minutes", "year", "country", "director",
             "audiences", "premiere_status", "delivery", "sound_format", "screener_url", "poster",
             "terms"} <= fields  # fmt: skip
@@ -184,9 +184,9 @@ def test_completeness_lists_every_missing_field(make, edition, filmmaker):
 def test_year_must_be_sensible(complete_entry, clock):
     clock(beijing(2031, 3, 1, 12, 0))
     entry = complete_entry(year=2033)
-    assert ("year", "Give a year from 1950 to 2032.") in services.submission_problems(entry)
+    assert ("year", "Give a year from 1950 to 2032.") in completeness.submission_problems(entry)
     entry.year = 2032
-    assert "year" not in {field for field, _ in services.submission_problems(entry)}
+    assert "year" not in {field for field, _ in completeness.submission_problems(entry)}
 
 
 def test_stale_version_is_refused_with_a_clear_message_and_keeps_the_input(client, auth, filmmaker, draft):

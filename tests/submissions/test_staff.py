@@ -9,7 +9,7 @@ import pytest
 
 from festival.extensions import db
 from festival.models.enums import EntryStatus, FilmFormat, PremiereStatus
-from festival.submissions import services
+from festival.submissions import errors, services, window
 from tests.conftest import Auth, csrf_token
 from tests.submissions.conftest import beijing, mails
 
@@ -162,8 +162,8 @@ def test_staff_reopen_an_entry_until_a_beijing_time(staff_client, table, clock):
     assert response.status_code == 302
     db.session.refresh(entry)
     assert entry.reopened_until == beijing(2031, 3, 17, 18, 0)  # read as Beijing time = 10:00 UTC
-    assert services.window_open(entry)
-    assert not services.window_open(table["giant"])
+    assert window.window_open(entry)
+    assert not window.window_open(table["giant"])
     (mail,) = mails("entry_reopened")
     assert mail.recipient == entry.owner.email and "2031-03-17 18:00" in mail.body
     page = staff_client.get(f"/entries/{entry.id}").get_data(as_text=True)
@@ -195,7 +195,7 @@ def test_staff_close_a_reopening_again(staff_client, table, staff, clock):
     db.session.commit()
     assert staff_client.post(f"/entries/{entry.id}/reopen", data={"action": "close"}).status_code == 302
     db.session.refresh(entry)
-    assert entry.reopened_until is None and not services.window_open(entry)
+    assert entry.reopened_until is None and not window.window_open(entry)
 
 
 def test_filmmakers_cannot_reopen(client, auth, filmmaker, table):
@@ -207,7 +207,7 @@ def test_filmmakers_cannot_reopen(client, auth, filmmaker, table):
 def test_decided_entries_cannot_be_reopened(table, staff):
     entry = table["giant"]
     entry.status = EntryStatus.ACCEPTED
-    with pytest.raises(services.InvalidTransition):
+    with pytest.raises(errors.InvalidTransition):
         services.reopen_entry(
             entry, actor=staff, until=beijing(2031, 3, 17, 18, 0), now=beijing(2031, 3, 15, 9, 0)
         )

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from festival.extensions import db
 from festival.models import Entry
 from festival.models.enums import EntryStatus
-from festival.submissions import services
+from festival.submissions import errors, services
 from tests.conftest import Auth, csrf_token
 from tests.submissions.conftest import beijing, mails
 
@@ -85,7 +85,7 @@ def test_incomplete_entry_is_not_submitted_and_the_review_page_says_what_is_miss
 
 def test_terms_must_be_accepted(complete_entry, filmmaker):
     entry = complete_entry()
-    with pytest.raises(services.IncompleteEntry) as caught:
+    with pytest.raises(errors.IncompleteEntry) as caught:
         services.submit_entry(entry, actor=filmmaker, accept_terms=False, now=NOW)
     assert [field for field, _ in caught.value.problems] == ["terms"]
     assert entry.status == EntryStatus.DRAFT
@@ -117,7 +117,7 @@ def test_unconfirmed_filmmaker_may_draft_but_not_submit(make, edition, complete_
 
 def test_submit_from_a_stale_review_page_is_refused(complete_entry, filmmaker):
     entry = complete_entry()
-    with pytest.raises(services.StaleEntry):
+    with pytest.raises(errors.StaleEntry):
         services.submit_entry(
             entry, actor=filmmaker, accept_terms=True, expected_version=entry.version - 1, now=NOW
         )
@@ -153,16 +153,16 @@ def test_withdrawn_entry_is_resubmitted_with_the_same_reference(complete_entry, 
 
 def test_a_draft_cannot_be_withdrawn_and_a_submitted_entry_cannot_be_deleted(complete_entry, filmmaker):
     entry = complete_entry()
-    with pytest.raises(services.InvalidTransition):
+    with pytest.raises(errors.InvalidTransition):
         services.withdraw_entry(entry, actor=filmmaker, now=NOW)
     services.submit_entry(entry, actor=filmmaker, accept_terms=True, now=NOW)
-    with pytest.raises(services.InvalidTransition):
+    with pytest.raises(errors.InvalidTransition):
         services.delete_draft(entry, actor=filmmaker)
 
 
 def test_transitions_outside_the_table_are_refused(complete_entry, staff):
     entry = complete_entry()
-    with pytest.raises(services.InvalidTransition):
+    with pytest.raises(errors.InvalidTransition):
         services.set_entry_status(entry, EntryStatus.ACCEPTED, actor=staff, now=NOW)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from festival.extensions import db
 from festival.models import EntryImage
 from festival.models.enums import EntryStatus, ImageKind
-from festival.submissions import services, uploads
+from festival.submissions import images, uploads
 from tests.factories import image_bytes
 
 
@@ -234,7 +234,7 @@ def test_files_are_removed_when_the_database_write_fails(app, entry, filmmaker, 
     upload = FileStorage(io.BytesIO(image_bytes("JPEG")), filename="poster.jpg")
     monkeypatch.setattr(db.session, "flush", failing_flush)
     with pytest.raises(OperationalError):
-        services.add_image(entry, actor=filmmaker, kind="poster", upload=upload)
+        images.add_image(entry, actor=filmmaker, kind="poster", upload=upload)
     monkeypatch.undo()
     db.session.rollback()
     assert _files(app) == []
@@ -244,7 +244,7 @@ def test_files_are_removed_when_the_transaction_rolls_back(app, entry, filmmaker
     from werkzeug.datastructures import FileStorage
 
     upload = FileStorage(io.BytesIO(image_bytes("JPEG")), filename="poster.jpg")
-    services.add_image(entry, actor=filmmaker, kind="poster", upload=upload)
+    images.add_image(entry, actor=filmmaker, kind="poster", upload=upload)
     assert len(_files(app)) == 2
     db.session.rollback()
     assert _files(app) == []
@@ -297,7 +297,7 @@ def test_an_image_of_another_entry_is_not_served_through_mine(
     db.session.commit()
     from werkzeug.datastructures import FileStorage
 
-    services.add_image(
+    images.add_image(
         other, actor=other_filmmaker, kind="poster", upload=FileStorage(io.BytesIO(image_bytes("JPEG")))
     )
     db.session.commit()

@@ -14,7 +14,7 @@ import scheduler
 from festival.extensions import db
 from festival.schedule import adapter, exports, versions
 from scheduler import schedule_from_json
-from tests.schedule_versions.conftest import at, screen
+from tests.schedule.conftest import at, screen
 
 
 @pytest.fixture

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from festival.extensions import db
 from festival.models import AuditEvent, Screening, TimetableVersion
 from festival.models.enums import VersionStatus
-from festival.schedule import versions
+from festival.schedule import edits, problems, versions
 from tests.conftest import csrf_token
 from tests.factories import TZ
-from tests.schedule_versions.conftest import at, screen
+from tests.schedule.conftest import at, screen
 
 
 def _rows(version: TimetableVersion) -> list[tuple]:
@@ -31,7 +31,7 @@ def _screening(version, entry) -> Screening:
     ).first()
 
 
-def _refused(draft, edit, rule: str, *words: str) -> list[versions.Problem]:
+def _refused(draft, edit, rule: str, *words: str) -> list[problems.Problem]:
     """Run an edit that must be refused for ``rule``; check the words and that nothing was saved."""
     before, lock = _rows(draft), draft.version
     with pytest.raises(versions.EditRejected) as caught:
@@ -50,13 +50,11 @@ def _refused(draft, edit, rule: str, *words: str) -> list[versions.Problem]:
 
 def _move(fest, draft, key, theater, start):
     s = _screening(draft, fest["films"][key])
-    return lambda: versions.move_screening(
-        s, theater=fest[theater], start=start, actor=fest["staff"], lock=None
-    )
+    return lambda: edits.move_screening(s, theater=fest[theater], start=start, actor=fest["staff"], lock=None)
 
 
 def _add(fest, draft, key, theater, start, pinned=False):
-    return lambda: versions.add_screening(
+    return lambda: edits.add_screening(
         draft, entry=fest["films"][key], theater=fest[theater], start=start, actor=fest["staff"], lock=None,
         pinned=pinned,
     )  # fmt: skip
@@ -150,11 +148,11 @@ def test_a_film_cannot_get_more_screenings_a_day_than_allowed(fest, draft):
 
 def test_a_pinned_screening_cannot_be_moved_or_removed(fest, draft):
     a = _screening(draft, fest["films"]["a"])
-    versions.set_pinned(a, True, actor=fest["staff"], lock=draft.version)
+    edits.set_pinned(a, True, actor=fest["staff"], lock=draft.version)
     db.session.commit()
     _refused(draft, _move(fest, draft, "a", "dome", at(2, 14)), "pinned", "pinned screening “Film A”")
     a = _screening(draft, fest["films"]["a"])
-    _refused(draft, lambda: versions.remove_screening(a, actor=None, lock=None), "pinned", "is missing")
+    _refused(draft, lambda: edits.remove_screening(a, actor=None, lock=None), "pinned", "is missing")
 
 
 def test_messages_name_films_and_theaters_not_solver_ids(fest, draft):
@@ -170,7 +168,7 @@ def test_messages_name_films_and_theaters_not_solver_ids(fest, draft):
 def test_a_valid_move_changes_theater_time_end_and_expected_attendance(fest, draft):
     a = _screening(draft, fest["films"]["a"])
     lock = draft.version
-    versions.move_screening(a, theater=fest["dome2"], start=at(5, 14), actor=fest["staff"], lock=lock)
+    edits.move_screening(a, theater=fest["dome2"], start=at(5, 14), actor=fest["staff"], lock=lock)
     db.session.commit()
     db.session.refresh(a)
     assert (a.theater_id, a.start, a.end) == (fest["dome2"].id, at(5, 14), at(5, 14, 30))
@@ -183,16 +181,16 @@ def test_a_valid_move_changes_theater_time_end_and_expected_attendance(fest, dra
 
 
 def test_adding_pinning_unpinning_and_removing_are_kept(fest, draft):
-    s = versions.add_screening(
+    s = edits.add_screening(
         draft, entry=fest["films"]["zh"], theater=fest["dome"], start=at(2, 14), actor=None, lock=None
     )
     db.session.commit()
     assert s.expected_attendance == 144 and not s.pinned
-    versions.set_pinned(s, True, actor=None, lock=draft.version)
+    edits.set_pinned(s, True, actor=None, lock=draft.version)
     db.session.commit()
     assert s.pinned
-    versions.set_pinned(s, False, actor=None, lock=draft.version)
-    versions.remove_screening(s, actor=None, lock=draft.version)
+    edits.set_pinned(s, False, actor=None, lock=draft.version)
+    edits.remove_screening(s, actor=None, lock=draft.version)
     db.session.commit()
     assert len(_rows(draft)) == 3
 
@@ -202,7 +200,7 @@ def test_an_older_problem_of_the_draft_does_not_block_unrelated_edits(fest, draf
     screen(draft, fest["films"]["b"], fest["dome2"], at(2, 11))  # two B the same day: a counts problem
     db.session.commit()
     a = _screening(draft, fest["films"]["a"])
-    versions.set_pinned(a, True, actor=None, lock=None)
+    edits.set_pinned(a, True, actor=None, lock=None)
     db.session.commit()
     assert a.pinned
 
@@ -211,7 +209,7 @@ def test_an_outdated_lock_is_refused_and_nothing_is_saved(fest, draft):
     a = _screening(draft, fest["films"]["a"])
     before = _rows(draft)
     with pytest.raises(versions.StaleVersion):
-        versions.move_screening(a, theater=fest["dome"], start=at(4, 14), actor=None, lock=draft.version - 1)
+        edits.move_screening(a, theater=fest["dome"], start=at(4, 14), actor=None, lock=draft.version - 1)
     assert _rows(draft) == before
 
 
@@ -223,7 +221,7 @@ def test_a_concurrent_change_of_the_same_draft_is_detected_at_write_time(fest, d
             sa.update(TimetableVersion).where(TimetableVersion.id == draft.id).values(version=lock + 1)
         )
     with pytest.raises(versions.StaleVersion):
-        versions.move_screening(a, theater=fest["dome"], start=at(4, 14), actor=None, lock=lock)
+        edits.move_screening(a, theater=fest["dome"], start=at(4, 14), actor=None, lock=lock)
 
 
 def test_a_published_version_is_frozen(fest, draft):
@@ -231,9 +229,9 @@ def test_a_published_version_is_frozen(fest, draft):
     db.session.commit()
     a = _screening(draft, fest["films"]["a"])
     with pytest.raises(versions.VersionFrozen):
-        versions.set_pinned(a, True, actor=None, lock=None)
+        edits.set_pinned(a, True, actor=None, lock=None)
     with pytest.raises(versions.VersionFrozen):
-        versions.add_screening(
+        edits.add_screening(
             draft, entry=fest["films"]["zh"], theater=fest["dome"], start=at(4, 14), actor=None, lock=None
         )
 

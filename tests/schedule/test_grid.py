@@ -6,7 +6,7 @@ from datetime import date
 
 from festival.extensions import db
 from festival.schedule import grid
-from tests.schedule_versions.conftest import at, screen
+from tests.schedule.conftest import at, screen
 
 
 def _item(day_grid, kind, column):

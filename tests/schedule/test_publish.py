@@ -8,13 +8,13 @@ import sqlalchemy as sa
 from festival.extensions import db
 from festival.models import AuditEvent, Screening, SolveRun, TimetableVersion
 from festival.models.enums import RunStatus, VersionStatus
-from festival.schedule import runs, versions
+from festival.schedule import changelog, edits, publishing, runs, versions
 from tests.conftest import Auth, csrf_token
-from tests.schedule_versions.conftest import at, screen
+from tests.schedule.conftest import at, screen
 
 
 def _publish(version, actor=None, accept=True):
-    out = versions.publish(version, actor=actor, lock=version.version, accept_warnings=accept)
+    out = publishing.publish(version, actor=actor, lock=version.version, accept_warnings=accept)
     db.session.commit()
     return out
 
@@ -56,13 +56,11 @@ def test_a_second_publication_supersedes_the_first_with_a_change_log(fest, draft
     f = fest["films"]
     _publish(draft)
     second = _copy(fest, draft)
-    versions.move_screening(
+    edits.move_screening(
         _screening(second, f["a"]), theater=fest["dome2"], start=at(4, 14), actor=None, lock=None
     )
-    versions.remove_screening(_screening(second, f["b"]), actor=None, lock=None)
-    versions.add_screening(
-        second, entry=f["d"], theater=fest["giant"], start=at(5, 14), actor=None, lock=None
-    )
+    edits.remove_screening(_screening(second, f["b"]), actor=None, lock=None)
+    edits.add_screening(second, entry=f["d"], theater=fest["giant"], start=at(5, 14), actor=None, lock=None)
     db.session.commit()
     _publish(second)
     db.session.refresh(draft)
@@ -98,20 +96,20 @@ def test_version_numbers_keep_counting_and_superseded_versions_stay_readable(cli
 def test_a_published_version_cannot_be_published_or_edited_again(fest, draft):
     _publish(draft)
     with pytest.raises(versions.VersionFrozen):
-        versions.publish(draft, actor=None, lock=None)
+        publishing.publish(draft, actor=None, lock=None)
     with pytest.raises(versions.VersionFrozen):
-        versions.remove_screening(_screening(draft, fest["films"]["a"]), actor=None, lock=None)
+        edits.remove_screening(_screening(draft, fest["films"]["a"]), actor=None, lock=None)
 
 
 def test_hard_rule_problems_block_publishing(fest, draft):
     screen(draft, fest["films"]["zh"], fest["dome"], at(2, 10, 30))  # inside A's changeover
     screen(draft, fest["films"]["b"], fest["dome2"], at(2, 15))  # B twice a day
     db.session.commit()
-    problems = versions.publish_problems(draft)
+    problems = publishing.publish_problems(draft)
     assert {p.rule for p in problems if p.blocking} == {"one screening at a time", "counts"}
     assert all(set(p.as_dict()) == {"kind", "rule", "message", "refs"} for p in problems)
     with pytest.raises(versions.PublishBlocked) as caught:
-        versions.publish(draft, actor=None, lock=None, accept_warnings=True)
+        publishing.publish(draft, actor=None, lock=None, accept_warnings=True)
     assert all(p.blocking for p in caught.value.problems)
     db.session.rollback()
     db.session.refresh(draft)
@@ -119,15 +117,15 @@ def test_hard_rule_problems_block_publishing(fest, draft):
 
 
 def test_films_short_of_their_minimum_warn_and_need_confirmation(fest, draft):
-    versions.remove_screening(_screening(draft, fest["films"]["c"]), actor=None, lock=None)
+    edits.remove_screening(_screening(draft, fest["films"]["c"]), actor=None, lock=None)
     db.session.commit()
-    problems = versions.publish_problems(draft)
+    problems = publishing.publish_problems(draft)
     assert [(p.kind, str(p.message)) for p in problems] == [
         ("shortfall", "“Film C” has 0 of its minimum 1 screenings.")
     ]
     assert problems[0].refs == (f"film:{fest['films']['c'].id}",)
     with pytest.raises(versions.PublishBlocked):
-        versions.publish(draft, actor=None, lock=None)
+        publishing.publish(draft, actor=None, lock=None)
     _publish(draft, accept=True)
     assert draft.number == 1
 
@@ -136,17 +134,17 @@ def test_an_empty_draft_cannot_be_published(fest):
     empty = versions.create_draft(fest["edition"], actor=None)
     db.session.commit()
     with pytest.raises(versions.PublishBlocked):
-        versions.publish(empty, actor=None, lock=None, accept_warnings=True)
+        publishing.publish(empty, actor=None, lock=None, accept_warnings=True)
 
 
 def test_the_published_timetable_is_untouched_by_draft_edits_and_solver_runs(fest, draft):
     _publish(draft)
     published = _snapshot(draft)
     copy = _copy(fest, draft)
-    versions.move_screening(
+    edits.move_screening(
         _screening(copy, fest["films"]["a"]), theater=fest["dome"], start=at(4, 14), actor=None, lock=None
     )
-    versions.set_pinned(_screening(copy, fest["films"]["c"]), True, actor=None, lock=None)
+    edits.set_pinned(_screening(copy, fest["films"]["c"]), True, actor=None, lock=None)
     db.session.commit()
     run = runs.start_run(fest["edition"], actor=fest["staff"], time_limit=2, base_version=copy)
     db.session.commit()
@@ -160,7 +158,7 @@ def test_the_published_timetable_is_untouched_by_draft_edits_and_solver_runs(fes
     assert versions.published_version(fest["edition"]).id == draft.id
     # the pin of the copy survived the re-solve, and the diff against the published version says what moved
     assert any(s.pinned and s.entry_id == fest["films"]["c"].id for s in result.screenings)
-    diff = versions.diff_versions(draft, result)
+    diff = changelog.diff_versions(draft, result)
     assert diff.unchanged + len(diff.moved) + len(diff.removed) == len(published)
 
 
@@ -173,7 +171,7 @@ def test_diff_pairs_a_films_moves_nearest_first(fest, draft):
     screen(target, f["a"], fest["dome"], at(9, 14))  # the 9 April screening moved in the day
     screen(target, f["a"], fest["dome2"], at(3, 10))  # the 2 April one moved a day and a theater
     screen(target, f["b"], fest["dome"], at(3, 11))
-    diff = versions.diff_versions(base, target)
+    diff = changelog.diff_versions(base, target)
     moves = sorted((c.before.start, c.after.start) for c in diff.moved)
     assert moves == [(at(2, 10), at(3, 10)), (at(9, 10), at(9, 14))]
     assert [c.entry.id for c in diff.added] == [f["b"].id] and diff.removed == [] and diff.unchanged == 0
@@ -223,7 +221,7 @@ def test_copying_a_published_version_makes_a_new_draft_with_the_same_screenings(
 
 def test_resolve_around_my_pins_starts_a_run_that_keeps_them(client, auth, fest, draft):
     a = _screening(draft, fest["films"]["a"])
-    versions.set_pinned(a, True, actor=None, lock=None)
+    edits.set_pinned(a, True, actor=None, lock=None)
     db.session.commit()
     auth.login_as(fest["staff"])
     response = client.post(

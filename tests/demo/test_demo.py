@@ -11,7 +11,7 @@ from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, User
 from festival.models.enums import EditionStatus, EntryStatus, Role
 
-INSTANCE = Path(__file__).resolve().parents[1] / "data" / "instances" / "cstm-2021.json"
+INSTANCE = Path(__file__).resolve().parents[2] / "data" / "instances" / "cstm-2021.json"
 
 
 def _count(model, *where):

@@ -1,0 +1,167 @@
+"""What the API says about editions, venues, theaters, films and screenings.
+
+Everything comes from an edition's published version: its screenings of accepted films, and the
+films, theaters and venues those screenings name. Nothing of a draft, of a film that is not in the
+published programme, or of a theater without a published screening is ever read here. Names are
+given in both languages (``name`` and ``name_zh``), so an answer is the same for every visitor;
+times are ISO 8601 with the edition's UTC offset. Every address in an answer is absolute.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import url_for
+
+from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, Venue
+from festival.programme import queries
+from festival.programme.items import guid, screening_key
+
+
+def _time(moment: datetime | None, edition: Edition) -> str | None:
+    return moment.astimezone(edition.tz).replace(microsecond=0).isoformat() if moment else None
+
+
+def _named(obj) -> dict:
+    return {"id": obj.id, "name": obj.name, "name_zh": obj.name_zh}
+
+
+def edition(edition: Edition, version: TimetableVersion, *, current: bool) -> dict:
+    """An edition with a published programme, and where to find the rest of it."""
+    slug = edition.slug
+
+    def api(endpoint: str) -> str:
+        return url_for(f"api.{endpoint}", slug=slug, _external=True)
+
+    return {
+        "slug": slug,
+        "name": edition.name,
+        "name_zh": edition.name_zh,
+        "section": edition.section,
+        "section_zh": edition.section_zh,
+        "timezone": edition.timezone,
+        "first_day": edition.first_day.isoformat(),
+        "last_day": edition.last_day.isoformat(),
+        "current": current,
+        "programme": {"version": version.number, "published_at": _time(version.published_at, edition)},
+        "links": {
+            "self": api("edition"),
+            "venues": api("venues"),
+            "theaters": api("theaters"),
+            "films": api("films"),
+            "screenings": api("screenings"),
+            "programme": url_for("programme.index", slug=slug, _external=True),
+            "calendar": url_for("programme.calendar_ics", slug=slug, _external=True),
+            "schedule_xml": url_for("programme.schedule_xml", slug=slug, _external=True),
+            "schedule_json": url_for("programme.schedule_json", slug=slug, _external=True),
+        },
+    }
+
+
+def theater(theater: Theater) -> dict:
+    return {
+        "id": theater.id,
+        "code": theater.code,
+        "name": theater.name,
+        "name_zh": theater.name_zh,
+        "seats": theater.seats,
+        "formats": list(theater.formats or []),
+        "venue": _named(theater.venue),
+    }
+
+
+def venue(venue: Venue, theaters: list[Theater]) -> dict:
+    return {
+        "id": venue.id,
+        "code": venue.code,
+        "name": venue.name,
+        "name_zh": venue.name_zh,
+        "theaters": [{k: v for k, v in theater(t).items() if k != "venue"} for t in theaters],
+    }
+
+
+def film(entry: Entry, *, screenings: int, poster: bool) -> dict:
+    slug, entry_id = entry.edition.slug, entry.id
+
+    def at(endpoint: str, **args) -> str:
+        return url_for(endpoint, slug=slug, entry_id=entry_id, _external=True, **args)
+
+    return {
+        "id": entry_id,
+        "title": entry.display_title,
+        "title_zh": entry.title_zh,
+        "title_original": entry.title_original or None,
+        "format": entry.format.value if entry.format else None,
+        "runtime_minutes": entry.runtime_minutes,
+        "year": entry.year,
+        "country": entry.country,
+        "director": entry.director,
+        "production_company": entry.production_company,
+        "audiences": list(entry.audiences or []),
+        "languages": entry.languages,
+        "subtitles": entry.subtitles,
+        "synopsis_short": entry.synopsis_short,
+        "synopsis": entry.synopsis_long,
+        "screening_count": screenings,
+        "links": {
+            "self": at("api.film"),
+            "screenings": url_for("api.screenings", slug=slug, film=entry_id, _external=True),
+            "page": at("programme.film"),
+            "calendar": at("programme.film_ics"),
+            "poster": at("programme.poster", variant="full") if poster else None,
+        },
+    }
+
+
+def screening(s: Screening, edition: Edition, base_url: str) -> dict:
+    e = s.entry
+    return {
+        "id": s.id,
+        "guid": guid(base_url, edition.slug, screening_key(s)),
+        "start": _time(s.start, edition),
+        "end": _time(s.end, edition),
+        "day": s.start.astimezone(edition.tz).date().isoformat(),
+        "film": {
+            "id": e.id,
+            "title": e.display_title,
+            "title_zh": e.title_zh,
+            "format": e.format.value if e.format else None,
+        },
+        "theater": _named(s.theater),
+        "venue": _named(s.theater.venue),
+        "links": {
+            "film": url_for("api.film", slug=edition.slug, entry_id=e.id, _external=True),
+            "page": url_for("programme.film", slug=edition.slug, entry_id=e.id, _external=True),
+            "calendar": url_for(
+                "programme.screening_ics", slug=edition.slug, screening_id=s.id, _external=True
+            ),
+        },
+    }
+
+
+def programme(edition: Edition, version: TimetableVersion, base_url: str) -> dict[str, list[dict]]:
+    """Every list the API gives of a published version, in its order: ``screenings`` (by start,
+    then theater), ``films`` (by title), ``theaters`` and ``venues`` (as staff order them)."""
+    shown = queries.all_screenings(version)
+    entries: dict[int, Entry] = {}
+    counts: dict[int, int] = {}
+    theaters: dict[int, Theater] = {}
+    for s in shown:
+        entries.setdefault(s.entry_id, s.entry)
+        counts[s.entry_id] = counts.get(s.entry_id, 0) + 1
+        theaters.setdefault(s.theater_id, s.theater)
+    ordered = sorted(theaters.values(), key=lambda t: (t.venue_id, t.position, t.id))
+    venues: dict[int, list[Theater]] = {}
+    for t in ordered:
+        venues.setdefault(t.venue_id, []).append(t)
+    posters = queries.films_with_a_poster(entries)
+    by_title = sorted(entries.values(), key=lambda e: (e.display_title.casefold(), e.id))
+    by_start = sorted(
+        shown, key=lambda s: (s.start, (s.theater.venue_id, s.theater.position), s.theater_id, s.id)
+    )
+    return {
+        "screenings": [screening(s, edition, base_url) for s in by_start],
+        "films": [film(e, screenings=counts[e.id], poster=e.id in posters) for e in by_title],
+        "theaters": [theater(t) for t in ordered],
+        "venues": [venue(ts[0].venue, ts) for ts in venues.values()],
+    }

@@ -1,0 +1,181 @@
+"""The read-only JSON API of the published programme: editions, venues, theaters, films, screenings.
+
+Only GET (and HEAD, OPTIONS) is answered; every answer can be read by scripts on any site (CORS),
+carries validators (ETag, Last-Modified) and answers conditional requests with 304; refusals are JSON
+(errors.py; 404 and 405 come from festival.errors, which answers JSON under /api/). What an answer
+says comes from the published version only (documents.py), kept per version by each process.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from flask import Blueprint, Response, request, url_for
+from flask_babel import gettext as _
+
+from festival import readonly
+from festival.api import documents, paging, params
+from festival.api.errors import ApiError, NotFound, error_response
+from festival.editions import current_edition
+from festival.models import Edition, TimetableVersion
+from festival.models.enums import FilmFormat
+from festival.programme import caching, queries
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+PREFIX = "/api/"
+
+bp.before_request(readonly.read_without_transaction)
+bp.teardown_request(readonly.end_read)
+bp.register_error_handler(ApiError, error_response)
+
+
+@bp.after_app_request
+def _readable_from_any_site(response: Response) -> Response:
+    """Every answer under /api/, refusals included, may be read by a script on any site."""
+    return caching.allow_any_origin(response) if request.path.startswith(PREFIX) else response
+
+
+def _json(document: dict) -> bytes:
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def _response(body: bytes) -> Response:
+    return Response(body, mimetype="application/json")
+
+
+def _by_content(document: dict, *, last_modified=None) -> Response:
+    """A small answer whose validator is a hash of its content (werkzeug answers the 304)."""
+    response = _response(_json(document))
+    response.add_etag()
+    if last_modified is not None:
+        response.last_modified = last_modified.replace(microsecond=0)
+    response.headers["Cache-Control"] = f"public, max-age={caching.HTML_MAX_AGE}"
+    return response.make_conditional(request)
+
+
+def _published(slug: str) -> tuple[Edition, TimetableVersion]:
+    """The edition called ``slug`` and its published version. Raises NotFound."""
+    edition, version = queries.public_programme(slug)
+    if version is None:
+        raise NotFound(_("No edition with a published programme is called %(slug)s.", slug=slug))
+    return edition, version
+
+
+def _from_programme(
+    slug: str, answer: Callable[[dict[str, list[dict]]], tuple[dict, str | None]]
+) -> Response:
+    """An answer read from the published version's lists (documents.programme), kept per version.
+
+    The validator is the version's, so a client's copy is answered 304 before anything is read;
+    ``answer(lists)`` returns the document and, for a page of a list, the ``Link`` header."""
+    edition, version = _published(slug)
+    base_url = url_for("main.index", _external=True)
+    etag = caching.etag_for(version, per_visitor=False, depends_on=(base_url,))
+    response = caching.not_modified(version, etag, public=True)
+    if response is not None:
+        return response
+    lists = caching.cached(
+        version, ("api", base_url), lambda: documents.programme(edition, version, base_url)
+    )
+    document, link = answer(lists)
+    response = caching.finish(_response(_json(document)), version, etag, public=True)
+    if link:
+        response.headers["Link"] = link
+    return response
+
+
+def _page_of(rows: list[dict]) -> tuple[dict, str]:
+    page = paging.paginate(rows, params.paging())
+    return paging.document(page), paging.link_header(page)
+
+
+@bp.get("/")
+def index():
+    """Where to start: the editions, and the current one."""
+    current = current_edition()
+    shown = current is not None and queries.published(current) is not None
+    return _by_content(
+        {
+            "editions": url_for("api.editions", _external=True),
+            "current_edition": url_for("api.edition", slug=current.slug, _external=True) if shown else None,
+        }
+    )
+
+
+@bp.get("/editions")
+def editions():
+    """Editions with a published programme, newest first."""
+    rows = queries.published_editions()
+    current = current_edition()
+    docs = [documents.edition(e, v, current=current is not None and e.id == current.id) for e, v in rows]
+    page = paging.paginate(docs, params.paging())
+    latest = max((v.published_at for _e, v in rows if v.published_at), default=None)
+    response = _by_content(paging.document(page), last_modified=latest)
+    response.headers["Link"] = paging.link_header(page)
+    return response
+
+
+@bp.get("/editions/<slug>")
+def edition(slug: str):
+    found, version = _published(slug)
+    current = current_edition()
+    document = documents.edition(found, version, current=current is not None and current.id == found.id)
+    return _by_content(document, last_modified=version.published_at)
+
+
+@bp.get("/editions/<slug>/venues")
+def venues(slug: str):
+    """The venues of the published programme, each with its theaters."""
+    return _from_programme(slug, lambda lists: _page_of(lists["venues"]))
+
+
+@bp.get("/editions/<slug>/theaters")
+def theaters(slug: str):
+    """The theaters of the published programme; ``venue`` keeps one venue's."""
+    venue = params.whole_number("venue")
+    return _from_programme(
+        slug,
+        lambda lists: _page_of([t for t in lists["theaters"] if venue is None or t["venue"]["id"] == venue]),
+    )
+
+
+@bp.get("/editions/<slug>/films")
+def films(slug: str):
+    """The accepted films of the published programme, by title; ``format`` keeps one format's."""
+    fmt = params.choice("format", [f.value for f in FilmFormat])
+    return _from_programme(
+        slug, lambda lists: _page_of([f for f in lists["films"] if fmt is None or f["format"] == fmt])
+    )
+
+
+@bp.get("/editions/<slug>/films/<int:entry_id>")
+def film(slug: str, entry_id: int):
+    """One film of the published programme, with its screenings."""
+
+    def answer(lists: dict[str, list[dict]]) -> tuple[dict, None]:
+        found = next((f for f in lists["films"] if f["id"] == entry_id), None)
+        if found is None:
+            raise NotFound(_("Film %(id)d is not in this edition's published programme.", id=entry_id))
+        return {**found, "screenings": [s for s in lists["screenings"] if s["film"]["id"] == entry_id]}, None
+
+    return _from_programme(slug, answer)
+
+
+@bp.get("/editions/<slug>/screenings")
+def screenings(slug: str):
+    """The published screenings in time order; ``day``, ``film``, ``theater`` and ``venue`` filter them."""
+    day = params.day()
+    wanted = {
+        ("film", "id"): params.whole_number("film"),
+        ("theater", "id"): params.whole_number("theater"),
+        ("venue", "id"): params.whole_number("venue"),
+    }
+    filters = {key: value for key, value in wanted.items() if value is not None}
+
+    def keep(s: dict) -> bool:
+        if day is not None and s["day"] != day.isoformat():
+            return False
+        return all(s[part][field] == value for (part, field), value in filters.items())
+
+    return _from_programme(slug, lambda lists: _page_of([s for s in lists["screenings"] if keep(s)]))

@@ -1,0 +1,38 @@
+"""Labels of the stored choices every area shows (film formats, premieres, audiences), in one wording.
+
+The entry form, the review, the venues, the timetable and the public programme all name a format the
+same way; a label is looked up with ``label_of``, which never raises for an unknown value.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from festival.models.enums import Audience, FilmFormat, PremiereStatus
+
+FORMAT_LABELS = {
+    FilmFormat.DOME: _l("Fulldome (planetarium)"),
+    FilmFormat.GIANT_SCREEN: _l("Giant screen"),
+    FilmFormat.FOUR_D: _l("4D"),
+    FilmFormat.DOCUMENTARY: _l("Documentary"),
+    FilmFormat.SCIFI: _l("Science fiction"),
+}
+PREMIERE_LABELS = {
+    PremiereStatus.WORLD: _l("World premiere"),
+    PremiereStatus.ASIAN: _l("Asian premiere"),
+    PremiereStatus.CHINA: _l("China premiere"),
+    PremiereStatus.NONE: _l("Not a premiere"),
+}
+AUDIENCE_LABELS = {
+    Audience.CHILDREN: _l("Children"),
+    Audience.FAMILIES: _l("Families"),
+    Audience.GENERAL: _l("General audience"),
+    Audience.SCHOOL_GROUPS: _l("School groups"),
+}
+
+
+def label_of(labels: dict, value) -> str:
+    """The label of a stored choice, or the value itself when unknown (never raises)."""
+    if value is None:
+        return ""
+    return str(labels.get(value, value))

@@ -1,0 +1,176 @@
+"""The published programme as generic items: what the schedule feeds (and later the apps' other
+readers) are built from.
+
+Today every item is a screening of a film in a theater. An item only says when, where, what and
+for whom, so the other kinds the programme will hold slot in beside screenings without touching
+the feeds: an event of the forum (a talk, a panel: issue 20) is an item whose place is its room,
+a streaming window (issue 17) one whose place is its online channel, and a screening at a partner
+museum one whose place names its venue. Each kind gets one function here that turns its rows into
+items, like ``screening_items``.
+
+Identity: an item's ``key`` names what it is (the film, the theater and the start for a screening),
+never a row id, because a publication copies every screening into new rows. The key, the site's
+base address and the edition's slug give the item's guid, so an unchanged screening keeps its guid
+(and the integer id derived from it) in every version.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from babel import Locale
+from flask_babel import force_locale
+from slugify import slugify
+
+from festival.labels import FORMAT_LABELS
+from festival.models import Entry, Screening, Theater
+from festival.navigation import localized
+from festival.programme.display import film_title, other_title
+
+SLUG_LENGTH = 60
+# spoken-language names that Babel's list of language names does not know, as written on entry forms
+LANGUAGE_ALIASES = {"mandarin": "zh", "普通话": "zh", "汉语": "zh", "国语": "zh", "华语": "zh"}
+# a director field may name several people: "A, B", "A; B", "A、B", "A & B", "A and B", "A / B"
+PERSON_SEPARATORS = re.compile(r"\s*[,;、/&，；]\s*|\s+and\s+")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where items happen: a theater today; a room of an event or an online channel later."""
+
+    key: str  # stable within the edition: "theater/12"
+    name: str
+    order: tuple  # places are listed in this order
+    capacity: int | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    title: str
+    kind: str = "web"  # the c3voc link types: web, media, related, ...
+
+
+@dataclass(frozen=True)
+class ProgrammeItem:
+    """One thing in the programme, in the feed's language."""
+
+    key: str  # what the item is, stable across publications: "screening/e12/t3/20210402T0200Z"
+    kind: str  # "screening"
+    start: datetime  # aware
+    end: datetime  # aware
+    place: Place
+    title: str
+    subtitle: str | None  # the title in the other language
+    type: str  # the film format today; an event's kind later
+    track: str
+    language: str | None  # language codes, "en" or "en, zh"
+    abstract: str
+    description: str
+    persons: tuple[str, ...]
+    url: str | None  # the item's public page
+    links: tuple[Link, ...]
+    slug: str  # readable ASCII words of the title: "galaxy-journey"
+
+
+def guid(base_url: str, edition_slug: str, key: str) -> str:
+    """The UUID of an item or place: derived from the site's address, the edition and what it is
+    (its key), so it stays the same while the item does (a name-based UUID, RFC 4122 version 5)."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"{base_url.rstrip('/')}/programme/{edition_slug}#{key}"))
+
+
+def screening_key(screening: Screening) -> str:
+    """What a screening is: its film, its theater and its start (UTC); row ids change on publication."""
+    start = screening.start.astimezone(UTC)
+    return f"screening/e{screening.entry_id}/t{screening.theater_id}/{start.strftime('%Y%m%dT%H%MZ')}"
+
+
+def theater_places(theaters: Sequence[Theater]) -> dict[int, Place]:
+    """A place per theater, named in the current language; a name two venues share gets its venue's."""
+    names = {t.id: localized(t, "name") for t in theaters}
+    shared = {name for name, count in Counter(names.values()).items() if count > 1}
+    return {
+        t.id: Place(
+            key=f"theater/{t.id}",
+            name=f"{names[t.id]} ({localized(t.venue, 'name')})" if names[t.id] in shared else names[t.id],
+            order=(t.venue_id, t.position, t.id),
+            capacity=t.seats,
+        )
+        for t in theaters
+    }
+
+
+def language_codes(text: str | None) -> str | None:
+    """Spoken languages written as words ("English, Mandarin", "英语") as codes ("en, zh"); a word
+    that is no known language name stays as written."""
+    if not text:
+        return None
+    codes: list[str] = []
+    for part in re.split(r"\s*[,;/、，；]\s*|\s+and\s+", text.strip()):
+        if not part:
+            continue
+        code = LANGUAGE_ALIASES.get(part.casefold()) or _language_names().get(part.casefold()) or part
+        if code not in codes:
+            codes.append(code)
+    return ", ".join(codes) or None
+
+
+_NAMES: dict[str, str] = {}
+
+
+def _language_names() -> dict[str, str]:
+    """Language names in English and Chinese (casefolded) -> language code, from Babel's data."""
+    if not _NAMES:
+        for locale in ("en", "zh"):
+            for code, name in Locale(locale).languages.items():
+                _NAMES.setdefault(name.casefold(), code.replace("_", "-"))
+    return _NAMES
+
+
+def persons(text: str | None) -> tuple[str, ...]:
+    """The people named in a free-text credit such as the director field."""
+    return tuple(p for p in PERSON_SEPARATORS.split(text or "") if p.strip())
+
+
+def screening_items(
+    screenings: Iterable[Screening],
+    *,
+    language: str,
+    places: dict[int, Place],
+    film_url: Callable[[Entry], str],
+) -> list[ProgrammeItem]:
+    """The screenings as programme items in ``language`` ("en" or "zh"), in time order.
+
+    ``places`` maps theater id -> place (``theater_places``), ``film_url(entry)`` gives a film's page."""
+    items = []
+    with force_locale(language):
+        for s in sorted(screenings, key=lambda s: (s.start, places[s.theater_id].order, s.id)):
+            e = s.entry
+            page = film_url(e)
+            fmt = str(FORMAT_LABELS[e.format]) if e.format else ""
+            items.append(
+                ProgrammeItem(
+                    key=screening_key(s),
+                    kind="screening",
+                    start=s.start,
+                    end=s.end,
+                    place=places[s.theater_id],
+                    title=film_title(e),
+                    subtitle=other_title(e),
+                    type=fmt,
+                    track=fmt,
+                    language=language_codes(e.languages),
+                    abstract=e.synopsis_short or "",
+                    description=e.synopsis_long or "",
+                    persons=persons(e.director),
+                    url=page,
+                    links=(Link(url=page, title=film_title(e)),),
+                    slug=slugify(e.display_title, max_length=SLUG_LENGTH, word_boundary=True),
+                )
+            )
+    return items

@@ -1,0 +1,150 @@
+"""The change log between two timetable versions: screenings added, removed and moved."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
+from festival.schedule import adapter
+
+# ---------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True)
+class Slot:
+    theater: Theater
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added | removed | moved
+    entry: Entry
+    before: Slot | None
+    after: Slot | None
+
+    @property
+    def sort_key(self):
+        slot = self.after or self.before
+        return (slot.start, self.entry.display_title.casefold())
+
+    def as_log(self, edition: Edition) -> dict:
+        """The change as a change-log entry: {kind, film, title, from, to}."""
+
+        def slot(s: Slot | None) -> dict | None:
+            if s is None:
+                return None
+            return {
+                "theater": s.theater.id,
+                "theater_name": s.theater.name,
+                "theater_name_zh": s.theater.name_zh,
+                "start": adapter.local_text(s.start, edition),
+                "end": adapter.local_text(s.end, edition),
+            }
+
+        return {
+            "kind": self.kind,
+            "film": self.entry.id,
+            "title": self.entry.display_title,
+            "title_zh": self.entry.title_zh,
+            "from": slot(self.before),
+            "to": slot(self.after),
+        }
+
+
+@dataclass
+class Diff:
+    base: TimetableVersion | None
+    target: TimetableVersion
+    changes: list[Change]
+    unchanged: int
+
+    def of_kind(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+    @property
+    def added(self) -> list[Change]:
+        return self.of_kind("added")
+
+    @property
+    def removed(self) -> list[Change]:
+        return self.of_kind("removed")
+
+    @property
+    def moved(self) -> list[Change]:
+        return self.of_kind("moved")
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+
+@dataclass(frozen=True)
+class _Row:
+    entry_id: int
+    theater_id: int
+    start: datetime
+    end: datetime
+
+
+def _rows(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], _Row]:
+    """A version's screenings keyed by (film, theater, start), read as plain columns (fast for thousands)."""
+    if version is None:
+        return {}
+    stmt = sa.select(Screening.entry_id, Screening.theater_id, Screening.start, Screening.end).where(
+        Screening.timetable_id == version.id
+    )
+    return {(r.entry_id, r.theater_id, r.start): _Row(*r) for r in db.session.execute(stmt)}
+
+
+def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Diff:
+    """Screenings added, removed and moved from ``base`` to ``target``.
+
+    A film's screenings that are in only one of the two versions are paired as moves, nearest in
+    time first (same theater breaking ties); what is left over is added or removed."""
+    old, new = _rows(base), _rows(target)
+    gone: dict[int, list[_Row]] = defaultdict(list)
+    came: dict[int, list[_Row]] = defaultdict(list)
+    for key, row in old.items():
+        if key not in new:
+            gone[row.entry_id].append(row)
+    for key, row in new.items():
+        if key not in old:
+            came[row.entry_id].append(row)
+    entries = _by_id(Entry, set(gone) | set(came))
+    theaters = _by_id(Theater, {r.theater_id for rows in (*gone.values(), *came.values()) for r in rows})
+
+    def slot(row: _Row) -> Slot:
+        return Slot(theaters[row.theater_id], row.start, row.end)
+
+    changes: list[Change] = []
+    for entry_id in set(gone) | set(came):
+        before, after, entry = gone.get(entry_id, []), came.get(entry_id, []), entries[entry_id]
+        pairs = sorted(
+            (abs((a.start - b.start).total_seconds()), a.theater_id != b.theater_id, i, j)
+            for i, b in enumerate(before)
+            for j, a in enumerate(after)
+        )
+        used_b, used_a = set(), set()
+        for _d, _t, i, j in pairs:
+            if i in used_b or j in used_a:
+                continue
+            used_b.add(i)
+            used_a.add(j)
+            changes.append(Change("moved", entry, slot(before[i]), slot(after[j])))
+        changes += [Change("removed", entry, slot(b), None) for i, b in enumerate(before) if i not in used_b]
+        changes += [Change("added", entry, None, slot(a)) for j, a in enumerate(after) if j not in used_a]
+    changes.sort(key=lambda c: c.sort_key)
+    return Diff(base, target, changes, sum(1 for key in new if key in old))
+
+
+def _by_id(model, ids: set[int]) -> dict:
+    if not ids:
+        return {}
+    return {obj.id: obj for obj in db.session.scalars(sa.select(model).where(model.id.in_(ids)))}

@@ -1,0 +1,224 @@
+"""Manual edits of a draft: pin, move, add and remove screenings, each checked against every hard rule.
+
+Every edit is checked before it is kept: the draft's screenings with the edit applied are run
+through the solver's own validator (``scheduler.check_json``) against the edition's instance
+(``festival.schedule.adapter``). An edit that would break a hard rule raises ``EditRejected`` with
+the validator's messages in words, and nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+import scheduler
+from festival import audit
+from festival.extensions import db
+from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, User
+from festival.schedule import adapter
+from festival.schedule.problems import Namer, Problem
+from festival.schedule.versions import EditRejected, TimetableError, check_editable, touch
+from scheduler import parse_time
+
+# ---------------------------------------------------------------- edits
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a screening would go: the film, the theater and the aware start."""
+
+    entry_id: int
+    theater_id: int
+    start: datetime
+
+
+@dataclass
+class EditCheck:
+    """The validator's verdict on a draft with an edit applied."""
+
+    instance: scheduler.Instance
+    theater_ids: dict[int, str]
+    new_problems: list[Problem] = field(default_factory=list)
+
+    def value(self, p: Placement, edition: Edition) -> int:
+        """Expected attendance of a placement (the objective's value of the screening)."""
+        film = self.instance.film_by_id.get(adapter.film_id(p.entry_id))
+        theater = self.instance.theater_by_id.get(self.theater_ids.get(p.theater_id, ""))
+        if film is None or theater is None:
+            return 0
+        return self.instance.value(film, theater, parse_time(adapter.local_text(p.start, edition)))
+
+
+def _spec(p: Placement, edition: Edition, tids: dict[int, str]) -> dict:
+    return {
+        "film": adapter.film_id(p.entry_id),
+        "theater": tids.get(p.theater_id, f"#{p.theater_id}"),
+        "start": adapter.local_text(p.start, edition),
+    }
+
+
+def check_edit(
+    version: TimetableVersion,
+    *,
+    remove: Screening | None = None,
+    add: Placement | None = None,
+    pins: set[int] | None = None,
+    add_pinned: bool = False,
+) -> EditCheck:
+    """Validate the draft with one screening removed and/or one added, against every hard rule.
+
+    ``pins`` are the screening ids that stay pinned (default: the draft's current pins); pins of a
+    removed or moved screening still count, so moving a pinned screening breaks the "pinned" rule.
+    Only violations the edit introduces are reported: a draft's older problems (say, a block added
+    after the draft was solved) do not stop unrelated edits, but are listed before publishing.
+    Raises TimetableError when the edition's data cannot form an instance."""
+    edition = db.session.get(Edition, version.edition_id)
+    rows = list(db.session.scalars(sa.select(Screening).where(Screening.timetable_id == version.id)))
+    pinned = pins if pins is not None else {s.id for s in rows if s.pinned}
+    try:
+        data = adapter.build_instance(edition, base_version=version, keep_pins=False)
+        theaters = adapter.edition_theaters(edition)
+    except adapter.InstanceBuildError as exc:
+        raise TimetableError(
+            _l("The festival data cannot be checked: %(errors)s", errors="; ".join(exc.errors))
+        ) from None
+    tids = adapter.theater_ids(theaters)
+    current = {s.id: Placement(s.entry_id, s.theater_id, s.start) for s in rows}
+    after = dict(current)
+    if remove is not None:
+        after.pop(remove.id, None)
+    after_list = [_spec(p, edition, tids) for p in after.values()]
+    if add is not None:
+        after_list.append(_spec(add, edition, tids))
+    fixed_before = [_spec(current[i], edition, tids) for i in sorted(s.id for s in rows if s.pinned)]
+    fixed_after = [_spec(current[i], edition, tids) for i in sorted(pinned) if i in current]
+    if add is not None and add_pinned:
+        fixed_after.append(_spec(add, edition, tids))
+    films = {f["id"] for f in data["films"]}
+    data["previous"] = []
+    data["fixed"] = _unique(f for f in fixed_before if f["film"] in films)
+    before = _validate(data, [_spec(p, edition, tids) for p in current.values()])
+    data["fixed"] = _unique(f for f in fixed_after if f["film"] in films)
+    instance = adapter.parse(data)
+    report = scheduler.check_json(instance, {"screenings": after_list})
+    seen = set(before.violations)
+    namer = Namer.for_edition(edition)
+    problems = [namer.problem(v) for v in report.violations if v not in seen]
+    return EditCheck(instance, tids, problems)
+
+
+def _unique(items: Iterable[dict]) -> list[dict]:
+    out, seen = [], set()
+    for item in items:
+        key = (item["film"], item["theater"], item["start"])
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+def _validate(data: dict, screenings: list[dict]) -> scheduler.Report:
+    return scheduler.check_json(adapter.parse(data), {"screenings": screenings})
+
+
+def _reject_if(check: EditCheck) -> None:
+    if check.new_problems:
+        raise EditRejected(
+            _l("This change would break the timetable's rules, so nothing was saved."), check.new_problems
+        )
+
+
+def _describe(s: Screening | Placement, edition: Edition) -> dict:
+    return {"film": s.entry_id, "theater": s.theater_id, "start": adapter.local_text(s.start, edition)}
+
+
+def _runtime(entry_id: int) -> int:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or not entry.runtime_minutes:
+        raise TimetableError(_l("This film has no running time, so it cannot be scheduled."))
+    return entry.runtime_minutes
+
+
+def set_pinned(screening: Screening, pinned: bool, *, actor: User | None, lock: int | None) -> Screening:
+    """Pin or unpin a screening of a draft (a pin must stay exactly where it is in every re-solve)."""
+    version = screening.timetable
+    check_editable(version, lock)
+    if screening.pinned == pinned:
+        return screening
+    pins = {s.id for s in version.screenings if s.pinned}
+    pins = pins | {screening.id} if pinned else pins - {screening.id}
+    _reject_if(check_edit(version, pins=pins))
+    screening.pinned = pinned
+    touch(version)
+    edition = db.session.get(Edition, version.edition_id)
+    audit.record(
+        version, actor=actor, action="screening.pinned" if pinned else "screening.unpinned",
+        new=_describe(screening, edition),
+    )  # fmt: skip
+    return screening
+
+
+def move_screening(
+    screening: Screening, *, theater: Theater, start: datetime, actor: User | None, lock: int | None
+) -> Screening:
+    """Move a draft's screening to another theater and/or start time, if every hard rule still holds."""
+    version = screening.timetable
+    check_editable(version, lock)
+    edition = db.session.get(Edition, version.edition_id)
+    target = Placement(screening.entry_id, theater.id, start)
+    check = check_edit(version, remove=screening, add=target)
+    _reject_if(check)
+    before = _describe(screening, edition)
+    screening.theater_id = theater.id
+    screening.start = start
+    screening.end = start + timedelta(minutes=_runtime(screening.entry_id))
+    screening.expected_attendance = check.value(target, edition)
+    touch(version)
+    audit.record(version, actor=actor, action="screening.moved", old=before, new=_describe(target, edition))
+    return screening
+
+
+def add_screening(
+    version: TimetableVersion,
+    *,
+    entry: Entry,
+    theater: Theater,
+    start: datetime,
+    actor: User | None,
+    lock: int | None,
+    pinned: bool = False,
+) -> Screening:
+    """Add a screening of an accepted film to a draft, if every hard rule still holds."""
+    check_editable(version, lock)
+    edition = db.session.get(Edition, version.edition_id)
+    target = Placement(entry.id, theater.id, start)
+    check = check_edit(version, add=target, add_pinned=pinned)
+    _reject_if(check)
+    screening = Screening(
+        timetable_id=version.id,
+        entry_id=entry.id,
+        theater_id=theater.id,
+        start=start,
+        end=start + timedelta(minutes=_runtime(entry.id)),
+        pinned=pinned,
+        expected_attendance=check.value(target, edition),
+    )
+    db.session.add(screening)
+    touch(version)
+    audit.record(version, actor=actor, action="screening.added", new=_describe(target, edition))
+    return screening
+
+
+def remove_screening(screening: Screening, *, actor: User | None, lock: int | None) -> None:
+    """Remove a screening from a draft (a pinned one must be unpinned first)."""
+    version = screening.timetable
+    check_editable(version, lock)
+    _reject_if(check_edit(version, remove=screening))
+    edition = db.session.get(Edition, version.edition_id)
+    audit.record(version, actor=actor, action="screening.removed", old=_describe(screening, edition))
+    db.session.delete(screening)
+    touch(version)
