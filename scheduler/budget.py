@@ -3,9 +3,11 @@ them (reading the slots, the first timetable, the bounds, the explanations), not
 
 from __future__ import annotations
 
+import contextlib
 import math
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -44,3 +46,24 @@ class Budget:
 
 
 UNLIMITED = Budget()
+
+
+@contextlib.contextmanager
+def interrupting(stop: Callable[[], bool], interrupt: Callable[[], object]) -> Iterator[None]:
+    """While the block runs (a solver's ``Solve()``, which checks no budget), a thread calls
+    ``interrupt()`` as soon as ``stop()`` turns true."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.2):
+            if stop():
+                interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
+
+from ..budget import interrupting
 
 
 @dataclass
@@ -57,7 +60,11 @@ POLISH_SUPPORT = 1e-4
 
 
 def lp_bound(
-    m: LinearModel, time_limit: float = 30.0, *, approximate: bool = False
+    m: LinearModel,
+    time_limit: float = 30.0,
+    *,
+    approximate: bool = False,
+    stop: Callable[[], bool] = lambda: False,
 ) -> tuple[int | None, list[float] | None, list[float] | None]:
     """An honest bound from the model's LP, the LP solution and the reduced costs (all None when the LP
     did not finish in ``time_limit`` seconds).
@@ -67,9 +74,10 @@ def lp_bound(
     y_i >= 0 and lo for y_i < 0; a missing side forces y_i = 0). GLOP's duals make this the LP optimum up
     to rounding, PDLP's the optimum within its tolerance; it is floored after a tiny tolerance for
     floating-point sums. ``approximate``: PDLP, then the polish step (module docstring) for the solution.
+    ``stop``: interrupts the LP (then nothing is returned).
     """
     started = time.monotonic()
-    solved = _solve(m, time_limit, "PDLP" if approximate else "GLOP")
+    solved = _solve(m, time_limit, "PDLP" if approximate else "GLOP", stop)
     if solved is None:
         return None, None, None
     point, duals = solved
@@ -81,7 +89,7 @@ def lp_bound(
         for v in range(m.size)
         if v >= len(m.cols) or m.lb[v] > 0 or point[v] > POLISH_SUPPORT or reduced[v] > -POLISH_REDUCED_COST
     ]
-    polished = _solve(_restricted(m, keep), time_limit - (time.monotonic() - started), "GLOP")
+    polished = _solve(_restricted(m, keep), time_limit - (time.monotonic() - started), "GLOP", stop)
     if polished is not None:  # only its solution: its duals do not bound the model
         point = [0.0] * m.size
         for v, x in zip(keep, polished[0], strict=True):
@@ -89,7 +97,9 @@ def lp_bound(
     return bound, point, reduced
 
 
-def _solve(m: LinearModel, time_limit: float, solver_id: str) -> tuple[list[float], list[float]] | None:
+def _solve(
+    m: LinearModel, time_limit: float, solver_id: str, stop: Callable[[], bool]
+) -> tuple[list[float], list[float]] | None:
     """The LP's solution and row duals, or None when it did not finish in time."""
     if time_limit <= 0:
         return None
@@ -112,7 +122,9 @@ def _solve(m: LinearModel, time_limit: float, solver_id: str) -> tuple[list[floa
             obj.SetCoefficient(xs[v], k)
     obj.SetMaximization()
     lp.SetTimeLimit(int(time_limit * 1000))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+    with interrupting(stop, lp.InterruptSolve):
+        status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
         return None
     return [x.solution_value() for x in xs], [c.dual_value() for c in cons]
 

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 
 from ..bound.linear import lp_bound
+from ..budget import Budget, OutOfTime
 from ..data import Instance, Screening
 from .components import Component
 from .exact_model import ExactResult, as_linear, build
@@ -62,7 +63,10 @@ def solve_component(
     """Solve one component within ``budget`` seconds, handing every result to ``take``; ``hand_over``:
     end the neighbourhood search early once it stalls (the lane's next component gets the time left)."""
     end = time.monotonic() + budget
-    model = build(instance, list(comp.films), list(comp.theaters))
+    try:
+        model = build(instance, list(comp.films), list(comp.theaters), Budget(stop=stop))
+    except OutOfTime:
+        return
 
     def left() -> float:
         return budget if deterministic else end - time.monotonic()
@@ -76,7 +80,10 @@ def solve_component(
             as_linear(model),
             100.0 * budget + 60.0 if deterministic else left(),
             approximate=approximate_lp(model.size),
+            stop=stop,
         )
+    if stop():
+        return
     if bound is not None:
         take(ExactResult(None, None, bound, False, "bounding"))
         take(ExactResult(lp_round(instance, model, point), None, None, False))

@@ -101,21 +101,24 @@ def _start_ranges(
 
 
 def _columns(
-    instance: Instance, films: list[str], theaters: list[str]
+    instance: Instance, films: list[str], theaters: list[str], budget: Budget = UNLIMITED
 ) -> Iterator[tuple[Film, Theater, int, int]]:
-    for f, t, day, lo, hi in _start_ranges(instance, films, theaters):
+    for f, t, day, lo, hi in _start_ranges(instance, films, theaters, budget):
         for s in range(lo, hi + 1, t.step):
             yield f, t, day, s
 
 
-def build(instance: Instance, films: list[str], theaters: list[str]) -> ExactModel:
-    """The rows of one component's model (objective: attendance - penalties, maximised)."""
+def build(
+    instance: Instance, films: list[str], theaters: list[str], budget: Budget = UNLIMITED
+) -> ExactModel:
+    """The rows of one component's model (objective: attendance - penalties, maximised); raises OutOfTime
+    when the budget runs out (or is stopped) while the columns are listed."""
     model = ExactModel()
     w = instance.weights
     by_theater: dict[str, list[int]] = {t: [] for t in theaters}
     by_film_day: dict[tuple[str, int], list[int]] = {}
     by_film: dict[str, list[int]] = {f: [] for f in films}
-    for f, t, day, s in _columns(instance, films, theaters):
+    for f, t, day, s in _columns(instance, films, theaters, budget):
         v = len(model.keys)
         key = (f.id, t.id, s)
         model.keys.append(key)

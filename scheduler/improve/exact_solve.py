@@ -3,9 +3,7 @@ interval rows), or CP-SAT on the same linear model where an OR-Tools build has n
 
 from __future__ import annotations
 
-import contextlib
 import math
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
 
 from ..bound.linear import LinearModel
+from ..budget import interrupting
 from ..data import Screening
 from .exact_model import ExactModel, ExactResult, as_linear
 
@@ -44,7 +43,7 @@ def solve_exact(
     model, their rows' limits lowered). Either makes a sub-model: its solutions are still valid
     timetables, but its bound is not a bound of the component (``bound`` is then None)."""
     started = time.monotonic()
-    if model.infeasible:
+    if model.infeasible or stop():
         return ExactResult(None, None, None, False)
     sub = columns is not None or bool(ones)
     if sub:
@@ -121,29 +120,9 @@ def _solve_without_scip(model, hint, time_limit, *, seed, deterministic, stop, s
     )
 
 
-@contextlib.contextmanager
-def _stopped_by(stop: Callable[[], bool], interrupt: Callable[[], object]):
-    """While the block runs, a thread calls ``interrupt()`` as soon as ``stop()`` turns true."""
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(0.2):
-            if stop():
-                interrupt()
-                return
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    try:
-        yield
-    finally:
-        done.set()
-        watcher.join()
-
-
 def solve_interruptibly(mip, stop) -> int:
     """``mip.Solve()`` (a pywraplp solver), interrupted as soon as ``stop()`` turns true."""
-    with _stopped_by(stop, mip.InterruptSolve):
+    with interrupting(stop, mip.InterruptSolve):
         return mip.Solve()
 
 
@@ -191,7 +170,7 @@ def _solve_cp_sat(m: LinearModel, hint, time_limit: float, *, seed: int, stop, w
         p.num_workers = 1
         p.max_deterministic_time = max(0.1, time_limit)
         p.max_time_in_seconds = 100.0 * time_limit + 60.0  # only a safety net
-    with _stopped_by(stop, solver.StopSearch):
+    with interrupting(stop, solver.StopSearch):
         status = solver.Solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return _CpSatResult(None, None)

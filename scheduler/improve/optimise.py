@@ -69,7 +69,7 @@ def optimise(
             best[comp_of_film[s.film]].append(s)
         best_value = [_part_value(instance, part, comps[i], budget) for i, part in enumerate(best)]
     except OutOfTime:
-        log.warning("the time ran out while preparing the components (%.1f s)", time.monotonic() - started)
+        log.warning("stopped or out of time preparing the components (%.1f s)", time.monotonic() - started)
         return OptResult()
     objectives = [component_objective(instance, part, comps[i].films) for i, part in enumerate(best)]
     orphan_objective = component_objective(instance, [], orphans)

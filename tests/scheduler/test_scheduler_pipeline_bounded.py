@@ -187,3 +187,21 @@ def test_a_component_too_large_for_the_relaxations_tables_keeps_its_timetable(mo
 def test_solve_refuses_arguments_out_of_range(arguments):
     with pytest.raises(ValueError):
         solve(load("small"), **({"time_limit": 1} | arguments))
+
+
+def test_the_stop_button_interrupts_the_improvement_too():
+    """Stopped as soon as one component has its LP bound: the others' model building, LP and SCIP end at
+    once (the LP solvers and SCIP are interrupted, the model building checks the stop)."""
+    instance = load("cstm-2021")
+    stop = threading.Event()
+    stopped_at = []
+
+    def progress(p):
+        if p.phase == "bounding" and p.formats and not stop.is_set():
+            stopped_at.append(p.elapsed)
+            stop.set()
+
+    result = solve(instance, time_limit=60, workers=2, on_progress=progress, stop_event=stop)
+    assert stopped_at and result.status == "feasible"
+    assert result.solve_seconds <= stopped_at[0] + MARGIN
+    assert check_screenings(instance, list(result.screenings)).valid
