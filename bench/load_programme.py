@@ -30,7 +30,7 @@ def prepare(env: dict) -> None:
     """Import the 200-film stress edition and publish a solved timetable for it."""
     cmd = [
         str(VENV_BIN / "flask"), "demo", "import-instance", "data/instances/cstm-stress.json",
-        "--slug", "stress", "--publish", "--time-limit", "10",
+        "--slug", "stress", "--owner", "distributor@demo.festival", "--publish", "--time-limit", "10",
     ]  # fmt: skip
     subprocess.run(cmd, check=True, env=env, cwd=ROOT)
 

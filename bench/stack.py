@@ -154,6 +154,7 @@ def stack(
             env = {
                 **os.environ,
                 "FESTIVAL_ENV": "production",
+                "PUBLIC_BASE_URL": "https://festival.example.cn",
                 "SECRET_KEY": "bench-" + "x" * 40,
                 "DATABASE_URL": db_url,
                 "REDIS_URL": redis_url,
@@ -166,7 +167,10 @@ def stack(
                 "PATH": f"{VENV_BIN}:{os.environ['PATH']}",
             }
             _run([str(VENV_BIN / "flask"), "db", "upgrade"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
-            _run([str(VENV_BIN / "flask"), "demo", "load"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+            # a production site refuses the demo unless told twice (the flag and the typed words)
+            demo = [str(VENV_BIN / "flask"), "demo", "load", "--i-know-this-is-production"]
+            demo_env = {**env, "FESTIVAL_DEMO_IN_PRODUCTION": "create demo accounts"}
+            _run(demo, env=demo_env, cwd=ROOT, stdout=subprocess.DEVNULL)
             if prepare is not None:
                 prepare(env)
             cmd = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -20,9 +21,22 @@ def _sqlite_path(url: sa.URL) -> Path:
     return Path(url.database)
 
 
-def _libpq_url(url: sa.URL) -> str:
-    """The SQLAlchemy URL as a libpq connection URI for the PostgreSQL client tools."""
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+def _libpq(url: sa.URL) -> tuple[str, dict[str, str]]:
+    """The SQLAlchemy URL as a libpq connection URI without the password, and the environment of the
+    client tool with the password in PGPASSWORD: a command line is visible to every local user (ps)."""
+    env = dict(os.environ)
+    env.pop("PGPASSWORD", None)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    bare = sa.URL.create(
+        "postgresql",
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    )
+    return bare.render_as_string(hide_password=False), env
 
 
 def _pg_tool(name: str) -> str:
@@ -50,8 +64,9 @@ def backup(database_url: str, target: Path) -> Path:
             source.close()
         return target
     if url.get_backend_name() == "postgresql":
-        cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", _libpq_url(url)]
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603 (no shell)
+        uri, env = _libpq(url)
+        cmd = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}", uri]
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)  # noqa: S603 (no shell)
         if result.returncode != 0:
             raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
         return target
@@ -78,11 +93,12 @@ def restore(database_url: str, source: Path) -> None:
             src.close()
         return
     if url.get_backend_name() == "postgresql":
+        uri, env = _libpq(url)
         cmd = [
             _pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
-            f"--dbname={_libpq_url(url)}", str(source),
+            f"--dbname={uri}", str(source),
         ]  # fmt: skip
-        result = subprocess.run(cmd, capture_output=True, text=True, check=False)  # noqa: S603 (no shell)
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)  # noqa: S603 (no shell)
         if result.returncode != 0:
             raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
         return

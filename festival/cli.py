@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,26 +51,55 @@ def backup_restore(source: Path) -> None:
     click.echo(f"Database restored from {source}")
 
 
+DEMO_CONFIRMATION = "create demo accounts"
+DEMO_IN_PRODUCTION_ENV = "FESTIVAL_DEMO_IN_PRODUCTION"
+
+
+def _confirm_demo_in_production(flag: bool) -> None:
+    """Production loads the demo only when told twice: the flag, then the typed words (or the
+    environment variable, for scripts). Raises click.ClickException otherwise."""
+    if current_app.config["ENV_NAME"] != "production":
+        return
+    if not flag:
+        raise click.ClickException(
+            "refusing to load the demo on a production site (FESTIVAL_ENV=production): its accounts have "
+            "the password printed in the README. Add --i-know-this-is-production if you really mean it."
+        )
+    if os.environ.get(DEMO_IN_PRODUCTION_ENV) == DEMO_CONFIRMATION:
+        return
+    typed = click.prompt(f"Type {DEMO_CONFIRMATION!r} to go on", default="", show_default=False)
+    if typed.strip() != DEMO_CONFIRMATION:
+        raise click.ClickException("not confirmed; nothing was loaded")
+
+
 @demo_cli.command("load")
 @click.option(
     "--timetable/--no-timetable",
     default=True,
     help="Also solve and publish the 2021 timetable (a few seconds) if it has none.",
 )
-def demo_load(timetable: bool) -> None:
-    """Load the demo festival and accounts if they are not there yet."""
-    from festival.demo.services import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+@click.option(
+    "--i-know-this-is-production",
+    "production",
+    is_flag=True,
+    help=f"Allow the demo on a production site (then type {DEMO_CONFIRMATION!r}, or set "
+    f"{DEMO_IN_PRODUCTION_ENV} to it).",
+)
+def demo_load(timetable: bool, production: bool) -> None:
+    """Load the demo festival and its accounts (known password) if they are not there yet."""
+    from festival.demo.services import DEMO_PASSWORD, STAFF, load_demo
     from festival.demo.timetable import demo_edition, needs_timetable, publish_demo_timetable
     from festival.models import User
 
-    result = load_demo()
+    _confirm_demo_in_production(production)
+    result = load_demo(production_confirmed=production)
     db.session.commit()
     click.echo(
         "Demo festival loaded." if result.created else "Demo festival already present; nothing changed."
     )
     edition = demo_edition()
     if timetable and edition is not None and needs_timetable(edition):
-        staff = db.session.scalar(db.select(User).where(User.email == DEMO_ACCOUNTS[3][0]))
+        staff = db.session.scalar(db.select(User).where(User.email == STAFF))
         click.echo("Generating and publishing the 2021 timetable with the solver ...")
         version = publish_demo_timetable(edition, actor=staff)
         click.echo(f"Published timetable version {version.number} with {len(version.screenings)} screenings.")
@@ -81,14 +111,18 @@ def demo_load(timetable: bool) -> None:
 @demo_cli.command("import-instance")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--slug", required=True, help="Short unique name of the new edition.")
+@click.option("--owner", required=True, help="E-mail of the existing account that will own the films.")
 @click.option("--publish/--no-publish", default=False, help="Solve and publish its timetable.")
 @click.option("--time-limit", default=10, show_default=True, help="Solver seconds when publishing.")
-def demo_import_instance(path: Path, slug: str, publish: bool, time_limit: int) -> None:
-    """Create a closed edition from a solver instance file (venues, theaters, accepted films, pins)."""
+def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_limit: int) -> None:
+    """Create a closed edition from a solver instance file (venues, theaters, accepted films, pins).
+
+    Creates no account: the films belong to the account given with --owner."""
     import json
 
     import scheduler
-    from festival.demo.services import DISTRIBUTOR, ensure_demo_accounts, import_instance
+    from festival.auth.services import AccountError, find_user_by_email, normalise_email
+    from festival.demo.services import import_instance
     from festival.demo.timetable import publish_demo_timetable
     from festival.models import Edition
 
@@ -99,11 +133,18 @@ def demo_import_instance(path: Path, slug: str, publish: bool, time_limit: int) 
         raise click.ClickException(f"{path} is not a valid instance: {exc}") from exc
     if db.session.scalar(db.select(Edition).where(Edition.slug == slug)) is not None:
         raise click.ClickException(f"an edition with the slug {slug!r} exists already")
-    users = ensure_demo_accounts()
+    try:
+        owner_user = find_user_by_email(normalise_email(owner))
+    except AccountError:
+        owner_user = None
+    if owner_user is None:
+        raise click.ClickException(
+            f"--owner: no account has the address {owner!r} (create one first, e.g. flask users create-admin)"
+        )
     deadline = datetime.fromisoformat(data["festival"]["first_day"] + "T00:00+08:00")
     edition = import_instance(
         data,
-        owner=users[DISTRIBUTOR[0]],
+        owner=owner_user,
         slug=slug,
         reference_prefix=slug.upper()[:24],
         entry_deadline=deadline,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _instance_secret(instance_path: str) -> str:
@@ -31,6 +32,12 @@ class Config:
     # those headers, which anyone could send: the login limits count per client address
     TRUSTED_PROXIES = 0
     SECRET_KEY: str | None = None
+    # the address people open the site at; every link in a mail or calendar file is built from it,
+    # never from a request's Host header (which the client chooses). Required in production.
+    PUBLIC_BASE_URL: str | None = None
+    DEFAULT_PUBLIC_BASE_URL: str | None = None
+    # Strict-Transport-Security max-age in seconds (0: no header); production sends a year
+    HSTS_SECONDS = 0
     REDIS_URL: str | None = None
     FESTIVAL_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("en", "zh")
@@ -43,7 +50,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-    UPLOAD_MAX_PIXELS = 40_000_000
+    # an upload's pixels are checked in its header before any is decoded; decoding one takes up to
+    # ~15 bytes a pixel (WebP; PNG ~9, JPEG less), so this and the caps below bound a worker's memory
+    # (festival.submissions.uploads, bench/upload_memory.py): one decode at a time per process, others
+    # wait up to UPLOAD_DECODE_WAIT_SECONDS, then "try again in a moment"
+    UPLOAD_MAX_PIXELS = 25_000_000
+    UPLOAD_DECODES_PER_PROCESS = 1
+    UPLOAD_DECODES_PER_USER = 1
+    UPLOAD_DECODE_WAIT_SECONDS = 10.0
     UPLOAD_FOLDER: str | None = None
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -53,6 +67,8 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "festival@localhost")
     JOB_QUEUE_IMMEDIATE = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # "5 failed logins in 15 minutes" means any 15 minutes, not per clock quarter (festival.auth.throttle)
+    RATELIMIT_STRATEGY = "moving-window"
     # Redis unreachable: the login limits go on per process instead of failing the login
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
@@ -60,7 +76,7 @@ class Config:
     def from_environment(cls) -> dict:
         """Values read from the environment at app creation time."""
         values: dict = {}
-        for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER", "LOG_LEVEL"):
+        for key in ("SECRET_KEY", "REDIS_URL", "UPLOAD_FOLDER", "LOG_LEVEL", "PUBLIC_BASE_URL"):
             if os.environ.get(key):
                 values[key] = os.environ[key]
         if os.environ.get("DATABASE_URL"):
@@ -96,6 +112,7 @@ class DevelopmentConfig(Config):
     """Laptop defaults: SQLite and a secret key in the instance folder."""
 
     ENV_NAME = "development"
+    DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"  # scripts/serve's address
 
 
 class TestingConfig(Config):
@@ -109,6 +126,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
     SQLALCHEMY_DATABASE_URI = "sqlite://"
+    DEFAULT_PUBLIC_BASE_URL = "http://localhost"
 
 
 class ProductionConfig(Config):
@@ -118,6 +136,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS_SECONDS = 365 * 24 * 3600
 
 
 CONFIGS = {
@@ -153,4 +172,25 @@ def load_config(app, overrides: dict | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     if name == "production" and len(app.config["SECRET_KEY"]) < 32:
         raise ConfigurationError("SECRET_KEY must be at least 32 characters long in production")
+    app.config["PUBLIC_BASE_URL"] = _public_base_url(
+        app.config.get("PUBLIC_BASE_URL") or app.config.get("DEFAULT_PUBLIC_BASE_URL"),
+        production=name == "production",
+    )
     app.config["ENV_NAME"] = name
+
+
+def _public_base_url(raw: str | None, *, production: bool) -> str:
+    """The checked public base URL without a trailing slash; raises ConfigurationError."""
+    if not raw:
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL must be set in production: the address people open the site at, e.g. "
+            "https://festival.example.cn (every link in a mail is built from it)"
+        )
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigurationError(
+            f"PUBLIC_BASE_URL must be an http(s) address such as https://festival.example.cn, not {raw!r}"
+        )
+    if production and parts.scheme != "https":
+        raise ConfigurationError(f"PUBLIC_BASE_URL must start with https:// in production, not {raw!r}")
+    return raw.rstrip("/")

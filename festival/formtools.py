@@ -27,18 +27,40 @@ LANGUAGE_CHOICES = (("en", "English"), ("zh", "中文"))
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# Invisible characters that change how a name reads or hide what it is: bidirectional embeddings,
+# overrides and isolates ("Trojan Source": U+202E shows "gnp.exe" as "exe.png"), direction marks,
+# zero-width spaces and joiners, the word joiner and invisible operators, the byte order mark, the soft
+# hyphen and the Mongolian vowel separator. None belongs in a person's, company's, film's or room's name.
+_INVISIBLE_CHARACTERS = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
 def strip_control_characters(value):
     """Text without control characters; other values unchanged."""
     return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
+def strip_invisible_characters(value):
+    """Text without direction overrides, zero-width and other invisible characters; others unchanged."""
+    return _INVISIBLE_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class NameField(StringField):
+    """A one-line name or title (a person, a company, a film, a panel, a room): CleanForm drops the
+    invisible characters that could make it read as something else, besides control characters."""
+
+
 class CleanForm(FlaskForm):
-    """A FlaskForm whose text fields (StringField and its subclasses) drop control characters."""
+    """A FlaskForm whose text fields (StringField and its subclasses) drop control characters, and
+    whose names and titles (NameField) drop invisible characters too."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):
             if issubclass(unbound_field.field_class, StringField):
-                filters = unbound_field.kwargs.get("filters") or ()
+                filters = list(unbound_field.kwargs.get("filters") or ())
+                if issubclass(unbound_field.field_class, NameField):
+                    filters.insert(0, strip_invisible_characters)
                 options["filters"] = [strip_control_characters, *filters]
             return unbound_field.bind(form=form, **options)
 

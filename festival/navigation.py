@@ -82,6 +82,16 @@ def local_target(target: str | None) -> str:
     return url_for("main.index")
 
 
+def public_url(endpoint: str, **values) -> str:
+    """The absolute address of a page for mails and calendar files, built from PUBLIC_BASE_URL.
+
+    Never from the request: its Host header is whatever the client sent, so a forged one would
+    put another site into a password-reset link. Works outside requests too (commands, jobs)."""
+    base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def edition_name(edition: Edition | None) -> str:
     """The edition's name in the visitor's language."""
     return _localized_name(_names(edition))

@@ -8,8 +8,7 @@ from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from festival.extensions import db, login_manager
-from festival.models import User
+from festival.extensions import login_manager
 from festival.models.enums import Role
 
 CONTENT_SECURITY_POLICY = (
@@ -61,14 +60,18 @@ def init_security(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
 
-    @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+    from festival.auth import sessions
+
+    # the id in the cookies is the token of a server-side session (festival.auth.sessions)
+    login_manager.user_loader(sessions.load_user)
+    app.after_request(sessions.touch_after_request)
+
+    hsts = f"max-age={app.config['HSTS_SECONDS']}" if app.config["HSTS_SECONDS"] else None
 
     @app.after_request
     def security_headers(response):
+        if hsts:  # production: browsers keep to https for this host
+            response.headers.setdefault("Strict-Transport-Security", hsts)
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")

@@ -131,6 +131,21 @@ def csrf_token(client, url: str) -> str:
     return match.group(1)
 
 
+def log_in(client, user, **request):
+    """Log ``client`` in as ``user`` without a form round-trip: a server-side session as a real login
+    starts (festival.auth.sessions), its token in the session cookie; commits, as a login does.
+    ``request`` (e.g. base_url) says which site the cookie is for."""
+    from festival.auth.sessions import start_session
+
+    token = start_session(user, remember=False, user_agent="test client", address="127.0.0.1")
+    db.session.commit()  # as a real login does: a request that rolls back keeps the session
+    with client.session_transaction(**request) as session:
+        session.clear()
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return user
+
+
 class Auth:
     """Log a test client in and out."""
 
@@ -140,12 +155,9 @@ class Auth:
     def login(self, email: str, password: str = factories.PASSWORD):
         return self.client.post("/auth/login", data={"email": email, "password": password})
 
-    def login_as(self, user):
-        """Log in without a form round-trip (for tests that are not about logging in)."""
-        with self.client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-        return user
+    def login_as(self, user, **request):
+        """Log in without a form round-trip (for tests that are not about logging in); see ``log_in``."""
+        return log_in(self.client, user, **request)
 
     def logout(self):
         with self.client.session_transaction() as session:

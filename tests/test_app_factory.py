@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from festival import create_app
 from festival.config import ConfigurationError
 from festival.extensions import db
+from festival.models import User
 
 
 def test_development_config_generates_secret_once_in_instance_folder(tmp_path, monkeypatch):
@@ -51,7 +53,9 @@ def test_production_reads_database_url_and_secret_from_environment(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://u@127.0.0.1:1/none")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:1/0")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://festival.example.cn/")
     app = create_app()
+    assert app.config["PUBLIC_BASE_URL"] == "https://festival.example.cn"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1:1/none"
     assert app.config["REDIS_URL"] == "redis://127.0.0.1:1/0"
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -76,16 +80,53 @@ def test_numeric_settings_come_from_the_environment_and_bad_ones_stop_the_start(
             create_app({"TESTING": True})
 
 
+def test_production_refuses_to_start_without_a_public_base_url(monkeypatch):
+    monkeypatch.setenv("FESTIVAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL must be set in production"):
+        create_app()
+    monkeypatch.setenv("PUBLIC_BASE_URL", "http://festival.example.cn")
+    with pytest.raises(ConfigurationError, match="must start with https://"):
+        create_app()
+    for bad in ("festival.example.cn", "ftp://festival.example.cn", "https://", "https://f.example/?x=1"):
+        monkeypatch.setenv("PUBLIC_BASE_URL", bad)
+        with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL must be an http"):
+            create_app()
+
+
+def test_development_links_default_to_the_local_server(monkeypatch, tmp_path):
+    monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
+    monkeypatch.setenv("FESTIVAL_ENV", "development")
+    monkeypatch.setenv("SECRET_KEY", "d" * 40)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    assert app.config["PUBLIC_BASE_URL"] == "http://127.0.0.1:5000"
+
+
+def _production_app(monkeypatch, tmp_path):
+    monkeypatch.setenv("FESTIVAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://festival.example.cn")
+    return create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+
+
+def test_production_answers_carry_strict_transport_security(monkeypatch, tmp_path, client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    app = _production_app(monkeypatch, tmp_path)
+    response = app.test_client().get("/no-such-page", base_url="https://festival.example.cn")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
 def test_unknown_environment_name_is_rejected(monkeypatch):
     monkeypatch.setenv("FESTIVAL_ENV", "staging-ish")
     with pytest.raises(ConfigurationError, match="FESTIVAL_ENV"):
         create_app()
 
 
-def test_health_endpoint_checks_the_database(client):
+def test_health_endpoint_checks_the_database_and_tells_nothing_else(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json["status"] == "ok"
+    assert response.json == {"status": "ok"}
 
 
 def test_error_pages_use_the_site_layout(client):
@@ -127,6 +168,46 @@ def test_every_form_drops_control_characters(app):
                     assert issubclass(cls, CleanForm), (
                         f"{module_name}.{name} does not drop control characters"
                     )
+
+
+NAME_FIELDS = {
+    *("name", "name_zh", "organisation", "title_original", "title_en", "title_zh", "country", "director"),
+    *("production_company", "rights_holder", "contact_name", "label", "label_zh", "subject", "value"),
+}
+
+
+def test_every_name_and_title_field_drops_invisible_characters(app):
+    import importlib
+    import inspect
+
+    from flask_wtf import FlaskForm
+    from wtforms import StringField
+
+    from festival.formtools import NameField
+
+    checked = 0
+    areas = ("auth", "submissions", "review", "venues", "schedule")
+    for module_name in (*(f"festival.{area}.forms" for area in areas), "festival.schedule.run_forms"):
+        module = importlib.import_module(module_name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if not (issubclass(cls, FlaskForm) and cls.__module__ == module_name):
+                continue
+            for field_name, unbound in vars(cls).items():
+                kind = getattr(unbound, "field_class", None)
+                if field_name in NAME_FIELDS and kind and issubclass(kind, StringField):
+                    assert issubclass(kind, NameField), (
+                        f"{module_name}.{name}.{field_name} is not a NameField"
+                    )
+                    checked += 1
+    assert checked >= 20
+
+
+def test_invisible_characters_are_dropped_from_names_where_people_type_them(client):
+    data = {"name": "Ada\u202e Producer\u200b", "organisation": "Orbit\u2066 Films\ufeff"}
+    data |= {"email": "ada@example.org", "password": "Nebula-Dome-4471", "confirm": "Nebula-Dome-4471"}
+    assert client.post("/auth/register", data=data).status_code == 302
+    user = db.session.scalar(sa.select(User).where(User.email == "ada@example.org"))
+    assert (user.name, user.organisation) == ("Ada Producer", "Orbit Films")
 
 
 def test_ids_and_numbers_too_large_for_the_database_are_not_server_errors(client, auth, make):

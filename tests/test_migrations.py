@@ -76,3 +76,30 @@ def test_downgrade_and_upgrade_on_the_server_database(database_url):
         with admin.connect() as conn:
             conn.execute(sa.text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
         admin.dispose()
+
+
+def test_the_name_keys_migration_fills_the_keys_of_existing_rows(tmp_path):
+    from festival.models.enums import ConflictKind, Role
+    from festival.review import services
+    from tests import factories
+
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        upgrade()
+        curator = factories.user(role=Role.CURATOR)
+        edition = factories.edition()
+        names = {"production_company": "GIANT  FRAME Pictures, Ltd.", "director": "Anna Berg, Chen Jie"}
+        factories.entry(edition, curator, country="Germany", **names)
+        services.declare_conflict(
+            edition, curator=curator, kind=ConflictKind.COMPANY, value="giant frame pictures"
+        )
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="b10946be599b")  # rows as they were before the keys existed
+        upgrade()
+        with db.engine.connect() as conn:
+            keys = conn.execute(sa.text("SELECT company_keys, person_keys, country_keys FROM entry")).one()
+            value_key = conn.execute(sa.text("SELECT value_key FROM conflict")).scalar()
+        db.engine.dispose()
+    assert tuple(keys) == ("|giantframepictures|", "|annabergchenjie|annaberg|chenjie|", "|germany|")
+    assert value_key == "giantframepictures"

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import url_for
-
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, Venue
+from festival.navigation import public_url
 from festival.programme import queries
 from festival.programme.items import guid, screening_key
 
@@ -31,7 +30,7 @@ def edition(edition: Edition, version: TimetableVersion, *, current: bool) -> di
     slug = edition.slug
 
     def api(endpoint: str) -> str:
-        return url_for(f"api.{endpoint}", slug=slug, _external=True)
+        return public_url(f"api.{endpoint}", slug=slug)
 
     return {
         "slug": slug,
@@ -50,10 +49,10 @@ def edition(edition: Edition, version: TimetableVersion, *, current: bool) -> di
             "theaters": api("theaters"),
             "films": api("films"),
             "screenings": api("screenings"),
-            "programme": url_for("programme.index", slug=slug, _external=True),
-            "calendar": url_for("programme.calendar_ics", slug=slug, _external=True),
-            "schedule_xml": url_for("programme.schedule_xml", slug=slug, _external=True),
-            "schedule_json": url_for("programme.schedule_json", slug=slug, _external=True),
+            "programme": public_url("programme.index", slug=slug),
+            "calendar": public_url("programme.calendar_ics", slug=slug),
+            "schedule_xml": public_url("programme.schedule_xml", slug=slug),
+            "schedule_json": public_url("programme.schedule_json", slug=slug),
         },
     }
 
@@ -84,7 +83,7 @@ def film(entry: Entry, *, screenings: int, poster: bool) -> dict:
     slug, entry_id = entry.edition.slug, entry.id
 
     def at(endpoint: str, **args) -> str:
-        return url_for(endpoint, slug=slug, entry_id=entry_id, _external=True, **args)
+        return public_url(endpoint, slug=slug, entry_id=entry_id, **args)
 
     return {
         "id": entry_id,
@@ -105,7 +104,7 @@ def film(entry: Entry, *, screenings: int, poster: bool) -> dict:
         "screening_count": screenings,
         "links": {
             "self": at("api.film"),
-            "screenings": url_for("api.screenings", slug=slug, film=entry_id, _external=True),
+            "screenings": public_url("api.screenings", slug=slug, film=entry_id),
             "page": at("programme.film"),
             "calendar": at("programme.film_ics"),
             "poster": at("programme.poster", variant="full") if poster else None,
@@ -130,11 +129,9 @@ def screening(s: Screening, edition: Edition, base_url: str) -> dict:
         "theater": _named(s.theater),
         "venue": _named(s.theater.venue),
         "links": {
-            "film": url_for("api.film", slug=edition.slug, entry_id=e.id, _external=True),
-            "page": url_for("programme.film", slug=edition.slug, entry_id=e.id, _external=True),
-            "calendar": url_for(
-                "programme.screening_ics", slug=edition.slug, screening_id=s.id, _external=True
-            ),
+            "film": public_url("api.film", slug=edition.slug, entry_id=e.id),
+            "page": public_url("programme.film", slug=edition.slug, entry_id=e.id),
+            "calendar": public_url("programme.screening_ics", slug=edition.slug, screening_id=s.id),
         },
     }
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from festival.formtools import LANGUAGE_CHOICES, CleanForm, choices
+from festival.formtools import LANGUAGE_CHOICES, CleanForm, NameField, choices
 
 
 class LoginForm(CleanForm):
@@ -16,8 +16,8 @@ class LoginForm(CleanForm):
 
 
 class RegistrationForm(CleanForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    organisation = StringField(_l("Company or organisation"), validators=[Length(max=200)])
+    name = NameField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
+    organisation = NameField(_l("Company or organisation"), validators=[Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
@@ -41,3 +41,16 @@ class ResetPasswordForm(CleanForm):
         _l("Repeat the new password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
+
+
+class PasswordChangeForm(CleanForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ConfirmForm(CleanForm):
+    """A button's form: only the CSRF token."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from festival.auth import tokens
 from festival.mail.services import send_mail
 from festival.models import OutboxMail, User
+from festival.navigation import public_url
 
 
 def _hours(delta) -> int:
@@ -17,7 +17,7 @@ def _hours(delta) -> int:
 
 def send_confirmation(user: User, token: str) -> OutboxMail:
     """Mail the link that confirms the account's address."""
-    link = url_for("auth.confirm_email", token=token, _external=True)
+    link = public_url("auth.confirm_email", token=token)
     with force_locale(user.locale):
         subject = _("Confirm your e-mail address")
         body = "\n\n".join(
@@ -38,7 +38,7 @@ def send_confirmation(user: User, token: str) -> OutboxMail:
 
 def send_password_reset(user: User, token: str) -> OutboxMail:
     """Mail a single-use link to choose a new password."""
-    link = url_for("auth.reset_password", token=token, _external=True)
+    link = public_url("auth.reset_password", token=token)
     with force_locale(user.locale):
         subject = _("Choose a new password")
         body = "\n\n".join(
@@ -57,3 +57,24 @@ def send_password_reset(user: User, token: str) -> OutboxMail:
             ]
         )
     return send_mail(to=user.email, subject=subject, body=body, kind="password_reset")
+
+
+def send_already_registered(user: User) -> OutboxMail:
+    """Tell an account's owner that someone tried to register with their address (maybe they forgot)."""
+    login, reset = public_url("auth.login"), public_url("auth.request_reset")
+    with force_locale(user.locale):
+        subject = _("You already have an account")
+        body = "\n\n".join(
+            [
+                _("Dear %(name)s,", name=user.name),
+                _(
+                    "Someone (probably you) tried to create an account with this e-mail address, which "
+                    "has one already. Log in here:"
+                ),
+                login,
+                _("If you have forgotten your password, choose a new one here:"),
+                reset,
+                _("If it was not you, ignore this message: nothing has changed."),
+            ]
+        )
+    return send_mail(to=user.email, subject=subject, body=body, kind="already_registered")

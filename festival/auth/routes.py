@@ -4,44 +4,74 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from festival.auth import bp, services, tokens
-from festival.auth.forms import LoginForm, RegistrationForm, ResetPasswordForm, ResetRequestForm
-from festival.auth.services import AccountError, AccountLocked, authenticate, create_user
+from festival.auth import bp, services, sessions, throttle, tokens
+from festival.auth.forms import (
+    ConfirmForm,
+    LoginForm,
+    PasswordChangeForm,
+    RegistrationForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from festival.auth.services import AccountError, authenticate
 from festival.extensions import db, limiter
 from festival.navigation import local_target
 
 
+def _show_errors(form, exc: AccountError) -> None:
+    """Nothing was saved: put the service's messages next to the form's fields."""
+    db.session.rollback()
+    for field, messages in exc.errors.items():
+        getattr(form, field).errors = list(messages)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit(throttle.CLIENT_LIMIT, methods=["POST"])
+@limiter.limit(
+    throttle.ADDRESS_LIMIT,
+    methods=["POST"],
+    key_func=throttle.address_key,
+    exempt_when=throttle.trusted_device,
+    deduct_when=throttle.failed,
+    on_breach=throttle.locked_out,
+)
+@limiter.limit(
+    throttle.DEVICE_LIMIT,
+    methods=["POST"],
+    key_func=throttle.device_key,
+    exempt_when=throttle.untrusted_device,
+    deduct_when=throttle.failed,
+    on_breach=throttle.locked_out,
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
-            user = authenticate(form.email.data, form.password.data)
-        except AccountLocked:
-            db.session.commit()
-            flash(_("Too many failed attempts. Please wait 15 minutes and try again."), "error")
-            return render_template("auth/login.html", form=form), 429
-        db.session.commit()
+        user = authenticate(form.email.data, form.password.data)
         if user is None:
+            db.session.rollback()
+            throttle.note_failure()
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 200
-        login_user(user, remember=form.remember.data)
+        sessions.log_in(user, remember=form.remember.data)
+        db.session.commit()
         flash(_("Welcome, %(name)s.", name=user.name), "success")
-        return redirect(local_target(request.args.get("next")))
+        response = redirect(local_target(request.args.get("next")))
+        throttle.remember_device(response, user.email)
+        return response
     return render_template("auth/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sessions.log_out()
+    db.session.commit()
     flash(_("You are logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -54,7 +84,7 @@ def register():
     form = RegistrationForm()
     if form.validate_on_submit():
         try:
-            user = create_user(
+            services.register_filmmaker(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
@@ -62,24 +92,81 @@ def register():
                 organisation=form.organisation.data,
             )
         except AccountError as exc:
-            db.session.rollback()
-            for field, messages in exc.errors.items():
-                getattr(form, field).errors = list(messages)
+            _show_errors(form, exc)
             return render_template("auth/register.html", form=form), 422
-        services.send_confirmation(user)
         db.session.commit()
-        login_user(user)
+        # The same answer whether or not the address had an account (its owner got a mail instead).
         flash(
             _(
-                "Your account is ready. We sent a link to %(email)s: open it to confirm your address "
-                "(you need a confirmed address to submit entries).",
-                email=user.email,
+                "Thank you. We sent a message to %(email)s: open the link in it to confirm your address "
+                "(you need a confirmed address to upload images and submit entries). You can log in now.",
+                email=form.email.data.strip(),
             ),
             "success",
         )
-        return redirect(url_for("main.index"))
+        return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
+
+
+@bp.route("/sessions", methods=["GET"])
+@login_required
+def my_sessions():
+    return _render_account(PasswordChangeForm(formdata=None))
+
+
+def _render_account(password_form: PasswordChangeForm, status: int = 200):
+    user = current_user._get_current_object()
+    current = sessions.current_session()
+    return render_template(
+        "auth/sessions.html",
+        open_sessions=sessions.open_sessions(user),
+        current_id=current.id if current else None,
+        password_form=password_form,
+        end_form=ConfirmForm(),
+    ), status
+
+
+@bp.route("/sessions/<int(max=2147483647):session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    if ConfirmForm().validate_on_submit():
+        try:
+            sessions.end_session(current_user._get_current_object(), session_id)
+        except sessions.SessionNotFound:
+            abort(404)
+        db.session.commit()
+        flash(_("That session has ended: the device it was on is logged out."), "success")
+    return redirect(url_for("auth.my_sessions"))
+
+
+@bp.route("/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    if ConfirmForm().validate_on_submit():
+        sessions.end_sessions(current_user._get_current_object(), except_current=True)
+        db.session.commit()
+        flash(_("Every other session has ended; this one goes on."), "success")
+    return redirect(url_for("auth.my_sessions"))
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+@limiter.limit("10 per minute", methods=["POST"])
+def change_password():
+    form = PasswordChangeForm()
+    if not form.validate_on_submit():
+        return _render_account(form, 422)
+    try:
+        services.change_password(
+            current_user._get_current_object(), current=form.current.data, new=form.password.data
+        )
+    except AccountError as exc:
+        _show_errors(form, exc)
+        return _render_account(form, 422)
+    db.session.commit()
+    flash(_("Your password is changed. Your other sessions have ended."), "success")
+    return redirect(url_for("auth.my_sessions"))
 
 
 @bp.route("/confirm/<token>")

@@ -1,22 +1,18 @@
-"""Account rules: registration, authentication with lockout."""
+"""Account rules: registration, authentication, passwords (the login limits: festival.auth.throttle)."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
 
-from festival.auth import mails, tokens
+from festival.auth import mails, sessions, tokens
 from festival.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from festival.extensions import db
 from festival.models import User
 from festival.models.enums import Role
 from festival.models.types import utcnow
 
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 # A real hash so that unknown e-mails take as long to check as known ones (no enumeration by timing).
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
 
@@ -27,10 +23,6 @@ class AccountError(ValueError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__("; ".join(m for ms in errors.values() for m in ms))
         self.errors = errors
-
-
-class AccountLocked(Exception):
-    """Too many failed logins; the account is locked for a while."""
 
 
 def normalise_email(raw: str) -> str:
@@ -89,8 +81,36 @@ def create_user(
     return user
 
 
+def register_filmmaker(
+    *, email: str, name: str, password: str, locale: str, organisation: str | None
+) -> None:
+    """Register a filmmaker and mail them a confirmation link; raises AccountError for bad input.
+
+    An address that has an account already gets a mail telling its owner instead, after the same work
+    (a password hash, a mail), so the answer and its timing do not tell whether the address is known."""
+    try:
+        address = normalise_email(email)
+    except AccountError:
+        address = None
+    existing = find_user_by_email(address) if address else None
+    if existing is None:
+        user = create_user(
+            email=email, name=name, password=password, locale=locale, organisation=organisation
+        )
+        send_confirmation(user)
+        return
+    problems = password_problems(password, email=address, name=name)
+    errors = {"password": problems} if problems else {}
+    if not name.strip():
+        errors["name"] = [_("Please give your name.")]
+    if errors:
+        raise AccountError(errors)
+    hash_password(password)  # as long as creating the account would take
+    mails.send_already_registered(existing)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials, or None; counts failures and raises AccountLocked."""
+    """The active user for these credentials, or None (the same work whether or not the address is known)."""
     try:
         email = normalise_email(email)
     except AccountError:
@@ -100,34 +120,33 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None:
         verify_password(_DUMMY_HASH, password)
         return None
-    now = utcnow()
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked()
-    if not verify_password(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        db.session.flush()
+    if not verify_password(user.password_hash, password) or not user.active:
         return None
-    if not user.active:
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    db.session.flush()
+        db.session.flush()
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    """Change a user's password after the strength check; raises AccountError."""
+def set_password(user: User, password: str, *, keep_current_session: bool = False) -> None:
+    """Change a user's password after the strength check and end their sessions (all of them, or all but
+    this browser's when the user changes their own); raises AccountError."""
     problems = password_problems(password, email=user.email, name=user.name)
     if problems:
         raise AccountError({"password": problems})
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     db.session.flush()
+    sessions.end_sessions(user, except_current=keep_current_session)
+
+
+def change_password(user: User, *, current: str, new: str) -> None:
+    """The user's own password change: the current password first; the other sessions end.
+
+    Raises AccountError (wrong current password, weak new one)."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError({"current": [_("This is not your current password.")]})
+    set_password(user, new, keep_current_session=True)
 
 
 # ---------------------------------------------------------------- e-mail confirmation and password reset
@@ -169,13 +188,11 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, password: str) -> User:
     """Set a new password with a reset token, which can then not be used again.
 
-    Also unlocks the account and confirms the address (the link proved the mailbox). Raises
+    Ends every session of the account and confirms the address (the link proved the mailbox). Raises
     tokens.TokenExpired, tokens.TokenInvalid (forged or already used) and AccountError (weak password).
     """
     user = tokens.user_for_reset(token)
     set_password(user, password)
-    user.failed_logins = 0
-    user.locked_until = None
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
     db.session.flush()

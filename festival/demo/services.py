@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from flask import current_app
 
 from festival.auth.services import create_user, find_user_by_email
 from festival.editions import open_editions
@@ -43,14 +44,17 @@ DEMO_INSTANCE = DATA_DIR / "instances" / "cstm-2021.json"
 TZ = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Science-Screen-2021"  # noqa: S105  (demo accounts only; printed by `flask demo load`)
 
+# Every account the demo creates, all with DEMO_PASSWORD; `flask demo load` prints them and the README
+# lists them. The distributor owns the 2021 edition's 48 films.
 DEMO_ACCOUNTS = (
     ("filmmaker@demo.festival", "Lena Fischer", Role.FILMMAKER, "Polaris Dome Studios", "en"),
     ("curator1@demo.festival", "Wang Fang", Role.CURATOR, "Beijing Planetarium", "zh"),
     ("curator2@demo.festival", "Daniel Ortiz", Role.CURATOR, "Giant Screen Cinema Association", "en"),
     ("staff@demo.festival", "Li Ming", Role.STAFF, "CSTM programme office", "zh"),
     ("admin@demo.festival", "Zhao Lei", Role.ADMIN, "CSTM", "en"),
+    ("distributor@demo.festival", "Archive Distributor", Role.FILMMAKER, "Various producers", "en"),
 )
-DISTRIBUTOR = ("distributor@demo.festival", "Archive Distributor", Role.FILMMAKER, "Various producers", "en")
+FILMMAKER, DISTRIBUTOR, STAFF = "filmmaker@demo.festival", "distributor@demo.festival", "staff@demo.festival"
 
 DEFAULT_RUBRIC = (
     ("scientific_accuracy", "Scientific accuracy", "科学准确性", 1.5),
@@ -68,6 +72,10 @@ VENUE_ZH = {"cstm": "中国科学技术馆"}
 THEATER_ZH = {"dome": "球幕影院", "giant": "巨幕影院", "4d": "4D影院", "motion": "动感影院", "hall": "报告厅"}
 
 
+class DemoRefused(RuntimeError):
+    """The demo (accounts with a published password) may not be loaded here without confirmation."""
+
+
 @dataclass(frozen=True)
 class DemoResult:
     created: bool
@@ -78,9 +86,10 @@ def _aware(text: str, tz: ZoneInfo = TZ) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=tz)
 
 
-def ensure_demo_accounts() -> dict[str, User]:
+def _ensure_demo_accounts() -> dict[str, User]:
+    """The demo accounts, created with DEMO_PASSWORD where missing (only `load_demo` calls this)."""
     users = {}
-    for email, name, role, org, locale in (*DEMO_ACCOUNTS, DISTRIBUTOR):
+    for email, name, role, org, locale in DEMO_ACCOUNTS:
         user = find_user_by_email(email)
         if user is None:
             user = create_user(
@@ -144,7 +153,7 @@ def _load_2021(users: dict[str, User]) -> Edition:
     instance = json.loads(DEMO_INSTANCE.read_text(encoding="utf-8"))
     return import_instance(
         instance,
-        owner=users[DISTRIBUTOR[0]],
+        owner=users[DISTRIBUTOR],
         slug="bjiff-11-st",
         name_zh="第十一届北京国际电影节科技单元",
         reference_prefix="BJIFF11-ST",
@@ -163,7 +172,8 @@ def import_instance(
 ) -> Edition:
     """Create a closed edition from a solver instance: venues, theaters, blocks, accepted films, pins.
 
-    The instance must be well-formed (check it with scheduler.parse_instance first)."""
+    The films are entries of ``owner``, an existing account: an import creates no account. The
+    instance must be well-formed (check it with scheduler.parse_instance first)."""
     fest = instance["festival"]
     tz = ZoneInfo(fest.get("timezone", "Asia/Shanghai"))
     edition = Edition(
@@ -299,7 +309,7 @@ def _load_open_edition(users: dict[str, User], today: date) -> Edition:
     _add_rubric(edition)
     db.session.add(edition)
     db.session.flush()
-    filmmaker = users[DEMO_ACCOUNTS[0][0]]
+    filmmaker = users[FILMMAKER]
     samples = (
         ("Northern Lights Above Us", FilmFormat.DOME, 32, EntryStatus.SUBMITTED),
         ("Voyage to the Ice Moons", FilmFormat.GIANT_SCREEN, 44, EntryStatus.SUBMITTED),
@@ -331,9 +341,17 @@ def _load_open_edition(users: dict[str, User], today: date) -> Edition:
     return edition
 
 
-def load_demo(today: date | None = None) -> DemoResult:
-    """Create the demo accounts and editions unless they exist already (idempotent)."""
-    users = ensure_demo_accounts()
+def load_demo(today: date | None = None, *, production_confirmed: bool = False) -> DemoResult:
+    """Create the demo accounts and editions unless they exist already (idempotent).
+
+    The only path that creates accounts with a known password. Raises DemoRefused in production
+    unless the operator confirmed it (`flask demo load` asks twice)."""
+    if current_app.config["ENV_NAME"] == "production" and not production_confirmed:
+        raise DemoRefused(
+            "this is a production site (FESTIVAL_ENV=production): the demo creates accounts whose "
+            "password is published in the README"
+        )
+    users = _ensure_demo_accounts()
     created = False
     if db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st")) is None:
         _load_2021(users)

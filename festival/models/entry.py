@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from festival.extensions import db
 from festival.models.enums import (
@@ -17,6 +17,7 @@ from festival.models.enums import (
     enum_column,
 )
 from festival.models.types import AwareDateTime, utcnow
+from festival.namekeys import key_list, key_lists
 
 if TYPE_CHECKING:
     from festival.models.edition import Edition
@@ -84,6 +85,12 @@ class Entry(db.Model):
     contact_phone: Mapped[str | None] = mapped_column(sa.String(60))
     terms_accepted_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
+    # Matching keys of the names above (festival.namekeys), kept up to date by _keep_name_keys: a
+    # declared conflict of interest compares keys, so spelling cannot dodge it.
+    company_keys: Mapped[str | None] = mapped_column(sa.Text)
+    person_keys: Mapped[str | None] = mapped_column(sa.Text)
+    country_keys: Mapped[str | None] = mapped_column(sa.Text)
+
     # Lifecycle
     submitted_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
@@ -99,6 +106,18 @@ class Entry(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("production_company", "rights_holder", "director", "contact_name", "country")
+    def _keep_name_keys(self, field: str, value: str | None) -> str | None:
+        names = {
+            f: getattr(self, f) for f in ("production_company", "rights_holder", "director", "contact_name")
+        }
+        names[field] = value
+        if field == "country":
+            self.country_keys = key_list(value)
+        self.company_keys = key_lists(names["production_company"], names["rights_holder"])
+        self.person_keys = key_lists(names["director"], names["contact_name"])
+        return value
 
     @property
     def display_title(self) -> str:

@@ -68,7 +68,8 @@ class DecisionOutcome(enum.StrEnum):
 
 class ConflictKind(enum.StrEnum):
     ENTRY = "entry"
-    COMPANY = "company"
+    COMPANY = "company"  # production company or rights holder
+    PERSON = "person"  # director or contact person
     COUNTRY = "country"
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from festival.extensions import db
 from festival.models.enums import (
@@ -17,6 +17,7 @@ from festival.models.enums import (
     enum_column,
 )
 from festival.models.types import AwareDateTime, utcnow
+from festival.namekeys import name_key
 
 if TYPE_CHECKING:
     from festival.models.entry import Entry
@@ -82,7 +83,7 @@ class Assignment(db.Model):
 
 
 class Conflict(db.Model):
-    """A curator's declared conflict of interest with an entry, a company or a country."""
+    """A curator's declared conflict of interest with an entry, a company, a person or a country."""
 
     __tablename__ = "conflict"
     __table_args__ = (
@@ -98,8 +99,15 @@ class Conflict(db.Model):
     kind: Mapped[ConflictKind] = mapped_column(enum_column(ConflictKind, "conflict_kind"))
     entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"))
     value: Mapped[str | None] = mapped_column(sa.String(200))
+    # name_key(value) (festival.namekeys): what the conflicted predicate compares
+    value_key: Mapped[str | None] = mapped_column(sa.String(200))
     reason: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+    @validates("value")
+    def _keep_value_key(self, field: str, value: str | None) -> str | None:
+        self.value_key = name_key(value)[:200] or None
+        return value
 
 
 class Review(db.Model):

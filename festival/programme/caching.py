@@ -2,9 +2,12 @@
 
 A page of the programme changes only when a new version is published (or the visitor changes
 language or logs in), so its ETag hashes the published version's id and publication time with the
-page address, the language and the visitor. A conditional request is answered 304 before any query
-of the programme runs. HTML pages are ``private`` (a logged-in visitor's carry their name and CSRF
-token); calendar files are the same for everyone and are ``public``.
+page address, the language and the visitor. The address is the page's canonical one
+(``canonical_address``): only the query arguments the page reads, as it understood them, so a junk
+query string (``?x=1``, ``?day=nonsense``) shares the page's entry instead of bypassing the cache.
+A conditional request is answered 304 before any query of the programme runs. HTML pages
+are ``private`` (a logged-in visitor's carry their name and CSRF token); calendar files are the same
+for everyone and are ``public``.
 
 Anonymous visitors' pages carry nothing of the visitor (the language switch is a link, there is no
 form to protect), so whole rendered pages are kept per (version, address, language): a busy public
@@ -19,8 +22,9 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
+from urllib.parse import urlencode
 
-from flask import Response, current_app, request, session
+from flask import Response, current_app, g, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -31,17 +35,31 @@ HTML_MAX_AGE = 300
 FILE_MAX_AGE = 900
 
 
+def canonical_address(params: dict[str, object] | None = None) -> str:
+    """This page's address with only the query arguments it reads, normalised by the caller (unknown or
+    malformed values given as None): the key of its caches and validators, and where the language
+    switch leads back to (``g.page_address``)."""
+    query = urlencode(sorted((k, str(v)) for k, v in (params or {}).items() if v not in (None, "")))
+    g.page_address = request.path + ("?" + query if query else "")
+    return g.page_address
+
+
 def etag_for(
-    version: TimetableVersion, *, per_visitor: bool = True, today: date | None = None, depends_on: tuple = ()
+    version: TimetableVersion,
+    address: str,
+    *,
+    per_visitor: bool = True,
+    today: date | None = None,
+    depends_on: tuple = (),
 ) -> str:
-    """A strong validator for the current request's page of this published version.
+    """A strong validator for the page at ``address`` (canonical_address) of this published version.
 
     ``today`` is given by pages whose content depends on the date (the programme opens on today),
     ``depends_on`` by pages that show more than the version (the list of editions, the site's address)."""
     parts = [
         str(version.id),
         version.published_at.isoformat() if version.published_at else "",
-        request.full_path,
+        address,
         today.isoformat() if today else "",
         repr(depends_on),
     ]
@@ -102,9 +120,9 @@ def cached(version: TimetableVersion, key: tuple, compute: Callable[[], object])
     return value
 
 
-def cached_fragment(version: TimetableVersion, render: Callable[[], str]) -> Markup:
-    """The rendered content of the current page (address + language) for a published version."""
-    return cached(version, ("page", request.full_path, str(get_locale())), lambda: Markup(render()))  # noqa: S704 (autoescaped template output)
+def cached_fragment(version: TimetableVersion, address: str, render: Callable[[], str]) -> Markup:
+    """The rendered content of the page at ``address`` in this language for a published version."""
+    return cached(version, ("page", address, str(get_locale())), lambda: Markup(render()))  # noqa: S704 (autoescaped template output)
 
 
 def _shareable() -> bool:
@@ -114,14 +132,19 @@ def _shareable() -> bool:
 
 
 def page(
-    version: TimetableVersion, render: Callable[[], str], *, today: date | None = None, depends_on: tuple = ()
+    version: TimetableVersion,
+    address: str,
+    render: Callable[[], str],
+    *,
+    today: date | None = None,
+    depends_on: tuple = (),
 ) -> Response:
-    """The current page as a response: for anonymous visitors the whole page rendered once per
+    """The page at ``address`` as a response: for anonymous visitors the whole page rendered once per
     published version, address and language (and ``depends_on``, as in ``etag_for``); for others
     rendered now (it carries their session)."""
     if not _shareable():
         return Response(render(), mimetype="text/html")
-    key = ("html", request.full_path, str(get_locale()), today.isoformat() if today else "", depends_on)
+    key = ("html", address, str(get_locale()), today.isoformat() if today else "", depends_on)
     body = cached(version, key, lambda: render().encode())
     return Response(body, mimetype="text/html")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -102,13 +102,13 @@ class Filters:
     audience: str | None = None
 
     @classmethod
-    def from_args(cls, args: MultiDict, theaters: list[Theater]) -> Filters:
+    def from_args(cls, args: MultiDict, theater_ids: Collection[int]) -> Filters:
         fmt = args.get("format")
         audience = args.get("audience")
         theater = args.get("theater", type=int)
         return cls(
             format=fmt if fmt in {f.value for f in FilmFormat} else None,
-            theater=theater if theater in {t.id for t in theaters} else None,
+            theater=theater if theater in theater_ids else None,
             audience=audience if audience in {a.value for a in Audience} else None,
         )
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
-from festival.navigation import localized
+from festival.navigation import localized, public_url
 from festival.programme import bp, caching, feeds, queries
 from festival.programme.display import film_title
 from festival.schedule import exports
@@ -63,27 +63,28 @@ def _programme(slug: str | None) -> tuple[Edition, TimetableVersion]:
     return edition, version
 
 
-def _editions_shown() -> tuple:
-    """The edition switcher's list (a page that shows it depends on it)."""
-    return queries.editions_on_offer()
-
-
 def _page(
-    version: TimetableVersion, render, *, today: date | None = None, depends_on: tuple = ()
+    version: TimetableVersion, address: str, render, *, today: date | None = None, depends_on: tuple = ()
 ) -> Response:
-    """Answer 304 when the visitor's copy is current, else render and add the cache headers."""
-    etag = caching.etag_for(version, today=today, depends_on=depends_on)
+    """Answer 304 when the visitor's copy is current, else render and add the cache headers.
+
+    ``address`` is the page's canonical_address: the query arguments it reads, normalised."""
+    etag = caching.etag_for(version, address, today=today, depends_on=depends_on)
     cached = caching.not_modified(version, etag)
     if cached is not None:
         return cached
-    response = caching.page(version, render, today=today, depends_on=depends_on)
+    response = caching.page(version, address, render, today=today, depends_on=depends_on)
     return caching.finish(response, version, etag, public=False)
 
 
-def _public_file(version: TimetableVersion, build, mimetype: str, *, depends_on: tuple = (), shared=False):
+def _public_file(
+    version: TimetableVersion, build, mimetype: str, *, query: dict | None = None, depends_on=(), shared=False
+):
     """A file that is the same for everyone (calendar, feed): validators, 304, public caching;
-    ``shared`` files may also be read by scripts of other sites (CORS)."""
-    etag = caching.etag_for(version, per_visitor=False, depends_on=depends_on)
+    ``query`` holds the query arguments it reads, normalised; ``shared`` files may also be read by
+    scripts of other sites (CORS)."""
+    address = caching.canonical_address(query)
+    etag = caching.etag_for(version, address, per_visitor=False, depends_on=depends_on)
     response = caching.not_modified(version, etag, public=True)
     if response is None:
         response = caching.finish(Response(build(), mimetype=mimetype), version, etag, public=True)
@@ -94,7 +95,7 @@ def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, fil
     def build() -> bytes:
         return exports.calendar(
             edition, screenings(), name=name, stamp=version.published_at,
-            film_url=lambda e: url_for("programme.film", slug=edition.slug, entry_id=e.id, _external=True),
+            film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
         )  # fmt: skip
 
     response = _public_file(version, build, "text/calendar")
@@ -108,26 +109,40 @@ def index(slug: str | None):
     edition, version = queries.public_programme(slug)
     if edition is None and slug is not None:
         abort(404)
-    editions = _editions_shown()
+    editions = queries.editions_on_offer()  # the switcher's list: the page depends on it
     if version is None:
         return render_template("programme/none.html", edition=edition, editions=editions)
-    # without ?day= the page opens on today, so its validator changes at midnight
+    asked = _asked_day(edition)
+    ids = caching.cached(
+        version, ("theater ids",), lambda: frozenset(t.id for t in edition_theaters(edition))
+    )
+    filters = queries.Filters.from_args(request.args, ids)
+    address = caching.canonical_address({"day": asked, **filters.args()})
+    # without a day the page opens on today, so its validator changes at midnight
     today = datetime.now(edition.tz).date()
-    depends_on_today = None if request.args.get("day") else today
     return _page(
         version,
-        lambda: _render_day(edition, version, today, editions),
-        today=depends_on_today,
+        address,
+        lambda: _render_day(edition, version, address, asked, filters, today, editions),
+        today=None if asked else today,
         depends_on=editions,
     )
 
 
-def _render_day(edition: Edition, version: TimetableVersion, today: date, editions: tuple) -> str:
+def _asked_day(edition: Edition) -> date | None:
+    """The day asked for with ?day=, when it is a date of the edition's window."""
+    try:
+        day = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+    return day if edition.first_day <= day <= edition.last_day else None
+
+
+def _render_day(edition, version, address: str, asked: date | None, filters, today: date, editions) -> str:
     """The day page: its content comes from the published version's fragment cache."""
-    key = ("day", request.full_path, str(get_locale()), None if request.args.get("day") else today)
-    day, content = caching.cached(version, key, lambda: _day_content(edition, version, today))
-    shown_day = day.isoformat() if request.args.get("day") else None
-    canonical = url_for("programme.index", slug=edition.slug, day=shown_day, _external=True)
+    key = ("day", address, str(get_locale()), None if asked else today)
+    day, content = caching.cached(version, key, lambda: _day_content(edition, version, asked, filters, today))
+    canonical = public_url("programme.index", slug=edition.slug, day=asked.isoformat() if asked else None)
     return render_template(
         "programme/index.html",
         edition=edition,
@@ -138,16 +153,10 @@ def _render_day(edition: Edition, version: TimetableVersion, today: date, editio
     )
 
 
-def _day_content(edition: Edition, version: TimetableVersion, today: date) -> tuple[date, Markup]:
+def _day_content(edition, version, asked: date | None, filters, today: date) -> tuple[date, Markup]:
     theaters = edition_theaters(edition)
-    filters = queries.Filters.from_args(request.args, theaters)
     days = caching.cached(version, ("days",), lambda: queries.programme_days(version))
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = None
-    if day is None or not edition.first_day <= day <= edition.last_day:
-        day = queries.default_day(edition, days, today)
+    day = asked or queries.default_day(edition, days, today)
     screenings = queries.day_screenings(version, edition, day, filters)
     content = render_template(
         "programme/_day.html",
@@ -174,12 +183,14 @@ def film(slug: str | None, entry_id: int):
     if found is None:
         abort(404)
     entry, version = found
-    return _page(version, lambda: _render_film(entry, version))
+    address = caching.canonical_address()
+    return _page(version, address, lambda: _render_film(entry, version, address))
 
 
-def _render_film(entry, version: TimetableVersion) -> str:
+def _render_film(entry, version: TimetableVersion, address: str) -> str:
     content = caching.cached_fragment(
         version,
+        address,
         lambda: render_template(
             "programme/_film.html",
             edition=entry.edition,
@@ -191,7 +202,7 @@ def _render_film(entry, version: TimetableVersion) -> str:
             poster_url=_poster_url(entry),
         ),
     )
-    canonical = url_for("programme.film", slug=entry.edition.slug, entry_id=entry.id, _external=True)
+    canonical = public_url("programme.film", slug=entry.edition.slug, entry_id=entry.id)
     return render_template("programme/film.html", entry=entry, content=content, canonical=canonical)
 
 
@@ -248,6 +259,7 @@ def printable(slug: str | None):
     edition, version = _programme(slug)
     return _page(
         version,
+        caching.canonical_address(),
         lambda: render_template(
             "programme/print.html",
             edition=edition,
@@ -261,7 +273,8 @@ def printable(slug: str | None):
 @programme_route("/changes")
 def changes(slug: str | None):
     edition, version = _programme(slug)
-    return _page(version, lambda: render_template("programme/changes.html", edition=edition, version=version))
+    render = lambda: render_template("programme/changes.html", edition=edition, version=version)  # noqa: E731
+    return _page(version, caching.canonical_address(), render)
 
 
 # ---------------------------------------------------------------- feeds for apps
@@ -280,20 +293,21 @@ def _feed_language() -> str:
 
 def _schedule(slug: str | None, kind: str, mimetype: str, serialize) -> Response:
     edition, version = _programme(slug)
-    language, base_url = _feed_language(), url_for("main.index", _external=True)
+    # every link from PUBLIC_BASE_URL, never from the request's Host header (the feed is cached and shared)
+    language, base_url = _feed_language(), public_url("main.index")
     lang = None if language == _default_language() else language
 
     def compute() -> bytes:
         conference, days = feeds.edition_schedule(
             edition, version, language=language, base_url=base_url,
-            programme_url=url_for("programme.index", slug=edition.slug, _external=True),
-            feed_url=url_for(f"programme.schedule_{kind}", slug=edition.slug, lang=lang, _external=True),
-            film_url=lambda e: url_for("programme.film", slug=edition.slug, entry_id=e.id, _external=True),
+            programme_url=public_url("programme.index", slug=edition.slug),
+            feed_url=public_url(f"programme.schedule_{kind}", slug=edition.slug, lang=lang),
+            film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
         )  # fmt: skip
         return serialize(conference, days)
 
     build = functools.partial(caching.cached, version, ("schedule", kind, language, base_url), compute)
-    return _public_file(version, build, mimetype, depends_on=(base_url,), shared=True)
+    return _public_file(version, build, mimetype, query={"lang": lang}, depends_on=(base_url,), shared=True)
 
 
 @programme_route("/schedule.xml")

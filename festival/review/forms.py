@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from festival.formtools import CleanForm, choices
+from festival.formtools import CleanForm, NameField, choices
 from festival.labels import FORMAT_LABELS
 from festival.models import RubricCriterion
 from festival.models.enums import ConflictKind, DecisionOutcome
@@ -95,12 +95,18 @@ class ConflictForm(CleanForm):
         choices=choices(
             (
                 (ConflictKind.COMPANY.value, _l("a production company")),
+                (ConflictKind.PERSON.value, _l("a person (director or contact)")),
                 (ConflictKind.COUNTRY.value, _l("a country")),
             )
         ),
     )
-    value = StringField(_l("Company or country"), validators=[DataRequired(), Length(max=200)])
+    value = NameField(_l("Company, person or country"), validators=[DataRequired(), Length(max=200)])
     reason = StringField(_l("Reason (optional, seen by staff)"), validators=[Optional(), Length(max=500)])
+
+
+class ConflictLinkForm(CleanForm):
+    conflict = SelectField(_l("Declared conflict"), coerce=int, choices=[])
+    reference = StringField(_l("Entry reference"), validators=[DataRequired(), Length(max=40)])
 
 
 class DecisionForm(VersionedForm):
@@ -142,7 +148,7 @@ def format_choices(blank_label) -> list:
 
 
 class PanelForm(CleanForm):
-    name = StringField(_l("Panel name"), validators=[DataRequired(), Length(max=120)])
+    name = NameField(_l("Panel name"), validators=[DataRequired(), Length(max=120)])
     format = SelectField(
         _l("Reviews entries of format"), choices=format_choices(_l("any format not covered"))
     )
@@ -173,14 +179,14 @@ class ReleaseForm(CleanForm):
 
 
 class TemplateForm(VersionedForm):
-    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
+    subject = NameField(_l("Subject"), validators=[DataRequired(), Length(max=300)])
     body = TextAreaField(_l("Letter"), validators=[DataRequired(), Length(max=20_000)])
 
 
 class CriterionForm(CleanForm):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)])
-    label = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
-    label_zh = StringField(_l("Label (Chinese)"), validators=[Optional(), Length(max=120)])
+    label = NameField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
+    label_zh = NameField(_l("Label (Chinese)"), validators=[Optional(), Length(max=120)])
     weight = FloatField(_l("Weight"), validators=[InputRequired()], default=1.0)
     min_score = IntegerField(_l("Lowest score"), validators=[InputRequired()], default=1)
     max_score = IntegerField(_l("Highest score"), validators=[InputRequired()], default=10)

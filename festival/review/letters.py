@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record_changes
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, MailTemplate, User
 from festival.models.enums import DecisionOutcome
+from festival.navigation import public_url
 from festival.review.errors import InvalidInput
 from festival.review.locking import optimistic
 
@@ -171,8 +172,8 @@ def save_template(
 def _status_url() -> str:
     endpoint = "submissions.my_entries"
     if endpoint in current_app.view_functions:
-        return url_for(endpoint, _external=True)
-    return url_for("main.index", _external=True)
+        return public_url(endpoint)
+    return public_url("main.index")
 
 
 def letter_values(decision: Decision, entry: Entry, edition: Edition, language: str) -> dict[str, str]:

@@ -36,12 +36,16 @@ REVIEWABLE = (EntryStatus.SUBMITTED, EntryStatus.ACCEPTED, EntryStatus.WAITLISTE
 DEFAULT_DISAGREEMENT = 2.0
 
 
-def _same_text(column, entry_column):
-    return sa.func.lower(column) == sa.func.lower(sa.func.trim(entry_column))
+def _has_key(keys_column) -> sa.ColumnElement[bool]:
+    """SQL: the conflict's name key is one of the ``|key|key|`` list in the entry's column (keys hold
+    only letters, digits and marks, so LIKE has no wildcard to trip on; the same on every database)."""
+    return keys_column.like(sa.literal("%|") + Conflict.value_key + sa.literal("|%"))
 
 
 def conflicted(curator_id) -> sa.ColumnElement[bool]:
-    """SQL condition: the curator (an id or a column) declared a conflict covering the ``Entry`` row."""
+    """SQL condition: the curator (an id or a column) declared a conflict covering the ``Entry`` row:
+    the entry itself, or a company (production company, rights holder), a person (director, contact)
+    or a country whose matching key (festival.namekeys) the entry's names share."""
     return (
         sa.select(Conflict.id)
         .where(
@@ -49,11 +53,9 @@ def conflicted(curator_id) -> sa.ColumnElement[bool]:
             Conflict.edition_id == Entry.edition_id,
             sa.or_(
                 sa.and_(Conflict.kind == ConflictKind.ENTRY, Conflict.entry_id == Entry.id),
-                sa.and_(
-                    Conflict.kind == ConflictKind.COMPANY,
-                    _same_text(Conflict.value, Entry.production_company),
-                ),
-                sa.and_(Conflict.kind == ConflictKind.COUNTRY, _same_text(Conflict.value, Entry.country)),
+                sa.and_(Conflict.kind == ConflictKind.COMPANY, _has_key(Entry.company_keys)),
+                sa.and_(Conflict.kind == ConflictKind.PERSON, _has_key(Entry.person_keys)),
+                sa.and_(Conflict.kind == ConflictKind.COUNTRY, _has_key(Entry.country_keys)),
             ),
         )
         .exists()
@@ -220,6 +222,20 @@ def all_conflicts(edition: Edition) -> list[tuple[Conflict, User, Entry | None]]
         .outerjoin(Entry, Entry.id == Conflict.entry_id)
         .where(Conflict.edition_id == edition.id)
         .order_by(User.name, Conflict.created_at)
+    )
+    return [tuple(row) for row in db.session.execute(stmt)]
+
+
+def conflict_withdrawals(edition: Edition, limit: int = 20) -> list[tuple[AuditEvent, Entry, User | None]]:
+    """The latest assignments withdrawn because an entry's new names (a company, say) matched a curator's
+    declared conflict (``services.recheck_assignments``), newest first, for the staff overview."""
+    stmt = (
+        sa.select(AuditEvent, Entry, User)
+        .join(Entry, sa.and_(AuditEvent.object_type == "entry", AuditEvent.object_id == Entry.id))
+        .outerjoin(User, User.email == AuditEvent.old_value)
+        .where(AuditEvent.action == "assignment.conflict", Entry.edition_id == edition.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        .limit(limit)
     )
     return [tuple(row) for row in db.session.execute(stmt)]
 

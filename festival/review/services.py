@@ -28,6 +28,7 @@ from festival.models import (
 )
 from festival.models.enums import ConflictKind, FilmFormat, ReviewStatus, Role
 from festival.models.types import utcnow
+from festival.namekeys import name_key
 from festival.review import queries
 from festival.review.assignment import AssignmentPlan, AssignmentProblem, plan_assignment
 from festival.review.errors import InvalidInput, Locked
@@ -164,10 +165,13 @@ def declare_conflict(
     entry: Entry | None = None,
     value: str | None = None,
     reason: str | None = None,
+    actor: User | None = None,
 ) -> Conflict:
     """Record a conflict of interest (idempotent) and withdraw the curator from what it covers:
     their assignments to those entries go, and so do their draft reviews. Submitted reviews stay
-    on record but no longer count in rankings."""
+    on record but no longer count in rankings. Names are compared by their matching key
+    (festival.namekeys), so "Giant Frame Pictures Ltd" is the same company as "GIANT  FRAME PICTURES".
+    ``actor`` is staff linking an entry by hand (``link_entry``); by default the curator declares."""
     _require_curator(curator)
     existing = queries.conflicts_of(curator, edition)
     if kind == ConflictKind.ENTRY:
@@ -177,13 +181,13 @@ def declare_conflict(
         value = None
     else:
         value = " ".join((value or "").split())
-        if not value:
-            raise InvalidInput(errors={"value": [_l("Type the company or country you are connected with.")]})
+        if not name_key(value):
+            raise InvalidInput(
+                errors={"value": [_l("Type the company, person or country you are connected with.")]}
+            )
         if len(value) > 200:
             raise InvalidInput(errors={"value": [_l("At most 200 characters.")]})
-        same = next(
-            (c for c in existing if c.kind == kind and (c.value or "").lower() == value.lower()), None
-        )
+        same = next((c for c in existing if c.kind == kind and c.value_key == name_key(value)), None)
     if same is not None:
         return same
     conflict = Conflict(
@@ -198,9 +202,9 @@ def declare_conflict(
     db.session.flush()
     record(
         conflict,
-        actor=curator,
-        action="conflict.declare",
-        new={"kind": kind, "entry_id": conflict.entry_id, "value": value},
+        actor=actor or curator,
+        action="conflict.declare" if actor is None else "conflict.link",
+        new={"kind": kind, "entry_id": conflict.entry_id, "value": value, "curator": curator.email},
     )
     covered = sa.select(Entry.id).where(Entry.edition_id == edition.id, queries.conflicted(curator.id))
     db.session.execute(
@@ -219,6 +223,57 @@ def declare_conflict(
     )
     db.session.expire_all()
     return conflict
+
+
+def link_entry(conflict: Conflict, reference: str, *, actor: User) -> Conflict:
+    """Staff link an entry to a curator's declared conflict by hand (a spelling no key catches: "GFP"
+    for "Giant Frame Pictures"): the curator gets a conflict with that entry, audited as
+    ``conflict.link``. Raises InvalidInput when no entry of the edition has the reference."""
+    entry = db.session.scalar(
+        sa.select(Entry).where(Entry.edition_id == conflict.edition_id, Entry.reference == reference.strip())
+    )
+    if entry is None:
+        raise InvalidInput(errors={"reference": [_l("No entry of this edition has this reference.")]})
+    curator = db.session.get(User, conflict.curator_id)
+    reason = str(_l("Linked by staff to the declared conflict: %(value)s", value=conflict.value or ""))
+    edition = db.session.get(Edition, conflict.edition_id)
+    return declare_conflict(
+        edition, curator=curator, kind=ConflictKind.ENTRY, entry=entry, reason=reason, actor=actor
+    )
+
+
+def recheck_assignments(entry: Entry, *, actor: User | None) -> list[User]:
+    """After an entry's names changed (its company, say), withdraw the assignments and draft reviews
+    of curators who now conflict with it, each with an audit event ``assignment.conflict`` that the
+    staff overview shows. Returns those curators."""
+    stmt = (
+        sa.select(Assignment)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .where(Assignment.entry_id == entry.id, queries.conflicted(Assignment.curator_id))
+    )
+    withdrawn = []
+    for assignment in db.session.scalars(stmt).all():
+        curator = db.session.get(User, assignment.curator_id)
+        record(
+            entry,
+            actor=actor,
+            action="assignment.conflict",
+            field="curator",
+            old=curator.email,
+            new={"production_company": entry.production_company, "rights_holder": entry.rights_holder,
+                 "director": entry.director, "contact_name": entry.contact_name, "country": entry.country},
+        )  # fmt: skip
+        db.session.execute(
+            sa.delete(Review).where(
+                Review.curator_id == curator.id,
+                Review.entry_id == entry.id,
+                Review.status == ReviewStatus.DRAFT,
+            )
+        )
+        db.session.delete(assignment)
+        withdrawn.append(curator)
+    db.session.flush()
+    return withdrawn
 
 
 def remove_conflict(conflict: Conflict, *, actor: User) -> None:

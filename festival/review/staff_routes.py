@@ -24,6 +24,7 @@ from festival.review import bp, decisions, letters, queries, services
 from festival.review.errors import ReviewError, StaleEdit
 from festival.review.forms import (
     AssignForm,
+    ConflictLinkForm,
     CriterionForm,
     ManualAssignForm,
     MemberForm,
@@ -88,6 +89,7 @@ def staff_overview():
         drafts=len(drafts),
         released=len(queries.decisions(edition, released=True)),
         conflicts=_count(sa.select(Conflict.id).where(Conflict.edition_id == edition.id)),
+        withdrawals=queries.conflict_withdrawals(edition),
         criteria=list(edition.criteria),
         panel_form=PanelForm(),
         formats=list(FilmFormat),
@@ -465,13 +467,38 @@ def delete_criterion(criterion_id: int):
 # -- conflicts ----------------------------------------------------------------------------------------
 
 
+def _link_form(rows) -> ConflictLinkForm:
+    form = ConflictLinkForm()
+    form.conflict.choices = [(c.id, f"{user.name} · {c.value}") for c, user, e in rows if c.value]
+    return form
+
+
 @bp.route("/staff/conflicts")
 @staff_only
 def staff_conflicts():
     edition = edition_from_args()
-    return render_template(
-        "review/staff_conflicts.html", edition=edition, rows=queries.all_conflicts(edition)
+    rows = queries.all_conflicts(edition)
+    return _render_conflicts(edition, rows, _link_form(rows))
+
+
+def _render_conflicts(edition: Edition, rows, form: ConflictLinkForm, status: int = 200):
+    return render_template("review/staff_conflicts.html", edition=edition, rows=rows, link_form=form), status
+
+
+@bp.route("/staff/conflicts/link", methods=["POST"])
+@staff_only
+def link_conflict():
+    edition = edition_from_args()
+    rows = queries.all_conflicts(edition)
+    form = _link_form(rows)
+    conflict = next((c for c, _user, _e in rows if c.id == form.conflict.data), None)
+    outcome = run_form(
+        form,
+        lambda: services.link_entry(conflict, form.reference.data, actor=current_user),
+        success=_("The entry is linked to that conflict: the curator no longer sees it."),
+        target=url_for(".staff_conflicts", edition=edition.id),
     )
+    return _render_conflicts(edition, rows, form, outcome) if isinstance(outcome, int) else outcome
 
 
 @bp.route("/staff/conflicts/<int:conflict_id>/remove", methods=["POST"])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TimeField
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from festival.formtools import CleanForm
+from festival.formtools import CleanForm, NameField
 from festival.schedule.runs import TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
 
 
@@ -43,7 +43,7 @@ class NewDraftForm(CleanForm):
     """Start a draft, empty or as a copy of an existing version."""
 
     based_on = SelectField(_l("Start from"), coerce=int, validators=[InputRequired()])
-    label = StringField(_l("Label"), validators=[Optional(), Length(max=200)])
+    label = NameField(_l("Label"), validators=[Optional(), Length(max=200)])
 
 
 class PublishForm(LockForm):

@@ -17,7 +17,7 @@ from festival.extensions import db
 from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
-from festival.navigation import localized
+from festival.navigation import localized, public_url
 from festival.programme.display import film_title
 from festival.schedule import adapter, bp, changelog, edits, exports, grid, publishing, runs, versions
 from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
@@ -495,7 +495,7 @@ def _calendar(version: TimetableVersion, screenings, name: str) -> bytes:
 def _film_url(version: TimetableVersion):
     if version.status != VersionStatus.PUBLISHED:
         return None
-    return lambda entry: url_for("programme.film", entry_id=entry.id, _external=True)
+    return lambda entry: public_url("programme.film", entry_id=entry.id)
 
 
 @bp.route("/versions/<int:version_id>/export.csv")

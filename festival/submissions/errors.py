@@ -53,3 +53,7 @@ class IncompleteEntry(SubmissionError):
 
 class UploadRejected(SubmissionError):
     default = _l("This file cannot be used.")
+
+
+class UploadBusy(UploadRejected):
+    default = _l("Many images are being uploaded just now. Please try again in a moment.")

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.formtools import LANGUAGE_CHOICES, CleanForm, choices
+from festival.formtools import LANGUAGE_CHOICES, CleanForm, NameField, choices
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
@@ -126,15 +126,15 @@ class StepForm(VersionedForm):
 
 
 class FilmForm(StepForm):
-    title_original = StringField(_l("Original title"), validators=[Length(max=300)])
-    title_en = StringField(_l("English title"), validators=[Length(max=300)])
-    title_zh = StringField(_l("Chinese title (if any)"), validators=[Length(max=300)])
+    title_original = NameField(_l("Original title"), validators=[Length(max=300)])
+    title_en = NameField(_l("English title"), validators=[Length(max=300)])
+    title_zh = NameField(_l("Chinese title (if any)"), validators=[Length(max=300)])
     format = SelectField(_l("Format"), choices=_with_blank(FORMAT_LABELS))
     runtime_minutes = IntegerField(
         _l("Running time (minutes)"), validators=[Optional(), _check(runtime_problem)]
     )
     year = IntegerField(_l("Year of completion"), validators=[Optional(), _year_check])
-    country = StringField(_l("Country of production"), validators=[Length(max=100)])
+    country = NameField(_l("Country of production"), validators=[Length(max=100)])
     languages = StringField(_l("Language(s) of the film"), validators=[Length(max=200)])
     subtitles = StringField(_l("Subtitles available"), validators=[Length(max=200)])
     synopsis_short = TextAreaField(_l("Short synopsis"), validators=[Length(max=SYNOPSIS_SHORT_MAX)])
@@ -146,10 +146,10 @@ class FilmForm(StepForm):
 
 
 class PeopleForm(StepForm):
-    director = StringField(_l("Director(s)"), validators=[Length(max=200)])
-    production_company = StringField(_l("Production company"), validators=[Length(max=200)])
-    rights_holder = StringField(_l("Rights holder"), validators=[Length(max=200)])
-    contact_name = StringField(_l("Contact person"), validators=[Length(max=200)])
+    director = NameField(_l("Director(s)"), validators=[Length(max=200)])
+    production_company = NameField(_l("Production company"), validators=[Length(max=200)])
+    rights_holder = NameField(_l("Rights holder"), validators=[Length(max=200)])
+    contact_name = NameField(_l("Contact person"), validators=[Length(max=200)])
     contact_email = StringField(
         _l("Contact e-mail"), validators=[Length(max=254), _check(email_problem)], filters=[_strip]
     )

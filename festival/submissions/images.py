@@ -14,7 +14,7 @@ from festival.models import Entry, EntryImage, User
 from festival.models.enums import EntryStatus, ImageKind
 from festival.submissions import uploads
 from festival.submissions.completeness import MAX_STILLS
-from festival.submissions.errors import InvalidTransition, UploadRejected
+from festival.submissions.errors import InvalidTransition, UploadBusy, UploadRejected
 from festival.submissions.window import ensure_editable, ensure_owner, resolve
 
 log = logging.getLogger(__name__)
@@ -25,12 +25,22 @@ def add_image(
 ) -> EntryImage:
     """Check and store an uploaded poster or still; a new poster replaces the old one.
 
-    Raises UploadRejected (wrong type by content, too many bytes or pixels, damaged, a 7th still),
-    DeadlinePassed and InvalidTransition. The files are removed again if the row is not written.
+    Needs a confirmed e-mail address. At most UPLOAD_DECODES_PER_USER uploads of one user and
+    UPLOAD_DECODES_PER_PROCESS in all are decoded at once in a worker process. Raises UploadBusy
+    (try again in a moment), UploadRejected (address not confirmed, wrong type by content, too many
+    bytes or pixels, damaged, a 7th still), DeadlinePassed and InvalidTransition. The files are
+    removed again if the row is not written.
     """
     now = resolve(now)
     kind = ImageKind(kind)
     ensure_owner(entry, actor)
+    if actor.email_confirmed_at is None:
+        raise UploadRejected(
+            _(
+                "Please confirm your e-mail address before uploading images: open the link we sent you "
+                "(My entries can send it again)."
+            )
+        )
     ensure_editable(entry, now)
     images = list(entry.images)
     stills = [image for image in images if image.kind == ImageKind.STILL]
@@ -38,9 +48,17 @@ def add_image(
         raise UploadRejected(_("You can upload at most %(n)d stills; delete one first.", n=MAX_STILLS))
     config = current_app.config
     try:
-        clean = uploads.clean_image(
-            upload.stream, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
-        )
+        with uploads.decoding_slot(
+            actor.id,
+            per_process=config["UPLOAD_DECODES_PER_PROCESS"],
+            per_user=config["UPLOAD_DECODES_PER_USER"],
+            wait=config["UPLOAD_DECODE_WAIT_SECONDS"],
+        ):
+            clean = uploads.clean_image(
+                upload.stream, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
+            )
+    except uploads.UploadBusy as exc:
+        raise UploadBusy(str(exc)) from exc
     except uploads.UploadRejected as exc:
         raise UploadRejected(str(exc)) from exc
     stored_name = uploads.new_stored_name(clean.extension)

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from festival.mail.services import send_mail
 from festival.models import Entry, OutboxMail
-from festival.navigation import edition_name
+from festival.navigation import edition_name, public_url
 from festival.submissions.display import edition_time, entry_rows, timezone_label
 
 
 def _entry_url(entry: Entry) -> str:
-    return url_for("submissions.entry_detail", entry_id=entry.id, _external=True)
+    return public_url("submissions.entry_detail", entry_id=entry.id)
 
 
 def _signature(entry: Entry) -> str:

@@ -12,6 +12,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from PIL import Image
 from sqlalchemy.orm.exc import StaleDataError
 
 from festival import readonly
@@ -53,8 +54,11 @@ def _set_up(state) -> None:
     """When the blueprint is registered: template helpers, and files tied to transactions."""
     state.app.jinja_env.globals.update(TEMPLATE_GLOBALS)
     uploads.install_file_hooks()
+    # Pillow's own guard against decompression bombs, for every image this process opens
+    Image.MAX_IMAGE_PIXELS = state.app.config["UPLOAD_MAX_PIXELS"]
 
 
+UPLOAD_RETRY_SECONDS = 5
 PER_PAGE = 50
 MAX_PAGE = 100_000
 # Database ids are 32-bit integers; a longer number in an address is simply not found (never a 500).
@@ -346,6 +350,10 @@ def upload_image(entry_id: int):
         except errors.UploadRejected as exc:
             db.session.rollback()
             upload_form.image.errors = [exc.message]
+            if isinstance(exc, errors.UploadBusy):  # nothing wrong with the file: later it goes through
+                form = forms.step_form("links", entry, submitted=False)
+                page = _render_step(entry, "links", form, upload_form=upload_form)
+                return page, 429, {"Retry-After": str(UPLOAD_RETRY_SECONDS)}
         else:
             flash(_("The image is uploaded."), "success")
             return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))

@@ -20,6 +20,7 @@ from festival import audit
 from festival.extensions import db
 from festival.models import Edition, Entry, User
 from festival.models.enums import EditionStatus, EntryStatus, FilmFormat, PremiereStatus, Role
+from festival.review import services as review_services
 from festival.submissions import mails, uploads
 from festival.submissions.completeness import AUDIENCE_VALUES, STEP_FIELDS, submission_problems
 from festival.submissions.errors import (
@@ -184,12 +185,17 @@ def save_step(
                 ),
             )
     before = _snapshot(entry, changes)
+    keys_before = (entry.company_keys, entry.person_keys, entry.country_keys)
     for name, value in changes.items():
         setattr(entry, name, value)
     after = _snapshot(entry, changes)
     if entry.status != EntryStatus.DRAFT:
         audit.record_changes(entry, actor=actor, action="edit", before=before, after=after)
     db.session.flush()
+    keys_after = (entry.company_keys, entry.person_keys, entry.country_keys)
+    if entry.status != EntryStatus.DRAFT and keys_before != keys_after:
+        # a new company (or director, country) may be one a curator of this entry declared a conflict with
+        review_services.recheck_assignments(entry, actor=actor)
     return [name for name in changes if before[name] != after[name]]
 
 

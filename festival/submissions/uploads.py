@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import io
 import logging
+import math
 import os
 import secrets
 import tempfile
+import threading
+import warnings
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -38,6 +44,10 @@ SAVE_FORMAT = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 EXTENSIONS = dict(ACCEPTED_FORMATS.values())
 THUMB_SIZE = 400
 THUMB_SUFFIX = ".thumb.jpg"
+# Stored images are at most this many pixels on their long side (an A4 page at 300 dpi is 3508): a
+# larger upload is decoded at a reduced size where its format allows it (JPEG) and reduced by a whole
+# factor (a 5000-pixel side becomes 2500).
+STORED_MAX_SIDE = 3600
 # Metadata kept when re-encoding: colour and transparency only (EXIF, XMP, comments with
 # GPS positions or camera serial numbers are dropped).
 KEPT_INFO = ("icc_profile", "transparency")
@@ -48,6 +58,39 @@ _DOOMED_FILES = "festival.uploads.doomed"
 
 class UploadRejected(ValueError):
     """The upload is not an acceptable image; the message says why, for the person uploading."""
+
+
+class UploadBusy(UploadRejected):
+    """Too many images are being decoded at once (by this user, or in this process): try again soon."""
+
+
+_slots = threading.Condition()
+_decoding: Counter[int] = Counter()  # user id -> images being decoded in this process
+
+
+@contextmanager
+def decoding_slot(user_id: int, *, per_process: int, per_user: int, wait: float) -> Iterator[None]:
+    """Hold one of the process's ``per_process`` decoding slots, and one of the user's ``per_user``, while
+    an upload is decoded. A user over their share is refused at once; otherwise a free slot is awaited
+    for up to ``wait`` seconds (a decode takes one or two). Raises UploadBusy. Decoding needs up to about
+    15 bytes a pixel (a WebP: bench/upload_memory.py) and UPLOAD_MAX_PIXELS bounds the pixels, so these
+    caps bound a worker's memory."""
+    with _slots:
+        if _decoding[user_id] >= per_user:
+            raise UploadBusy(
+                _("You are already uploading an image. Please wait until it is done, then try again.")
+            )
+        if not _slots.wait_for(lambda: _decoding.total() < per_process, timeout=wait):
+            raise UploadBusy(_("Many images are being uploaded just now. Please try again in a moment."))
+        _decoding[user_id] += 1
+    try:
+        yield
+    finally:
+        with _slots:
+            _decoding[user_id] -= 1
+            if _decoding[user_id] <= 0:
+                del _decoding[user_id]
+            _slots.notify()
 
 
 @dataclass(frozen=True)
@@ -78,11 +121,33 @@ def megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):g}"
 
 
+def _factor(size: tuple[int, int]) -> int:
+    """The whole factor that brings an image's long side to STORED_MAX_SIDE or less."""
+    return max(1, math.ceil(max(size) / STORED_MAX_SIDE))
+
+
+def _shrink(image: Image.Image) -> Image.Image:
+    """The image at most STORED_MAX_SIDE on its long side, reduced by a whole factor (a box filter:
+    one small new image, never a second full-size one); the original is closed."""
+    factor = _factor(image.size)
+    if factor == 1:
+        return image
+    reduced = image.reduce(factor)
+    reduced.format, reduced.info = image.format, image.info
+    image.close()
+    return reduced
+
+
 def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
-    """Open, verify and reopen the image; raise UploadRejected for anything but a sane JPEG/PNG/WebP."""
+    """Open, verify and reopen the image, decoded at a reduced size where the format allows (JPEG's
+    draft mode); raise UploadRejected for anything but a sane JPEG/PNG/WebP within the pixel limit."""
     not_image = UploadRejected(_("This file is not a JPEG, PNG or WebP image (whatever its name says)."))
     try:
-        with Image.open(io.BytesIO(data)) as probe:
+        with warnings.catch_warnings():
+            # Pillow warns above Image.MAX_IMAGE_PIXELS (our limit): we refuse such files ourselves below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+        with probe:
             detected = probe.format
             width, height = probe.size
             if detected not in ACCEPTED_FORMATS:
@@ -99,7 +164,12 @@ def _open_checked(data: bytes, max_pixels: int) -> Image.Image:
                 )
             probe.verify()
         image = Image.open(io.BytesIO(data))
+        if image.format in ("JPEG", "MPO"):
+            # decoded at 1/2, 1/4 or 1/8 of its size when that still covers the size it is stored at
+            factor = _factor((width, height))
+            image.draft(image.mode, (math.ceil(width / factor), math.ceil(height / factor)))
         image.load()
+        image = _shrink(image)
     except UploadRejected:
         raise
     except Image.DecompressionBombError as exc:
@@ -119,15 +189,13 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
         options = {"quality": 92, "optimize": True}
     elif fmt == "WEBP":
         options = {"quality": 90}
-    elif fmt == "PNG":
-        options = {"optimize": True}
     image.save(out, fmt, **options)
     return out.getvalue()
 
 
 def _thumbnail(image: Image.Image) -> bytes:
-    thumb = image.copy()
-    thumb.thumbnail((THUMB_SIZE, THUMB_SIZE))
+    # a new small image, never a full-size copy
+    thumb = ImageOps.contain(image, (THUMB_SIZE, THUMB_SIZE), method=Image.Resampling.LANCZOS)
     if thumb.mode in ("RGBA", "LA") or (thumb.mode == "P" and "transparency" in thumb.info):
         rgba = thumb.convert("RGBA")
         background = Image.new("RGB", rgba.size, (255, 255, 255))
@@ -140,7 +208,8 @@ def _thumbnail(image: Image.Image) -> bytes:
 
 
 def clean_image(stream: BinaryIO, *, max_bytes: int, max_pixels: int) -> CleanImage:
-    """Check an uploaded file by its content and return it re-encoded without metadata.
+    """Check an uploaded file by its content and return it re-encoded without metadata, at most
+    STORED_MAX_SIDE pixels on its long side.
 
     Raises UploadRejected when the file is too large (bytes or pixels), is not a JPEG, PNG or
     WebP image by its content (the file name and the browser's content type are not trusted),
@@ -148,11 +217,15 @@ def clean_image(stream: BinaryIO, *, max_bytes: int, max_pixels: int) -> CleanIm
     """
     data = _read_limited(stream, max_bytes)
     image = _open_checked(data, max_pixels)
+    del data
     mime_type, extension = ACCEPTED_FORMATS[image.format]
     try:
-        # Apply the camera's rotation to the pixels, then drop every other piece of metadata.
-        upright = ImageOps.exif_transpose(image)
-        upright.info = {k: v for k, v in image.info.items() if k in KEPT_INFO}
+        kept = {k: v for k, v in image.info.items() if k in KEPT_INFO}
+        upright = image
+        # Apply the camera's rotation to the pixels (in place: no copy), then drop every other piece of
+        # metadata.
+        ImageOps.exif_transpose(upright, in_place=True)
+        upright.info = kept
         if SAVE_FORMAT[mime_type] == "JPEG" and upright.mode not in ("RGB", "L", "CMYK"):
             upright = upright.convert("RGB")
         cleaned = _encode(upright, SAVE_FORMAT[mime_type])

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.formtools import CleanForm, choices
+from festival.formtools import CleanForm, NameField, choices
 from festival.labels import FORMAT_LABELS
 from festival.models.enums import BlockKind, FilmFormat
 from festival.venues import hours as hours_text
@@ -90,8 +90,8 @@ class VenueForm(CleanForm):
     code = StringField(
         _l("Short code"), validators=[InputRequired(), Length(max=40), Regexp(CODE_RE, message=CODE_MESSAGE)]
     )
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
+    name = NameField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name_zh = NameField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
     hours_mon = _hours_field(_l("Monday"))
     hours_tue = _hours_field(_l("Tuesday"))
     hours_wed = _hours_field(_l("Wednesday"))
@@ -146,8 +146,8 @@ class TheaterForm(CleanForm):
     code = StringField(
         _l("Short code"), validators=[InputRequired(), Length(max=40), Regexp(CODE_RE, message=CODE_MESSAGE)]
     )
-    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=200)])
-    name_zh = StringField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
+    name = NameField(_l("Name"), validators=[InputRequired(), Length(max=200)])
+    name_zh = NameField(_l("Name in Chinese"), validators=[Optional(), Length(max=200)])
     seats = IntegerField(
         _l("Seats"),
         validators=[
@@ -220,7 +220,7 @@ class BlockForm(CleanForm):
     kind = SelectField(
         _l("Kind"), choices=choices((k.value, BLOCK_LABELS[k]) for k in BlockKind), default="maintenance"
     )
-    label = StringField(_l("Label"), validators=[Optional(), Length(max=200)])
+    label = NameField(_l("Label"), validators=[Optional(), Length(max=200)])
     start = DateTimeLocalField(
         _l("From"),
         format="%Y-%m-%dT%H:%M",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+from festival.demo.services import DEMO_ACCOUNTS, DemoRefused, load_demo
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, User
 from festival.models.enums import EditionStatus, EntryStatus, Role
@@ -96,19 +98,85 @@ def test_demo_load_publishes_a_valid_2021_timetable_once(runner):
     assert _count(TimetableVersion, TimetableVersion.status == VersionStatus.PUBLISHED) == 1
 
 
-def test_import_instance_creates_an_edition_and_rejects_bad_files(runner, tmp_path):
+def test_import_instance_creates_an_edition_and_rejects_bad_files(runner, tmp_path, make):
+    owner = make.user(email="archive@example.org")
+    db.session.commit()
     small = INSTANCE.parent / "small.json"
-    result = runner.invoke(args=["demo", "import-instance", str(small), "--slug", "small-test"])
+    args = ["demo", "import-instance", str(small), "--slug", "small-test", "--owner", "archive@example.org"]
+    result = runner.invoke(args=args)
     assert result.exit_code == 0, result.output
     edition = db.session.scalar(sa.select(Edition).where(Edition.slug == "small-test"))
     films = json.loads(small.read_text())["films"]
     assert _count(Entry, Entry.edition_id == edition.id, Entry.status == EntryStatus.ACCEPTED) == len(films)
+    assert _count(Entry, Entry.edition_id == edition.id, Entry.owner_id != owner.id) == 0
 
-    again = runner.invoke(args=["demo", "import-instance", str(small), "--slug", "small-test"])
+    again = runner.invoke(args=args)
     assert again.exit_code != 0 and "exists already" in again.output
 
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"format": "festival-schedule-instance/1", "films": [{"id": ""}]}))
-    rejected = runner.invoke(args=["demo", "import-instance", str(bad), "--slug", "bad"])
+    rejected = runner.invoke(
+        args=["demo", "import-instance", str(bad), "--slug", "bad", "--owner", owner.email]
+    )
     assert rejected.exit_code != 0 and "not a valid instance" in rejected.output
     assert db.session.scalar(sa.select(Edition).where(Edition.slug == "bad")) is None
+
+
+def test_import_instance_creates_no_account(runner):
+    small = INSTANCE.parent / "small.json"
+    without_owner = runner.invoke(args=["demo", "import-instance", str(small), "--slug", "a"])
+    assert without_owner.exit_code != 0 and "--owner" in without_owner.output
+    unknown = runner.invoke(
+        args=["demo", "import-instance", str(small), "--slug", "b", "--owner", "admin@demo.festival"]
+    )
+    assert unknown.exit_code != 0 and "no account has the address" in unknown.output
+    assert _count(User) == 0 and _count(Edition) == 0
+
+
+def test_every_demo_account_is_printed_and_listed_in_the_readme(runner):
+    result = runner.invoke(args=["demo", "load", "--no-timetable"])
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    emails = set(db.session.scalars(sa.select(User.email)))
+    assert "distributor@demo.festival" in emails
+    for email in emails:
+        assert email in result.output and email in readme
+
+
+PRODUCTION = {
+    "ENV": "production",
+    "SECRET_KEY": "production-" + "k" * 40,
+    "PUBLIC_BASE_URL": "https://f.example",
+}
+
+
+@pytest.mark.parametrize("app_overrides", [PRODUCTION])
+def test_production_refuses_the_demo_unless_told_twice(runner, monkeypatch):
+    monkeypatch.delenv("FESTIVAL_DEMO_IN_PRODUCTION", raising=False)
+    plain = runner.invoke(args=["demo", "load", "--no-timetable"])
+    assert plain.exit_code != 0 and "--i-know-this-is-production" in plain.output
+    flag_only = runner.invoke(
+        args=["demo", "load", "--no-timetable", "--i-know-this-is-production"], input="yes\n"
+    )
+    assert flag_only.exit_code != 0 and "not confirmed" in flag_only.output
+    assert _count(User) == 0 and _count(Edition) == 0
+
+    typed = runner.invoke(
+        args=["demo", "load", "--no-timetable", "--i-know-this-is-production"], input="create demo accounts\n"
+    )
+    assert typed.exit_code == 0, typed.output
+    assert _count(User) == len(DEMO_ACCOUNTS)
+
+
+@pytest.mark.parametrize("app_overrides", [PRODUCTION])
+def test_production_demo_with_the_flag_and_the_environment_variable(runner, monkeypatch):
+    monkeypatch.setenv("FESTIVAL_DEMO_IN_PRODUCTION", "create demo accounts")
+    assert runner.invoke(args=["demo", "load", "--no-timetable"]).exit_code != 0
+    result = runner.invoke(args=["demo", "load", "--no-timetable", "--i-know-this-is-production"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("app_overrides", [PRODUCTION])
+def test_the_demo_service_itself_refuses_production_without_confirmation(app):
+    with pytest.raises(DemoRefused):
+        load_demo()
+    assert _count(User) == 0

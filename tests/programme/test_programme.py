@@ -301,3 +301,39 @@ def test_a_waiting_message_is_shown_on_the_next_page_not_hidden_by_the_cache(cli
         session["_flashes"] = [("info", "You are logged out.")]
     assert "You are logged out." in _day(client, fest).get_data(as_text=True)
     assert "You are logged out." not in _day(client, fest).get_data(as_text=True)
+
+
+def test_junk_query_strings_do_not_bypass_the_page_cache(client, fest, published):
+    first = _day(client, fest, format="dome")
+    junks = (
+        {"x": "1"},
+        {"utm_source": "mail"},
+        {"theater": "999999"},
+        {"audience": "martians", "sort": "<script>"},
+    )
+    for junk in junks:
+        again, statements = sent_while(lambda junk=junk: _day(client, fest, **{"format": "dome", **junk}))
+        assert again.get_data() == first.get_data(), junk
+        assert len(statements) == 1, (junk, statements)  # the edition and its version: the page is cached
+        assert again.headers["ETag"] == first.headers["ETag"]
+    # what is cached is the canonical page: the language switch leads back without the junk
+    page = _day(client, fest, format="dome", utm_source="<b>spam</b>").get_data(as_text=True)
+    assert "utm_source" not in page and "spam" not in page
+
+
+def test_a_day_that_is_not_a_date_of_the_edition_is_the_page_without_a_day(client, fest, published):
+    url = f"/programme/{fest['edition'].slug}/"
+    plain = client.get(url)
+    assert plain.status_code == 200
+    for day in ("nonsense", "2031-02-30", "1999-01-01"):
+        again, statements = sent_while(lambda day=day: client.get(f"{url}?day={day}"))
+        assert again.get_data() == plain.get_data() and len(statements) == 1, day
+
+
+def test_calendar_files_feeds_and_the_api_link_to_the_public_site_whatever_the_host(client, fest, published):
+    slug = fest["edition"].slug
+    for url in (f"/programme/{slug}/calendar.ics", f"/programme/{slug}/schedule.xml",
+                f"/programme/{slug}/schedule.json", f"/api/v1/editions/{slug}/films"):  # fmt: skip
+        body = client.get(url, headers={"Host": "evil.example"}).get_data(as_text=True)
+        assert "evil.example" not in body, url
+        assert "http://localhost/" in body, url  # PUBLIC_BASE_URL in tests

@@ -8,7 +8,7 @@ from festival.extensions import db
 from festival.models import Assignment, Review
 from festival.models.enums import ConflictKind
 from festival.review import queries, services
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, log_in
 from tests.review.conftest import SCORES, submit
 
 
@@ -145,9 +145,7 @@ def test_curator_declares_company_conflict_through_the_form_with_csrf(csrf_world
     world = csrf_world
     auth_client = csrf_client
     auth_client.post("/auth/logout")
-    with auth_client.session_transaction() as session:
-        session["_user_id"] = str(world.lead.id)
-        session["_fresh"] = True
+    log_in(auth_client, world.lead)
     url = f"/review/conflicts?edition={world.edition.id}"
     token = csrf_token(auth_client, url)
     response = auth_client.post(

@@ -14,7 +14,7 @@ from festival.models.enums import DecisionOutcome, EntryStatus
 from festival.review import decisions, letters, queries
 from festival.review.decisions import DecisionInput
 from festival.review.errors import InvalidInput, InvalidTransition, Locked
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, log_in
 
 ACCEPT = {
     "outcome": "accepted", "min_screenings": "2", "max_screenings": "4", "max_per_day": "1", "copies": "1",
@@ -231,9 +231,7 @@ def test_invalid_bulk_decision_saves_nothing(world):
 
 def test_decision_form_posts_with_a_real_csrf_token(csrf_world, csrf_client):
     world = csrf_world
-    with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(world.staff.id)
-        session["_fresh"] = True
+    log_in(csrf_client, world.staff)
     url = f"/review/entries/{world.e1.id}/decision"
     token = csrf_token(csrf_client, url)
     assert csrf_client.post(url, data={**ACCEPT, "csrf_token": token}).status_code == 302

@@ -13,6 +13,7 @@ from festival.models.enums import DecisionOutcome
 from festival.review import decisions, queries, services
 from festival.review.decisions import DecisionInput
 from festival.review.errors import StaleEdit
+from tests.conftest import log_in
 from tests.review.conftest import SCORES, submit
 
 FORM = {f"score_{k}": str(v) for k, v in SCORES.items()}
@@ -30,8 +31,7 @@ def test_second_of_two_concurrent_decision_edits_is_refused_with_a_message(world
     db.session.commit()
     lead_client, staff_client = client, app.test_client()
     auth.login_as(world.lead)
-    with staff_client.session_transaction() as session:
-        session["_user_id"] = str(world.staff.id)
+    log_in(staff_client, world.staff)
     url = f"/review/entries/{world.e1.id}/decision"
     lead_version = _hidden_version(lead_client.get(url).get_data(as_text=True))
     staff_version = _hidden_version(staff_client.get(url).get_data(as_text=True))

@@ -14,7 +14,7 @@ from festival.models import Review
 from festival.models.enums import ReviewStatus
 from festival.review import queries, services
 from festival.review.errors import InvalidInput, Locked
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, log_in
 from tests.review.conftest import SCORES, submit
 
 FORM = {f"score_{k}": str(v) for k, v in SCORES.items()}
@@ -173,9 +173,7 @@ def test_curator_watches_the_screener_and_sees_the_details(world, client, auth):
 
 def test_review_form_posts_with_a_real_csrf_token(csrf_world, csrf_client):
     world = csrf_world
-    with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(world.lead.id)
-        session["_fresh"] = True
+    log_in(csrf_client, world.lead)
     url = f"/review/entries/{world.e1.id}"
     token = csrf_token(csrf_client, url)
     response = csrf_client.post(url, data={**FORM, "csrf_token": token, "version": 0, "submit_review": "y"})

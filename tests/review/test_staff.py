@@ -11,7 +11,7 @@ from festival.extensions import db
 from festival.models import Assignment, Conflict, Panel, PanelMember
 from festival.models.enums import ConflictKind, EntryStatus, FilmFormat, Role
 from festival.review import queries, services
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, log_in
 from tests.review.conftest import submit
 
 
@@ -28,8 +28,7 @@ def test_navigation_endpoints_exist_for_curators_and_staff(world, client, auth):
 
 def test_staff_create_a_panel_add_a_lead_and_the_lead_changes_hands(csrf_world, csrf_client):
     world = csrf_world
-    with csrf_client.session_transaction() as session:
-        session["_user_id"] = str(world.staff.id)
+    log_in(csrf_client, world.staff)
     overview = f"/review/staff?edition={world.edition.id}"
     token = csrf_token(csrf_client, overview)
     response = csrf_client.post(

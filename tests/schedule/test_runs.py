@@ -20,6 +20,7 @@ from festival.models import Decision, Screening, SolveRun, TimetableVersion, Use
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter, runs
+from tests.conftest import log_in
 from tests.factories import TZ
 
 
@@ -62,8 +63,7 @@ def test_progress_json_is_the_same_for_every_watching_staff_member(app, client, 
     _start(client, tiny["edition"])
     run = _latest_run()
     other = app.test_client()
-    with other.session_transaction() as session:
-        session["_user_id"] = str(make.user(role="admin").id)
+    log_in(other, make.user(role="admin"))
     db.session.commit()
     first = client.get(f"/staff/timetable/runs/{run.id}/progress.json").get_json()
     second = other.get(f"/staff/timetable/runs/{run.id}/progress.json").get_json()

@@ -28,6 +28,7 @@ GET = {
     "api.venues": ("ok",) * 7,
     "auth.confirm_email": ("login", "login", "login", "login", "login", "login", "login"),
     "auth.login": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
+    "auth.my_sessions": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     "auth.register": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
     "auth.request_reset": ("ok", "ok", "ok", "ok", "ok", "ok", "ok"),
     "auth.reset_password": (
@@ -112,6 +113,10 @@ GET = {
 # (None: that visitor is allowed, so its POST is not sent here)
 POST_REFUSED = {
     "auth.login": ("ok", "redirect", "redirect", "redirect"),
+    "auth.change_password": ("login", "422", "422", "422"),
+    "auth.end_other_sessions": ("login", None, None, None),  # anyone may end their own other sessions
+    # the session in the URL is the filmmaker's: nobody else can end it
+    "auth.end_session": ("login", "404", "404", "404"),
     "auth.logout": ("login", "redirect", "redirect", "redirect"),
     "auth.register": ("422", "redirect", "redirect", "redirect"),
     "auth.request_reset": ("422", "422", "422", "422"),
@@ -133,6 +138,7 @@ POST_REFUSED = {
     "review.discard_decision": ("login", "403", None, "404"),
     "review.entry": ("login", "403", None, "404"),
     "review.letter_template": ("login", "403", "403", "403"),
+    "review.link_conflict": ("login", "403", "403", "403"),
     "review.member_lead": ("login", "403", "403", "403"),
     "review.move_entry": ("login", "403", "403", "403"),
     "review.panel": ("login", "403", "403", "403"),

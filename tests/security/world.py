@@ -10,6 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
+from festival.auth.sessions import start_session
 from festival.demo.services import DEMO_ACCOUNTS, load_demo
 from festival.demo.timetable import demo_edition, publish_demo_timetable
 from festival.editions import open_editions
@@ -29,6 +30,7 @@ from festival.models import (
     TheaterBlock,
     TimetableVersion,
     User,
+    UserSession,
     Venue,
 )
 from festival.models.enums import ConflictKind, EntryStatus, ImageKind, Role, VersionStatus
@@ -55,6 +57,15 @@ def _first(model, *where):
 def _png() -> FileStorage:
     data = factories.image_bytes("PNG", size=(300, 450))
     return FileStorage(stream=io.BytesIO(data), filename="poster.png", content_type="image/png")
+
+
+def _filmmaker_session(filmmaker: User) -> int:
+    """The id of a server-side session of the filmmaker (the one other visitors try to end)."""
+    start_session(filmmaker, remember=False, user_agent="walk", address="127.0.0.1")
+    db.session.flush()
+    return db.session.scalar(
+        sa.select(sa.func.max(UserSession.id)).where(UserSession.user_id == filmmaker.id)
+    )
 
 
 def build_world() -> World:
@@ -124,6 +135,7 @@ def build_world() -> World:
         "admin": admin,
     }
     world.args = {
+        "session_id": _filmmaker_session(filmmaker),
         "entry_id": entry.id,
         "image_id": image.id,
         "variant": "thumb",

@@ -36,6 +36,22 @@ def test_submission_gives_a_reference_and_sends_a_receipt(complete_entry, filmma
     assert "BJIFF21-ST-0001" in page and "Submitted" in page
 
 
+@pytest.mark.parametrize(
+    "app_overrides", [{"PUBLIC_BASE_URL": "https://festival.example.cn", "SERVER_NAME": None}]
+)
+def test_the_receipt_links_to_the_public_site_whatever_the_host_header(
+    complete_entry, filmmaker, clock, client, auth
+):
+    clock(NOW)
+    entry = complete_entry()
+    auth.login_as(filmmaker, base_url="http://evil.example")
+    data = {"accept_terms": "y", "version": entry.version}
+    client.post(f"/entries/{entry.id}/submit", data=data, base_url="http://evil.example")
+    (receipt,) = mails("entry_receipt")
+    assert f"https://festival.example.cn/entries/{entry.id}" in receipt.body
+    assert "evil.example" not in receipt.body
+
+
 def test_references_count_up_per_edition(complete_entry, other_filmmaker, filmmaker, make):
     first, second = complete_entry(), complete_entry(owner=other_filmmaker)
     services.submit_entry(first, actor=filmmaker, accept_terms=True, now=NOW)

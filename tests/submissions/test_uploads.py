@@ -304,3 +304,82 @@ def test_an_image_of_another_entry_is_not_served_through_mine(
     (foreign,) = _images(other)
     assert logged_in.get(f"/entries/{entry.id}/images/{foreign.id}/full").status_code == 404
     assert logged_in.post(f"/entries/{entry.id}/images/{foreign.id}/delete").status_code == 404
+
+
+# ---------------------------------------------------------------- bounded decoding (issue 15, item 5)
+
+
+def test_the_reviews_forty_megapixel_png_of_a_few_kilobytes_is_refused_before_decoding(app, logged_in, entry):
+    data = image_bytes("PNG", (6300, 6300), alpha=True, optimize=True)
+    assert len(data) < 400_000  # the review's file: ~170 KB that would take ~600 MB to decode
+    response = _upload(logged_in, entry, data, name="bomb.png", content_type="image/png")
+    assert response.status_code == 422
+    assert "6300 x 6300 pixels; at most 25 megapixels" in response.get_data(as_text=True)
+    assert _images(entry) == [] and _files(app) == []
+    assert Image.MAX_IMAGE_PIXELS == app.config["UPLOAD_MAX_PIXELS"] == 25_000_000
+
+
+@pytest.mark.parametrize(("fmt", "size", "stored"), [("JPEG", (6000, 4000), (3000, 2000)),
+                                                      ("PNG", (4000, 3000), (2000, 1500))])  # fmt: skip
+def test_a_large_image_is_decoded_and_stored_at_a_reduced_size(logged_in, entry, fmt, size, stored):
+    response = _upload(logged_in, entry, image_bytes(fmt, size), name=f"big.{fmt.lower()}")
+    assert response.status_code == 302
+    (image,) = _images(entry)
+    assert (image.width, image.height) == stored
+    with Image.open(uploads.image_path(entry.id, image.stored_name)) as kept:
+        assert kept.size == stored
+    with Image.open(uploads.thumbnail_path(entry.id, image.stored_name)) as thumb:
+        assert max(thumb.size) == uploads.THUMB_SIZE
+
+
+def test_an_unconfirmed_address_cannot_upload(app, logged_in, entry, filmmaker):
+    filmmaker.email_confirmed_at = None
+    db.session.commit()
+    response = _upload(logged_in, entry, image_bytes("JPEG"))
+    assert response.status_code == 422
+    assert "Please confirm your e-mail address before uploading images" in response.get_data(as_text=True)
+    assert _images(entry) == [] and _files(app) == []
+
+
+def test_a_user_decodes_one_upload_at_a_time(app, logged_in, entry, filmmaker):
+    with uploads.decoding_slot(filmmaker.id, per_process=5, per_user=1, wait=0):  # an upload in flight
+        response = _upload(logged_in, entry, image_bytes("JPEG"))
+    assert response.status_code == 429 and response.headers["Retry-After"] == "5"
+    assert "You are already uploading an image" in response.get_data(as_text=True)
+    assert _images(entry) == [] and _files(app) == []
+    assert _upload(logged_in, entry, image_bytes("JPEG")).status_code == 302  # once it is done
+
+
+class TestBusyProcess:
+    @pytest.fixture
+    def app_overrides(self):
+        return {"UPLOAD_DECODE_WAIT_SECONDS": 0.2}
+
+    def test_a_busy_process_asks_to_try_again_in_a_moment(self, app, logged_in, entry, make):
+        someone_else = make.user()
+        with uploads.decoding_slot(someone_else.id, per_process=1, per_user=1, wait=0):
+            response = _upload(logged_in, entry, image_bytes("JPEG"))
+        assert response.status_code == 429
+        assert "Please try again in a moment." in response.get_data(as_text=True)
+        assert _images(entry) == []
+        assert _upload(logged_in, entry, image_bytes("JPEG")).status_code == 302
+
+    def test_a_waiting_upload_goes_through_when_the_slot_frees_in_time(self, app, make):
+        import threading
+
+        someone_else = make.user()
+        held, release, took = threading.Event(), threading.Event(), []
+
+        def upload_in_flight():
+            with uploads.decoding_slot(someone_else.id, per_process=1, per_user=1, wait=0):
+                held.set()
+                release.wait(5)
+
+        thread = threading.Thread(target=upload_in_flight)
+        thread.start()
+        held.wait(5)
+        threading.Timer(0.05, release.set).start()
+        with uploads.decoding_slot(make.user().id, per_process=1, per_user=1, wait=5):
+            took.append(True)
+        thread.join(5)
+        assert took == [True]
