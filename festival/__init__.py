@@ -62,11 +62,13 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(area.bp)
 
     from festival.errors import register_error_handlers
+    from festival.handlers import init_handlers
     from festival.mail.services import install_mail_hooks
 
     install_mail_hooks()
 
     register_error_handlers(app)
+    init_handlers(app)
 
     from festival.cli import register_commands
 

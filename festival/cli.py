@@ -141,14 +141,7 @@ def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_
         raise click.ClickException(
             f"--owner: no account has the address {owner!r} (create one first, e.g. flask users create-admin)"
         )
-    deadline = datetime.fromisoformat(data["festival"]["first_day"] + "T00:00+08:00")
-    edition = import_instance(
-        data,
-        owner=owner_user,
-        slug=slug,
-        reference_prefix=slug.upper()[:24],
-        entry_deadline=deadline,
-    )
+    edition = import_instance(data, owner=owner_user, slug=slug, reference_prefix=slug.upper()[:24])
     db.session.commit()
     click.echo(f"Edition {slug} created with {len(data['films'])} accepted films.")
     if publish:

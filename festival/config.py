@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from festival.params import whole_number
+
 
 def _instance_secret(instance_path: str) -> str:
     """Return the secret key stored in the instance folder, creating it once."""
@@ -39,10 +41,8 @@ class Config:
     # Strict-Transport-Security max-age in seconds (0: no header); production sends a year
     HSTS_SECONDS = 0
     REDIS_URL: str | None = None
-    FESTIVAL_TIMEZONE = "Asia/Shanghai"
     LANGUAGES = ("en", "zh")
     BABEL_DEFAULT_LOCALE = "en"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -90,9 +90,10 @@ class Config:
             values["DATABASE_PING_AFTER_IDLE"] = _seconds("DATABASE_PING_AFTER_IDLE")
         if os.environ.get("TRUSTED_PROXIES"):
             raw = os.environ["TRUSTED_PROXIES"]
-            if not raw.isdigit() or int(raw) > 10:
+            hops = whole_number(raw, low=0, high=10)
+            if hops is None:
                 raise ConfigurationError(f"TRUSTED_PROXIES must be a whole number from 0 to 10, not {raw!r}")
-            values["TRUSTED_PROXIES"] = int(raw)
+            values["TRUSTED_PROXIES"] = hops
         return values
 
 

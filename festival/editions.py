@@ -1,24 +1,41 @@
-"""Reads about editions used across the site: the open calls, the current edition, the edition a staff page
-works on."""
+"""Editions across the site: the open calls, the current edition, the edition a staff page works on, and how
+far from its screening window a time typed for it may lie."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
 from flask import abort, g, has_request_context
+from flask_babel import lazy_gettext as _l
 
+from festival import localtime
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EditionStatus, VersionStatus
 from festival.models.types import utcnow
 
+# How far from its screening window a time typed for an edition may lie (blocks for rehearsals before it,
+# repairs after it); beyond that a date is a typing error and never reaches the timetable's rules.
+REACH = timedelta(days=366)
 
-def open_editions() -> list[Edition]:
-    """Editions whose call for entries is open now."""
-    stmt = (
-        sa.select(Edition)
-        .where(Edition.status == EditionStatus.OPEN, Edition.entry_deadline > utcnow())
-        .order_by(Edition.entry_deadline)
+
+def out_of_reach(edition: Edition, moment: datetime) -> object | None:
+    """Why an aware instant cannot be used for the edition (more than a year from its screening window),
+    or None when it can."""
+    first, last = localtime.day_range(edition.first_day, edition.last_day, edition)
+    if first - REACH <= moment <= last + REACH:
+        return None
+    return _l(
+        "Must lie within a year of the screening window (%(first)s to %(last)s).",
+        first=edition.first_day.isoformat(),
+        last=edition.last_day.isoformat(),
     )
+
+
+def open_editions(now: datetime | None = None) -> list[Edition]:
+    """Editions whose call for entries is open now (or at ``now``), the earliest deadline first."""
+    stmt = sa.select(Edition).where(Edition.call_open(now or utcnow())).order_by(Edition.entry_deadline)
     return list(db.session.scalars(stmt))
 
 

@@ -1,8 +1,10 @@
-"""Error pages in the site's layout, and JSON errors for API clients."""
+"""Errors: the one domain error type services raise, and how every error is answered (pages in the
+site's layout, JSON for API and fetch clients)."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable, Mapping
 
 from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
@@ -12,6 +14,60 @@ from sqlalchemy.exc import DataError, InterfaceError, OperationalError, SQLAlche
 
 from festival.extensions import db
 from festival.security import show_as_anonymous
+
+
+class DomainError(Exception):
+    """A rule refused an action: the one error type services raise and views turn into a response.
+
+    ``message`` is for the person (it may be a lazy translation: it is turned into text when shown),
+    ``errors`` maps form fields to their messages, and ``status`` is the HTTP status the refusal is
+    answered with. Subclasses say what kind of refusal it is; areas subclass those for their wording.
+    """
+
+    status = 422
+    default: object = _l("This action is not possible.")
+
+    def __init__(self, message: object = None, errors: Mapping[str, Iterable[object]] | None = None):
+        super().__init__()
+        self.message = message if message is not None else (None if errors else self.default)
+        self.errors = {field: list(messages) for field, messages in (errors or {}).items()}
+
+    def __str__(self) -> str:
+        if self.message is not None:
+            return str(self.message)
+        return "; ".join(str(m) for messages in self.errors.values() for m in messages)
+
+
+class InvalidInput(DomainError):
+    """The values sent break a rule (a range, an order, a date outside the window...): fix and resend."""
+
+    status = 422
+    default = _l("Some values are not valid; nothing was saved.")
+
+
+class InvalidTransition(DomainError):
+    """The action does not fit the state the record (or the edition) is in now."""
+
+    status = 409
+    default = _l("This change is not possible in the current state.")
+
+
+class StaleEdit(DomainError):
+    """Someone else saved the same record after the form was opened (optimistic locking)."""
+
+    status = 409
+    default = _l(
+        "Someone else saved this record after you opened it. Your changes were not saved; "
+        "the current version is shown below. Please check it and make your change again."
+    )
+
+
+class NotAllowed(DomainError):
+    """This person may not do this to this record (whatever the values)."""
+
+    status = 403
+    default = _l("You may not make this change.")
+
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -46,8 +102,15 @@ def render_error(code: int, detail: str | None = None):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
+def refusal_json(exc: DomainError) -> tuple[dict, int]:
+    """A refusal for a fetch client: nothing was saved, the message, and the fields' messages."""
+    errors = {field: [str(m) for m in messages] for field, messages in exc.errors.items()}
+    return {"saved": False, "message": str(exc), "errors": errors}, exc.status
+
+
 def register_error_handlers(app: Flask) -> None:
-    """Attach handlers for the common HTTP errors."""
+    """Attach handlers for the common HTTP errors (a refusal no view handled: festival.handlers)."""
+
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, c=code: render_error(c))
 

@@ -10,9 +10,11 @@ from babel import support
 from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import StringField
+from wtforms import FloatField, HiddenField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
+
+from festival import params
 
 
 def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
@@ -70,6 +72,32 @@ class CleanForm(FlaskForm):
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return None
             return _wtforms_translations(str(get_locale()))
+
+
+class FiniteFloatField(FloatField):
+    """A decimal number field that takes finite numbers only: "nan" and "inf" are refused like any other
+    text that is not a number (``festival.params.decimal``)."""
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist:
+            return
+        self.data = params.decimal(valuelist[0], low=-params.MAX_DECIMAL, high=params.MAX_DECIMAL)
+        if self.data is None:
+            raise ValueError(self.gettext("Not a valid float value."))
+
+
+class VersionField(HiddenField):
+    """The version of the record a form edits, sent back as the page was rendered (optimistic locking).
+
+    ``data`` is the number, or None when the request had none or a garbled one (``params.version_number``:
+    "²" or 5,000 digits are no version)."""
+
+    def process_formdata(self, valuelist) -> None:
+        # called for a submitted form only: what was posted counts, never a default
+        self.data = params.version_number(valuelist[0]) if valuelist else None
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
 
 
 @functools.lru_cache(maxsize=8)

@@ -1,14 +1,20 @@
-"""Language and timezone selection, and the template helpers that show local times."""
+"""Language selection, and the template helpers that show dates and local times (festival.localtime)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask import Flask, Response, current_app, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
+from jinja2 import pass_context
 
+from festival import localtime
 from festival.extensions import babel
+
+if TYPE_CHECKING:
+    from festival.models import Edition
 
 LANGUAGE_NAMES = {"en": "English", "zh": "中文"}
 # The visitor's choice lives in a cookie of its own rather than in the session, so that anonymous
@@ -45,15 +51,17 @@ def remember_language(response: Response, lang: str) -> Response:
 
 
 def select_timezone() -> str:
-    """Times are always shown in the festival's timezone."""
-    return current_app.config["FESTIVAL_TIMEZONE"]
+    """Flask-Babel's zone, for code that formats without an edition (festival.localtime serves pages)."""
+    return localtime.DEFAULT_TIMEZONE
 
 
-def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """Format an aware datetime in the festival's timezone."""
-    if value is None:
-        return ""
-    return format_datetime(value, fmt)
+@pass_context
+def local_datetime(
+    context, value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", edition: Edition | None = None
+) -> str:
+    """The ``localdt`` filter: an aware datetime as wall-clock time of the edition in view (the template's
+    ``edition``, or the one given), in the visitor's language."""
+    return localtime.format_local(value, edition or context.get("edition"), fmt)
 
 
 def local_date(value: date | None, fmt: str = "medium") -> str:
@@ -73,6 +81,11 @@ def init_i18n(app: Flask) -> None:
     )
     app.jinja_env.filters["localdt"] = local_datetime
     app.jinja_env.filters["localdate"] = local_date
+    app.jinja_env.globals.update(
+        edition_time=localtime.format_local,
+        timezone_label=localtime.timezone_label,
+        timezone_name=localtime.zone_name,
+    )
 
     @app.context_processor
     def inject_language():

@@ -65,7 +65,7 @@ def test_production_reads_database_url_and_secret_from_environment(monkeypatch):
     ("name", "given", "value", "refused", "message"),
     [
         ("DATABASE_PING_AFTER_IDLE", "2.5", 2.5, ("soon", "-1", "nan", "inf"), "must be a number of seconds"),
-        ("TRUSTED_PROXIES", "1", 1, ("yes", "-1", "1.5", "11"), "must be a whole number from 0 to 10"),
+        ("TRUSTED_PROXIES", "1", 1, ("yes", "-1", "1.5", "11", "²"), "must be a whole number from 0 to 10"),
     ],
 )
 def test_numeric_settings_come_from_the_environment_and_bad_ones_stop_the_start(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import render_template, request
 
+from festival import params
 from festival.admin import bp
 from festival.extensions import db
 from festival.formtools import strip_control_characters
@@ -13,7 +14,6 @@ from festival.models.enums import Role
 from festival.security import roles_required
 
 PER_PAGE = 50
-MAX_PAGE = 100_000
 
 
 @bp.route("/outbox")
@@ -29,7 +29,7 @@ def outbox():
                 sa.func.lower(OutboxMail.subject).like(pattern, escape="\\"),
             )
         )
-    number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    number = params.page_number(request.args.get("page"))
     page = db.paginate(stmt, page=number, per_page=PER_PAGE, error_out=False)
     return render_template("admin/outbox.html", page=page, query=query)
 

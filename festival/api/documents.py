@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from festival import localtime
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, Venue
 from festival.navigation import public_url
 from festival.programme import queries
@@ -18,7 +19,7 @@ from festival.programme.items import guid, screening_key
 
 
 def _time(moment: datetime | None, edition: Edition) -> str | None:
-    return moment.astimezone(edition.tz).replace(microsecond=0).isoformat() if moment else None
+    return localtime.to_local(moment, edition).replace(microsecond=0).isoformat() if moment else None
 
 
 def _named(obj) -> dict:
@@ -119,7 +120,7 @@ def screening(s: Screening, edition: Edition, base_url: str) -> dict:
         "guid": guid(base_url, edition.slug, screening_key(s)),
         "start": _time(s.start, edition),
         "end": _time(s.end, edition),
-        "day": s.start.astimezone(edition.tz).date().isoformat(),
+        "day": localtime.local_day(s.start, edition).isoformat(),
         "film": {
             "id": e.id,
             "title": e.display_title,

@@ -6,11 +6,11 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
 
+from festival import localtime
 from festival.auth.services import create_user, find_user_by_email
 from festival.editions import open_editions
 from festival.extensions import db
@@ -38,10 +38,10 @@ from festival.models.enums import (
     VersionStatus,
 )
 from festival.review.demo import load_review_demo
+from festival.schedule.adapter import aware_from_text
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEMO_INSTANCE = DATA_DIR / "instances" / "cstm-2021.json"
-TZ = ZoneInfo("Asia/Shanghai")
 DEMO_PASSWORD = "Science-Screen-2021"  # noqa: S105  (demo accounts only; printed by `flask demo load`)
 
 # Every account the demo creates, all with DEMO_PASSWORD; `flask demo load` prints them and the README
@@ -80,10 +80,6 @@ class DemoRefused(RuntimeError):
 class DemoResult:
     created: bool
     accounts: tuple[tuple[str, str], ...]
-
-
-def _aware(text: str, tz: ZoneInfo = TZ) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=tz)
 
 
 def _ensure_demo_accounts() -> dict[str, User]:
@@ -157,7 +153,7 @@ def _load_2021(users: dict[str, User]) -> Edition:
         slug="bjiff-11-st",
         name_zh="第十一届北京国际电影节科技单元",
         reference_prefix="BJIFF11-ST",
-        entry_deadline=datetime(2021, 3, 14, 23, 59, tzinfo=TZ),
+        entry_deadline=datetime(2021, 3, 14, 23, 59),
     )
 
 
@@ -167,15 +163,16 @@ def import_instance(
     owner: User,
     slug: str,
     reference_prefix: str,
-    entry_deadline: datetime,
+    entry_deadline: datetime | None = None,
     name_zh: str | None = None,
 ) -> Edition:
     """Create a closed edition from a solver instance: venues, theaters, blocks, accepted films, pins.
 
-    The films are entries of ``owner``, an existing account: an import creates no account. The
-    instance must be well-formed (check it with scheduler.parse_instance first)."""
+    The films are entries of ``owner``, an existing account: an import creates no account.
+    ``entry_deadline`` is an aware instant, or a wall-clock time of the edition (naive); by default the
+    call closed when the screening window opens. The instance must be well-formed (check it with
+    scheduler.parse_instance first)."""
     fest = instance["festival"]
-    tz = ZoneInfo(fest.get("timezone", "Asia/Shanghai"))
     edition = Edition(
         slug=slug,
         name=fest["name"],
@@ -183,13 +180,15 @@ def import_instance(
         section="Science & Technology Section",
         section_zh="科技单元",
         reference_prefix=reference_prefix,
-        timezone=fest.get("timezone", "Asia/Shanghai"),
-        entry_deadline=entry_deadline,
+        timezone=fest.get("timezone", localtime.DEFAULT_TIMEZONE),
         first_day=date.fromisoformat(fest["first_day"]),
         last_day=date.fromisoformat(fest["last_day"]),
         status=EditionStatus.CLOSED,
         contact_email="film@cstm.example.cn",
         schedule_weights=instance.get("weights", {}),
+    )
+    edition.entry_deadline = localtime.from_local(
+        entry_deadline or datetime.combine(edition.first_day, time()), edition
     )
     _add_rubric(edition)
     db.session.add(edition)
@@ -224,8 +223,8 @@ def import_instance(
                     TheaterBlock(
                         kind=BlockKind.MAINTENANCE,
                         label="Scheduled maintenance",
-                        start=_aware(block["start"]),
-                        end=_aware(block["end"]),
+                        start=aware_from_text(block["start"], edition),
+                        end=aware_from_text(block["end"], edition),
                     )
                 )
             venue.theaters.append(theater)
@@ -233,7 +232,7 @@ def import_instance(
     db.session.flush()
 
     entries: dict[str, Entry] = {}
-    submitted_at = entry_deadline - timedelta(days=14)
+    submitted_at = edition.entry_deadline - timedelta(days=14)
     for number, film in enumerate(instance["films"], start=1):
         entry = Entry(
             edition_id=edition.id,
@@ -263,7 +262,7 @@ def import_instance(
                 popularity=film.get("popularity", 0),
                 not_before=date.fromisoformat(film["not_before"]) if film.get("not_before") else None,
                 not_after=date.fromisoformat(film["not_after"]) if film.get("not_after") else None,
-                released_at=entry_deadline + timedelta(days=10),
+                released_at=edition.entry_deadline + timedelta(days=10),
             )
         )
         entries[film["id"]] = entry
@@ -274,7 +273,7 @@ def import_instance(
         db.session.flush()
         for pin in instance["fixed"]:
             entry = entries[pin["film"]]
-            start = _aware(pin["start"], tz)
+            start = aware_from_text(pin["start"], edition)
             db.session.add(
                 Screening(
                     timetable_id=draft.id,
@@ -299,13 +298,13 @@ def _load_open_edition(users: dict[str, User], today: date) -> Edition:
         section="Science & Technology Section",
         section_zh="科技单元",
         reference_prefix=f"BJIFF{number}-ST",
-        timezone="Asia/Shanghai",
-        entry_deadline=datetime.combine(deadline_day, time(23, 59), tzinfo=TZ),
+        timezone=localtime.DEFAULT_TIMEZONE,
         first_day=first_day,
         last_day=date(first_day.year, 5, 31),
         status=EditionStatus.OPEN,
         contact_email="film@cstm.example.cn",
     )
+    edition.entry_deadline = localtime.at(deadline_day, time(23, 59), edition)
     _add_rubric(edition)
     db.session.add(edition)
     db.session.flush()
@@ -357,7 +356,7 @@ def load_demo(today: date | None = None, *, production_confirmed: bool = False) 
         _load_2021(users)
         created = True
     if not open_editions():
-        edition = _load_open_edition(users, today or datetime.now(TZ).date())
+        edition = _load_open_edition(users, today or localtime.today(None))
         db.session.flush()
         load_review_demo(edition)
         created = True

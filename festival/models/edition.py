@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.extensions import db
+from festival.localtime import DEFAULT_TIMEZONE
 from festival.models.enums import EditionStatus, enum_column
 from festival.models.types import AwareDateTime, utcnow
 
@@ -26,7 +27,7 @@ class Edition(db.Model):
     section: Mapped[str] = mapped_column(sa.String(200))
     section_zh: Mapped[str | None] = mapped_column(sa.String(200))
     reference_prefix: Mapped[str] = mapped_column(sa.String(32))
-    timezone: Mapped[str] = mapped_column(sa.String(64), default="Asia/Shanghai")
+    timezone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIMEZONE)
     entry_deadline: Mapped[datetime] = mapped_column(AwareDateTime())
     first_day: Mapped[date]
     last_day: Mapped[date]
@@ -42,13 +43,20 @@ class Edition(db.Model):
         back_populates="edition", order_by="RubricCriterion.position", cascade="all, delete-orphan"
     )
 
-    @property
-    def tz(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)
+    @hybrid_method
+    def call_open(self, now: datetime) -> bool:
+        """Whether the call for entries takes entries at ``now`` (an aware instant): the edition is open and
+        ``now`` is before its deadline. Half-open: at the deadline instant itself the call is closed.
 
-    def deadline_passed(self, now: datetime | None = None) -> bool:
-        """True once the entry deadline has passed (compared as aware instants)."""
-        return (now or utcnow()) > self.entry_deadline
+        The one home of this rule, in Python and (below) as the SQL condition queries use; an edition's
+        lifecycle and opening time belong here too."""
+        return self.status == EditionStatus.OPEN and now < self.entry_deadline
+
+    @call_open.inplace.expression
+    @classmethod
+    def _call_open_expression(cls, now: datetime) -> sa.ColumnElement[bool]:
+        """The same rule as a SQL condition on ``Edition`` rows."""
+        return sa.and_(cls.status == EditionStatus.OPEN, cls.entry_deadline > now)
 
     def __repr__(self) -> str:
         return f"<Edition {self.slug}>"

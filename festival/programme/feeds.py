@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 
+from festival import localtime
 from festival.models import Edition, Entry, TimetableVersion
 from festival.navigation import localized
 from festival.programme import queries
@@ -189,14 +190,14 @@ def edition_schedule(
         places = theater_places(theaters)
         title = localized(edition, "name")
     items = screening_items(screenings, language=language, places=places, film_url=film_url)
-    published = version.published_at.astimezone(edition.tz) if version.published_at else None
+    published = localtime.to_local(version.published_at, edition) if version.published_at else None
     conference = Conference(
         edition_slug=edition.slug,
         acronym=acronym(edition.slug),
         title=title,
         first_day=edition.first_day,
         last_day=edition.last_day,
-        tz=edition.tz,
+        tz=localtime.zone(edition),
         timeslot_minutes=math.gcd(*(t.start_step_minutes for t in theaters)) or DEFAULT_TIMESLOT,
         base_url=base_url,
         url=programme_url,

@@ -5,20 +5,21 @@ from __future__ import annotations
 import functools
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import g, has_request_context
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from festival import localtime, params
 from festival.editions import current_edition
 from festival.extensions import db
 from festival.models import Edition, Entry, EntryImage, Screening, Theater, TimetableVersion
 from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, ImageKind, VersionStatus
 from festival.programme.caching import cached, for_a_while
 from festival.schedule import adapter
-from festival.schedule.grid import day_range, screening_days
+from festival.schedule.grid import screening_days
 
 
 def public_programme(slug: str | None) -> tuple[Edition | None, TimetableVersion | None]:
@@ -105,7 +106,7 @@ class Filters:
     def from_args(cls, args: MultiDict, theater_ids: Collection[int]) -> Filters:
         fmt = args.get("format")
         audience = args.get("audience")
-        theater = args.get("theater", type=int)
+        theater = params.record_id(args.get("theater"))
         return cls(
             format=fmt if fmt in {f.value for f in FilmFormat} else None,
             theater=theater if theater in theater_ids else None,
@@ -147,7 +148,7 @@ def day_screenings(
     version: TimetableVersion, edition: Edition, day: date, filters: Filters
 ) -> list[Screening]:
     """The published screenings of one local day that pass the filters (films and theaters loaded)."""
-    start, end = day_range(edition, day, day)
+    start, end = localtime.day_range(day, day, edition)
     stmt = _screenings(version).where(Screening.start >= start, Screening.start < end)
     if filters.theater:
         stmt = stmt.where(Screening.theater_id == filters.theater)
@@ -170,7 +171,7 @@ def default_day(edition: Edition, days: dict[date, int], today: date | None = No
     """Today when it has screenings, else the next day that does, else the first programme day."""
     if not days:
         return edition.first_day
-    today = today or datetime.now(edition.tz).date()
+    today = today or localtime.today(edition)
     upcoming = [d for d in days if d >= today]
     return min(upcoming) if upcoming else min(days)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import functools
 import json
 import re
-from datetime import date, datetime
+from datetime import date
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from festival import localtime
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
@@ -119,7 +120,7 @@ def index(slug: str | None):
     filters = queries.Filters.from_args(request.args, ids)
     address = caching.canonical_address({"day": asked, **filters.args()})
     # without a day the page opens on today, so its validator changes at midnight
-    today = datetime.now(edition.tz).date()
+    today = localtime.today(edition)
     return _page(
         version,
         address,

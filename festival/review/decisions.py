@@ -15,15 +15,15 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
+from festival.errors import InvalidInput, InvalidTransition, NotAllowed, StaleEdit
 from festival.extensions import db
 from festival.mail.services import send_mail
 from festival.models import Decision, Edition, Entry, Theater, User, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus
 from festival.models.types import utcnow
 from festival.review import queries
-from festival.review.errors import InvalidInput, InvalidTransition, Locked, StaleEdit
 from festival.review.letters import compose
-from festival.review.locking import optimistic, stale_message
+from festival.review.locking import optimistic
 from festival.submissions.services import set_entry_status
 
 # Which outcomes a release may give an entry in each state (the entry's state machine itself, with every
@@ -180,7 +180,7 @@ def save_decision(
 
     Once released, only staff may change it: screening details freely; the outcome only of a waitlisted
     entry, which makes the decision a draft again, to be released (and announced) anew.
-    Raises InvalidInput, Locked, InvalidTransition or StaleEdit."""
+    Raises InvalidInput, NotAllowed, InvalidTransition or StaleEdit."""
     edition = db.session.get(Edition, entry.edition_id)
     decision = queries.decision_of(entry)
     if values.outcome == DecisionOutcome.REJECTED:
@@ -195,7 +195,7 @@ def save_decision(
     redraft = False
     if decision is not None and decision.released_at is not None:
         if not actor.is_staff:
-            raise Locked(_l("This decision has been released; only staff can change it now."))
+            raise NotAllowed(_l("This decision has been released; only staff can change it now."))
         if values.outcome != decision.outcome:
             if EntryStatus(values.outcome.value) not in ENTRY_TRANSITIONS.get(entry.status, frozenset()):
                 raise InvalidTransition(
@@ -219,9 +219,9 @@ def save_decision(
 def discard_decision(decision: Decision, *, actor: User, expected_version: int | None) -> None:
     """Delete a draft decision (a released one stays)."""
     if decision.released_at is not None:
-        raise Locked(_l("This decision has been released and cannot be deleted."))
+        raise NotAllowed(_l("This decision has been released and cannot be deleted."))
     if expected_version is not None and expected_version != decision.version:
-        raise StaleEdit(stale_message())
+        raise StaleEdit()
     record(decision, actor=actor, action="decision.discard", old=_snapshot(decision))
     db.session.delete(decision)
     db.session.flush()

@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
-    FloatField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -19,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from festival.formtools import CleanForm, NameField, choices
+from festival.formtools import CleanForm, FiniteFloatField, NameField, choices
 from festival.labels import FORMAT_LABELS
 from festival.models import RubricCriterion
 from festival.models.enums import ConflictKind, DecisionOutcome
@@ -187,7 +186,7 @@ class CriterionForm(CleanForm):
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=64)])
     label = NameField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
     label_zh = NameField(_l("Label (Chinese)"), validators=[Optional(), Length(max=120)])
-    weight = FloatField(_l("Weight"), validators=[InputRequired()], default=1.0)
+    weight = FiniteFloatField(_l("Weight"), validators=[InputRequired()], default=1.0)
     min_score = IntegerField(_l("Lowest score"), validators=[InputRequired()], default=1)
     max_score = IntegerField(_l("Highest score"), validators=[InputRequired()], default=10)
 

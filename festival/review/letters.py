@@ -14,11 +14,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record_changes
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, MailTemplate, User
 from festival.models.enums import DecisionOutcome
 from festival.navigation import public_url
-from festival.review.errors import InvalidInput
 from festival.review.locking import optimistic
 
 LANGUAGES = ("en", "zh")

@@ -5,20 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from festival.errors import StaleEdit
 from festival.extensions import db
-from festival.review.errors import StaleEdit
-
-
-def stale_message() -> str:
-    """The message shown when someone else saved the same record first."""
-    return _l(
-        "Someone else saved this record after you opened it. Your changes were not saved; "
-        "the current version is shown below. Please check it and make your change again."
-    )
 
 
 @contextmanager
@@ -29,11 +20,11 @@ def optimistic(obj, expected_version: int | None) -> Iterator[None]:
     The caller must roll the session back after StaleEdit."""
     current = obj.version if obj is not None and obj.id is not None else 0
     if expected_version is not None and expected_version != current:
-        raise StaleEdit(stale_message())
+        raise StaleEdit()
     try:
         # No autoflush while the caller fills a new row: it is flushed once, complete.
         with db.session.no_autoflush:
             yield
         db.session.flush()
     except (StaleDataError, IntegrityError) as exc:
-        raise StaleEdit(stale_message()) from exc
+        raise StaleEdit() from exc

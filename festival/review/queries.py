@@ -101,8 +101,9 @@ def visible_entries_for(user: User, edition: Edition) -> sa.Select:
     )
 
 
-def visible_entry_or_404(user: User, entry_id: int) -> Entry:
-    """The entry if this user may see it in the review area; 404 otherwise (also when conflicted)."""
+def entry_in_review_or_404(user: User, entry_id: int) -> Entry:
+    """The entry if this user may see it in the review area (``visible_entries_for``: staff, or a curator
+    of its panel or assignment without a conflict); 404 otherwise."""
     edition_id = db.session.scalar(sa.select(Entry.edition_id).where(Entry.id == entry_id))
     edition = db.session.get(Edition, edition_id) if edition_id else None
     if edition is None:

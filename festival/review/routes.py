@@ -1,5 +1,6 @@
 """Views curators use (queue, entry and review, conflicts) and the ranking and decisions they share
-with staff. Every entry is loaded through ``queries.visible_entry_or_404``: a conflicted curator gets 404."""
+with staff. Every entry is loaded through ``queries.entry_in_review_or_404``: a conflicted curator gets
+404."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival import params
+from festival.errors import InvalidInput
 from festival.extensions import db
+from festival.handlers import Render, post_button, submit_form
 from festival.models import Edition, Entry, Panel
 from festival.models.enums import ConflictKind, DecisionOutcome, FilmFormat, Role
 from festival.review import bp, decisions, permissions, queries, services
-from festival.review.errors import ReviewError
 from festival.review.export import ranking_csv
 from festival.review.forms import (
     BulkDecisionForm,
@@ -23,14 +26,7 @@ from festival.review.forms import (
     MoveEntryForm,
     review_form,
 )
-from festival.review.viewtools import (
-    criterion_label,
-    edition_from_args,
-    flash_form_errors,
-    run_form,
-    run_post,
-    show_errors,
-)
+from festival.review.viewtools import criterion_label, edition_from_args
 from festival.security import roles_required
 from festival.submissions.display import entry_rows
 
@@ -113,13 +109,13 @@ def _move_form(entry: Entry, edition: Edition) -> MoveEntryForm:
 @bp.route("/entries/<int:entry_id>", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def entry(entry_id: int):
-    entry = queries.visible_entry_or_404(current_user, entry_id)
+    entry = queries.entry_in_review_or_404(current_user, entry_id)
     if request.method == "POST" and not permissions.can_review(current_user, entry):
         abort(403)
     criteria = list(db.session.get(Edition, entry.edition_id).criteria)
     form = review_form(criteria, criterion_label, data=_review_data(queries.review_of(entry, current_user)))
     submit = bool(form.submit_review.data)
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: services.save_review(
             entry,
@@ -134,10 +130,10 @@ def entry(entry_id: int):
         target=url_for(".entry", entry_id=entry.id),
         field_names={c.key: f"score_{c.key}" for c in criteria},
     )
-    if not isinstance(outcome, int):
+    if not isinstance(outcome, Render):
         return outcome
     unsaved = None
-    if outcome == 409:
+    if outcome.stale:
         unsaved = {
             "scores": form.scores(),
             "comment": form.comment.data,
@@ -149,16 +145,16 @@ def entry(entry_id: int):
             formdata=None,
             data=_review_data(queries.review_of(entry, current_user)),
         )
-    return _entry_page(entry, form, status=outcome, unsaved=unsaved)
+    return _entry_page(entry, form, status=outcome.status, unsaved=unsaved)
 
 
 @bp.route("/entries/<int:entry_id>/conflict", methods=["POST"])
 @roles_required(Role.CURATOR)
 def declare_entry_conflict(entry_id: int):
-    entry = queries.visible_entry_or_404(current_user, entry_id)
+    entry = queries.entry_in_review_or_404(current_user, entry_id)
     form = EntryConflictForm()
     edition = db.session.get(Edition, entry.edition_id)
-    return run_post(
+    return post_button(
         form,
         lambda: services.declare_conflict(
             edition, curator=current_user, kind=ConflictKind.ENTRY, entry=entry, reason=form.reason.data
@@ -173,7 +169,7 @@ def declare_entry_conflict(entry_id: int):
 def conflicts():
     edition = edition_from_args()
     form = ConflictForm()
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: services.declare_conflict(
             edition,
@@ -185,7 +181,7 @@ def conflicts():
         success=_("Your conflict of interest is recorded."),
         target=url_for(".conflicts", edition=edition.id),
     )
-    if not isinstance(outcome, int):
+    if not isinstance(outcome, Render):
         return outcome
     own = queries.conflicts_of(current_user, edition)
     entry_ids = [c.entry_id for c in own if c.entry_id]
@@ -195,14 +191,14 @@ def conflicts():
     }
     return render_template(
         "review/conflicts.html", edition=edition, form=form, conflicts=own, entries=titles
-    ), outcome
+    ), outcome.status
 
 
 # -- ranking and decisions ----------------------------------------------------------------------------
 
 
 def _ranking_scope(edition: Edition) -> tuple[Panel | None, FilmFormat | None]:
-    panel_id = request.args.get("panel", type=int)
+    panel_id = params.record_id(request.args.get("panel"))
     panel = db.session.get(Panel, panel_id) if panel_id else None
     if panel_id and (panel is None or panel.edition_id != edition.id):
         abort(404)
@@ -214,8 +210,8 @@ def _ranking_scope(edition: Edition) -> tuple[Panel | None, FilmFormat | None]:
 
 
 def _threshold() -> float:
-    value = request.args.get("spread", type=float)
-    return value if value is not None and 0 <= value <= 100 else queries.DEFAULT_DISAGREEMENT
+    value = params.decimal(request.args.get("spread"), low=0, high=100)
+    return value if value is not None else queries.DEFAULT_DISAGREEMENT
 
 
 def _ranking_rows(edition: Edition):
@@ -275,39 +271,33 @@ def ranking_export():
 def bulk_decide():
     edition = edition_from_args()
     panel = _ranking_scope(edition)[0]
-    back = url_for(".ranking", **request.args)
-    form = BulkDecisionForm()
-    ids = [int(i) for i in request.form.getlist("entry_ids") if i.isdigit()]
     if not _can_bulk_decide(panel):
         abort(403)
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return redirect(back)
-    if not ids:
-        flash(_("Select at least one entry."), "error")
-        return redirect(back)
-    entries = [queries.visible_entry_or_404(current_user, i) for i in ids]
+    ids = params.record_ids(request.form.getlist("entry_ids"))
+    entries = [queries.entry_in_review_or_404(current_user, i) for i in ids]
     if not all(permissions.can_decide(current_user, e) for e in entries):
         abort(403)
-    versions = {i: request.form.get(f"version_{i}", type=int, default=0) for i in ids}
-    try:
-        result = decisions.bulk_decide(
+    form = BulkDecisionForm()
+
+    def decide():
+        if not entries:
+            raise InvalidInput(_("Select at least one entry."))
+        return decisions.bulk_decide(
             entries,
             outcome=DecisionOutcome(form.outcome.data),
             min_screenings=form.min_screenings.data,
             max_screenings=form.max_screenings.data,
             popularity=form.popularity.data,
             actor=current_user,
-            expected_versions=versions,
+            expected_versions={i: params.version_number(request.form.get(f"version_{i}")) or 0 for i in ids},
         )
-        db.session.commit()
-    except ReviewError as exc:
-        show_errors(None, exc)
-        return redirect(back)
-    flash(_("%(n)s draft decisions saved.", n=len(result.saved)), "success")
-    for entry, reason in result.skipped:
-        flash(_("%(ref)s skipped: %(reason)s", ref=entry.reference, reason=reason), "warning")
-    return redirect(back)
+
+    def saved(result: decisions.BulkResult) -> None:
+        flash(_("%(n)s draft decisions saved.", n=len(result.saved)), "success")
+        for entry, reason in result.skipped:
+            flash(_("%(ref)s skipped: %(reason)s", ref=entry.reference, reason=reason), "warning")
+
+    return post_button(form, decide, success=saved, back=url_for(".ranking", **request.args))
 
 
 def _decision_data(decision) -> dict:
@@ -351,11 +341,11 @@ def _decision_page(entry: Entry, form: DecisionForm, status: int = 200):
 @bp.route("/entries/<int:entry_id>/decision", methods=["GET", "POST"])
 @roles_required(*REVIEWERS)
 def decision(entry_id: int):
-    entry = queries.visible_entry_or_404(current_user, entry_id)
+    entry = queries.entry_in_review_or_404(current_user, entry_id)
     if not permissions.can_decide(current_user, entry):
         abort(403)
     form = DecisionForm(data=_decision_data(queries.decision_of(entry)))
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: decisions.save_decision(
             entry, _decision_input(form), actor=current_user, expected_version=form.version.data
@@ -363,24 +353,24 @@ def decision(entry_id: int):
         success=_("The decision is saved as a draft until staff release it."),
         target=url_for(".entry", entry_id=entry.id),
     )
-    if not isinstance(outcome, int):
+    if not isinstance(outcome, Render):
         return outcome
-    if outcome == 409:
+    if outcome.stale:
         form = DecisionForm(formdata=None, data=_decision_data(queries.decision_of(entry)))
-    return _decision_page(entry, form, outcome)
+    return _decision_page(entry, form, outcome.status)
 
 
 @bp.route("/entries/<int:entry_id>/decision/discard", methods=["POST"])
 @roles_required(*REVIEWERS)
 def discard_decision(entry_id: int):
-    entry = queries.visible_entry_or_404(current_user, entry_id)
+    entry = queries.entry_in_review_or_404(current_user, entry_id)
     decision = queries.decision_of(entry)
     if decision is None:
         abort(404)
     if not permissions.can_decide(current_user, entry):
         abort(403)
     form = DiscardDecisionForm()
-    return run_post(
+    return post_button(
         form,
         lambda: decisions.discard_decision(decision, actor=current_user, expected_version=form.version.data),
         success=_("The draft decision was deleted."),

@@ -1,11 +1,12 @@
 """Rules and writes of the review area: panels, assignments, conflicts, rubric and reviews.
 
-Services flush, never commit; the view (or command) commits once. They raise the errors of
-``festival.review.errors``. Decisions and their release live in ``decisions.py``.
+Services flush, never commit; the view (or command) commits once. They raise the site's domain errors
+(``festival.errors``). Decisions and their release live in ``decisions.py``.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
+from festival.errors import InvalidInput, NotAllowed
 from festival.extensions import db
 from festival.models import (
     Assignment,
@@ -31,7 +33,6 @@ from festival.models.types import utcnow
 from festival.namekeys import name_key
 from festival.review import queries
 from festival.review.assignment import AssignmentPlan, AssignmentProblem, plan_assignment
-from festival.review.errors import InvalidInput, Locked
 from festival.review.locking import optimistic
 
 DEFAULT_RUBRIC = (
@@ -449,7 +450,7 @@ def save_criterion(
         errors["key"] = [_l("Use lower-case letters, digits and underscores, starting with a letter.")]
     elif any(c.key == key and c is not criterion for c in edition.criteria):
         errors["key"] = [_l("Another criterion already uses this key.")]
-    if weight is None or weight <= 0 or weight > 100:
+    if weight is None or not math.isfinite(weight) or not 0 < weight <= 100:
         errors["weight"] = [_l("The weight must be above 0 and at most 100.")]
     if min_score is None or max_score is None or min_score >= max_score:
         errors["max_score"] = [_l("The highest score must be above the lowest.")]
@@ -491,7 +492,7 @@ def delete_criterion(criterion: RubricCriterion, *, actor: User) -> None:
     """Remove a criterion nobody has scored yet."""
     edition = criterion.edition
     if criterion.key in _scored_keys(edition):
-        raise Locked(_l("Curators have scored this criterion; it can no longer be removed."))
+        raise NotAllowed(_l("Curators have scored this criterion; it can no longer be removed."))
     record(edition, actor=actor, action="rubric.remove", field=criterion.key, old=criterion.label)
     edition.criteria.remove(criterion)
     db.session.flush()
@@ -519,7 +520,7 @@ def save_review(
     or status is audited (the private note is the curator's own and is not)."""
     _require_curator(curator)
     if queries.released_decision(entry) is not None:
-        raise Locked(_l("The decision on this entry has been released; reviews are closed."))
+        raise NotAllowed(_l("The decision on this entry has been released; reviews are closed."))
     criteria = list(db.session.get(Edition, entry.edition_id).criteria)
     if not criteria:
         raise InvalidInput(errors={"rubric": [_l("This edition has no rubric yet; staff must set one up.")]})

@@ -7,7 +7,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival import params
+from festival.errors import DomainError, InvalidInput
 from festival.extensions import db
+from festival.handlers import REDIRECT, Render, commit, flash_form_errors, post_button, refuse, submit_form
 from festival.models import (
     Assignment,
     Conflict,
@@ -21,7 +24,6 @@ from festival.models import (
 )
 from festival.models.enums import FilmFormat, ReviewStatus, Role
 from festival.review import bp, decisions, letters, queries, services
-from festival.review.errors import ReviewError, StaleEdit
 from festival.review.forms import (
     AssignForm,
     ConflictLinkForm,
@@ -34,7 +36,7 @@ from festival.review.forms import (
     ReleaseForm,
     TemplateForm,
 )
-from festival.review.viewtools import edition_from_args, flash_form_errors, run_form, run_post, show_errors
+from festival.review.viewtools import edition_from_args
 from festival.security import roles_required
 
 staff_only = roles_required(Role.STAFF)
@@ -108,7 +110,7 @@ def _format_value(form: PanelForm) -> FilmFormat | None:
 def create_panel():
     edition = edition_from_args()
     form = PanelForm()
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: services.create_panel(
             edition, name=form.name.data, film_format=_format_value(form), actor=current_user
@@ -116,9 +118,9 @@ def create_panel():
         success=_("Panel created."),
         target=lambda panel: url_for(".panel", panel_id=panel.id),
     )
-    if isinstance(outcome, int):
+    if isinstance(outcome, Render):  # the form sits on the overview page: its messages go there
         flash_form_errors(form)
-        return redirect(url_for(".staff_overview", edition=edition.id))
+        return redirect(url_for(".staff_overview", edition=edition.id), REDIRECT)
     return outcome
 
 
@@ -134,7 +136,7 @@ def panel(panel_id: int):
     panel = _get_or_404(Panel, panel_id)
     edition = db.session.get(Edition, panel.edition_id)
     form = PanelForm(data={"name": panel.name, "format": panel.format.value if panel.format else ""})
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: services.update_panel(
             panel, name=form.name.data, film_format=_format_value(form), actor=current_user
@@ -142,7 +144,7 @@ def panel(panel_id: int):
         success=_("Panel saved."),
         target=url_for(".panel", panel_id=panel.id),
     )
-    if not isinstance(outcome, int):
+    if not isinstance(outcome, Render):
         return outcome
     return render_template(
         "review/panel.html",
@@ -152,7 +154,7 @@ def panel(panel_id: int):
         member_form=_member_form(),
         entries=list(db.session.scalars(queries.entries_in_panel(panel).order_by(Entry.reference))),
         loads=queries.load_counts(edition, [m.user_id for m in panel.members]),
-    ), outcome
+    ), outcome.status
 
 
 @bp.route("/staff/panels/<int:panel_id>/members", methods=["POST"])
@@ -160,7 +162,7 @@ def panel(panel_id: int):
 def add_member(panel_id: int):
     panel = _get_or_404(Panel, panel_id)
     form = _member_form()
-    return run_post(
+    return post_button(
         form,
         lambda: services.add_member(
             panel, _get_or_404(User, form.curator.data), is_lead=form.is_lead.data, actor=current_user
@@ -173,7 +175,7 @@ def add_member(panel_id: int):
 def _member_action(member_id: int, action):
     member = _get_or_404(PanelMember, member_id)
     back = url_for(".panel", panel_id=member.panel_id)
-    return run_post(
+    return post_button(
         PostForm(), lambda: action(member, actor=current_user), success=_("Panel saved."), back=back
     )
 
@@ -194,7 +196,7 @@ def remove_member(member_id: int):
 @staff_only
 def delete_panel(panel_id: int):
     panel = _get_or_404(Panel, panel_id)
-    return run_post(
+    return post_button(
         PostForm(),
         lambda: services.delete_panel(panel, actor=current_user),
         success=_("The panel was deleted; its entries went back to the panel of their format."),
@@ -205,10 +207,10 @@ def delete_panel(panel_id: int):
 @bp.route("/staff/entries/<int:entry_id>/panel", methods=["POST"])
 @staff_only
 def move_entry(entry_id: int):
-    entry = queries.visible_entry_or_404(current_user, entry_id)
+    entry = queries.entry_in_review_or_404(current_user, entry_id)
     form = MoveEntryForm()
     form.panel.choices = [("", "")] + [(str(p.id), p.name) for p in queries.panels(entry.edition)]
-    return run_post(
+    return post_button(
         form,
         lambda: services.move_entry(
             entry, _get_or_404(Panel, int(form.panel.data)) if form.panel.data else None, actor=current_user
@@ -224,10 +226,10 @@ def move_entry(entry_id: int):
 @bp.route("/staff/entries/<int:entry_id>/assignments", methods=["POST"])
 @staff_only
 def add_assignment(entry_id: int):
-    entry = queries.visible_entry_or_404(current_user, entry_id)
+    entry = queries.entry_in_review_or_404(current_user, entry_id)
     form = ManualAssignForm()
     form.curator.choices = [(u.id, u.name) for u in queries.curators()]
-    return run_post(
+    return post_button(
         form,
         lambda: services.assign(entry, _get_or_404(User, form.curator.data), actor=current_user),
         success=_("The entry was assigned."),
@@ -239,7 +241,7 @@ def add_assignment(entry_id: int):
 @staff_only
 def remove_assignment(assignment_id: int):
     assignment = _get_or_404(Assignment, assignment_id)
-    return run_post(
+    return post_button(
         PostForm(),
         lambda: services.unassign(assignment, actor=current_user),
         success=_("The assignment was removed."),
@@ -265,14 +267,14 @@ def assign():
             run = services.balanced_assignment(
                 edition, k=form.k.data, panel=panel, actor=current_user, apply=bool(form.apply.data)
             )
+        except DomainError as exc:
+            status = refuse(exc, form).status
+        else:
             if run.applied:
-                db.session.commit()
+                commit()
                 flash(_("%(n)s assignments added.", n=len(run.plan.new)), "success")
-            else:
+            else:  # a preview: nothing is kept
                 db.session.rollback()
-        except ReviewError as exc:
-            show_errors(form, exc)
-            status = 422
     elif form.is_submitted():
         status = 422
     return render_template("review/assign.html", edition=edition, form=form, run=run), status
@@ -286,27 +288,26 @@ def assign():
 def release():
     edition = edition_from_args()
     form = ReleaseForm()
-    status = 200
-    if form.validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("decision_ids") if i.isdigit()]
+    back = url_for(".release", edition=edition.id)
+    ids = params.record_ids(request.form.getlist("decision_ids"))
+
+    def release_them():
         if not ids:
-            flash(_("Select at least one decision to release."), "error")
-            return redirect(url_for(".release", edition=edition.id))
-        try:
-            report = decisions.release_decisions(edition, ids, actor=current_user)
-            db.session.commit()
-        except StaleEdit as exc:
-            db.session.rollback()
-            flash(str(exc.message), "error")
-            return redirect(url_for(".release", edition=edition.id))
+            raise InvalidInput(_("Select at least one decision to release."))
+        return decisions.release_decisions(edition, ids, actor=current_user)
+
+    def released(report: decisions.ReleaseReport) -> None:
         flash(_("%(n)s decisions released; the filmmakers were e-mailed.", n=len(report.released)), "success")
         for decision, reason in report.skipped:
             flash(
                 _("%(ref)s not released: %(reason)s", ref=decision.entry.reference, reason=reason), "warning"
             )
-        return redirect(url_for(".release", edition=edition.id))
-    if form.is_submitted():
-        status = 422
+
+    outcome = submit_form(form, release_them, success=released, target=back)
+    if not isinstance(outcome, Render):
+        return outcome
+    if outcome.error is not None:  # refused (none ticked, or released elsewhere meanwhile): the list again
+        return redirect(back, REDIRECT)
     drafts = queries.decisions(edition, released=False)
     return render_template(
         "review/release.html",
@@ -314,7 +315,7 @@ def release():
         form=form,
         drafts=[(d, e, letters.compose(d)) for d, e in drafts],
         released=queries.decisions(edition, released=True),
-    ), status
+    ), outcome.status
 
 
 # -- letters ------------------------------------------------------------------------------------------
@@ -349,7 +350,7 @@ def letter_template(kind: str, language: str):
     if kind not in letters.KIND_LABELS or language not in letters.LANGUAGES:
         abort(404)
     form = TemplateForm(data=_letter_data(edition, kind, language))
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: letters.save_template(
             edition,
@@ -363,9 +364,9 @@ def letter_template(kind: str, language: str):
         success=_("The letter was saved."),
         target=url_for(".letter_template", kind=kind, language=language, edition=edition.id),
     )
-    if not isinstance(outcome, int):
+    if not isinstance(outcome, Render):
         return outcome
-    if outcome == 409:
+    if outcome.stale:
         form = TemplateForm(formdata=None, data=_letter_data(edition, kind, language))
     values = SAMPLE_VALUES | {
         "title": "我们头顶的北极光" if language == "zh" else SAMPLE_VALUES["title"],
@@ -382,7 +383,7 @@ def letter_template(kind: str, language: str):
         placeholders=letters.PLACEHOLDERS,
         preview_subject=letters.fill(form.subject.data or "", values),
         preview_body=letters.fill(form.body.data or "", values),
-    ), outcome
+    ), outcome.status
 
 
 def _letter_data(edition: Edition, kind: str, language: str) -> dict:
@@ -410,24 +411,24 @@ def _criterion_values(form: CriterionForm) -> dict:
 def rubric():
     edition = edition_from_args()
     form = CriterionForm()
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: services.save_criterion(edition, None, actor=current_user, **_criterion_values(form)),
         success=_("Criterion added."),
         target=url_for(".rubric", edition=edition.id),
     )
-    if not isinstance(outcome, int):
+    if not isinstance(outcome, Render):
         return outcome
     return render_template(
         "review/rubric.html", edition=edition, form=form, criteria=list(edition.criteria)
-    ), outcome
+    ), outcome.status
 
 
 @bp.route("/staff/rubric/default", methods=["POST"])
 @staff_only
 def default_rubric():
     edition = edition_from_args()
-    return run_post(
+    return post_button(
         PostForm(),
         lambda: services.add_default_rubric(edition, actor=current_user),
         success=_("The default rubric was added."),
@@ -441,22 +442,24 @@ def criterion(criterion_id: int):
     item = _get_or_404(RubricCriterion, criterion_id)
     edition = item.edition
     form = CriterionForm(obj=item)
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: services.save_criterion(edition, item, actor=current_user, **_criterion_values(form)),
         success=_("Criterion saved."),
         target=url_for(".rubric", edition=edition.id),
     )
-    if not isinstance(outcome, int):
+    if not isinstance(outcome, Render):
         return outcome
-    return render_template("review/criterion.html", edition=edition, form=form, criterion=item), outcome
+    return render_template(
+        "review/criterion.html", edition=edition, form=form, criterion=item
+    ), outcome.status
 
 
 @bp.route("/staff/rubric/<int:criterion_id>/delete", methods=["POST"])
 @staff_only
 def delete_criterion(criterion_id: int):
     item = _get_or_404(RubricCriterion, criterion_id)
-    return run_post(
+    return post_button(
         PostForm(),
         lambda: services.delete_criterion(item, actor=current_user),
         success=_("Criterion removed."),
@@ -492,20 +495,22 @@ def link_conflict():
     rows = queries.all_conflicts(edition)
     form = _link_form(rows)
     conflict = next((c for c, _user, _e in rows if c.id == form.conflict.data), None)
-    outcome = run_form(
+    outcome = submit_form(
         form,
         lambda: services.link_entry(conflict, form.reference.data, actor=current_user),
         success=_("The entry is linked to that conflict: the curator no longer sees it."),
         target=url_for(".staff_conflicts", edition=edition.id),
     )
-    return _render_conflicts(edition, rows, form, outcome) if isinstance(outcome, int) else outcome
+    if not isinstance(outcome, Render):
+        return outcome
+    return _render_conflicts(edition, rows, form, outcome.status)
 
 
 @bp.route("/staff/conflicts/<int:conflict_id>/remove", methods=["POST"])
 @staff_only
 def remove_conflict(conflict_id: int):
     conflict = _get_or_404(Conflict, conflict_id)
-    return run_post(
+    return post_button(
         PostForm(),
         lambda: services.remove_conflict(conflict, actor=current_user),
         success=_("The conflict was removed."),

@@ -1,21 +1,18 @@
-"""Small helpers the review views share: the edition in the URL, errors onto forms, template labels."""
+"""Small helpers the review views share: the edition in the URL and the template labels."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from flask import flash, redirect, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from werkzeug.wrappers import Response
 
-from festival.extensions import db
+from festival import params
+from festival.labels import FORMAT_LABELS
 from festival.models import Edition, RubricCriterion
 from festival.models.enums import ReviewStatus
 from festival.navigation import localized
 from festival.review import bp, queries
-from festival.review.errors import ReviewError, StaleEdit
-from festival.review.forms import FORMAT_LABELS, OUTCOME_LABELS
+from festival.review.forms import OUTCOME_LABELS
 from festival.review.letters import KIND_LABELS
 
 REVIEW_STATUS_LABELS = {ReviewStatus.DRAFT: _l("draft"), ReviewStatus.SUBMITTED: _l("submitted")}
@@ -31,8 +28,12 @@ def no_edition_yet(exc):
 
 
 def edition_from_args() -> Edition:
-    """The edition named by ``?edition=<id>`` (404 if unknown), else the newest under review."""
-    edition = queries.pick_edition(request.args.get("edition", type=int))
+    """The edition named by ``?edition=<id>`` (404 if unknown or not an id), else the newest under review."""
+    given = request.args.get("edition") or None
+    edition_id = params.record_id(given)
+    if given is not None and edition_id is None:
+        abort(404)  # no edition can have that id
+    edition = queries.pick_edition(edition_id)
     if edition is None:
         raise NoEditionYet()
     return edition
@@ -41,65 +42,6 @@ def edition_from_args() -> Edition:
 def criterion_label(criterion: RubricCriterion) -> str:
     """A criterion's label in the visitor's language."""
     return localized(criterion, "label")
-
-
-def show_errors(form, exc: ReviewError, field_names: dict[str, str] | None = None) -> None:
-    """Put a domain error's messages next to the form's fields (else in a flash message)."""
-    db.session.rollback()
-    if exc.message:
-        flash(str(exc.message), "error")
-    for key, messages in exc.errors.items():
-        name = (field_names or {}).get(key, key)
-        field = form[name] if form is not None and name in form else None
-        if field is not None:
-            field.errors = list(field.errors or []) + list(messages)
-        else:
-            for message in messages:
-                flash(str(message), "error")
-
-
-def flash_form_errors(form) -> None:
-    """Show a form's field errors as flash messages (for forms posted from another page)."""
-    for field in form:
-        for message in field.errors:
-            flash(f"{field.label.text}: {message}", "error")
-
-
-def run_form(
-    form,
-    action: Callable[[], object],
-    *,
-    success: str,
-    target: str | Callable[[object], str],
-    field_names: dict[str, str] | None = None,
-):
-    """Validate a posted form, run the service, commit once and redirect to ``target`` (a URL, or a function
-    of the service's result); returns that redirect, or the status the view should render the page with:
-    200 (nothing posted), 422 (invalid; messages next to the fields) or 409 (someone else saved first;
-    the session was rolled back and a message flashed)."""
-    if not form.validate_on_submit():
-        return 422 if form.is_submitted() else 200
-    try:
-        result = action()
-        db.session.commit()
-    except StaleEdit as exc:
-        db.session.rollback()
-        flash(str(exc.message), "error")
-        return 409
-    except ReviewError as exc:
-        show_errors(form, exc, field_names)
-        return 422
-    flash(success, "success")
-    return redirect(target(result) if callable(target) else target)
-
-
-def run_post(form, action: Callable[[], object], *, success: str, back: str) -> Response:
-    """A POST-only button or small form posted from another page: act, commit, flash, and go back."""
-    outcome = run_form(form, action, success=success, target=back)
-    if isinstance(outcome, int):
-        flash_form_errors(form)
-        return redirect(back)
-    return outcome
 
 
 def outcome_label(outcome) -> str:

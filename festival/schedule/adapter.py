@@ -19,9 +19,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 import scheduler
+from festival import localtime, params
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
@@ -33,12 +36,17 @@ if TYPE_CHECKING:
 FILM_PREFIX = "e"
 
 
-class InstanceBuildError(ValueError):
-    """The database holds something the solver rejects; ``errors`` lists the solver's messages."""
+class InstanceBuildError(InvalidInput):
+    """The database holds something the solver rejects; ``messages`` lists the solver's messages."""
 
-    def __init__(self, errors: list[str]):
-        super().__init__("\n".join(errors))
-        self.errors = errors
+    default = _l(
+        "The solver cannot use the data of this edition yet. Correct these values (venues, theaters, blocks "
+        "or selection decisions) and try again:"
+    )
+
+    def __init__(self, messages: list[str]):
+        super().__init__(self.default, errors={"": list(messages)})
+        self.messages = list(messages)
 
 
 class ScheduleMappingError(ValueError):
@@ -59,9 +67,7 @@ def film_id(entry_id: int) -> str:
 
 def entry_id_of(film: str) -> int | None:
     """The entry id behind an instance film id, or None when it is not one of ours."""
-    if film.startswith(FILM_PREFIX) and film[len(FILM_PREFIX) :].isdigit():
-        return int(film[len(FILM_PREFIX) :])
-    return None
+    return params.record_id(film[len(FILM_PREFIX) :]) if film.startswith(FILM_PREFIX) else None
 
 
 def edition_theaters(edition: Edition) -> list[Theater]:
@@ -97,7 +103,7 @@ def local_text(moment: datetime, edition: Edition, *, round_up: bool = False) ->
 
     Seconds are dropped (or, with ``round_up``, rounded up to the next minute so that a block
     never shrinks)."""
-    local = moment.astimezone(edition.tz)
+    local = localtime.to_local(moment, edition)
     if round_up and (local.second or local.microsecond):
         local += timedelta(minutes=1)
     return local.strftime("%Y-%m-%dT%H:%M")
@@ -105,14 +111,14 @@ def local_text(moment: datetime, edition: Edition, *, round_up: bool = False) ->
 
 def aware_from_text(text: str, edition: Edition) -> datetime:
     """``YYYY-MM-DDTHH:MM`` (local wall-clock of the edition) as an aware datetime."""
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M").replace(tzinfo=edition.tz)
+    return localtime.from_local(datetime.strptime(text, "%Y-%m-%dT%H:%M"), edition)
 
 
 def aware_from_minute(minute: int, edition: Edition) -> datetime:
     """An absolute scheduler minute as an aware datetime in the edition's timezone."""
     day, m = divmod(minute, DAY)
     d = date.fromordinal(day)
-    return datetime(d.year, d.month, d.day, m // 60, m % 60, tzinfo=edition.tz)
+    return localtime.from_local(datetime(d.year, d.month, d.day, m // 60, m % 60), edition)
 
 
 # ---------------------------------------------------------------- reads

@@ -17,11 +17,13 @@ from flask_babel import lazy_gettext as _l
 
 import scheduler
 from festival import audit
+from festival.editions import out_of_reach
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, User
 from festival.schedule import adapter
 from festival.schedule.problems import Namer, Problem
-from festival.schedule.versions import EditRejected, TimetableError, check_editable, touch
+from festival.schedule.versions import EditRejected, check_editable, touch
 from scheduler import parse_time
 
 # ---------------------------------------------------------------- edits
@@ -75,7 +77,7 @@ def check_edit(
     removed or moved screening still count, so moving a pinned screening breaks the "pinned" rule.
     Only violations the edit introduces are reported: a draft's older problems (say, a block added
     after the draft was solved) do not stop unrelated edits, but are listed before publishing.
-    Raises TimetableError when the edition's data cannot form an instance."""
+    Raises InvalidInput when the edition's data cannot form an instance."""
     edition = db.session.get(Edition, version.edition_id)
     rows = list(db.session.scalars(sa.select(Screening).where(Screening.timetable_id == version.id)))
     pinned = pins if pins is not None else {s.id for s in rows if s.pinned}
@@ -83,8 +85,8 @@ def check_edit(
         data = adapter.build_instance(edition, base_version=version, keep_pins=False)
         theaters = adapter.edition_theaters(edition)
     except adapter.InstanceBuildError as exc:
-        raise TimetableError(
-            _l("The festival data cannot be checked: %(errors)s", errors="; ".join(exc.errors))
+        raise InvalidInput(
+            _l("The festival data cannot be checked: %(errors)s", errors="; ".join(exc.messages))
         ) from None
     tids = adapter.theater_ids(theaters)
     current = {s.id: Placement(s.entry_id, s.theater_id, s.start) for s in rows}
@@ -139,8 +141,15 @@ def _describe(s: Screening | Placement, edition: Edition) -> dict:
 def _runtime(entry_id: int) -> int:
     entry = db.session.get(Entry, entry_id)
     if entry is None or not entry.runtime_minutes:
-        raise TimetableError(_l("This film has no running time, so it cannot be scheduled."))
+        raise InvalidInput(_l("This film has no running time, so it cannot be scheduled."))
     return entry.runtime_minutes
+
+
+def _ensure_within_reach(start: datetime, edition: Edition) -> None:
+    """A start more than a year from the window is a typing error, refused next to the date (9999-12-31
+    would overflow the rules' arithmetic); a nearer one outside the window is the validator's to explain."""
+    if message := out_of_reach(edition, start):
+        raise InvalidInput(errors={"day": [message]})
 
 
 def set_pinned(screening: Screening, pinned: bool, *, actor: User | None, lock: int | None) -> Screening:
@@ -165,10 +174,13 @@ def set_pinned(screening: Screening, pinned: bool, *, actor: User | None, lock: 
 def move_screening(
     screening: Screening, *, theater: Theater, start: datetime, actor: User | None, lock: int | None
 ) -> Screening:
-    """Move a draft's screening to another theater and/or start time, if every hard rule still holds."""
+    """Move a draft's screening to another theater and/or start time, if every hard rule still holds.
+
+    Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     version = screening.timetable
     check_editable(version, lock)
     edition = db.session.get(Edition, version.edition_id)
+    _ensure_within_reach(start, edition)
     target = Placement(screening.entry_id, theater.id, start)
     check = check_edit(version, remove=screening, add=target)
     _reject_if(check)
@@ -192,9 +204,12 @@ def add_screening(
     lock: int | None,
     pinned: bool = False,
 ) -> Screening:
-    """Add a screening of an accepted film to a draft, if every hard rule still holds."""
+    """Add a screening of an accepted film to a draft, if every hard rule still holds.
+
+    Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     check_editable(version, lock)
     edition = db.session.get(Edition, version.edition_id)
+    _ensure_within_reach(start, edition)
     target = Placement(entry.id, theater.id, start)
     check = check_edit(version, add=target, add_pinned=pinned)
     _reject_if(check)

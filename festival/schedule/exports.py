@@ -7,19 +7,18 @@ published data and vice versa.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
 import icalendar
 
 import scheduler
+from festival import localtime, spreadsheets
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, TimetableVersion
 from festival.models.types import utcnow
 from festival.schedule import adapter
-from festival.schedule.grid import local_day, version_screenings
+from festival.schedule.grid import version_screenings
 from scheduler import SCHEDULE_FORMAT
 
 CSV_COLUMNS = (
@@ -41,23 +40,14 @@ CSV_COLUMNS = (
     "expected_attendance",
     "pinned",
 )
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PRODID = "-//BJIFF Science & Technology Section//festival timetable//EN"
-
-
-def safe_cell(value: object) -> object:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def programme_days(edition: Edition, screenings: Iterable[Screening]) -> list[tuple[date, list[Screening]]]:
     """Screenings grouped by local day, in time order."""
     days: dict[date, list[Screening]] = {}
     for s in sorted(screenings, key=lambda s: (s.start, s.theater.position, s.theater_id)):
-        days.setdefault(local_day(edition, s.start), []).append(s)
+        days.setdefault(localtime.local_day(s.start, edition), []).append(s)
     return sorted(days.items())
 
 
@@ -65,37 +55,33 @@ def programme_days(edition: Edition, screenings: Iterable[Screening]) -> list[tu
 
 
 def csv_text(version: TimetableVersion) -> str:
-    """The version as CSV: UTF-8 with a byte-order mark (so spreadsheets read the Chinese titles), one
-    screening a row, local times, every text cell protected against formula injection."""
+    """The version as CSV (festival.spreadsheets: BOM, no formulas), one screening a row, local times."""
     edition = db.session.get(Edition, version.edition_id)
-    tz = edition.tz
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for s in version_screenings(version):
-        start, end, e, t = s.start.astimezone(tz), s.end.astimezone(tz), s.entry, s.theater
-        row = (
-            start.date().isoformat(),
-            start.strftime("%a"),
-            start.strftime("%H:%M"),
-            end.strftime("%H:%M"),
-            t.venue.name,
-            t.name,
-            t.name_zh or "",
-            t.seats,
-            e.reference or "",
-            e.display_title,
-            e.title_zh or "",
-            e.title_original or "",
-            e.format.value if e.format else "",
-            e.runtime_minutes or "",
-            " ".join(e.audiences or []),
-            s.expected_attendance,
-            "yes" if s.pinned else "",
-        )
-        writer.writerow([safe_cell(v) for v in row])
-    return out.getvalue()
+    return spreadsheets.csv_text(CSV_COLUMNS, (_csv_row(s, edition) for s in version_screenings(version)))
+
+
+def _csv_row(s: Screening, edition: Edition) -> tuple:
+    start, end = localtime.to_local(s.start, edition), localtime.to_local(s.end, edition)
+    e, t = s.entry, s.theater
+    return (
+        start.date().isoformat(),
+        start.strftime("%a"),
+        start.strftime("%H:%M"),
+        end.strftime("%H:%M"),
+        t.venue.name,
+        t.name,
+        t.name_zh or "",
+        t.seats,
+        e.reference or "",
+        e.display_title,
+        e.title_zh or "",
+        e.title_original or "",
+        e.format.value if e.format else "",
+        e.runtime_minutes or "",
+        " ".join(e.audiences or []),
+        s.expected_attendance,
+        "yes" if s.pinned else "",
+    )
 
 
 # ---------------------------------------------------------------- iCalendar
@@ -131,14 +117,13 @@ def calendar(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", edition.timezone)
-    tz = edition.tz
     for s in screenings:
         e, t = s.entry, s.theater
         event = icalendar.Event()
         event.add("uid", screening_uid(edition, s))
         event.add("dtstamp", stamp or utcnow())
-        event.add("dtstart", s.start.astimezone(tz))
-        event.add("dtend", s.end.astimezone(tz))
+        event.add("dtstart", localtime.to_local(s.start, edition))
+        event.add("dtend", localtime.to_local(s.end, edition))
         event.add("summary", _summary(e))
         event.add("location", f"{t.name}, {t.venue.name}")
         details = [f"{(e.format.value if e.format else '').replace('_', ' ')} · {e.runtime_minutes} min"]
@@ -180,7 +165,7 @@ def schedule_json(version: TimetableVersion) -> dict:
     try:
         _data, instance = adapter.instance_for(edition, base_version=version)
     except adapter.InstanceBuildError as exc:
-        out["violations"] = exc.errors
+        out["violations"] = exc.messages
         instance = None
     if instance is not None:
         report = scheduler.check_json(instance, {"screenings": screenings})

@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from festival.formtools import CleanForm, NameField
+from festival.formtools import CleanForm, NameField, VersionField
 from festival.schedule.runs import TIME_LIMIT_DEFAULT, TIME_LIMIT_MAX, TIME_LIMIT_MIN
 
 
 class LockForm(CleanForm):
-    """A button that changes a draft; ``lock`` is the draft's version number when the page was shown."""
+    """A button that changes a draft; ``lock`` is the draft's version number when the page was shown.
 
-    lock = HiddenField()
+    A post without a lock (or with a garbled one) is refused: it could overwrite a change it never saw."""
+
+    lock = VersionField()
 
     def lock_value(self) -> int | None:
-        """The lock as an integer (None when absent)."""
-        return int(self.lock.data) if self.lock.data else None
+        """The lock as an integer."""
+        return self.lock.data
 
     def validate_lock(self, field) -> None:
-        if field.data and not str(field.data).isdigit():
+        if field.data is None:
             raise ValidationError(_l("The page is out of date; please reload it."))
 
 

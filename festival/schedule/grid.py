@@ -11,12 +11,13 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 import scheduler
+from festival import localtime
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import EntryStatus
@@ -32,24 +33,9 @@ HEAT_LEVELS = 10
 # ---------------------------------------------------------------- time helpers
 
 
-def local_start(edition: Edition, day: date) -> datetime:
-    """The aware instant when a local day begins in the edition's timezone."""
-    return datetime.combine(day, time(0, 0), tzinfo=edition.tz)
-
-
-def day_range(edition: Edition, first: date, last: date) -> tuple[datetime, datetime]:
-    """Aware [start, end) instants covering local days first..last."""
-    return local_start(edition, first), local_start(edition, last + timedelta(days=1))
-
-
-def local_day(edition: Edition, moment: datetime) -> date:
-    """The local date of an aware instant."""
-    return moment.astimezone(edition.tz).date()
-
-
 def minute_of_day(edition: Edition, moment: datetime) -> int:
     """Minutes after local midnight of an aware instant."""
-    local = moment.astimezone(edition.tz)
+    local = localtime.to_local(moment, edition)
     return local.hour * 60 + local.minute
 
 
@@ -120,7 +106,7 @@ def screening_days(version: TimetableVersion) -> dict[date, int]:
     starts = db.session.scalars(sa.select(Screening.start).where(Screening.timetable_id == version.id))
     counts: dict[date, int] = defaultdict(int)
     for moment in starts:
-        counts[local_day(edition, moment)] += 1
+        counts[localtime.local_day(moment, edition)] += 1
     return dict(counts)
 
 
@@ -197,9 +183,8 @@ def day_grid(version: TimetableVersion, day: date) -> DayGrid:
     """One day of a version laid out as theaters (columns) by time (5-minute rows)."""
     edition = db.session.get(Edition, version.edition_id)
     theaters = edition_theaters(edition)
-    screenings = version_screenings(
-        version, start=local_start(edition, day), end=local_start(edition, day + timedelta(days=1))
-    )
+    start, end = localtime.day_range(day, day, edition)
+    screenings = version_screenings(version, start=start, end=end)
     calendar = Calendar(edition, theaters)
     free = {t.id: calendar.free(t, day) for t in theaters}
     opening = {t.id: calendar.opening(t, day) for t in theaters}
@@ -258,7 +243,7 @@ def _block_items(
     edition: Edition, theater: Theater, column: int, day: date, first: int, last: int
 ) -> list[GridItem]:
     out = []
-    day_start = local_start(edition, day)
+    day_start = localtime.day_start(day, edition)
     for block in theater.blocks:
         lo = int((block.start - day_start).total_seconds() // 60)
         hi = int((block.end - day_start).total_seconds() // 60)
@@ -354,7 +339,7 @@ def usage(version: TimetableVersion) -> Usage:
         for theater, start, end, people, fmt in db.session.execute(stmt)
     ]
     for b in booked:
-        cell = cells.get((b.theater_id, local_day(edition, b.start)))
+        cell = cells.get((b.theater_id, localtime.local_day(b.start, edition)))
         if cell is None:
             continue
         cell.booked += b.minutes
@@ -479,5 +464,5 @@ def theater_lines(version: TimetableVersion) -> list[TheaterLine]:
     edition = db.session.get(Edition, version.edition_id)
     grouped: dict[int, dict[date, list[Screening]]] = defaultdict(lambda: defaultdict(list))
     for s in version_screenings(version):
-        grouped[s.theater_id][local_day(edition, s.start)].append(s)
+        grouped[s.theater_id][localtime.local_day(s.start, edition)].append(s)
     return [TheaterLine(t, sorted(grouped[t.id].items())) for t in edition_theaters(edition)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from festival import audit
@@ -31,7 +32,7 @@ def publish_problems(version: TimetableVersion) -> list[Problem]:
     try:
         data, instance = adapter.instance_for(edition, base_version=version)
     except adapter.InstanceBuildError as exc:
-        return [Problem(BLOCKING, message, rule="format") for message in exc.errors]
+        return [Problem(BLOCKING, message, rule="format") for message in exc.messages]
     report = adapter.check_version(version, instance=instance)
     namer = Namer.for_edition(edition)
     problems = [namer.problem(v) for v in report.violations]
@@ -96,6 +97,9 @@ def publish(
         raise StaleVersion(
             _l("Someone else changed this draft at the same moment. Nothing was published.")
         ) from None
+    except IntegrityError:  # the next number was taken by a publication at the same moment
+        message = _l("Another version was published at the same moment; please look again.")
+        raise StaleVersion(message) from None
     summary = {"number": version.number, "changes": len(diff.changes), "previous": previous and previous.id}
     audit.record(version, actor=actor, action="timetable.published", new=summary)
     return version

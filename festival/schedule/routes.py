@@ -10,10 +10,11 @@ from datetime import date, datetime
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
+from festival import localtime, params
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
+from festival.handlers import REDIRECT, Render, perform, submit_form
 from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
@@ -76,14 +77,15 @@ def _film_choices(edition: Edition) -> list[tuple[int, str]]:
 
 
 def _local(edition: Edition, day: date, clock) -> datetime:
-    return datetime.combine(day, clock.replace(second=0, microsecond=0), tzinfo=edition.tz)
+    return localtime.at(day, clock, edition)
 
 
-def _back_to_grid(screening_or_version, day: date | None = None):
+def _grid_url(screening_or_version, day: date | None = None) -> str:
+    """The grid of a version, on the day of a screening (or the day given)."""
     version = getattr(screening_or_version, "timetable", screening_or_version)
     if day is None and isinstance(screening_or_version, Screening):
-        day = grid.local_day(db.session.get(Edition, version.edition_id), screening_or_version.start)
-    return redirect(url_for("schedule.version", version_id=version.id, day=day.isoformat() if day else None))
+        day = localtime.local_day(screening_or_version.start, db.session.get(Edition, version.edition_id))
+    return url_for("schedule.version", version_id=version.id, day=day.isoformat() if day else None)
 
 
 def _common(version: TimetableVersion) -> dict:
@@ -144,33 +146,32 @@ def new_draft(edition_id: int):
     edition = db.get_or_404(Edition, edition_id)
     form = NewDraftForm()
     form.based_on.choices = _based_on_choices(versions.versions_of(edition))
+    back = url_for("schedule.index", edition=edition.slug)
     if not form.validate_on_submit():
         flash(_("Please choose what the new draft starts from."), "error")
-        return redirect(url_for("schedule.index", edition=edition.slug))
+        return redirect(back, REDIRECT)
     based_on = db.session.get(TimetableVersion, form.based_on.data) if form.based_on.data else None
-    try:
-        draft = versions.create_draft(edition, actor=current_user, based_on=based_on, label=form.label.data)
-    except versions.TimetableError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("schedule.index", edition=edition.slug))
-    db.session.commit()
-    flash(_("Draft #%(id)s created.", id=draft.id), "success")
-    return redirect(url_for("schedule.version", version_id=draft.id))
+    return perform(
+        lambda: versions.create_draft(edition, actor=current_user, based_on=based_on, label=form.label.data),
+        success=lambda draft: flash(_("Draft #%(id)s created.", id=draft.id), "success"),
+        target=lambda draft: url_for("schedule.version", version_id=draft.id),
+        back=back,
+    )
 
 
 @bp.route("/versions/<int:version_id>/copy", methods=["POST"])
 @roles_required(*STAFF)
 def copy(version_id: int):
-    version = _version(version_id)
-    form = LockForm()
-    if not form.validate_on_submit():
-        abort(400)
+    version = _version(version_id)  # copying changes nothing of it: no lock to check (CSRF is app-wide)
     edition = db.session.get(Edition, version.edition_id)
-    draft = versions.create_draft(edition, actor=current_user, based_on=version)
-    db.session.commit()
-    flash(_("Draft #%(id)s created as a copy; edit it and publish it when ready.", id=draft.id), "success")
-    return redirect(url_for("schedule.version", version_id=draft.id))
+    return perform(
+        lambda: versions.create_draft(edition, actor=current_user, based_on=version),
+        success=lambda draft: flash(
+            _("Draft #%(id)s created as a copy; edit it and publish it when ready.", id=draft.id), "success"
+        ),
+        target=lambda draft: url_for("schedule.version", version_id=draft.id),
+        back=url_for("schedule.version", version_id=version.id),
+    )
 
 
 # ---------------------------------------------------------------- views of a version
@@ -234,7 +235,7 @@ def stats(version_id: int):
 def compare(version_id: int):
     version = _version(version_id)
     ctx = _common(version)
-    other_id = request.args.get("with", type=int)
+    other_id = params.record_id(request.args.get("with"))
     base = db.session.get(TimetableVersion, other_id) if other_id else ctx["published"]
     if base is not None and base.edition_id != version.edition_id:
         abort(404)
@@ -253,7 +254,7 @@ def _edit_page(
 ):
     ctx = _common(version)
     if form is None:
-        local = screening.start.astimezone(ctx["edition"].tz)
+        local = localtime.to_local(screening.start, ctx["edition"])
         form = MoveForm(
             formdata=None,
             theater=screening.theater_id,
@@ -269,16 +270,6 @@ def _edit_page(
     return page, status
 
 
-def _failed(exc: versions.TimetableError):
-    """Roll back and pick the status code for a refused edit."""
-    db.session.rollback()
-    if isinstance(exc, versions.StaleVersion):
-        return 409
-    if isinstance(exc, versions.VersionFrozen):
-        return 403
-    return 422
-
-
 @bp.route(
     "/versions/<int:version_id>/screenings/<int:screening_id>", methods=["GET", "POST"], endpoint="screening"
 )
@@ -291,22 +282,23 @@ def screening_page(version_id: int, screening_id: int):
     edition = db.session.get(Edition, version.edition_id)
     form = MoveForm()
     form.theater.choices = _theater_choices(edition)
-    if not form.validate_on_submit():
-        return _edit_page(version, screening, form=form, status=422)
-    theater = db.session.get(Theater, form.theater.data)
-    try:
-        edits.move_screening(
-            screening, theater=theater, start=_local(edition, form.day.data, form.start.data),
-            actor=current_user, lock=form.lock_value(),
-        )  # fmt: skip
-    except versions.TimetableError as exc:
-        status = _failed(exc)
-        flash(str(exc), "error")
-        screening = _screening(version, screening_id)
-        return _edit_page(version, screening, form=form, problems=getattr(exc, "problems", ()), status=status)
-    db.session.commit()
-    flash(_("Screening moved."), "success")
-    return _back_to_grid(screening)
+    outcome = submit_form(
+        form,
+        lambda: edits.move_screening(
+            screening,
+            theater=db.session.get(Theater, form.theater.data),
+            start=_local(edition, form.day.data, form.start.data),
+            actor=current_user,
+            lock=form.lock_value(),
+        ),  # fmt: skip
+        success=_("Screening moved."),
+        target=_grid_url,
+    )
+    if not isinstance(outcome, Render):
+        return outcome
+    screening = _screening(version, screening_id)
+    problems = getattr(outcome.error, "problems", ())
+    return _edit_page(version, screening, form=form, problems=problems, status=outcome.status)
 
 
 def _button_edit(version_id: int, screening_id: int, action, done: str):
@@ -315,17 +307,18 @@ def _button_edit(version_id: int, screening_id: int, action, done: str):
     form = LockForm()
     if not form.validate_on_submit():
         abort(400)
-    day = grid.local_day(db.session.get(Edition, version.edition_id), screening.start)
-    try:
-        action(screening, actor=current_user, lock=form.lock_value())
-    except versions.TimetableError as exc:
-        status = _failed(exc)
-        flash(str(exc), "error")
-        screening = _screening(version, screening_id)
-        return _edit_page(version, screening, problems=getattr(exc, "problems", ()), status=status)
-    db.session.commit()
-    flash(done, "success")
-    return _back_to_grid(version, day)
+    day = localtime.local_day(screening.start, db.session.get(Edition, version.edition_id))
+    outcome = perform(
+        lambda: action(screening, actor=current_user, lock=form.lock_value()),
+        success=done,
+        target=_grid_url(version, day),
+    )
+    if not isinstance(outcome, Render):
+        return outcome
+    screening = _screening(version, screening_id)
+    return _edit_page(
+        version, screening, problems=getattr(outcome.error, "problems", ()), status=outcome.status
+    )
 
 
 @bp.route("/versions/<int:version_id>/screenings/<int:screening_id>/pin", methods=["POST"])
@@ -362,29 +355,27 @@ def add(version_id: int):
     form = AddForm(lock=version.version, day=_day(version, edition))
     form.theater.choices = _theater_choices(edition)
     form.entry.choices = _film_choices(edition)
-    problems, status = (), 200
-    if form.validate_on_submit():
-        try:
-            screening = edits.add_screening(
-                version, entry=db.session.get(Entry, form.entry.data),
-                theater=db.session.get(Theater, form.theater.data),
-                start=_local(edition, form.day.data, form.start.data), actor=current_user,
-                lock=form.lock_value(), pinned=form.pinned.data,
-            )  # fmt: skip
-        except versions.TimetableError as exc:
-            status = _failed(exc)
-            flash(str(exc), "error")
-            problems = getattr(exc, "problems", ())
-        else:
-            db.session.commit()
-            flash(_("Screening added."), "success")
-            return _back_to_grid(screening)
-    elif request.method == "POST":
-        status = 422
+    outcome = submit_form(
+        form,
+        lambda: edits.add_screening(
+            version,
+            entry=db.session.get(Entry, form.entry.data),
+            theater=db.session.get(Theater, form.theater.data),
+            start=_local(edition, form.day.data, form.start.data),
+            actor=current_user,
+            lock=form.lock_value(),
+            pinned=form.pinned.data,
+        ),  # fmt: skip
+        success=_("Screening added."),
+        target=_grid_url,
+    )
+    if not isinstance(outcome, Render):
+        return outcome
     version = _version(version_id)
+    problems = getattr(outcome.error, "problems", ())
     return render_template(
         "schedule/add.html", **_common(version), form=form, problems=problems, tab="grid"
-    ), status
+    ), outcome.status
 
 
 # ---------------------------------------------------------------- publish and re-solve
@@ -399,23 +390,19 @@ def publish(version_id: int):
     if version.status != VersionStatus.DRAFT:
         flash(_("Only a draft can be published."), "error")
         return redirect(url_for("schedule.version", version_id=version.id))
-    if form.validate_on_submit():
-        try:
-            publishing.publish(
-                version, actor=current_user, lock=form.lock_value(), accept_warnings=form.accept_warnings.data
-            )
-            db.session.commit()
-        except (versions.TimetableError, IntegrityError) as exc:
-            db.session.rollback()
-            message = (
-                str(exc)
-                if isinstance(exc, versions.TimetableError)
-                else _("Another version was published at the same moment; please look again.")
-            )
-            flash(message, "error")
-        else:
-            flash(_("Version %(number)s is now the public programme.", number=version.number), "success")
-            return redirect(url_for("schedule.version", version_id=version.id))
+    outcome = submit_form(
+        form,
+        lambda: publishing.publish(
+            version, actor=current_user, lock=form.lock_value(), accept_warnings=form.accept_warnings.data
+        ),
+        success=lambda published: flash(
+            _("Version %(number)s is now the public programme.", number=published.number), "success"
+        ),
+        target=url_for("schedule.version", version_id=version.id),
+    )
+    if not isinstance(outcome, Render):
+        return outcome
+    if outcome.error is not None:
         version = _version(version_id)
         ctx = _common(version)
     problems = publishing.publish_problems(version)
@@ -449,20 +436,22 @@ def resolve(version_id: int):
             ),
             "error",
         )
-        return redirect(url_for("schedule.version", version_id=version.id))
-    try:
-        run = runs.start_run(
-            edition, actor=current_user, time_limit=form.time_limit.data,
-            keep_pins=True, base_version=version,
-        )  # fmt: skip
-    except (runs.RunError, adapter.InstanceBuildError) as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return redirect(url_for("schedule.version", version_id=version.id))
-    db.session.commit()
-    runs.enqueue(run)
-    flash(_("The solver is re-solving around this draft's pins; the result will be a new draft."), "success")
-    return redirect(url_for("schedule.run_detail", run_id=run.id), 303)
+        return redirect(url_for("schedule.version", version_id=version.id), REDIRECT)
+
+    def queued(run) -> None:
+        runs.enqueue(run)  # committed: a worker can read it
+        flash(
+            _("The solver is re-solving around this draft's pins; the result will be a new draft."), "success"
+        )
+
+    return perform(
+        lambda: runs.start_run(
+            edition, actor=current_user, time_limit=form.time_limit.data, keep_pins=True, base_version=version
+        ),
+        success=queued,
+        target=lambda run: url_for("schedule.run_detail", run_id=run.id),
+        back=url_for("schedule.version", version_id=version.id),
+    )
 
 
 # ---------------------------------------------------------------- exports

@@ -12,9 +12,10 @@ from flask_login import current_user
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.formtools import choices
+from festival.handlers import REDIRECT, Render, post_button, submit_form
 from festival.models import Edition, SolveRun, TimetableVersion
 from festival.models.enums import Role, VersionStatus
-from festival.schedule import adapter, bp, runs
+from festival.schedule import bp, runs
 from festival.schedule.run_forms import StartRunForm
 from festival.security import roles_required
 
@@ -68,7 +69,7 @@ def _run_or_404(run_id: int) -> SolveRun:
     return run
 
 
-def _render_list(edition: Edition, form: StartRunForm, problems: list[str] | None = None, status: int = 200):
+def _render_list(edition: Edition, form: StartRunForm, status: int = 200):
     return (
         render_template(
             "schedule/run_list.html",
@@ -77,7 +78,6 @@ def _render_list(edition: Edition, form: StartRunForm, problems: list[str] | Non
             form=form,
             runs=runs.edition_runs(edition),
             active=runs.active_run(edition),
-            problems=problems or [],
             **_helpers(),
         ),
         status,
@@ -99,35 +99,31 @@ def start_run():
     """Queue a solver run for the edition and go to its progress page."""
     edition = staff_edition(request.args.get("edition"))
     form = _form(edition)
-    if not form.validate_on_submit():
-        return _render_list(edition, form, status=422)
-    base = None
-    if form.base_version.data:
-        base = db.session.get(TimetableVersion, form.base_version.data)
-    try:
-        run = runs.start_run(
+    base = db.session.get(TimetableVersion, form.base_version.data) if form.base_version.data else None
+
+    def queued(run) -> None:
+        if runs.enqueue(run):  # committed: a worker can read it
+            flash(_("The timetable is being generated; this page shows its progress."), "success")
+        else:
+            flash(_("The job queue could not take the run; see the error below."), "error")
+
+    outcome = submit_form(
+        form,
+        lambda: runs.start_run(
             edition,
             actor=current_user,
             time_limit=form.time_limit.data,
             keep_pins=form.keep_pins.data,
             base_version=base,
-        )
-    except runs.RunAlreadyActive as exc:
-        flash(str(exc), "warning")
-        return redirect(url_for("schedule.run_detail", run_id=exc.run.id), 303)
-    except runs.RunError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _render_list(edition, form, status=422)
-    except adapter.InstanceBuildError as exc:
-        db.session.rollback()
-        return _render_list(edition, form, problems=exc.errors, status=422)
-    db.session.commit()
-    if runs.enqueue(run):
-        flash(_("The timetable is being generated; this page shows its progress."), "success")
-    else:
-        flash(_("The job queue could not take the run; see the error below."), "error")
-    return redirect(url_for("schedule.run_detail", run_id=run.id), 303)
+        ),
+        success=queued,
+        target=lambda run: url_for("schedule.run_detail", run_id=run.id),
+    )
+    if not isinstance(outcome, Render):
+        return outcome
+    if isinstance(outcome.error, runs.RunAlreadyActive):  # that run's progress instead
+        return redirect(url_for("schedule.run_detail", run_id=outcome.error.run.id), REDIRECT)
+    return _render_list(edition, form, status=outcome.status)
 
 
 @bp.get("/runs/<int:run_id>")
@@ -167,14 +163,12 @@ def run_progress(run_id: int):
 def stop_run(run_id: int):
     """Stop a run: cancel it if queued, otherwise end the search and keep the best timetable."""
     run = _run_or_404(run_id)
-    try:
-        runs.request_stop(run, actor=current_user)
-    except runs.RunError as exc:
-        flash(str(exc), "info")
-    else:
-        db.session.commit()
-        flash(_("Stop requested: the run keeps the best timetable found so far."), "success")
-    return redirect(url_for("schedule.run_detail", run_id=run.id), 303)
+    return post_button(
+        None,
+        lambda: runs.request_stop(run, actor=current_user),
+        success=_("Stop requested: the run keeps the best timetable found so far."),
+        back=url_for("schedule.run_detail", run_id=run.id),
+    )
 
 
 def _download(run: SolveRun, text: str | None, kind: str) -> Response:

@@ -30,6 +30,7 @@ from flask_babel import lazy_gettext as _l
 import scheduler
 from festival import jobs
 from festival.audit import record
+from festival.errors import InvalidInput, InvalidTransition
 from festival.extensions import db
 from festival.labels import FORMAT_LABELS, label_of
 from festival.models import Edition, SolveRun, TimetableVersion, User
@@ -56,11 +57,11 @@ ALLOWED: dict[RunStatus, tuple[RunStatus, ...]] = {
 }
 
 
-class RunError(Exception):
-    """A run cannot be started or changed; the message is shown to staff."""
+class InvalidResult(RuntimeError):
+    """The solver returned a timetable that breaks the rules (never stored)."""
 
 
-class RunAlreadyActive(RunError):
+class RunAlreadyActive(InvalidTransition):
     """Another run of the same edition is queued or running."""
 
     def __init__(self, run: SolveRun):
@@ -137,10 +138,10 @@ def start_run(
 ) -> SolveRun:
     """Create a queued run with its instance built from the database (flushes; enqueue after commit).
 
-    Raises RunAlreadyActive, RunError (bad time limit, nothing to schedule) and
+    Raises RunAlreadyActive, InvalidInput (bad time limit, nothing to schedule) and
     adapter.InstanceBuildError (the database holds something the solver rejects)."""
     if not TIME_LIMIT_MIN <= time_limit <= TIME_LIMIT_MAX:
-        raise RunError(
+        raise InvalidInput(
             _l(
                 "The time limit must be between %(lo)s and %(hi)s seconds.",
                 lo=TIME_LIMIT_MIN,
@@ -148,16 +149,16 @@ def start_run(
             )
         )
     if base_version is not None and base_version.edition_id != edition.id:
-        raise RunError(_l("That timetable version belongs to another edition."))
+        raise InvalidInput(_l("That timetable version belongs to another edition."))
     reap_stale_runs()
     running = active_run(edition)
     if running is not None:
         raise RunAlreadyActive(running)
     data, instance = adapter.instance_for(edition, base_version=base_version, keep_pins=keep_pins)
     if not instance.films:
-        raise RunError(_l("There are no accepted films with screening counts to schedule yet."))
+        raise InvalidInput(_l("There are no accepted films with screening counts to schedule yet."))
     if not instance.theaters:
-        raise RunError(_l("Add a venue with at least one theater before generating a timetable."))
+        raise InvalidInput(_l("Add a venue with at least one theater before generating a timetable."))
     if base_version is None and keep_pins:
         base_version = adapter.current_draft(edition)
     run = SolveRun(
@@ -190,7 +191,7 @@ def enqueue(run: SolveRun) -> bool:
 def request_stop(run: SolveRun, *, actor: User | None) -> SolveRun:
     """Stop a run: a queued one is cancelled at once, a running one ends its search and keeps its best.
 
-    Raises RunError when the run has already ended."""
+    Raises InvalidTransition when the run has already ended."""
     if run.status == RunStatus.QUEUED and transition(run.id, RunStatus.STOPPED, stop_requested=True):
         pass
     else:
@@ -203,7 +204,7 @@ def request_stop(run: SolveRun, *, actor: User | None) -> SolveRun:
         with db.engine.begin() as conn:
             if conn.execute(stmt).rowcount != 1:
                 db.session.refresh(run)
-                raise RunError(_l("This run has already ended."))
+                raise InvalidTransition(_l("This run has already ended."))
     db.session.refresh(run)
     record(run, actor=actor, action="solve_run.stop")
     return run
@@ -377,7 +378,7 @@ def execute_run(run_id: int) -> RunStatus | None:
             report = scheduler.check_json(instance, schedule_json)
             if not report.valid:
                 lines = "\n".join(v.message for v in report.violations[:20])
-                raise RunError(
+                raise InvalidResult(
                     f"The solver returned a timetable that breaks the rules; it was not stored:\n{lines}"
                 )
         monitor.on_progress(

@@ -7,7 +7,7 @@ and publish that. Drafts carry an optimistic lock (``TimetableVersion.version``)
 number it was rendered with, and a draft changed meanwhile by someone else raises ``StaleVersion``
 instead of being silently overwritten. Edits are checked in ``festival.schedule.edits``.
 
-Services flush, never commit; views commit once and roll back on a ``TimetableError``.
+Services flush, never commit; views commit once and roll back on a refusal (``festival.errors``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from festival import audit
+from festival.errors import InvalidInput, NotAllowed, StaleEdit
 from festival.extensions import db
 from festival.models import Edition, Screening, TimetableVersion, User
 from festival.models.enums import VersionStatus
@@ -29,30 +30,31 @@ from festival.schedule.problems import Problem
 # ---------------------------------------------------------------- errors
 
 
-class TimetableError(Exception):
-    """A timetable operation that cannot be done; ``str(error)`` is a message for the user."""
-
-
-class VersionFrozen(TimetableError):
+class VersionFrozen(NotAllowed):
     """The version is published or superseded and can no longer change."""
 
 
-class StaleVersion(TimetableError):
+class StaleVersion(StaleEdit):
     """The draft changed since the form was rendered (someone else edited it)."""
 
+    default = _l(
+        "Someone else changed this draft since you opened it. "
+        "Nothing was saved; please look again and redo your change."
+    )
 
-class EditRejected(TimetableError):
+
+class EditRejected(InvalidInput):
     """The edit would break hard rules; ``problems`` explains each in words."""
 
-    def __init__(self, message: str, problems: list[Problem]):
+    def __init__(self, message: object, problems: list[Problem]):
         super().__init__(message)
         self.problems = problems
 
 
-class PublishBlocked(TimetableError):
+class PublishBlocked(InvalidInput):
     """Publishing is refused: hard-rule problems, or warnings not acknowledged."""
 
-    def __init__(self, message: str, problems: list[Problem]):
+    def __init__(self, message: object, problems: list[Problem]):
         super().__init__(message)
         self.problems = problems
 
@@ -103,7 +105,7 @@ def create_draft(
 ) -> TimetableVersion:
     """A new draft of the edition: empty, or a copy of ``based_on`` (screenings, pins, attendance)."""
     if based_on is not None and based_on.edition_id != edition.id:
-        raise TimetableError(_l("That version belongs to another edition."))
+        raise InvalidInput(_l("That version belongs to another edition."))
     draft = TimetableVersion(
         edition_id=edition.id,
         status=VersionStatus.DRAFT,
@@ -143,12 +145,7 @@ def check_editable(version: TimetableVersion, lock: int | None) -> None:
             )
         )
     if lock is not None and lock != version.version:
-        raise StaleVersion(
-            _l(
-                "Someone else changed this draft since you opened it. "
-                "Nothing was saved; please look again and redo your change."
-            )
-        )
+        raise StaleVersion()
 
 
 def touch(version: TimetableVersion) -> None:

@@ -1,15 +1,11 @@
-"""How entries are shown: times in the edition's timezone and the labels of stored choices."""
+"""How entries are shown: the labels of stored choices, and an entry's details as rows."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from babel.dates import format_datetime as babel_format_datetime
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS, label_of
-from festival.models import Edition, Entry
+from festival.models import Entry
 from festival.models.enums import EntryStatus
 from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, tech_items
 
@@ -25,20 +21,6 @@ def status_label(status: EntryStatus | str) -> str:
         EntryStatus.REJECTED: _("Not selected"),
     }
     return labels.get(status, str(status))
-
-
-def edition_time(value: datetime | None, edition: Edition, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """An aware datetime as wall-clock time in the edition's timezone, in the current language."""
-    if value is None:
-        return ""
-    return babel_format_datetime(value, fmt, tzinfo=edition.tz, locale=str(get_locale() or "en"))
-
-
-def timezone_label(edition: Edition) -> str:
-    """How the edition's timezone is named on the pages ("Beijing time" for Asia/Shanghai)."""
-    if edition.timezone in ("Asia/Shanghai", "Asia/Chongqing", "PRC"):
-        return _("Beijing time")
-    return edition.timezone
 
 
 def entry_rows(entry: Entry) -> list[tuple[str, str]]:

@@ -1,17 +1,12 @@
-"""The staff CSV export of entries: UTF-8 with a BOM (Excel reads Chinese titles) and no formulas."""
+"""The staff CSV export of entries (written by festival.spreadsheets: BOM, no formulas)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
+from festival.localtime import format_local
 from festival.models import Entry
-from festival.submissions.display import edition_time
-
-# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection);
-# such cells get a leading apostrophe, which spreadsheets show as text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from festival.spreadsheets import csv_text
 
 COLUMNS = (
     "reference", "status", "edition", "title_original", "title_en", "title_zh", "format",
@@ -20,16 +15,6 @@ COLUMNS = (
     "account_email", "delivery", "sound_format", "tech_spec", "trailer_url", "screener_url",
     "images", "submitted_at", "withdrawn_at", "reopened_until", "updated_at",
 )  # fmt: skip
-
-
-def safe_cell(value) -> str:
-    """A value as CSV text that a spreadsheet will not evaluate."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _row(entry: Entry) -> dict:
@@ -62,20 +47,13 @@ def _row(entry: Entry) -> dict:
         "trailer_url": entry.trailer_url,
         "screener_url": entry.screener_url,
         "images": len(entry.images),
-        "submitted_at": edition_time(entry.submitted_at, edition),
-        "withdrawn_at": edition_time(entry.withdrawn_at, edition),
-        "reopened_until": edition_time(entry.reopened_until, edition),
-        "updated_at": edition_time(entry.updated_at, edition),
+        "submitted_at": format_local(entry.submitted_at, edition),
+        "withdrawn_at": format_local(entry.withdrawn_at, edition),
+        "reopened_until": format_local(entry.reopened_until, edition),
+        "updated_at": format_local(entry.updated_at, edition),
     }
 
 
 def entries_csv(entries: Iterable[Entry]) -> str:
-    """The entries as CSV text, starting with a byte-order mark; times in each edition's timezone."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for entry in entries:
-        row = _row(entry)
-        writer.writerow([safe_cell(row[column]) for column in COLUMNS])
-    return out.getvalue()
+    """The entries as CSV text (festival.spreadsheets); times in each edition's timezone."""
+    return csv_text(COLUMNS, ([row[column] for column in COLUMNS] for row in map(_row, entries)))

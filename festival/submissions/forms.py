@@ -7,7 +7,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -18,11 +17,12 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.formtools import LANGUAGE_CHOICES, CleanForm, NameField, choices
+from festival import localtime, params
+from festival.formtools import LANGUAGE_CHOICES, CleanForm, NameField, VersionField, choices
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
-from festival.submissions import queries, window
+from festival.submissions import queries
 from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, YES_NO, tech_fields
 from festival.submissions.validation import (
     SYNOPSIS_LONG_MAX,
@@ -33,7 +33,7 @@ from festival.submissions.validation import (
     year_problem,
 )
 
-MAX_ID = 2**31 - 1
+MAX_ID = params.MAX_ID
 CHOOSE = _l("— choose —")
 ANY = _l("any")
 
@@ -58,7 +58,7 @@ def _check(problem):
 
 
 def _year_check(form, field):
-    message = year_problem(field.data, window.current_time())
+    message = year_problem(field.data, localtime.now())
     if message:
         raise ValidationError(message)
 
@@ -71,12 +71,11 @@ class MultiCheckboxField(SelectMultipleField):
 class VersionedForm(CleanForm):
     """A form about an entry; ``version`` carries the entry version the page was built from."""
 
-    version = HiddenField()
+    version = VersionField()
 
     def version_number(self) -> int | None:
         """The entry version the filmmaker saw, or None when missing or garbled."""
-        data = str(self.version.data or "").strip()
-        return int(data) if data.isdigit() else None
+        return self.version.data
 
 
 class StepForm(VersionedForm):
@@ -330,9 +329,8 @@ class EntryFilterForm(CleanForm):
 
     def to_filter(self) -> queries.EntryFilter:
         """The filter these (untrusted) query-string values describe; bad values mean "any"."""
-        edition = (self.edition.data or "").strip()
         return queries.EntryFilter(
-            edition_id=int(edition) if edition.isdigit() and int(edition) <= MAX_ID else None,
+            edition_id=params.record_id(self.edition.data),
             format=self.format.data or "",
             status=self.status.data or queries.NOT_DRAFT,
             country=self.country.data or "",

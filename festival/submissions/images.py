@@ -9,12 +9,13 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from festival.errors import InvalidTransition
 from festival.extensions import db
 from festival.models import Entry, EntryImage, User
 from festival.models.enums import EntryStatus, ImageKind
 from festival.submissions import uploads
 from festival.submissions.completeness import MAX_STILLS
-from festival.submissions.errors import InvalidTransition, UploadBusy, UploadRejected
+from festival.submissions.errors import UploadBusy, UploadRejected
 from festival.submissions.window import ensure_editable, ensure_owner, resolve
 
 log = logging.getLogger(__name__)
@@ -35,17 +36,18 @@ def add_image(
     kind = ImageKind(kind)
     ensure_owner(entry, actor)
     if actor.email_confirmed_at is None:
-        raise UploadRejected(
-            _(
-                "Please confirm your e-mail address before uploading images: open the link we sent you "
-                "(My entries can send it again)."
-            )
+        message = _(
+            "Please confirm your e-mail address before uploading images: open the link we sent you "
+            "(My entries can send it again)."
         )
+        raise UploadRejected(errors={"image": [message]})
     ensure_editable(entry, now)
     images = list(entry.images)
     stills = [image for image in images if image.kind == ImageKind.STILL]
     if kind == ImageKind.STILL and len(stills) >= MAX_STILLS:
-        raise UploadRejected(_("You can upload at most %(n)d stills; delete one first.", n=MAX_STILLS))
+        raise UploadRejected(
+            errors={"image": [_("You can upload at most %(n)d stills; delete one first.", n=MAX_STILLS)]}
+        )
     config = current_app.config
     try:
         with uploads.decoding_slot(
@@ -58,17 +60,18 @@ def add_image(
                 upload.stream, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
             )
     except uploads.UploadBusy as exc:
-        raise UploadBusy(str(exc)) from exc
+        raise UploadBusy(errors={"image": [str(exc)]}) from exc
     except uploads.UploadRejected as exc:
-        raise UploadRejected(str(exc)) from exc
+        raise UploadRejected(errors={"image": [str(exc)]}) from exc
     stored_name = uploads.new_stored_name(clean.extension)
     try:
         paths = uploads.store_files(db.session, entry.id, stored_name, clean)
     except OSError as exc:  # disk full, read-only or missing upload folder: the server's fault
         log.error("could not store an upload for entry %s: %s", entry.id, exc)
-        raise UploadRejected(
-            _("The server could not store the image just now; nothing was saved. Please try again later.")
-        ) from exc
+        message = _(
+            "The server could not store the image just now; nothing was saved. Please try again later."
+        )
+        raise UploadRejected(errors={"image": [message]}) from exc
     try:
         if kind == ImageKind.POSTER:
             for old in (image for image in images if image.kind == ImageKind.POSTER):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from festival.localtime import format_local, timezone_label
 from festival.mail.services import send_mail
 from festival.models import Entry, OutboxMail
 from festival.navigation import edition_name, public_url
-from festival.submissions.display import edition_time, entry_rows, timezone_label
+from festival.submissions.display import entry_rows
 
 
 def _entry_url(entry: Entry) -> str:
@@ -47,8 +48,8 @@ def send_receipt(entry: Entry) -> OutboxMail:
                 _(
                     "Submitted on %(when)s (%(tz)s). You can change the entry or withdraw it until "
                     "%(deadline)s (%(tz)s) at %(url)s",
-                    when=edition_time(entry.submitted_at, edition),
-                    deadline=edition_time(edition.entry_deadline, edition),
+                    when=format_local(entry.submitted_at, edition),
+                    deadline=format_local(edition.entry_deadline, edition),
                     tz=timezone_label(edition),
                     url=_entry_url(entry),
                 ),
@@ -73,7 +74,7 @@ def send_withdrawn(entry: Entry) -> OutboxMail:
                     "While the entry form is open you can submit it again from %(url)s",
                     reference=entry.reference,
                     title=entry.display_title,
-                    when=edition_time(entry.withdrawn_at, entry.edition),
+                    when=format_local(entry.withdrawn_at, entry.edition),
                     tz=timezone_label(entry.edition),
                     url=_entry_url(entry),
                 ),
@@ -94,7 +95,7 @@ def send_reopened(entry: Entry) -> OutboxMail:
                     "The festival office has reopened the entry form for %(title)s until %(until)s (%(tz)s). "
                     "Until then you can change and submit it at %(url)s",
                     title=entry.display_title,
-                    until=edition_time(entry.reopened_until, entry.edition),
+                    until=format_local(entry.reopened_until, entry.edition),
                     tz=timezone_label(entry.edition),
                     url=_entry_url(entry),
                 ),

@@ -17,7 +17,7 @@ from festival.submissions.permissions import can_view_entry
 ENTRY_PAGE_LOADS = (joinedload(Entry.edition), joinedload(Entry.images))
 
 
-def owned_entry_or_404(entry_id: int, user: User) -> Entry:
+def owned_entry_or_404(user: User, entry_id: int) -> Entry:
     """The user's own entry; 404 for anyone else's, so other people's entries are not revealed."""
     entry = db.session.get(Entry, entry_id, options=ENTRY_PAGE_LOADS)
     if entry is None or not entry.is_owned_by(user):
@@ -25,8 +25,8 @@ def owned_entry_or_404(entry_id: int, user: User) -> Entry:
     return entry
 
 
-def visible_entry_or_404(entry_id: int, user: User) -> Entry:
-    """An entry the user may look at (owner or staff); 404 otherwise."""
+def entry_for_owner_or_staff_or_404(user: User, entry_id: int) -> Entry:
+    """An entry its owner or festival staff may look at (``can_view_entry``); 404 for anyone else."""
     entry = db.session.get(Entry, entry_id, options=ENTRY_PAGE_LOADS)
     if entry is None or not can_view_entry(user, entry):
         abort(404)

@@ -1,7 +1,7 @@
 """Views of the submissions area: a filmmaker's entries and multi-step form, images, and staff pages.
 
-Every view loads (404 for entries that are not the visitor's), authorises, then calls a service.
-Workflow errors raised by the services become a message and a redirect (see ``_workflow_error``).
+Every view loads (404 for entries that are not the visitor's), authorises, then hands the action to
+festival.handlers: a refusal becomes a message and a redirect back, or the page again with its status.
 A step page's script saves in place: the same POST with ``Accept: application/json`` gets a JSON answer
 (``_saved_json``) instead of a redirect and a new page.
 """
@@ -13,13 +13,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from PIL import Image
-from sqlalchemy.orm.exc import StaleDataError
 
-from festival import readonly
+from festival import localtime, params, readonly
 from festival.audit import history
 from festival.editions import open_editions
-from festival.errors import wants_json
+from festival.errors import DomainError, InvalidInput, StaleEdit, refusal_json, wants_json
 from festival.extensions import db
+from festival.handlers import REDIRECT, Render, go_back, perform, post_button, stale_as, submit_form
 from festival.labels import FORMAT_LABELS, PREMIERE_LABELS, label_of
 from festival.models import Edition, Entry, EntryImage
 from festival.models.enums import Role
@@ -40,8 +40,6 @@ from festival.submissions import (
 from festival.submissions.permissions import can_view_images
 
 TEMPLATE_GLOBALS = {
-    "edition_time": display.edition_time,
-    "timezone_label": display.timezone_label,
     "status_label": display.status_label,
     "format_label": lambda value: label_of(FORMAT_LABELS, value),
     "premiere_label": lambda value: label_of(PREMIERE_LABELS, value),
@@ -60,42 +58,12 @@ def _set_up(state) -> None:
 
 UPLOAD_RETRY_SECONDS = 5
 PER_PAGE = 50
-MAX_PAGE = 100_000
 # Database ids are 32-bit integers; a longer number in an address is simply not found (never a 500).
 ID = "int(max=2147483647)"
-IMAGE_ENDPOINTS = {"submissions.upload_image", "submissions.delete_image", "submissions.move_image"}
 
 
 def _user():
     return current_user._get_current_object()
-
-
-def _commit() -> None:
-    """Commit the request's work; a concurrent change to the same entry becomes StaleEntry."""
-    try:
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise errors.StaleEntry() from exc
-
-
-@bp.errorhandler(errors.SubmissionError)
-def _workflow_error(exc: errors.SubmissionError):
-    db.session.rollback()
-    if wants_json():  # a page script saving in place: the message, and nothing was saved
-        return {"saved": False, "message": str(exc.message)}, 409
-    flash(exc.message, "error")
-    entry_id = (request.view_args or {}).get("entry_id")
-    if entry_id is None:
-        return redirect(url_for(".my_entries"))
-    if request.endpoint in IMAGE_ENDPOINTS:
-        return redirect(url_for(".edit_step", entry_id=entry_id, step="links"))
-    return redirect(url_for(".entry_detail", entry_id=entry_id))
-
-
-@bp.errorhandler(StaleDataError)
-def _stale_entry(exc):
-    return _workflow_error(errors.StaleEntry())
 
 
 # ------------------------------------------------------------------ the filmmaker's pages
@@ -134,16 +102,20 @@ def new_entry():
     if not form.validate_on_submit():
         abort(400)
     edition = db.get_or_404(Edition, form.edition_id.data)
-    entry = services.create_entry(edition, owner=_user())
-    db.session.commit()
-    flash(_("Your draft is saved at every step; you can come back to it at any time."), "info")
-    return redirect(url_for(".edit_step", entry_id=entry.id, step="film"))
+    return perform(
+        lambda: services.create_entry(edition, owner=_user()),
+        success=lambda entry: flash(
+            _("Your draft is saved at every step; you can come back to it at any time."), "info"
+        ),
+        target=lambda entry: url_for(".edit_step", entry_id=entry.id, step="film"),
+        back=url_for(".my_entries"),
+    )
 
 
 @bp.route(f"/<{ID}:entry_id>")
 @login_required
 def entry_detail(entry_id: int):
-    entry = queries.visible_entry_or_404(entry_id, _user())
+    entry = queries.entry_for_owner_or_staff_or_404(_user(), entry_id)
     return _render_detail(entry)
 
 
@@ -151,7 +123,8 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
     staff_view = current_user.is_staff and not entry.is_owned_by(_user())
     events = history(entry) if staff_view else []
     if reopen_form is None and staff_view:
-        reopen_form = forms.ReopenForm(formdata=None, data={"until": window.edition_wall_clock(entry)})
+        until = localtime.wall_clock(entry.reopened_until, entry.edition)
+        reopen_form = forms.ReopenForm(formdata=None, data={"until": until})
     return (
         render_template(
             "submissions/entry.html",
@@ -170,7 +143,7 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
 @bp.route(f"/<{ID}:entry_id>/edit/<step>", methods=["GET", "POST"])
 @login_required
 def edit_step(entry_id: int, step: str):
-    entry = queries.owned_entry_or_404(entry_id, _user())
+    entry = queries.owned_entry_or_404(_user(), entry_id)
     if step not in completeness.STEPS:
         abort(404)
     if step == "review":
@@ -181,24 +154,27 @@ def edit_step(entry_id: int, step: str):
     form.validate()
     in_place = wants_json()
     try:
-        services.save_step(
-            entry,
-            step,
-            form.values(),
-            rejected=form.rejected(),
-            actor=_user(),
-            expected_version=form.version_number(),
-        )
-        answer = _saved_json(entry, form) if in_place else None  # before the commit expires entry
-        _commit()
-    except (errors.StaleEntry, errors.InvalidInput, errors.IncompleteEntry) as exc:
+        with stale_as(errors.StaleEntry):
+            services.save_step(
+                entry,
+                step,
+                form.values(),
+                rejected=form.rejected(),
+                actor=_user(),
+                expected_version=form.version_number(),
+            )
+            answer = _saved_json(entry, form) if in_place else None  # before the commit expires entry
+            db.session.commit()
+    except DomainError as exc:
         db.session.rollback()
-        status = 409 if isinstance(exc, errors.StaleEntry) else 422
-        if in_place:
-            return {"saved": False, "message": str(exc.message), "errors": _problems(exc, form)}, status
-        flash(exc.message, "error")
+        if in_place:  # the message and the fields that stopped it; nothing was saved
+            body, status = refusal_json(exc)
+            return {**body, "errors": _problems(exc, form)}, status
+        if not isinstance(exc, StaleEdit | InvalidInput):  # closed, or not in a state to change
+            return go_back(exc, url_for(".entry_detail", entry_id=entry_id))
+        flash(str(exc), "error")
         leftovers = form.add_problems(getattr(exc, "problems", []))
-        return _render_step(entry, step, form, leftovers), status
+        return _render_step(entry, step, form, leftovers), exc.status
     if in_place:
         return answer, 422 if form.rejected() else 200
     if form.rejected():
@@ -208,7 +184,7 @@ def edit_step(entry_id: int, step: str):
     following = completeness.STEPS[completeness.STEPS.index(step) + 1]
     # entry_id, not entry.id: the commit expired the entry, and reading it back costs a query
     return redirect(
-        url_for(".edit_step", entry_id=entry_id, step=following if "next" in request.form else step)
+        url_for(".edit_step", entry_id=entry_id, step=following if "next" in request.form else step), REDIRECT
     )
 
 
@@ -218,8 +194,8 @@ PARTLY_SAVED = _l("The other fields are saved; correct the fields marked below a
 def _saved_json(entry: Entry, form: forms.StepForm) -> dict:
     """The answer to a save in place: the entry's new version (the next save must send it), the
     time, and the fields that were not saved with their messages."""
-    when = display.edition_time(window.current_time(), entry.edition, "HH:mm")
-    zone = display.timezone_label(entry.edition)
+    when = localtime.format_local(localtime.now(), entry.edition, "HH:mm")
+    zone = localtime.timezone_label(entry.edition)
     message = (
         str(PARTLY_SAVED) if form.rejected() else _("Saved at %(time)s (%(zone)s).", time=when, zone=zone)
     )
@@ -230,7 +206,7 @@ def _field_errors(form: forms.StepForm) -> dict[str, list[str]]:
     return {name: [str(e) for e in form[name].errors] for name in form.rejected()}
 
 
-def _problems(exc: errors.SubmissionError, form: forms.StepForm) -> dict[str, list[str]]:
+def _problems(exc: DomainError, form: forms.StepForm) -> dict[str, list[str]]:
     """The fields that stopped a save, with their messages: the form's and the service's (a
     submitted entry that would no longer be complete)."""
     errors = _field_errors(form)
@@ -282,18 +258,25 @@ def _render_review(entry: Entry, form: forms.SubmitForm, problems=None, status: 
 @bp.route(f"/<{ID}:entry_id>/submit", methods=["POST"])
 @login_required
 def submit(entry_id: int):
-    entry = queries.owned_entry_or_404(entry_id, _user())
+    entry = queries.owned_entry_or_404(_user(), entry_id)
     form = forms.SubmitForm()
+    detail = url_for(".entry_detail", entry_id=entry_id)
     try:
-        submitted = services.submit_entry(
-            entry, actor=_user(), accept_terms=form.accept_terms.data, expected_version=form.version_number()
-        )
-        reference, email = entry.reference, entry.owner.email  # read before the commit expires them
-        _commit()
-    except errors.IncompleteEntry as exc:
+        with stale_as(errors.StaleEntry):
+            submitted = services.submit_entry(
+                entry,
+                actor=_user(),
+                accept_terms=form.accept_terms.data,
+                expected_version=form.version_number(),
+            )
+            reference, email = entry.reference, entry.owner.email  # read before the commit expires them
+            db.session.commit()
+    except errors.IncompleteEntry as exc:  # the review page again, each problem where it is fixed
         db.session.rollback()
         flash(_("The entry is not complete yet: see the points below."), "error")
-        return _render_review(entry, form, exc.problems, 422)
+        return _render_review(entry, form, exc.problems, exc.status)
+    except DomainError as exc:
+        return go_back(exc, detail)
     if submitted:
         flash(
             _(
@@ -306,32 +289,44 @@ def submit(entry_id: int):
         )
     else:
         flash(_("This entry was already submitted (%(reference)s).", reference=reference), "info")
-    return redirect(url_for(".entry_detail", entry_id=entry_id))
+    return redirect(detail, REDIRECT)
 
 
 @bp.route(f"/<{ID}:entry_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(entry_id: int):
-    entry = queries.owned_entry_or_404(entry_id, _user())
+    entry = queries.owned_entry_or_404(_user(), entry_id)
     form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        services.withdraw_entry(entry, actor=_user())
-        _commit()
-        flash(_("The entry %(reference)s is withdrawn.", reference=entry.reference), "success")
-        return redirect(url_for(".entry_detail", entry_id=entry.id))
+    detail = url_for(".entry_detail", entry_id=entry.id)
+    reference = entry.reference
+    outcome = submit_form(
+        form,
+        lambda: services.withdraw_entry(entry, actor=_user()),
+        success=_("The entry %(reference)s is withdrawn.", reference=reference),
+        target=detail,
+        stale=errors.StaleEntry,
+        back=detail,
+    )
+    if not isinstance(outcome, Render):
+        return outcome
     return render_template("submissions/confirm.html", entry=entry, action="withdraw", form=form)
 
 
 @bp.route(f"/<{ID}:entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete_draft(entry_id: int):
-    entry = queries.owned_entry_or_404(entry_id, _user())
+    entry = queries.owned_entry_or_404(_user(), entry_id)
     form = forms.ConfirmForm()
-    if form.validate_on_submit():
-        services.delete_draft(entry, actor=_user())
-        _commit()
-        flash(_("The draft is deleted."), "success")
-        return redirect(url_for(".my_entries"))
+    outcome = submit_form(
+        form,
+        lambda: services.delete_draft(entry, actor=_user()),
+        success=_("The draft is deleted."),
+        target=url_for(".my_entries"),
+        stale=errors.StaleEntry,
+        back=url_for(".entry_detail", entry_id=entry.id),
+    )
+    if not isinstance(outcome, Render):
+        return outcome
     return render_template("submissions/confirm.html", entry=entry, action="delete", form=form)
 
 
@@ -341,24 +336,24 @@ def delete_draft(entry_id: int):
 @bp.route(f"/<{ID}:entry_id>/images", methods=["POST"])
 @login_required
 def upload_image(entry_id: int):
-    entry = queries.owned_entry_or_404(entry_id, _user())
+    entry = queries.owned_entry_or_404(_user(), entry_id)
     upload_form = forms.ImageUploadForm()
-    if upload_form.validate_on_submit():
-        try:
-            images.add_image(entry, actor=_user(), kind=upload_form.kind.data, upload=upload_form.image.data)
-            _commit()
-        except errors.UploadRejected as exc:
-            db.session.rollback()
-            upload_form.image.errors = [exc.message]
-            if isinstance(exc, errors.UploadBusy):  # nothing wrong with the file: later it goes through
-                form = forms.step_form("links", entry, submitted=False)
-                page = _render_step(entry, "links", form, upload_form=upload_form)
-                return page, 429, {"Retry-After": str(UPLOAD_RETRY_SECONDS)}
-        else:
-            flash(_("The image is uploaded."), "success")
-            return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
+    outcome = submit_form(
+        upload_form,
+        lambda: images.add_image(
+            entry, actor=_user(), kind=upload_form.kind.data, upload=upload_form.image.data
+        ),
+        success=_("The image is uploaded."),
+        target=url_for(".edit_step", entry_id=entry.id, step="links"),
+        stale=errors.StaleEntry,
+    )
+    if not isinstance(outcome, Render):
+        return outcome
     form = forms.step_form("links", entry, submitted=False)
-    return _render_step(entry, "links", form, upload_form=upload_form), 422
+    page = _render_step(entry, "links", form, upload_form=upload_form)
+    if isinstance(outcome.error, errors.UploadBusy):  # nothing wrong with the file: later it goes through
+        return page, outcome.status, {"Retry-After": str(UPLOAD_RETRY_SECONDS)}
+    return page, max(outcome.status, 422)
 
 
 def _entry_image_or_404(entry: Entry, image_id: int) -> EntryImage:
@@ -371,25 +366,28 @@ def _entry_image_or_404(entry: Entry, image_id: int) -> EntryImage:
 @bp.route(f"/<{ID}:entry_id>/images/<{ID}:image_id>/delete", methods=["POST"])
 @login_required
 def delete_image(entry_id: int, image_id: int):
-    entry = queries.owned_entry_or_404(entry_id, _user())
+    entry = queries.owned_entry_or_404(_user(), entry_id)
     image = _entry_image_or_404(entry, image_id)
-    if forms.ConfirmForm().validate_on_submit():
-        images.delete_image(entry, image, actor=_user())
-        _commit()
-        flash(_("The image is deleted."), "success")
-    return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
+    return post_button(
+        forms.ConfirmForm(),
+        lambda: images.delete_image(entry, image, actor=_user()),
+        success=_("The image is deleted."),
+        back=url_for(".edit_step", entry_id=entry.id, step="links"),
+    )
 
 
 @bp.route(f"/<{ID}:entry_id>/images/<{ID}:image_id>/move", methods=["POST"])
 @login_required
 def move_image(entry_id: int, image_id: int):
-    entry = queries.owned_entry_or_404(entry_id, _user())
+    entry = queries.owned_entry_or_404(_user(), entry_id)
     image = _entry_image_or_404(entry, image_id)
     form = forms.ImageMoveForm()
-    if form.validate_on_submit():
-        images.move_image(entry, image, actor=_user(), offset=int(form.offset.data))
-        _commit()
-    return redirect(url_for(".edit_step", entry_id=entry.id, step="links"))
+    return post_button(
+        form,
+        lambda: images.move_image(entry, image, actor=_user(), offset=int(form.offset.data)),
+        success=None,
+        back=url_for(".edit_step", entry_id=entry.id, step="links"),
+    )
 
 
 @bp.route(f"/<{ID}:entry_id>/images/<{ID}:image_id>/<any(full, thumb):variant>")
@@ -410,30 +408,34 @@ def image_file(entry_id: int, image_id: int, variant: str):
 def reopen(entry_id: int):
     entry = db.get_or_404(Entry, entry_id)
     form = forms.ReopenForm()
-    if not form.validate_on_submit():
-        return _render_detail(entry, form, 422)
-    until = None
-    if form.action.data == "reopen":
-        until = window.edition_local_to_aware(form.until.data, entry.edition)
-    try:
-        services.reopen_entry(entry, actor=_user(), until=until)
-    except errors.SubmissionError as exc:
-        db.session.rollback()
-        form.until.errors = [exc.message]
-        return _render_detail(entry, form, 422)
-    _commit()
-    if until is None:
-        flash(_("The entry follows the edition's deadline again."), "success")
-    else:
-        flash(
-            _(
-                "The entry is open for its filmmaker until %(until)s (%(tz)s); they were told by e-mail.",
-                until=display.edition_time(until, entry.edition),
-                tz=display.timezone_label(entry.edition),
-            ),
-            "success",
+    edition = entry.edition
+    until = (
+        localtime.from_local(form.until.data, edition)
+        if form.action.data == "reopen" and form.until.data
+        else None
+    )
+
+    def reopened(_result) -> None:
+        if until is None:
+            flash(_("The entry follows the edition's deadline again."), "success")
+            return
+        message = _(
+            "The entry is open for its filmmaker until %(until)s (%(tz)s); they were told by e-mail.",
+            until=localtime.format_local(until, edition),
+            tz=localtime.timezone_label(edition),
         )
-    return redirect(url_for(".entry_detail", entry_id=entry.id))
+        flash(message, "success")
+
+    outcome = submit_form(
+        form,
+        lambda: services.reopen_entry(entry, actor=_user(), until=until),
+        success=reopened,
+        target=url_for(".entry_detail", entry_id=entry.id),
+        stale=errors.StaleEntry,
+    )
+    if not isinstance(outcome, Render):
+        return outcome
+    return _render_detail(entry, form, outcome.status)
 
 
 def _staff_filter() -> tuple[forms.EntryFilterForm, queries.EntryFilter]:
@@ -451,7 +453,7 @@ def _staff_filter() -> tuple[forms.EntryFilterForm, queries.EntryFilter]:
 @roles_required(Role.STAFF)
 def staff_entries():
     form, entry_filter = _staff_filter()
-    page = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = params.page_number(request.args.get("page"))
     pagination = db.paginate(entry_filter.statement(), page=page, per_page=PER_PAGE, error_out=False)
     args = {key: value for key, value in request.args.items() if key != "page"}
     args.setdefault("edition", form.edition.data or "")

@@ -2,7 +2,7 @@
 
 Functions flush, never commit; the view commits once. Domain errors (``festival.submissions.errors``)
 carry a message for the filmmaker. Every function that depends on the time takes ``now`` (an aware
-datetime); without it the area's clock (``window.current_time()``) is used. The poster and stills
+datetime); without it the clock (``festival.localtime.now()``) is used. The poster and stills
 are written by ``festival.submissions.images``.
 """
 
@@ -17,20 +17,14 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from festival import audit
+from festival.errors import InvalidInput, InvalidTransition, NotAllowed, StaleEdit
 from festival.extensions import db
 from festival.models import Edition, Entry, User
-from festival.models.enums import EditionStatus, EntryStatus, FilmFormat, PremiereStatus, Role
+from festival.models.enums import EntryStatus, FilmFormat, PremiereStatus, Role
 from festival.review import services as review_services
 from festival.submissions import mails, uploads
 from festival.submissions.completeness import AUDIENCE_VALUES, STEP_FIELDS, submission_problems
-from festival.submissions.errors import (
-    DeadlinePassed,
-    EmailNotConfirmed,
-    IncompleteEntry,
-    InvalidInput,
-    InvalidTransition,
-    SubmissionError,
-)
+from festival.submissions.errors import DeadlinePassed, EmailNotConfirmed, IncompleteEntry, StaleEntry
 from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, tech_fields
 from festival.submissions.window import (
     REOPENABLE,
@@ -64,11 +58,11 @@ TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
 
 
 def create_entry(edition: Edition, *, owner: User, now: datetime | None = None) -> Entry:
-    """Start a draft entry for an edition whose call is open; raises DeadlinePassed, InvalidTransition."""
+    """Start a draft entry for an edition whose call is open; raises DeadlinePassed, NotAllowed."""
     now = resolve(now)
     if owner.role != Role.FILMMAKER:
-        raise InvalidTransition(_("Only filmmaker accounts can enter films."))
-    if edition.status != EditionStatus.OPEN or edition.deadline_passed(now):
+        raise NotAllowed(_("Only filmmaker accounts can enter films."))
+    if not edition.call_open(now):
         raise DeadlinePassed(_("The call for entries of this edition is closed."))
     language = owner.locale if owner.locale in current_app.config["LANGUAGES"] else "en"
     entry = Entry(
@@ -146,21 +140,29 @@ def save_step(
     values: dict,
     *,
     actor: User,
+    expected_version: int | None,
     rejected: Collection[str] = (),
-    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> list[str]:
     """Write one step's fields and return the names that changed.
 
-    ``values`` holds the fields whose input passed the form's checks; ``rejected`` names those that
-    did not. A draft keeps the valid fields (the rest stay as they were); a submitted entry is
-    changed only when every field is valid and it stays complete, otherwise nothing is written.
-    Changes to a submitted entry go to the audit trail. Raises DeadlinePassed, InvalidTransition,
-    StaleEntry, InvalidInput, IncompleteEntry.
+    ``expected_version`` is the entry's version the page was built from; a save without one is refused
+    like a stale one (it could overwrite a change it never saw). ``values`` holds the fields whose input
+    passed the form's checks; ``rejected`` names those that did not. A draft keeps the valid fields (the
+    rest stay as they were); a submitted entry is changed only when every field is valid and it stays
+    complete, otherwise nothing is written. Changes to a submitted entry go to the audit trail. Raises
+    DeadlinePassed, InvalidTransition, NotAllowed, StaleEntry, InvalidInput, IncompleteEntry.
     """
     now = resolve(now)
     ensure_owner(entry, actor)
     ensure_editable(entry, now)
+    if expected_version is None:
+        raise StaleEntry(
+            _(
+                "This page sent no version of the entry, so a save could overwrite changes it never saw. "
+                "Nothing was saved; reload the page and save again."
+            )
+        )
     ensure_version(entry, expected_version)
     fields = STEP_FIELDS[step]
     changes = {}
@@ -171,7 +173,12 @@ def save_step(
             changes[name] = _clean_value(name, values[name])
     if entry.status == EntryStatus.SUBMITTED:
         if rejected:
-            raise InvalidInput()
+            raise InvalidInput(
+                _(
+                    "Nothing was saved: a submitted entry only changes when every field is valid. "
+                    "Correct the fields marked below."
+                )
+            )
         touched = set(fields)
         if "tech_spec" in changes or changes.get("format", entry.format) != entry.format:
             touched |= {f"tech_{f.key}" for f in tech_fields(changes.get("format", entry.format))}
@@ -274,7 +281,7 @@ def allocate_reference(entry: Entry, *, attempts: int = 5) -> str:
         except IntegrityError:
             continue
         return entry.reference
-    raise SubmissionError(_("Too many entries are being submitted right now; please try again in a moment."))
+    raise StaleEdit(_("Too many entries are being submitted right now; please try again in a moment."))
 
 
 def submit_entry(
@@ -288,7 +295,7 @@ def submit_entry(
     """Submit a complete entry: reference, status, time, receipt mail, all in the caller's transaction.
 
     Returns False (and does nothing) when the entry is already submitted, so a double click
-    never makes a second reference or mail. Raises EmailNotConfirmed, DeadlinePassed,
+    never makes a second reference or mail. Raises EmailNotConfirmed, DeadlinePassed, NotAllowed,
     InvalidTransition, StaleEntry and IncompleteEntry (with the problems).
     """
     now = resolve(now)
@@ -296,7 +303,7 @@ def submit_entry(
     if entry.status == EntryStatus.SUBMITTED:
         return False
     if entry.status not in SUBMITTABLE:
-        raise InvalidTransition()
+        raise InvalidTransition(_("This entry cannot be submitted in its current state."))
     if actor.email_confirmed_at is None:
         raise EmailNotConfirmed()
     if not window_open(entry, now):
@@ -329,19 +336,19 @@ def reopen_entry(entry: Entry, *, actor: User, until: datetime | None, now: date
     """Staff: let the filmmaker change and submit this entry until ``until`` (None closes it again).
 
     ``until`` must be aware and in the future. The filmmaker is told by mail. Raises
-    InvalidTransition for decided entries or non-staff actors, and ValueError-like SubmissionError
-    for a time in the past.
+    InvalidTransition for decided entries, NotAllowed for non-staff actors and InvalidInput for a time
+    that is naive or not in the future.
     """
     now = resolve(now)
     if not actor.is_staff:
-        raise InvalidTransition(_("Only festival staff can reopen an entry."))
+        raise NotAllowed(_("Only festival staff can reopen an entry."))
     if entry.status not in REOPENABLE:
         raise InvalidTransition(_("A decided entry cannot be reopened."))
     if until is not None:
         if until.tzinfo is None:
-            raise SubmissionError(_("Give the time with its timezone."))
+            raise InvalidInput(errors={"until": [_("Give the time with its timezone.")]})
         if until <= now:
-            raise SubmissionError(_("Choose a time in the future."))
+            raise InvalidInput(errors={"until": [_("Choose a time in the future.")]})
     old = entry.reopened_until
     entry.reopened_until = until
     audit.record(entry, actor=actor, action="reopen", field="reopened_until", old=old, new=until)

@@ -1,8 +1,8 @@
 """When, and by whom, an entry may change: its window (the call or a staff reopening) and the checks
 every write makes first.
 
-Every function that depends on the time takes ``now`` (an aware datetime); without it
-``current_time()`` is used, which tests may monkeypatch.
+Every function that depends on the time takes ``now`` (an aware datetime); without it the clock
+``festival.localtime.now()`` is used, which tests may monkeypatch.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from festival.models import Edition, Entry, User
-from festival.models.enums import EditionStatus, EntryStatus
-from festival.models.types import utcnow
-from festival.submissions.errors import DeadlinePassed, InvalidTransition, StaleEntry
+from festival import localtime
+from festival.errors import InvalidTransition, NotAllowed
+from festival.models import Entry, User
+from festival.models.enums import EntryStatus
+from festival.submissions.errors import DeadlinePassed, StaleEntry
 
 # Withdrawn entries can be corrected and submitted again (keeping their reference) while the form is
 # open; only a submitted entry is held to "always complete".
@@ -25,14 +26,9 @@ WITHDRAWABLE = (EntryStatus.SUBMITTED, EntryStatus.WAITLISTED)
 REOPENABLE = (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN)
 
 
-def current_time() -> datetime:
-    """The current moment (aware); the one clock of the submissions area, replaced in tests."""
-    return utcnow()
-
-
 def resolve(now: datetime | None) -> datetime:
-    """``now`` when given, else the area's clock."""
-    return now if now is not None else current_time()
+    """``now`` when given, else the clock (``festival.localtime.now``)."""
+    return now if now is not None else localtime.now()
 
 
 def closes_at(entry: Entry) -> datetime:
@@ -44,17 +40,16 @@ def closes_at(entry: Entry) -> datetime:
 
 
 def is_reopened(entry: Entry, now: datetime | None = None) -> bool:
-    """True while a staff reopening keeps this entry's form open."""
-    return entry.reopened_until is not None and resolve(now) <= entry.reopened_until
+    """True while a staff reopening keeps this entry's form open (half-open like the call: closed at the
+    reopening's end instant)."""
+    return entry.reopened_until is not None and resolve(now) < entry.reopened_until
 
 
 def window_open(entry: Entry, now: datetime | None = None) -> bool:
-    """True while the filmmaker may change or submit this entry (deadline or reopening, aware)."""
+    """True while the filmmaker may change or submit this entry: the edition's call is open
+    (``Edition.call_open``), or staff reopened this entry."""
     now = resolve(now)
-    if is_reopened(entry, now):
-        return True
-    edition = entry.edition
-    return edition.status == EditionStatus.OPEN and not edition.deadline_passed(now)
+    return is_reopened(entry, now) or entry.edition.call_open(now)
 
 
 def can_edit(entry: Entry, now: datetime | None = None) -> bool:
@@ -104,23 +99,9 @@ def entry_state(entry: Entry, now: datetime | None = None) -> EntryState:
     )
 
 
-def edition_local_to_aware(value: datetime, edition: Edition) -> datetime:
-    """A wall-clock time typed in a form, read in the edition's timezone (e.g. Beijing time)."""
-    if value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=edition.tz)
-
-
-def edition_wall_clock(entry: Entry) -> datetime | None:
-    """The entry's reopening as a naive wall-clock time of its edition, for a datetime-local input."""
-    if entry.reopened_until is None:
-        return None
-    return entry.reopened_until.astimezone(entry.edition.tz).replace(tzinfo=None)
-
-
 def ensure_owner(entry: Entry, actor: User) -> None:
     if not entry.is_owned_by(actor):
-        raise InvalidTransition(_("Only the filmmaker who entered this film can change it."))
+        raise NotAllowed(_("Only the filmmaker who entered this film can change it."))
 
 
 def ensure_editable(entry: Entry, now: datetime) -> None:

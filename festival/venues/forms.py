@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from festival import localtime
 from festival.formtools import CleanForm, NameField, choices
 from festival.labels import FORMAT_LABELS
 from festival.models.enums import BlockKind, FilmFormat
@@ -237,14 +238,14 @@ class BlockForm(CleanForm):
             raise ValidationError(_l("The block must end after it starts."))
 
     @classmethod
-    def data_of(cls, block, tz) -> dict:
+    def data_of(cls, block, edition) -> dict:
         """Initial data for editing a block, its times as local wall-clock of the edition's timezone."""
         return {
             "theaters": [block.theater_id],
             "kind": block.kind.value,
             "label": block.label,
-            "start": block.start.astimezone(tz).replace(tzinfo=None),
-            "end": block.end.astimezone(tz).replace(tzinfo=None),
+            "start": localtime.wall_clock(block.start, edition),
+            "end": localtime.wall_clock(block.end, edition),
         }
 
     def values(self) -> dict:

@@ -8,10 +8,13 @@ from functools import partial
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from festival.editions import staff_edition, staff_editions
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.formtools import choices
+from festival.handlers import Render, post_button, submit_form
 from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Theater, TheaterBlock, Venue
 from festival.models.enums import Role
@@ -44,52 +47,28 @@ def _index_url(edition: Edition, venue: Venue | None = None) -> str:
     return url_for("venues.index", edition=edition.slug, _anchor=f"venue-{venue.id}" if venue else None)
 
 
-def _attach(form, error: services.VenueError) -> None:
-    """Put a service's messages next to the form's fields (form-wide ones on the form)."""
-    form.form_errors = list(form.form_errors)
-    for name, messages in error.errors.items():
-        field = form._fields.get(name) if name else None
-        if field is None:
-            form.form_errors.extend(str(m) for m in messages)
-        else:
-            field.errors = [*field.errors, *(str(m) for m in messages)]
+def _submit(form, act: Callable[..., object], done: str, target: str) -> Response | Render:
+    """A venue, theater or block form: its values to the service (``festival.handlers.submit_form``)."""
+    return submit_form(form, lambda: act(**form.values()), success=done, target=target)
 
 
-def _submit(form, act: Callable[..., object], done: str, target: str):
-    """Validate, call the service with the form's values, commit and redirect (None to show the form again).
-
-    A domain error rolls back and puts its messages on the form."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        act(**form.values())
-    except services.VenueError as exc:
-        db.session.rollback()
-        _attach(form, exc)
-        return None
-    db.session.commit()
-    flash(done, "success")
-    return redirect(target, 303)
+def _perform(act: Callable[[], object], done: str, target: str) -> Response:
+    """A button that needs no form (delete, copy): ``festival.handlers.post_button``, back to ``target``."""
+    return post_button(None, act, success=done, back=target)
 
 
-def _perform(act: Callable[[], object], done: str, target: str):
-    """Call a service that needs no form (delete, copy), commit and redirect; a refusal is flashed."""
-    try:
-        act()
-    except services.VenueError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
-    return redirect(target, 303)
+def _page(outcome: Response | Render, template: str, form, **context):
+    """The redirect after a save, or the form's page again with the outcome's status."""
+    if not isinstance(outcome, Render):
+        return outcome
+    return _render(template, form, status=outcome.status, **context)
 
 
-def _render(template: str, form, **context):
+def _render(template: str, form, status: int = 200, **context):
     context.setdefault("weekday_labels", WEEKDAY_LABELS)
     context.setdefault("format_labels", FORMAT_LABELS)
     context.setdefault("block_labels", BLOCK_LABELS)
-    return render_template(template, form=form, **context), 422 if form and form.errors else 200
+    return render_template(template, form=form, **context), status
 
 
 def _initial(form_class, *objects) -> dict | None:
@@ -152,7 +131,7 @@ def new_venue():
     form = VenueForm()
     act = partial(services.create_venue, edition, actor=current_user)
     done = _submit(form, act, _("Venue added."), _index_url(edition))
-    return done or _render("venues/venue_form.html", form, edition=edition, venue=None)
+    return _page(done, "venues/venue_form.html", form, edition=edition, venue=None)
 
 
 @bp.route("/<int:venue_id>/edit", methods=["GET", "POST"])
@@ -164,7 +143,7 @@ def edit_venue(venue_id: int):
     form = VenueForm(data=_initial(VenueForm, venue))
     act = partial(services.update_venue, venue, actor=current_user)
     done = _submit(form, act, _("Venue saved."), _index_url(edition, venue))
-    return done or _render("venues/venue_form.html", form, edition=edition, venue=venue)
+    return _page(done, "venues/venue_form.html", form, edition=edition, venue=venue)
 
 
 @bp.post("/<int:venue_id>/delete")
@@ -189,7 +168,7 @@ def new_theater(venue_id: int):
     form = TheaterForm()
     act = partial(services.create_theater, venue, actor=current_user)
     done = _submit(form, act, _("Theater added."), _index_url(edition, venue))
-    return done or _render("venues/theater_form.html", form, edition=edition, venue=venue, theater=None)
+    return _page(done, "venues/theater_form.html", form, edition=edition, venue=venue, theater=None)
 
 
 @bp.route("/theaters/<int:theater_id>/edit", methods=["GET", "POST"])
@@ -201,8 +180,8 @@ def edit_theater(theater_id: int):
     form = TheaterForm(data=_initial(TheaterForm, theater))
     act = partial(services.update_theater, theater, actor=current_user)
     done = _submit(form, act, _("Theater saved."), _index_url(edition, theater.venue))
-    return done or _render(
-        "venues/theater_form.html", form, edition=edition, venue=theater.venue, theater=theater
+    return _page(
+        done, "venues/theater_form.html", form, edition=edition, venue=theater.venue, theater=theater
     )
 
 
@@ -243,7 +222,7 @@ def blocks(venue_id: int):
 
     done = _submit(form, act, _("Block added."), url_for("venues.blocks", venue_id=venue.id))
     rows = sorted((b for t in venue.theaters for b in t.blocks), key=lambda b: (b.start, b.theater.position))
-    return done or _render("venues/blocks.html", form, edition=edition, venue=venue, blocks=rows)
+    return _page(done, "venues/blocks.html", form, edition=edition, venue=venue, blocks=rows)
 
 
 @bp.route("/blocks/<int:block_id>/edit", methods=["GET", "POST"])
@@ -253,16 +232,16 @@ def edit_block(block_id: int):
     block = _get(TheaterBlock, block_id)
     venue = block.theater.venue
     edition = _edition_of(venue)
-    form = _block_form(venue, data=_initial(BlockForm, block, edition.tz))
+    form = _block_form(venue, data=_initial(BlockForm, block, edition))
 
     def act(**values):
         chosen = _block_theaters(venue, form.theaters.data)
         if len(chosen) != 1:
-            raise services.VenueError({"theaters": [_("Tick exactly one theater for an existing block.")]})
+            raise InvalidInput(errors={"theaters": [_("Tick exactly one theater for an existing block.")]})
         return services.update_block(block, actor=current_user, theater=chosen[0], **values)
 
     done = _submit(form, act, _("Block saved."), url_for("venues.blocks", venue_id=venue.id))
-    return done or _render("venues/block_form.html", form, edition=edition, venue=venue, block=block)
+    return _page(done, "venues/block_form.html", form, edition=edition, venue=venue, block=block)
 
 
 @bp.post("/blocks/<int:block_id>/delete")

@@ -6,19 +6,20 @@ holds a venue, theater or block that a solver run would reject.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from festival import localtime
 from festival.audit import record, record_changes
+from festival.editions import out_of_reach
+from festival.errors import InvalidInput, InvalidTransition
 from festival.extensions import db
 from festival.models import Edition, Screening, Theater, TheaterBlock, User, Venue
 from festival.models.enums import BlockKind
 from festival.schedule import adapter
 
-# How far outside the screening window a block may lie (rehearsals before, repairs after).
-BLOCK_MARGIN = timedelta(days=366)
 VENUE_FIELDS = ("code", "name", "name_zh", "hours", "closed_dates", "special_hours")
 THEATER_FIELDS = (
     "code", "name", "name_zh", "seats", "formats", "features",
@@ -26,20 +27,12 @@ THEATER_FIELDS = (
 )  # fmt: skip
 
 
-class VenueError(Exception):
-    """Input that breaks a rule; ``errors`` maps form field names ('' = the whole form) to messages."""
-
-    def __init__(self, errors: dict[str, list]):
-        super().__init__("; ".join(str(m) for ms in errors.values() for m in ms))
-        self.errors = errors
-
-
 def _snapshot(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
 def _solver_check(edition: Edition, venue: dict, theaters: list[dict]) -> None:
-    """Run the solver's reader on a one-venue instance; raise VenueError with its messages if it refuses."""
+    """Run the solver's reader on a one-venue instance; raise InvalidInput with its messages if it refuses."""
     data = {
         "festival": {
             "name": edition.name,
@@ -54,8 +47,8 @@ def _solver_check(edition: Edition, venue: dict, theaters: list[dict]) -> None:
     try:
         adapter.parse(data)
     except adapter.InstanceBuildError as exc:
-        raise VenueError(
-            {"": [_l("The solver would refuse this: %(why)s", why=m) for m in exc.errors]}
+        raise InvalidInput(
+            errors={"": [_l("The solver would refuse this: %(why)s", why=m) for m in exc.messages]}
         ) from None
 
 
@@ -67,7 +60,7 @@ def _check_venue_code(edition: Edition, code: str, venue: Venue | None) -> None:
     if venue is not None:
         stmt = stmt.where(Venue.id != venue.id)
     if db.session.scalar(stmt) is not None:
-        raise VenueError({"code": [_l("Another venue of this edition already uses this code.")]})
+        raise InvalidInput(errors={"code": [_l("Another venue of this edition already uses this code.")]})
 
 
 def _venue_json(values: dict) -> dict:
@@ -81,7 +74,7 @@ def _venue_json(values: dict) -> dict:
 
 
 def create_venue(edition: Edition, *, actor: User | None, **values) -> Venue:
-    """Add a venue to an edition. Raises VenueError (code taken, hours the solver refuses)."""
+    """Add a venue to an edition. Raises InvalidInput (code taken, hours the solver refuses)."""
     _check_venue_code(edition, values["code"], None)
     _solver_check(edition, _venue_json(values), [])
     venue = Venue(edition_id=edition.id, **{k: values[k] for k in VENUE_FIELDS})
@@ -92,7 +85,7 @@ def create_venue(edition: Edition, *, actor: User | None, **values) -> Venue:
 
 
 def update_venue(venue: Venue, *, actor: User | None, **values) -> Venue:
-    """Change a venue's code, names and hours. Raises VenueError."""
+    """Change a venue's code, names and hours. Raises InvalidInput."""
     edition = db.session.get(Edition, venue.edition_id)
     _check_venue_code(edition, values["code"], venue)
     theaters = [_theater_json(_snapshot(t, THEATER_FIELDS), values["code"]) for t in venue.theaters]
@@ -115,19 +108,14 @@ def _screenings_in(theater_ids: list[int]) -> int:
 
 
 def delete_venue(venue: Venue, *, actor: User | None) -> None:
-    """Delete a venue with its theaters and blocks. Raises VenueError if a timetable uses its theaters."""
+    """Delete a venue with its theaters and blocks; InvalidTransition if a timetable uses its theaters."""
     used = _screenings_in([t.id for t in venue.theaters])
     if used:
-        raise VenueError(
-            {
-                "": [
-                    _l(
-                        "%(n)s screenings in timetable versions use this venue's theaters; "
-                        "it cannot be deleted.",
-                        n=used,
-                    )
-                ]
-            }
+        raise InvalidTransition(
+            _l(
+                "%(n)s screenings in timetable versions use this venue's theaters; it cannot be deleted.",
+                n=used,
+            )
         )
     record(venue, actor=actor, action="venue.delete", old=_snapshot(venue, VENUE_FIELDS))
     db.session.delete(venue)
@@ -147,7 +135,7 @@ def _check_theater_code(venue: Venue, code: str, theater: Theater | None) -> Non
     if theater is not None:
         stmt = stmt.where(Theater.id != theater.id)
     if db.session.scalar(stmt) is not None:
-        raise VenueError({"code": [_l("Another theater of this edition already uses this code.")]})
+        raise InvalidInput(errors={"code": [_l("Another theater of this edition already uses this code.")]})
 
 
 def _theater_json(values: dict, venue_code: str, blocks: list[dict] | None = None) -> dict:
@@ -166,13 +154,13 @@ def _theater_json(values: dict, venue_code: str, blocks: list[dict] | None = Non
 
 def _check_theater(venue: Venue, values: dict) -> None:
     if not values["formats"]:
-        raise VenueError({"formats": [_l("Tick at least one format.")]})
+        raise InvalidInput(errors={"formats": [_l("Tick at least one format.")]})
     edition = db.session.get(Edition, venue.edition_id)
     _solver_check(edition, _venue_json(_snapshot(venue, VENUE_FIELDS)), [_theater_json(values, venue.code)])
 
 
 def create_theater(venue: Venue, *, actor: User | None, **values) -> Theater:
-    """Add a theater to a venue. Raises VenueError (code taken in the edition, values the solver refuses)."""
+    """Add a theater to a venue; InvalidInput when the code is taken or the solver refuses the values."""
     _check_theater_code(venue, values["code"], None)
     _check_theater(venue, values)
     theater = Theater(**{k: values[k] for k in THEATER_FIELDS})
@@ -183,7 +171,7 @@ def create_theater(venue: Venue, *, actor: User | None, **values) -> Theater:
 
 
 def update_theater(theater: Theater, *, actor: User | None, **values) -> Theater:
-    """Change a theater's seats, formats, features, changeover and start step. Raises VenueError."""
+    """Change a theater's seats, formats, features, changeover and start step. Raises InvalidInput."""
     _check_theater_code(theater.venue, values["code"], theater)
     _check_theater(theater.venue, values)
     before = _snapshot(theater, THEATER_FIELDS)
@@ -196,18 +184,11 @@ def update_theater(theater: Theater, *, actor: User | None, **values) -> Theater
 
 
 def delete_theater(theater: Theater, *, actor: User | None) -> None:
-    """Delete a theater and its blocks. Raises VenueError if a timetable version uses it."""
+    """Delete a theater and its blocks. Raises InvalidTransition if a timetable version uses it."""
     used = _screenings_in([theater.id])
     if used:
-        raise VenueError(
-            {
-                "": [
-                    _l(
-                        "%(n)s screenings in timetable versions use this theater; it cannot be deleted.",
-                        n=used,
-                    )
-                ]
-            }
+        raise InvalidTransition(
+            _l("%(n)s screenings in timetable versions use this theater; it cannot be deleted.", n=used)
         )
     record(theater, actor=actor, action="theater.delete", old=_snapshot(theater, THEATER_FIELDS))
     db.session.delete(theater)
@@ -219,25 +200,19 @@ def delete_theater(theater: Theater, *, actor: User | None) -> None:
 
 def _aware_block(edition: Edition, start: datetime, end: datetime) -> tuple[datetime, datetime]:
     """Local wall-clock datetimes of the edition as aware datetimes, checked against the window."""
-    tz = edition.tz
-    start = start.replace(tzinfo=tz, second=0, microsecond=0) if start.tzinfo is None else start
-    end = end.replace(tzinfo=tz, second=0, microsecond=0) if end.tzinfo is None else end
+    # typed wall-clock times are whole minutes; an aware time is an instant already
+    start, end = (
+        value if value.tzinfo else localtime.from_local(value.replace(second=0, microsecond=0), edition)
+        for value in (start, end)
+    )
     errors: dict[str, list] = {}
     if end <= start:
         errors["end"] = [_l("The block must end after it starts.")]
-    lo = datetime.combine(edition.first_day, datetime.min.time(), tz) - BLOCK_MARGIN
-    hi = datetime.combine(edition.last_day, datetime.min.time(), tz) + timedelta(days=1) + BLOCK_MARGIN
     for name, value in (("start", start), ("end", end)):
-        if not lo <= value <= hi:
-            errors.setdefault(name, []).append(
-                _l(
-                    "Must lie within a year of the screening window (%(first)s to %(last)s).",
-                    first=edition.first_day.isoformat(),
-                    last=edition.last_day.isoformat(),
-                )
-            )
+        if message := out_of_reach(edition, value):
+            errors.setdefault(name, []).append(message)
     if errors:
-        raise VenueError(errors)
+        raise InvalidInput(errors=errors)
     return start, end
 
 
@@ -250,11 +225,11 @@ def add_blocks(
     start: datetime,
     end: datetime,
 ) -> list[TheaterBlock]:
-    """Block the same period in one or more theaters of one venue. Raises VenueError."""
+    """Block the same period in one or more theaters of one venue. Raises InvalidInput."""
     if not theaters:
-        raise VenueError({"theaters": [_l("Tick at least one theater.")]})
+        raise InvalidInput(errors={"theaters": [_l("Tick at least one theater.")]})
     if len({t.venue_id for t in theaters}) != 1:
-        raise VenueError({"theaters": [_l("The theaters must belong to the same venue.")]})
+        raise InvalidInput(errors={"theaters": [_l("The theaters must belong to the same venue.")]})
     edition = db.session.get(Edition, theaters[0].venue.edition_id)
     start, end = _aware_block(edition, start, end)
     blocks = []
@@ -288,9 +263,9 @@ def update_block(
     start: datetime,
     end: datetime,
 ) -> TheaterBlock:
-    """Change a block (it may move to another theater of the same venue). Raises VenueError."""
+    """Change a block (it may move to another theater of the same venue). Raises InvalidInput."""
     if theater.venue_id != block.theater.venue_id:
-        raise VenueError({"theaters": [_l("The theaters must belong to the same venue.")]})
+        raise InvalidInput(errors={"theaters": [_l("The theaters must belong to the same venue.")]})
     edition = db.session.get(Edition, theater.venue.edition_id)
     start, end = _aware_block(edition, start, end)
     before = _block_values(block)
@@ -314,20 +289,20 @@ def delete_block(block: TheaterBlock, *, actor: User | None) -> None:
 def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list[Venue]:
     """Copy the venues of another edition with their weekly hours and theaters into ``target``.
 
-    Closed dates, special hours and blocks belong to their year and are not copied. Raises VenueError
+    Closed dates, special hours and blocks belong to their year and are not copied. Raises InvalidInput
     when the editions are the same, the source has no venues, or a venue or theater code is taken."""
     if source.id == target.id:
-        raise VenueError({"": [_l("Choose another edition to copy from.")]})
+        raise InvalidInput(_l("Choose another edition to copy from."))
     venues = edition_venues(source)
     if not venues:
-        raise VenueError({"": [_l("That edition has no venues to copy.")]})
+        raise InvalidInput(_l("That edition has no venues to copy."))
     taken_venues = {v.code for v in edition_venues(target)}
     taken_theaters = {t.code for v in edition_venues(target) for t in v.theaters}
     wanted_theaters = {t.code for v in venues for t in v.theaters}
     clash = sorted(({v.code for v in venues} & taken_venues) | (wanted_theaters & taken_theaters))
     if clash:
         message = _l("These codes are already used in this edition: %(codes)s.", codes=", ".join(clash))
-        raise VenueError({"": [message]})
+        raise InvalidInput(message)
     copies = []
     for venue in venues:
         values = {**_snapshot(venue, VENUE_FIELDS), "closed_dates": [], "special_hours": {}}
@@ -351,5 +326,5 @@ def solver_problems(edition: Edition) -> tuple[list[str], list[str]]:
     try:
         _data, instance = adapter.instance_for(edition)
     except adapter.InstanceBuildError as exc:
-        return exc.errors, []
+        return exc.messages, []
     return [], list(instance.warnings)

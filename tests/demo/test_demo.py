@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 
 from festival.demo.services import DEMO_ACCOUNTS, DemoRefused, load_demo
 from festival.extensions import db
-from festival.models import Decision, Edition, Entry, Screening, Theater, User
+from festival.models import Decision, Edition, Entry, Screening, Theater, TheaterBlock, User
 from festival.models.enums import EditionStatus, EntryStatus, Role
+from festival.models.types import utcnow
 
 INSTANCE = Path(__file__).resolve().parents[2] / "data" / "instances" / "cstm-2021.json"
 
@@ -48,7 +51,7 @@ def test_demo_load_builds_2021_edition_from_instance_and_is_idempotent(runner):
     assert {Role.FILMMAKER, Role.CURATOR, Role.STAFF, Role.ADMIN} <= roles
 
     open_edition = db.session.scalar(sa.select(Edition).where(Edition.status == EditionStatus.OPEN))
-    assert not open_edition.deadline_passed()
+    assert open_edition.call_open(utcnow())
     assert _count(Entry, Entry.edition_id == open_edition.id, Entry.status == EntryStatus.DRAFT) >= 1
     assert _count(Entry, Entry.edition_id == open_edition.id, Entry.status == EntryStatus.SUBMITTED) >= 1
 
@@ -120,6 +123,31 @@ def test_import_instance_creates_an_edition_and_rejects_bad_files(runner, tmp_pa
     )
     assert rejected.exit_code != 0 and "not a valid instance" in rejected.output
     assert db.session.scalar(sa.select(Edition).where(Edition.slug == "bad")) is None
+
+
+def test_an_imported_instance_keeps_its_own_timezone(runner, tmp_path, make):
+    """Times in an instance are wall-clock times of its festival's zone, whatever the zone (not +08:00)."""
+    data = json.loads((INSTANCE.parent / "small.json").read_text())
+    data["festival"]["timezone"] = "Europe/Berlin"
+    data["theaters"][0]["unavailable"] = [
+        {"start": f"{data['festival']['first_day']}T10:00", "end": f"{data['festival']['first_day']}T12:00"}
+    ]
+    path = tmp_path / "berlin.json"
+    path.write_text(json.dumps(data))
+    make.user(email="archive@example.org")
+    db.session.commit()
+    args = ["demo", "import-instance", str(path), "--slug", "berlin", "--owner", "archive@example.org"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    edition = db.session.scalar(sa.select(Edition).where(Edition.slug == "berlin"))
+    berlin = ZoneInfo("Europe/Berlin")
+    first = date.fromisoformat(data["festival"]["first_day"])
+    assert edition.timezone == "Europe/Berlin"
+    assert edition.entry_deadline == datetime.combine(
+        first, time(0, 0), tzinfo=berlin
+    )  # the call closed as the window opened
+    block = db.session.scalar(sa.select(TheaterBlock).order_by(TheaterBlock.id))
+    assert block.start == datetime.combine(first, time(10, 0), tzinfo=berlin)
 
 
 def test_import_instance_creates_no_account(runner):

@@ -208,16 +208,12 @@ def test_a_day_of_a_2000_screening_programme_renders_quickly_without_n_plus_1(ap
 def test_without_a_day_the_programme_opens_on_today_and_revalidates_after_midnight(
     client, fest, published, monkeypatch
 ):
-    import festival.programme.routes as routes
+    from festival import localtime
 
-    class Clock(datetime):
+    class Clock:
         current = datetime(2031, 4, 1, 23, 59, tzinfo=at(1, 9).tzinfo)
 
-        @classmethod
-        def now(cls, tz=None):
-            return cls.current
-
-    monkeypatch.setattr(routes, "datetime", Clock)
+    monkeypatch.setattr(localtime, "now", lambda: Clock.current)
     url = f"/programme/{fest['edition'].slug}/"
     before = client.get(url)
     assert "Wednesday, April 2, 2031" in before.get_data(as_text=True)  # the next day with screenings

@@ -127,7 +127,7 @@ def test_staff_link_an_entry_to_a_declared_conflict_by_hand(world, client, auth)
     url = f"/review/staff/conflicts/link?edition={world.edition.id}"
     assert client.post(url, data={"conflict": conflict.id, "reference": "NOPE-1"}).status_code == 422
     response = client.post(url, data={"conflict": conflict.id, "reference": world.e2.reference})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert world.e2.id not in _visible(world, world.curator)
     linked = db.session.scalar(sa.select(Conflict).where(Conflict.kind == ConflictKind.ENTRY))
     assert linked.curator_id == world.curator.id and linked.entry_id == world.e2.id

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+
 import sqlalchemy as sa
 
 from festival.extensions import db
@@ -157,7 +160,7 @@ def test_curator_declares_company_conflict_through_the_form_with_csrf(csrf_world
             "reason": "I work there",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert world.e1.id not in _visible_ids(world, world.lead)
     assert auth_client.post(url, data={"kind": "country", "value": "Japan"}).status_code == 400
 
@@ -170,3 +173,15 @@ def test_other_areas_ask_whether_a_curator_may_see_an_entry(world):
     assert curator_may_see(world.filmmaker, world.e1) is False
     _declare(world, world.lead, ConflictKind.ENTRY, entry=world.e1)
     assert curator_may_see(world.lead, world.e1) is False
+
+
+def test_ranking_csv_cells_cannot_become_formulas(world, client, auth):
+    world.e3.production_company = "－2+3"  # full-width minus, as a Chinese input method types it
+    world.e3.country = "\t=1+1"
+    db.session.commit()
+    auth.login_as(world.staff)
+    text = client.get(f"/review/ranking.csv?edition={world.edition.id}").get_data(as_text=True)
+    row = next(
+        r for r in csv.DictReader(io.StringIO(text.lstrip("\ufeff"))) if r["Reference"] == world.e3.reference
+    )
+    assert row["Production company"] == "'－2+3" and row["Country"] == "'\t=1+1"

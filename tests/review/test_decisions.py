@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from festival.audit import history
+from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.extensions import db
 from festival.models import Decision, OutboxMail
 from festival.models.enums import DecisionOutcome, EntryStatus
 from festival.review import decisions, letters, queries
 from festival.review.decisions import DecisionInput
-from festival.review.errors import InvalidInput, InvalidTransition, Locked
 from tests.conftest import csrf_token, log_in
 
 ACCEPT = {
@@ -45,7 +45,7 @@ def test_the_panel_lead_and_staff_decide_other_curators_do_not(world, client, au
     assert client.get(f"/review/entries/{world.e1.id}/decision").status_code == 403
     assert client.post(f"/review/entries/{world.e1.id}/decision", data=ACCEPT).status_code == 403
     auth.login_as(world.lead)
-    assert client.post(f"/review/entries/{world.e1.id}/decision", data=ACCEPT).status_code == 302
+    assert client.post(f"/review/entries/{world.e1.id}/decision", data=ACCEPT).status_code == 303
     decision = queries.decision_of(world.e1)
     assert (decision.outcome, decision.min_screenings, decision.max_screenings, decision.popularity) == (
         DecisionOutcome.ACCEPTED, 2, 4, 300,
@@ -54,7 +54,7 @@ def test_the_panel_lead_and_staff_decide_other_curators_do_not(world, client, au
     # The lead of the dome panel does not decide the giant-screen entry (general panel).
     assert client.get(f"/review/entries/{world.e2.id}/decision").status_code == 404
     auth.login_as(world.staff)
-    assert client.post(f"/review/entries/{world.e2.id}/decision", data=ACCEPT).status_code == 302
+    assert client.post(f"/review/entries/{world.e2.id}/decision", data=ACCEPT).status_code == 303
 
 
 def test_accepted_decision_is_checked_as_the_timetable_reads_it(world):
@@ -123,7 +123,7 @@ def test_release_sets_status_stamps_decision_and_mails_each_filmmaker_in_their_l
         f"/review/staff/release?edition={world.edition.id}",
         data={"confirm": "y", "decision_ids": [str(accepted.id), str(waitlisted.id)]},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert world.e1.status == EntryStatus.ACCEPTED and world.e2.status == EntryStatus.WAITLISTED
     assert queries.released_decision(world.e1).id == accepted.id
@@ -181,7 +181,7 @@ def test_released_decision_is_locked_for_the_lead_and_only_a_waitlisted_film_cha
     waitlisted = _decide(world, world.e1, outcome=DecisionOutcome.WAITLISTED)
     decisions.release_decisions(world.edition, [waitlisted.id], actor=world.staff)
     db.session.commit()
-    with pytest.raises(Locked):
+    with pytest.raises(NotAllowed):
         _decide(world, world.e1, actor=world.lead)
     db.session.rollback()
     # Staff promote the waitlisted film: the decision becomes a draft to release (and announce) again.
@@ -209,7 +209,7 @@ def test_bulk_decision_from_the_ranking(world, client, auth):
         "entry_ids": [str(world.e1.id), str(world.e3.id)], f"version_{world.e1.id}": "0",
         f"version_{world.e3.id}": str(version),
     }  # fmt: skip
-    assert client.post(url, data=data).status_code == 302
+    assert client.post(url, data=data).status_code == 303
     db.session.expire_all()
     first, third = queries.decision_of(world.e1), queries.decision_of(world.e3)
     assert (first.outcome, first.max_screenings, first.popularity) == (DecisionOutcome.ACCEPTED, 3, 120)
@@ -234,7 +234,7 @@ def test_decision_form_posts_with_a_real_csrf_token(csrf_world, csrf_client):
     log_in(csrf_client, world.staff)
     url = f"/review/entries/{world.e1.id}/decision"
     token = csrf_token(csrf_client, url)
-    assert csrf_client.post(url, data={**ACCEPT, "csrf_token": token}).status_code == 302
+    assert csrf_client.post(url, data={**ACCEPT, "csrf_token": token}).status_code == 303
     assert queries.decision_of(world.e1).popularity == 300
     release_url = f"/review/staff/release?edition={world.edition.id}"
     token = csrf_token(csrf_client, release_url)
@@ -242,5 +242,29 @@ def test_decision_form_posts_with_a_real_csrf_token(csrf_world, csrf_client):
     response = csrf_client.post(
         release_url, data={"csrf_token": token, "confirm": "y", "decision_ids": decision_id}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert queries.released_decision(world.e1) is not None
+
+
+@pytest.mark.parametrize("garbled", ["²", "9" * 5000])
+def test_garbled_entry_ids_of_a_bulk_decision_are_no_entries(world, client, auth, garbled):
+    """str.isdigit() took "²" (and 5,000 digits), int() then failed: a 500."""
+    auth.login_as(world.staff)
+    url = f"/review/ranking/decide?edition={world.edition.id}"
+    data = {"outcome": "accepted", "min_screenings": "1", "max_screenings": "3", "popularity": "120"}
+    response = client.post(url, data={**data, "entry_ids": [garbled]})
+    assert response.status_code == 303
+    assert "Select at least one entry" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Decision)) == 0
+
+
+@pytest.mark.parametrize("garbled", ["²", "9" * 5000])
+def test_garbled_decision_ids_of_a_release_are_no_decisions(world, client, auth, garbled):
+    _decide(world, world.e1)
+    db.session.commit()
+    auth.login_as(world.staff)
+    url = f"/review/staff/release?edition={world.edition.id}"
+    response = client.post(url, data={"confirm": "y", "decision_ids": [garbled]})
+    assert response.status_code == 303
+    assert "Select at least one decision" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert queries.released_decision(world.e1) is None

@@ -7,12 +7,12 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from festival.errors import StaleEdit
 from festival.extensions import db
 from festival.models import Decision, OutboxMail, Review
 from festival.models.enums import DecisionOutcome
 from festival.review import decisions, queries, services
 from festival.review.decisions import DecisionInput
-from festival.review.errors import StaleEdit
 from tests.conftest import log_in
 from tests.review.conftest import SCORES, submit
 
@@ -39,7 +39,7 @@ def test_second_of_two_concurrent_decision_edits_is_refused_with_a_message(world
 
     lead_form = {"outcome": "accepted", "min_screenings": "2", "max_screenings": "5", "max_per_day": "1",
                  "copies": "1", "popularity": "400", "version": lead_version}  # fmt: skip
-    assert lead_client.post(url, data=lead_form).status_code == 302
+    assert lead_client.post(url, data=lead_form).status_code == 303
     staff_form = dict(lead_form, outcome="rejected", version=staff_version)
     response = staff_client.post(url, data=staff_form)
     assert response.status_code == 409
@@ -57,7 +57,7 @@ def test_review_saved_from_a_stale_tab_is_refused_and_the_unsaved_text_is_shown(
     url = f"/review/entries/{world.e1.id}"
     assert (
         client.post(url, data={**FORM, "comment": "first tab", "version": 0, "save_draft": "y"}).status_code
-        == 302
+        == 303
     )
     response = client.post(url, data={**FORM, "comment": "second tab", "version": 0, "save_draft": "y"})
     assert response.status_code == 409
@@ -107,6 +107,6 @@ def test_concurrent_letter_edits_conflict(world, client, auth):
     auth.login_as(world.staff)
     url = f"/review/staff/letters/decision_rejected/zh?edition={world.edition.id}"
     data = {"subject": "关于《{title}》", "body": "尊敬的{filmmaker}：", "version": 0}
-    assert client.post(url, data=data).status_code == 302
+    assert client.post(url, data=data).status_code == 303
     response = client.post(url, data=dict(data, subject="另一个标题"))
     assert response.status_code == 409 and STALE in response.get_data(as_text=True)

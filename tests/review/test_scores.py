@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 
 from festival.audit import history
+from festival.errors import InvalidInput, NotAllowed
 from festival.extensions import db
 from festival.models import Review
 from festival.models.enums import ReviewStatus
 from festival.review import queries, services
-from festival.review.errors import InvalidInput, Locked
 from tests.conftest import csrf_token, log_in
 from tests.review.conftest import SCORES, submit
 
@@ -40,7 +40,7 @@ def test_curator_sees_other_scores_only_after_submitting_their_own(world, client
     response = client.post(
         f"/review/entries/{world.e1.id}", data={**FORM, "version": version, "submit_review": "y"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     page = client.get(f"/review/entries/{world.e1.id}").get_data(as_text=True)
     assert "Stunning aurora footage" in page and "Daniel Ortiz" in page
 
@@ -156,7 +156,7 @@ def test_reviews_close_when_the_decision_is_released(world):
     )
     decisions.release_decisions(world.edition, [decision.id], actor=world.staff)
     db.session.commit()
-    with pytest.raises(Locked):
+    with pytest.raises(NotAllowed):
         services.save_review(
             world.e1, curator=world.lead, scores=SCORES, comment=None, private_note=None, submit=True,
             expected_version=0,
@@ -177,7 +177,7 @@ def test_review_form_posts_with_a_real_csrf_token(csrf_world, csrf_client):
     url = f"/review/entries/{world.e1.id}"
     token = csrf_token(csrf_client, url)
     response = csrf_client.post(url, data={**FORM, "csrf_token": token, "version": 0, "submit_review": "y"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     review = db.session.scalar(sa.select(Review).where(Review.curator_id == world.lead.id))
     assert review.status == ReviewStatus.SUBMITTED and review.scores == SCORES
     assert (

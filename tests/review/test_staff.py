@@ -5,8 +5,10 @@ from __future__ import annotations
 import random
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Assignment, Conflict, Panel, PanelMember
 from festival.models.enums import ConflictKind, EntryStatus, FilmFormat, Role
@@ -35,7 +37,7 @@ def test_staff_create_a_panel_add_a_lead_and_the_lead_changes_hands(csrf_world, 
         f"/review/staff/panels?edition={world.edition.id}",
         data={"csrf_token": token, "name": "Science fiction", "format": "scifi"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     panel = db.session.scalar(sa.select(Panel).where(Panel.name == "Science fiction"))
     assert panel.format == FilmFormat.SCIFI
     url = f"/review/staff/panels/{panel.id}/members"
@@ -141,7 +143,7 @@ def test_rubric_criteria_can_change_until_curators_score_them(world, client, aut
         url, data={"key": "educational_value", "label": "Educational value", "label_zh": "教育价值",
                    "weight": "2", "min_score": "1", "max_score": "10"},
     )  # fmt: skip
-    assert added.status_code == 302
+    assert added.status_code == 303
     criterion = next(c for c in world.edition.criteria if c.key == "educational_value")
     bad = client.post(
         url, data={"key": "Bad Key", "label": "x", "weight": "0", "min_score": "5", "max_score": "5"}
@@ -175,7 +177,7 @@ def test_rubric_criteria_can_change_until_curators_score_them(world, client, aut
             "max_score": "10",
         },
     )
-    assert relabel.status_code == 302 and accuracy.label == "Accuracy"
+    assert relabel.status_code == 303 and accuracy.label == "Accuracy"
     del criterion
 
 
@@ -211,3 +213,23 @@ def test_review_pages_explain_when_there_is_no_edition_yet(app, make, client, au
     response = client.get("/review/")
     assert response.status_code == 200 and "no edition to review yet" in response.get_data(as_text=True)
     assert client.get("/review/?edition=999").status_code == 404
+
+
+@pytest.mark.parametrize("weight", ["nan", "NaN", "inf", "-inf", "1e400"])
+def test_a_rubric_weight_must_be_a_finite_number(world, client, auth, weight):
+    """float("nan") passed the 0 < weight <= 100 check (every comparison with nan is false)."""
+    auth.login_as(world.staff)
+    url = f"/review/staff/rubric?edition={world.edition.id}"
+    data = {"key": "educational_value", "label": "Educational value", "min_score": "1", "max_score": "10"}
+    response = client.post(url, data={**data, "weight": weight})
+    assert response.status_code == 422
+    assert all(c.key != "educational_value" for c in world.edition.criteria)
+
+
+def test_the_rubric_service_refuses_a_weight_that_is_not_a_number(world):
+    with pytest.raises(InvalidInput) as refused:
+        services.save_criterion(
+            world.edition, None, key="extra", label="Extra", label_zh=None, weight=float("nan"),
+            min_score=1, max_score=10, actor=world.staff,
+        )  # fmt: skip
+    assert "weight" in refused.value.errors

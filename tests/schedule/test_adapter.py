@@ -122,7 +122,7 @@ def test_database_values_the_solver_rejects_raise_a_domain_error(tiny):
     db.session.commit()
     with pytest.raises(adapter.InstanceBuildError) as err:
         adapter.instance_for(tiny["edition"])
-    assert any("hours.tue" in message for message in err.value.errors)
+    assert any("hours.tue" in message for message in err.value.messages)
 
 
 def test_schedule_naming_an_unknown_theater_is_refused(tiny):

@@ -28,7 +28,7 @@ def test_moving_a_screening_needs_the_token(csrf_client, fest, draft):
     assert csrf_client.post(url, data=data).status_code == 400
     assert _a(draft, fest).start.day == 2
     response = csrf_client.post(url, data={**data, "csrf_token": csrf_token(csrf_client, url)})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert _a(draft, fest).start.day == 4
 
@@ -45,7 +45,7 @@ def test_adding_a_screening_needs_the_token(csrf_client, fest, draft):
     assert csrf_client.post(url, data={**data, "lock": draft.version}).status_code == 400
     token = csrf_token(csrf_client, url)
     response = csrf_client.post(url, data={**data, "lock": draft.version, "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(draft)
     assert len(draft.screenings) == 4
 

@@ -276,7 +276,7 @@ def test_a_valid_move_through_the_page_goes_back_to_the_grid_of_that_day(client,
         _url(draft, a),
         data={"theater": fest["dome"].id, "day": "2031-04-04", "start": "14:00", "lock": draft.version},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/staff/timetable/versions/{draft.id}?day=2031-04-04")
     db.session.refresh(a)
     assert a.start == at(4, 14)
@@ -328,7 +328,7 @@ def test_pinning_with_a_real_csrf_token(csrf_client, fest, draft):
     assert csrf_client.post(_url(draft, a, "/pin"), data={"lock": draft.version}).status_code == 400
     token = csrf_token(csrf_client, _url(draft, a))
     response = csrf_client.post(_url(draft, a, "/pin"), data={"lock": draft.version, "csrf_token": token})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(a)
     assert a.pinned
 
@@ -349,3 +349,28 @@ def test_a_screening_of_another_version_is_not_found(client, auth, fest, draft):
     db.session.commit()
     a = _screening(draft, fest["films"]["a"])
     assert client.get(f"/staff/timetable/versions/{other.id}/screenings/{a.id}").status_code == 404
+
+
+@pytest.mark.parametrize("lock", ["²", "9" * 5000, None], ids=["superscript two", "5,000 digits", "missing"])
+def test_an_edit_without_a_readable_lock_is_refused(client, auth, fest, draft, lock):
+    """str.isdigit() took "²", int() then failed (a 500); a missing lock skipped the lost-update check."""
+    auth.login_as(fest["staff"])
+    a = _screening(draft, fest["films"]["a"])
+    response = client.post(_url(draft, a, "/pin"), data={} if lock is None else {"lock": lock})
+    assert response.status_code == 400
+    db.session.refresh(a)
+    assert not a.pinned
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2032-06-30"])
+def test_a_move_far_from_the_screening_window_is_refused_next_to_the_date(client, auth, fest, draft, day):
+    """9999-12-31 23:59 raised "year 10000 is out of range" (a 500)."""
+    auth.login_as(fest["staff"])
+    a = _screening(draft, fest["films"]["a"])
+    before = _rows(draft)
+    response = client.post(
+        _url(draft, a), data={"theater": fest["dome"].id, "day": day, "start": "23:59", "lock": draft.version}
+    )
+    assert response.status_code == 422
+    assert "Must lie within a year of the screening window" in response.get_data(as_text=True)
+    assert _rows(draft) == before

@@ -57,6 +57,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(staff_client, fest, draft)
     entry.title_en = '=HYPERLINK("http://evil.example","click")'
     entry.title_original = "+cmd|' /C calc'!A0"
     fest["venue"].name = "@SUM(1+1)"
+    fest["films"]["b"].title_en = "＝HYPERLINK(1)"  # full-width, as a Chinese input method types it
     db.session.commit()
     rows = _rows(staff_client.get(f"/staff/timetable/versions/{draft.id}/export.csv").data)
     row = next(r for r in rows if "HYPERLINK" in r["title"])
@@ -65,11 +66,7 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(staff_client, fest, draft)
         and row["title_original"].startswith("'+")
         and row["venue"] == "'@SUM(1+1)"
     )
-    assert (
-        exports.safe_cell("-2+3") == "'-2+3"
-        and exports.safe_cell(-2) == -2
-        and exports.safe_cell("Film") == "Film"
-    )
+    assert next(r for r in rows if "HYPERLINK(1)" in r["title"])["title"] == "'＝HYPERLINK(1)"
 
 
 def _calendar(body: bytes) -> icalendar.Calendar:

@@ -186,7 +186,7 @@ def test_the_publish_page_lists_problems_and_changes_then_publishes_with_a_real_
     assert "Every hard rule holds" in page and "3 added" in page and "Publish as version 1" in page
     assert csrf_client.post(url, data={"lock": draft.version}).status_code == 400
     response = csrf_client.post(url, data={"lock": draft.version, "csrf_token": csrf_token(csrf_client, url)})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(draft)
     assert draft.status == VersionStatus.PUBLISHED and draft.published_by_id == fest["staff"].id
 
@@ -211,7 +211,7 @@ def test_copying_a_published_version_makes_a_new_draft_with_the_same_screenings(
     _publish(draft)
     auth.login_as(fest["staff"])
     response = client.post(f"/staff/timetable/versions/{draft.id}/copy", data={"lock": draft.version})
-    assert response.status_code == 302
+    assert response.status_code == 303
     copy = versions.current_draft(fest["edition"])
     assert copy.based_on_id == draft.id and copy.status == VersionStatus.DRAFT
     assert [(s.entry_id, s.start, s.pinned) for s in copy.screenings] == [
@@ -247,13 +247,13 @@ def test_the_timetable_home_lists_versions_and_starts_drafts(client, auth, fest,
         f"/staff/timetable/editions/{fest['edition'].id}/drafts",
         data={"based_on": draft.id, "label": "After the forum"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     new = versions.current_draft(fest["edition"])
     assert new.label == "After the forum" and len(new.screenings) == 3
     empty = client.post(f"/staff/timetable/editions/{fest['edition'].id}/drafts", data={"based_on": 0})
-    assert empty.status_code == 302 and versions.current_draft(fest["edition"]).screenings == []
+    assert empty.status_code == 303 and versions.current_draft(fest["edition"]).screenings == []
     bad = client.post(f"/staff/timetable/editions/{fest['edition'].id}/drafts", data={"based_on": 999})
-    assert bad.status_code == 302 and "Please choose" in client.get(bad.headers["Location"]).get_data(
+    assert bad.status_code == 303 and "Please choose" in client.get(bad.headers["Location"]).get_data(
         as_text=True
     )
 

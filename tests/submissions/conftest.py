@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from festival import localtime
 from festival.extensions import db
 from festival.models import Entry, EntryImage, OutboxMail
 from festival.models.enums import EntryStatus, FilmFormat, ImageKind, PremiereStatus, Role
-from festival.submissions import window
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -106,7 +106,7 @@ def clock(monkeypatch):
     """Set the submissions clock: clock(beijing(2031, 3, 14, 23, 58))."""
 
     def set_now(moment: datetime) -> datetime:
-        monkeypatch.setattr(window, "current_time", lambda: moment)
+        monkeypatch.setattr(localtime, "now", lambda: moment)
         return moment
 
     set_now(beijing(2031, 3, 1, 12, 0))

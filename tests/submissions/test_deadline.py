@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from festival.extensions import db
@@ -15,11 +17,18 @@ AT = beijing(2031, 3, 14, 23, 59)
 AFTER = beijing(2031, 3, 15, 0, 0)  # 16:00 UTC: a naive UTC wall-clock comparison would call it "open"
 
 
-def test_window_is_open_a_minute_before_and_closed_a_minute_after_the_deadline(complete_entry):
+def test_window_is_open_before_the_deadline_and_closed_at_and_after_it(complete_entry):
     entry = complete_entry()
     assert window.window_open(entry, BEFORE)
-    assert window.window_open(entry, AT)
+    assert not window.window_open(entry, AT)  # half-open: the deadline instant itself is closed
     assert not window.window_open(entry, AFTER)
+
+
+def test_a_reopening_ends_at_its_instant_like_the_deadline(complete_entry):
+    entry = complete_entry(reopened_until=AFTER + timedelta(hours=1))
+    assert window.window_open(entry, AFTER)
+    assert window.window_open(entry, AFTER + timedelta(minutes=59))
+    assert not window.window_open(entry, AFTER + timedelta(hours=1))
 
 
 def test_submit_at_2358_beijing_succeeds(complete_entry, filmmaker, clock, auth, client):
@@ -29,7 +38,7 @@ def test_submit_at_2358_beijing_succeeds(complete_entry, filmmaker, clock, auth,
     response = client.post(
         f"/entries/{entry.id}/submit", data={"accept_terms": "y", "version": entry.version}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.status == EntryStatus.SUBMITTED
     assert entry.submitted_at == BEFORE
@@ -54,7 +63,7 @@ def test_saving_a_step_after_the_deadline_changes_nothing(complete_entry, filmma
     response = client.post(
         f"/entries/{entry.id}/edit/film", data={"title_original": "Changed", "version": entry.version}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.title_original == "Nordlicht über uns"
 
@@ -73,10 +82,25 @@ def test_form_page_after_the_deadline_is_read_only_and_says_it_is_closed(
 
 def test_a_submitted_entry_can_be_edited_until_the_deadline_only(complete_entry, filmmaker):
     entry = complete_entry(status=EntryStatus.SUBMITTED, terms_accepted_at=BEFORE)
-    services.save_step(entry, "links", {"trailer_url": "https://vimeo.com/999"}, actor=filmmaker, now=BEFORE)
+    version = entry.version
+    services.save_step(
+        entry,
+        "links",
+        {"trailer_url": "https://vimeo.com/999"},
+        actor=filmmaker,
+        expected_version=version,
+        now=BEFORE,
+    )
     assert entry.trailer_url == "https://vimeo.com/999"
     with pytest.raises(errors.DeadlinePassed):
-        services.save_step(entry, "links", {"trailer_url": "https://vimeo.com/1"}, actor=filmmaker, now=AFTER)
+        services.save_step(
+            entry,
+            "links",
+            {"trailer_url": "https://vimeo.com/1"},
+            actor=filmmaker,
+            expected_version=None,
+            now=AFTER,
+        )
 
 
 def test_no_new_entry_after_the_deadline(edition, filmmaker):

@@ -42,7 +42,7 @@ def test_filmmaker_creates_a_draft_for_the_open_edition(client, auth, filmmaker,
     auth.login_as(filmmaker)
     response = client.post("/entries/new", data={"edition_id": edition.id})
     entry = db.session.scalar(sa.select(Entry))
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/entries/{entry.id}/edit/film")
     assert entry.status == EntryStatus.DRAFT and entry.owner_id == filmmaker.id
     assert entry.contact_email == filmmaker.email  # prefilled from the account
@@ -59,7 +59,7 @@ def test_a_draft_step_saves_incomplete_input(client, auth, filmmaker, draft):
     response = _post(
         client, draft, "film", {"title_original": "La Voie lactée", "format": "dome", "next": "1"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/entries/{draft.id}/edit/people")
     db.session.refresh(draft)
     assert draft.title_original == "La Voie lactée"
@@ -141,7 +141,7 @@ def test_technical_step_asks_the_questions_of_the_chosen_format(client, auth, fi
         {"delivery": "dcp", "sound_format": "7.1", "tech_stereo": "3D", "tech_aspect_ratio": "1.43:1",
          "tech_projection": "15-70"},
     )  # fmt: skip
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(draft)
     assert draft.tech_spec == {"stereo": "3D", "aspect_ratio": "1.43:1", "projection": "15-70"}
     assert draft.delivery == "dcp"
@@ -231,7 +231,7 @@ def test_changes_to_a_submitted_entry_are_audited(client, auth, filmmaker, compl
     entry = complete_entry(status=EntryStatus.SUBMITTED, terms_accepted_at=beijing(2031, 3, 1, 9, 0))
     auth.login_as(filmmaker)
     response = _post(client, entry, "film", {**_film_data(entry), "title_en": "Auroras"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     events = [e for e in history(entry) if e.field == "title_en"]
     assert [(e.old_value, e.new_value) for e in events] == [("Northern Lights Above Us", "Auroras")]
 
@@ -320,7 +320,7 @@ def test_saving_a_step_with_a_real_csrf_token(csrf_client, filmmaker, edition):
         f"/entries/{entry.id}/edit/film",
         data={"csrf_token": token, "version": entry.version, "title_original": "With token"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.title_original == "With token"
 
@@ -341,7 +341,7 @@ def test_deleting_a_draft_needs_a_post_and_removes_it(client, auth, filmmaker, d
     auth.login_as(filmmaker)
     assert "Delete the draft" in client.get(f"/entries/{draft.id}/delete").get_data(as_text=True)
     assert db.session.get(Entry, draft.id) is not None
-    assert client.post(f"/entries/{draft.id}/delete").status_code == 302
+    assert client.post(f"/entries/{draft.id}/delete").status_code == 303
     db.session.expire_all()
     assert db.session.get(Entry, draft.id) is None
 

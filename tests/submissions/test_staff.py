@@ -31,7 +31,8 @@ def table(make, edition, filmmaker, other_filmmaker):
                        runtime_minutes=45),
         "scifi": entry(other_filmmaker, EntryStatus.WITHDRAWN, 3, title_en="=HYPERLINK(\"http://evil\")",
                        format=FilmFormat.SCIFI, country="China", premiere_status=PremiereStatus.NONE,
-                       runtime_minutes=98, director="+Cmd", production_company="@SUM(A1)"),
+                       runtime_minutes=98, director="+Cmd", production_company="@SUM(A1)",
+                       languages="\t=1+1", subtitles="＠SUM(A1)"),
         "draft": make.entry(edition, filmmaker, title_en="Unfinished", format=FilmFormat.FOUR_D),
     }  # fmt: skip
     other_edition = make.edition(reference_prefix="OLD-ST")
@@ -143,6 +144,7 @@ def test_csv_cells_cannot_become_formulas(staff_client, table, edition):
     assert row["title_en"] == '\'=HYPERLINK("http://evil")'
     assert row["director"] == "'+Cmd"
     assert row["production_company"] == "'@SUM(A1)"
+    assert row["languages"] == "'\t=1+1" and row["subtitles"] == "'＠SUM(A1)"  # tab; full-width at sign
     for value in row.values():
         assert not value.startswith(("=", "+", "-", "@"))
 
@@ -159,7 +161,7 @@ def test_staff_reopen_an_entry_until_a_beijing_time(staff_client, table, clock):
     response = staff_client.post(
         f"/entries/{entry.id}/reopen", data={"until": "2031-03-17T18:00", "action": "reopen"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.reopened_until == beijing(2031, 3, 17, 18, 0)  # read as Beijing time = 10:00 UTC
     assert window.window_open(entry)
@@ -193,7 +195,7 @@ def test_staff_close_a_reopening_again(staff_client, table, staff, clock):
     entry = table["dome"]
     services.reopen_entry(entry, actor=staff, until=beijing(2031, 3, 17, 18, 0))
     db.session.commit()
-    assert staff_client.post(f"/entries/{entry.id}/reopen", data={"action": "close"}).status_code == 302
+    assert staff_client.post(f"/entries/{entry.id}/reopen", data={"action": "close"}).status_code == 303
     db.session.refresh(entry)
     assert entry.reopened_until is None and not window.window_open(entry)
 
@@ -222,4 +224,4 @@ def test_reopen_with_a_real_csrf_token(csrf_client, table, staff, clock):
         f"/entries/{entry.id}/reopen",
         data={"csrf_token": token, "until": "2031-03-17T18:00", "action": "reopen"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303

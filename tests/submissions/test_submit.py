@@ -22,7 +22,7 @@ def test_submission_gives_a_reference_and_sends_a_receipt(complete_entry, filmma
     response = client.post(
         f"/entries/{entry.id}/submit", data={"accept_terms": "y", "version": entry.version}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.status == EntryStatus.SUBMITTED
     assert entry.reference == "BJIFF21-ST-0001" and entry.number == 1
@@ -66,7 +66,7 @@ def test_double_submit_makes_one_reference_and_one_mail(complete_entry, filmmake
     data = {"accept_terms": "y", "version": entry.version}
     first = client.post(f"/entries/{entry.id}/submit", data=data)
     second = client.post(f"/entries/{entry.id}/submit", data=data, follow_redirects=True)
-    assert first.status_code == 302 and second.status_code == 200
+    assert first.status_code == 303 and second.status_code == 200
     assert "already submitted" in second.get_data(as_text=True)
     db.session.refresh(entry)
     assert entry.reference == "BJIFF21-ST-0001"
@@ -120,7 +120,7 @@ def test_unconfirmed_filmmaker_may_draft_but_not_submit(make, edition, complete_
             "screener_url": entry.screener_url,
         },
     )
-    assert saved.status_code == 302
+    assert saved.status_code == 303
     response = client.post(
         f"/entries/{entry.id}/submit",
         data={"accept_terms": "y", "version": entry.version},
@@ -151,7 +151,7 @@ def test_withdraw_asks_for_confirmation_then_withdraws_and_mails(
     assert page.status_code == 200 and "Withdraw the entry" in page.get_data(as_text=True)
     db.session.refresh(entry)
     assert entry.status == EntryStatus.SUBMITTED
-    assert client.post(f"/entries/{entry.id}/withdraw").status_code == 302
+    assert client.post(f"/entries/{entry.id}/withdraw").status_code == 303
     db.session.refresh(entry)
     assert entry.status == EntryStatus.WITHDRAWN and entry.withdrawn_at == NOW
     assert len(mails("entry_withdrawn")) == 1
@@ -232,6 +232,6 @@ def test_submit_with_a_real_csrf_token(csrf_client, complete_entry, filmmaker, c
         f"/entries/{entry.id}/submit",
         data={"csrf_token": token, "accept_terms": "y", "version": entry.version},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.status == EntryStatus.SUBMITTED

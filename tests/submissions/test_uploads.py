@@ -53,7 +53,7 @@ def logged_in(client, auth, filmmaker):
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_jpeg_png_and_webp_are_accepted_and_stored_with_a_thumbnail(app, logged_in, entry, fmt):
     response = _upload(logged_in, entry, image_bytes(fmt, (1600, 900)), name=f"Poster Final.{fmt.lower()}")
-    assert response.status_code == 302
+    assert response.status_code == 303
     (image,) = _images(entry)
     assert image.kind == ImageKind.POSTER
     assert image.mime_type == {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}[fmt]
@@ -187,7 +187,7 @@ def test_at_most_six_stills(logged_in, entry):
     for n in range(6):
         assert (
             _upload(logged_in, entry, image_bytes("JPEG"), name=f"still{n}.jpg", kind="still").status_code
-            == 302
+            == 303
         )
     response = _upload(logged_in, entry, image_bytes("JPEG"), name="still7.jpg", kind="still")
     assert response.status_code == 422
@@ -323,7 +323,7 @@ def test_the_reviews_forty_megapixel_png_of_a_few_kilobytes_is_refused_before_de
                                                       ("PNG", (4000, 3000), (2000, 1500))])  # fmt: skip
 def test_a_large_image_is_decoded_and_stored_at_a_reduced_size(logged_in, entry, fmt, size, stored):
     response = _upload(logged_in, entry, image_bytes(fmt, size), name=f"big.{fmt.lower()}")
-    assert response.status_code == 302
+    assert response.status_code == 303
     (image,) = _images(entry)
     assert (image.width, image.height) == stored
     with Image.open(uploads.image_path(entry.id, image.stored_name)) as kept:
@@ -347,7 +347,7 @@ def test_a_user_decodes_one_upload_at_a_time(app, logged_in, entry, filmmaker):
     assert response.status_code == 429 and response.headers["Retry-After"] == "5"
     assert "You are already uploading an image" in response.get_data(as_text=True)
     assert _images(entry) == [] and _files(app) == []
-    assert _upload(logged_in, entry, image_bytes("JPEG")).status_code == 302  # once it is done
+    assert _upload(logged_in, entry, image_bytes("JPEG")).status_code == 303  # once it is done
 
 
 class TestBusyProcess:
@@ -362,7 +362,7 @@ class TestBusyProcess:
         assert response.status_code == 429
         assert "Please try again in a moment." in response.get_data(as_text=True)
         assert _images(entry) == []
-        assert _upload(logged_in, entry, image_bytes("JPEG")).status_code == 302
+        assert _upload(logged_in, entry, image_bytes("JPEG")).status_code == 303
 
     def test_a_waiting_upload_goes_through_when_the_slot_frees_in_time(self, app, make):
         import threading
