@@ -56,9 +56,9 @@ def create_app(config: dict | None = None) -> Flask:
     init_security(app)
     init_navigation(app)
 
-    from festival import admin, api, auth, main, programme, review, schedule, submissions, venues
+    from festival import admin, api, auth, main, people, programme, review, schedule, submissions, venues
 
-    for area in (main, auth, submissions, review, venues, schedule, programme, api, admin):
+    for area in (main, auth, submissions, review, venues, schedule, programme, api, people, admin):
         app.register_blueprint(area.bp)
 
     from festival.errors import register_error_handlers

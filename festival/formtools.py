@@ -10,9 +10,10 @@ from babel import support
 from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, StringField
+from wtforms import FloatField, HiddenField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.i18n import messages_path
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival import params
 
@@ -46,6 +47,13 @@ def strip_control_characters(value):
 def strip_invisible_characters(value):
     """Text without direction overrides, zero-width and other invisible characters; others unchanged."""
     return _INVISIBLE_CHARACTERS.sub("", value) if isinstance(value, str) else value
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class NameField(StringField):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from festival.models.enums import Audience, FilmFormat, PremiereStatus
+from festival.models.enums import Audience, FilmFormat, PremiereStatus, Role, ranked
 
 FORMAT_LABELS = {
     FilmFormat.DOME: _l("Fulldome (planetarium)"),
@@ -29,6 +29,26 @@ AUDIENCE_LABELS = {
     Audience.GENERAL: _l("General audience"),
     Audience.SCHOOL_GROUPS: _l("School groups"),
 }
+
+
+ROLE_LABELS = {
+    Role.FILMMAKER: _l("filmmaker"),
+    Role.CURATOR: _l("curator"),
+    Role.STAFF: _l("staff"),
+    Role.ADMIN: _l("admin"),
+    Role.VENUE_MANAGER: _l("venue manager"),
+    Role.VISITOR: _l("visitor"),
+}
+
+
+def role_words(roles) -> str:
+    """Roles in words, the highest first ("staff, curator"); unknown names as they are; '' for none."""
+    return ", ".join(str(ROLE_LABELS[r]) for r in ranked(roles))
+
+
+def role_labels(user) -> str:
+    """A user's roles in words, the highest first; empty for none."""
+    return role_words(user.roles)
 
 
 def label_of(labels: dict, value) -> str:

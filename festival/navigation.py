@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from festival.editions import current_edition
 from festival.extensions import db
+from festival.labels import ROLE_LABELS, role_labels, role_words
 from festival.models import Edition
 from festival.models.enums import Role
 
@@ -36,17 +37,9 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("review.staff_overview", _l("Selection"), (Role.STAFF,)),
     NavEntry("venues.index", _l("Venues"), (Role.STAFF,)),
     NavEntry("schedule.index", _l("Timetable"), (Role.STAFF,)),
+    NavEntry("people.index", _l("People"), (Role.STAFF,)),
     NavEntry("admin.outbox", _l("Outbox"), (Role.ADMIN,)),
 )
-
-ROLE_LABELS = {
-    Role.FILMMAKER: _l("filmmaker"),
-    Role.CURATOR: _l("curator"),
-    Role.STAFF: _l("staff"),
-    Role.ADMIN: _l("admin"),
-    Role.VENUE_MANAGER: _l("venue manager"),
-    Role.VISITOR: _l("visitor"),
-}
 
 
 def nav_items() -> list[dict]:
@@ -69,9 +62,14 @@ def nav_items() -> list[dict]:
     return items
 
 
-def role_labels(user) -> str:
-    """The user's roles in words, the highest first ("staff, curator"); empty for none."""
-    return ", ".join(str(ROLE_LABELS.get(role, role)) for role in user.ranked_roles)
+def home_url(user) -> str:
+    """Where a user starts: the first page of their roles in the header's order (a filmmaker's entries,
+    a curator's review queue, staff's entries), else the home page."""
+    endpoints = current_app.view_functions
+    for entry in NAV:
+        if PUBLIC not in entry.roles and entry.endpoint in endpoints and user.has_role(*entry.roles):
+            return url_for(entry.endpoint)
+    return url_for("main.index")
 
 
 def local_target(target: str | None) -> str:
@@ -160,4 +158,5 @@ def init_navigation(app: Flask) -> None:
             "localized": localized,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "role_labels": role_labels,
+            "role_words": role_words,
         }

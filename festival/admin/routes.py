@@ -11,6 +11,7 @@ from festival.extensions import db
 from festival.formtools import strip_control_characters
 from festival.models import OutboxMail
 from festival.models.enums import Role
+from festival.search import contains
 from festival.security import roles_required
 
 PER_PAGE = 50
@@ -22,13 +23,7 @@ def outbox():
     query = strip_control_characters(request.args.get("q") or "").strip()[:100]
     stmt = sa.select(OutboxMail).order_by(OutboxMail.created_at.desc(), OutboxMail.id.desc())
     if query:
-        pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(OutboxMail.recipient).like(pattern, escape="\\"),
-                sa.func.lower(OutboxMail.subject).like(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(contains(query, OutboxMail.recipient, OutboxMail.subject))
     number = params.page_number(request.args.get("page"))
     page = db.paginate(stmt, page=number, per_page=PER_PAGE, error_out=False)
     return render_template("admin/outbox.html", page=page, query=query)

@@ -15,16 +15,21 @@ class LoginForm(CleanForm):
     remember = BooleanField(_l("Keep me logged in"))
 
 
-class RegistrationForm(CleanForm):
+class NewAccountForm(CleanForm):
+    """What every new account gives: a name, a password typed twice, a language."""
+
     name = NameField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
-    organisation = NameField(_l("Company or organisation"), validators=[Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )
     locale = SelectField(_l("Preferred language"), choices=choices(LANGUAGE_CHOICES), default="en")
+
+
+class RegistrationForm(NewAccountForm):
+    organisation = NameField(_l("Company or organisation"), validators=[Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
 
 
 class LanguageForm(CleanForm):

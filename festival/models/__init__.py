@@ -2,6 +2,7 @@
 
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
+from festival.models.invitation import Invitation
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
@@ -16,6 +17,7 @@ __all__ = [
     "Edition",
     "Entry",
     "EntryImage",
+    "Invitation",
     "MailTemplate",
     "OutboxMail",
     "Panel",

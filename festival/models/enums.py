@@ -32,6 +32,13 @@ ROLE_RANK: dict[Role, int] = {
 }
 
 
+def ranked(roles) -> list[Role]:
+    """Role names as roles, the highest first (ties in the enum's order); unknown names left out."""
+    known = {Role(r) for r in roles if r in Role._value2member_map_}
+    order = list(Role)
+    return sorted(known, key=lambda r: (-ROLE_RANK[r], order.index(r)))
+
+
 class EditionStatus(enum.StrEnum):
     DRAFT = "draft"
     OPEN = "open"

@@ -11,7 +11,7 @@ from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.extensions import db
-from festival.models.enums import IMPLIED_ROLES, ROLE_RANK, Role, enum_column
+from festival.models.enums import IMPLIED_ROLES, ROLE_RANK, Role, enum_column, ranked
 from festival.models.types import AwareDateTime, utcnow
 
 
@@ -89,8 +89,7 @@ class User(UserMixin, db.Model):
     @property
     def ranked_roles(self) -> list[Role]:
         """The user's roles, the highest first (for display)."""
-        order = list(Role)
-        return sorted(self.roles, key=lambda r: (-ROLE_RANK[r], order.index(r)))
+        return ranked(self.roles)
 
     @hybrid_method
     def has_role(self, *roles: Role | str) -> bool:

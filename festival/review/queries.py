@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import abort
 
-from festival.audit import history
 from festival.extensions import db
 from festival.models import (
     Assignment,
@@ -447,13 +446,3 @@ def load_counts(edition: Edition, curator_ids: Iterable[int]) -> dict[int, int]:
     counts = dict.fromkeys(ids, 0)
     counts.update({row[0]: row[1] for row in db.session.execute(stmt)})
     return counts
-
-
-def audit_trail(objects: Iterable) -> list[tuple[AuditEvent, User | None]]:
-    """The audit events of several objects, oldest first, each with the user who acted."""
-    events = sorted(
-        (e for obj in objects if obj is not None for e in history(obj)), key=lambda e: (e.at, e.id)
-    )
-    ids = {e.actor_id for e in events if e.actor_id}
-    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(ids)))} if ids else {}
-    return [(e, users.get(e.actor_id)) for e in events]

@@ -12,6 +12,7 @@ from festival import params
 from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.handlers import Render, post_button, submit_form
+from festival.history import trail
 from festival.models import Edition, Entry, Panel
 from festival.models.enums import ConflictKind, DecisionOutcome, FilmFormat, Role
 from festival.review import bp, decisions, permissions, queries, services
@@ -59,6 +60,11 @@ def _review_data(review) -> dict:
     return data
 
 
+def _criteria_names(edition: Edition) -> dict[str, str]:
+    """The rubric's criteria by key, in the visitor's language (the history names scores by them)."""
+    return {c.key: criterion_label(c) for c in edition.criteria}
+
+
 def _entry_page(entry: Entry, form, *, status: int = 200, unsaved: dict | None = None):
     edition = db.session.get(Edition, entry.edition_id)
     own = queries.review_of(entry, current_user)
@@ -66,7 +72,9 @@ def _entry_page(entry: Entry, form, *, status: int = 200, unsaved: dict | None =
     reviews = queries.submitted_reviews(entry) if see_all else []
     decision = queries.decision_of(entry)
     staff = current_user.is_staff
-    events = queries.audit_trail([entry, *reviews, decision]) if staff else []
+    events = (
+        trail([entry, *reviews, decision], edition=edition, names=_criteria_names(edition)) if staff else []
+    )
     return render_template(
         "review/entry.html",
         entry=entry,
@@ -334,7 +342,7 @@ def _decision_page(entry: Entry, form: DecisionForm, status: int = 200):
         form=form,
         decision=decision,
         discard_form=DiscardDecisionForm(data={"version": decision.version}) if decision else None,
-        events=queries.audit_trail([decision]) if current_user.is_staff else [],
+        events=trail([decision], edition=edition) if current_user.is_staff else [],
     ), status
 
 

@@ -9,16 +9,21 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival import localtime, params
-from festival.formtools import LANGUAGE_CHOICES, CleanForm, NameField, VersionField, choices
+from festival.formtools import (
+    LANGUAGE_CHOICES,
+    CleanForm,
+    MultiCheckboxField,
+    NameField,
+    VersionField,
+    choices,
+)
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS
 from festival.models import Entry
 from festival.models.enums import EntryStatus, ImageKind
@@ -61,11 +66,6 @@ def _year_check(form, field):
     message = year_problem(field.data, localtime.now())
     if message:
         raise ValidationError(message)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class VersionedForm(CleanForm):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from festival.extensions import db
 from festival.models import Edition, Entry, User
 from festival.models.enums import EntryStatus, FilmFormat, PremiereStatus
+from festival.search import contains
 from festival.submissions.permissions import can_view_entry
 
 # An entry page needs the entry's edition (its deadline) and images (the poster check): one round trip.
@@ -43,15 +44,6 @@ def entries_of(user: User) -> list[Entry]:
         .order_by(Edition.entry_deadline.desc(), Entry.updated_at.desc(), Entry.id.desc())
     )
     return list(db.session.scalars(stmt))
-
-
-def user_names(user_ids: set[int | None]) -> dict[int, str]:
-    """Names of the given users by id (for audit trails)."""
-    ids = {i for i in user_ids if i is not None}
-    if not ids:
-        return {}
-    rows = db.session.execute(sa.select(User.id, User.name).where(User.id.in_(ids)))
-    return dict(rows.all())
 
 
 def all_editions() -> list[Edition]:
@@ -118,20 +110,15 @@ class EntryFilter:
         if self.premiere in _values(PremiereStatus):
             stmt = stmt.where(Entry.premiere_status == PremiereStatus(self.premiere))
         if self.q:
-            pattern = "%" + self.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(
-                sa.or_(
-                    *(
-                        sa.func.lower(column).like(pattern, escape="\\")
-                        for column in (
-                            Entry.title_original,
-                            Entry.title_en,
-                            Entry.title_zh,
-                            Entry.reference,
-                            Entry.director,
-                            Entry.production_company,
-                        )
-                    )
+                contains(
+                    self.q,
+                    Entry.title_original,
+                    Entry.title_en,
+                    Entry.title_zh,
+                    Entry.reference,
+                    Entry.director,
+                    Entry.production_company,
                 )
             )
         columns = SORTS.get(self.sort, SORTS["reference"])

@@ -15,11 +15,11 @@ from flask_login import current_user, login_required
 from PIL import Image
 
 from festival import localtime, params, readonly
-from festival.audit import history
 from festival.editions import open_editions
 from festival.errors import DomainError, InvalidInput, StaleEdit, refusal_json, wants_json
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, go_back, perform, post_button, stale_as, submit_form
+from festival.history import trail
 from festival.labels import FORMAT_LABELS, PREMIERE_LABELS, label_of
 from festival.models import Edition, Entry, EntryImage
 from festival.models.enums import Role
@@ -121,7 +121,7 @@ def entry_detail(entry_id: int):
 
 def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, status: int = 200):
     staff_view = current_user.is_staff and not entry.is_owned_by(_user())
-    events = history(entry) if staff_view else []
+    events = trail([entry], edition=entry.edition) if staff_view else []
     if reopen_form is None and staff_view:
         until = localtime.wall_clock(entry.reopened_until, entry.edition)
         reopen_form = forms.ReopenForm(formdata=None, data={"until": until})
@@ -134,7 +134,6 @@ def _render_detail(entry: Entry, reopen_form: forms.ReopenForm | None = None, st
             staff_view=staff_view,
             reopen_form=reopen_form,
             events=events,
-            actors=queries.user_names({event.actor_id for event in events}),
         ),
         status,
     )

@@ -9,15 +9,13 @@ from wtforms import (
     DateTimeLocalField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival import localtime
-from festival.formtools import CleanForm, NameField, choices
+from festival.formtools import CleanForm, MultiCheckboxField, NameField, choices
 from festival.labels import FORMAT_LABELS
 from festival.models.enums import BlockKind, FilmFormat
 from festival.venues import hours as hours_text
@@ -74,13 +72,6 @@ class SpecialHoursField(_ParsedText, TextAreaField):
     """Lines ``date hours`` or ``date closed``."""
 
     parse = staticmethod(hours_text.parse_special_hours)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _hours_field(label) -> IntervalsField:

@@ -34,6 +34,7 @@ from festival.models import (
     Venue,
 )
 from festival.models.enums import ConflictKind, EntryStatus, ImageKind, Role, VersionStatus
+from festival.people import services as people
 from festival.review import services as review
 from festival.schedule import versions
 from festival.submissions import images as submission_images
@@ -124,6 +125,9 @@ def build_world() -> World:
     db.session.add(block)
     db.session.flush()
     panel = _first(Panel, Panel.edition_id == edition.id)
+    invitation = people.invite_to_team(
+        email="invited@example.org", name=None, roles=[Role.CURATOR], actor=admin
+    )
     world = World()
     world.users = {
         "anonymous": None,
@@ -155,6 +159,8 @@ def build_world() -> World:
         "slug": old.slug,  # the edition with a published programme
         "mail_id": mail.id if isinstance(mail, OutboxMail) else mail,
         "token": "not-a-valid-token",
+        "user_id": filmmaker.id,
+        "invitation_id": invitation.id,
         "kind": "decision_accepted",
         "language": "en",
         "lang": "zh",

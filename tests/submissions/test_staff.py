@@ -171,7 +171,8 @@ def test_staff_reopen_an_entry_until_a_beijing_time(staff_client, table, clock):
     page = staff_client.get(f"/entries/{entry.id}").get_data(as_text=True)
     assert 'value="2031-03-17T18:00"' in page
     history = page.split("History")[1]
-    assert "Li Ming" in history and "reopened_until" in history
+    assert "Li Ming" in history and "Open for changes until" in history and "2031-03-17 18:00" in history
+    assert "reopened_until" not in history
 
 
 def test_reopen_time_must_be_in_the_future(staff_client, table, clock):
