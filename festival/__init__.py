@@ -35,7 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from festival import models  # noqa: F401  (registers the tables)
-    from festival.extensions import csrf, db, limiter, login_manager, migrate
+    from festival.extensions import csrf, db, job_queue, limiter, login_manager, migrate
 
     db.init_app(app)
     from festival import dbpool
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    job_queue.init_app(app)
 
     from festival.i18n import init_i18n
     from festival.navigation import init_navigation
