@@ -122,7 +122,7 @@ def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_
 
     import scheduler
     from festival.auth.services import AccountError, find_user_by_email, normalise_email
-    from festival.demo.services import import_instance
+    from festival.demo.services import import_edition
     from festival.demo.timetable import publish_demo_timetable
     from festival.models import Edition
 
@@ -141,7 +141,7 @@ def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_
         raise click.ClickException(
             f"--owner: no account has the address {owner!r} (create one first, e.g. flask users create-admin)"
         )
-    edition = import_instance(data, owner=owner_user, slug=slug, reference_prefix=slug.upper()[:24])
+    edition = import_edition(data, owner=owner_user, slug=slug, reference_prefix=slug.upper()[:24])
     db.session.commit()
     click.echo(f"Edition {slug} created with {len(data['films'])} accepted films.")
     if publish:
