@@ -120,16 +120,19 @@ def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_
     Creates no account: the films belong to the account given with --owner."""
     import json
 
-    import scheduler
     from festival.auth.services import AccountError, find_user_by_email, normalise_email
     from festival.demo.services import import_edition
     from festival.demo.timetable import publish_demo_timetable
     from festival.models import Edition
+    from festival.schedule import adapter
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        scheduler.parse_instance(data)
-    except (ValueError, scheduler.InstanceError) as exc:
+        adapter.parse(data)
+    except adapter.InstanceBuildError as exc:
+        problems = "; ".join(exc.messages)
+        raise click.ClickException(f"{path} is not a valid instance: {problems}") from exc
+    except ValueError as exc:  # not JSON
         raise click.ClickException(f"{path} is not a valid instance: {exc}") from exc
     if db.session.scalar(db.select(Edition).where(Edition.slug == slug)) is not None:
         raise click.ClickException(f"an edition with the slug {slug!r} exists already")

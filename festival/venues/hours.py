@@ -11,9 +11,7 @@ import re
 
 from flask_babel import gettext as _
 
-import scheduler
 from festival.schedule import adapter
-from scheduler import WEEKDAYS
 
 _PAIR = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
 _SPLIT = re.compile(r"[,;，；\n]+")
@@ -31,7 +29,7 @@ def parse_intervals(text: str | None) -> Intervals:
     """``"09:30-12:00, 13:00-17:00"`` as ``[["09:30", "12:00"], ["13:00", "17:00"]]`` (empty = closed).
 
     The text is split into pairs here; whether they are opening hours (real clock times, not empty, not
-    crossing midnight, not overlapping) is the solver's reader's to say (``scheduler.check_intervals``).
+    crossing midnight, not overlapping) is the solver's reader's to say (``adapter.intervals_error``).
     Raises ValueError with a message for the person who typed it."""
     pairs: Intervals = []
     for part in _SPLIT.split(text or ""):
@@ -42,9 +40,8 @@ def parse_intervals(text: str | None) -> Intervals:
         if not match:
             raise ValueError(_("“%(part)s” is not an opening interval: write it as 09:30-17:00.", part=part))
         pairs.append([_clock(match.group(1)), _clock(match.group(2))])
-    problems = scheduler.check_intervals(pairs)
-    if problems:
-        raise ValueError(adapter.in_words(problems[0], where=False))
+    if message := adapter.intervals_error(pairs):
+        raise ValueError(message)
     return sorted(pairs)
 
 
@@ -56,10 +53,8 @@ def format_intervals(intervals: Intervals | None) -> str:
 def _date(text: str) -> str:
     if not _DATE.match(text):
         raise ValueError(_("“%(text)s” is not a date: write it as 2021-04-05.", text=text))
-    try:
-        scheduler.parse_date(text)
-    except scheduler.FieldError as exc:
-        raise ValueError(adapter.in_words(exc.at(""), where=False)) from None
+    if message := adapter.date_error(text):
+        raise ValueError(message)
     return text
 
 
@@ -105,4 +100,4 @@ def format_special_hours(special: dict[str, Intervals] | None) -> str:
 
 def weekly_hours(values: dict[str, Intervals]) -> dict[str, Intervals]:
     """Hours for every weekday key, mon first (closed days as [])."""
-    return {day: values.get(day, []) for day in WEEKDAYS}
+    return {day: values.get(day, []) for day in adapter.WEEKDAYS}

@@ -26,8 +26,10 @@ from festival.schedule.adapter.checks import (
     InstanceBuildError,
     check_screenings_json,
     check_version,
+    date_error,
     film_errors,
     instance_for,
+    intervals_error,
     parse,
     theater_errors,
     venue_errors,
@@ -52,8 +54,10 @@ from festival.schedule.adapter.read import (
     screenings_from_schedule,
 )
 from festival.schedule.adapter.words import in_words
+from scheduler import WEEKDAYS  # the format's weekday keys, mon first
 
 __all__ = [
+    "WEEKDAYS",
     "InstanceBuildError",
     "ScheduleMappingError",
     "accepted_entries",
@@ -64,6 +68,7 @@ __all__ = [
     "check_screenings_json",
     "check_version",
     "current_draft",
+    "date_error",
     "default_deadline",
     "edition_theaters",
     "edition_values",
@@ -75,6 +80,7 @@ __all__ = [
     "import_instance",
     "in_words",
     "instance_for",
+    "intervals_error",
     "latest_published",
     "local_text",
     "parse",

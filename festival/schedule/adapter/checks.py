@@ -144,3 +144,16 @@ def film_errors(entry: Entry, decision: Any) -> dict[str, list[str]]:
     (the entry's own values, format and running time, are the form's ''). ``decision`` is a Decision row
     or the values being decided."""
     return _field_errors(scheduler.check_film(film_json(entry, decision)), _film_field)
+
+
+def intervals_error(pairs: list[list[str]]) -> str | None:
+    """What the reader says first about one day's opening intervals (``[["09:30", "12:00"], ...]``), in
+    words; None when it accepts them."""
+    problems = scheduler.check_intervals(pairs)
+    return in_words(problems[0], where=False) if problems else None
+
+
+def date_error(text: str) -> str | None:
+    """What the reader says about a date (``YYYY-MM-DD``), in words; None when it is a real date."""
+    problems = scheduler.check_closed_dates([text])
+    return in_words(problems[0], where=False) if problems else None
