@@ -129,7 +129,7 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
             _l("Required.")
         )
     low = values.min_screenings
-    if accepted:  # the solver's reader on the film this decision makes (its counts, dates, features)
+    if values.outcome != DecisionOutcome.REJECTED:  # the solver's reader on the film this decision makes
         for name, messages in adapter.film_errors(entry, values).items():
             if name not in errors:
                 errors.setdefault(name, []).extend(messages)
@@ -143,8 +143,6 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
                     last=edition.last_day.isoformat(),
                 )
             ]
-    if values.not_before and values.not_after and values.not_before > values.not_after:
-        errors.setdefault("not_after", []).append(_l("The latest date cannot be before the earliest."))
     if (
         accepted
         and low

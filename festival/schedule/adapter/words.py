@@ -36,6 +36,12 @@ CODE_TEXT = {
     "bad_date": _l("“%(value)s” is not a real date (YYYY-MM-DD)."),
     "bad_clock": _l("“%(value)s” is not a time of day from 00:00 to %(latest)s."),
     "bad_time": _l("“%(value)s” is not a date and time (YYYY-MM-DDTHH:MM)."),
+    "bad_id": _l("An id cannot contain control or invisible characters."),
+    "bad_timezone": _l("“%(value)s” is not a timezone (use a name such as Asia/Shanghai)."),
+    "out_of_range": _l("“%(value)s” must lie between %(first)s and %(last)s."),
+    "too_large": _l("%(value)s is too large: at most %(maximum)s."),
+    "too_long": _l("This is %(length)s characters long, more than %(maximum)s."),
+    "too_many": _l("This has %(count)s entries, more than the %(maximum)s accepted."),
     # ids and references
     "duplicate_id": _l("“%(value)s” is used twice (also at %(first)s)."),
     "unknown_reference": _l("There is no %(kind)s “%(value)s”."),
@@ -52,6 +58,8 @@ CODE_TEXT = {
     # counts and dates
     "min_above_max": _l("The minimum, %(min)s screenings, is above the maximum, %(max)s."),
     "window_reversed": _l("The last day, %(last)s, is before the first, %(first)s."),
+    "window_too_long": _l("The screening window would last %(days)s days, more than %(maximum)s."),
+    "dates_reversed": _l("The latest date, %(not_after)s, is before the earliest, %(not_before)s."),
     # warnings
     "unknown_weekday": _l("“%(value)s” is not a weekday (%(weekdays)s); it is ignored."),
     "no_theater": _l("No theater can show its format, %(format)s, with the features it needs: %(features)s."),
