@@ -162,7 +162,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     from festival.models.enums import Role
 
     try:
-        user = create_user(email=email, name=name, password=password, role=Role.ADMIN, confirmed=True)
+        user = create_user(email=email, name=name, password=password, roles={Role.ADMIN}, confirmed=True)
     except AccountError as exc:
         db.session.rollback()
         for field, messages in exc.errors.items():

@@ -90,7 +90,7 @@ def _ensure_demo_accounts() -> dict[str, User]:
                 email=email,
                 name=name,
                 password=DEMO_PASSWORD,
-                role=role,
+                roles={role},
                 locale=locale,
                 organisation=org,
                 confirmed=True,

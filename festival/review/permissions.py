@@ -27,7 +27,7 @@ IMAGE_VIEWERS.append(curator_may_see)
 
 def is_curator(user: User) -> bool:
     """True for curator accounts."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.CURATOR
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.CURATOR)
 
 
 def can_review(user: User, entry: Entry) -> bool:

@@ -46,7 +46,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def _require_curator(user: User, field: str = "curator") -> None:
-    if user.role != Role.CURATOR or not user.active:
+    if not user.has_role(Role.CURATOR) or not user.active:
         raise InvalidInput(errors={field: [_l("Only active curator accounts can do this.")]})
 
 
@@ -360,7 +360,7 @@ def balanced_assignment(
     if k < 1 or k > 20:
         raise InvalidInput(errors={"k": [_l("Choose between 1 and 20 reviews per entry.")]})
     if panel is not None:
-        pool = [m.user for m in panel.members if m.user.active and m.user.role == Role.CURATOR]
+        pool = [m.user for m in panel.members if m.user.active and m.user.has_role(Role.CURATOR)]
         entries = list(db.session.scalars(queries.entries_in_panel(panel)))
     else:
         pool = queries.curators()

@@ -59,7 +59,7 @@ TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
 def create_entry(edition: Edition, *, owner: User, now: datetime | None = None) -> Entry:
     """Start a draft entry for an edition whose call is open; raises DeadlinePassed, NotAllowed."""
     now = resolve(now)
-    if owner.role != Role.FILMMAKER:
+    if not owner.has_role(Role.FILMMAKER):
         raise NotAllowed(_("Only filmmaker accounts can enter films."))
     if not edition.call_open(now):
         raise DeadlinePassed(_("The call for entries of this edition is closed."))
