@@ -34,6 +34,7 @@ from festival.namekeys import name_key
 from festival.review import queries
 from festival.review.assignment import AssignmentPlan, AssignmentProblem, plan_assignment
 from festival.review.locking import optimistic
+from festival.submissions import events
 
 DEFAULT_RUBRIC = (
     ("scientific_accuracy", "Scientific accuracy", "科学准确性", 1.5),
@@ -243,8 +244,10 @@ def link_entry(conflict: Conflict, reference: str, *, actor: User) -> Conflict:
     )
 
 
+@events.entry_names_changed.connect
 def recheck_assignments(entry: Entry, *, actor: User | None) -> list[User]:
-    """After an entry's names changed (its company, say), withdraw the assignments and draft reviews
+    """After an entry's names changed (its company, say: the submissions area's ``entry_names_changed``,
+    connected here), withdraw the assignments and draft reviews
     of curators who now conflict with it, each with an audit event ``assignment.conflict`` that the
     staff overview shows. Returns those curators."""
     stmt = (
