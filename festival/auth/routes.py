@@ -19,10 +19,7 @@ from festival.auth.forms import (
 )
 from festival.auth.services import AccountError, authenticate
 from festival.extensions import db, limiter
-from festival.handlers import Render, submit_form
-from festival.navigation import home_url, local_target
-from festival.people import invitations
-from festival.people.forms import AcceptInvitationForm
+from festival.navigation import local_target
 
 
 def _show_errors(form, exc: AccountError) -> None:
@@ -247,63 +244,3 @@ def reset_password(token: str):
         return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/reset_password.html", form=form, user=user), status
-
-
-# ---------------------------------------------------------------- invitations (festival.people.invitations)
-
-
-def _invitation_page(token: str, invitation, form, status: int = 200):
-    user = current_user._get_current_object() if current_user.is_authenticated else None
-    return render_template(
-        "auth/invitation.html",
-        token=token,
-        invitation=invitation,
-        what=invitations.purpose_of(invitation).describe(invitation),
-        has_account=services.find_user_by_email(invitation.email) is not None,
-        wrong_account=(
-            invitations.wrong_account_message(invitation, user)
-            if user is not None and not invitations.may_accept(invitation, user)
-            else None
-        ),
-        form=form,
-        accept_form=ConfirmForm(),
-    ), status
-
-
-def _accepted(invitation, user) -> str:
-    flash(_("Welcome, %(name)s: the invitation is accepted.", name=user.name), "success")
-    return invitations.landing(invitation, user) or home_url(user)
-
-
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-def invitation(token: str):
-    """An invitation's link: who invites the person to what; then a new account with a password, or
-    (logged in as the invited address) one button to accept."""
-    try:
-        found = invitations.invitation_for(token)
-    except invitations.InvitationUnusable as exc:
-        return render_template("auth/invitation_unusable.html", message=exc.message), exc.status
-    if current_user.is_authenticated:
-        user = current_user._get_current_object()
-        outcome = submit_form(
-            ConfirmForm(),
-            lambda: invitations.accept_as(token, user),
-            success=None,
-            target=lambda accepted: _accepted(accepted, user),
-        )
-        form = None
-    else:
-        form = AcceptInvitationForm(data={"name": found.name or ""})
-        outcome = submit_form(
-            form, lambda: _new_account(token, form), success=None, target=lambda user: _accepted(found, user)
-        )
-    return _invitation_page(token, found, form, outcome.status) if isinstance(outcome, Render) else outcome
-
-
-def _new_account(token: str, form: AcceptInvitationForm):
-    user = invitations.accept_with_new_account(
-        token, name=form.name.data, password=form.password.data, locale=form.locale.data
-    )
-    sessions.log_in(user, remember=False)
-    return user

@@ -2,6 +2,7 @@
 
 from flask import Blueprint
 
-bp = Blueprint("people", __name__, url_prefix="/admin/people")
+# no prefix: the team pages live under /admin/people, an invitation's link under /invitation
+bp = Blueprint("people", __name__)
 
 from festival.people import routes  # noqa: E402,F401  (routes attach to bp)

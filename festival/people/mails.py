@@ -46,7 +46,7 @@ def _in(locale: str, invitation: Invitation, link: str, inviter: User, describe:
 
 def send_invitation(invitation: Invitation, token: str, *, inviter: User, describe: Callable) -> OutboxMail:
     """Mail the invitation's link to the invited address, in both languages."""
-    link = public_url("auth.invitation", token=token)
+    link = public_url("people.invitation", token=token)
     parts = [_in(locale, invitation, link, inviter, describe) for locale in LANGUAGES]
     subject = " / ".join(subject for subject, _body in parts)
     body = ("\n\n" + "—" * 24 + "\n\n").join(body for _subject, body in parts)

@@ -1,4 +1,5 @@
-"""Views of the people area: the accounts, inviting the team, roles, deactivation (staff and admins)."""
+"""Views of the people area: the accounts, inviting the team, roles, deactivation (staff and admins), and
+an invitation's link (anyone holding it)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival import params
-from festival.extensions import db
+from festival.auth import sessions
+from festival.auth.forms import ConfirmForm
+from festival.auth.services import find_user_by_email
+from festival.extensions import db, limiter
 from festival.formtools import strip_control_characters
 from festival.handlers import Render, post_button, submit_form
 from festival.history import trail
 from festival.models import Invitation, User
 from festival.models.enums import Role
+from festival.navigation import home_url
 from festival.people import bp, invitations, services
-from festival.people.forms import InviteForm, RolesForm, role_choices
+from festival.people.forms import AcceptInvitationForm, InviteForm, RolesForm, role_choices
 from festival.security import roles_required
 
 PER_PAGE = 50
@@ -53,7 +58,7 @@ def _index(invite_form: InviteForm, status: int = 200):
     ), status
 
 
-@bp.get("/")
+@bp.get("/admin/people/")
 @roles_required(Role.STAFF)
 def index():
     """Everyone with an account (search, filter by role, pages), the invitations waiting for an answer
@@ -61,7 +66,7 @@ def index():
     return _index(_invite_form())
 
 
-@bp.post("/invite")
+@bp.post("/admin/people/invite")
 @roles_required(Role.STAFF)
 def invite():
     form = _invite_form()
@@ -80,7 +85,7 @@ def _sent(invitation: Invitation) -> None:
     flash(_("We sent an invitation to %(email)s.", email=invitation.email), "success")
 
 
-@bp.post("/invitations/<int(max=2147483647):invitation_id>/withdraw")
+@bp.post("/admin/people/invitations/<int(max=2147483647):invitation_id>/withdraw")
 @roles_required(Role.STAFF)
 def withdraw_invitation(invitation_id: int):
     invitation = db.get_or_404(Invitation, invitation_id)
@@ -104,7 +109,7 @@ def _person(user: User, roles_form: RolesForm, status: int = 200):
     ), status
 
 
-@bp.route("/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+@bp.route("/admin/people/<int(max=2147483647):user_id>", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def person(user_id: int):
     """One account: its roles (to change, within the actor's rank), deactivation, its history."""
@@ -136,7 +141,7 @@ def _access(user_id: int, act, done: str):
     )
 
 
-@bp.post("/<int(max=2147483647):user_id>/deactivate")
+@bp.post("/admin/people/<int(max=2147483647):user_id>/deactivate")
 @roles_required(Role.ADMIN)
 def deactivate(user_id: int):
     return _access(
@@ -144,7 +149,67 @@ def deactivate(user_id: int):
     )
 
 
-@bp.post("/<int(max=2147483647):user_id>/reactivate")
+@bp.post("/admin/people/<int(max=2147483647):user_id>/reactivate")
 @roles_required(Role.ADMIN)
 def reactivate(user_id: int):
     return _access(user_id, services.reactivate, _("The account of %(name)s is active again."))
+
+
+# ---------------------------------------------------------------- an invitation's link (public)
+
+
+def _invitation_page(token: str, invitation, form, status: int = 200):
+    user = current_user._get_current_object() if current_user.is_authenticated else None
+    return render_template(
+        "people/invitation.html",
+        token=token,
+        invitation=invitation,
+        what=invitations.purpose_of(invitation).describe(invitation),
+        has_account=find_user_by_email(invitation.email) is not None,
+        wrong_account=(
+            invitations.wrong_account_message(invitation, user)
+            if user is not None and not invitations.may_accept(invitation, user)
+            else None
+        ),
+        form=form,
+        accept_form=ConfirmForm(),
+    ), status
+
+
+def _accepted(invitation, user) -> str:
+    flash(_("Welcome, %(name)s: the invitation is accepted.", name=user.name), "success")
+    return invitations.landing(invitation, user) or home_url(user)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def invitation(token: str):
+    """An invitation's link: who invites the person to what; then a new account with a password, or
+    (logged in as the invited address) one button to accept."""
+    try:
+        found = invitations.invitation_for(token)
+    except invitations.InvitationUnusable as exc:
+        return render_template("people/invitation_unusable.html", message=exc.message), exc.status
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        outcome = submit_form(
+            ConfirmForm(),
+            lambda: invitations.accept_as(token, user),
+            success=None,
+            target=lambda accepted: _accepted(accepted, user),
+        )
+        form = None
+    else:
+        form = AcceptInvitationForm(data={"name": found.name or ""})
+        outcome = submit_form(
+            form, lambda: _new_account(token, form), success=None, target=lambda user: _accepted(found, user)
+        )
+    return _invitation_page(token, found, form, outcome.status) if isinstance(outcome, Render) else outcome
+
+
+def _new_account(token: str, form: AcceptInvitationForm):
+    user = invitations.accept_with_new_account(
+        token, name=form.name.data, password=form.password.data, locale=form.locale.data
+    )
+    sessions.log_in(user, remember=False)
+    return user

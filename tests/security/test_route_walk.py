@@ -27,7 +27,7 @@ GET = {
     "api.theaters": ("ok",) * 7,
     "api.venues": ("ok",) * 7,
     "auth.confirm_email": ("login", "login", "login", "login", "login", "login", "login"),
-    "auth.invitation": ("404",) * 7,  # the walk's token is not a valid one
+    "people.invitation": ("404",) * 7,  # the walk's token is not a valid one
     "auth.login": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
     "auth.my_sessions": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     "auth.register": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
@@ -120,7 +120,7 @@ POST_REFUSED = {
     "auth.end_other_sessions": ("login", None, None, None),  # anyone may end their own other sessions
     # the session in the URL is the filmmaker's: nobody else can end it
     "auth.end_session": ("login", "404", "404", "404"),
-    "auth.invitation": ("404", "404", "404", "404"),
+    "people.invitation": ("404", "404", "404", "404"),
     "auth.logout": ("login", "redirect", "redirect", "redirect"),
     "auth.register": ("422", "redirect", "redirect", "redirect"),
     "auth.request_reset": ("422", "422", "422", "422"),
