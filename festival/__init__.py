@@ -12,6 +12,7 @@ from festival import (
     api,
     auth,
     dbpool,
+    edition_admin,
     main,
     models,  # noqa: F401  (importing the package registers every table)
     people,
@@ -33,7 +34,7 @@ from festival.navigation import init_navigation
 from festival.security import init_security
 
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = (main, auth, submissions, review, venues, schedule, programme, api, people, admin)
+AREAS = (main, auth, submissions, review, venues, schedule, programme, api, people, edition_admin, admin)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -22,7 +22,14 @@ from flask_babel import lazy_gettext as _l
 from festival import localtime
 from festival.audit import history
 from festival.extensions import db
-from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, PREMIERE_LABELS, label_of, role_words
+from festival.labels import (
+    AUDIENCE_LABELS,
+    EDITION_STATE_LABELS,
+    FORMAT_LABELS,
+    PREMIERE_LABELS,
+    label_of,
+    role_words,
+)
 from festival.models import AuditEvent, Edition, User
 
 OBJECT_LABELS = {
@@ -92,6 +99,14 @@ ACTION_LABELS = {
     "solve_run.stop": _l("Timetable run stopped"),
     "timetable.draft_created": _l("Draft created"),
     "timetable.published": _l("Timetable published"),
+    # editions
+    "edition.create": _l("Edition created"),
+    "edition.copy": _l("Edition created as a copy"),
+    "edition.update": _l("Edition settings changed"),
+    "edition.state": _l("Edition state changed"),
+    "edition.demand": _l("Demand settings changed"),
+    "holiday.add": _l("Holiday added"),
+    "holiday.remove": _l("Holiday removed"),
     # people
     "user.roles": _l("Roles changed"),
     "user.deactivate": _l("Account deactivated"),
@@ -181,6 +196,26 @@ FIELD_LABELS = {
     "start": _l("Start"),
     "end": _l("End"),
     "based_on": _l("Based on"),
+    # editions
+    "state": _l("State"),
+    "slug": _l("Address (slug)"),
+    "reference_prefix": _l("Reference prefix"),
+    "timezone": _l("Time zone"),
+    "call_opens_at": _l("Call opens"),
+    "entry_deadline": _l("Entry deadline"),
+    "first_day": _l("First screening day"),
+    "last_day": _l("Last screening day"),
+    "terms": _l("Terms of entry"),
+    "terms_zh": _l("Terms of entry (Chinese)"),
+    "copied_from": _l("Copied from"),
+    "day": _l("Day"),
+    "weekday_weights": _l("Weekday weights"),
+    "hour_weights": _l("Hour weights"),
+    "holiday_weight": _l("Holiday weight"),
+    "workday_weight": _l("Make-up working day weight"),
+    "breaks": _l("School breaks"),
+    "shortfall_cost": _l("Cost of a missing screening"),
+    "move_cost": _l("Cost of moving a published screening"),
     # people
     "roles": _l("Roles"),
     "active": _l("Active"),
@@ -211,6 +246,7 @@ VALUE_WORDS: dict[str, Callable[[object], str]] = {
     "audiences": _named(AUDIENCE_LABELS),
     "status": _named(ENTRY_STATUS_LABELS),
     "outcome": _named(ENTRY_STATUS_LABELS),
+    "state": _named(EDITION_STATE_LABELS),
 }
 
 _MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$")

@@ -11,7 +11,15 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.models import Entry
-from festival.models.enums import Audience, FilmFormat, PremiereStatus, Role, ranked
+from festival.models.enums import (
+    Audience,
+    EditionStatus,
+    FilmFormat,
+    HolidayKind,
+    PremiereStatus,
+    Role,
+    ranked,
+)
 
 FORMAT_LABELS = {
     FilmFormat.DOME: _l("Fulldome (planetarium)"),
@@ -41,6 +49,21 @@ ROLE_LABELS = {
     Role.ADMIN: _l("admin"),
     Role.VENUE_MANAGER: _l("venue manager"),
     Role.VISITOR: _l("visitor"),
+}
+
+
+EDITION_STATE_LABELS = {
+    EditionStatus.DRAFT: _l("Draft"),
+    EditionStatus.CALL_OPEN: _l("Call open"),
+    EditionStatus.REVIEW: _l("Call closed: review"),
+    EditionStatus.PROGRAMMING: _l("Programming"),
+    EditionStatus.PUBLISHED: _l("Programme published"),
+    EditionStatus.ARCHIVED: _l("Archived"),
+}
+
+HOLIDAY_KIND_LABELS = {
+    HolidayKind.HOLIDAY: _l("Public holiday"),
+    HolidayKind.WORKDAY: _l("Make-up working day"),
 }
 
 

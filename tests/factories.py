@@ -43,7 +43,7 @@ def user(
     return obj
 
 
-def edition(deadline: datetime | None = None, status=EditionStatus.OPEN, **kw) -> Edition:
+def edition(deadline: datetime | None = None, status=EditionStatus.CALL_OPEN, **kw) -> Edition:
     n = next(_seq)
     values = {
         "slug": f"ed-{n}",

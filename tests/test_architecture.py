@@ -32,6 +32,7 @@ AREAS = {
     "api": {"programme"},
     "admin": set(),
     "people": {"auth"},
+    "edition_admin": set(),
 }
 # the factory and the programs that start the app or load data may import anything of festival
 ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.jobs.worker"}

@@ -19,7 +19,7 @@ from festival.auth.forms import (
 )
 from festival.auth.services import AccountError, authenticate
 from festival.extensions import db, limiter
-from festival.navigation import local_target
+from festival.navigation import home_url, local_target
 
 
 def _show_errors(form, exc: AccountError) -> None:
@@ -61,7 +61,8 @@ def login():
         sessions.log_in(user, remember=form.remember.data)
         db.session.commit()
         flash(_("Welcome, %(name)s.", name=user.name), "success")
-        response = redirect(local_target(request.args.get("next")))
+        wanted = request.args.get("next")
+        response = redirect(local_target(wanted) if wanted else home_url(user))
         throttle.remember_device(response, user.email)
         return response
     return render_template("auth/login.html", form=form)
@@ -104,7 +105,8 @@ def register():
             ),
             "success",
         )
-        return redirect(url_for("auth.login"))
+        # once logged in, a new filmmaker lands on their entries, where a film is entered
+        return redirect(url_for("auth.login", next=url_for("submissions.my_entries")))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
 

@@ -12,10 +12,11 @@ from flask import current_app
 
 from festival import localtime
 from festival.auth.services import create_user, find_user_by_email
-from festival.editions import open_editions
+from festival.editions import demand, open_editions
 from festival.extensions import db
 from festival.models import (
     Edition,
+    EditionHoliday,
     Entry,
     RubricCriterion,
     User,
@@ -177,7 +178,7 @@ def import_edition(
         section="Science & Technology Section",
         section_zh="科技单元",
         reference_prefix=reference_prefix,
-        status=EditionStatus.CLOSED,
+        status=EditionStatus.PROGRAMMING,
         contact_email="film@cstm.example.cn",
         **adapter.edition_values(instance),
     )
@@ -197,6 +198,28 @@ def import_edition(
     return edition
 
 
+# China's public holidays of 2021 in the window: the example of a holiday list (each edition enters its own)
+HOLIDAYS_2021 = (
+    ("2021-04-03", "Qingming Festival", "清明节"),
+    ("2021-04-04", "Qingming Festival", "清明节"),
+    ("2021-04-05", "Qingming Festival", "清明节"),
+    ("2021-05-01", "Labour Day", "劳动节"),
+    ("2021-05-02", "Labour Day", "劳动节"),
+    ("2021-05-03", "Labour Day", "劳动节"),
+    ("2021-05-04", "Labour Day", "劳动节"),
+    ("2021-05-05", "Labour Day", "劳动节"),
+)
+
+
+def _add_2021_holidays(edition: Edition) -> None:
+    """The 2021 holiday list (the instance's date weights are these days at 2.0, the holiday weight) and
+    the default move cost, which keeps the published programme stable in a re-solve."""
+    for day, name, name_zh in HOLIDAYS_2021:
+        edition.holidays.append(EditionHoliday(day=date.fromisoformat(day), name=name, name_zh=name_zh))
+    edition.demand = {"holiday_weight": 2.0, "workday_weight": 1.0, "breaks": []}
+    edition.schedule_weights = {**edition.schedule_weights, "change_penalty": demand.DEFAULT_MOVE_COST}
+
+
 def _load_open_edition(users: dict[str, User], today: date) -> Edition:
     deadline_day = today + timedelta(days=90)
     first_day = date(deadline_day.year + (1 if deadline_day.month > 3 else 0), 4, 1)
@@ -211,7 +234,7 @@ def _load_open_edition(users: dict[str, User], today: date) -> Edition:
         timezone=localtime.DEFAULT_TIMEZONE,
         first_day=first_day,
         last_day=date(first_day.year, 5, 31),
-        status=EditionStatus.OPEN,
+        status=EditionStatus.CALL_OPEN,
         contact_email="film@cstm.example.cn",
     )
     edition.entry_deadline = localtime.at(deadline_day, time(23, 59), edition)
@@ -263,7 +286,7 @@ def load_demo(today: date | None = None, *, production_confirmed: bool = False) 
     users = _ensure_demo_accounts()
     created = False
     if db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st")) is None:
-        _load_2021(users)
+        _add_2021_holidays(_load_2021(users))
         created = True
     if not open_editions():
         edition = _load_open_edition(users, today or localtime.today(None))

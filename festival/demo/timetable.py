@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from festival.editions import lifecycle
 from festival.extensions import db
 from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
@@ -27,6 +28,7 @@ def publish_demo_timetable(edition: Edition, *, actor: User | None, time_limit: 
         raise DemoTimetableError(f"the demo solver run ended {status}: {run.error or 'no timetable'}")
     version = db.session.get(TimetableVersion, run.result_version_id)
     publishing.publish(version, actor=actor, lock=version.version, accept_warnings=True)
+    lifecycle.on_publication(version)
     db.session.commit()
     return version
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -12,6 +12,8 @@ from festival.editions import current_edition, open_editions
 from festival.extensions import csrf, db
 from festival.i18n import remember_language
 from festival.main import bp
+from festival.models import Edition
+from festival.models.enums import EditionStatus
 from festival.navigation import local_target
 
 
@@ -19,6 +21,17 @@ from festival.navigation import local_target
 def index():
     edition = current_edition()
     return render_template("main/index.html", edition=edition, open_editions=open_editions())
+
+
+@bp.route("/terms/<slug>")
+def terms(slug: str):
+    """An edition's terms of entry, in the visitor's language (the other language below it)."""
+    edition = db.session.scalar(
+        sa.select(Edition).where(Edition.slug == slug, Edition.status != EditionStatus.DRAFT)
+    )
+    if edition is None or not (edition.terms or edition.terms_zh):
+        abort(404)
+    return render_template("main/terms.html", edition=edition)
 
 
 @bp.route("/language", methods=["POST"])

@@ -1,6 +1,6 @@
 """ORM models, split by aggregate; importing this package registers every table."""
 
-from festival.models.edition import Edition, RubricCriterion
+from festival.models.edition import Edition, EditionHoliday, RubricCriterion
 from festival.models.entry import Entry, EntryImage
 from festival.models.invitation import Invitation
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
@@ -15,6 +15,7 @@ __all__ = [
     "Conflict",
     "Decision",
     "Edition",
+    "EditionHoliday",
     "Entry",
     "EntryImage",
     "Invitation",

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.extensions import db
 from festival.localtime import DEFAULT_TIMEZONE
-from festival.models.enums import EditionStatus, enum_column
+from festival.models.enums import EditionStatus, HolidayKind, enum_column
 from festival.models.types import AwareDateTime, utcnow
 
 
@@ -28,35 +28,60 @@ class Edition(db.Model):
     section_zh: Mapped[str | None] = mapped_column(sa.String(200))
     reference_prefix: Mapped[str] = mapped_column(sa.String(32))
     timezone: Mapped[str] = mapped_column(sa.String(64), default=DEFAULT_TIMEZONE)
+    # the call takes entries from call_opens_at (None: once the edition is in call_open) until the deadline
+    call_opens_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     entry_deadline: Mapped[datetime] = mapped_column(AwareDateTime())
     first_day: Mapped[date]
     last_day: Mapped[date]
     status: Mapped[EditionStatus] = mapped_column(
-        enum_column(EditionStatus, "edition_status"), default=EditionStatus.OPEN
+        enum_column(EditionStatus, "edition_status"), default=EditionStatus.DRAFT
     )
     contact_email: Mapped[str | None] = mapped_column(sa.String(254))
-    # Demand weights of the timetable objective, in the scheduler's "weights" format.
+    # the formats the call offers (FilmFormat values); empty: every format
+    formats: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # the terms of entry a filmmaker accepts when submitting, in both languages (plain text)
+    terms: Mapped[str | None] = mapped_column(sa.Text)
+    terms_zh: Mapped[str | None] = mapped_column(sa.Text)
+    # Demand weights of the timetable objective, in the scheduler's "weights" format; the demand settings
+    # page writes it (festival.editions.demand.compose) from ``demand`` and the edition's holidays.
     schedule_weights: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # what staff typed on the demand settings page that is not in the scheduler's format: the weight of
+    # a public holiday and of a make-up working day, school breaks as ranges (festival.editions.demand)
+    demand: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # the edition this one was copied from (its one-off blocks are listed to staff, not copied)
+    copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("edition.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
 
+    copied_from: Mapped[Edition | None] = relationship(remote_side="Edition.id")
     criteria: Mapped[list[RubricCriterion]] = relationship(
         back_populates="edition", order_by="RubricCriterion.position", cascade="all, delete-orphan"
+    )
+    holidays: Mapped[list[EditionHoliday]] = relationship(
+        back_populates="edition", order_by="EditionHoliday.day", cascade="all, delete-orphan"
     )
 
     @hybrid_method
     def call_open(self, now: datetime) -> bool:
-        """Whether the call for entries takes entries at ``now`` (an aware instant): the edition is open and
-        ``now`` is before its deadline. Half-open: at the deadline instant itself the call is closed.
+        """Whether the call for entries takes entries at ``now`` (an aware instant): the edition is in its
+        ``call_open`` state and ``now`` lies in ``[call_opens_at, entry_deadline)`` (no opening time: from
+        the moment the call was opened). Half-open: at the deadline instant itself the call is closed.
 
-        The one home of this rule, in Python and (below) as the SQL condition queries use; an edition's
-        lifecycle and opening time belong here too."""
-        return self.status == EditionStatus.OPEN and now < self.entry_deadline
+        The one home of this rule, in Python and (below) as the SQL condition queries use."""
+        return (
+            self.status == EditionStatus.CALL_OPEN
+            and (self.call_opens_at is None or self.call_opens_at <= now)
+            and now < self.entry_deadline
+        )
 
     @call_open.inplace.expression
     @classmethod
     def _call_open_expression(cls, now: datetime) -> sa.ColumnElement[bool]:
         """The same rule as a SQL condition on ``Edition`` rows."""
-        return sa.and_(cls.status == EditionStatus.OPEN, cls.entry_deadline > now)
+        return sa.and_(
+            cls.status == EditionStatus.CALL_OPEN,
+            sa.or_(cls.call_opens_at.is_(None), cls.call_opens_at <= now),
+            cls.entry_deadline > now,
+        )
 
     def __repr__(self) -> str:
         return f"<Edition {self.slug}>"
@@ -83,3 +108,22 @@ class RubricCriterion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     edition: Mapped[Edition] = relationship(back_populates="criteria")
+
+
+class EditionHoliday(db.Model):
+    """A public holiday of an edition's country in its screening window, or a make-up working day (a weekend
+    day worked in exchange, 调休). Entered per edition: they change every year."""
+
+    __tablename__ = "edition_holiday"
+    __table_args__ = (sa.UniqueConstraint("edition_id", "day", name="uq_edition_holiday_edition_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date]
+    name: Mapped[str] = mapped_column(sa.String(120))
+    name_zh: Mapped[str | None] = mapped_column(sa.String(120))
+    kind: Mapped[HolidayKind] = mapped_column(
+        enum_column(HolidayKind, "holiday_kind"), default=HolidayKind.HOLIDAY
+    )
+
+    edition: Mapped[Edition] = relationship(back_populates="holidays")

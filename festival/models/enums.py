@@ -40,10 +40,19 @@ def ranked(roles) -> list[Role]:
 
 
 class EditionStatus(enum.StrEnum):
+    """An edition's lifecycle, in order (the moves between them: festival.editions.lifecycle)."""
+
     DRAFT = "draft"
-    OPEN = "open"
-    CLOSED = "closed"
+    CALL_OPEN = "call_open"
+    REVIEW = "review"  # the call is closed; curators score, staff decide
+    PROGRAMMING = "programming"
+    PUBLISHED = "published"
     ARCHIVED = "archived"
+
+
+class HolidayKind(enum.StrEnum):
+    HOLIDAY = "holiday"
+    WORKDAY = "workday"  # a make-up working day on a weekend (调休)
 
 
 class FilmFormat(enum.StrEnum):

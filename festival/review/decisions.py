@@ -15,6 +15,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
+from festival.editions import lifecycle
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed, StaleEdit
 from festival.extensions import db
 from festival.mail.services import send_mail
@@ -285,7 +286,9 @@ def release_decisions(edition: Edition, decision_ids: list[int], *, actor: User)
     """Release draft decisions: each entry takes its outcome status, the decision is stamped released,
     and the filmmaker gets the edition's letter for that outcome in the entry's language (kept in the
     outbox). Decisions that cannot be released (entry withdrawn, data no longer valid) are skipped with a
-    reason. Raises StaleEdit when someone else changed or released one of them at the same time."""
+    reason. Raises StaleEdit when someone else changed or released one of them at the same time, and
+    InvalidTransition outside review and programming (festival.editions.lifecycle)."""
+    lifecycle.require(edition, lifecycle.Action.DECIDE)
     report = ReleaseReport(released=[], skipped=[])
     stmt = (
         sa.select(Decision)

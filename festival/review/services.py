@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
+from festival.editions import lifecycle
 from festival.errors import InvalidInput, NotAllowed
 from festival.extensions import db
 from festival.models import (
@@ -524,7 +525,9 @@ def save_review(
     _require_curator(curator)
     if queries.released_decision(entry) is not None:
         raise NotAllowed(_l("The decision on this entry has been released; reviews are closed."))
-    criteria = list(db.session.get(Edition, entry.edition_id).criteria)
+    edition = db.session.get(Edition, entry.edition_id)
+    lifecycle.require(edition, lifecycle.Action.SCORE)
+    criteria = list(edition.criteria)
     if not criteria:
         raise InvalidInput(errors={"rubric": [_l("This edition has no rubric yet; staff must set one up.")]})
     review = queries.review_of(entry, curator)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from festival import audit
+from festival.editions import lifecycle
 from festival.extensions import db
 from festival.models import Edition, Screening, TimetableVersion, User
 from festival.models.enums import VersionStatus
@@ -27,6 +28,9 @@ from festival.schedule.versions import PublishBlocked, StaleVersion, check_edita
 def publish_problems(version: TimetableVersion) -> list[Problem]:
     """What stands between a draft and publication: hard-rule problems block, shortfalls warn."""
     edition = db.session.get(Edition, version.edition_id)
+    state = lifecycle.refusal(edition, lifecycle.Action.PUBLISH)
+    if state is not None:
+        return [Problem(BLOCKING, state, rule="lifecycle")]
     if not db.session.scalar(sa.select(sa.func.count()).where(Screening.timetable_id == version.id)):
         return [Problem(BLOCKING, _l("The timetable has no screenings."), rule="counts")]
     try:

@@ -235,9 +235,14 @@ def step_form(step: str, entry: Entry, *, submitted: bool) -> StepForm:
     """The form of a step: from the request when ``submitted``, else filled from the entry."""
     form_class = technical_form_class(entry.format) if step == "technical" else STEP_FORMS[step]
     if submitted:
-        return form_class()
-    extra = technical_initial(entry) if step == "technical" else {}
-    return form_class(formdata=None, obj=entry, data=extra)
+        form = form_class()
+    else:
+        extra = technical_initial(entry) if step == "technical" else {}
+        form = form_class(formdata=None, obj=entry, data=extra)
+    offered = entry.edition.formats
+    if offered and hasattr(form, "format"):  # only the formats the edition's call takes
+        form.format.choices = [c for c in form.format.choices if not c.value or c.value in offered]
+    return form
 
 
 class SubmitForm(VersionedForm):

@@ -170,6 +170,9 @@ def save_step(
             changes[name] = _merged_tech_spec(entry, values["tech_spec"], entry.format)
         elif name in values:
             changes[name] = _clean_value(name, values[name])
+    offered = entry.edition.formats
+    if changes.get("format") and offered and str(changes["format"]) not in offered:
+        raise InvalidInput(errors={"format": [_("This edition's call does not take films of this format.")]})
     if entry.status == EntryStatus.SUBMITTED:
         if rejected:
             raise InvalidInput(

@@ -32,7 +32,7 @@ def test_the_index_leads_to_the_editions_and_the_current_one(client, fest, past)
 
 def test_editions_lists_only_editions_with_a_published_programme(client, fest, past, make):
     make.edition(status=EditionStatus.DRAFT, slug="secret-draft")
-    make.edition(status=EditionStatus.OPEN, slug="next-year")
+    make.edition(status=EditionStatus.CALL_OPEN, slug="next-year")
     db.session.commit()
     answer = _get(client, f"{API}/editions")
     assert [e["slug"] for e in answer["data"]] == [fest["edition"].slug, "st-2030"]  # newest first
@@ -52,7 +52,7 @@ def test_editions_lists_only_editions_with_a_published_programme(client, fest, p
 
 def test_an_edition_without_a_published_programme_is_not_found(client, fest, published, make):
     make.edition(status=EditionStatus.DRAFT, slug="secret-draft")
-    make.edition(status=EditionStatus.OPEN, slug="next-year")
+    make.edition(status=EditionStatus.CALL_OPEN, slug="next-year")
     db.session.commit()
     assert _get(client, _ed(fest))["slug"] == fest["edition"].slug
     for slug in ("secret-draft", "next-year", "nowhere"):

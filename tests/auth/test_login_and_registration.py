@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import sqlalchemy as sa
 
 from festival.auth.passwords import verify_password
@@ -27,7 +29,10 @@ def _users() -> int:
 
 def test_registration_creates_a_filmmaker_with_normalised_email_and_hashed_password(client):
     response = client.post("/auth/register", data=GOOD)
-    assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
+    # the login page, which then leads the new filmmaker to their entries
+    assert response.status_code == 302 and unquote(response.headers["Location"]).endswith(
+        "/auth/login?next=/entries/"
+    )
     user = db.session.scalar(sa.select(User))
     assert user.email == "ada.producer@example.org"
     assert user.roles == {Role.FILMMAKER}

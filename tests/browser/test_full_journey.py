@@ -41,6 +41,11 @@ def _logout(page: Page) -> None:
 
 
 def _confirmation_link(live_app, email: str) -> str:
+    return _mailed_link(live_app, email, "/auth/confirm/")
+
+
+def _mailed_link(live_app, email: str, path: str) -> str:
+    """The path of the link starting with ``path`` in the latest mail to ``email``."""
     from festival.extensions import db
     from festival.models import OutboxMail
 
@@ -49,7 +54,7 @@ def _confirmation_link(live_app, email: str) -> str:
             db.select(OutboxMail).where(OutboxMail.recipient == email).order_by(OutboxMail.id.desc())
         ).first()
         assert mail is not None, f"no mail to {email}"
-        match = re.search(r"https?://\S*?(/auth/confirm/[A-Za-z0-9._\-]+)", mail.body)
+        match = re.search(rf"https?://\S*?({re.escape(path)}[A-Za-z0-9._\-]+)", mail.body)
         assert match, mail.body
         db.session.remove()
     return match.group(1)
@@ -84,26 +89,8 @@ def _save_and_continue(page: Page) -> None:
     expect(page.locator(".flash-success")).to_contain_text("Saved")
 
 
-def _register_and_submit(page: Page, live_app, email: str, title: str, tmp_path: Path) -> str:
-    page.goto("/auth/register")
-    page.get_by_role("link", name="English").click()
-    page.fill("#name", "Journey Filmmaker")
-    page.fill("#organisation", "Journey Dome Studio")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.fill("#confirm", PASSWORD)
-    page.locator("form button[type=submit].primary").click()
-    # the same answer for a new and a known address: "we sent a message", then the login page
-    expect(page.locator(".flash-success")).to_contain_text("We sent a message to")
-    _shot(page, "01-registered")
-
-    page.goto(_confirmation_link(live_app, email))
-    expect(page.locator(".flash-success")).to_contain_text("is confirmed")
-    _login(page, email, PASSWORD)
-
-    page.goto("/entries/")
-    page.get_by_role("button", name="Enter a new film").first.click()
-
+def _enter_film(page: Page, email: str, title: str, tmp_path: Path) -> None:
+    """Fill the entry form's first four steps for a fulldome film (on the film step of a new entry)."""
     # 1. the film
     page.fill("#title_original", title)
     page.fill("#title_en", title)
@@ -146,6 +133,34 @@ def _register_and_submit(page: Page, live_app, email: str, title: str, tmp_path:
     expect(page.locator(".flash-success")).to_contain_text("The image is uploaded.")
     _save_and_continue(page)
 
+
+def _register(page: Page, name: str, organisation: str, email: str) -> None:
+    """Fill and send the registration form (on the page)."""
+    page.fill("#name", name)
+    page.fill("#organisation", organisation)
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.locator("form button[type=submit].primary").click()
+    # the same answer for a new and a known address: "we sent a message", then the login page
+    expect(page.locator(".flash-success")).to_contain_text("We sent a message to")
+
+
+def _register_and_submit(page: Page, live_app, email: str, title: str, tmp_path: Path) -> str:
+    page.goto("/auth/register")
+    page.get_by_role("link", name="English").click()
+    _register(page, "Journey Filmmaker", "Journey Dome Studio", email)
+    _shot(page, "01-registered")
+
+    page.goto(_confirmation_link(live_app, email))
+    expect(page.locator(".flash-success")).to_contain_text("is confirmed")
+    _login(page, email, PASSWORD)
+
+    page.goto("/entries/")
+    page.get_by_role("button", name="Enter a new film").first.click()
+
+    _enter_film(page, email, title, tmp_path)
+
     # 5. review & submit
     _shot(page, "03-review-step")
     page.check("#accept_terms")
@@ -161,9 +176,9 @@ def _entry_id_from(page: Page) -> int:
     return int(re.search(r"/review/entries/(\d+)", page.url).group(1))
 
 
-def _review(page: Page, title: str) -> int:
+def _review(page: Page, title: str, edition_id: int) -> int:
     _login(page, "curator1@demo.festival")
-    page.goto(f"/review/?q={title}")
+    page.goto(f"/review/?edition={edition_id}&q={title}")
     page.get_by_role("link", name=title).first.click()
     entry_id = _entry_id_from(page)
     scores = page.locator("fieldset.scores input")
@@ -179,7 +194,25 @@ def _review(page: Page, title: str) -> int:
     return entry_id
 
 
-def _accept_and_release(page: Page, entry_id: int, reference: str) -> None:
+def _move_edition(page: Page, edition_slug: str, button: str) -> None:
+    """Staff move the edition on from its status strip (festival.editions.lifecycle)."""
+    page.goto(f"/admin/editions/{edition_slug}")
+    page.get_by_role("button", name=button).click()
+    expect(page.locator(".flash-success")).to_be_visible()
+
+
+def _edition_id(live_app, slug: str) -> int:
+    from festival.extensions import db
+    from festival.models import Edition
+
+    with live_app.app_context():
+        edition_id = db.session.scalar(db.select(Edition.id).where(Edition.slug == slug))
+        db.session.remove()
+    return edition_id
+
+
+def _accept_and_release(page: Page, live_app, entry_id: int, reference: str, edition_slug: str) -> None:
+    """Staff accept the entry, close the edition's call and release the decision."""
     _login(page, "staff@demo.festival")
     page.goto(f"/review/entries/{entry_id}")
     page.get_by_role("link", name="Decide").click()
@@ -191,18 +224,20 @@ def _accept_and_release(page: Page, entry_id: int, reference: str) -> None:
     page.get_by_role("button", name="Save decision").click()
     expect(page.locator(".flash-success")).to_be_visible()
 
-    page.goto("/review/staff/release")
+    _move_edition(page, edition_slug, "Close the call")  # decisions are released during review
+    page.goto(f"/review/staff/release?edition={_edition_id(live_app, edition_slug)}")
     page.locator("#select-all").uncheck()
     page.get_by_label(f"Release {reference}").check()
     page.check("#confirm")
     page.get_by_role("button", name="Release the selected decisions").click()
-    expect(page.locator(".flash-success")).to_contain_text("1 decisions released")
+    expect(page.locator(".flash-success")).to_contain_text("released")
     _shot(page, "07-released")
     _logout(page)
 
 
 def _publish_a_timetable(page: Page, edition_slug: str) -> None:
     _login(page, "staff@demo.festival")
+    _move_edition(page, edition_slug, "Start programming")
     page.goto("/staff/venues/")
     page.select_option("form.edition-switch #edition", edition_slug)
     page.locator("form.edition-switch button[type=submit]").click()
@@ -237,6 +272,9 @@ def _publish_a_timetable(page: Page, edition_slug: str) -> None:
     expect(page.locator(".flash-success")).to_contain_text("is now the public programme.")
     expect(page.locator(".version-head .badge")).to_have_text("published")
     _shot(page, "11-published")
+    # the demo's call opens again for the journeys after this one (its programme stays public)
+    _move_edition(page, edition_slug, "Back to review")
+    _move_edition(page, edition_slug, "Reopen the call")
     _logout(page)
 
 
@@ -282,11 +320,11 @@ def test_full_journey_from_registration_to_the_public_calendar(
     assert re.fullmatch(r"BJIFF\d+-[A-Z]+-\d+", reference), reference
     _logout(page)
 
-    entry_id = _review(page, title)
+    edition_slug = "bjiff-{}-st".format(re.match(r"BJIFF(\d+)-", reference).group(1))
+    entry_id = _review(page, title, _edition_id(live_app, edition_slug))
     mails_before = _mail_count(live_app, email)
-    _accept_and_release(page, entry_id, reference)
+    _accept_and_release(page, live_app, entry_id, reference, edition_slug)
     assert _mail_count(live_app, email) > mails_before  # the decision letter
 
-    edition_slug = "bjiff-{}-st".format(re.match(r"BJIFF(\d+)-", reference).group(1))
     _publish_a_timetable(page, edition_slug)
     _visitor_downloads_the_calendar(browser, live_server, edition_slug, title)

@@ -15,7 +15,7 @@ def test_visitor_switches_language_and_logs_in(page: Page, live_server):
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.get_by_role("link", name="中文").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hans")
-    page.get_by_role("link", name="登录").click()
+    page.get_by_role("link", name="登录", exact=True).click()
     page.fill("#email", "staff@demo.festival")
     page.fill("#password", DEMO_PASSWORD)
     page.locator("form button[type=submit].primary").click()

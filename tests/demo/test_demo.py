@@ -50,7 +50,7 @@ def test_demo_load_builds_2021_edition_from_instance_and_is_idempotent(runner):
     roles = set().union(*(u.roles for u in db.session.scalars(sa.select(User))))
     assert {Role.FILMMAKER, Role.CURATOR, Role.STAFF, Role.ADMIN} <= roles
 
-    open_edition = db.session.scalar(sa.select(Edition).where(Edition.status == EditionStatus.OPEN))
+    open_edition = db.session.scalar(sa.select(Edition).where(Edition.status == EditionStatus.CALL_OPEN))
     assert open_edition.call_open(utcnow())
     assert _count(Entry, Entry.edition_id == open_edition.id, Entry.status == EntryStatus.DRAFT) >= 1
     assert _count(Entry, Entry.edition_id == open_edition.id, Entry.status == EntryStatus.SUBMITTED) >= 1

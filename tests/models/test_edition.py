@@ -44,7 +44,7 @@ def test_the_call_is_open_before_the_deadline_and_closed_at_it_in_python_and_sql
     assert (edition in open_editions(now)) is expected
 
 
-@pytest.mark.parametrize("status", [s for s in EditionStatus if s != EditionStatus.OPEN])
+@pytest.mark.parametrize("status", [s for s in EditionStatus if s != EditionStatus.CALL_OPEN])
 def test_a_call_that_is_not_open_takes_no_entries_whatever_the_time(app, make, status):
     edition = make.edition(deadline=DEADLINE, status=status)
     db.session.commit()

@@ -31,7 +31,8 @@ def past(make, fest, published):  # noqa: F811 (fixtures)
     """The year before (1-14 April 2030): "Old Film" twice in its "Old Dome", published as version 1,
     and a private draft that adds "Unreleased" (accepted, never published)."""
     edition = make.edition(
-        status=EditionStatus.CLOSED, slug="st-2030", name="Tenth Science Section", name_zh="第十届科技单元",
+        status=EditionStatus.PROGRAMMING, slug="st-2030", name="Tenth Science Section",
+        name_zh="第十届科技单元",
         first_day=date(2030, 4, 1), last_day=date(2030, 4, 14),
     )  # fmt: skip
     venue = make.venue(edition, code="cstm", name="Museum", name_zh="科技馆")

@@ -74,7 +74,7 @@ def test_the_old_edition_parameter_redirects_to_the_editions_address(client, fes
 
 def test_unknown_and_draft_editions_have_no_programme(client, fest, past, make):
     make.edition(status=EditionStatus.DRAFT, slug="secret-draft")
-    make.edition(status=EditionStatus.OPEN, slug="next-year", name="Next year")
+    make.edition(status=EditionStatus.CALL_OPEN, slug="next-year", name="Next year")
     db.session.commit()
     assert client.get("/programme/nowhere/").status_code == 404
     assert client.get("/programme/nowhere/print").status_code == 404
@@ -124,7 +124,7 @@ def test_links_on_a_past_editions_pages_stay_in_that_edition(client, fest, past)
 
 
 def test_the_edition_switcher_lists_the_editions_with_a_published_programme(client, fest, past, make):
-    make.edition(status=EditionStatus.OPEN, slug="next-year", name="Next year")
+    make.edition(status=EditionStatus.CALL_OPEN, slug="next-year", name="Next year")
     db.session.commit()
     page = client.get("/programme/st-2030/").get_data(as_text=True)
     switcher = page.split('<nav class="edition-switcher"', 1)[1].split("</nav>", 1)[0]
@@ -146,7 +146,7 @@ def test_a_newly_published_edition_reaches_the_switcher_and_changes_the_validato
     unchanged = client.get("/programme/st-2030/", headers={"If-None-Match": first.headers["ETag"]})
     assert unchanged.status_code == 304
     # another edition publishes its first programme: the past edition's page now lists it
-    edition = make.edition(status=EditionStatus.CLOSED, slug="st-2032", name="Twelfth")
+    edition = make.edition(status=EditionStatus.PROGRAMMING, slug="st-2032", name="Twelfth")
     venue = make.venue(edition)
     theater = make.theater(venue)
     film = make.entry(edition, fest["owner"], "submitted", title_en="New Film")

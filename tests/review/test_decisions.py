@@ -11,7 +11,7 @@ from festival.audit import history
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.extensions import db
 from festival.models import Decision, OutboxMail
-from festival.models.enums import DecisionOutcome, EntryStatus
+from festival.models.enums import DecisionOutcome, EditionStatus, EntryStatus
 from festival.review import decisions, letters, queries
 from festival.review.decisions import DecisionInput
 from tests.conftest import csrf_token, log_in
@@ -20,6 +20,14 @@ ACCEPT = {
     "outcome": "accepted", "min_screenings": "2", "max_screenings": "4", "max_per_day": "1", "copies": "1",
     "popularity": "300", "version": "0",
 }  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def _in_review(request):
+    """Decisions are released during review (festival.editions.lifecycle): the call has closed."""
+    name = "csrf_world" if "csrf_world" in request.fixturenames else "world"
+    request.getfixturevalue(name).edition.status = EditionStatus.REVIEW
+    db.session.commit()
 
 
 def _decide(world, entry, actor=None, **values):

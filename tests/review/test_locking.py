@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from festival.errors import StaleEdit
 from festival.extensions import db
 from festival.models import Decision, OutboxMail, Review
-from festival.models.enums import DecisionOutcome
+from festival.models.enums import DecisionOutcome, EditionStatus
 from festival.review import decisions, queries, services
 from festival.review.decisions import DecisionInput
 from tests.conftest import log_in
@@ -97,6 +97,7 @@ def test_two_staff_releasing_the_same_decision_send_one_letter(world):
             .where(table.c.id == decision.id)
             .values(version=version + 1, released_at=sa.func.now())
         )
+    world.edition.status = EditionStatus.REVIEW  # releasing needs the call closed
     with pytest.raises(StaleEdit):
         decisions.release_decisions(world.edition, [decision.id], actor=world.staff)
     db.session.rollback()

@@ -12,7 +12,7 @@ from festival.audit import history
 from festival.errors import InvalidInput, NotAllowed
 from festival.extensions import db
 from festival.models import Review
-from festival.models.enums import ReviewStatus
+from festival.models.enums import EditionStatus, ReviewStatus
 from festival.review import queries, services
 from tests.conftest import csrf_token, log_in
 from tests.review.conftest import SCORES, submit
@@ -156,6 +156,7 @@ def test_reviews_close_when_the_decision_is_released(world):
     decision = decisions.save_decision(
         world.e1, decisions.DecisionInput(outcome="rejected"), actor=world.staff, expected_version=0
     )
+    world.edition.status = EditionStatus.REVIEW  # releasing needs the call closed
     decisions.release_decisions(world.edition, [decision.id], actor=world.staff)
     db.session.commit()
     with pytest.raises(NotAllowed):

@@ -54,7 +54,7 @@ def fest(app, make):
     (at most 2, 1 a day), ``c`` giant screen 45 min needing 3d, ``d`` documentary 50 min only 5-10 April,
     ``zh`` a dome film with a Chinese title, ``rejected`` a dome film that was not accepted."""
     edition = make.edition(
-        status=EditionStatus.CLOSED,
+        status=EditionStatus.PROGRAMMING,
         first_day=date(2031, 4, 1),
         last_day=date(2031, 4, 14),
         schedule_weights={"day": {"sat": 1.5, "sun": 1.5}, "hour": [["14:00", "16:00", 1.2]]},
@@ -136,7 +136,7 @@ def demo_edition(app):
 def tiny(app, make):
     """A one-week edition: one venue, a dome and a 4D theater, four accepted films, a block."""
     edition = make.edition(
-        status=EditionStatus.CLOSED,
+        status=EditionStatus.PROGRAMMING,
         first_day=date(2031, 4, 1),
         last_day=date(2031, 4, 7),
         schedule_weights={"day": {"sat": 1.5, "sun": 1.4}, "shortfall_penalty": 100000},

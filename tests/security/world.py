@@ -161,6 +161,7 @@ def build_world() -> World:
         "token": "not-a-valid-token",
         "user_id": filmmaker.id,
         "invitation_id": invitation.id,
+        "holiday_id": old.holidays[0].id,
         "kind": "decision_accepted",
         "language": "en",
         "lang": "zh",

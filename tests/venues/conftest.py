@@ -12,7 +12,7 @@ from festival.models.enums import EditionStatus, Role
 
 def _setting(make):
     edition = make.edition(
-        status=EditionStatus.CLOSED, first_day=date(2031, 4, 1), last_day=date(2031, 5, 31)
+        status=EditionStatus.PROGRAMMING, first_day=date(2031, 4, 1), last_day=date(2031, 5, 31)
     )
     venue = make.venue(edition, code="cstm", name="Museum")
     dome = make.theater(venue, code="dome", name="Dome", formats=["dome"], position=0)

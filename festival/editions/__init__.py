@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import abort, g, has_request_context
+from flask import abort, g, has_request_context, session
 from flask_babel import lazy_gettext as _l
 
 from festival import localtime
@@ -84,14 +84,24 @@ def _has_programme_data(edition: Edition) -> bool:
     return bool(db.session.scalar(sa.select(sa.or_(sa.exists(venues), sa.exists(accepted)))))
 
 
+REMEMBERED = "staff_edition"
+
+
 def staff_edition(slug: str | None) -> Edition:
-    """The edition named by ``slug`` (404 if unknown); without one, the newest edition that has venues
+    """The edition a staff page works on: the one named by ``slug`` (404 if unknown), which is remembered
+    for the next staff page; without one, the remembered edition, else the newest edition that has venues
     or accepted films, else the site's current edition (404 when there is no edition at all)."""
     if slug:
         edition = db.session.scalar(sa.select(Edition).where(Edition.slug == slug))
         if edition is None:
             abort(404)
+        remember_edition(edition)
         return edition
+    remembered = session.get(REMEMBERED) if has_request_context() else None
+    if remembered:
+        edition = db.session.scalar(sa.select(Edition).where(Edition.slug == remembered))
+        if edition is not None:
+            return edition
     for edition in staff_editions():
         if _has_programme_data(edition):
             return edition
@@ -99,3 +109,9 @@ def staff_edition(slug: str | None) -> Edition:
     if edition is None:
         abort(404)
     return edition
+
+
+def remember_edition(edition: Edition) -> None:
+    """Staff chose this edition: their next staff pages show it until they choose another."""
+    if has_request_context() and session.get(REMEMBERED) != edition.slug:
+        session[REMEMBERED] = edition.slug

@@ -1,0 +1,246 @@
+"""Views of the editions office: the list, a new edition or a copy (admins), an edition's settings, state,
+holidays and demand settings (staff)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from festival.edition_admin import bp
+from festival.edition_admin.forms import CopyForm, DemandForm, EditionForm, HolidayForm
+from festival.editions import demand, lifecycle, remember_edition, services
+from festival.extensions import db
+from festival.handlers import REDIRECT, Render, post_button, submit_form
+from festival.history import trail
+from festival.labels import HOLIDAY_KIND_LABELS
+from festival.models import Edition, EditionHoliday, User
+from festival.models.enums import EditionStatus, HolidayKind, Role
+from festival.navigation import local_target
+from festival.security import roles_required
+
+
+def _actor() -> User:
+    return current_user._get_current_object()
+
+
+def _edition(slug: str) -> Edition:
+    edition = db.session.scalar(sa.select(Edition).where(Edition.slug == slug))
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _edition_url(edition: Edition) -> str:
+    return url_for("edition_admin.edition", slug=edition.slug)
+
+
+@bp.get("/")
+@roles_required(Role.STAFF)
+def index():
+    """Every edition with its state, newest window first."""
+    editions = list(
+        db.session.scalars(sa.select(Edition).order_by(Edition.first_day.desc(), Edition.id.desc()))
+    )
+    return render_template("edition_admin/index.html", editions=editions, labels=lifecycle.STATE_LABELS)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new():
+    """A new edition from scratch."""
+    form = EditionForm()
+    outcome = submit_form(
+        form,
+        lambda: services.create_edition(form.values(), actor=_actor()),
+        success=_("The edition is created, in draft. Add its venues, rubric and panels, then open the call."),
+        target=_edition_url,
+    )
+    if isinstance(outcome, Render):
+        return render_template(
+            "edition_admin/edition_form.html", form=form, edition=None, source=None
+        ), outcome.status
+    return outcome
+
+
+@bp.route("/<slug>/copy", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def copy(slug: str):
+    """A new edition as a copy of this one (its venues, rubric, panels, letters and demand settings)."""
+    source = _edition(slug)
+    form = CopyForm(data=None if request.method == "POST" else _copy_defaults(source))
+    outcome = submit_form(
+        form,
+        lambda: services.copy_edition(
+            source, form.values(), with_panel_members=form.with_panel_members.data, actor=_actor()
+        ),
+        success=_copied,
+        target=lambda report: _edition_url(report.edition),
+    )
+    if isinstance(outcome, Render):
+        return render_template(
+            "edition_admin/edition_form.html", form=form, edition=None, source=source
+        ), outcome.status
+    return outcome
+
+
+def _copy_defaults(source: Edition) -> dict:
+    values = EditionForm.of(source)
+    values.update(name="", name_zh="", slug="", reference_prefix="", call_opens_at=None)
+    return values
+
+
+def _copied(report: services.CopyReport) -> None:
+    flash(
+        ngettext(
+            "The copy is created, in draft, with %(num)d recurring block moved to the new window.",
+            "The copy is created, in draft, with %(num)d recurring blocks moved to the new window.",
+            report.blocks_moved,
+        ),
+        "success",
+    )
+
+
+def _edition_page(edition: Edition, form: EditionForm, status: int = 200):
+    return render_template(
+        "edition_admin/edition.html",
+        edition=edition,
+        form=form,
+        moves=lifecycle.moves_for(edition, _actor()),
+        states=list(EditionStatus),
+        labels=lifecycle.STATE_LABELS,
+        one_off=services.one_off_blocks_not_copied(edition),
+        history=trail([edition], edition=edition),
+    ), status
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def edition(slug: str):
+    """One edition: its state with the next moves, its settings, what its copy left out, its history."""
+    found = _edition(slug)
+    remember_edition(found)
+    form = EditionForm(data=None if request.method == "POST" else EditionForm.of(found))
+    outcome = submit_form(
+        form,
+        lambda: services.update_edition(found, form.values(), actor=_actor()),
+        success=lambda changed: flash(_("Saved.") if changed else _("Nothing changed."), "success"),
+        target=lambda _changed: _edition_url(found),
+    )
+    return _edition_page(found, form, outcome.status) if isinstance(outcome, Render) else outcome
+
+
+@bp.post("/<slug>/state")
+@roles_required(Role.STAFF)
+def move(slug: str):
+    """One of the moves the status strip offers."""
+    found = _edition(slug)
+    target = request.form.get("target")
+    if target not in EditionStatus._value2member_map_:
+        abort(400)
+    return post_button(
+        None,
+        partial(lifecycle.move, found, EditionStatus(target), actor=_actor()),
+        success=_(
+            "%(edition)s is now “%(state)s”.",
+            edition=found.name,
+            state=lifecycle.label(EditionStatus(target)),
+        ),
+        back=_edition_url(found),
+    )
+
+
+@bp.post("/choose")
+@roles_required(Role.STAFF)
+def choose():
+    """The header's edition picker: staff pages show this edition from now on."""
+    found = _edition(request.form.get("edition") or "")
+    remember_edition(found)
+    return redirect(
+        local_target(request.form.get("next")) if request.form.get("next") else _edition_url(found), REDIRECT
+    )
+
+
+# ---------------------------------------------------------------- demand settings and holidays
+
+
+def _demand_page(edition: Edition, form: DemandForm, holiday_form: HolidayForm, settings, status: int = 200):
+    return render_template(
+        "edition_admin/demand.html",
+        edition=edition,
+        form=form,
+        holiday_form=holiday_form,
+        weeks=demand.calendar(edition, settings),
+        weekdays=demand.WEEKDAYS,
+        settings=settings,
+        kind_labels=HOLIDAY_KIND_LABELS,
+    ), status
+
+
+@bp.route("/<slug>/demand", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def demand_settings(slug: str):
+    """The demand settings with the calendar of resulting day weights. "Preview" shows the calendar of the
+    values typed without saving; "Save" stores them."""
+    found = _edition(slug)
+    current = demand.DemandSettings.of(found)
+    form = DemandForm(data=None if request.method == "POST" else DemandForm.of(current))
+    holiday_form = HolidayForm(formdata=None)
+    if request.method == "POST" and "preview" in request.form:
+        if not form.validate_on_submit():
+            return _demand_page(found, form, holiday_form, current, 422)
+        typed = form.settings()
+        errors = typed.errors(found)
+        for name, messages in errors.items():
+            getattr(form, name).errors = list(messages)
+        return _demand_page(found, form, holiday_form, current if errors else typed, 422 if errors else 200)
+    outcome = submit_form(
+        form,
+        lambda: demand.save(found, form.settings(), actor=_actor()),
+        success=_("The demand settings are saved."),
+        target=url_for("edition_admin.demand_settings", slug=found.slug),
+    )
+    return (
+        _demand_page(found, form, holiday_form, current, outcome.status)
+        if isinstance(outcome, Render)
+        else outcome
+    )
+
+
+@bp.post("/<slug>/holidays")
+@roles_required(Role.STAFF)
+def add_holiday(slug: str):
+    found = _edition(slug)
+    form = HolidayForm()
+    return post_button(
+        form,
+        lambda: services.add_holiday(
+            found,
+            day=form.day.data,
+            name=form.name.data,
+            name_zh=form.name_zh.data,
+            kind=HolidayKind(form.kind.data),
+            actor=_actor(),
+        ),
+        success=_("The day is added; the demand weights follow."),
+        back=url_for("edition_admin.demand_settings", slug=found.slug, _anchor="holidays"),
+    )
+
+
+@bp.post("/<slug>/holidays/<int(max=2147483647):holiday_id>/remove")
+@roles_required(Role.STAFF)
+def remove_holiday(slug: str, holiday_id: int):
+    found = _edition(slug)
+    holiday = db.get_or_404(EditionHoliday, holiday_id)
+    if holiday.edition_id != found.id:
+        abort(404)
+    return post_button(
+        None,
+        partial(services.remove_holiday, holiday, actor=_actor()),
+        success=_("The day is removed; the demand weights follow."),
+        back=url_for("edition_admin.demand_settings", slug=found.slug, _anchor="holidays"),
+    )

@@ -1,0 +1,365 @@
+"""Creating and changing editions: the settings, a copy of an earlier edition, the holiday list.
+
+Every write flushes and records its audit event; views commit. The lifecycle is in
+``festival.editions.lifecycle``, the demand settings in ``festival.editions.demand``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from festival import audit, localtime
+from festival.editions import demand, lifecycle
+from festival.errors import InvalidInput
+from festival.extensions import db
+from festival.models import (
+    Edition,
+    EditionHoliday,
+    MailTemplate,
+    Panel,
+    PanelMember,
+    RubricCriterion,
+    Theater,
+    TheaterBlock,
+    User,
+    Venue,
+)
+from festival.models.enums import EditionStatus, FilmFormat, HolidayKind
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
+MAX_DAYS = 366  # the scheduler's longest screening window (scheduler/read/limits.py)
+SETTINGS = (
+    "name", "name_zh", "slug", "reference_prefix", "timezone", "call_opens_at", "entry_deadline",
+    "first_day", "last_day", "formats", "terms", "terms_zh", "contact_email",
+)  # fmt: skip
+
+
+@dataclass
+class EditionValues:
+    """What the edition form sends. Times are wall-clock times of the edition's time zone (naive)."""
+
+    name: str
+    slug: str
+    reference_prefix: str
+    entry_deadline: datetime
+    first_day: date
+    last_day: date
+    name_zh: str | None = None
+    timezone: str = localtime.DEFAULT_TIMEZONE
+    call_opens_at: datetime | None = None
+    formats: list[str] = field(default_factory=list)
+    terms: str | None = None
+    terms_zh: str | None = None
+    contact_email: str | None = None
+
+
+def _known_zone(name: str) -> bool:
+    if name not in available_timezones():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def errors_of(values: EditionValues, edition: Edition | None = None) -> dict[str, list[object]]:
+    """The rules of an edition's settings, by field."""
+    errors: dict[str, list[object]] = {}
+
+    def add(name: str, message: object) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not SLUG.match(values.slug or ""):
+        add("slug", _l("Lower-case letters, digits and hyphens, 2 to 63 characters, e.g. bjiff-12-st."))
+    else:
+        taken = sa.select(Edition.id).where(Edition.slug == values.slug)
+        if edition is not None:
+            taken = taken.where(Edition.id != edition.id)
+        if db.session.scalar(taken) is not None:
+            add("slug", _l("Another edition has this address already."))
+    if not PREFIX.match(values.reference_prefix or ""):
+        add(
+            "reference_prefix",
+            _l("Capital letters, digits and hyphens, up to 32 characters, e.g. BJIFF12-ST."),
+        )
+    if not _known_zone(values.timezone or ""):
+        add("timezone", _l("Not a time zone of the tz database (e.g. Asia/Shanghai)."))
+    if values.last_day < values.first_day:
+        add("last_day", _l("The last screening day comes before the first."))
+    elif (values.last_day - values.first_day).days + 1 > MAX_DAYS:
+        add("last_day", _l("The screening window is longer than %(days)s days.", days=MAX_DAYS))
+    if values.call_opens_at is not None and values.call_opens_at >= values.entry_deadline:
+        add("call_opens_at", _l("The call must open before its deadline."))
+    if values.entry_deadline.date() > values.last_day:
+        add("entry_deadline", _l("The deadline must come before the end of the screening window."))
+    unknown = [f for f in values.formats if f not in FilmFormat._value2member_map_]
+    if unknown:
+        add("formats", _l("Unknown format: %(formats)s.", formats=", ".join(unknown)))
+    return errors
+
+
+def _apply(edition: Edition, values: EditionValues) -> None:
+    edition.name = values.name.strip()
+    edition.name_zh = (values.name_zh or "").strip() or None
+    edition.slug = values.slug
+    edition.reference_prefix = values.reference_prefix
+    edition.timezone = values.timezone
+    edition.first_day = values.first_day
+    edition.last_day = values.last_day
+    edition.formats = list(values.formats)
+    edition.terms = (values.terms or "").strip() or None
+    edition.terms_zh = (values.terms_zh or "").strip() or None
+    edition.contact_email = (values.contact_email or "").strip() or None
+    # wall-clock times typed for the edition, read in its (possibly new) time zone
+    edition.entry_deadline = localtime.from_local(values.entry_deadline, edition)
+    edition.call_opens_at = (
+        localtime.from_local(values.call_opens_at, edition) if values.call_opens_at else None
+    )
+
+
+def _snapshot(edition: Edition) -> dict:
+    return {key: _plain(getattr(edition, key)) for key in SETTINGS}
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def create_edition(values: EditionValues, *, actor: User) -> Edition:
+    """A new, empty edition in draft (no venues, rubric or panels yet), with the default demand settings."""
+    errors = errors_of(values)
+    if errors:
+        raise InvalidInput(errors=errors)
+    edition = Edition(
+        section="Science & Technology Section", section_zh="科技单元", status=EditionStatus.DRAFT
+    )
+    _apply(edition, values)
+    edition.schedule_weights = demand.compose(edition, demand.DemandSettings())
+    db.session.add(edition)
+    db.session.flush()
+    audit.record(edition, actor=actor, action="edition.create", new=_snapshot(edition))
+    return edition
+
+
+def update_edition(edition: Edition, values: EditionValues, *, actor: User) -> bool:
+    """Change the settings; False when nothing changed. Archived editions are read-only."""
+    lifecycle.require(edition, lifecycle.Action.EDIT)
+    errors = errors_of(values, edition)
+    if errors:
+        raise InvalidInput(errors=errors)
+    before = _snapshot(edition)
+    _apply(edition, values)
+    after = _snapshot(edition)
+    if before == after:
+        return False
+    if (before["first_day"], before["last_day"]) != (after["first_day"], after["last_day"]):
+        demand.recompose(edition)  # holidays and breaks outside the new window drop out
+    db.session.flush()
+    audit.record_changes(edition, actor=actor, action="edition.update", before=before, after=after)
+    return True
+
+
+# ---------------------------------------------------------------- holidays
+
+
+def add_holiday(
+    edition: Edition, *, day: date, name: str, name_zh: str | None, kind: HolidayKind, actor: User
+) -> EditionHoliday:
+    """Add a public holiday or a make-up working day; the demand weights follow."""
+    lifecycle.require(edition, lifecycle.Action.EDIT)
+    if any(h.day == day for h in edition.holidays):
+        raise InvalidInput(errors={"day": [_l("%(day)s is in the list already.", day=day.isoformat())]})
+    if not edition.first_day - timedelta(days=31) <= day <= edition.last_day + timedelta(days=31):
+        raise InvalidInput(errors={"day": [_l("The day must lie in (or next to) the screening window.")]})
+    holiday = EditionHoliday(day=day, name=name.strip(), name_zh=(name_zh or "").strip() or None, kind=kind)
+    edition.holidays.append(holiday)
+    demand.recompose(edition)
+    db.session.flush()
+    audit.record(
+        edition, actor=actor, action="holiday.add", field="day", new=f"{day.isoformat()} {holiday.name}"
+    )
+    return holiday
+
+
+def remove_holiday(holiday: EditionHoliday, *, actor: User) -> None:
+    edition = holiday.edition
+    lifecycle.require(edition, lifecycle.Action.EDIT)
+    edition.holidays.remove(holiday)
+    db.session.flush()
+    demand.recompose(edition)
+    audit.record(
+        edition,
+        actor=actor,
+        action="holiday.remove",
+        field="day",
+        old=f"{holiday.day.isoformat()} {holiday.name}",
+    )
+
+
+# ---------------------------------------------------------------- copies
+
+
+def week_shifts(source: Edition, first_day: date) -> list[timedelta]:
+    """How far a weekly event may move from ``source``'s window to one starting on ``first_day``: a whole
+    number of weeks (so it keeps its weekday), the nearest to the distance between the first days first."""
+    days = (first_day - source.first_day).days
+    below = days // 7
+    above = below + (1 if days % 7 else 0)
+    nearest = round(days / 7)
+    return [timedelta(weeks=w) for w in dict.fromkeys((nearest, below, above))]
+
+
+def split_blocks(edition: Edition) -> tuple[list[TheaterBlock], list[TheaterBlock]]:
+    """The edition's blocks as (recurring, one-off): a block is recurring when another block of the same
+    theater, kind and label falls on the same weekday at the same local times a whole number of weeks
+    away; every other block is one-off (a ceremony, a repair) and is never copied blindly."""
+    stmt = (
+        sa.select(TheaterBlock)
+        .join(Theater, Theater.id == TheaterBlock.theater_id)
+        .join(Venue, Venue.id == Theater.venue_id)
+        .where(Venue.edition_id == edition.id)
+        .order_by(TheaterBlock.start)
+    )
+    groups: dict[tuple, list[TheaterBlock]] = {}
+    for block in db.session.scalars(stmt):
+        start = localtime.to_local(block.start, edition)
+        end = localtime.to_local(block.end, edition)
+        key = (block.theater_id, block.kind, block.label or "", start.weekday(), start.time(), end.time(),
+               (end.date() - start.date()).days)  # fmt: skip
+        groups.setdefault(key, []).append(block)
+    recurring, one_off = [], []
+    for blocks in groups.values():
+        (recurring if len(blocks) > 1 else one_off).extend(blocks)
+    return sorted(recurring, key=lambda b: b.start), sorted(one_off, key=lambda b: b.start)
+
+
+def _moved_blocks(
+    source: Edition, edition: Edition, recurring: list[TheaterBlock]
+) -> dict[int, list[TheaterBlock]]:
+    """The recurring blocks moved by whole weeks into the new window (the shift that keeps the most of them
+    inside it), by the source theater's id; those that still fall outside are left out."""
+    first, last = localtime.day_range(edition.first_day, edition.last_day, edition)
+    best: dict[int, list[TheaterBlock]] = {}
+    for shift in week_shifts(source, edition.first_day):
+        moved: dict[int, list[TheaterBlock]] = {}
+        for block in recurring:
+            start = localtime.from_local(localtime.wall_clock(block.start, source) + shift, edition)
+            end = localtime.from_local(localtime.wall_clock(block.end, source) + shift, edition)
+            if first <= start and end <= last:
+                moved.setdefault(block.theater_id, []).append(
+                    TheaterBlock(kind=block.kind, label=block.label, start=start, end=end)
+                )
+        if sum(map(len, moved.values())) > sum(map(len, best.values())):
+            best = moved
+    return best
+
+
+def one_off_blocks_not_copied(edition: Edition) -> list[TheaterBlock]:
+    """For an edition made as a copy: the source's one-off blocks, which staff enter anew if they recur."""
+    if edition.copied_from is None:
+        return []
+    return split_blocks(edition.copied_from)[1]
+
+
+@dataclass
+class CopyReport:
+    edition: Edition
+    blocks_moved: int
+    one_off: list[TheaterBlock]
+
+
+def copy_edition(
+    source: Edition, values: EditionValues, *, with_panel_members: bool = False, actor: User
+) -> CopyReport:
+    """A new edition in draft made from ``source``: its settings (time zone, formats, terms, contact),
+    venues with their weekly hours, theaters, recurring blocks moved by whole weeks to the same weekdays
+    of the new window (those that fall outside it are left out), rubric, panels (with their members only
+    when asked), letter templates and demand settings (weekday and hour weights, the holiday and
+    make-up working day weights, the two costs).
+
+    Not copied, because they belong to one year: dated closures and special hours of the venues, one-off
+    blocks (listed in the report and on the new edition's page), school breaks, the holiday list, entries,
+    decisions, timetables."""
+    values.timezone = values.timezone or source.timezone
+    errors = errors_of(values)
+    if errors:
+        raise InvalidInput(errors=errors)
+    edition = Edition(
+        section=source.section,
+        section_zh=source.section_zh,
+        status=EditionStatus.DRAFT,
+        copied_from_id=source.id,
+    )
+    _apply(edition, values)
+    settings = demand.DemandSettings.of(source)
+    settings.breaks = []
+    edition.demand = {
+        "holiday_weight": settings.holiday_weight,
+        "workday_weight": settings.workday_weight,
+        "breaks": [],
+    }
+    edition.criteria = [
+        RubricCriterion(
+            key=c.key,
+            label=c.label,
+            label_zh=c.label_zh,
+            weight=c.weight,
+            min_score=c.min_score,
+            max_score=c.max_score,
+            position=c.position,
+        )  # fmt: skip
+        for c in source.criteria
+    ]
+    db.session.add(edition)
+    db.session.flush()
+    edition.schedule_weights = demand.compose(edition, settings)
+
+    recurring, one_off = split_blocks(source)
+    moved_by_theater = _moved_blocks(source, edition, recurring)
+    moved = 0
+    for venue in db.session.scalars(sa.select(Venue).where(Venue.edition_id == source.id).order_by(Venue.id)):
+        copy = Venue(
+            edition_id=edition.id, code=venue.code, name=venue.name, name_zh=venue.name_zh,
+            hours=dict(venue.hours), closed_dates=[], special_hours={},
+        )  # fmt: skip
+        for theater in venue.theaters:
+            new_theater = Theater(
+                code=theater.code, name=theater.name, name_zh=theater.name_zh, seats=theater.seats,
+                formats=list(theater.formats), features=list(theater.features),
+                changeover_minutes=theater.changeover_minutes, start_step_minutes=theater.start_step_minutes,
+                position=theater.position,
+            )  # fmt: skip
+            new_theater.blocks = moved_by_theater.get(theater.id, [])
+            moved += len(new_theater.blocks)
+            copy.theaters.append(new_theater)
+        db.session.add(copy)
+    for panel in db.session.scalars(sa.select(Panel).where(Panel.edition_id == source.id).order_by(Panel.id)):
+        new_panel = Panel(edition_id=edition.id, name=panel.name, format=panel.format)
+        if with_panel_members:
+            new_panel.members = [PanelMember(user_id=m.user_id, is_lead=m.is_lead) for m in panel.members]
+        db.session.add(new_panel)
+    templates = sa.select(MailTemplate).where(MailTemplate.edition_id == source.id).order_by(MailTemplate.id)
+    for template in db.session.scalars(templates):
+        db.session.add(
+            MailTemplate(
+                edition_id=edition.id,
+                kind=template.kind,
+                language=template.language,
+                subject=template.subject,
+                body=template.body,
+                updated_by_id=actor.id,
+            )  # fmt: skip
+        )
+    db.session.flush()
+    audit.record(edition, actor=actor, action="edition.copy", field="copied_from", new=source.name)
+    return CopyReport(edition, moved, one_off)
