@@ -4,13 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("schedule", __name__, url_prefix="/staff/timetable")
 
-
-@bp.record_once
-def _init_job_queue(state) -> None:
-    """Solver runs need the app's job queue (festival.jobs); set it up when the area is registered."""
-    from festival.jobs import init_jobs
-
-    init_jobs(state.app)
-
-
-from festival.schedule import routes, run_routes  # noqa: E402,F401  (views attach to bp)
+from festival.schedule import routes, run_routes, tasks  # noqa: E402,F401  (views attach to bp; tasks register)

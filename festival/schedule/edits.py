@@ -152,6 +152,20 @@ def _ensure_within_reach(start: datetime, edition: Edition) -> None:
         raise InvalidInput(errors={"day": [message]})
 
 
+def _placement_checked(
+    version: TimetableVersion, lock: int | None, target: Placement, **edit
+) -> tuple[Edition, EditCheck]:
+    """Before a screening is placed (moved or added): the draft may change, the start is within reach, and
+    every hard rule holds with the edit (``edit``: check_edit's other arguments). Returns the edition and
+    the check (its values give the placement's expected attendance)."""
+    check_editable(version, lock)
+    edition = db.session.get(Edition, version.edition_id)
+    _ensure_within_reach(target.start, edition)
+    check = check_edit(version, add=target, **edit)
+    _reject_if(check)
+    return edition, check
+
+
 def set_pinned(screening: Screening, pinned: bool, *, actor: User | None, lock: int | None) -> Screening:
     """Pin or unpin a screening of a draft (a pin must stay exactly where it is in every re-solve)."""
     version = screening.timetable
@@ -178,12 +192,8 @@ def move_screening(
 
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     version = screening.timetable
-    check_editable(version, lock)
-    edition = db.session.get(Edition, version.edition_id)
-    _ensure_within_reach(start, edition)
     target = Placement(screening.entry_id, theater.id, start)
-    check = check_edit(version, remove=screening, add=target)
-    _reject_if(check)
+    edition, check = _placement_checked(version, lock, target, remove=screening)
     before = _describe(screening, edition)
     screening.theater_id = theater.id
     screening.start = start
@@ -207,12 +217,8 @@ def add_screening(
     """Add a screening of an accepted film to a draft, if every hard rule still holds.
 
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
-    check_editable(version, lock)
-    edition = db.session.get(Edition, version.edition_id)
-    _ensure_within_reach(start, edition)
     target = Placement(entry.id, theater.id, start)
-    check = check_edit(version, add=target, add_pinned=pinned)
-    _reject_if(check)
+    edition, check = _placement_checked(version, lock, target, add_pinned=pinned)
     screening = Screening(
         timetable_id=version.id,
         entry_id=entry.id,

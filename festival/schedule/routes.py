@@ -15,11 +15,10 @@ from festival import localtime, params
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, perform, submit_form
-from festival.labels import FORMAT_LABELS
+from festival.labels import FORMAT_LABELS, film_title
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
 from festival.navigation import localized, public_url
-from festival.programme.display import film_title
 from festival.schedule import adapter, bp, changelog, edits, exports, grid, publishing, runs, versions
 from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
 from festival.security import roles_required
