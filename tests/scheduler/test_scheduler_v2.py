@@ -397,14 +397,67 @@ def test_every_solver_result_on_a_tour_is_valid(films, transit, step):
     assert result.bound is None or result.bound >= result.objective
 
 
-def test_a_version_one_file_read_as_version_two_gives_the_same_timetable():
+v1_draws = st.fixed_dictionaries(
+    {
+        "pop": st.lists(st.integers(0, 200), min_size=2, max_size=2),
+        "runtime": st.lists(st.sampled_from([20, 30, 45]), min_size=2, max_size=2),
+        "most": st.lists(st.integers(1, 3), min_size=2, max_size=2),
+        "copies": st.integers(1, 2),
+    }
+)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(draw=v1_draws)
+def test_a_version_one_file_read_as_version_two_gives_the_same_timetable(draw):
     data = raw()
-    one = solve(parse_instance(data), time_limit=5, deterministic=True)
+    for f, pop, runtime, most in zip(data["films"], draw["pop"], draw["runtime"], draw["most"], strict=True):
+        f.update(
+            popularity=pop, runtime_minutes=runtime, max_screenings=most, max_per_day=2, copies=draw["copies"]
+        )
+    one = solve(parse_instance(data), time_limit=3, deterministic=True)
     data["format"] = "festival-schedule-instance/2"
-    two = solve(parse_instance(data), time_limit=5, deterministic=True)
+    two = solve(parse_instance(data), time_limit=3, deterministic=True)
     a, b = schedule_to_json(one), schedule_to_json(two)
     assert (a.pop("format"), b.pop("format")) == ("festival-schedule/1", "festival-schedule/2")
     assert json.dumps(a) == json.dumps(b)
+
+
+def test_the_command_line_solves_a_tour_and_writes_its_prints(tmp_path):
+    from scheduler.__main__ import main
+
+    (tmp_path / "i.json").write_text(json.dumps(tour()))
+    assert (
+        main(
+            [
+                "solve",
+                str(tmp_path / "i.json"),
+                "--time-limit",
+                "3",
+                "--quiet",
+                "--out",
+                str(tmp_path / "s.json"),
+            ]
+        )
+        == 0
+    )
+    out = json.loads((tmp_path / "s.json").read_text())
+    assert out["format"] == "festival-schedule/2"
+    hu = [s for s in out["screenings"] if s["film"] == "hu"]
+    assert hu and all(s.get("print") == 1 for s in hu if s["theater"] != "ch1")
+    assert all("print" not in s for s in out["screenings"] if s["film"] == "dg" or s["theater"] == "ch1")
+    assert main(["validate", str(tmp_path / "i.json"), str(tmp_path / "s.json")]) == 0
+
+
+def test_an_online_column_counts_as_several_when_a_model_is_sized():
+    from scheduler.improve.exact_model import build, count_columns
+
+    inst = parse_instance(tour())
+    films = [f.id for f in inst.films]
+    rooms = count_columns(inst, films, ["giant"])
+    assert rooms == build(inst, films, ["giant"]).size  # a room: one each
+    online = count_columns(inst, films, ["ch1"])
+    assert online == 3 * build(inst, films, ["ch1"]).size  # a day's window on an hourly grid: 24 rows / 8
 
 
 # ---------------------------------------------------------------- explain
