@@ -483,3 +483,28 @@ def test_explain_says_where_a_print_is_and_when_the_next_city_can_have_it():
     assert online_words(inst, timetable) == [
         "Stream 1 (ch1) streams windows of 24 h 0 min with 1000 tickets each: 1 window(s) in this timetable"
     ]
+
+
+def test_pins_get_prints_that_let_their_tours_hold_and_a_tour_too_fast_is_named():
+    data = tour()
+    data["films"][0]["prints"] = 2
+    # with the wrong choice (both Beijing pins on print 1) Hefei could not follow; two prints can tour
+    data["fixed"] = [
+        {"film": "hu", "theater": "giant", "start": "2021-04-12T10:00"},
+        {"film": "hu", "theater": "hf-giant", "start": "2021-04-13T10:00"},
+        {"film": "hu", "theater": "dome", "start": "2021-04-14T10:00"},
+    ]
+    result = solve(parse_instance(data), time_limit=3, workers=1)
+    assert result.status in ("optimal", "feasible")
+    assert check_screenings(parse_instance(data), result.screenings).valid
+    data["films"][0]["prints"] = 1  # one print cannot be in Hefei on the 13th and back on the 14th
+    inst = parse_instance(data)
+    result = solve(inst, time_limit=3, workers=1)
+    assert result.status == "infeasible"
+    assert any("3 days are needed between the two cities" in c for c in result.conflicts)
+    from scheduler.explain import explain_text
+
+    text = explain_text(inst)
+    assert "Pinned screenings that cannot all hold" in text and "3 days are needed" in text
+    data["fixed"].pop(1)
+    assert "all compatible" in explain_text(parse_instance(data))
