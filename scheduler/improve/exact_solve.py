@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.linear_solver import pywraplp
-from ortools.sat.python import cp_model
 
 from ..bound.linear import LinearModel
 from ..budget import interrupting
@@ -128,6 +127,8 @@ def solve_interruptibly(mip, stop) -> int:
 
 def cp_model_of(m: LinearModel):
     """The linear model as a CP-SAT model (variables in the same order)."""
+    from ortools.sat.python import cp_model  # only where SCIP is missing: it takes 1-2 s to import
+
     model = cp_model.CpModel()
     xs = [
         model.NewBoolVar("") if lo == 0 and hi == 1 else model.NewIntVar(lo, max(lo, hi), "")
@@ -155,6 +156,8 @@ class _CpSatResult:
 
 def _solve_cp_sat(m: LinearModel, hint, time_limit: float, *, seed: int, stop, workers: int) -> _CpSatResult:
     """CP-SAT on the linear model, hinted; ``workers`` 0: deterministic (one worker, deterministic time)."""
+    from ortools.sat.python import cp_model
+
     model, xs = cp_model_of(m)
     if hint is not None:
         for x, v in zip(xs, hint, strict=True):

@@ -14,6 +14,7 @@ from . import relaxation, relaxation_process
 from .components import Component
 from .exact_component import solve_component
 from .exact_model import ExactResult
+from .prices import Prices
 
 log = logging.getLogger("scheduler")
 
@@ -47,11 +48,12 @@ def run_lanes(
     deterministic: bool,
     stop: Callable[[], bool],
     take: Callable[[int, ExactResult], None],
+    prices: dict[int, Prices] | None = None,
 ) -> None:
     """Solve each lane's components one after another, the lanes side by side (SCIP and GLOP run
     single-threaded and release the GIL). In a lane a component gets the lane's time left in proportion
     to its size, so time a small component does not need goes to the next one. Deterministic mode: one
-    lane, budgets from the limit alone."""
+    lane, budgets from the limit alone. ``prices``: the components' descents (prices.py), by index."""
     total = sum(sizes[i] for lane in lanes for i in lane)
 
     def run(lane: list[int]) -> None:
@@ -117,6 +119,7 @@ def run_lanes(
                 stop=stop,
                 take=lambda res, i=i: take(i, res),
                 hand_over=pos + 1 < len(lane) and not deterministic,
+                prices=(prices or {}).get(i),
             )
 
     if len(lanes) == 1:
