@@ -133,7 +133,8 @@ def family_main(args) -> int:
     """Solve every instance of each family at both limits (and with the --compare engine) and print the
     per-family table of medians and worst cases."""
     short, long = args.limits
-    engines = [("now", ROOT)] + ([("before", Path(args.compare))] if args.compare else [])
+    now = Path(args.engine) if args.engine else ROOT
+    engines = [("now", now)] + ([("before", Path(args.compare))] if args.compare else [])
     began = time.monotonic()
     print(f"load average at start: {uptime()}", flush=True)
     table = []
@@ -307,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=10, help="instances per family")
     parser.add_argument("--seed", type=int, default=7100, help="the first generator seed")
     parser.add_argument("--compare", help="a directory with another scheduler/ to run on the same instances")
+    parser.add_argument("--engine", help="a directory with the scheduler/ to measure (default: this one)")
     parser.add_argument("--short-only", action="store_true", help="only the short limit")
     parser.add_argument(
         "--national", action="store_true", help="the national instance's parts on worker pools"

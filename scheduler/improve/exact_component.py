@@ -37,6 +37,8 @@ RESTRICTED_SIZES = (2_000, 4_000, 8_000, 16_000)
 # with the descent's point in hand (prices.py), the LP runs only when it should take at most this share of
 # the component's time left: an LP interrupted by the limit gives nothing, the point already steers
 LP_SHARE = 0.6
+# when the LP does not fit, this share of the component's time left goes to more of the descent
+DESCENT_SHARE = 0.3
 
 
 def approximate_lp(columns: int) -> bool:
@@ -81,16 +83,27 @@ def solve_component(
 
     if left() <= 0.05:
         return
+    # the descent's solution (optimise.py rounded it already) steers the search when the LP does not fit
     warm = as_model_point(prices, model.keys) if prices is not None and prices.point else None
-    if warm is not None:  # the descent's solution rounded and relocated: a good timetable before any LP
+    # the LP: an honest bound and, rounded, a good timetable within seconds
+    bound = point = reduced = None
+    lp_fits = lp_seconds(model.size) <= (left() if warm is None else LP_SHARE * left())
+    if warm is not None and not deterministic and not lp_fits:
+        # no LP in time: more of the descent instead (a tighter bound, a better point), rounded again
+        prices.descend(
+            seconds=DESCENT_SHARE * left(),
+            incumbent=model.objective_of(best()),
+            deterministic=False,
+            stop=stop,
+        )
+        warm = as_model_point(prices, model.keys)
+        take(ExactResult(None, None, prices.bound, False, "bounding"))
         take(
             ExactResult(
                 relocated(instance, lp_round(instance, model, warm), comp.films, stop), None, None, False
             )
         )
-    # the LP: an honest bound and, rounded, a good timetable within seconds
-    bound = point = reduced = None
-    if deterministic or lp_seconds(model.size) <= (left() if warm is None else LP_SHARE * left()):
+    if deterministic or lp_fits:
         bound, point, reduced = lp_bound(
             as_linear(model),
             100.0 * budget + 60.0 if deterministic else left(),

@@ -19,6 +19,7 @@ from ..bound.capacity import capacity_free_bound
 from ..budget import UNLIMITED, Budget, OutOfTime
 from ..check import check_screenings
 from ..data import Instance, Screening
+from ..first.greedy import Filler
 from ..first.slots import build_slots, film_options
 from . import prices
 from .components import component_objective, components, formats_of
@@ -117,6 +118,13 @@ def optimise(
             stop=stop,
         )
         take(i, ExactResult(None, None, descents[i].bound, False, "bounding"))
+    rounding = Budget(deadline - reserve, stop)
+    for i, descent in descents.items():  # then their solutions rounded and relocated, without a model
+        try:
+            filler = Filler(instance, {f: options.get(f, []) for f in comps[i].films}, budget=rounding)
+            take(i, ExactResult(descent.timetable(filler, rounding), None, None, False))
+        except OutOfTime:
+            break
     if todo:
         lanes = 1 if deterministic else max(1, min(workers, len(todo)))
         if lanes > 1 and all(sizes[i] > EXACT_MODEL_COLUMNS for i in todo):

@@ -13,13 +13,16 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-from ..data import Instance
+from ..budget import Budget
+from ..data import Instance, Screening
+from ..first.greedy import Filler, complete
+from ..first.timetable import Timetable
 from .components import Component
-from .relaxation import ITERATIONS_PER_SECOND, Relaxation
+from .relaxation import ITERATIONS_PER_SECOND, Relaxation, round_average
+from .relocation import relocate
 
 # the share of the time limit the descents take together, at most MAX_SECONDS: more gives a tighter early
 # bound and a better point, less leaves more to the exact model; split between components by size
@@ -28,12 +31,60 @@ MAX_SECONDS = 4.0
 MIN_ITERATIONS = 25  # deterministic mode: iterations per component at least (no clock)
 
 
-@dataclass
 class Prices:
-    """What a component's descent found: its bound and the averaged solution, by screening key."""
+    """A component's relaxation and its descent so far: the best bound and the averaged solution."""
 
-    bound: int | None
-    point: dict[tuple[str, str, int], float]
+    def __init__(self, instance: Instance, comp: Component):
+        self.relax = Relaxation(instance, list(comp.films), list(comp.theaters))
+        self.lowest = math.inf
+        self.point: dict[tuple[str, str, int], float] = {}
+
+    @property
+    def bound(self) -> int | None:
+        """The lowest value of the relaxation so far (an honest bound of the component), floored."""
+        if not math.isfinite(self.lowest):
+            return None
+        return math.floor(self.lowest + 1e-9 * max(1.0, abs(self.lowest)) + 1e-6)
+
+    def descend(
+        self, *, seconds: float, incumbent: int, deterministic: bool, stop: Callable[[], bool]
+    ) -> None:
+        """Subgradient steps for ``seconds`` (deterministic: a number of iterations fixed by them), aimed
+        at ``incumbent``, from the prices so far; ``point`` becomes these steps' averaged solution."""
+        end = time.monotonic() + seconds
+
+        def on_iterate(_n: int, it) -> None:
+            self.lowest = min(self.lowest, it.bound)
+
+        relax = self.relax
+        for g in relax.grids:  # average over these steps only: the later the prices, the better the point
+            g.chosen = None
+        relax.accumulated = 0
+        iterations = max(MIN_ITERATIONS, int(seconds * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
+        relax.descend(
+            incumbent=lambda: float(incumbent),
+            iterations=iterations,
+            stop=lambda: stop() or (not deterministic and time.monotonic() >= end),
+            on_iterate=on_iterate,
+        )
+        self.point = average_point(relax)
+
+    def timetable(self, filler: Filler, budget: Budget) -> list[Screening]:
+        """A timetable of the component from the descent's averaged solution, without the exact model:
+        pins, the averaged starts rounded (relaxation.round_average), the films brought up to their
+        counts (the greedy filler), then relocated (relocation.py), as far as ``budget`` allows (raises
+        OutOfTime when it runs out before the counts are complete). Valid by construction."""
+        relax, instance = self.relax, self.relax.instance
+        members = set(self.relax.film_index)
+        table = Timetable(instance)
+        for p in instance.fixed:
+            if p.film in members:
+                table.place(instance.film_by_id[p.film], instance.theater_by_id[p.theater], p.start)
+        round_average(relax, table)
+        filler.reset()
+        complete(instance, table, filler, budget)
+        relocate(instance, table, filler.ranked, members, budget.expired)
+        return [s for s in table.screenings() if s.film in members]
 
 
 def descend(
@@ -45,26 +96,10 @@ def descend(
     deterministic: bool,
     stop: Callable[[], bool],
 ) -> Prices:
-    """Subgradient steps on the component's relaxation for ``seconds`` (deterministic: a number of
-    iterations fixed by them), aimed at ``incumbent``; the best bound and the averaged solution."""
-    end = time.monotonic() + seconds
-    relax = Relaxation(instance, list(comp.films), list(comp.theaters))
-    lowest = [math.inf]
-
-    def on_iterate(_n: int, it) -> None:
-        lowest[0] = min(lowest[0], it.bound)
-
-    iterations = max(MIN_ITERATIONS, int(seconds * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
-    relax.descend(
-        incumbent=lambda: float(incumbent),
-        iterations=iterations,
-        stop=lambda: stop() or (not deterministic and time.monotonic() >= end),
-        on_iterate=on_iterate,
-    )
-    bound = None
-    if math.isfinite(lowest[0]):
-        bound = math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
-    return Prices(bound, average_point(relax))
+    """A component's first descent (``Prices.descend``)."""
+    prices = Prices(instance, comp)
+    prices.descend(seconds=seconds, incumbent=incumbent, deterministic=deterministic, stop=stop)
+    return prices
 
 
 def average_point(relax: Relaxation) -> dict[tuple[str, str, int], float]:
