@@ -25,6 +25,16 @@ from .data import (
     relative_gap,
 )
 from .first.greedy import greedy_schedule
+from .parts import (
+    Part,
+    PartResult,
+    merge,
+    part_instance,
+    part_result_from_json,
+    part_result_to_json,
+    solve_part,
+    split,
+)
 from .pipeline import solve
 from .read import (
     INSTANCE_FORMAT,
@@ -66,6 +76,8 @@ __all__ = [
     "FormatError",
     "Instance",
     "InstanceError",
+    "Part",
+    "PartResult",
     "Problem",
     "Progress",
     "Report",
@@ -90,6 +102,10 @@ __all__ = [
     "format_label",
     "format_time",
     "greedy_schedule",
+    "merge",
+    "part_instance",
+    "part_result_from_json",
+    "part_result_to_json",
     "parse_clock",
     "parse_date",
     "parse_instance",
@@ -100,5 +116,7 @@ __all__ = [
     "schedule_from_json",
     "schedule_to_json",
     "solve",
+    "solve_part",
+    "split",
     "write_schedule",
 ]
