@@ -24,6 +24,7 @@ from .data import (
     format_time,
     relative_gap,
 )
+from .explain import online_words, tour_words
 from .first.greedy import greedy_schedule
 from .parts import (
     Part,
@@ -38,8 +39,10 @@ from .parts import (
 from .pipeline import solve
 from .read import (
     INSTANCE_FORMAT,
+    INSTANCE_FORMAT_2,
     MESSAGES,
     SCHEDULE_FORMAT,
+    SCHEDULE_FORMAT_2,
     FieldError,
     FormatError,
     InstanceError,
@@ -50,6 +53,7 @@ from .read import (
     check_intervals,
     check_special_hours,
     check_theater,
+    check_transit_days,
     check_venue,
     check_weekly_hours,
     parse_clock,
@@ -67,9 +71,11 @@ __all__ = [
     "DAY",
     "FORMATS",
     "INSTANCE_FORMAT",
+    "INSTANCE_FORMAT_2",
     "MESSAGES",
     "PHASES",
     "SCHEDULE_FORMAT",
+    "SCHEDULE_FORMAT_2",
     "WEEKDAYS",
     "FieldError",
     "Film",
@@ -96,6 +102,7 @@ __all__ = [
     "check_screenings",
     "check_special_hours",
     "check_theater",
+    "check_transit_days",
     "check_venue",
     "check_weekly_hours",
     "format_date",
@@ -106,6 +113,7 @@ __all__ = [
     "part_instance",
     "part_result_from_json",
     "part_result_to_json",
+    "online_words",
     "parse_clock",
     "parse_date",
     "parse_instance",
@@ -118,5 +126,6 @@ __all__ = [
     "solve",
     "solve_part",
     "split",
+    "tour_words",
     "write_schedule",
 ]
