@@ -38,7 +38,7 @@ from festival.models.enums import (
     VersionStatus,
 )
 from festival.review.demo import load_review_demo
-from festival.schedule.adapter import aware_from_text
+from festival.schedule.adapter import DEFAULT_MOVE_COST, aware_from_text
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEMO_INSTANCE = DATA_DIR / "instances" / "cstm-2021.json"
@@ -147,6 +147,8 @@ def _demo_fields(index: int, fmt: str, runtime: int) -> dict:
 
 def _load_2021(users: dict[str, User]) -> Edition:
     instance = json.loads(DEMO_INSTANCE.read_text(encoding="utf-8"))
+    # the instance file solves a first timetable (its move cost is 0); the demo keeps its programme stable
+    instance["weights"]["change_penalty"] = DEFAULT_MOVE_COST
     return import_instance(
         instance,
         owner=users[DISTRIBUTOR],
@@ -268,7 +270,7 @@ def import_instance(
         entries[film["id"]] = entry
 
     if instance.get("fixed"):
-        draft = TimetableVersion(edition_id=edition.id, status=VersionStatus.DRAFT, label="Working draft")
+        draft = TimetableVersion(edition_id=edition.id, status=VersionStatus.DRAFT, label="Pins")
         db.session.add(draft)
         db.session.flush()
         for pin in instance["fixed"]:

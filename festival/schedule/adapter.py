@@ -34,6 +34,11 @@ if TYPE_CHECKING:
     from scheduler import Instance
 
 FILM_PREFIX = "e"
+# The cost of moving (or dropping) a published screening, in expected visitors, when the edition's demand
+# settings name none: more than any theater of the demo seats, far below a film's missing minimum
+# (``shortfall_penalty``), so a re-solve moves a published screening only to give a film its minimum or when
+# a rule forces it, never for a few more visitors.
+DEFAULT_MOVE_COST = 1000
 
 
 class InstanceBuildError(InvalidInput):
@@ -151,7 +156,7 @@ def latest_published(edition: Edition) -> TimetableVersion | None:
 
 
 def current_draft(edition: Edition) -> TimetableVersion | None:
-    """The edition's most recent draft version (the working draft), if any."""
+    """The edition's most recent draft, if any."""
     stmt = (
         sa.select(TimetableVersion)
         .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status == VersionStatus.DRAFT)
@@ -159,6 +164,32 @@ def current_draft(edition: Edition) -> TimetableVersion | None:
         .limit(1)
     )
     return db.session.scalars(stmt).first()
+
+
+def pin_source(edition: Edition) -> TimetableVersion | None:
+    """Where a run takes its pins from when none is chosen: the newest of the drafts and the public version
+    (after a publication, the public version's pins; once a newer draft exists, that draft's)."""
+    stmt = (
+        sa.select(TimetableVersion)
+        .where(
+            TimetableVersion.edition_id == edition.id,
+            TimetableVersion.status.in_((VersionStatus.DRAFT, VersionStatus.PUBLISHED)),
+        )
+        .order_by(TimetableVersion.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def move_cost(edition: Edition) -> int:
+    """The cost of moving a published screening in a re-solve (the demand settings' ``change_penalty``,
+    DEFAULT_MOVE_COST when they name none): a published screening moves only when that gains more."""
+    value = (edition.schedule_weights or {}).get("change_penalty")
+    return DEFAULT_MOVE_COST if value is None else value
+
+
+def _weights(edition: Edition) -> dict:
+    return {**(edition.schedule_weights or {}), "change_penalty": move_cost(edition)}
 
 
 def _version_screenings(version: TimetableVersion | None, *, pinned_only: bool = False) -> list[Screening]:
@@ -238,8 +269,9 @@ def build_instance(
 ) -> dict:
     """The edition's solver instance (``festival-schedule-instance/1``) as a JSON-ready dict.
 
-    ``fixed`` holds the pinned screenings of ``base_version`` (default: the current draft) when
-    ``keep_pins``; ``previous`` holds the latest published version's screenings. Pins and previous
+    ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``;
+    ``previous`` holds the latest published version's screenings, which the solver keeps unless a move
+    gains more than the move cost (``weights.change_penalty``, see ``move_cost``). Pins and previous
     screenings of films that are no longer accepted (or of deleted theaters) are left out."""
     venues = list(
         db.session.scalars(sa.select(Venue).where(Venue.edition_id == edition.id).order_by(Venue.id))
@@ -250,7 +282,7 @@ def build_instance(
     film_ids = {f["id"] for f in films}
     fixed: list[dict] = []
     if keep_pins:
-        source = base_version if base_version is not None else current_draft(edition)
+        source = base_version if base_version is not None else pin_source(edition)
         fixed = _screening_refs(_version_screenings(source, pinned_only=True), edition, tids, film_ids)
     published = latest_published(edition)
     previous = _screening_refs(_version_screenings(published), edition, tids, film_ids)
@@ -267,7 +299,7 @@ def build_instance(
         "films": films,
         "fixed": fixed,
         "previous": previous,
-        "weights": dict(edition.schedule_weights or {}),
+        "weights": _weights(edition),
     }
 
 

@@ -14,7 +14,7 @@ from flask_login import current_user
 from festival import localtime, params
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
-from festival.handlers import REDIRECT, Render, perform, submit_form
+from festival.handlers import REDIRECT, Render, perform, post_button, submit_form
 from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
@@ -98,24 +98,36 @@ def _common(version: TimetableVersion) -> dict:
 # ---------------------------------------------------------------- home
 
 
+DRAFTS_PER_PAGE = 20
+
+
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
     edition = staff_edition(request.args.get("edition"))
-    all_versions = versions.versions_of(edition)
+    drafts = db.paginate(
+        versions.drafts_statement(edition),
+        page=params.page_number(request.args.get("page")),
+        per_page=DRAFTS_PER_PAGE,
+        error_out=False,
+    )
+    published_list = versions.published_versions(edition)
     form = NewDraftForm(formdata=None)
-    form.based_on.choices = _based_on_choices(all_versions)
+    form.based_on.choices = _based_on_choices(versions.versions_of(edition))
     return render_template(
         "schedule/index.html",
         edition=edition,
         editions=staff_editions(),
-        versions=all_versions,
-        counts=versions.screening_counts(all_versions),
+        drafts=drafts,
+        rows=versions.draft_rows(edition, drafts.items),
+        published_list=published_list,
+        counts=versions.screening_counts(published_list),
         published=versions.published_version(edition),
-        draft=versions.current_draft(edition),
+        move_cost=adapter.move_cost(edition),
         runs=runs.edition_runs(edition, limit=10),
         form=form,
-        has_endpoint=lambda name: name in current_app.view_functions,
+        discard=LockForm(formdata=None),
+        page_url=lambda page: url_for("schedule.index", edition=edition.slug, page=page),
     )
 
 
@@ -128,8 +140,8 @@ def _based_on_choices(all_versions: list[TimetableVersion]):
 
 def _version_name(v: TimetableVersion) -> str:
     if v.status == VersionStatus.DRAFT:
-        return _("Draft #%(id)s %(label)s", id=v.id, label=v.label or "").strip()
-    return _("Version %(number)s (%(status)s)", number=v.number, status=_status_label(v.status))
+        return versions.version_name(v)
+    return _("%(name)s (%(status)s)", name=versions.version_name(v), status=_status_label(v.status))
 
 
 def _status_label(status: VersionStatus) -> str:
@@ -153,7 +165,7 @@ def new_draft(edition_id: int):
     based_on = db.session.get(TimetableVersion, form.based_on.data) if form.based_on.data else None
     return perform(
         lambda: versions.create_draft(edition, actor=current_user, based_on=based_on, label=form.label.data),
-        success=lambda draft: flash(_("Draft #%(id)s created.", id=draft.id), "success"),
+        success=lambda draft: flash(_("%(name)s created.", name=versions.version_name(draft)), "success"),
         target=lambda draft: url_for("schedule.version", version_id=draft.id),
         back=back,
     )
@@ -167,10 +179,28 @@ def copy(version_id: int):
     return perform(
         lambda: versions.create_draft(edition, actor=current_user, based_on=version),
         success=lambda draft: flash(
-            _("Draft #%(id)s created as a copy; edit it and publish it when ready.", id=draft.id), "success"
+            _(
+                "%(name)s created as a copy; edit it and publish it when ready.",
+                name=versions.version_name(draft),
+            ),
+            "success",
         ),
         target=lambda draft: url_for("schedule.version", version_id=draft.id),
         back=url_for("schedule.version", version_id=version.id),
+    )
+
+
+@bp.route("/versions/<int:version_id>/discard", methods=["POST"])
+@roles_required(*STAFF)
+def discard(version_id: int):
+    version = _version(version_id)
+    edition = db.session.get(Edition, version.edition_id)
+    name, form = versions.version_name(version), LockForm()
+    return post_button(
+        form,
+        lambda: versions.discard_draft(version, actor=current_user, lock=form.lock_value()),
+        success=_("%(name)s was deleted.", name=name),
+        back=url_for("schedule.index", edition=edition.slug),
     )
 
 

@@ -158,12 +158,13 @@ def start_run(
     if not instance.theaters:
         raise InvalidInput(_l("Add a venue with at least one theater before generating a timetable."))
     if base_version is None and keep_pins:
-        base_version = adapter.current_draft(edition)
+        base_version = adapter.pin_source(edition)
     run = SolveRun(
         edition_id=edition.id,
         status=RunStatus.QUEUED,
         time_limit_seconds=time_limit,
         keep_pins=keep_pins,
+        move_cost=instance.weights.change_penalty,
         base_version_id=base_version.id if base_version is not None else None,
         instance_json=json.dumps(data, ensure_ascii=False, indent=1),
         progress={},
