@@ -1,9 +1,9 @@
-"""Benchmark: CP-SAT engine vs the greedy baseline on every example instance.
+"""Benchmark: the timetable engine vs its greedy first timetable on every example instance.
 
     python bench/solver.py [--quick] [--instances small cstm-2021] [--limits 10 60] [--workers 2]
 
 Each solve runs in its own subprocess so that its peak memory is its own; every schedule is checked by
-scheduler.validate inside the benchmark.
+scheduler.check_screenings inside the benchmark.
 """
 
 from __future__ import annotations
@@ -22,19 +22,16 @@ ORDER = ["small", "cstm-2021", "cstm-2021-resolve", "cstm-stress", "alliance"]
 CHILD = r"""
 import json, resource, sys, time
 sys.path.insert(0, sys.argv[1])
-from scheduler import read_instance
-from scheduler.validate import check_screenings
+from scheduler import check_screenings, greedy_schedule, read_instance, solve
 mode, path, limit, workers = sys.argv[2], sys.argv[3], float(sys.argv[4]), int(sys.argv[5])
 started = time.monotonic()
 inst = read_instance(path)
 first = []
 out = {"films": len(inst.films)}
 if mode == "greedy":
-    from scheduler.greedy import greedy_schedule
     screenings = greedy_schedule(inst)
     out.update(status="feasible", bound=None)
 else:
-    from scheduler.engine import solve
     def progress(p):
         if p.objective is not None and not first:
             first.append(time.monotonic() - started)
@@ -50,8 +47,9 @@ out.update(
     screenings=len(screenings),
     shortfall=report.shortfall,
     changes=report.changes,
-    # the solver's own peak plus the largest of its child processes (relaxations in scheduler.subsolve,
-    # which run at the same time as it): an upper estimate of the memory in use at once
+    # the solver's own peak plus the largest of its child processes (the relaxations of
+    # scheduler.improve.relaxation_process, which run at the same time as it): an upper estimate of the
+    # memory in use at once
     peak_mb=(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * (2 if workers > 1 else 1)
@@ -98,8 +96,8 @@ def main(argv: list[str] | None = None) -> int:
     began = time.monotonic()
     for name in args.instances:
         g = run("greedy", name, 0, 1)
-        a = run("cpsat", name, short, args.workers)
-        b = run("cpsat", name, long, args.workers)
+        a = run("engine", name, short, args.workers)
+        b = run("engine", name, long, args.workers)
         for r in (g, a, b):
             if not r["valid"]:
                 raise SystemExit(f"INVALID schedule on {name}: {r}")
@@ -111,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     s, lg = f"{short:g} s", f"{long:g} s"
     print(
         f"| instance | films | screenings | first valid | objective @{s} | bound @{s} | gap @{s} "
-        f"| objective @{lg} | bound @{lg} | gap @{lg} | status @{lg} | greedy objective | CP-SAT vs greedy "
+        f"| objective @{lg} | bound @{lg} | gap @{lg} | status @{lg} | greedy objective | engine vs greedy "
         f"| shortfall | peak RSS |"
     )
     print("|" + "---|" * 15)

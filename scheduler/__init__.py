@@ -4,9 +4,11 @@ This module is the public API: the web app imports scheduler names from here onl
 behind it can move without reaching the app.
 """
 
+from .check import Report, Violation, check_json, check_screenings
 from .data import (
     DAY,
     FORMATS,
+    PHASES,
     WEEKDAYS,
     Film,
     Instance,
@@ -18,10 +20,12 @@ from .data import (
     Venue,
     Weights,
     format_date,
+    format_label,
     format_time,
     relative_gap,
 )
-from .engine import solve
+from .first.greedy import greedy_schedule
+from .pipeline import solve
 from .read import (
     INSTANCE_FORMAT,
     MESSAGES,
@@ -48,13 +52,13 @@ from .read import (
     schedule_to_json,
     write_schedule,
 )
-from .validate import Report, Violation, check_json, check_screenings
 
 __all__ = [
     "DAY",
     "FORMATS",
     "INSTANCE_FORMAT",
     "MESSAGES",
+    "PHASES",
     "SCHEDULE_FORMAT",
     "WEEKDAYS",
     "FieldError",
@@ -83,7 +87,9 @@ __all__ = [
     "check_venue",
     "check_weekly_hours",
     "format_date",
+    "format_label",
     "format_time",
+    "greedy_schedule",
     "parse_clock",
     "parse_date",
     "parse_instance",

@@ -1,16 +1,25 @@
-"""python -m scheduler solve|validate|explain: the command line of the timetable engine."""
+"""python -m scheduler solve|validate|explain: the command line of the timetable engine.
+
+Exit status: 0 done; 1 ``validate`` found a broken rule; 2 a bad file or argument (messages name the
+field; never a traceback).
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import threading
 
+from .check import check_screenings
 from .data import Progress
-from .read import FormatError, InstanceError, read_instance, read_json, schedule_from_json, write_schedule
+from .explain import explain_text
+from .pipeline import MAX_TIME_LIMIT, MAX_WORKERS, solve
+from .read import FormatError, ScheduleError, read_instance, read_json, read_screenings, write_schedule
 
 EXIT_INVALID = 1
 EXIT_BAD_FILE = 2
+EXIT_INTERRUPTED = 130
 
 
 def _progress(p: Progress) -> None:
@@ -18,7 +27,7 @@ def _progress(p: Progress) -> None:
     bound = "-" if p.bound is None else p.bound
     gap = "-" if p.gap is None else f"{100 * p.gap:.3f}%"
     print(
-        f"[{p.elapsed:8.2f}s] {p.phase:<10} objective {obj}  bound {bound}  gap {gap}",
+        f"[{p.elapsed:8.2f}s] objective {obj}  bound {bound}  gap {gap}  {p.words}",
         file=sys.stderr,
         flush=True,
     )
@@ -31,9 +40,16 @@ def _load(path: str):
     return instance
 
 
-def cmd_solve(args) -> int:
-    from .engine import solve
+def _schedule(path: str):
+    """A schedule file's object and screenings; raises ScheduleError naming each malformed field."""
+    data = read_json(path)
+    screenings, problems = read_screenings(data)
+    if problems:
+        raise ScheduleError(problems)
+    return data, screenings
 
+
+def cmd_solve(args) -> int:
     instance = _load(args.instance)
     stop = threading.Event()
     try:
@@ -49,7 +65,11 @@ def cmd_solve(args) -> int:
     except KeyboardInterrupt:  # pragma: no cover - interactive
         stop.set()
         raise
-    text = write_schedule(schedule, args.out)
+    try:
+        text = write_schedule(schedule, args.out)
+    except OSError as exc:
+        print(f"error: {args.out}: cannot write the schedule ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_BAD_FILE
     if args.out is None:
         sys.stdout.write(text)
     print(
@@ -62,16 +82,9 @@ def cmd_solve(args) -> int:
 
 
 def cmd_validate(args) -> int:
-    from .validate import check_json
-
     instance = _load(args.instance)
-    try:
-        data = read_json(args.schedule)
-    except FormatError as exc:
-        for e in exc.errors:
-            print(f"error: {e}", file=sys.stderr)
-        return EXIT_BAD_FILE
-    report = check_json(instance, data)
+    data, screenings = _schedule(args.schedule)  # a malformed file is exit 2, not a broken rule
+    report = check_screenings(instance, screenings)
     for v in report.violations:
         print(f"{v.rule}: {v.message}")
     print(
@@ -79,25 +92,40 @@ def cmd_validate(args) -> int:
         f"{report.objective} = attendance {report.attendance} - {instance.weights.shortfall_penalty} x "
         f"shortfall {report.shortfall} - {instance.weights.change_penalty} x changes {report.changes}"
     )
-    claimed = data.get("objective") if isinstance(data, dict) else None
+    claimed = data.get("objective")
     if claimed is not None and claimed != report.objective:
-        print(f"note: the file claims objective {claimed}, recomputed {report.objective}")
+        print(f"note: the file claims objective {claimed!r}, recomputed {report.objective}")
     return 0 if report.valid else EXIT_INVALID
 
 
 def cmd_explain(args) -> int:
-    from .explain import explain_text
-
     instance = _load(args.instance)
-    screenings = None
-    if args.schedule:
-        try:
-            screenings = list(schedule_from_json(read_json(args.schedule)).screenings)
-        except (ValueError, KeyError, TypeError) as exc:
-            print(f"error: {args.schedule}: cannot read the schedule ({exc})", file=sys.stderr)
-            return EXIT_BAD_FILE
+    screenings = _schedule(args.schedule)[1] if args.schedule else None
     print(explain_text(instance, screenings))
     return 0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 <= value <= MAX_TIME_LIMIT):
+        raise argparse.ArgumentTypeError(f"must be a number of seconds from 0 to {MAX_TIME_LIMIT:g}")
+    return value
+
+
+def _ranged(low: int, high: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be an integer from {low} to {high}")
+        return value
+
+    return parse
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,9 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("solve", help="build a timetable")
     p.add_argument("instance")
-    p.add_argument("--time-limit", type=float, default=60.0, help="seconds (default 60)")
-    p.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--time-limit", type=_seconds, default=60.0, help="seconds (default 60)")
+    p.add_argument("--workers", type=_ranged(1, MAX_WORKERS), default=2, help="solver threads (default 2)")
+    p.add_argument("--seed", type=_ranged(0, 2**31 - 1), default=0)
     p.add_argument("--deterministic", action="store_true", help="same input, same output")
     p.add_argument("--out", help="write the schedule here instead of stdout")
     p.add_argument("--quiet", action="store_true", help="no progress on stderr")
@@ -124,11 +152,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except InstanceError as exc:
-        print(f"error: {args.instance}: bad instance file", file=sys.stderr)
+    except FormatError as exc:
+        kind = "schedule" if isinstance(exc, ScheduleError) else "instance"
+        path = args.schedule if kind == "schedule" else args.instance
+        print(f"error: {path}: bad {kind} file", file=sys.stderr)
         for e in exc.errors:
             print(f"  {e}", file=sys.stderr)
         return EXIT_BAD_FILE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -38,6 +38,11 @@ def format_clock(minute_of_day: int) -> str:
     return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
 
 
+def format_label(film_format: str) -> str:
+    """A film format in words: ``4D``, ``giant screen``."""
+    return "4D" if film_format == "4d" else film_format.replace("_", " ")
+
+
 def format_minutes(minutes: int) -> str:
     """A duration in words: ``41 h 20 min``."""
     h, m = divmod(minutes, 60)
@@ -204,15 +209,30 @@ class Shortfall:
     reason: str
 
 
+PHASES = ("first timetable", "bounding", "improving", "polishing", "done", "infeasible")
+
+
 @dataclass(frozen=True)
 class Progress:
-    """One progress report: elapsed seconds, best valid objective so far, proven bound, relative gap."""
+    """One progress report: elapsed seconds, best valid objective so far, proven bound, relative gap, what
+    the solver is doing (``phase``, one of ``PHASES``) and on which theaters (``formats``: the film formats
+    of the part of the festival being worked on; empty for the whole)."""
 
     elapsed: float
     objective: int | None
     bound: int | None
     gap: float | None
     phase: str
+    formats: tuple[str, ...] = ()
+
+    @property
+    def words(self) -> str:
+        """The phase in words: ``improving the dome theaters``, ``first timetable``."""
+        if not self.formats:
+            return self.phase
+        labels = [format_label(f) for f in self.formats]
+        what = labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+        return f"{self.phase} the {what} theaters"
 
 
 @dataclass(frozen=True)

@@ -40,36 +40,28 @@ def paginate(rows: Sequence, paging: Paging) -> Page:
                 total=len(rows))  # fmt: skip
 
 
-def _url(page: int) -> str:
-    args = {k: v for k, v in request.args.lists() if k != "page"}
-    return public_url(request.endpoint, **(request.view_args or {}), **args, page=page)
+def links(page: Page, query: dict) -> dict[str, str | None]:
+    """Absolute addresses of this page and of the first, last, previous and next ones (None at the
+    ends), with the list's own parameters ``query`` (the ones it read, never any others)."""
 
+    def url(number: int) -> str:
+        return public_url(
+            request.endpoint, **(request.view_args or {}), **query, per_page=page.per_page, page=number
+        )
 
-def links(page: Page) -> dict[str, str | None]:
-    """Absolute addresses of this page and of the first, last, previous and next ones (None at the ends)."""
     return {
-        "self": _url(page.page),
-        "first": _url(1),
-        "last": _url(page.pages),
-        "prev": _url(page.page - 1) if page.page > 1 else None,
-        "next": _url(page.page + 1) if page.page < page.pages else None,
+        "self": url(page.page),
+        "first": url(1),
+        "last": url(page.pages),
+        "prev": url(page.page - 1) if page.page > 1 else None,
+        "next": url(page.page + 1) if page.page < page.pages else None,
     }
 
 
-def document(page: Page) -> dict:
-    """The page as the API answers it: ``data``, ``pagination`` and ``links``."""
-    return {
-        "data": page.items,
-        "pagination": {
-            "page": page.page,
-            "per_page": page.per_page,
-            "total": page.total,
-            "pages": page.pages,
-        },
-        "links": links(page),
-    }
-
-
-def link_header(page: Page) -> str:
-    """The same links as an HTTP ``Link`` header (RFC 8288)."""
-    return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links(page).items() if url and rel != "self")
+def document(page: Page, query: dict) -> tuple[dict, str]:
+    """The page as the API answers it (``data``, ``pagination``, ``links``), and the same links as
+    an HTTP ``Link`` header (RFC 8288)."""
+    found = links(page, query)
+    pagination = {"page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in found.items() if url and rel != "self")
+    return {"data": page.items, "pagination": pagination, "links": found}, header

@@ -64,12 +64,13 @@ def _published(slug: str) -> tuple[Edition, TimetableVersion]:
 
 
 def _from_programme(
-    slug: str, answer: Callable[[dict[str, list[dict]]], tuple[dict, str | None]]
-) -> Response:
-    """An answer read from the published version's lists (documents.programme), kept per version.
+    slug: str, key: tuple, answer: Callable[[dict[str, list[dict]]], tuple[dict, str | None]]
+):
+    """An answer read from the published version's lists (documents.programme).
 
-    The validator is the version's, so a client's copy is answered 304 before anything is read;
-    ``answer(lists)`` returns the document and, for a page of a list, the ``Link`` header."""
+    The validator is the version's, so a client's copy is answered 304 before anything is read.
+    ``answer(lists)`` returns the document and, for a page of a list, the ``Link`` header; both are
+    kept per version, site address and ``key`` (what the answer depends on: the parameters it read)."""
     edition, version = _published(slug)
     base_url = public_url("main.index")
     # the address as asked: the page of a list and its filters are in the query string
@@ -77,19 +78,31 @@ def _from_programme(
     response = caching.not_modified(version, etag, public=True)
     if response is not None:
         return response
-    lists = caching.cached(
-        version, ("api", base_url), lambda: documents.programme(edition, version, base_url)
-    )
-    document, link = answer(lists)
-    response = caching.finish(_response(_json(document)), version, etag, public=True)
+
+    def build() -> tuple[bytes, str | None]:
+        lists = caching.cached(
+            version, ("api", base_url), lambda: documents.programme(edition, version, base_url)
+        )
+        document, link = answer(lists)
+        return _json(document), link
+
+    body, link = caching.cached(version, ("api", base_url, request.endpoint, key), build)
+    response = caching.finish(_response(body), version, etag, public=True)
     if link:
         response.headers["Link"] = link
     return response
 
 
-def _page_of(rows: list[dict]) -> tuple[dict, str]:
-    page = paging.paginate(rows, params.paging())
-    return paging.document(page), paging.link_header(page)
+def _listing(slug: str, name: str, query: dict, keep: Callable[[dict], bool] = lambda row: True):
+    """A page of one of the published version's lists, its rows filtered by ``keep``; ``query``
+    holds the list's parameters as read (a parameter left out is None and not repeated in links)."""
+    query = {k: v for k, v in query.items() if v is not None}
+    asked = params.paging()
+
+    def answer(lists: dict[str, list[dict]]) -> tuple[dict, str]:
+        return paging.document(paging.paginate([row for row in lists[name] if keep(row)], asked), query)
+
+    return _from_programme(slug, (tuple(sorted(query.items())), asked), answer)
 
 
 @bp.get("/")
@@ -111,10 +124,10 @@ def editions():
     rows = queries.published_editions()
     current = current_edition()
     docs = [documents.edition(e, v, current=current is not None and e.id == current.id) for e, v in rows]
-    page = paging.paginate(docs, params.paging())
+    document, link = paging.document(paging.paginate(docs, params.paging()), {})
     latest = max((v.published_at for _e, v in rows if v.published_at), default=None)
-    response = _by_content(paging.document(page), last_modified=latest)
-    response.headers["Link"] = paging.link_header(page)
+    response = _by_content(document, last_modified=latest)
+    response.headers["Link"] = link
     return response
 
 
@@ -129,26 +142,21 @@ def edition(slug: str):
 @bp.get("/editions/<slug>/venues")
 def venues(slug: str):
     """The venues of the published programme, each with its theaters."""
-    return _from_programme(slug, lambda lists: _page_of(lists["venues"]))
+    return _listing(slug, "venues", {})
 
 
 @bp.get("/editions/<slug>/theaters")
 def theaters(slug: str):
     """The theaters of the published programme; ``venue`` keeps one venue's."""
     venue = params.whole_number("venue")
-    return _from_programme(
-        slug,
-        lambda lists: _page_of([t for t in lists["theaters"] if venue is None or t["venue"]["id"] == venue]),
-    )
+    return _listing(slug, "theaters", {"venue": venue}, lambda t: venue is None or t["venue"]["id"] == venue)
 
 
 @bp.get("/editions/<slug>/films")
 def films(slug: str):
     """The accepted films of the published programme, by title; ``format`` keeps one format's."""
     fmt = params.choice("format", [f.value for f in FilmFormat])
-    return _from_programme(
-        slug, lambda lists: _page_of([f for f in lists["films"] if fmt is None or f["format"] == fmt])
-    )
+    return _listing(slug, "films", {"format": fmt}, lambda f: fmt is None or f["format"] == fmt)
 
 
 @bp.get("/editions/<slug>/films/<int:entry_id>")
@@ -161,23 +169,22 @@ def film(slug: str, entry_id: int):
             raise NotFound(_("Film %(id)d is not in this edition's published programme.", id=entry_id))
         return {**found, "screenings": [s for s in lists["screenings"] if s["film"]["id"] == entry_id]}, None
 
-    return _from_programme(slug, answer)
+    return _from_programme(slug, (entry_id,), answer)
 
 
 @bp.get("/editions/<slug>/screenings")
 def screenings(slug: str):
     """The published screenings in time order; ``day``, ``film``, ``theater`` and ``venue`` filter them."""
     day = params.day()
-    wanted = {
-        ("film", "id"): params.whole_number("film"),
-        ("theater", "id"): params.whole_number("theater"),
-        ("venue", "id"): params.whole_number("venue"),
+    query = {
+        "day": day.isoformat() if day else None,
+        "film": params.whole_number("film"),
+        "theater": params.whole_number("theater"),
+        "venue": params.whole_number("venue"),
     }
-    filters = {key: value for key, value in wanted.items() if value is not None}
+    ids = {part: value for part, value in query.items() if part != "day" and value is not None}
 
     def keep(s: dict) -> bool:
-        if day is not None and s["day"] != day.isoformat():
-            return False
-        return all(s[part][field] == value for (part, field), value in filters.items())
+        return (day is None or s["day"] == query["day"]) and all(s[p]["id"] == v for p, v in ids.items())
 
-    return _from_programme(slug, lambda lists: _page_of([s for s in lists["screenings"] if keep(s)]))
+    return _listing(slug, "screenings", query, keep)

@@ -64,11 +64,6 @@ def _programme(slug: str | None) -> tuple[Edition, TimetableVersion]:
     return edition, version
 
 
-def _editions_shown() -> tuple:
-    """The edition switcher's list (a page that shows it depends on it)."""
-    return queries.editions_on_offer()
-
-
 def _page(
     version: TimetableVersion, address: str, render, *, today: date | None = None, depends_on: tuple = ()
 ) -> Response:
@@ -115,7 +110,7 @@ def index(slug: str | None):
     edition, version = queries.public_programme(slug)
     if edition is None and slug is not None:
         abort(404)
-    editions = _editions_shown()
+    editions = queries.editions_on_offer()  # the switcher's list: the page depends on it
     if version is None:
         return render_template("programme/none.html", edition=edition, editions=editions)
     asked = _asked_day(edition)

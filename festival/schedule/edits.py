@@ -1,7 +1,7 @@
 """Manual edits of a draft: pin, move, add and remove screenings, each checked against every hard rule.
 
 Every edit is checked before it is kept: the draft's screenings with the edit applied are run
-through the solver's own validator (``scheduler.validate``) against the edition's instance
+through the solver's own validator (``scheduler.check_json``) against the edition's instance
 (``festival.schedule.adapter``). An edit that would break a hard rule raises ``EditRejected`` with
 the validator's messages in words, and nothing is written.
 """

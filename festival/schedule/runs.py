@@ -24,6 +24,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import scheduler
@@ -31,6 +32,7 @@ from festival import jobs
 from festival.audit import record
 from festival.errors import InvalidInput, InvalidTransition
 from festival.extensions import db
+from festival.labels import FORMAT_LABELS, label_of
 from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
@@ -258,6 +260,7 @@ class _Latest:
     bound: int | None = None
     gap: float | None = None
     phase: str = "starting"
+    formats: tuple[str, ...] = ()
     improvements: int = 0
 
     def as_dict(self) -> dict:
@@ -267,6 +270,7 @@ class _Latest:
             "bound": self.bound,
             "gap": self.gap,
             "phase": self.phase,
+            "formats": list(self.formats),
             "improvements": self.improvements,
         }
 
@@ -292,7 +296,7 @@ class Monitor:
         with self._lock:
             latest = self.latest
             latest.elapsed = p.elapsed if p.phase == "done" else max(latest.elapsed, p.elapsed)
-            latest.phase = p.phase
+            latest.phase, latest.formats = p.phase, p.formats
             if p.objective is not None and (latest.objective is None or p.objective > latest.objective):
                 latest.objective = p.objective
                 latest.improvements += 1
@@ -502,6 +506,7 @@ def progress_of(run: SolveRun, now: datetime | None = None) -> dict:
         "gap_percent": None if gap is None else round(100 * gap, 2),
         "closed_percent": None if gap is None else round(100 * (1 - min(1.0, gap)), 1),
         "phase": p.get("phase"),
+        "phase_label": phase_label(p.get("phase"), p.get("formats")),
         "improvements": p.get("improvements", 0),
         "solver_status": run.solver_status,
         "heartbeat_at": run.heartbeat_at.isoformat() if run.heartbeat_at else None,
@@ -522,6 +527,32 @@ SOLVER_STATUS_LABELS = {
     "infeasible": _l("impossible: the pinned screenings conflict"),
     "unknown": _l("no timetable found in the time given"),
 }
+
+
+PHASE_LABELS = {
+    "starting": _l("Starting the solver"),
+    "first timetable": _l("Building a first timetable"),
+    "bounding": _l("Proving how good a timetable can be"),
+    "improving": _l("Improving the timetable"),
+    "polishing": _l("Polishing the timetable"),
+    "done": _l("Finished"),
+    "infeasible": _l("The pinned screenings cannot all hold"),
+}
+
+
+def phase_label(phase: str | None, formats: list[str] | None = None) -> str | None:
+    """What the solver is doing, in the viewer's language, with the theaters it works on when it says
+    (the solver's phases are scheduler.PHASES; ``formats`` are the film formats of those theaters)."""
+    if phase is None:
+        return None
+    theaters = ", ".join(label_of(FORMAT_LABELS, f) for f in formats or [])
+    if theaters and phase == "bounding":
+        return _("Proving how good a timetable of the %(formats)s theaters can be", formats=theaters)
+    if theaters and phase == "improving":
+        return _("Improving the timetable of the %(formats)s theaters", formats=theaters)
+    if theaters and phase == "polishing":
+        return _("Polishing the timetable of the %(formats)s theaters", formats=theaters)
+    return str(PHASE_LABELS.get(phase, phase))
 
 
 def gap_of(run: SolveRun) -> float | None:

@@ -66,6 +66,7 @@ def _check_venue_code(edition: Edition, code: str, venue: Venue | None) -> None:
 def _venue_json(values: dict) -> dict:
     return {
         "id": values["code"],
+        "name": values["name"],
         "hours": values["hours"],
         "closed_dates": values["closed_dates"],
         "special_hours": values["special_hours"],
@@ -140,6 +141,7 @@ def _check_theater_code(venue: Venue, code: str, theater: Theater | None) -> Non
 def _theater_json(values: dict, venue_code: str, blocks: list[dict] | None = None) -> dict:
     return {
         "id": values["code"],
+        "name": values["name"],
         "venue": venue_code,
         "seats": values["seats"],
         "formats": values["formats"],

@@ -14,7 +14,14 @@ from .instance import (
     read_instance,
 )
 from .problems import MESSAGES, FieldError, FormatError, InstanceError, Problem, ScheduleError
-from .schedule import SCHEDULE_FORMAT, read_json, schedule_from_json, schedule_to_json, write_schedule
+from .schedule import (
+    SCHEDULE_FORMAT,
+    read_json,
+    read_screenings,
+    schedule_from_json,
+    schedule_to_json,
+    write_schedule,
+)
 from .values import parse_clock, parse_date, parse_time
 
 __all__ = [
@@ -40,6 +47,7 @@ __all__ = [
     "parse_time",
     "read_instance",
     "read_json",
+    "read_screenings",
     "schedule_from_json",
     "schedule_to_json",
     "write_schedule",

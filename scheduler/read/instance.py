@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..data import (
     FORMATS,
@@ -24,6 +25,19 @@ from ..data import (
     format_time,
 )
 from .jsonfile import load_json
+from .limits import (
+    MAX_COUNT,
+    MAX_DAYS,
+    MAX_FEATURES,
+    MAX_MINUTES,
+    MAX_NAME_LENGTH,
+    MAX_OBJECTS,
+    MAX_PENALTY,
+    MAX_POPULARITY,
+    MAX_SCREENINGS,
+    MAX_SEATS,
+    MAX_WEIGHT,
+)
 from .problems import FieldError, InstanceError, Problem, join, shown
 from .values import Reading, parse_time
 
@@ -36,11 +50,7 @@ VERSIONS = {INSTANCE_FORMAT: 1}  # format string -> version (version 2 will add 
 
 def _read_hours(r: Reading, hours: Any, path: str) -> tuple[tuple[Interval, ...], ...]:
     """A weekly hours object: ``{weekday: [[open, close], ...]}``, a missing weekday closed."""
-    if hours is None:
-        hours = {}
-    if not isinstance(hours, dict):
-        r.error(path, "not_object")
-        hours = {}
+    hours = r.mapping(hours, path) or {}
     for key in hours:
         if key not in WEEKDAYS:
             r.warn(join(path, key), "unknown_weekday", value=shown(key), weekdays=list(WEEKDAYS))
@@ -48,23 +58,13 @@ def _read_hours(r: Reading, hours: Any, path: str) -> tuple[tuple[Interval, ...]
 
 
 def _read_closed_dates(r: Reading, dates: Any, path: str) -> frozenset[int]:
-    if dates is None:
-        return frozenset()
-    if not isinstance(dates, list):
-        r.error(path, "not_list")
-        return frozenset()
-    days = (r.date(text, join(path, i)) for i, text in enumerate(dates))
+    days = (r.date(text, join(path, i)) for i, text in enumerate(r.listed(dates, path)))
     return frozenset(d for d in days if d is not None)
 
 
 def _read_special_hours(r: Reading, special: Any, path: str) -> dict[int, tuple[Interval, ...]]:
-    if special is None:
-        return {}
-    if not isinstance(special, dict):
-        r.error(path, "not_object")
-        return {}
     out = {}
-    for key, ivs in special.items():
+    for key, ivs in (r.mapping(special, path) or {}).items():
         d = r.date(key, join(path, key))
         ivs = r.intervals(ivs, join(path, key))
         if d is not None:
@@ -73,13 +73,13 @@ def _read_special_hours(r: Reading, special: Any, path: str) -> dict[int, tuple[
 
 
 def _read_venue(r: Reading, v: dict, path: str) -> Venue | None:
-    vid = r.string(v, "id", join(path, "id"))
+    vid = r.ident(v, "id", join(path, "id"))
+    name = r.string(v, "name", join(path, "name"), maximum=MAX_NAME_LENGTH)
     hours = _read_hours(r, v.get("hours"), join(path, "hours"))
     closed = _read_closed_dates(r, v.get("closed_dates"), join(path, "closed_dates"))
     special = _read_special_hours(r, v.get("special_hours"), join(path, "special_hours"))
-    if vid is None:
+    if vid is None or name is None:
         return None
-    name = v.get("name") if isinstance(v.get("name"), str) else vid
     return Venue(vid, name, hours, closed, special)
 
 
@@ -88,9 +88,11 @@ def _read_venue(r: Reading, v: dict, path: str) -> Venue | None:
 
 def _read_strings(r: Reading, obj: dict, key: str, path: str, *, choices=None, required=False) -> frozenset:
     out = set()
-    for i, s in enumerate(r.items(obj, key, path, required=required)):
+    for i, s in enumerate(r.items(obj, key, path, required=required, maximum=MAX_FEATURES)):
         if not isinstance(s, str) or not s:
             r.error(join(path, i), "not_string", value=shown(s))
+        elif len(s) > MAX_NAME_LENGTH:
+            r.error(join(path, i), "too_long", length=len(s), maximum=MAX_NAME_LENGTH)
         elif choices is not None and s not in choices:
             r.error(join(path, i), "unknown_format", value=s, choices=list(choices))
         else:
@@ -123,20 +125,29 @@ def _read_unavailable(r: Reading, t: dict, path: str) -> tuple[Interval, ...]:
 
 
 def _read_theater(r: Reading, t: dict, path: str, venues: Collection[str] | None) -> Theater | None:
-    tid = r.string(t, "id", join(path, "id"))
-    venue = r.string(t, "venue", join(path, "venue"))
+    tid = r.ident(t, "id", join(path, "id"))
+    name = r.string(t, "name", join(path, "name"), maximum=MAX_NAME_LENGTH)
+    venue = r.ident(t, "venue", join(path, "venue"))
     if venue is not None and venues is not None and venue not in venues:
         r.error(join(path, "venue"), "unknown_reference", kind="venue", value=venue)
         venue = None
-    seats = r.integer(t, "seats", join(path, "seats"), positive=True)
+    seats = r.integer(t, "seats", join(path, "seats"), positive=True, maximum=MAX_SEATS)
     formats = _read_strings(r, t, "formats", join(path, "formats"), choices=FORMATS, required=True)
     features = _read_strings(r, t, "features", join(path, "features"))
-    changeover = r.integer(t, "changeover_minutes", join(path, "changeover_minutes"), default=0)
-    step = r.integer(t, "start_step_minutes", join(path, "start_step_minutes"), default=5, positive=True)
+    changeover = r.integer(
+        t, "changeover_minutes", join(path, "changeover_minutes"), default=0, maximum=MAX_MINUTES
+    )
+    step = r.integer(
+        t,
+        "start_step_minutes",
+        join(path, "start_step_minutes"),
+        default=5,
+        positive=True,
+        maximum=MAX_MINUTES,
+    )
     blocks = _read_unavailable(r, t, join(path, "unavailable"))
-    if None in (tid, venue, seats, changeover, step):
+    if None in (tid, name, venue, seats, changeover, step):
         return None
-    name = t.get("name") if isinstance(t.get("name"), str) else tid
     return Theater(tid, venue, name, seats, formats, features, changeover, step, blocks)
 
 
@@ -144,27 +155,34 @@ def _read_theater(r: Reading, t: dict, path: str, venues: Collection[str] | None
 
 
 def _read_film(r: Reading, f: dict, path: str) -> Film | None:
-    fid = r.string(f, "id", join(path, "id"))
-    fmt = r.string(f, "format", join(path, "format"))
+    fid = r.ident(f, "id", join(path, "id"))
+    title = r.string(f, "title", join(path, "title"), maximum=MAX_NAME_LENGTH)
+    fmt = r.string(f, "format", join(path, "format"), maximum=MAX_NAME_LENGTH)
     if fmt is not None and fmt not in FORMATS:
         r.error(join(path, "format"), "unknown_format", value=fmt, choices=list(FORMATS))
         fmt = None
-    runtime = r.integer(f, "runtime_minutes", join(path, "runtime_minutes"), positive=True)
+    runtime = r.integer(
+        f, "runtime_minutes", join(path, "runtime_minutes"), positive=True, maximum=MAX_MINUTES
+    )
     requires = _read_strings(r, f, "requires", join(path, "requires"))
-    lo = r.integer(f, "min_screenings", join(path, "min_screenings"), default=1)
-    hi = r.integer(f, "max_screenings", join(path, "max_screenings"), default=lo)
+    lo = r.integer(f, "min_screenings", join(path, "min_screenings"), default=1, maximum=MAX_COUNT)
+    hi = r.integer(f, "max_screenings", join(path, "max_screenings"), default=lo, maximum=MAX_COUNT)
     if lo is not None and hi is not None and lo > hi:
         r.error(join(path, "min_screenings"), "min_above_max", min=lo, max=hi)
-    per_day = r.integer(f, "max_per_day", join(path, "max_per_day"), default=1)
-    copies = r.integer(f, "copies", join(path, "copies"), default=1)
-    popularity = r.number(f.get("popularity", 0), join(path, "popularity"))
+    per_day = r.integer(f, "max_per_day", join(path, "max_per_day"), default=1, maximum=MAX_COUNT)
+    copies = r.integer(f, "copies", join(path, "copies"), default=1, maximum=MAX_COUNT)
+    popularity = r.number(f.get("popularity", 0), join(path, "popularity"), maximum=MAX_POPULARITY)
     limits = []
     for key in ("not_before", "not_after"):
         value = f.get(key)
         limits.append(None if value is None else r.date(value, join(path, key)))
-    if None in (fid, fmt, runtime, lo, hi, per_day, copies, popularity) or hi < lo:
+    if None not in limits and limits[1] < limits[0]:
+        r.error(
+            join(path, "not_after"), "dates_reversed", not_before=f["not_before"], not_after=f["not_after"]
+        )
+        limits[1] = None
+    if None in (fid, title, fmt, runtime, lo, hi, per_day, copies, popularity) or hi < lo:
         return None
-    title = f.get("title") if isinstance(f.get("title"), str) else fid
     return Film(fid, title, fmt, runtime, requires, lo, hi, per_day, copies, popularity, limits[0], limits[1])
 
 
@@ -182,16 +200,16 @@ def _read_weights(r: Reading, w: dict) -> Weights:
     day_raw = r.obj(w, "day", "weights.day", required=False) or {}
     day = []
     for name in WEEKDAYS:
-        value = r.number(day_raw[name], f"weights.day.{name}") if name in day_raw else 1.0
+        value = r.number(day_raw[name], f"weights.day.{name}", maximum=MAX_WEIGHT) if name in day_raw else 1.0
         day.append(1.0 if value is None else value)
     dates = {}
     for key, value in (r.obj(w, "date", "weights.date", required=False) or {}).items():
         d = r.date(key, f"weights.date.{key}")
-        value = r.number(value, f"weights.date.{key}")
+        value = r.number(value, f"weights.date.{key}", maximum=MAX_WEIGHT)
         if d is not None and value is not None:
             dates[d] = value
     hours = []
-    for i, entry in enumerate(r.items(w, "hour", "weights.hour")):
+    for i, entry in enumerate(r.items(w, "hour", "weights.hour", maximum=MAX_MINUTES)):
         p = f"weights.hour[{i}]"
         if not (isinstance(entry, list) and len(entry) == 3):
             r.error(p, "not_hour_range")
@@ -200,7 +218,7 @@ def _read_weights(r: Reading, w: dict) -> Weights:
         if clocks is None:
             continue
         a, b = clocks
-        value = r.number(entry[2], f"{p}[2]")
+        value = r.number(entry[2], f"{p}[2]", maximum=MAX_WEIGHT)
         if b <= a:
             r.error(p, "range_empty", start=entry[0], end=entry[1])
         elif value is not None:
@@ -213,6 +231,9 @@ def _read_weights(r: Reading, w: dict) -> Weights:
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             r.error(f"weights.{key}", "not_non_negative_integer", value=shown(value))
             value = default
+        elif value > MAX_PENALTY:
+            r.error(f"weights.{key}", "too_large", value=shown(value), maximum=MAX_PENALTY)
+            value = default
         penalties.append(value)
     return Weights(tuple(day), dates, tuple(hours), penalties[0], penalties[1])
 
@@ -220,13 +241,13 @@ def _read_weights(r: Reading, w: dict) -> Weights:
 def _read_screenings(r: Reading, data: dict, key: str, films: set, theaters: set) -> tuple[Screening, ...]:
     seen: dict[tuple, int] = {}
     out = []
-    for i, entry in enumerate(r.items(data, key, key)):
+    for i, entry in enumerate(r.items(data, key, key, maximum=MAX_SCREENINGS)):
         p = join(key, i)
         if not isinstance(entry, dict):
             r.error(p, "not_object")
             continue
-        film = r.string(entry, "film", join(p, "film"))
-        theater = r.string(entry, "theater", join(p, "theater"))
+        film = r.ident(entry, "film", join(p, "film"))
+        theater = r.ident(entry, "theater", join(p, "theater"))
         if film is not None and film not in films:
             r.error(join(p, "film"), "unknown_reference", kind="film", value=film)
         if theater is not None and theater not in theaters:
@@ -254,7 +275,7 @@ def _read_screenings(r: Reading, data: dict, key: str, films: set, theaters: set
 def _read_list(r: Reading, data: dict, key: str, read) -> tuple[list, set[str]]:
     """The objects of a top-level list, each read by ``read(reading, object, path)`` (None where it is
     not valid), and their ids (unique: a repeated id is a problem)."""
-    raw = r.items(data, key, key, required=True)
+    raw = r.items(data, key, key, required=True, maximum=MAX_OBJECTS)
     ids = r.ids(raw, key)
     objects = [
         read(r, obj, join(key, i)) for i, (obj, ident) in enumerate(zip(raw, ids, strict=True)) if ident
@@ -272,10 +293,14 @@ def parse_instance(data: Any) -> Instance:
         r.error("format", "wrong_format", value=shown(fmt), expected=INSTANCE_FORMAT)
     r.version = VERSIONS.get(fmt, 1)
     fest = r.obj(data, "festival", "festival") or {}
+    name = r.string(fest, "name", "festival.name", maximum=MAX_NAME_LENGTH)
+    tz = _read_timezone(r, fest.get("timezone"), "festival.timezone")
     first = r.date(fest.get("first_day"), "festival.first_day")
     last = r.date(fest.get("last_day"), "festival.last_day")
     if first is not None and last is not None and last < first:
         r.error("festival.last_day", "window_reversed", first=fest["first_day"], last=fest["last_day"])
+    elif first is not None and last is not None and last - first + 1 > MAX_DAYS:
+        r.error("festival.last_day", "window_too_long", days=last - first + 1, maximum=MAX_DAYS)
     venues, venue_ids = _read_list(r, data, "venues", _read_venue)
     theaters, theater_ids = _read_list(r, data, "theaters", lambda r, t, p: _read_theater(r, t, p, venue_ids))
     films, film_ids = _read_list(r, data, "films", _read_film)
@@ -289,11 +314,23 @@ def parse_instance(data: Any) -> Instance:
     for i, f in enumerate(films_t):
         if not any(f.format in t.formats and f.requires <= t.features for t in theaters_t):
             r.warnings.append(no_theater_problem(f, f"films[{i}]"))
-    name = fest.get("name") if isinstance(fest.get("name"), str) else ""
-    tz = fest.get("timezone") if isinstance(fest.get("timezone"), str) else ""
     return Instance(
         name, tz, first, last, tuple(venues), theaters_t, films_t, fixed, previous, weights, tuple(r.warnings)
     )
+
+
+def _read_timezone(r: Reading, value: Any, path: str) -> str:
+    """An IANA timezone name; optional (the times of an instance are local wall-clock times anyway)."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and 0 < len(value) <= MAX_NAME_LENGTH:
+        try:
+            ZoneInfo(value)
+            return value
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    r.error(path, "bad_timezone", value=shown(value))
+    return ""
 
 
 def read_instance(path) -> Instance:

@@ -35,10 +35,16 @@ MESSAGES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "not_positive_integer": "must be a positive integer",
     "not_non_negative_integer": "must be a non-negative integer",
     "not_non_negative_number": "must be a non-negative number",
+    "too_large": "must be at most {maximum}",
+    "too_many": "has {count} entries, more than the {maximum} a reader accepts",
+    "too_long": "is {length} characters long, more than {maximum}",
+    "bad_id": "must not contain control or invisible characters",
+    "bad_timezone": "unknown timezone {value!r} (use an IANA name such as Asia/Shanghai)",
     "unknown_format": lambda p: f"unknown format {p['value']!r} (one of {', '.join(p['choices'])})",
     "bad_date": "must be a real date YYYY-MM-DD",
     "bad_clock": "must be a clock time HH:MM between 00:00 and {latest}",
     "bad_time": "must be a time YYYY-MM-DDTHH:MM",
+    "out_of_range": "must lie between {first} and {last}",
     # ids and references
     "duplicate_id": "duplicates {first} {value!r}",
     "unknown_reference": "unknown {kind} {value!r}",
@@ -52,6 +58,8 @@ MESSAGES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     # counts and dates
     "min_above_max": "min_screenings {min} is greater than max_screenings {max}",
     "window_reversed": "is before festival.first_day ({last} < {first})",
+    "window_too_long": "makes a screening window of {days} days, more than {maximum}",
+    "dates_reversed": "is before not_before ({not_after} < {not_before})",
     # warnings
     "unknown_weekday": lambda p: f"unknown weekday key ignored (use {' '.join(p['weekdays'])})",
     "no_theater": lambda p: f"no theater can show format {p['format']}{_features(p)}",

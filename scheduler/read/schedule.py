@@ -8,8 +8,9 @@ from typing import Any
 
 from ..data import Schedule, Screening, Shortfall, format_time
 from .jsonfile import load_json
-from .problems import ScheduleError
-from .values import parse_time
+from .limits import MAX_OBJECTS, MAX_SCREENINGS
+from .problems import FieldError, Problem, ScheduleError, join
+from .values import Reading, is_integer, parse_time
 
 SCHEDULE_FORMAT = "festival-schedule/1"
 
@@ -45,20 +46,54 @@ def write_schedule(schedule: Schedule, path: str | Path | None = None) -> str:
     return text
 
 
-def schedule_from_json(data: dict) -> Schedule:
-    """A Schedule from a well-formed schedule object; raises ValueError on malformed screenings."""
-    screenings = tuple(
-        Screening(parse_time(s["start"]), s["theater"], s["film"]) for s in data.get("screenings", [])
+def read_screenings(data: Any) -> tuple[list[Screening], list[Problem]]:
+    """The screenings of a schedule object, and the problems of its shape (not a rule of the timetable:
+    check.py checks those); a screening with a problem is left out."""
+    r = Reading()
+    if not isinstance(data, dict):
+        return [], [Problem("", "not_object")]
+    screenings = []
+    for i, entry in enumerate(
+        r.items(data, "screenings", "screenings", required=True, maximum=MAX_SCREENINGS)
+    ):
+        p = join("screenings", i)
+        if not isinstance(entry, dict):
+            r.error(p, "not_object")
+            continue
+        film = r.ident(entry, "film", join(p, "film"))
+        theater = r.ident(entry, "theater", join(p, "theater"))
+        try:
+            start = parse_time(entry.get("start"))
+        except FieldError as exc:
+            r.failed(exc, join(p, "start"))
+            continue
+        if film is not None and theater is not None:
+            screenings.append(Screening(start, theater, film))
+    return screenings, r.errors
+
+
+def schedule_from_json(data: Any) -> Schedule:
+    """A Schedule from a schedule object (its screenings and shortfalls); raises ScheduleError (a
+    ValueError) listing the problems of a malformed one."""
+    screenings, problems = read_screenings(data)
+    if problems:
+        raise ScheduleError(problems)
+    raw_shortfalls = data.get("shortfalls") if isinstance(data.get("shortfalls"), list) else []
+    shortfalls = tuple(
+        Shortfall(s["film"], s["missing"], s["reason"])
+        for s in raw_shortfalls[:MAX_OBJECTS]
+        if isinstance(s, dict) and {"film", "missing", "reason"} <= s.keys()
     )
-    shortfalls = tuple(Shortfall(s["film"], s["missing"], s["reason"]) for s in data.get("shortfalls", []))
+    conflicts = data.get("conflicts") if isinstance(data.get("conflicts"), list) else []
+    seconds = data.get("solve_seconds")
     return Schedule(
-        data.get("status", "unknown"),
-        data.get("objective"),
-        data.get("bound"),
-        float(data.get("solve_seconds", 0.0)),
-        screenings,
+        data.get("status") if isinstance(data.get("status"), str) else "unknown",
+        data.get("objective") if is_integer(data.get("objective")) else None,
+        data.get("bound") if is_integer(data.get("bound")) else None,
+        float(seconds) if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) else 0.0,
+        tuple(screenings),
         shortfalls,
-        tuple(data.get("conflicts", [])),
+        tuple(c for c in conflicts[:MAX_OBJECTS] if isinstance(c, str)),
     )
 
 

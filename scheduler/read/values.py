@@ -4,11 +4,14 @@ which applies them to one file or fragment and collects every problem instead of
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from datetime import date
 from typing import Any
 
 from ..data import DAY, Interval
+from .limits import FIRST_DATE, LAST_DATE, MAX_ENTRIES, MAX_ID_LENGTH
 from .problems import FieldError, Problem, join, shown
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -22,9 +25,12 @@ def parse_date(text: object) -> int:
     if not isinstance(text, str) or not _DATE.match(text):
         raise FieldError("bad_date", value=shown(text))
     try:
-        return date.fromisoformat(text).toordinal()
+        day = date.fromisoformat(text)
     except ValueError:
         raise FieldError("bad_date", value=text) from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise FieldError("out_of_range", value=text, first=FIRST_DATE.isoformat(), last=LAST_DATE.isoformat())
+    return day.toordinal()
 
 
 def parse_clock(text: object, *, allow_24: bool = False) -> int:
@@ -45,8 +51,10 @@ def parse_time(text: object) -> int:
         raise FieldError("bad_time", value=shown(text))
     try:
         day = parse_date(m.group(1))
-    except FieldError:
-        raise FieldError("bad_time", value=text) from None
+    except FieldError as exc:
+        raise FieldError(
+            "bad_time" if exc.code == "bad_date" else exc.code, **{**exc.params, "value": text}
+        ) from None
     h, mi = int(m.group(2)), int(m.group(3))
     if h > 23 or mi > 59:
         raise FieldError("bad_time", value=text)
@@ -56,6 +64,12 @@ def parse_time(text: object) -> int:
 def is_integer(value: Any) -> bool:
     """An int that is not a bool (JSON's true is not a number)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def invisible(text: str) -> bool:
+    """Whether the text holds a control, format (zero-width, bidirectional override) or unassigned
+    character: none belongs in an id, which ends up in file names, URLs and calendar files."""
+    return any(unicodedata.category(c)[0] == "C" for c in text)
 
 
 class Reading:
@@ -78,7 +92,11 @@ class Reading:
 
     def obj(self, parent: dict, key: str, path: str, *, required: bool = True) -> dict | None:
         """The object at ``parent[key]``; None (after a problem if required) when missing."""
-        value = parent.get(key, MISSING)
+        return self.mapping(parent.get(key, MISSING), path, required=required)
+
+    def mapping(self, value: Any, path: str, *, required: bool = False) -> dict | None:
+        """An object value of at most ``MAX_ENTRIES`` keys; None (after a problem if required) when
+        missing."""
         if value is MISSING or value is None:
             if required:
                 self.error(path, "required")
@@ -86,11 +104,20 @@ class Reading:
         if not isinstance(value, dict):
             self.error(path, "not_object")
             return None
+        if len(value) > MAX_ENTRIES:
+            self.error(path, "too_many", count=len(value), maximum=MAX_ENTRIES)
+            return None
         return value
 
-    def items(self, parent: dict, key: str, path: str, *, required: bool = False) -> list:
-        """The list at ``parent[key]`` (empty when missing or not a list, after a problem)."""
-        value = parent.get(key, MISSING)
+    def items(
+        self, parent: dict, key: str, path: str, *, required: bool = False, maximum=MAX_ENTRIES
+    ) -> list:
+        """The list at ``parent[key]`` (empty when missing, not a list or longer than ``maximum``, after a
+        problem)."""
+        return self.listed(parent.get(key, MISSING), path, required=required, maximum=maximum)
+
+    def listed(self, value: Any, path: str, *, required: bool = False, maximum=MAX_ENTRIES) -> list:
+        """A list value (empty when missing, not a list or longer than ``maximum``, after a problem)."""
         if value is MISSING or value is None:
             if required:
                 self.error(path, "required")
@@ -98,10 +125,16 @@ class Reading:
         if not isinstance(value, list):
             self.error(path, "not_list")
             return []
+        if len(value) > maximum:
+            self.error(path, "too_many", count=len(value), maximum=maximum)
+            return []
         return value
 
-    def string(self, parent: dict, key: str, path: str, *, default: Any = MISSING) -> str | None:
-        """A non-empty string (``default`` when missing or null, if one is given)."""
+    def string(
+        self, parent: dict, key: str, path: str, *, default: Any = MISSING, maximum: int
+    ) -> str | None:
+        """A non-empty string of at most ``maximum`` characters (``default`` when missing or null, if one
+        is given)."""
         value = parent.get(key, MISSING)
         if value is MISSING or (value is None and default is not MISSING):
             if default is MISSING:
@@ -111,28 +144,47 @@ class Reading:
         if not isinstance(value, str) or not value:
             self.error(path, "not_string", value=shown(value))
             return None
+        if len(value) > maximum:
+            self.error(path, "too_long", length=len(value), maximum=maximum)
+            return None
         return value
 
-    def integer(self, parent: dict, key: str, path: str, *, default: Any = MISSING, positive=False):
-        """A non-negative (or ``positive``) integer; ``default`` when missing, if one is given."""
+    def ident(self, parent: dict, key: str, path: str) -> str | None:
+        """An id, or a reference to one: a non-empty string, short, without invisible characters."""
+        value = self.string(parent, key, path, maximum=MAX_ID_LENGTH)
+        if value is not None and invisible(value):
+            self.error(path, "bad_id", value=value)
+            return None
+        return value
+
+    def integer(
+        self, parent: dict, key: str, path: str, *, default: Any = MISSING, positive=False, maximum: int
+    ) -> int | None:
+        """A non-negative (or ``positive``) integer up to ``maximum``; ``default`` when missing, if one
+        is given."""
         value = parent.get(key, MISSING)
         if value is MISSING:
             if default is MISSING:
                 self.error(path, "required")
             return default if default is not MISSING else None
-        if is_integer(value) and (value > 0 if positive else value >= 0):
-            return value
-        self.error(
-            path, "not_positive_integer" if positive else "not_non_negative_integer", value=shown(value)
-        )
-        return None
+        if not (is_integer(value) and (value > 0 if positive else value >= 0)):
+            code = "not_positive_integer" if positive else "not_non_negative_integer"
+            self.error(path, code, value=shown(value))
+            return None
+        if value > maximum:
+            self.error(path, "too_large", value=shown(value), maximum=maximum)
+            return None
+        return value
 
-    def number(self, value: Any, path: str) -> float | None:
-        """A finite non-negative number."""
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < float("inf"):
-            return value
-        self.error(path, "not_non_negative_number", value=shown(value))
-        return None
+    def number(self, value: Any, path: str, *, maximum: float) -> float | None:
+        """A finite non-negative number up to ``maximum``."""
+        if not (isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf):
+            self.error(path, "not_non_negative_number", value=shown(value))
+            return None
+        if value > maximum:
+            self.error(path, "too_large", value=shown(value), maximum=maximum)
+            return None
+        return value
 
     def date(self, value: Any, path: str) -> int | None:
         """A date ``YYYY-MM-DD`` as a day ordinal."""
@@ -151,7 +203,7 @@ class Reading:
                 self.error(join(path, i), "not_object")
                 result.append(None)
                 continue
-            ident = self.string(entry, "id", join(join(path, i), "id"))
+            ident = self.ident(entry, "id", join(join(path, i), "id"))
             if ident is not None and ident in seen:
                 self.error(
                     join(join(path, i), "id"), "duplicate_id", value=ident, first=f"{path}[{seen[ident]}].id"
@@ -176,6 +228,7 @@ class Reading:
         if not isinstance(value, list):
             self.error(path, "not_list")
             return ()
+        value = self.listed(value, path)
         result: list[tuple[int, int, int]] = []
         for i, pair in enumerate(value):
             p = join(path, i)

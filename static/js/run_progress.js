@@ -44,6 +44,7 @@
     text("bound", p.bound);
     text("gap_percent", p.gap_percent === null ? null : p.gap_percent.toFixed(2));
     text("status_label", p.status_label);
+    text("phase_label", p.phase_label);
     bar("time-bar", p.elapsed);
     bar("gap-bar", p.closed_percent);
     if (p.status !== shownStatus || !p.active || p.stop_requested !== shownStop) {

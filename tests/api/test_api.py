@@ -156,7 +156,7 @@ def test_pagination_gives_totals_links_and_refuses_pages_past_the_end(client, fe
     answer = first.get_json()
     assert answer["pagination"] == {"page": 1, "per_page": 1, "total": 3, "pages": 3}
     links = answer["links"]
-    base = f"http://localhost{_ed(fest)}/screenings?per_page=1&day=2031-04-02"
+    base = f"http://localhost{_ed(fest)}/screenings?day=2031-04-02&per_page=1"
     assert links == {"self": f"{base}&page=1", "first": f"{base}&page=1", "last": f"{base}&page=3",
                      "prev": None, "next": f"{base}&page=2"}  # fmt: skip
     assert (
@@ -177,6 +177,9 @@ def test_pagination_gives_totals_links_and_refuses_pages_past_the_end(client, fe
     empty = _get(client, f"{_ed(fest)}/screenings?day=2031-04-09")
     assert empty["data"] == [] and empty["pagination"]["pages"] == 1 and empty["links"]["next"] is None
     assert _get(client, f"{_ed(fest)}/screenings?per_page=100")["pagination"]["per_page"] == 100
+    # links repeat the parameters the list reads, never others
+    junk = _get(client, f"{url}&utm_source=x&page=2")["links"]
+    assert junk["next"] == f"{base}&page=3" and "utm" not in str(junk)
 
 
 def test_answers_carry_validators_and_answer_304(client, fest, published):

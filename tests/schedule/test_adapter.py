@@ -14,7 +14,7 @@ from festival.extensions import db
 from festival.models import Screening, TimetableVersion
 from festival.models.enums import EntryStatus, VersionStatus
 from festival.schedule import adapter
-from scheduler.greedy import greedy_schedule
+from scheduler import greedy_schedule
 from tests.factories import TZ
 
 DEMO_INSTANCE = Path(__file__).resolve().parents[2] / "data" / "instances" / "cstm-2021.json"

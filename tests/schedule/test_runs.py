@@ -270,3 +270,25 @@ def test_run_of_a_vanished_local_worker_process_is_reaped_at_once(app, tiny):
     assert runs.reap_stale_runs() == 1
     assert runs.get_run(run.id).status == RunStatus.FAILED and "is gone" in runs.get_run(run.id).error
     assert runs.get_run(alive.id).status == RunStatus.RUNNING
+
+
+def test_staff_see_what_the_solver_is_doing_in_words_in_both_languages(client, auth, tiny):
+    now = utcnow()
+    run = SolveRun(
+        edition_id=tiny["edition"].id, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
+        instance_json="{}", time_limit_seconds=60,
+        progress={"phase": "improving", "formats": ["dome", "4d"], "objective": 5, "bound": 9},
+    )  # fmt: skip
+    db.session.add(run)
+    db.session.commit()
+    auth.login_as(tiny["staff"])
+    data = client.get(f"/staff/timetable/runs/{run.id}/progress.json").get_json()
+    assert data["phase"] == "improving"
+    assert data["phase_label"] == "Improving the timetable of the Fulldome (planetarium), 4D theaters"
+    page = client.get(f"/staff/timetable/runs/{run.id}").get_data(as_text=True)
+    assert "Improving the timetable of the Fulldome (planetarium), 4D theaters" in page
+    client.get("/language/zh?next=/")
+    data = client.get(f"/staff/timetable/runs/{run.id}/progress.json").get_json()
+    assert data["phase_label"].startswith("正在优化") and data["phase_label"].endswith("影厅的排片")
+    assert runs.phase_label("bounding", []) == runs.phase_label("bounding") == "正在证明排片表最好能达到多好"
+    assert runs.phase_label(None) is None

@@ -6,7 +6,9 @@ import copy
 import json
 from pathlib import Path
 
-from scheduler.read import parse_instance
+import pytest
+
+from scheduler.read import InstanceError, Problem, parse_instance
 
 INSTANCES = Path(__file__).resolve().parents[2] / "data" / "instances"
 
@@ -18,10 +20,13 @@ BASE = {
         "first_day": "2021-04-06",
         "last_day": "2021-04-07",
     },
-    "venues": [{"id": "v", "hours": {"tue": [["10:00", "12:00"]], "wed": [["10:00", "12:00"]]}}],
+    "venues": [
+        {"id": "v", "name": "Venue", "hours": {"tue": [["10:00", "12:00"]], "wed": [["10:00", "12:00"]]}}
+    ],
     "theaters": [
         {
             "id": "big",
+            "name": "Big",
             "venue": "v",
             "seats": 100,
             "formats": ["dome"],
@@ -31,6 +36,7 @@ BASE = {
         },
         {
             "id": "small",
+            "name": "Small",
             "venue": "v",
             "seats": 30,
             "formats": ["dome", "4d"],
@@ -41,6 +47,7 @@ BASE = {
     "films": [
         {
             "id": "a",
+            "title": "A",
             "format": "dome",
             "runtime_minutes": 30,
             "min_screenings": 1,
@@ -50,6 +57,7 @@ BASE = {
         },
         {
             "id": "b",
+            "title": "B",
             "format": "dome",
             "runtime_minutes": 40,
             "requires": ["fulldome"],
@@ -67,6 +75,30 @@ def raw(**changes) -> dict:
     data = copy.deepcopy(BASE)
     data.update(changes)
     return data
+
+
+DELETE = object()  # for changed(): take the key out
+
+
+def changed(path: tuple, value) -> dict:
+    """The base instance with the value at ``path`` (keys and list indices) replaced, or deleted."""
+    data = raw()
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    if value is DELETE:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return data
+
+
+def problems_of(data) -> list[Problem]:
+    """The problems the reader finds (it must refuse the instance); their English strings are .errors."""
+    with pytest.raises(InstanceError) as err:
+        parse_instance(data)
+    assert err.value.errors == [str(p) for p in err.value.problems]
+    return err.value.problems
 
 
 def instance(**changes):
@@ -93,6 +125,7 @@ def tiny_theater_day(p: dict, *, hour_weights: list, block: bool = False):
     data["theaters"] = [
         {
             "id": "t1",
+            "name": "T1",
             "venue": "v",
             "seats": 90,
             "formats": ["dome"],
@@ -104,6 +137,7 @@ def tiny_theater_day(p: dict, *, hour_weights: list, block: bool = False):
     data["films"] = [
         {
             "id": f"f{i}",
+            "title": f"F{i}",
             "format": "dome",
             "runtime_minutes": r,
             "min_screenings": lo,

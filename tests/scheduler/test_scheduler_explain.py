@@ -2,14 +2,16 @@
 
 from helpers import pins, raw
 
-from scheduler.engine import solve
 from scheduler.explain import explain_text, pin_conflicts, shortfall_reason
+from scheduler.pipeline import solve
 from scheduler.read import parse_instance
 
 
 def test_film_no_theater_can_show_is_explained():
     data = raw()
-    data["films"].append({"id": "c", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]})
+    data["films"].append(
+        {"id": "c", "title": "C", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]}
+    )
     inst = parse_instance(data)
     result = solve(inst, time_limit=1, workers=1)
     reasons = {s.film: s.reason for s in result.shortfalls}
@@ -21,6 +23,7 @@ def test_capacity_shortage_names_the_theaters_and_hours():
     data["films"] = [
         {
             "id": f"f{i}",
+            "title": f"F{i}",
             "format": "4d",
             "runtime_minutes": 50,
             "min_screenings": 2,

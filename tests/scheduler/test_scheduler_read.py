@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import raw
+from helpers import changed, pins, problems_of, raw
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -25,13 +25,13 @@ from scheduler.read import (
     parse_instance,
 )
 
+
+def errors_of(data) -> list[str]:
+    """The reader's English messages for an instance it must refuse."""
+    return [str(p) for p in problems_of(data)]
+
+
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "scheduler.md"
-
-
-def problems_of(data) -> list[Problem]:
-    with pytest.raises(InstanceError) as err:
-        parse_instance(data)
-    return err.value.problems
 
 
 def under(problems: list[Problem], prefix: str) -> list[Problem]:
@@ -92,7 +92,10 @@ def test_a_venues_hours_closed_dates_and_special_hours_are_checked_alone():
         ("special_hours.May 4", "bad_date"),
         ("special_hours.May 4[0]", "interval_reversed"),
     ]
-    assert [p.code for p in check_venue({"hours": {"mon": []}})] == ["required"]
+    assert [(p.path, p.code) for p in check_venue({"hours": {"mon": []}})] == [
+        ("id", "required"),
+        ("name", "required"),
+    ]
 
 
 def test_a_theater_and_a_film_are_checked_alone():
@@ -185,7 +188,9 @@ def test_the_partial_checks_report_exactly_what_the_whole_reader_reports(kind, c
 def test_warnings_are_problems_too():
     data = raw()
     data["venues"][0]["hours"]["Tuesday"] = [["10:00", "12:00"]]
-    data["films"].append({"id": "c", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]})
+    data["films"].append(
+        {"id": "c", "title": "C", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]}
+    )
     inst = parse_instance(data)
     found = {p.code: p for p in inst.warning_problems}
     assert found["unknown_weekday"].path == "venues[0].hours.Tuesday"
@@ -195,6 +200,87 @@ def test_warnings_are_problems_too():
 
 
 def test_every_problem_code_is_documented():
-    table = DOCS.read_text(encoding="utf-8").split("### Problem codes", 1)[1]
+    table = DOCS.read_text(encoding="utf-8").split("### Problem codes", 1)[1].split("\n#", 1)[0]
     documented = set(re.findall(r"^\| `([a-z_]+)` \|", table, flags=re.M))
     assert documented == set(MESSAGES)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field", "code"),
+    [
+        (
+            ("films", 0, "runtime_minutes"),
+            -3,
+            "films[0].runtime_minutes: must be a positive integer",
+            "not_positive_integer",
+        ),
+        (("films", 0, "runtime_minutes"), "30", "films[0].runtime_minutes", "not_positive_integer"),
+        (
+            ("theaters", 0, "seats"),
+            0,
+            "theaters[0].seats: must be a positive integer",
+            "not_positive_integer",
+        ),
+        (("theaters", 0, "start_step_minutes"), 0, "theaters[0].start_step_minutes", "not_positive_integer"),
+        (
+            ("theaters", 0, "changeover_minutes"),
+            -1,
+            "theaters[0].changeover_minutes",
+            "not_non_negative_integer",
+        ),
+        (("theaters", 0, "venue"), "nowhere", "theaters[0].venue: unknown venue", "unknown_reference"),
+        (("films", 1, "id"), "a", "films[1].id: duplicates", "duplicate_id"),
+        (("films", 1, "id"), "", "films[1].id", "not_string"),
+        (("films", 0, "min_screenings"), 5, "films[0].min_screenings", "min_above_max"),
+        (("films", 0, "popularity"), -1, "films[0].popularity", "not_non_negative_number"),
+        (("films", 0, "format"), "vhs", "films[0].format", "unknown_format"),
+        (("venues", 0, "hours", "tue"), [["12:00", "10:00"]], "venues[0].hours.tue[0]", "interval_reversed"),
+        (("venues", 0, "hours", "tue"), [["10:00", "10:00"]], "venues[0].hours.tue[0]", "interval_empty"),
+        (("venues", 0, "hours", "tue"), [["22:00", "25:00"]], "venues[0].hours.tue[0]", "bad_clock"),
+        (
+            ("venues", 0, "hours", "tue"),
+            [["10:00", "12:00"], ["11:00", "13:00"]],
+            "venues[0].hours.tue[1]",
+            "intervals_overlap",
+        ),
+        (
+            ("theaters", 0, "unavailable"),
+            [{"start": "2021-04-06T11:00", "end": "2021-04-06T10:00"}],
+            "theaters[0].unavailable[0].end",
+            "ends_before_start",
+        ),
+        (("weights", "day", "sat"), "high", "weights.day.sat", "not_non_negative_number"),
+    ],
+)
+def test_each_malformed_field_is_named(path, value, field, code):
+    assert any(field in e for e in errors_of(changed(path, value)))
+    problems = problems_of(changed(path, value))
+    assert any(p.path == field.split(":")[0] and p.code == code for p in problems), problems
+
+
+def test_unknown_and_duplicate_pins_are_rejected():
+    data = raw(
+        fixed=pins(
+            "a big 2021-04-06T10:00",
+            "a big 2021-04-06T10:00",
+            "ghost big 2021-04-06T10:00",
+        ),
+        previous=[{"film": "a", "theater": "big", "start": "soon"}],
+    )
+    errors = errors_of(data)
+    assert any(e.startswith("fixed[1]: duplicates fixed[0]") for e in errors)
+    assert any(e.startswith("fixed[2].film: unknown film") for e in errors)
+    assert any(e.startswith("previous[0].start") for e in errors)
+
+
+def test_closing_at_midnight_is_allowed():
+    parse_instance(changed(("venues", 0, "hours", "tue"), [["20:00", "24:00"]]))
+
+
+def test_film_no_theater_can_show_is_a_warning_not_an_error():
+    data = raw()
+    data["films"].append(
+        {"id": "c", "title": "C", "format": "scifi", "runtime_minutes": 90, "requires": ["imax"]}
+    )
+    inst = parse_instance(data)
+    assert any("no theater can show format scifi with features imax" in w for w in inst.warnings)

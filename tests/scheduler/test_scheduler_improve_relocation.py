@@ -2,11 +2,11 @@
 
 from helpers import load
 
-from scheduler.greedy import Filler, greedy_schedule
-from scheduler.relocate import relocate
-from scheduler.slots import build_slots, film_options
-from scheduler.timetable import Timetable
-from scheduler.validate import check_screenings
+from scheduler.check import check_screenings
+from scheduler.first.greedy import Filler, greedy_schedule
+from scheduler.first.slots import build_slots, film_options
+from scheduler.first.timetable import Timetable
+from scheduler.improve.relocation import relocate
 
 
 def test_relocation_keeps_the_rules_and_raises_the_greedy_objective():

@@ -1,6 +1,6 @@
-"""Optimisation: split the instance into independent components and solve each one side by side
-(exact.py): the exact time-indexed model where an LP solver copes with its size, the Lagrangian
-relaxation of the same model (lagrange.py) where it does not; keep per component the best timetable.
+"""Improving the first timetable: the instance split into independent components, each improved side by
+side (lanes.py): with the exact model where an LP solver copes with its size, with the relaxation of the
+same model where it does not; per component the best timetable is kept and the bounds are summed.
 
 Every valid timetable restricted to a component is a valid timetable of that component, and no rule or
 objective term links two components, so the objective is the sum of the components' objectives and the
@@ -15,17 +15,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .bound import capacity_free_bound
-from .data import Instance, Screening
-from .exact import RESTRICTED_COLUMNS, balanced_lanes, run_lanes
-from .master import component_objective, components
-from .slots import build_slots, film_options
-from .timeindexed import count_columns
-from .validate import check_screenings
+from ..bound.capacity import capacity_free_bound
+from ..budget import UNLIMITED, Budget, OutOfTime
+from ..check import check_screenings
+from ..data import Instance, Screening
+from ..first.slots import build_slots, film_options
+from .components import component_objective, components, formats_of
+from .exact_model import count_columns
+from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
 
 log = logging.getLogger("scheduler")
 
-RESERVE = 0.04  # share of the time kept for merging and validation (at least RESERVE_SECONDS)
+# the share of the time kept for merging and validating the components' timetables at the end (at least
+# RESERVE_SECONDS): more leaves less to the solvers, less risks running past the limit on large instances
+RESERVE = 0.04
 RESERVE_SECONDS = 1.0
 
 
@@ -44,30 +47,39 @@ def optimise(
     seed: int,
     deterministic: bool,
     stop: Callable[[], bool],
-    report: Callable[[int | None, int | None, str], None],
+    report: Callable[[int | None, int | None, str, tuple[str, ...]], None],
+    budget: Budget,
 ) -> OptResult:
-    """Solve every component within the time limit and return the merged timetable and bound."""
+    """Solve every component within the time limit and return the merged timetable and bound.
+
+    ``budget`` bounds the preparation (components, their capacity-free bounds and model sizes): when it
+    runs out there, nothing is returned and the caller keeps its timetable."""
     started = time.monotonic()
     deadline = started + time_limit
-    slots = build_slots(instance)
-    options = film_options(instance, slots)
-    comps, orphans = components(instance)
-    comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
-    best: list[list[Screening]] = [[] for _ in comps]
-    for s in greedy:
-        best[comp_of_film[s.film]].append(s)
-    best_value = [_part_value(instance, part, comps[i]) for i, part in enumerate(best)]
-    bounds = [capacity_free_bound(instance, options, c.films) for c in comps]
+    try:
+        slots = build_slots(instance, budget)
+        options = film_options(instance, slots, budget)
+        comps, orphans = components(instance, budget)
+        bounds = [capacity_free_bound(instance, options, c.films, budget) for c in comps]
+        constant = capacity_free_bound(instance, options, orphans, budget)
+        sizes = [count_columns(instance, list(c.films), list(c.theaters), budget) for c in comps]
+        comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
+        best: list[list[Screening]] = [[] for _ in comps]
+        for s in greedy:
+            best[comp_of_film[s.film]].append(s)
+        best_value = [_part_value(instance, part, comps[i], budget) for i, part in enumerate(best)]
+    except OutOfTime:
+        log.warning("stopped or out of time preparing the components (%.1f s)", time.monotonic() - started)
+        return OptResult()
     objectives = [component_objective(instance, part, comps[i].films) for i, part in enumerate(best)]
     orphan_objective = component_objective(instance, [], orphans)
-    constant = capacity_free_bound(instance, options, orphans)
     result = OptResult()
 
     def total_bound() -> int:
         return sum(bounds) + constant
 
-    report(None, total_bound(), "cp-sat")
-    sizes = [count_columns(instance, list(c.films), list(c.theaters)) for c in comps]
+    report(None, total_bound(), "bounding", ())
+    names = [formats_of(instance, c) for c in comps]
     # merging and validating the components' timetables at the end takes about 1 s per 10,000 screenings
     reserve = max(RESERVE_SECONDS, RESERVE * time_limit, len(greedy) * 1e-4)
     lock = threading.Lock()
@@ -83,13 +95,13 @@ def optimise(
                     objectives[i] = component_objective(instance, best[i], comps[i].films)
             log.debug("component %d: objective %s, bound %s", i, objectives[i], bounds[i])
             # the parts are valid and independent, so the whole's objective is the sum of theirs (the
-            # engine validates the merged timetable again at the end)
-            report(sum(objectives) + orphan_objective, total_bound(), "cp-sat")
+            # pipeline checks the merged timetable again at the end)
+            report(sum(objectives) + orphan_objective, total_bound(), res.phase, names[i])
 
     todo = [i for i in range(len(comps)) if sizes[i] > 0]
     if todo:
         lanes = 1 if deterministic else max(1, min(workers, len(todo)))
-        if lanes > 1 and all(sizes[i] > RESTRICTED_COLUMNS for i in todo):
+        if lanes > 1 and all(sizes[i] > EXACT_MODEL_COLUMNS for i in todo):
             # only relaxations (each in a process of its own): all at once, the cores shared between them,
             # so a component whose bound settles early does not hold a core its lane-mates wait for
             lanes = len(todo)
@@ -106,16 +118,17 @@ def optimise(
             stop=stop,
             take=take,
         )
-    result.candidates.append(([s for part in best for s in part], "cp-sat"))
+    result.candidates.append(([s for part in best for s in part], "improvement"))
     result.bound = total_bound()
     return result
 
 
-def _part_value(instance: Instance, part: list[Screening], comp) -> int:
+def _part_value(instance: Instance, part: list[Screening], comp, budget: Budget = UNLIMITED) -> int:
     """The objective of a component's timetable plus a constant (the other components' pins alone).
 
     Comparable between two timetables of the same component; -inf when the part is not valid.
     """
+    budget.check()
     films = set(comp.films)
     report = check_screenings(instance, part + [p for p in instance.fixed if p.film not in films])
     return report.objective if report.valid else -(1 << 62)

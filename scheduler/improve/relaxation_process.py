@@ -1,8 +1,9 @@
 """A component's Lagrangian relaxation solved in a Python process of its own.
 
 numpy's many small steps hold the GIL, so two relaxations in threads share one core. The child is a
-fresh interpreter running this module (``python -m scheduler.subsolve``): nothing of the caller's main
-module is imported again and nothing is forked from a process that may have solver threads running.
+fresh interpreter running this module (``python -m scheduler.improve.relaxation_process``): nothing of
+the caller's main module is imported again and nothing is forked from a process that may have solver
+threads running.
 The parent writes one pickle to the child's stdin (instance, component, deadline, incumbent); the child
 writes a pickle per result to its stdout, then None. Any byte or the end of its stdin stops the child
 (the parent asking, or the parent gone). Both share the deadline: CLOCK_MONOTONIC is machine-wide.
@@ -21,11 +22,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .data import Instance, Screening
+from ..data import Instance, Screening
+from . import relaxation
 
 log = logging.getLogger("scheduler")
 
-GRACE_SECONDS = 10.0  # a child still running this long after its deadline is killed
+# a child still running this long after its deadline is killed (it stops by itself at the deadline; the
+# grace covers a machine too loaded to let it notice in time)
+GRACE_SECONDS = 10.0
 
 
 def solve_in_process(
@@ -35,17 +39,17 @@ def solve_in_process(
     budget: float,
     best: list[Screening],
     stop: Callable[[], bool],
-    take: Callable[[list[Screening] | None, int | None], None],
+    take: Callable[[list[Screening] | None, int | None, str], None],
 ) -> bool:
     """Solve the component's relaxation in a child process, handing its results to ``take``; False when
     no child could be started (the caller then solves it in its own thread)."""
     end = time.monotonic() + budget
     env = dict(os.environ)  # the child imports this very package, wherever the caller's cwd is
-    root = str(Path(__file__).resolve().parent.parent)
+    root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "scheduler.subsolve"],
+            [sys.executable, "-m", "scheduler.improve.relaxation_process"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -98,8 +102,6 @@ def solve_in_process(
 
 
 def _main() -> None:
-    from . import lagrange
-
     instance, comp, end, best = pickle.load(sys.stdin.buffer)  # noqa: S301 (from the parent process)
     halt = threading.Event()
 
@@ -117,14 +119,14 @@ def _main() -> None:
             out.flush()
 
     try:
-        lagrange.solve_component(
+        relaxation.solve_component(
             instance,
             comp,
             budget=max(0.0, end - time.monotonic()),
             best=lambda: best,
             deterministic=False,
             stop=halt.is_set,
-            take=lambda screenings, bound: send((screenings, bound)),
+            take=lambda screenings, bound, phase: send((screenings, bound, phase)),
         )
     finally:
         send(None)

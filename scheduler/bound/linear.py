@@ -1,33 +1,72 @@
-"""The LP relaxation of a ``Master`` (master.py): an honest bound by weak duality, the LP solution and
-the reduced costs.
+"""A linear model (columns with bounds, rows, objective) and the bound of its LP relaxation: an honest
+upper bound by weak duality, with the LP solution and the reduced costs that the improvement uses.
 
 Small models go to GLOP's simplex. Large ones (``approximate``) go to PDLP, a first-order primal-dual
-method that reaches a near-optimal dual in a fraction of the simplex's time (cstm-stress's 220,000-column
-component: 12 s against 33-41 s); its duals bound the LP by the same weak duality, a little above the
-optimum. Its primal solution is interior and rounds badly, so a *polish* step re-solves, with GLOP, the
-LP restricted to PDLP's support and the columns of reduced cost near zero (about 5 % of them): a vertex
-whose value is the LP optimum up to PDLP's tolerance, for the rounding and the restricted models.
+method that reaches a near-optimal dual in a fraction of the simplex's time; its duals bound the LP by the
+same weak duality, a little above the optimum (docs/scheduler.md has the measurements). Its primal
+solution is interior and rounds badly, so a *polish* step re-solves, with GLOP, the LP restricted to
+PDLP's support and the columns of reduced cost near zero (about 5 % of them): a vertex whose value is the
+LP optimum up to PDLP's tolerance, for the rounding and the restricted models.
 """
 
 from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
-from .master import Master, Row
+from ortools.linear_solver import pywraplp
 
-# PDLP stops at this relative optimality gap (1e-5 took twice as long for the last 0.09 % of the bound)
+from ..budget import interrupting
+
+
+@dataclass
+class Row:
+    """lo <= sum(coef * var) <= hi over variable indices."""
+
+    vars: list[int]
+    coefs: list[int]
+    lo: int | None
+    hi: int | None
+
+
+@dataclass
+class LinearModel:
+    """A maximisation over integer variables within [lb, ub]: the first ``len(cols)`` are the model's
+    screening columns (a restriction to some of them keeps the others at zero), then auxiliary ones
+    (the improvement stage builds one from a component's exact model)."""
+
+    cols: list
+    ub: list[int]
+    lb: list[int]
+    obj: list[int]
+    rows: list[Row] = field(default_factory=list)
+    constant: int = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.ub)
+
+
+# PDLP's stopping gap: a tighter one gives a tighter bound (1e-5: under 0.1 % of it) in about twice the time
 APPROXIMATE_LP = (
     "num_threads: 1 termination_criteria { simple_optimality_criteria { eps_optimal_relative: 1e-4 } }"
 )
-POLISH_REDUCED_COST = 2.0  # the polish LP keeps the columns whose PDLP reduced cost is above -this
-POLISH_SUPPORT = 1e-4  # ... and those PDLP gives at least this value
+# the polish LP keeps the columns whose PDLP reduced cost is above -POLISH_REDUCED_COST and those PDLP gives
+# at least POLISH_SUPPORT: more columns make a better vertex in a longer simplex
+POLISH_REDUCED_COST = 2.0
+POLISH_SUPPORT = 1e-4
 
 
 def lp_bound(
-    m: Master, time_limit: float = 30.0, *, approximate: bool = False
+    m: LinearModel,
+    time_limit: float = 30.0,
+    *,
+    approximate: bool = False,
+    stop: Callable[[], bool] = lambda: False,
 ) -> tuple[int | None, list[float] | None, list[float] | None]:
-    """An honest bound from the master's LP, the LP solution and the reduced costs (all None when the LP
+    """An honest bound from the model's LP, the LP solution and the reduced costs (all None when the LP
     did not finish in ``time_limit`` seconds).
 
     The bound does not trust the LP's optimality tolerances: for *any* row multipliers y, weak duality
@@ -35,9 +74,10 @@ def lp_bound(
     y_i >= 0 and lo for y_i < 0; a missing side forces y_i = 0). GLOP's duals make this the LP optimum up
     to rounding, PDLP's the optimum within its tolerance; it is floored after a tiny tolerance for
     floating-point sums. ``approximate``: PDLP, then the polish step (module docstring) for the solution.
+    ``stop``: interrupts the LP (then nothing is returned).
     """
     started = time.monotonic()
-    solved = _solve(m, time_limit, "PDLP" if approximate else "GLOP")
+    solved = _solve(m, time_limit, "PDLP" if approximate else "GLOP", stop)
     if solved is None:
         return None, None, None
     point, duals = solved
@@ -49,7 +89,7 @@ def lp_bound(
         for v in range(m.size)
         if v >= len(m.cols) or m.lb[v] > 0 or point[v] > POLISH_SUPPORT or reduced[v] > -POLISH_REDUCED_COST
     ]
-    polished = _solve(_restricted(m, keep), time_limit - (time.monotonic() - started), "GLOP")
+    polished = _solve(_restricted(m, keep), time_limit - (time.monotonic() - started), "GLOP", stop)
     if polished is not None:  # only its solution: its duals do not bound the model
         point = [0.0] * m.size
         for v, x in zip(keep, polished[0], strict=True):
@@ -57,10 +97,10 @@ def lp_bound(
     return bound, point, reduced
 
 
-def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[list[float], list[float]] | None:
+def _solve(
+    m: LinearModel, time_limit: float, solver_id: str, stop: Callable[[], bool]
+) -> tuple[list[float], list[float]] | None:
     """The LP's solution and row duals, or None when it did not finish in time."""
-    from ortools.linear_solver import pywraplp
-
     if time_limit <= 0:
         return None
     lp = pywraplp.Solver.CreateSolver(solver_id)
@@ -82,13 +122,15 @@ def _solve(m: Master, time_limit: float, solver_id: str) -> tuple[list[float], l
             obj.SetCoefficient(xs[v], k)
     obj.SetMaximization()
     lp.SetTimeLimit(int(time_limit * 1000))
-    if lp.Solve() != pywraplp.Solver.OPTIMAL:
+    with interrupting(stop, lp.InterruptSolve):
+        status = lp.Solve()
+    if status != pywraplp.Solver.OPTIMAL:
         return None
     return [x.solution_value() for x in xs], [c.dual_value() for c in cons]
 
 
-def _bound(m: Master, duals: list[float]) -> tuple[int, list[float]]:
-    """The floored weak-duality bound of the master for an LP's row duals, and the reduced costs."""
+def _bound(m: LinearModel, duals: list[float]) -> tuple[int, list[float]]:
+    """The floored weak-duality bound of the model for an LP's row duals, and the reduced costs."""
     best = None
     for sign in (1.0, -1.0):  # whichever sign convention the LP uses, both give valid bounds
         value, reduced = _dual_bound(m, [sign * y for y in duals])
@@ -99,8 +141,8 @@ def _bound(m: Master, duals: list[float]) -> tuple[int, list[float]]:
     return bound, reduced
 
 
-def _dual_bound(m: Master, ys: list[float]) -> tuple[float, list[float]]:
-    """Weak-duality bound of the master's LP for row multipliers ys, and the reduced costs d."""
+def _dual_bound(m: LinearModel, ys: list[float]) -> tuple[float, list[float]]:
+    """Weak-duality bound of the model's LP for row multipliers ys, and the reduced costs d."""
     d = [float(c) for c in m.obj]
     total = 0.0
     for row, y in zip(m.rows, ys, strict=True):
@@ -116,10 +158,10 @@ def _dual_bound(m: Master, ys: list[float]) -> tuple[float, list[float]]:
     return total, d
 
 
-def _restricted(m: Master, keep: list[int]) -> Master:
-    """The master with only the ``keep`` variables (the others at zero)."""
+def _restricted(m: LinearModel, keep: list[int]) -> LinearModel:
+    """The model with only the ``keep`` variables (the others at zero)."""
     new = {v: i for i, v in enumerate(keep)}
-    r = Master(
+    r = LinearModel(
         cols=[m.cols[v] for v in keep if v < len(m.cols)],
         ub=[m.ub[v] for v in keep],
         lb=[m.lb[v] for v in keep],

@@ -9,22 +9,23 @@ import pytest
 from helpers import load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_scheduler_components import params, tiny, valid_timetables
-from test_scheduler_timeindexed import copies_instance
+from test_scheduler_improve_components import params, tiny, valid_timetables
+from test_scheduler_improve_exact import copies_instance
 
-from scheduler import engine, exact, lagrange, subsolve
-from scheduler.lp import lp_bound
-from scheduler.master import component_objective, components
-from scheduler.timeindexed import as_master, build
-from scheduler.validate import check_screenings
+from scheduler import pipeline
+from scheduler.bound.linear import lp_bound
+from scheduler.check import check_screenings
+from scheduler.improve import lanes, relaxation, relaxation_process
+from scheduler.improve.components import component_objective, components
+from scheduler.improve.exact_model import as_linear, build
 
 prices = st.tuples(
     st.lists(st.floats(-80, 200), min_size=4, max_size=4), st.lists(st.floats(0, 150), min_size=4, max_size=4)
 )
 
 
-def relaxation(inst, comp):
-    return lagrange.Relaxation(inst, list(comp.films), list(comp.theaters))
+def relaxation_of(inst, comp):
+    return relaxation.Relaxation(inst, list(comp.films), list(comp.theaters))
 
 
 def price_arrays(relax, raw):
@@ -40,7 +41,7 @@ def price_arrays(relax, raw):
 def test_at_any_prices_the_relaxation_bounds_every_valid_timetable(p, raw):
     inst = tiny(p)
     (comp,), _ = components(inst)
-    relax = relaxation(inst, comp)
+    relax = relaxation_of(inst, comp)
     best = max(obj for _, obj in valid_timetables(inst))
     pi, mu = price_arrays(relax, raw)
     assert relax.evaluate(pi, mu).bound >= best - 1e-6
@@ -62,8 +63,8 @@ def test_the_relaxation_never_falls_below_the_exact_models_lp(raw):
     for inst in multi_theater_instances()[::2]:
         for comp in components(inst)[0]:
             ti = build(inst, list(comp.films), list(comp.theaters))
-            lp, _, _ = lp_bound(as_master(ti))
-            relax = relaxation(inst, comp)
+            lp, _, _ = lp_bound(as_linear(ti))
+            relax = relaxation_of(inst, comp)
             pi, mu = price_arrays(relax, raw)
             assert relax.evaluate(pi, mu).bound >= lp - 1, (inst.name, comp.theaters)
 
@@ -71,23 +72,24 @@ def test_the_relaxation_never_falls_below_the_exact_models_lp(raw):
 def deterministic_run(inst, comp, *, budget: float) -> list:
     """Every (timetable or None, bound or None) a deterministic relaxation solve hands over."""
     found = []
-    lagrange.solve_component(
+    relaxation.solve_component(
         inst,
         comp,
         budget=budget,
         best=lambda: [],
         deterministic=True,
         stop=lambda: False,
-        take=lambda screenings, bound: found.append((screenings, bound)),
+        take=lambda screenings, bound, phase: found.append((screenings, bound, phase)),
     )
-    return found
+    assert {phase for _, _, phase in found} <= {"bounding", "improving", "polishing"}
+    return [(screenings, bound) for screenings, bound, _ in found]
 
 
 def test_descent_reaches_near_the_lp_bound_and_constructs_valid_timetables():
     for inst in multi_theater_instances():
         for comp in components(inst)[0]:
             ti = build(inst, list(comp.films), list(comp.theaters))
-            lp, _, _ = lp_bound(as_master(ti))
+            lp, _, _ = lp_bound(as_linear(ti))
             found = deterministic_run(inst, comp, budget=4)
             bounds = [b for _, b in found if b is not None]
             assert found and bounds and min(bounds) >= lp - 1
@@ -112,13 +114,13 @@ def test_deterministic_runs_repeat_exactly():
 @pytest.mark.parametrize("workers, runner", [(1, "solve_component"), (2, "solve_in_process")])
 def test_the_engine_uses_the_relaxation_for_components_too_large_for_an_lp(monkeypatch, workers, runner):
     """One lane: in the engine's thread; lanes side by side: each relaxation in a spawned process."""
-    monkeypatch.setattr(exact, "RESTRICTED_COLUMNS", 0)
+    monkeypatch.setattr(lanes, "EXACT_MODEL_COLUMNS", 0)
     called = []
-    module = lagrange if runner == "solve_component" else subsolve
+    module = relaxation if runner == "solve_component" else relaxation_process
     real = getattr(module, runner)
     monkeypatch.setattr(module, runner, lambda *a, **k: called.append(1) or real(*a, **k))
     inst = load("small")
-    result = engine.solve(inst, time_limit=8, workers=workers, seed=0)
+    result = pipeline.solve(inst, time_limit=8, workers=workers, seed=0)
     assert called
     report = check_screenings(inst, list(result.screenings))
     assert report.valid and report.objective == result.objective
@@ -130,16 +132,18 @@ def test_a_child_process_stops_when_asked_and_its_timetables_are_valid():
     comp = max(components(inst)[0], key=lambda c: len(c.films))
     found = []
     started = time.monotonic()
-    assert subsolve.solve_in_process(
+    assert relaxation_process.solve_in_process(
         inst,
         comp,
         budget=120,
         best=[],
         stop=lambda: time.monotonic() - started > 3,
-        take=lambda screenings, bound, found=found: found.append((screenings, bound)),
+        take=lambda screenings, bound, phase, found=found: found.append((screenings, bound, phase)),
     )
     assert time.monotonic() - started < 60  # stopped long before its budget
     assert found
+    assert {phase for _, _, phase in found} <= {"bounding", "improving", "polishing"}
+    found = [(screenings, bound) for screenings, bound, _ in found]
     others = [p for p in inst.fixed if p.film not in comp.films]
     timetables = [screenings for screenings, _ in found if screenings is not None]
     assert timetables
@@ -151,12 +155,12 @@ def test_a_child_process_stops_when_asked_and_its_timetables_are_valid():
 
 
 def test_when_no_child_process_can_run_the_relaxation_runs_in_the_lane(monkeypatch):
-    monkeypatch.setattr(exact, "RESTRICTED_COLUMNS", 0)
+    monkeypatch.setattr(lanes, "EXACT_MODEL_COLUMNS", 0)
     monkeypatch.setattr(sys, "executable", "/bin/false")  # every child exits at once with status 1
     called = []
-    real = lagrange.solve_component
-    monkeypatch.setattr(lagrange, "solve_component", lambda *a, **k: called.append(1) or real(*a, **k))
+    real = relaxation.solve_component
+    monkeypatch.setattr(relaxation, "solve_component", lambda *a, **k: called.append(1) or real(*a, **k))
     inst = load("small")
-    result = engine.solve(inst, time_limit=8, workers=2, seed=0)
+    result = pipeline.solve(inst, time_limit=8, workers=2, seed=0)
     assert called and result.objective > 33000  # the greedy alone scores 32,858
     assert check_screenings(inst, list(result.screenings)).valid

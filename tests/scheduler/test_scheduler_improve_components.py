@@ -5,10 +5,10 @@ import itertools
 from helpers import load, raw, tiny_theater_day
 from hypothesis import strategies as st
 
+from scheduler.check import check_screenings
 from scheduler.data import DAY, Screening
-from scheduler.master import components
+from scheduler.improve.components import components
 from scheduler.read import parse_instance
-from scheduler.validate import check_screenings
 
 
 def test_components_follow_the_compatibility_graph():
@@ -24,7 +24,7 @@ def test_components_follow_the_compatibility_graph():
 
 def test_a_film_no_theater_can_show_is_an_orphan():
     data = raw()
-    data["films"].append({"id": "c", "format": "scifi", "runtime_minutes": 90})
+    data["films"].append({"id": "c", "title": "C", "format": "scifi", "runtime_minutes": 90})
     comps, orphans = components(parse_instance(data))
     assert orphans == ["c"] and len(comps) == 1
 

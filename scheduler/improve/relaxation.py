@@ -1,6 +1,6 @@
 """Lagrangian relaxation of the exact model, for components too large for an LP solver.
 
-The exact time-indexed model (timeindexed.py) splits into one small problem per theater and day once
+The exact model (exact_model.py) splits into one small problem per theater and day once
 the rows that link theater-days are moved into the objective with prices:
 - per film, its counts (``pi``: above zero it prices the maximum, below zero it rewards reaching the
   minimum, never below minus the shortfall penalty);
@@ -16,7 +16,7 @@ exact model (interval rows have the integrality property, so the two coincide wi
 Timetables come from the theater-day solutions: averaged over recent iterations and rounded, or
 constructed theater-day by theater-day at the best prices so far; each screening kept only when every
 hard rule still holds (timetable.py checks them), then films are brought up to their counts at their best
-free starts. Valid by construction; the engine validates them again.
+free starts. Valid by construction; the pipeline checks them again.
 """
 
 from __future__ import annotations
@@ -28,20 +28,30 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .data import DAY, Instance, Screening, Theater
-from .greedy import Filler, complete
-from .master import component_objective
-from .relocate import relocate
-from .slots import align_down, align_up, build_slots, film_options
-from .timetable import Timetable
+from ..budget import UNLIMITED, Budget
+from ..data import DAY, Instance, Screening, Theater
+from ..first.greedy import Filler, complete
+from ..first.slots import align_down, align_up, build_slots, film_options
+from ..first.timetable import Timetable
+from .components import component_objective
+from .relocation import relocate
 
 NEG = -1e15  # the priced value of a start a film cannot take
-PATIENCE = 20  # iterations without a better bound before the step shrinks
-CONSTRUCT_EVERY = 50  # iterations between two publications (timetables at the best prices so far)
-DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most
-RELOCATE_SHARE = 0.15  # of a component's budget, kept for the local search at the end
+# iterations without a better bound before the step halves: fewer shrink the step before it has done its
+# work, more waste iterations oscillating around the optimum prices
+PATIENCE = 20
+# iterations between two publications (timetables built at the best prices so far): each costs as much as
+# tens of iterations, so more often means better timetables sooner but a slower descent of the bound
+CONSTRUCT_EVERY = 50
+DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
+# the share of a component's budget kept for the local search at the end: cross-day moves the day-by-day
+# construction cannot make, against iterations that would lower the bound
+RELOCATE_SHARE = 0.15
 RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
-ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget
+ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget (no clock)
+# the value tables of a component at most (far above the largest example's; docs/scheduler.md): past it
+# the relaxation would take gigabytes, so such a component keeps its first timetable and capacity-free bound
+MAX_GRID_CELLS = 30_000_000
 
 
 @dataclass
@@ -67,6 +77,47 @@ class Iterate:
     bound: float
     counts: np.ndarray  # (films,)
     per_day: np.ndarray  # (films, days)
+
+
+@dataclass
+class _Shape:
+    """The start grid of one theater over a component's days: its compatible films (indices), the days
+    it is open (indices), each day's free segments, the grid's first minute and number of points."""
+
+    films: list[int]
+    days: list[int]
+    segments: dict[int, tuple]
+    origin: int
+    k_count: int
+
+    @classmethod
+    def of(cls, inst: Instance, t: Theater, films: list, days: list[int]) -> _Shape | None:
+        chosen = [i for i, f in enumerate(films) if inst.compatible(f, t) and f.max_screenings > 0]
+        segments = {d: inst.free_segments(t, d) for d in days}
+        open_days = [i for i, d in enumerate(days) if segments[d]]
+        if not chosen or not open_days:
+            return None
+        origin = min(align_up(a % DAY, t.step) for d in days for a, _ in segments[d])
+        last = max(e % DAY or DAY for d in days for _, e in segments[d])
+        return cls(chosen, open_days, segments, origin, max(1, (last - origin) // t.step + 1))
+
+    @property
+    def cells(self) -> int:
+        """Entries of the theater's value table (grid points x days x films)."""
+        return self.k_count * len(self.days) * len(self.films)
+
+
+def grid_cells(instance: Instance, comp, budget: Budget = UNLIMITED) -> int:
+    """Entries of a component's value tables, without building them (memory: 12 bytes each, with the
+    counts of chosen starts); raises OutOfTime when the budget runs out."""
+    films = [instance.film_by_id[f] for f in comp.films]
+    days = list(instance.days)
+    total = 0
+    for tid in comp.theaters:
+        budget.check()
+        shape = _Shape.of(instance, instance.theater_by_id[tid], films, days)
+        total += shape.cells if shape is not None else 0
+    return total
 
 
 class Relaxation:
@@ -101,15 +152,17 @@ class Relaxation:
 
     def _grid(self, t: Theater, film_set: set[str], previous: set) -> _Grid | None:
         inst = self.instance
-        films = [i for i, f in enumerate(self.films) if inst.compatible(f, t) and f.max_screenings > 0]
-        segments = {d: inst.free_segments(t, d) for d in self.days}
-        days = [i for i, d in enumerate(self.days) if segments[d]]
-        if not films or not days:
+        shape = _Shape.of(inst, t, self.films, self.days)
+        if shape is None:
             return None
+        films, days, segments, origin, k_count = (
+            shape.films,
+            shape.days,
+            shape.segments,
+            shape.origin,
+            shape.k_count,
+        )
         step = t.step
-        origin = min(align_up(a % DAY, step) for d in self.days for a, _ in segments[d])
-        last = max(e % DAY or DAY for d in self.days for _, e in segments[d])
-        k_count = max(1, (last - origin) // step + 1)
         ks = np.arange(k_count)
         runtime = np.array([self.films[i].runtime for i in films])
         fits = np.zeros((len(days), len(films), k_count), dtype=bool)
@@ -390,13 +443,13 @@ def solve_component(
     best: Callable[[], list[Screening]],
     deterministic: bool,
     stop: Callable[[], bool],
-    take: Callable[[list[Screening] | None, int | None], None],
+    take: Callable[[list[Screening] | None, int | None, str], None],
 ) -> None:
     """Lower the relaxation's bound by subgradient steps within ``budget`` seconds; every
     ``CONSTRUCT_EVERY`` steps a publication (the better of the averaged rounding and the construction at
     the best prices so far, kept when it beats the best); at the end the best timetable relocated.
-    ``take(screenings, bound)`` receives each better timetable (of the component's films, else None) and
-    the bound so far."""
+    ``take(screenings, bound, phase)`` receives each better timetable (of the component's films, else None),
+    the bound so far and what found them ("bounding", "improving", "polishing")."""
     end = time.monotonic() + budget
     relax = Relaxation(instance, list(comp.films), list(comp.theaters))
     members = set(comp.films)
@@ -456,7 +509,8 @@ def solve_component(
                 champion[:] = [table, value]
                 improved = True
         incumbent[0] = max(incumbent[0], champion[1])
-        take(champion[0].screenings() if improved else None, bound())  # a timetable only when better
+        # a timetable only when better
+        take(champion[0].screenings() if improved else None, bound(), "improving" if improved else "bounding")
 
     def bound() -> int | None:
         if not math.isfinite(lowest[0]):
@@ -497,7 +551,7 @@ def solve_component(
         )
         champion[1] = relax.objective_of(table.screenings())
         incumbent[0] = max(incumbent[0], champion[1])
-        take(table.screenings(), bound())
+        take(table.screenings(), bound(), "polishing")
         took = time.monotonic() - started
         descent_end[0] = end - 1.5 * (took + sum(construct_seconds)) - 0.2
         if deterministic or descent_end[0] - time.monotonic() < 1.0:

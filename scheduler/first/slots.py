@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-from .data import DAY, Film, Instance, Theater
+from ..budget import UNLIMITED, Budget
+from ..data import DAY, Film, Instance, Theater
+
+log = logging.getLogger("scheduler")
+
+# Memory caps of the first timetable's tables (far above the largest example's, docs/scheduler.md). Past
+# them the tables stop growing and the timetable uses what they hold: a valid timetable that leaves out
+# theater-days (slots) or films' places (options), instead of memory without end.
+MAX_SLOTS = 500_000
+MAX_OPTIONS = 3_000_000
 
 
 @dataclass(frozen=True)
@@ -44,12 +54,17 @@ def hour_breaks(instance: Instance) -> list[int]:
     return sorted(points)
 
 
-def build_slots(instance: Instance) -> list[Slot]:
-    """All slots of the festival window, in (theater, day, time) order."""
+def build_slots(instance: Instance, budget: Budget = UNLIMITED) -> list[Slot]:
+    """All slots of the festival window, in (theater, day, time) order (the first ``MAX_SLOTS``); raises
+    OutOfTime when the budget runs out."""
     breaks = hour_breaks(instance)
     slots: list[Slot] = []
     for t in instance.theaters:
         for day in instance.days:
+            budget.check()
+            if len(slots) >= MAX_SLOTS:
+                log.warning("more than %d slots: the first timetable uses the first of them only", MAX_SLOTS)
+                return slots
             for si, (a, e) in enumerate(instance.free_segments(t, day)):
                 band = 0
                 base = day * DAY
@@ -72,15 +87,22 @@ def fits(film: Film, theater: Theater, slot: Slot, instance: Instance) -> bool:
     )
 
 
-def film_options(instance: Instance, slots: list[Slot]) -> dict[str, list[Slot]]:
-    """Slots each film may use."""
+def film_options(instance: Instance, slots: list[Slot], budget: Budget = UNLIMITED) -> dict[str, list[Slot]]:
+    """Slots each film may use (``MAX_OPTIONS`` in all at most); raises OutOfTime when the budget runs
+    out."""
     by_theater: dict[str, list[Slot]] = {}
     for s in slots:
         by_theater.setdefault(s.theater, []).append(s)
     out: dict[str, list[Slot]] = {}
+    total, full = 0, False
     for f in instance.films:
+        budget.check()
         opts = []
-        if f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0:
+        if total >= MAX_OPTIONS:
+            if not full:
+                log.warning("more than %d film options: the first timetable leaves films out", MAX_OPTIONS)
+            full = True
+        elif f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0:
             first = -(1 << 60) if f.not_before is None else f.not_before
             last = 1 << 60 if f.not_after is None else f.not_after
             r = f.runtime
@@ -92,4 +114,5 @@ def film_options(instance: Instance, slots: list[Slot]) -> dict[str, list[Slot]]
                         if s.lo + r <= s.seg_end and first <= s.day <= last
                     )
         out[f.id] = opts
+        total += len(opts)
     return out

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .data import Instance
-from .slots import Slot
-from .timetable import Timetable
+from ..data import Instance
+from ..first.slots import Slot
+from ..first.timetable import Timetable
 
-PASSES = 3  # passes over the screenings at most (a pass that moves nothing ends the search)
-TRIES = 300  # more valuable slots tried per screening at most (most are full on a good timetable)
+# passes over the screenings at most (a pass that moves nothing ends the search): a later pass finds the
+# moves the earlier ones made possible, at the cost of the time of a whole pass
+PASSES = 3
+# more valuable slots tried per screening at most: most are full on a good timetable, so more tries find
+# few more moves and cost the time of the whole pass
+TRIES = 300
 
 
 def relocate(

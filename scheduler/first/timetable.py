@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 
-from .data import DAY, Film, Instance, Screening, Theater
+from ..data import DAY, Film, Instance, Screening, Theater
 from .slots import align_up
 
 

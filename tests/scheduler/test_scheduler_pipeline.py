@@ -6,10 +6,10 @@ from helpers import instance, load, pins, raw, tiny_theater_day
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scheduler.data import DAY, Screening
-from scheduler.engine import solve
+from scheduler.check import check_screenings
+from scheduler.data import DAY, PHASES, Progress, Screening
+from scheduler.pipeline import solve
 from scheduler.read import parse_instance, schedule_to_json
-from scheduler.validate import check_screenings
 
 
 def brute_force(inst) -> int:
@@ -83,6 +83,7 @@ def test_every_returned_schedule_is_valid(films, step):
     data["films"] = [
         {
             "id": f"f{i}",
+            "title": f"F{i}",
             "format": "dome",
             "runtime_minutes": r,
             "min_screenings": lo,
@@ -162,5 +163,14 @@ def test_stop_event_returns_the_best_timetable_so_far():
 def test_progress_is_reported_to_the_caller():
     seen = []
     solve(load("small"), time_limit=2, workers=1, on_progress=seen.append)
-    assert seen[0].phase == "greedy" and seen[0].objective is not None
+    assert seen[0].phase == "first timetable" and seen[0].objective is not None
     assert seen[-1].phase == "done"
+    assert {p.phase for p in seen} <= set(PHASES)
+    named = [p for p in seen if p.formats]  # the components' reports say which theaters they are about
+    assert named and all(
+        p.words.startswith(f"{p.phase} the ") and p.words.endswith(" theaters") for p in named
+    )
+    assert (
+        Progress(1.0, None, None, None, "improving", ("4d", "dome")).words
+        == "improving the 4D and dome theaters"
+    )

@@ -1,30 +1,31 @@
-"""The exact time-indexed model: its integer points are exactly the valid timetables (brute force), its
+"""The exact model: its integer points are exactly the valid timetables (brute force), its
 bounds hold, and the LP rounding and restricted solves return valid timetables."""
 
 import itertools
 
 from helpers import load, raw
 from hypothesis import HealthCheck, given, settings
-from test_scheduler_components import params, row_holds, tiny, valid_timetables
+from test_scheduler_improve_components import params, row_holds, tiny, valid_timetables
 
-from scheduler import exact
+from scheduler.bound.linear import lp_bound
+from scheduler.check import check_screenings
 from scheduler.data import Screening
-from scheduler.greedy import greedy_schedule
-from scheduler.lp import lp_bound
-from scheduler.master import component_objective, components
+from scheduler.first.greedy import greedy_schedule
+from scheduler.improve import exact_component, rounding
+from scheduler.improve.components import component_objective, components
+from scheduler.improve.exact_model import as_linear, build, count_columns
+from scheduler.improve.exact_solve import solve_exact
 from scheduler.read import parse_instance
-from scheduler.timeindexed import as_master, build, count_columns, solve_scip
-from scheduler.validate import check_screenings
 
 
 def model_points(ti, most: int = 4):
     """Every 0/1 point of the model's screening columns with at most ``most`` ones that meets its rows."""
-    master = as_master(ti)
+    linear = as_linear(ti)
     for k in range(most + 1):
         for chosen in itertools.combinations(range(ti.size), k):
             screenings = ti.screenings_of(list(chosen))
             point = ti.point_of(screenings)
-            if all(row_holds(r, point) for r in master.rows) and all(point[v] for v in ti.fixed):
+            if all(row_holds(r, point) for r in linear.rows) and all(point[v] for v in ti.fixed):
                 yield screenings, sum(c * x for c, x in zip(ti.coef, point, strict=True)) + ti.constant
 
 
@@ -43,9 +44,9 @@ def test_the_model_points_are_exactly_the_valid_timetables(p):
         assert report.objective == objective
     assert points == valid
     best = max(valid.values())
-    lp, _, _ = lp_bound(as_master(ti))
+    lp, _, _ = lp_bound(as_linear(ti))
     assert lp >= best
-    res = solve_scip(ti, hint=[], time_limit=5, seed=0, deterministic=True, stop=lambda: False)
+    res = solve_exact(ti, hint=[], time_limit=5, seed=0, deterministic=True, stop=lambda: False)
     assert res.objective == best and res.bound >= best
 
 
@@ -55,14 +56,14 @@ def test_the_approximate_lp_bounds_the_exact_lp_and_its_polished_solution_is_nea
     inst = load("cstm-2021-resolve")
     for comp in components(inst)[0]:
         ti = build(inst, list(comp.films), list(comp.theaters))
-        master = as_master(ti)
-        exact_bound, _, _ = lp_bound(master)
-        bound, point, reduced = lp_bound(master, approximate=True)
+        linear = as_linear(ti)
+        exact_bound, _, _ = lp_bound(linear)
+        bound, point, reduced = lp_bound(linear, approximate=True)
         assert exact_bound <= bound <= exact_bound + 1e-3 * abs(exact_bound) + 1
-        assert all(row_holds(r, point, tolerance=1e-6) for r in master.rows)
-        value = sum(c * x for c, x in zip(master.obj, point, strict=True)) + master.constant
+        assert all(row_holds(r, point, tolerance=1e-6) for r in linear.rows)
+        value = sum(c * x for c, x in zip(linear.obj, point, strict=True)) + linear.constant
         assert exact_bound - 1e-3 * abs(exact_bound) - 1 <= value <= exact_bound + 1
-        assert len(reduced) == master.size
+        assert len(reduced) == linear.size
 
 
 def copies_instance():
@@ -72,6 +73,7 @@ def copies_instance():
     data["films"] = [
         {
             "id": "a",
+            "title": "A",
             "format": "dome",
             "runtime_minutes": 50,
             "min_screenings": 2,
@@ -80,7 +82,14 @@ def copies_instance():
             "copies": 1,
             "popularity": 100,
         },
-        {"id": "b", "format": "dome", "runtime_minutes": 30, "requires": ["fulldome"], "popularity": 60},
+        {
+            "id": "b",
+            "title": "B",
+            "format": "dome",
+            "runtime_minutes": 30,
+            "requires": ["fulldome"],
+            "popularity": 60,
+        },
     ]
     data["fixed"] = [{"film": "a", "theater": "big", "start": "2021-04-06T10:00"}]
     return parse_instance(data)
@@ -91,7 +100,7 @@ def test_copies_pins_and_counts_hold_in_the_exact_solution():
     comps, _ = components(inst)
     for comp in comps:
         ti = build(inst, list(comp.films), list(comp.theaters))
-        res = solve_scip(ti, hint=[], time_limit=10, seed=0, deterministic=False, stop=lambda: False)
+        res = solve_exact(ti, hint=[], time_limit=10, seed=0, deterministic=False, stop=lambda: False)
         report = check_screenings(inst, res.screenings)
         assert report.valid, report.violations
         assert report.objective == res.objective <= res.bound
@@ -100,16 +109,18 @@ def test_copies_pins_and_counts_hold_in_the_exact_solution():
 
 def test_lp_rounding_and_restricted_solves_give_valid_timetables_under_an_honest_bound(monkeypatch):
     inst = load("small")
-    monkeypatch.setattr(exact, "FULL_COLUMNS", 0)  # force the LP + restricted path on every component
+    monkeypatch.setattr(
+        exact_component, "WHOLE_MODEL_COLUMNS", 0
+    )  # force the LP + restricted path on every component
     greedy = greedy_schedule(inst)
     comps, _ = components(inst)
     for comp in comps:
         ti = build(inst, list(comp.films), list(comp.theaters))
-        _, point, _ = lp_bound(as_master(ti))
-        rounded = exact.lp_round(inst, ti, point)
+        _, point, _ = lp_bound(as_linear(ti))
+        rounded = rounding.lp_round(inst, ti, point)
         assert check_screenings(inst, rounded + [p for p in inst.fixed if p.film not in comp.films]).valid
         results = []
-        exact.solve_component(
+        exact_component.solve_component(
             inst,
             comp,
             budget=20,
@@ -136,6 +147,6 @@ def test_without_scip_the_model_is_solved_by_cp_sat(monkeypatch):
     inst = copies_instance()
     (comp,), _ = components(inst)
     ti = build(inst, list(comp.films), list(comp.theaters))
-    res = solve_scip(ti, hint=[], time_limit=10, seed=0, deterministic=True, stop=lambda: False)
+    res = solve_exact(ti, hint=[], time_limit=10, seed=0, deterministic=True, stop=lambda: False)
     report = check_screenings(inst, res.screenings)
     assert report.valid and report.objective == res.objective <= res.bound

@@ -1,24 +1,29 @@
-"""A capacity-free honest upper bound (the fallback when a component's master is not solved)."""
+"""The capacity-free bound: an honest upper bound of every timetable that ignores theater time (each
+component's bound until its own solver reports a better one)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from .data import Instance
-from .slots import Slot
+from ..budget import UNLIMITED, Budget
+from ..data import Instance
+from ..first.greedy import slot_values
+from ..first.slots import Slot
 
 
-def capacity_free_bound(instance: Instance, options: dict[str, list[Slot]], films=None) -> int:
+def capacity_free_bound(
+    instance: Instance, options: dict[str, list[Slot]], films=None, budget: Budget = UNLIMITED
+) -> int:
     """Each film alone at its best allowed starts (max_per_day, max_screenings), ignoring theater time.
 
     Pins count towards their film; previous screenings are assumed kept. It is loose but always valid.
+    Raises OutOfTime when the budget runs out.
     """
-    from .greedy import slot_values
-
     total = 0
     chosen = instance.films if films is None else [instance.film_by_id[fid] for fid in films]
-    scored = slot_values(instance, {f.id: options.get(f.id, ()) for f in chosen})
+    scored = slot_values(instance, {f.id: options.get(f.id, ()) for f in chosen}, budget)
     for f in chosen:
+        budget.check()
         per_day: dict[int, list[int]] = defaultdict(list)
         for value, s in scored[f.id]:
             per_day[s.day].extend([value] * f.max_per_day)

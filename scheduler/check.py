@@ -1,4 +1,5 @@
-"""Every hard rule and the objective of the spec, independent of any solver."""
+"""Checking a timetable: every hard rule and the objective of the spec, independent of any solver (the
+oracle of the tests and of every candidate the solver keeps)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .data import DAY, Instance, Screening, format_date, format_time
-from .read import parse_time
+from .read import read_screenings
 
 RULES = (
     "known ids",
@@ -55,31 +56,10 @@ def check_screenings(instance: Instance, screenings: Sequence[Screening]) -> Rep
 
 
 def check_json(instance: Instance, data: Any) -> Report:
-    """Check a (possibly hand-made, possibly malformed) schedule object; problems become violations."""
-    problems: list[Violation] = []
-    screenings: list[Screening] = []
-    raw = data.get("screenings") if isinstance(data, dict) else None
-    if not isinstance(data, dict):
-        problems.append(Violation("format", "the schedule must be a JSON object"))
-    elif not isinstance(raw, list):
-        problems.append(Violation("format", "screenings: must be a list"))
-    for i, entry in enumerate(raw if isinstance(raw, list) else []):
-        if not isinstance(entry, dict):
-            problems.append(
-                Violation("format", f"screenings[{i}]: must be an object with film, theater, start")
-            )
-            continue
-        bad = [k for k in ("film", "theater") if not isinstance(entry.get(k), str)]
-        for k in bad:
-            problems.append(Violation("format", f"screenings[{i}].{k}: must be a string"))
-        try:
-            start = parse_time(entry.get("start"))
-        except ValueError as exc:
-            problems.append(Violation("format", f"screenings[{i}].start: {entry.get('start')!r} {exc}"))
-            continue
-        if not bad:
-            screenings.append(Screening(start, entry["theater"], entry["film"]))
-    return _check(instance, screenings, problems)
+    """Check a (possibly hand-made, possibly malformed) schedule object; problems of its shape become
+    violations of the rule ``format`` (``screenings[3].start: must be a time YYYY-MM-DDTHH:MM``)."""
+    screenings, problems = read_screenings(data)
+    return _check(instance, screenings, [Violation("format", str(p)) for p in problems])
 
 
 def _check(instance: Instance, screenings: list[Screening], problems: list[Violation]) -> Report:

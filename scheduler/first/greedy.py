@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from .data import Film, Instance, Screening
+from ..budget import UNLIMITED, Budget, OutOfTime
+from ..data import Film, Instance, Screening
 from .slots import Slot, build_slots, film_options
 from .timetable import Timetable
 
@@ -19,11 +20,13 @@ class Filler:
         *,
         pack: bool = False,
         scored: dict[str, list[tuple[int, Slot]]] | None = None,
+        budget: Budget = UNLIMITED,
     ):
         self.instance = instance
         self.ranked: dict[str, list[tuple[int, Slot]]] = {}
-        scored = slot_values(instance, options) if scored is None else scored
+        scored = slot_values(instance, options, budget) if scored is None else scored
         for f in instance.films:
+            budget.check()
             items = list(scored.get(f.id, ()))
             if pack:  # fill each theater-day from the morning: fewer gaps, more screenings in total
                 items.sort(key=lambda vs: (vs[1].lo // 1440, vs[1].band, -vs[0], vs[1].theater))
@@ -78,22 +81,27 @@ class Filler:
         self.live[film.id] = keep
         return placed
 
-    def fill(self, table: Timetable, films: list[Film], target) -> None:
-        """Round-robin over films, one screening each per round, while ``target(film)`` exceeds its count."""
+    def fill(self, table: Timetable, films: list[Film], target, budget: Budget = UNLIMITED) -> None:
+        """Round-robin over films, one screening each per round, while ``target(film)`` exceeds its count;
+        raises OutOfTime when the budget runs out (every screening placed so far keeps every rule)."""
         active = list(films)
         while active:
             nxt = []
             for f in active:
+                budget.check()
                 if table.count[f.id] < target(f) and self.place_one(table, f) is not None:
                     nxt.append(f)
             active = nxt
 
 
-def slot_values(instance: Instance, options: dict[str, list[Slot]]) -> dict[str, list[tuple[int, Slot]]]:
+def slot_values(
+    instance: Instance, options: dict[str, list[Slot]], budget: Budget = UNLIMITED
+) -> dict[str, list[tuple[int, Slot]]]:
     """(value of a start at the slot's first minute, slot) for every film's slots.
 
     Same arithmetic as Instance.value (popularity * day weight * hour weight, floored, capped at seats),
-    with the weights looked up once per day and per slot start instead of once per (film, slot).
+    with the weights looked up once per day and per slot start instead of once per (film, slot). Raises
+    OutOfTime when the budget runs out.
     """
     weights = instance.weights
     day_w: dict[int, float] = {}
@@ -101,6 +109,7 @@ def slot_values(instance: Instance, options: dict[str, list[Slot]]) -> dict[str,
     seats = {t.id: t.seats for t in instance.theaters}
     out: dict[str, list[tuple[int, Slot]]] = {}
     for f in instance.films:
+        budget.check()
         scored = []
         pop = f.popularity
         for s in options.get(f.id, ()):
@@ -141,37 +150,48 @@ def order_for_value(instance: Instance) -> list[Film]:
     return sorted(instance.films, key=lambda f: (-f.popularity, f.id))
 
 
-def complete(instance: Instance, table: Timetable, filler: Filler) -> None:
-    """Bring films up to their minimum, then up to their maximum, greedily."""
-    filler.fill(table, order_for_minimum(instance, filler_options(filler)), lambda f: f.min_screenings)
-    filler.fill(table, order_for_value(instance), lambda f: f.max_screenings)
+def complete(instance: Instance, table: Timetable, filler: Filler, budget: Budget = UNLIMITED) -> None:
+    """Bring films up to their minimum, then up to their maximum, greedily (OutOfTime: see fill)."""
+    filler.fill(
+        table, order_for_minimum(instance, filler_options(filler)), lambda f: f.min_screenings, budget
+    )
+    filler.fill(table, order_for_value(instance), lambda f: f.max_screenings, budget)
 
 
 def filler_options(filler: Filler) -> dict[str, list[Slot]]:
     return {fid: [s for _, s in ranked] for fid, ranked in filler.ranked.items()}
 
 
-def greedy_schedule(instance: Instance, slots: list[Slot] | None = None) -> list[Screening]:
+def greedy_schedule(
+    instance: Instance, slots: list[Slot] | None = None, *, budget: Budget = UNLIMITED
+) -> list[Screening]:
     """A valid timetable built greedily and deterministically (pins must be valid together).
 
     Best-value places first; when that leaves a film short, minimums are placed packed from the morning.
+    When the budget runs out, the better of the timetables built so far (pins at least: every screening
+    is placed only where every rule holds, so a timetable stopped half-way is valid).
     """
-    slots = build_slots(instance) if slots is None else slots
-    options = film_options(instance, slots)
-    scored = slot_values(instance, options)
-    value_first = Filler(instance, options, scored=scored)
     table = Timetable(instance)
     place_fixed_and_previous(instance, table)
-    complete(instance, table, value_first)
-    if all(table.count[f.id] >= f.min_screenings for f in instance.films):
-        return table.screenings()
-    packed = Timetable(instance)
-    place_fixed_and_previous(instance, packed)
-    pack_first = Filler(instance, options, pack=True, scored=scored)
-    pack_first.fill(packed, order_for_minimum(instance, options), lambda f: f.min_screenings)
-    value_first.reset()
-    value_first.fill(packed, order_for_value(instance), lambda f: f.max_screenings)
-    return min(table.screenings(), packed.screenings(), key=lambda s: _shortfall(instance, s))
+    packed = None
+    try:
+        slots = build_slots(instance, budget) if slots is None else slots
+        options = film_options(instance, slots, budget)
+        scored = slot_values(instance, options, budget)
+        value_first = Filler(instance, options, scored=scored, budget=budget)
+        complete(instance, table, value_first, budget)
+        if all(table.count[f.id] >= f.min_screenings for f in instance.films):
+            return table.screenings()
+        packed = Timetable(instance)
+        place_fixed_and_previous(instance, packed)
+        pack_first = Filler(instance, options, pack=True, scored=scored, budget=budget)
+        pack_first.fill(packed, order_for_minimum(instance, options), lambda f: f.min_screenings, budget)
+        value_first.reset()
+        value_first.fill(packed, order_for_value(instance), lambda f: f.max_screenings, budget)
+    except OutOfTime:
+        pass
+    tables = [table.screenings()] + ([packed.screenings()] if packed is not None else [])
+    return min(tables, key=lambda s: _shortfall(instance, s))
 
 
 def _shortfall(instance: Instance, screenings: list[Screening]) -> int:

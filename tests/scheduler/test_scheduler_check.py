@@ -3,9 +3,9 @@
 import pytest
 from helpers import instance, raw
 
+from scheduler.check import check_json, check_screenings
 from scheduler.data import Screening
 from scheduler.read import parse_time
-from scheduler.validate import check_json, check_screenings
 
 
 def s(film, theater, start):

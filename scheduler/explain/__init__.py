@@ -1,0 +1,29 @@
+"""Explaining a timetable: why films fall short, which pins conflict, what a schedule names that the
+instance does not know."""
+
+from .pins import minimal_conflict, pin_conflicts
+from .shortfalls import (
+    CapacityNote,
+    Explainer,
+    capacity_note,
+    capacity_notes,
+    open_minutes,
+    shortfall_reason,
+    shortfalls,
+    unknown_references,
+)
+from .text import explain_text
+
+__all__ = [
+    "CapacityNote",
+    "Explainer",
+    "capacity_note",
+    "capacity_notes",
+    "explain_text",
+    "minimal_conflict",
+    "open_minutes",
+    "pin_conflicts",
+    "shortfall_reason",
+    "shortfalls",
+    "unknown_references",
+]

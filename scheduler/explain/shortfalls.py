@@ -1,0 +1,192 @@
+"""Why films fall short of their minimum: a reason per film, and the demand of each group of theaters
+against the time they are open."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from ..budget import UNLIMITED, Budget, OutOfTime
+from ..check import check_screenings
+from ..data import Film, Instance, Screening, Shortfall, Theater, format_date, format_label, format_minutes
+from ..read import no_theater_problem
+
+OUT_OF_TIME = "not worked out: the time limit ran out first ({scheduled} of {minimum} placed)"
+
+
+def _group_name(film: Film, theater_ids: frozenset[str]) -> str:
+    return f"{format_label(film.format)} theaters ({', '.join(sorted(theater_ids))})"
+
+
+def open_minutes(instance: Instance, theater_ids, first: int, last: int, budget: Budget = UNLIMITED) -> int:
+    """Free minutes (open, not unavailable) of the theaters between two days, both included."""
+    total = 0
+    for t in instance.theaters:
+        if t.id in theater_ids:
+            budget.check()
+            for day in range(max(first, instance.first_day), min(last, instance.last_day) + 1):
+                total += sum(b - a for a, b in instance.free_segments(t, day))
+    return total
+
+
+@dataclass(frozen=True)
+class CapacityNote:
+    group: str
+    films: int
+    needed: int
+    available: int
+    first: int
+    last: int
+
+    def words(self) -> str:
+        return (
+            f"{self.group}: {self.films} films need {format_minutes(self.needed)} of screen time; "
+            f"{format_minutes(self.available)} are open between their first and last dates "
+            f"({format_date(self.first)}..{format_date(self.last)})"
+        )
+
+
+class Explainer:
+    """Shortfall reasons and capacity notes for one instance, with what they share computed once (the
+    theaters each kind of film can use, each group's note, each theater-day's longest free stretch), so
+    explaining every film of a large instance stays cheap; ``budget`` bounds the work (OutOfTime)."""
+
+    def __init__(self, instance: Instance, budget: Budget = UNLIMITED):
+        self.instance = instance
+        self.budget = budget
+        self._theaters: dict[tuple, tuple[Theater, ...]] = {}
+        self._notes: dict[frozenset[str], CapacityNote] = {}
+        self._longest: dict[tuple[str, int], int] = {}
+
+    def theaters(self, film: Film) -> tuple[Theater, ...]:
+        """The theaters that can show the film, in instance order."""
+        key = (film.format, film.requires)
+        if key not in self._theaters:
+            self.budget.check()
+            inst = self.instance
+            self._theaters[key] = tuple(t for t in inst.theaters if inst.compatible(film, t))
+        return self._theaters[key]
+
+    def longest(self, theater: Theater, day: int) -> int:
+        """The longest free stretch of a theater-day in minutes."""
+        key = (theater.id, day)
+        if key not in self._longest:
+            self._longest[key] = max((b - a for a, b in self.instance.free_segments(theater, day)), default=0)
+        return self._longest[key]
+
+    def note(self, film: Film) -> CapacityNote:
+        """Demand of the films confined to this film's theaters against the open time they share."""
+        group = frozenset(t.id for t in self.theaters(film))
+        if group not in self._notes:
+            self._notes[group] = self._note(film, group)
+        return self._notes[group]
+
+    def _note(self, film: Film, group: frozenset[str]) -> CapacityNote:
+        inst = self.instance
+        members = []
+        for k, f in enumerate(inst.films):
+            if k % 256 == 0:
+                self.budget.check()
+            if f.min_screenings > 0 and len(inst.film_days(f)):
+                ts = frozenset(t.id for t in self.theaters(f))
+                if ts and ts <= group:
+                    members.append(f)
+        first = min(inst.film_days(f).start for f in members)
+        last = max(inst.film_days(f).stop - 1 for f in members)
+        change = min(t.changeover for t in inst.theaters if t.id in group)
+        needed = sum(f.min_screenings * (f.runtime + change) for f in members)
+        available = open_minutes(inst, group, first, last, self.budget)
+        return CapacityNote(_group_name(film, group), len(members), needed, available, first, last)
+
+    def reason(self, film: Film, scheduled: int = 0) -> str:
+        """A human reason why the film gets fewer than min_screenings."""
+        inst = self.instance
+        compatible = self.theaters(film)
+        if not compatible:
+            return no_theater_problem(film).message
+        if film.copies == 0 or film.max_per_day == 0:
+            return f"{'copies' if film.copies == 0 else 'max_per_day'} is 0, so it cannot be screened"
+        if film.max_screenings < film.min_screenings:
+            return f"max_screenings {film.max_screenings} is below min_screenings {film.min_screenings}"
+        days = inst.film_days(film)
+        if not len(days):
+            return (
+                f"its allowed dates ({_limit(film.not_before)}..{_limit(film.not_after)}) "
+                "do not meet the festival "
+                f"window {format_date(inst.first_day)}..{format_date(inst.last_day)}"
+            )
+        fitting_days = set()
+        for t in compatible:
+            self.budget.check()
+            fitting_days.update(d for d in days if self.longest(t, d) >= film.runtime)
+        if not fitting_days:
+            return (
+                f"no compatible theater ({', '.join(t.id for t in compatible)}) is open for {film.runtime} "
+                f"minutes in a row between {format_date(days.start)} and {format_date(days.stop - 1)}"
+            )
+        if len(fitting_days) * film.max_per_day < film.min_screenings:
+            return (
+                f"only {len(fitting_days)} days between {format_date(days.start)} and "
+                f"{format_date(days.stop - 1)} "
+                f"can hold it and max_per_day is {film.max_per_day}: at most "
+                f"{len(fitting_days) * film.max_per_day} screenings"
+            )
+        note = self.note(film)
+        if note.needed > note.available:
+            return note.words()
+        dates = f"{format_date(days.start)}..{format_date(days.stop - 1)}"
+        return (
+            f"{note.group} time on its allowed dates ({dates}) "
+            f"is taken by pinned or higher-value screenings ({scheduled} of {film.min_screenings} placed)"
+        )
+
+
+def capacity_note(instance: Instance, film: Film) -> CapacityNote:
+    """Demand of the films confined to this film's theaters against the open time they share."""
+    return Explainer(instance).note(film)
+
+
+def shortfall_reason(instance: Instance, film: Film, scheduled: int = 0) -> str:
+    """A human reason why the film gets fewer than min_screenings."""
+    return Explainer(instance).reason(film, scheduled)
+
+
+def _limit(day: int | None) -> str:
+    return "no limit" if day is None else format_date(day)
+
+
+def shortfalls(
+    instance: Instance, screenings: list[Screening], budget: Budget = UNLIMITED
+) -> tuple[Shortfall, ...]:
+    """Every film scheduled fewer than min_screenings times, with its reason (a short one for the films
+    left when the budget runs out)."""
+    counts = Counter(s.film for s in screenings)
+    explainer = Explainer(instance, budget)
+    out = []
+    for f in instance.films:
+        if counts[f.id] < f.min_screenings:
+            try:
+                if budget.expired():  # at once for the films left, without starting their reasons
+                    raise OutOfTime
+                reason = explainer.reason(f, counts[f.id])
+            except OutOfTime:
+                reason = OUT_OF_TIME.format(scheduled=counts[f.id], minimum=f.min_screenings)
+            out.append(Shortfall(f.id, f.min_screenings - counts[f.id], reason))
+    return tuple(out)
+
+
+def capacity_notes(instance: Instance, explainer: Explainer | None = None) -> list[CapacityNote]:
+    """One note per distinct group of compatible theaters, demand against open time."""
+    explainer = explainer or Explainer(instance)
+    seen = {}
+    for f in instance.films:
+        if f.min_screenings > 0 and len(instance.film_days(f)) and explainer.theaters(f):
+            note = explainer.note(f)
+            seen.setdefault(note.group, note)
+    return [seen[k] for k in sorted(seen)]
+
+
+def unknown_references(instance: Instance, screenings: list[Screening]) -> list[str]:
+    """In words, each screening of a schedule that names a film or theater the instance does not have (the
+    validator's rule "known ids")."""
+    return [v.message for v in check_screenings(instance, screenings).violations if v.rule == "known ids"]

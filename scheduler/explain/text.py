@@ -1,0 +1,45 @@
+"""The whole explanation as text (``python -m scheduler explain``)."""
+
+from __future__ import annotations
+
+from ..check import check_screenings
+from ..data import Instance, Screening
+from .pins import pin_conflicts
+from .shortfalls import Explainer, capacity_notes, shortfalls, unknown_references
+
+
+def explain_text(instance: Instance, screenings: list[Screening] | None = None) -> str:
+    """The whole explanation as text: pin conflicts, capacity by theater group, shortfall reasons and,
+    for a given schedule, the screenings it names that the instance does not know."""
+    explainer = Explainer(instance)
+    lines = []
+    if not check_screenings(instance, instance.fixed).valid:
+        lines.append("Pinned screenings that cannot all hold:")
+        lines += [f"  - {c}" for c in pin_conflicts(instance)]
+    else:
+        lines.append(
+            f"Pinned screenings: {len(instance.fixed)}, all compatible with each other and the rules."
+        )
+    lines.append("Minimum screen time by theater group:")
+    for note in capacity_notes(instance, explainer):
+        flag = "SHORT" if note.needed > note.available else "ok"
+        lines.append(f"  - [{flag}] {note.words()}")
+    structural = [
+        (f, reason)
+        for f in instance.films
+        if f.min_screenings > 0
+        and not (reason := explainer.reason(f)).endswith("placed)")
+        and "films need" not in reason
+    ]
+    if structural:
+        lines.append("Films that cannot reach their minimum whatever the timetable:")
+        lines += [f"  - {f.id} ({f.title}): {reason}" for f, reason in structural]
+    if screenings is not None:
+        unknown = unknown_references(instance, screenings)
+        if unknown:
+            lines.append(f"Screenings in the given schedule that the instance does not know: {len(unknown)}")
+            lines += [f"  - {u}" for u in unknown]
+        found = shortfalls(instance, screenings)
+        lines.append(f"Shortfalls in the given schedule: {len(found)}")
+        lines += [f"  - {s.film}: {s.missing} missing: {s.reason}" for s in found]
+    return "\n".join(lines)

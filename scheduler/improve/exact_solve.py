@@ -1,0 +1,179 @@
+"""Solving a component's exact model, whole or as a sub-model: SCIP (its LP relaxation is tight on these
+interval rows), or CP-SAT on the same linear model where an OR-Tools build has no SCIP."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from ..bound.linear import LinearModel
+from ..budget import interrupting
+from ..data import Screening
+from .exact_model import ExactModel, ExactResult, as_linear
+
+# deterministic mode: SCIP is limited by branch-and-bound nodes, this many per second of its time limit
+# (more nodes: better timetables and bounds from the same limit, but a longer run on a slow machine)
+DETERMINISTIC_NODES_PER_SECOND = 200
+
+
+def _floor(x: float) -> int:
+    return math.floor(x + 1e-6)
+
+
+def solve_exact(
+    model: ExactModel,
+    *,
+    hint: list[Screening],
+    time_limit: float,
+    seed: int,
+    deterministic: bool,
+    stop: Callable[[], bool],
+    columns: set[int] | None = None,
+    ones: set[int] = frozenset(),
+) -> ExactResult:
+    """Solve the model with SCIP (its LP relaxation is tight on these interval rows), hinted with a valid
+    timetable. Deterministic mode limits SCIP by branch-and-bound nodes instead of the clock.
+
+    ``columns``: only these screening columns may be chosen; ``ones``: these are chosen (taken out of the
+    model, their rows' limits lowered). Either makes a sub-model: its solutions are still valid
+    timetables, but its bound is not a bound of the component (``bound`` is then None)."""
+    started = time.monotonic()
+    if model.infeasible or stop():
+        return ExactResult(None, None, None, False)
+    sub = columns is not None or bool(ones)
+    if sub:
+        free = [v for v in range(model.size) if v not in ones and (columns is None or v in columns)]
+        free.extend(range(model.size, len(model.coef)))  # shortfall counts
+    else:
+        free = list(range(len(model.coef)))
+    mip = pywraplp.Solver.CreateSolver("SCIP")
+    if mip is None:  # an OR-Tools build without SCIP: the whole model with CP-SAT
+        return _solve_without_scip(
+            model, hint, time_limit, seed=seed, deterministic=deterministic, stop=stop, sub=sub
+        )
+    inf = mip.infinity()
+    xs: dict[int, object] = {v: mip.IntVar(0, model.ub[v], "") for v in free}
+    for v in model.fixed:
+        if v in xs:
+            xs[v].SetLb(1)
+        elif v not in ones:
+            return ExactResult(None, None, None, False)  # a pin left out of the sub-model
+    for cols, limit in model.rows:
+        taken = sum(1 for v in cols if v in ones) if ones else 0
+        row = [xs[v] for v in cols if v in xs]
+        if row and len(row) > limit - taken:
+            constraint = mip.Constraint(-inf, limit - taken)
+            for x in row:
+                constraint.SetCoefficient(x, 1)
+    for cols, short, need in model.cover:
+        taken = sum(1 for v in cols if v in ones) if ones else 0
+        constraint = mip.Constraint(need - taken, inf)
+        for v in cols:
+            if v in xs:
+                constraint.SetCoefficient(xs[v], 1)
+        constraint.SetCoefficient(xs[short], 1)
+    obj = mip.Objective()
+    for v, x in xs.items():
+        if model.coef[v]:
+            obj.SetCoefficient(x, model.coef[v])
+    obj.SetMaximization()
+    start = model.point_of(hint)
+    mip.SetHint(list(xs.values()), [float(start[v]) for v in xs])
+    params = [f"randomization/randomseedshift = {seed % 1000}"]
+    if deterministic:
+        params.append(f"limits/nodes = {max(1, int(time_limit * DETERMINISTIC_NODES_PER_SECOND))}")
+        mip.SetTimeLimit(int((100.0 * time_limit + 60.0) * 1000))  # only a safety net
+    else:  # SCIP's clock starts after the model is handed over (about 1 s per 100,000 columns)
+        left = time_limit - (time.monotonic() - started) - 1e-5 * len(xs)
+        mip.SetTimeLimit(max(100, int(left * 1000)))
+    mip.SetSolverSpecificParametersAsString("\n".join(params) + "\n")
+    status = solve_interruptibly(mip, stop)
+    raw = obj.BestBound()
+    bound = _floor(raw) + model.constant if not sub and math.isfinite(raw) and abs(raw) < 1e15 else None
+    if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+        return ExactResult(None, None, bound, False)
+    chosen = sorted(ones | {v for v, x in xs.items() if v < model.size and x.solution_value() > 0.5})
+    screenings = model.screenings_of(chosen)
+    objective = sum(model.coef[v] for v in chosen) + model.constant
+    objective += sum(model.coef[short] * round(xs[short].solution_value()) for _, short, _ in model.cover)
+    return ExactResult(screenings, objective, bound, status == pywraplp.Solver.OPTIMAL)
+
+
+def _solve_without_scip(model, hint, time_limit, *, seed, deterministic, stop, sub) -> ExactResult:
+    linear = as_linear(model)
+    res = _solve_cp_sat(
+        linear, model.point_of(hint), time_limit, seed=seed, stop=stop, workers=0 if deterministic else 1
+    )
+    if res.point is None:
+        return ExactResult(None, None, None, False)
+    chosen = [v for v in range(model.size) if res.point[v] > 0]
+    return ExactResult(
+        model.screenings_of(chosen),
+        model.objective_of(model.screenings_of(chosen)),
+        None if sub else res.bound,
+        res.optimal,
+    )
+
+
+def solve_interruptibly(mip, stop) -> int:
+    """``mip.Solve()`` (a pywraplp solver), interrupted as soon as ``stop()`` turns true."""
+    with interrupting(stop, mip.InterruptSolve):
+        return mip.Solve()
+
+
+def cp_model_of(m: LinearModel):
+    """The linear model as a CP-SAT model (variables in the same order)."""
+    model = cp_model.CpModel()
+    xs = [
+        model.NewBoolVar("") if lo == 0 and hi == 1 else model.NewIntVar(lo, max(lo, hi), "")
+        for lo, hi in zip(m.lb, m.ub, strict=True)
+    ]
+    for row in m.rows:
+        expr = sum(k * xs[v] for v, k in zip(row.vars, row.coefs, strict=True))
+        if row.lo is not None and row.hi is not None:
+            model.Add(expr >= row.lo)
+            model.Add(expr <= row.hi)
+        elif row.lo is not None:
+            model.Add(expr >= row.lo)
+        else:
+            model.Add(expr <= row.hi)
+    model.Maximize(sum(k * xs[v] for v, k in enumerate(m.obj) if k))
+    return model, xs
+
+
+@dataclass
+class _CpSatResult:
+    point: list[int] | None  # best point found (None when nothing)
+    bound: int | None  # proven upper bound (objective units, constant included)
+    optimal: bool = False  # the point is proven optimal
+
+
+def _solve_cp_sat(m: LinearModel, hint, time_limit: float, *, seed: int, stop, workers: int) -> _CpSatResult:
+    """CP-SAT on the linear model, hinted; ``workers`` 0: deterministic (one worker, deterministic time)."""
+    model, xs = cp_model_of(m)
+    if hint is not None:
+        for x, v in zip(xs, hint, strict=True):
+            model.AddHint(x, v)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.random_seed = seed
+    p.linearization_level = 2
+    if workers:  # wall-clock limited
+        p.num_workers = workers
+        p.max_time_in_seconds = max(0.1, time_limit)
+    else:  # deterministic: one worker, deterministic time
+        p.num_workers = 1
+        p.max_deterministic_time = max(0.1, time_limit)
+        p.max_time_in_seconds = 100.0 * time_limit + 60.0  # only a safety net
+    with interrupting(stop, solver.StopSearch):
+        status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return _CpSatResult(None, None)
+    point = [solver.Value(x) for x in xs]
+    bound = math.floor(solver.BestObjectiveBound() + 1e-6) + m.constant
+    return _CpSatResult(point, bound, optimal=status == cp_model.OPTIMAL)

@@ -1,0 +1,129 @@
+"""Which component is improved where, for how long and how: components side by side in lanes (one per
+worker), each with the exact model when an LP solver copes with its size, else with the relaxation."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from ..budget import Budget, OutOfTime
+from ..data import Instance, Screening
+from . import relaxation, relaxation_process
+from .components import Component
+from .exact_component import solve_component
+from .exact_model import ExactResult
+
+log = logging.getLogger("scheduler")
+
+# components up to this many columns are improved with the exact model (an LP solver copes with its size
+# in the time); larger ones with the relaxation, which needs no LP solver: weaker bounds, but it finishes
+EXACT_MODEL_COLUMNS = 260_000
+
+
+def balanced_lanes(items: list[int], sizes: list[int], lanes: int) -> list[list[int]]:
+    """Components split into lanes of about equal total size (largest first into the lightest lane);
+    each lane in increasing size."""
+    out: list[list[int]] = [[] for _ in range(lanes)]
+    load = [0] * lanes
+    for i in sorted(items, key=lambda i: (-sizes[i], i)):
+        k = min(range(lanes), key=lambda k: (load[k], k))
+        out[k].append(i)
+        load[k] += sizes[i]
+    return [sorted(lane, key=lambda i: (sizes[i], i)) for lane in out if lane]
+
+
+def run_lanes(
+    instance: Instance,
+    comps: list[Component],
+    lanes: list[list[int]],
+    sizes: list[int],
+    *,
+    best: Callable[[int], list[Screening]],
+    budget_end: float,
+    exact_budget: float,
+    seed: int,
+    deterministic: bool,
+    stop: Callable[[], bool],
+    take: Callable[[int, ExactResult], None],
+) -> None:
+    """Solve each lane's components one after another, the lanes side by side (SCIP and GLOP run
+    single-threaded and release the GIL). In a lane a component gets the lane's time left in proportion
+    to its size, so time a small component does not need goes to the next one. Deterministic mode: one
+    lane, budgets from the limit alone."""
+    total = sum(sizes[i] for lane in lanes for i in lane)
+
+    def run(lane: list[int]) -> None:
+        try:
+            solve_lane(lane)
+        except Exception:  # a bug: the components keep what they had (the greedy timetable at least)
+            log.exception("exact solve of components %s failed", lane)
+
+    def solve_lane(lane: list[int]) -> None:
+        for pos, i in enumerate(lane):
+            if stop():
+                return
+            if deterministic:
+                budget = exact_budget * sizes[i] / max(1, total)
+            else:
+                rest = sum(sizes[j] for j in lane[pos:])
+                budget = (budget_end - time.monotonic()) * sizes[i] / max(1, rest)
+            if budget <= 0.05:
+                return
+            if sizes[i] > EXACT_MODEL_COLUMNS:  # too large for an LP solver: priced theater-days
+                try:
+                    cells = relaxation.grid_cells(
+                        instance, comps[i], Budget(stop=stop) if deterministic else Budget.after(budget, stop)
+                    )
+                except OutOfTime:
+                    return
+                if cells > relaxation.MAX_GRID_CELLS:
+                    log.warning(
+                        "component %d: %d cells are too many for the relaxation; it keeps its timetable",
+                        i,
+                        cells,
+                    )
+                    continue
+
+                def priced(screenings, bound, phase, i=i) -> None:
+                    take(i, ExactResult(screenings, None, bound, False, phase))
+
+                # side by side with other lanes: in a process of its own (relaxation_process.py) if one starts
+                end = time.monotonic() + budget
+                if not (
+                    len(lanes) > 1
+                    and relaxation_process.solve_in_process(
+                        instance, comps[i], budget=budget, best=best(i), stop=stop, take=priced
+                    )
+                ):
+                    relaxation.solve_component(
+                        instance,
+                        comps[i],
+                        budget=budget if deterministic else max(0.0, end - time.monotonic()),
+                        best=lambda i=i: best(i),
+                        deterministic=deterministic,
+                        stop=stop,
+                        take=priced,
+                    )
+                continue
+            solve_component(
+                instance,
+                comps[i],
+                budget=budget,
+                best=lambda i=i: best(i),
+                seed=seed,
+                deterministic=deterministic,
+                stop=stop,
+                take=lambda res, i=i: take(i, res),
+                hand_over=pos + 1 < len(lane) and not deterministic,
+            )
+
+    if len(lanes) == 1:
+        run(lanes[0])
+        return
+    threads = [threading.Thread(target=run, args=(lane,), daemon=True) for lane in lanes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
