@@ -4,7 +4,7 @@ oracle of the tests and of every candidate the solver keeps)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,8 +26,17 @@ RULES = (
 
 @dataclass(frozen=True)
 class Violation:
+    """One broken rule: ``rule`` (one of RULES, or ``format``) and ``message`` in English, plus the
+    structure a caller needs to say it in its own words: ``code`` (which check of the rule), ``screening``
+    (the screening that breaks it), ``other`` (the screening it collides with) and ``params`` (the ids,
+    minutes and numbers involved; see the table in docs/scheduler.md)."""
+
     rule: str
     message: str
+    code: str = ""
+    screening: Screening | None = None
+    other: Screening | None = None
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -59,7 +68,7 @@ def check_json(instance: Instance, data: Any) -> Report:
     """Check a (possibly hand-made, possibly malformed) schedule object; problems of its shape become
     violations of the rule ``format`` (``screenings[3].start: must be a time YYYY-MM-DDTHH:MM``)."""
     screenings, problems = read_screenings(data)
-    return _check(instance, screenings, [Violation("format", str(p)) for p in problems])
+    return _check(instance, screenings, [Violation("format", str(p), "schedule_shape") for p in problems])
 
 
 def _check(instance: Instance, screenings: list[Screening], problems: list[Violation]) -> Report:
@@ -73,7 +82,11 @@ def _check(instance: Instance, screenings: list[Screening], problems: list[Viola
             if ident not in table
         ]
         if missing:
-            out.append(Violation("known ids", f"{_describe(s)}: {' and '.join(missing)}"))
+            unknown = tuple(
+                k for k, table in (("film", films), ("theater", theaters)) if getattr(s, k) not in table
+            )
+            message = f"{_describe(s)}: {' and '.join(missing)}"
+            out.append(Violation("known ids", message, "unknown_ids", s, params={"unknown": unknown}))
         else:
             known.append(s)
     for s in known:
@@ -84,7 +97,8 @@ def _check(instance: Instance, screenings: list[Screening], problems: list[Viola
     present = {s.key for s in known}
     for p in instance.fixed:
         if p.key not in present:
-            out.append(Violation("pinned", f"pinned screening {_describe(p)} is missing"))
+            message = f"pinned screening {_describe(p)} is missing"
+            out.append(Violation("pinned", message, "pin_missing", p))
     attendance = sum(instance.value(films[s.film], theaters[s.theater], s.start) for s in known)
     shortfall = sum(max(0, f.min_screenings - counts.get(f.id, 0)) for f in instance.films)
     changes = sum(1 for p in instance.previous if p.key not in present)
@@ -97,42 +111,56 @@ def _check_single(instance: Instance, s: Screening, out: list[Violation]) -> Non
     f, t = instance.film_by_id[s.film], instance.theater_by_id[s.theater]
     what = _describe(s)
     if f.format not in t.formats:
-        out.append(Violation("compatibility", f"{what}: {t.id} cannot show format {f.format}"))
+        message = f"{what}: {t.id} cannot show format {f.format}"
+        out.append(Violation("compatibility", message, "wrong_format", s, params={"format": f.format}))
     missing = sorted(f.requires - t.features)
     if missing:
-        out.append(Violation("compatibility", f"{what}: {t.id} lacks feature(s) {', '.join(missing)}"))
+        message = f"{what}: {t.id} lacks feature(s) {', '.join(missing)}"
+        out.append(
+            Violation("compatibility", message, "missing_features", s, params={"missing": tuple(missing)})
+        )
     day = s.start // DAY
     if not instance.first_day <= day <= instance.last_day:
-        out.append(
-            Violation(
-                "window",
-                f"{what}: outside the festival "
-                f"{format_date(instance.first_day)}..{format_date(instance.last_day)}",
-            )
-        )
+        first, last = format_date(instance.first_day), format_date(instance.last_day)
+        message = f"{what}: outside the festival {first}..{last}"
+        window = {"first_day": instance.first_day, "last_day": instance.last_day}
+        out.append(Violation("window", message, "festival_window", s, params=window))
     if f.not_before is not None and day < f.not_before:
-        out.append(Violation("window", f"{what}: before the film's first date {format_date(f.not_before)}"))
+        message = f"{what}: before the film's first date {format_date(f.not_before)}"
+        out.append(Violation("window", message, "film_not_before", s, params={"day": f.not_before}))
     if f.not_after is not None and day > f.not_after:
-        out.append(Violation("window", f"{what}: after the film's last date {format_date(f.not_after)}"))
+        message = f"{what}: after the film's last date {format_date(f.not_after)}"
+        out.append(Violation("window", message, "film_not_after", s, params={"day": f.not_after}))
     end = s.start + f.runtime
-    if not any(a <= s.start and end <= b for a, b in instance.opening(t, day)):
+    hours = instance.opening(t, day)
+    if not any(a <= s.start and end <= b for a, b in hours):
+        message = (
+            f"{what}: [{format_time(s.start)}, {format_time(end)}) is not inside an opening interval "
+            f"of venue {t.venue} on {format_date(day)}"
+        )
+        where = {"venue": t.venue, "day": day, "end": end, "hours": hours, "why": _closed(instance, t, day)}
         out.append(
-            Violation(
-                "opening hours",
-                f"{what}: [{format_time(s.start)}, {format_time(end)}) is not inside an opening interval "
-                f"of venue {t.venue} on {format_date(day)}",
-            )
+            Violation("opening hours", message, "outside_hours" if hours else "closed", s, params=where)
         )
     for a, b in t.unavailable:
         if a < end and s.start < b:
-            out.append(
-                Violation(
-                    "opening hours",
-                    f"{what}: overlaps {t.id} unavailable from {format_time(a)} to {format_time(b)}",
-                )
-            )
+            message = f"{what}: overlaps {t.id} unavailable from {format_time(a)} to {format_time(b)}"
+            block = {"from": a, "until": b, "end": end}
+            out.append(Violation("opening hours", message, "unavailable", s, params=block))
     if (s.start % DAY) % t.step:
-        out.append(Violation("start step", f"{what}: start is not on a multiple of {t.step} minutes"))
+        message = f"{what}: start is not on a multiple of {t.step} minutes"
+        out.append(Violation("start step", message, "start_step", s, params={"step": t.step}))
+
+
+def _closed(instance: Instance, theater, day: int) -> str | None:
+    """Why the theater's venue has no opening at all on a day: ``closed_date``, ``special_hours`` (a
+    special day with no hours) or ``weekday`` (its weekly hours); None when it opens."""
+    venue = instance.venue_by_id[theater.venue]
+    if day in venue.closed_dates:
+        return "closed_date"
+    if venue.opening(day):
+        return None
+    return "special_hours" if day in venue.special_hours else "weekday"
 
 
 def _check_theaters(instance: Instance, known: list[Screening], out: list[Violation]) -> None:
@@ -153,6 +181,10 @@ def _check_theaters(instance: Instance, known: list[Screening], out: list[Violat
                             "one screening at a time",
                             f"{_describe(s)}: starts before {_describe(latest)} ends plus the "
                             f"{t.changeover}-minute changeover ({format_time(end + t.changeover)})",
+                            "overlap",
+                            s,
+                            latest,
+                            params={"end": end, "changeover": t.changeover, "free": end + t.changeover},
                         )
                     )
             if latest is None or (
@@ -179,6 +211,9 @@ def _check_copies(instance: Instance, known: list[Screening], out: list[Violatio
                         "copies",
                         f"film {fid}: {running} screenings run at once at {format_time(when)} "
                         f"(copies: {f.copies}), e.g. {_describe(s)}",
+                        "copies",
+                        s,
+                        params={"film": fid, "running": running, "copies": f.copies, "at": when},
                     )
                 )
                 reported = True
@@ -195,11 +230,9 @@ def _check_counts(instance: Instance, known: list[Screening], out: list[Violatio
     for fid, n in sorted(counts.items()):
         f = instance.film_by_id[fid]
         if n > f.max_screenings:
-            out.append(
-                Violation(
-                    "counts", f"film {fid}: {n} screenings, more than max_screenings {f.max_screenings}"
-                )
-            )
+            message = f"film {fid}: {n} screenings, more than max_screenings {f.max_screenings}"
+            limit = {"film": fid, "count": n, "max": f.max_screenings}
+            out.append(Violation("counts", message, "max_screenings", params=limit))
     for (fid, day), n in sorted(per_day.items()):
         f = instance.film_by_id[fid]
         if n > f.max_per_day:
@@ -208,6 +241,8 @@ def _check_counts(instance: Instance, known: list[Screening], out: list[Violatio
                     "counts",
                     f"film {fid}: {n} screenings on {format_date(day)}, "
                     f"more than max_per_day {f.max_per_day}",
-                )
+                    "max_per_day",
+                    params={"film": fid, "day": day, "count": n, "max": f.max_per_day},
+                )  # fmt: skip
             )
     return dict(counts)
