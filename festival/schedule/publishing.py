@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -40,18 +41,14 @@ def publish_problems(version: TimetableVersion) -> list[Problem]:
         count = report.counts.get(film.id, 0)
         if count < film.min_screenings:
             entry_id = adapter.entry_id_of(film.id)
-            problems.append(
-                Problem(
-                    SHORTFALL,
-                    _l(
-                        "“%(title)s” has %(count)s of its minimum %(minimum)s screenings.",
-                        title=namer.titles.get(entry_id, film.title),
-                        count=count,
-                        minimum=film.min_screenings,
-                    ),
-                    (f"film:{entry_id}",),
-                )
+            message = ngettext(
+                "%(film)s has %(count)s of its minimum of %(num)d screening.",
+                "%(film)s has %(count)s of its minimum of %(num)d screenings.",
+                film.min_screenings,
+                film=namer.film(film.id),
+                count=count,
             )
+            problems.append(Problem(SHORTFALL, message, (f"film:{entry_id}",), code="shortfall"))
     return problems
 
 

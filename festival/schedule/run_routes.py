@@ -143,7 +143,7 @@ def run_detail(run_id: int):
         edition=edition,
         progress=runs.progress_of(run),
         shortfalls=runs.shortfall_rows(run),
-        conflicts=schedule.get("conflicts", []),
+        conflicts=runs.pin_problems(run),
         screening_count=len(schedule.get("screenings", [])),
         result_url=version_url(run.result_version_id),
         published=published,

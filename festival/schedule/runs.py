@@ -37,6 +37,7 @@ from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter
+from festival.schedule.problems import Namer, Problem
 from scheduler import relative_gap
 from scheduler import solve as solve_instance
 
@@ -457,6 +458,16 @@ def _store_result(run_id, instance, schedule, schedule_json, stopped, monitor, u
 def run_schedule(run: SolveRun) -> dict | None:
     """The run's stored schedule JSON, decoded."""
     return json.loads(run.schedule_json) if run.schedule_json else None
+
+
+def pin_problems(run: SolveRun) -> list[Problem]:
+    """Why the run's pinned screenings cannot all hold, in words: the validator's verdict on the pins alone
+    (the solver's explain names the same pins and rules; the validator's values can be worded)."""
+    if not (run_schedule(run) or {}).get("conflicts"):
+        return []
+    instance = adapter.parse(json.loads(run.instance_json))
+    namer = Namer.for_edition(db.session.get(Edition, run.edition_id))
+    return [namer.problem(v) for v in scheduler.check_screenings(instance, instance.fixed).violations]
 
 
 def shortfall_rows(run: SolveRun) -> list[dict]:

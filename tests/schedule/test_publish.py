@@ -107,7 +107,8 @@ def test_hard_rule_problems_block_publishing(fest, draft):
     db.session.commit()
     problems = publishing.publish_problems(draft)
     assert {p.rule for p in problems if p.blocking} == {"one screening at a time", "counts"}
-    assert all(set(p.as_dict()) == {"kind", "rule", "message", "refs"} for p in problems)
+    assert all(set(p.as_dict()) == {"kind", "rule", "code", "message", "refs"} for p in problems)
+    assert {p.code for p in problems if p.blocking} == {"overlap", "max_per_day"}
     with pytest.raises(versions.PublishBlocked) as caught:
         publishing.publish(draft, actor=None, lock=None, accept_warnings=True)
     assert all(p.blocking for p in caught.value.problems)
@@ -121,7 +122,7 @@ def test_films_short_of_their_minimum_warn_and_need_confirmation(fest, draft):
     db.session.commit()
     problems = publishing.publish_problems(draft)
     assert [(p.kind, str(p.message)) for p in problems] == [
-        ("shortfall", "“Film C” has 0 of its minimum 1 screenings.")
+        ("shortfall", "“Film C” has 0 of its minimum of 1 screening.")
     ]
     assert problems[0].refs == (f"film:{fest['films']['c'].id}",)
     with pytest.raises(versions.PublishBlocked):
@@ -264,6 +265,6 @@ def test_problems_are_available_as_json(client, auth, fest, draft):
     auth.login_as(fest["staff"])
     data = client.get(f"/staff/timetable/versions/{draft.id}/problems.json").get_json()
     assert {(p["kind"], p["rule"]) for p in data["problems"]} == {("hard_rule", "one screening at a time")}
-    starry = "“Starry Sky” in Dome at 2031-04-02 10:30"
+    starry = "“Starry Sky”, Dome, Wed, Apr 2 10:30: “Film A” is already showing in Dome until 10:30"
     problem = next(p for p in data["problems"] if p["message"].startswith(starry))
     assert problem["refs"] == [f"film:{fest['films']['zh'].id}", f"film:{fest['films']['a'].id}"]
