@@ -279,8 +279,20 @@ def compare(version_id: int):
 # ---------------------------------------------------------------- manual edits
 
 
+def _refusal(outcome: Render) -> dict:
+    """What a refused edit shows: the problems in words and, for a move or an addition, the nearest valid
+    starts (versions.EditRejected)."""
+    return {key: getattr(outcome.error, key, ()) for key in ("problems", "suggestions")}
+
+
 def _edit_page(
-    version: TimetableVersion, screening: Screening, *, form: MoveForm | None = None, problems=(), status=200
+    version: TimetableVersion,
+    screening: Screening,
+    *,
+    form: MoveForm | None = None,
+    problems=(),
+    suggestions=(),
+    status=200,
 ):
     ctx = _common(version)
     if form is None:
@@ -295,7 +307,7 @@ def _edit_page(
     form.theater.choices = _theater_choices(ctx["edition"])
     page = render_template(
         "schedule/screening.html", **ctx, screening=screening, form=form, problems=problems,
-        button=LockForm(formdata=None, lock=version.version), tab="grid",
+        suggestions=suggestions, button=LockForm(formdata=None, lock=version.version), tab="grid",
     )  # fmt: skip
     return page, status
 
@@ -327,8 +339,7 @@ def screening_page(version_id: int, screening_id: int):
     if not isinstance(outcome, Render):
         return outcome
     screening = _screening(version, screening_id)
-    problems = getattr(outcome.error, "problems", ())
-    return _edit_page(version, screening, form=form, problems=problems, status=outcome.status)
+    return _edit_page(version, screening, form=form, status=outcome.status, **_refusal(outcome))
 
 
 def _button_edit(version_id: int, screening_id: int, action, done: str):
@@ -402,9 +413,9 @@ def add(version_id: int):
     if not isinstance(outcome, Render):
         return outcome
     version = _version(version_id)
-    problems = getattr(outcome.error, "problems", ())
+    refusal = _refusal(outcome)
     return render_template(
-        "schedule/add.html", **_common(version), form=form, problems=problems, tab="grid"
+        "schedule/add.html", **_common(version), form=form, tab="grid", **refusal
     ), outcome.status
 
 

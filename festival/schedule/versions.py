@@ -46,11 +46,13 @@ class StaleVersion(StaleEdit):
 
 
 class EditRejected(InvalidInput):
-    """The edit would break hard rules; ``problems`` explains each in words."""
+    """The edit would break hard rules; ``problems`` explains each in words, ``suggestions`` are the nearest
+    valid starts for a refused move or addition (festival.schedule.suggest)."""
 
-    def __init__(self, message: object, problems: list[Problem]):
+    def __init__(self, message: object, problems: list[Problem], suggestions: list | None = None):
         super().__init__(message)
         self.problems = problems
+        self.suggestions = list(suggestions or [])
 
 
 class PublishBlocked(InvalidInput):
