@@ -13,4 +13,12 @@ def _init_job_queue(state) -> None:
     init_jobs(state.app)
 
 
+@bp.record_once
+def _tell_filmmakers_on_publish(state) -> None:
+    """A published version mails the filmmakers whose screenings changed (festival.schedule.notices)."""
+    from festival.schedule import notices, publishing
+
+    publishing.on_publish(state.app, notices.mail_filmmakers)
+
+
 from festival.schedule import routes, run_routes  # noqa: E402,F401  (views attach to bp)

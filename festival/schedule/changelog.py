@@ -189,6 +189,23 @@ def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Di
     return Diff(base, target, changes, sum(1 for key in new if key in old))
 
 
+def matching(changes: list[Change], query: str) -> list[Change]:
+    """The changes whose film (any of its titles) or theater (before or after) contains ``query``."""
+    words = query.casefold().split()
+    if not words:
+        return list(changes)
+
+    def text(c: Change) -> str:
+        e = c.entry
+        names = [e.display_title, e.title_zh, e.title_original]
+        for slot in (c.before, c.after):
+            if slot is not None:
+                names += [slot.theater.name, slot.theater.name_zh]
+        return " ".join(n for n in names if n).casefold()
+
+    return [c for c in changes if all(w in text(c) for w in words)]
+
+
 def _by_id(model, ids: set[int]) -> dict:
     if not ids:
         return {}

@@ -19,8 +19,20 @@ from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
 from festival.navigation import localized, public_url
+from festival.paging import page_of
 from festival.programme.display import film_title
-from festival.schedule import adapter, bp, changelog, edits, exports, grid, publishing, runs, versions
+from festival.schedule import (
+    adapter,
+    bp,
+    changelog,
+    edits,
+    exports,
+    grid,
+    notices,
+    publishing,
+    runs,
+    versions,
+)
 from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
 from festival.security import roles_required
 
@@ -422,11 +434,13 @@ def add(version_id: int):
 # ---------------------------------------------------------------- publish and re-solve
 
 
+CHANGES_PER_PAGE = 50
+
+
 @bp.route("/versions/<int:version_id>/publish", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def publish(version_id: int):
     version = _version(version_id)
-    ctx = _common(version)
     form = PublishForm(lock=version.version)
     if version.status != VersionStatus.DRAFT:
         flash(_("Only a draft can be published."), "error")
@@ -434,8 +448,12 @@ def publish(version_id: int):
     outcome = submit_form(
         form,
         lambda: publishing.publish(
-            version, actor=current_user, lock=form.lock_value(), accept_warnings=form.accept_warnings.data
-        ),
+            version,
+            actor=current_user,
+            lock=form.lock_value(),
+            accept_warnings=form.accept_warnings.data,
+            confirm_name=form.confirm_name.data,
+        ),  # fmt: skip
         success=lambda published: flash(
             _("Version %(number)s is now the public programme.", number=published.number), "success"
         ),
@@ -443,15 +461,20 @@ def publish(version_id: int):
     )
     if not isinstance(outcome, Render):
         return outcome
-    if outcome.error is not None:
-        version = _version(version_id)
-        ctx = _common(version)
-    problems = publishing.publish_problems(version)
-    diff = changelog.diff_versions(ctx["published"], version)
-    return render_template(
-        "schedule/publish.html", **ctx, form=form, problems=problems, diff=diff,
-        next_number=publishing.next_number(ctx["edition"]), tab="publish",
+    version = _version(version_id)
+    ctx = _common(version)
+    changes = publishing.summary(version)
+    query = (request.args.get("q") or "").strip()[:100]
+    listed = changelog.matching(changes.diff.changes, query)
+    number = publishing.next_number(ctx["edition"])
+    page = render_template(
+        "schedule/publish.html", **ctx, form=form, problems=publishing.publish_problems(version),
+        changes=changes, notices=notices.filmmaker_notices(changes.diff, number), next_number=number,
+        query=query, listed=page_of(listed, request.args.get("page"), CHANGES_PER_PAGE),
+        page_url=lambda n: url_for("schedule.publish", version_id=version.id, q=query or None, page=n),
+        tab="publish",
     )  # fmt: skip
+    return page, outcome.status
 
 
 @bp.route("/versions/<int:version_id>/problems.json")

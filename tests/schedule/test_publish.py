@@ -13,8 +13,10 @@ from tests.conftest import Auth, csrf_token
 from tests.schedule.conftest import at, screen
 
 
-def _publish(version, actor=None, accept=True):
-    out = publishing.publish(version, actor=actor, lock=version.version, accept_warnings=accept)
+def _publish(version, actor=None, accept=True, name=None):
+    out = publishing.publish(
+        version, actor=actor, lock=version.version, accept_warnings=accept, confirm_name=name
+    )
     db.session.commit()
     return out
 
@@ -62,7 +64,7 @@ def test_a_second_publication_supersedes_the_first_with_a_change_log(fest, draft
     edits.remove_screening(_screening(second, f["b"]), actor=None, lock=None)
     edits.add_screening(second, entry=f["d"], theater=fest["giant"], start=at(5, 14), actor=None, lock=None)
     db.session.commit()
-    _publish(second)
+    _publish(second, name=fest["edition"].name)  # it removes a third of the public screenings
     db.session.refresh(draft)
     assert (draft.status, draft.number) == (VersionStatus.SUPERSEDED, 1)
     assert (second.status, second.number) == (VersionStatus.PUBLISHED, 2)
@@ -184,7 +186,8 @@ def test_the_publish_page_lists_problems_and_changes_then_publishes_with_a_real_
     Auth(csrf_client).login_as(fest["staff"])
     url = f"/staff/timetable/versions/{draft.id}/publish"
     page = csrf_client.get(url).get_data(as_text=True)
-    assert "Every hard rule holds" in page and "3 added" in page and "Publish as version 1" in page
+    assert "Every hard rule holds" in page and "Publish as version 1" in page
+    assert "This is the first version: 3 screenings become public." in page
     assert csrf_client.post(url, data={"lock": draft.version}).status_code == 400
     response = csrf_client.post(url, data={"lock": draft.version, "csrf_token": csrf_token(csrf_client, url)})
     assert response.status_code == 303
