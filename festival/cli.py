@@ -120,16 +120,19 @@ def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_
     Creates no account: the films belong to the account given with --owner."""
     import json
 
-    import scheduler
     from festival.auth.services import AccountError, find_user_by_email, normalise_email
-    from festival.demo.services import import_instance
+    from festival.demo.services import import_edition
     from festival.demo.timetable import publish_demo_timetable
     from festival.models import Edition
+    from festival.schedule import adapter
 
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        scheduler.parse_instance(data)
-    except (ValueError, scheduler.InstanceError) as exc:
+        adapter.parse(data)
+    except adapter.InstanceBuildError as exc:
+        problems = "; ".join(exc.messages)
+        raise click.ClickException(f"{path} is not a valid instance: {problems}") from exc
+    except ValueError as exc:  # not JSON
         raise click.ClickException(f"{path} is not a valid instance: {exc}") from exc
     if db.session.scalar(db.select(Edition).where(Edition.slug == slug)) is not None:
         raise click.ClickException(f"an edition with the slug {slug!r} exists already")
@@ -141,7 +144,7 @@ def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_
         raise click.ClickException(
             f"--owner: no account has the address {owner!r} (create one first, e.g. flask users create-admin)"
         )
-    edition = import_instance(data, owner=owner_user, slug=slug, reference_prefix=slug.upper()[:24])
+    edition = import_edition(data, owner=owner_user, slug=slug, reference_prefix=slug.upper()[:24])
     db.session.commit()
     click.echo(f"Edition {slug} created with {len(data['films'])} accepted films.")
     if publish:
@@ -159,7 +162,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     from festival.models.enums import Role
 
     try:
-        user = create_user(email=email, name=name, password=password, role=Role.ADMIN, confirmed=True)
+        user = create_user(email=email, name=name, password=password, roles={Role.ADMIN}, confirmed=True)
     except AccountError as exc:
         db.session.rollback()
         for field, messages in exc.errors.items():

@@ -1,7 +1,7 @@
 """Pooled database connections checked before use only when they may have gone stale.
 
-SQLAlchemy's ``pool_pre_ping`` sends a round trip at every checkout, i.e. one more in every request (a
-draft save has five besides). A connection is checked here only when it may be dead:
+SQLAlchemy's ``pool_pre_ping`` sends a round trip at every checkout, i.e. one more in every request. A
+connection is checked here only when it may be dead:
 
 - something arrived on its socket while it sat in the pool (a server that restarts or ends the session
   sends a message and closes the socket, which makes it readable), or

@@ -1,4 +1,5 @@
-"""Flask extensions, created unbound; create_app() initialises them."""
+"""Flask extensions, created unbound; create_app() initialises them. The job queue (festival.jobs) is one
+of them: areas register their tasks with ``job_queue``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
+
+from festival.jobs import JobQueue
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,3 +36,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+job_queue = JobQueue()

@@ -68,7 +68,7 @@ class CleanForm(FlaskForm):
 
         def get_translations(self, form):
             """WTForms' own messages in the visitor's language, loaded once per language and process
-            (Flask-WTF loads them from disk again in every request: 4 % of a draft save's time)."""
+            (Flask-WTF would load them from disk again in every request)."""
             if not current_app.config.get("WTF_I18N_ENABLED", True):
                 return None
             return _wtforms_translations(str(get_locale()))

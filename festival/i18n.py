@@ -10,7 +10,7 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 from jinja2 import pass_context
 
-from festival import localtime
+from festival import labels, localtime
 from festival.extensions import babel
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ def init_i18n(app: Flask) -> None:
         edition_time=localtime.format_local,
         timezone_label=localtime.timezone_label,
         timezone_name=localtime.zone_name,
+        film_title=labels.film_title,
+        other_title=labels.other_title,
     )
 
     @app.context_processor

@@ -1,4 +1,5 @@
-"""Labels of the stored choices every area shows (film formats, premieres, audiences), in one wording.
+"""How stored things are named on every page, in one wording: the labels of the stored choices (film
+formats, premieres, audiences) and a film's titles in the visitor's language.
 
 The entry form, the review, the venues, the timetable and the public programme all name a format the
 same way; a label is looked up with ``label_of``, which never raises for an unknown value.
@@ -6,8 +7,10 @@ same way; a label is looked up with ``label_of``, which never raises for an unkn
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from festival.models import Entry
 from festival.models.enums import Audience, FilmFormat, PremiereStatus
 
 FORMAT_LABELS = {
@@ -36,3 +39,16 @@ def label_of(labels: dict, value) -> str:
     if value is None:
         return ""
     return str(labels.get(value, value))
+
+
+def film_title(entry: Entry) -> str:
+    """The film's Chinese title for Chinese visitors when it has one, else its display title."""
+    if str(get_locale()) == "zh" and entry.title_zh:
+        return entry.title_zh
+    return entry.display_title
+
+
+def other_title(entry: Entry) -> str | None:
+    """The title in the other language, when it differs (shown under the main one)."""
+    other = entry.display_title if str(get_locale()) == "zh" else entry.title_zh
+    return other if other and other != film_title(entry) else None

@@ -32,10 +32,10 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("programme.index", _l("Programme"), (PUBLIC,)),
     NavEntry("submissions.my_entries", _l("My entries"), (Role.FILMMAKER,)),
     NavEntry("review.my_queue", _l("Review"), (Role.CURATOR,)),
-    NavEntry("submissions.staff_entries", _l("Entries"), (Role.STAFF, Role.ADMIN)),
-    NavEntry("review.staff_overview", _l("Selection"), (Role.STAFF, Role.ADMIN)),
-    NavEntry("venues.index", _l("Venues"), (Role.STAFF, Role.ADMIN)),
-    NavEntry("schedule.index", _l("Timetable"), (Role.STAFF, Role.ADMIN)),
+    NavEntry("submissions.staff_entries", _l("Entries"), (Role.STAFF,)),
+    NavEntry("review.staff_overview", _l("Selection"), (Role.STAFF,)),
+    NavEntry("venues.index", _l("Venues"), (Role.STAFF,)),
+    NavEntry("schedule.index", _l("Timetable"), (Role.STAFF,)),
     NavEntry("admin.outbox", _l("Outbox"), (Role.ADMIN,)),
 )
 
@@ -44,18 +44,20 @@ ROLE_LABELS = {
     Role.CURATOR: _l("curator"),
     Role.STAFF: _l("staff"),
     Role.ADMIN: _l("admin"),
+    Role.VENUE_MANAGER: _l("venue manager"),
+    Role.VISITOR: _l("visitor"),
 }
 
 
 def nav_items() -> list[dict]:
-    """Navigation links the current visitor may follow."""
-    role = current_user.role if current_user.is_authenticated else None
+    """Navigation links the current visitor may follow: the entries of any of their roles."""
+    user = current_user if current_user.is_authenticated else None
     endpoints = current_app.view_functions
     items = []
     for entry in NAV:
         if entry.endpoint not in endpoints:
             continue
-        if PUBLIC not in entry.roles and role not in entry.roles:
+        if PUBLIC not in entry.roles and (user is None or not user.has_role(*entry.roles)):
             continue
         items.append(
             {
@@ -65,6 +67,11 @@ def nav_items() -> list[dict]:
             }
         )
     return items
+
+
+def role_labels(user) -> str:
+    """The user's roles in words, the highest first ("staff, curator"); empty for none."""
+    return ", ".join(str(ROLE_LABELS.get(role, role)) for role in user.ranked_roles)
 
 
 def local_target(target: str | None) -> str:
@@ -152,4 +159,5 @@ def init_navigation(app: Flask) -> None:
             "edition_name": edition_name,
             "localized": localized,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
+            "role_labels": role_labels,
         }

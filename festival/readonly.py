@@ -1,5 +1,5 @@
 """Requests that only read: their queries run in autocommit, without the BEGIN and ROLLBACK round trips
-a transaction costs (on PostgreSQL two of the four to six of a typical page)."""
+a transaction costs."""
 
 from __future__ import annotations
 

@@ -59,12 +59,8 @@ def init_security(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
-
-    from festival.auth import sessions
-
-    # the id in the cookies is the token of a server-side session (festival.auth.sessions)
-    login_manager.user_loader(sessions.load_user)
-    app.after_request(sessions.touch_after_request)
+    # the user loader is the auth area's: the id in the cookies is the token of a server-side session
+    # (festival.auth.sessions), wired when the area registers
 
     hsts = f"max-age={app.config['HSTS_SECONDS']}" if app.config["HSTS_SECONDS"] else None
 

@@ -21,13 +21,20 @@ _seq = itertools.count(1)
 _HASH = hash_password(PASSWORD)
 
 
-def user(role: Role | str = Role.FILMMAKER, email: str | None = None, name: str | None = None, **kw) -> User:
+def user(
+    role: Role | str = Role.FILMMAKER,
+    email: str | None = None,
+    name: str | None = None,
+    roles=None,
+    **kw,
+) -> User:
+    """An account holding ``role`` (or the set ``roles``; empty: no role at all)."""
     n = next(_seq)
     obj = User(
         email=email or f"user{n}@example.org",
         name=name or f"User {n}",
         password_hash=_HASH,
-        role=Role(role),
+        roles={Role(r) for r in roles} if roles is not None else {Role(role)},
         email_confirmed_at=utcnow(),
         **kw,
     )

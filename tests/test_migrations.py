@@ -103,3 +103,43 @@ def test_the_name_keys_migration_fills_the_keys_of_existing_rows(tmp_path):
         db.engine.dispose()
     assert tuple(keys) == ("|giantframepictures|", "|annabergchenjie|annaberg|chenjie|", "|germany|")
     assert value_key == "giantframepictures"
+
+
+def test_the_role_set_migration_keeps_every_users_role_and_downgrades_to_the_highest(tmp_path):
+    app = _fresh_app(tmp_path)
+    insert = sa.text(
+        'INSERT INTO "user" (email, name, password_hash, role, locale, active, password_changed_at, '
+        "created_at) VALUES (:email, :email, 'x', :role, 'en', true, '2026-01-01', '2026-01-01')"
+    )
+    with app.app_context():
+        upgrade(revision="62806bd9d7cb")  # one role column
+        with db.engine.begin() as conn:
+            for role in ("filmmaker", "curator", "staff", "admin"):
+                conn.execute(insert, {"email": f"{role}@example.org", "role": role})
+        upgrade()
+        roles = 'SELECT u.email, r.role FROM user_role r JOIN "user" u ON u.id = r.user_id ORDER BY u.email'
+        with db.engine.begin() as conn:
+            assert [tuple(r) for r in conn.execute(sa.text(roles))] == [
+                ("admin@example.org", "admin"),
+                ("curator@example.org", "curator"),
+                ("filmmaker@example.org", "filmmaker"),
+                ("staff@example.org", "staff"),
+            ]
+            # a curator who is staff too; a visitor the old column cannot name
+            conn.execute(
+                sa.text(
+                    "INSERT INTO user_role (user_id, role) SELECT id, 'staff' FROM \"user\" "
+                    "WHERE email = 'curator@example.org'"
+                )
+            )
+            conn.execute(sa.text("UPDATE user_role SET role = 'visitor' WHERE role = 'filmmaker'"))
+        downgrade(revision="62806bd9d7cb")
+        with db.engine.begin() as conn:
+            rows = conn.execute(sa.text('SELECT email, role FROM "user" ORDER BY email'))
+            assert [tuple(r) for r in rows] == [
+                ("admin@example.org", "admin"),
+                ("curator@example.org", "staff"),
+                ("filmmaker@example.org", "filmmaker"),
+                ("staff@example.org", "staff"),
+            ]
+        db.engine.dispose()

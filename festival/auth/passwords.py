@@ -7,10 +7,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
 
 # OWASP's Password Storage Cheat Sheet, Argon2id: 19 MiB, 2 iterations, 1 lane (one of its equivalent
-# minimum configurations). argon2-cffi's default (RFC 9106's second choice: 64 MiB, t=3, 4 lanes) cost
-# 160-240 ms of CPU per check here and 64 MiB per login at once: at a deadline rush the logins alone took
-# half of the two cores, and 16 logins at once 1 GiB. This costs ~23 ms and 19 MiB. Hashes made with other
-# parameters are re-made at the next successful login (needs_rehash).
+# minimum configurations). It trades some of the attacker's cost per guess for logins that a deadline rush
+# can afford: argon2-cffi's default (RFC 9106's second choice, 64 MiB, t=3, 4 lanes) costs several times the
+# CPU and memory per login (the measurements: docs/production.md). Hashes made with other parameters are
+# re-made at the next successful login (needs_rehash).
 ARGON2_TIME_COST = 2
 ARGON2_MEMORY_KIB = 19 * 1024
 ARGON2_LANES = 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
@@ -46,7 +48,7 @@ def create_user(
     email: str,
     name: str,
     password: str,
-    role: Role = Role.FILMMAKER,
+    roles: Iterable[Role] = (Role.FILMMAKER,),
     locale: str = "en",
     organisation: str | None = None,
     confirmed: bool = False,
@@ -71,7 +73,7 @@ def create_user(
         email=email,
         name=name.strip(),
         password_hash=hash_password(password),
-        role=role,
+        roles=set(roles),
         locale=locale,
         organisation=(organisation or "").strip() or None,
         email_confirmed_at=utcnow() if confirmed else None,

@@ -2,9 +2,10 @@
 
 Flask-Login keeps the user's id in the session cookie and, with "keep me logged in", in a remember
 cookie. Here that id is the token of the login's ``UserSession`` (``User.get_id``); the row stores only
-its SHA-256. Loading the user is one indexed lookup by that hash, joined to the user. Logout revokes the
-row, so a cookie captured before the logout, session or remember, no longer logs anyone in; a password
-change or reset revokes every row of the user (``end_sessions``), as role changes and deactivation do.
+its SHA-256. Loading the user is one indexed lookup by that hash, joined to the user and their roles.
+Logout revokes the row, so a cookie captured before the logout, session or remember, no longer logs
+anyone in; a password change or reset revokes every row of the user (``end_sessions``), as role
+changes and deactivation do.
 
 ``last_seen_at`` and the address are written at most every LAST_SEEN_EVERY per session, after a
 successful request, on a connection of their own (``touch_after_request``).
@@ -20,6 +21,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, g, request
 from flask_login import login_user, logout_user
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import contains_eager
 
 from festival.extensions import db
 from festival.models import User, UserSession
@@ -79,14 +81,21 @@ def load_user(token: str) -> User | None:
     """Flask-Login's user loader: the active user whose open, unexpired session has this token."""
     if not token or len(token) > 100:
         return None
-    row = db.session.execute(
-        sa.select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None), User.active)
-    ).first()
-    if row is None:
+    # the user's roles come in the same statement: every page asks for them
+    rows = (
+        db.session.execute(
+            sa.select(UserSession, User)
+            .join(User, User.id == UserSession.user_id)
+            .outerjoin(User.role_rows)
+            .options(contains_eager(User.role_rows))
+            .where(UserSession.token_hash == _hash(token), UserSession.revoked_at.is_(None), User.active)
+        )
+        .unique()
+        .all()  # every row: the roles' collection is filled from all of them
+    )
+    if not rows:
         return None
-    session, user = row
+    session, user = rows[0]
     now = utcnow()
     if now - session.last_seen_at > (_remember_limit() if session.remember else IDLE_LIMIT):
         return None

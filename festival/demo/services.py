@@ -15,30 +15,21 @@ from festival.auth.services import create_user, find_user_by_email
 from festival.editions import open_editions
 from festival.extensions import db
 from festival.models import (
-    Decision,
     Edition,
     Entry,
     RubricCriterion,
-    Screening,
-    Theater,
-    TheaterBlock,
-    TimetableVersion,
     User,
-    Venue,
 )
 from festival.models.enums import (
     Audience,
-    BlockKind,
-    DecisionOutcome,
     EditionStatus,
     EntryStatus,
     FilmFormat,
     PremiereStatus,
     Role,
-    VersionStatus,
 )
 from festival.review.demo import load_review_demo
-from festival.schedule.adapter import DEFAULT_MOVE_COST, aware_from_text
+from festival.schedule import adapter
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 DEMO_INSTANCE = DATA_DIR / "instances" / "cstm-2021.json"
@@ -68,8 +59,15 @@ COMPANIES = (
     "Nebula Motion Works", "Deep Blue Documentary", "Future Vision Pictures", "Orbit Media",
 )  # fmt: skip
 DIRECTORS = ("Anna Berg", "Chen Jie", "Marc Dubois", "Sato Yuki", "Liu Yang", "Grace Miller", "Tom Weber")
-VENUE_ZH = {"cstm": "中国科学技术馆"}
-THEATER_ZH = {"dome": "球幕影院", "giant": "巨幕影院", "4d": "4D影院", "motion": "动感影院", "hall": "报告厅"}
+# Chinese names of the demo's venue (by id) and its theaters (venue id/theater id)
+NAMES_ZH = {
+    "cstm": "中国科学技术馆",
+    "cstm/dome": "球幕影院",
+    "cstm/giant": "巨幕影院",
+    "cstm/4d": "4D影院",
+    "cstm/motion": "动感影院",
+    "cstm/hall": "报告厅",
+}
 
 
 class DemoRefused(RuntimeError):
@@ -92,7 +90,7 @@ def _ensure_demo_accounts() -> dict[str, User]:
                 email=email,
                 name=name,
                 password=DEMO_PASSWORD,
-                role=role,
+                roles={role},
                 locale=locale,
                 organisation=org,
                 confirmed=True,
@@ -148,8 +146,8 @@ def _demo_fields(index: int, fmt: str, runtime: int) -> dict:
 def _load_2021(users: dict[str, User]) -> Edition:
     instance = json.loads(DEMO_INSTANCE.read_text(encoding="utf-8"))
     # the instance file solves a first timetable (its move cost is 0); the demo keeps its programme stable
-    instance["weights"]["change_penalty"] = DEFAULT_MOVE_COST
-    return import_instance(
+    instance["weights"]["change_penalty"] = adapter.DEFAULT_MOVE_COST
+    return import_edition(
         instance,
         owner=users[DISTRIBUTOR],
         slug="bjiff-11-st",
@@ -159,7 +157,7 @@ def _load_2021(users: dict[str, User]) -> Edition:
     )
 
 
-def import_instance(
+def import_edition(
     instance: dict,
     *,
     owner: User,
@@ -168,124 +166,36 @@ def import_instance(
     entry_deadline: datetime | None = None,
     name_zh: str | None = None,
 ) -> Edition:
-    """Create a closed edition from a solver instance: venues, theaters, blocks, accepted films, pins.
+    """A closed edition of the section made from a solver instance (``adapter.import_instance``: venues,
+    theaters, blocks, accepted films, pins), with the demo's rubric, Chinese names and entry details.
 
     The films are entries of ``owner``, an existing account: an import creates no account.
     ``entry_deadline`` is an aware instant, or a wall-clock time of the edition (naive); by default the
     call closed when the screening window opens. The instance must be well-formed (check it with
     scheduler.parse_instance first)."""
-    fest = instance["festival"]
     edition = Edition(
         slug=slug,
-        name=fest["name"],
         name_zh=name_zh,
         section="Science & Technology Section",
         section_zh="科技单元",
         reference_prefix=reference_prefix,
-        timezone=fest.get("timezone", localtime.DEFAULT_TIMEZONE),
-        first_day=date.fromisoformat(fest["first_day"]),
-        last_day=date.fromisoformat(fest["last_day"]),
         status=EditionStatus.CLOSED,
         contact_email="film@cstm.example.cn",
-        schedule_weights=instance.get("weights", {}),
+        **adapter.edition_values(instance),
     )
-    edition.entry_deadline = localtime.from_local(
-        entry_deadline or datetime.combine(edition.first_day, time()), edition
+    edition.entry_deadline = (
+        localtime.from_local(entry_deadline, edition) if entry_deadline else adapter.default_deadline(edition)
     )
     _add_rubric(edition)
     db.session.add(edition)
     db.session.flush()
-
-    theaters: dict[str, Theater] = {}
-    for v in instance["venues"]:
-        venue = Venue(
-            edition_id=edition.id,
-            code=v["id"],
-            name=v["name"],
-            name_zh="中国科学技术馆",
-            hours=v.get("hours", {}),
-            closed_dates=v.get("closed_dates", []),
-            special_hours=v.get("special_hours", {}),
-        )
-        db.session.add(venue)
-        for pos, t in enumerate(x for x in instance["theaters"] if x["venue"] == v["id"]):
-            theater = Theater(
-                code=t["id"],
-                name=t["name"],
-                name_zh=THEATER_ZH.get(t["id"]) if v["id"] == "cstm" else None,
-                seats=t["seats"],
-                formats=t["formats"],
-                features=t.get("features", []),
-                changeover_minutes=t.get("changeover_minutes", 0),
-                start_step_minutes=t.get("start_step_minutes", 5),
-                position=pos,
-            )
-            for block in t.get("unavailable", []):
-                theater.blocks.append(
-                    TheaterBlock(
-                        kind=BlockKind.MAINTENANCE,
-                        label="Scheduled maintenance",
-                        start=aware_from_text(block["start"], edition),
-                        end=aware_from_text(block["end"], edition),
-                    )
-                )
-            venue.theaters.append(theater)
-            theaters[t["id"]] = theater
-    db.session.flush()
-
-    entries: dict[str, Entry] = {}
-    submitted_at = edition.entry_deadline - timedelta(days=14)
-    for number, film in enumerate(instance["films"], start=1):
-        entry = Entry(
-            edition_id=edition.id,
-            owner_id=owner.id,
-            number=number,
-            reference=f"{edition.reference_prefix}-{number:04d}",
-            status=EntryStatus.ACCEPTED,
-            title_original=film["title"],
-            title_en=film["title"],
-            format=FilmFormat(film["format"]),
-            runtime_minutes=film["runtime_minutes"],
-            submitted_at=submitted_at,
-            terms_accepted_at=submitted_at,
-            **_demo_fields(number, film["format"], film["runtime_minutes"]),
-        )
-        db.session.add(entry)
-        db.session.flush()
-        db.session.add(
-            Decision(
-                entry_id=entry.id,
-                outcome=DecisionOutcome.ACCEPTED,
-                min_screenings=film.get("min_screenings", 1),
-                max_screenings=film.get("max_screenings", film.get("min_screenings", 1)),
-                max_per_day=film.get("max_per_day", 1),
-                copies=film.get("copies", 1),
-                requires=film.get("requires", []),
-                popularity=film.get("popularity", 0),
-                not_before=date.fromisoformat(film["not_before"]) if film.get("not_before") else None,
-                not_after=date.fromisoformat(film["not_after"]) if film.get("not_after") else None,
-                released_at=edition.entry_deadline + timedelta(days=10),
-            )
-        )
-        entries[film["id"]] = entry
-
-    if instance.get("fixed"):
-        draft = TimetableVersion(edition_id=edition.id, status=VersionStatus.DRAFT, label="Pins")
-        db.session.add(draft)
-        db.session.flush()
-        for pin in instance["fixed"]:
-            entry = entries[pin["film"]]
-            start = aware_from_text(pin["start"], edition)
-            db.session.add(
-                Screening(
-                    timetable_id=draft.id,
-                    entry_id=entry.id,
-                    theater_id=theaters[pin["theater"]].id,
-                    start=start,
-                    end=start + timedelta(minutes=entry.runtime_minutes),
-                    pinned=True,
-                )
-            )
+    adapter.import_instance(
+        instance,
+        edition,
+        owner=owner,
+        entry_details=lambda number, film: _demo_fields(number, film["format"], film["runtime_minutes"]),
+        names_zh=NAMES_ZH,
+    )
     return edition
 
 

@@ -16,6 +16,7 @@ import logging
 import os
 import socket
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +30,19 @@ EXTENSION = "festival.jobs"
 SHUTDOWN_GRACE_SECONDS = 30
 
 
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task an area registered: its function, name and retry policy."""
+
+    name: str
+    function: Callable[..., object]
+    retries: int = 0
+    retry_delay: int = 0
+
+
 @dataclass
-class JobQueue:
-    """The app's queue and its registered tasks (by name)."""
+class AppQueue:
+    """One app's queue: its huey object, the tasks bound to it (by name) and its shutdown flag."""
 
     huey: Huey
     backend: str
@@ -42,6 +53,91 @@ class JobQueue:
     def enqueue(self, name: str, *args) -> None:
         """Queue a task by name (runs inline in immediate mode); raises what the storage raises."""
         self.tasks[name](*args)
+
+
+class JobQueue:
+    """The job queue as an extension: created unbound in festival.extensions, set up by ``create_app``
+    (``init_app``); areas register their tasks and worker-start hooks with it, and it imports no area.
+
+    ``@jobs.task("send_mail", retries=3, retry_delay=60)`` registers a function; ``jobs.enqueue(name,
+    *args)`` queues a call. A task runs in a fresh app context of the app that queued it (its own
+    database session)."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, TaskSpec] = {}
+        self.startup_hooks: list[Callable[[], object]] = []
+
+    def task(self, name: str, *, retries: int = 0, retry_delay: int = 0):
+        """Decorator: register ``function`` as the task ``name`` (retried ``retries`` times, ``retry_delay``
+        seconds apart, when it raises)."""
+
+        def register(function: Callable[..., object]) -> Callable[..., object]:
+            self.specs[name] = TaskSpec(name, function, retries, retry_delay)
+            return function
+
+        return register
+
+    def on_worker_start(self, hook: Callable[[], object]) -> Callable[[], object]:
+        """Run ``hook`` in an app context whenever a consumer starts (to reap what a dead worker left)."""
+        self.startup_hooks.append(hook)
+        return hook
+
+    def init_app(self, app: Flask) -> AppQueue:
+        """Create the app's queue and, for the embedded backend, the worker starter."""
+        if EXTENSION in app.extensions:
+            return app.extensions[EXTENSION]
+        huey, backend = make_huey(app)
+        queue = AppQueue(huey, backend)
+        app.extensions[EXTENSION] = queue
+        if backend == "sqlite":
+            app.extensions["festival.start_embedded_worker"] = self.start_consumer
+        return queue
+
+    def queue(self, app: Flask | None = None) -> AppQueue:
+        """The queue of the given (or current) app, with every registered task bound to it."""
+        app = app or current_app._get_current_object()
+        queue: AppQueue = app.extensions[EXTENSION]
+        for spec in self.specs.values():
+            if spec.name not in queue.tasks:
+                queue.tasks[spec.name] = _bind(app, queue.huey, spec)
+        return queue
+
+    def enqueue(self, name: str, *args) -> None:
+        """Queue a call of the task ``name`` in the current app's queue (inline in immediate mode)."""
+        self.queue().enqueue(name, *args)
+
+    def worker_started(self, app: Flask) -> None:
+        """Run the worker-start hooks in an app context of ``app``."""
+        with app.app_context():
+            for hook in self.startup_hooks:
+                hook()
+
+    def start_consumer(self, app: Flask, workers: int | None = None) -> Consumer:
+        """Start worker threads consuming the app's queue in this process; returns the consumer (stop())."""
+        queue = self.queue(app)
+        consumer = EmbeddedConsumer(
+            queue,
+            workers=workers or int(app.config.get("JOB_QUEUE_WORKERS", 1)),
+            periodic=False,
+            max_delay=1.0,
+            worker_type="thread",
+            shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
+        )
+        self.worker_started(app)
+        consumer.start()
+        log.info("embedded %s job worker started (%s)", queue.backend, queue_file(app))
+        return consumer
+
+
+def _bind(app: Flask, huey: Huey, spec: TaskSpec):
+    """The huey task that runs ``spec`` in a fresh app context of ``app``."""
+
+    def run(*args) -> None:
+        with app.app_context():
+            spec.function(*args)
+
+    run.__name__ = run.__qualname__ = spec.name
+    return huey.task(name=spec.name, retries=spec.retries, retry_delay=spec.retry_delay)(run)
 
 
 def queue_file(app: Flask) -> str:
@@ -80,21 +176,10 @@ def worker_is_gone(worker: str | None) -> bool:
     return False
 
 
-def _register_tasks(app: Flask, queue: JobQueue) -> None:
-    def solve_run(run_id: int) -> None:
-        """Run the solver for one SolveRun (its state and result are written to the database)."""
-        from festival.schedule.runs import execute_run
-
-        with app.app_context():
-            execute_run(run_id)
-
-    queue.tasks["solve_run"] = queue.huey.task(name="solve_run")(solve_run)
-
-
 class FestivalConsumer(Consumer):
     """A huey consumer whose shutdown asks running tasks to finish early (a solver run keeps its best)."""
 
-    def __init__(self, queue: JobQueue, **options) -> None:
+    def __init__(self, queue: AppQueue, **options) -> None:
         self.queue = queue
         super().__init__(queue.huey, **options)
 
@@ -112,41 +197,3 @@ class EmbeddedConsumer(FestivalConsumer):
 
     def _set_signal_handlers(self) -> None:  # the host program (the web server) keeps Ctrl-C
         return None
-
-
-def start_consumer(app: Flask, workers: int | None = None) -> Consumer:
-    """Start worker threads consuming the app's queue in this process; returns the consumer (stop())."""
-    queue = get_queue(app)
-    consumer = EmbeddedConsumer(
-        queue,
-        workers=workers or int(app.config.get("JOB_QUEUE_WORKERS", 1)),
-        periodic=False,
-        max_delay=1.0,
-        worker_type="thread",
-        shutdown_timeout=SHUTDOWN_GRACE_SECONDS,
-    )
-    with app.app_context():
-        from festival.schedule.runs import reap_stale_runs
-
-        reap_stale_runs()
-    consumer.start()
-    log.info("embedded %s job worker started (%s)", queue.backend, queue_file(app))
-    return consumer
-
-
-def init_jobs(app: Flask) -> JobQueue:
-    """Create the app's queue, register its tasks and, for the embedded backend, the worker starter."""
-    if EXTENSION in app.extensions:
-        return app.extensions[EXTENSION]
-    huey, backend = make_huey(app)
-    queue = JobQueue(huey, backend)
-    _register_tasks(app, queue)
-    app.extensions[EXTENSION] = queue
-    if backend == "sqlite":
-        app.extensions["festival.start_embedded_worker"] = start_consumer
-    return queue
-
-
-def get_queue(app: Flask | None = None) -> JobQueue:
-    """The queue of the given (or current) app."""
-    return (app or current_app).extensions[EXTENSION]

@@ -12,8 +12,8 @@ import argparse
 import logging
 
 from festival import create_app
-from festival.jobs import SHUTDOWN_GRACE_SECONDS, FestivalConsumer, get_queue
-from festival.schedule.runs import reap_stale_runs
+from festival.extensions import job_queue
+from festival.jobs import SHUTDOWN_GRACE_SECONDS, FestivalConsumer
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -29,9 +29,8 @@ def main(argv: list[str] | None = None) -> None:
         logging.getLogger(name).setLevel(args.log_level)
     # A consumer never runs tasks inline, whatever the configuration says.
     app = create_app({"JOB_QUEUE_IMMEDIATE": False})
-    queue = get_queue(app)
-    with app.app_context():
-        reap_stale_runs()
+    queue = job_queue.queue(app)
+    job_queue.worker_started(app)  # the areas' hooks, e.g. the solver runs a dead worker left
     logging.getLogger("festival.jobs").info("consuming the %s queue", queue.backend)
     consumer = FestivalConsumer(
         queue,

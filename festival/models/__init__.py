@@ -5,7 +5,7 @@ from festival.models.entry import Entry, EntryImage
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
-from festival.models.user import User, UserSession
+from festival.models.user import User, UserRole, UserSession
 from festival.models.venue import Theater, TheaterBlock, Venue
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "TheaterBlock",
     "TimetableVersion",
     "User",
+    "UserRole",
     "UserSession",
     "Venue",
 ]

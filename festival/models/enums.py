@@ -6,10 +6,30 @@ import enum
 
 
 class Role(enum.StrEnum):
+    """What a user may do; a user holds a set of roles (``User.roles``)."""
+
     FILMMAKER = "filmmaker"
     CURATOR = "curator"
     STAFF = "staff"
     ADMIN = "admin"
+    VENUE_MANAGER = "venue_manager"
+    VISITOR = "visitor"
+
+
+# Roles whose holders hold other roles' rights too: an admin holds every staff right (staff does not
+# imply curator). ``User.has_role`` reads this, in Python and in SQL.
+IMPLIED_ROLES: dict[Role, frozenset[Role]] = {Role.ADMIN: frozenset({Role.STAFF})}
+
+# Rank for "no one grants a role above their own": admin > staff > curator, venue manager > filmmaker,
+# visitor. ``User.can_grant`` reads it.
+ROLE_RANK: dict[Role, int] = {
+    Role.ADMIN: 3,
+    Role.STAFF: 2,
+    Role.CURATOR: 1,
+    Role.VENUE_MANAGER: 1,
+    Role.FILMMAKER: 0,
+    Role.VISITOR: 0,
+}
 
 
 class EditionStatus(enum.StrEnum):

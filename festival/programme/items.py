@@ -27,10 +27,9 @@ from babel import Locale
 from flask_babel import force_locale
 from slugify import slugify
 
-from festival.labels import FORMAT_LABELS
+from festival.labels import FORMAT_LABELS, film_title, other_title
 from festival.models import Entry, Screening, Theater
 from festival.navigation import localized
-from festival.programme.display import film_title, other_title
 
 SLUG_LENGTH = 60
 # spoken-language names that Babel's list of language names does not know, as written on entry forms

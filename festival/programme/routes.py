@@ -18,12 +18,11 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from festival import localtime
-from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS
+from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, film_title
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
 from festival.navigation import localized, public_url
 from festival.programme import bp, caching, feeds, queries
-from festival.programme.display import film_title
 from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
 from festival.submissions import uploads

@@ -24,6 +24,7 @@ from festival.models.types import utcnow
 from festival.review import queries
 from festival.review.letters import compose
 from festival.review.locking import optimistic
+from festival.schedule import adapter
 from festival.submissions.services import set_entry_status
 
 # Which outcomes a release may give an entry in each state (the entry's state machine itself, with every
@@ -107,7 +108,9 @@ def _features_offered(edition: Edition, entry: Entry) -> set[str] | None:
 
 
 def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str, list[str]]:
-    """Field errors of a decision; accepted films must be schedulable as the solver reads them."""
+    """Field errors of a decision. The festival's own limits are checked here; an accepted film must also
+    pass the solver's reader (``adapter.film_errors``), which keeps the format's rules (the minimum not
+    above the maximum, ...) in one place."""
     errors: dict[str, list[str]] = {}
     accepted = values.outcome == DecisionOutcome.ACCEPTED
     if accepted:
@@ -125,9 +128,11 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
         errors.setdefault("max_per_day" if values.max_per_day is None else "copies", []).append(
             _l("Required.")
         )
-    low, high = values.min_screenings, values.max_screenings
-    if low is not None and high is not None and low > high and "max_screenings" not in errors:
-        errors["max_screenings"] = [_l("The maximum cannot be below the minimum.")]
+    low = values.min_screenings
+    if values.outcome != DecisionOutcome.REJECTED:  # the solver's reader on the film this decision makes
+        for name, messages in adapter.film_errors(entry, values).items():
+            if name not in errors:
+                errors.setdefault(name, []).extend(messages)
     for name in ("not_before", "not_after"):
         day = getattr(values, name)
         if day is not None and not edition.first_day <= day <= edition.last_day:
@@ -138,8 +143,6 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
                     last=edition.last_day.isoformat(),
                 )
             ]
-    if values.not_before and values.not_after and values.not_before > values.not_after:
-        errors.setdefault("not_after", []).append(_l("The latest date cannot be before the earliest."))
     if (
         accepted
         and low

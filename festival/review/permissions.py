@@ -8,11 +8,12 @@ from festival.extensions import db
 from festival.models import Edition, Entry, Review, User
 from festival.models.enums import ReviewStatus, Role
 from festival.review import queries
+from festival.submissions.permissions import IMAGE_VIEWERS
 
 
 def curator_may_see(user: User | None, entry: Entry) -> bool:
     """True for a curator who may see the entry in the review area (its panel or an assignment, and no
-    conflict of interest). Other areas call this, e.g. to let curators load an entry's poster and stills."""
+    conflict of interest). The submissions area asks it (IMAGE_VIEWERS) before it shows the images."""
     if user is None or not is_curator(user):
         return False
     edition = db.session.get(Edition, entry.edition_id)
@@ -20,9 +21,13 @@ def curator_may_see(user: User | None, entry: Entry) -> bool:
     return db.session.scalar(sa.select(stmt.exists())) is True
 
 
+# The curators who may review an entry may load its poster and stills (the submissions area's images).
+IMAGE_VIEWERS.append(curator_may_see)
+
+
 def is_curator(user: User) -> bool:
     """True for curator accounts."""
-    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.CURATOR
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.CURATOR)
 
 
 def can_review(user: User, entry: Entry) -> bool:

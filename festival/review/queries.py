@@ -84,12 +84,13 @@ def reviewable_entries(edition: Edition) -> sa.Select:
 
 
 def visible_entries_for(user: User, edition: Edition) -> sa.Select:
-    """The entries this user may see in the review area: staff all; a curator the ones assigned to them
-    or in their panels, never one they conflict with; anyone else none."""
+    """The entries this user may see in the review area: staff all (but, when they are a curator too, the
+    ones they declared a conflict with); a curator the ones assigned to them or in their panels, never one
+    they conflict with; anyone else none."""
     stmt = reviewable_entries(edition)
     if user.is_staff:
-        return stmt
-    if user.role != Role.CURATOR:
+        return stmt.where(~conflicted(user.id)) if user.has_role(Role.CURATOR) else stmt
+    if not user.has_role(Role.CURATOR):
         return stmt.where(sa.false())
     assigned = sa.select(Assignment.id).where(
         Assignment.entry_id == Entry.id, Assignment.curator_id == user.id
@@ -195,7 +196,7 @@ def entries_in_panel(panel: Panel) -> sa.Select:
 
 def curators() -> list[User]:
     """Active curator accounts by name."""
-    stmt = sa.select(User).where(User.role == Role.CURATOR, User.active.is_(True)).order_by(User.name)
+    stmt = sa.select(User).where(User.has_role(Role.CURATOR), User.active.is_(True)).order_by(User.name)
     return list(db.session.scalars(stmt))
 
 

@@ -36,7 +36,7 @@ REVIEWERS = (Role.CURATOR, Role.STAFF)
 @bp.route("/")
 @roles_required(*REVIEWERS)
 def my_queue():
-    if current_user.is_staff:
+    if current_user.is_staff and not current_user.has_role(Role.CURATOR):
         return redirect(url_for(".staff_overview", **request.args))
     edition = edition_from_args()
     text = request.args.get("q", "")[:100]

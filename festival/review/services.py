@@ -34,6 +34,7 @@ from festival.namekeys import name_key
 from festival.review import queries
 from festival.review.assignment import AssignmentPlan, AssignmentProblem, plan_assignment
 from festival.review.locking import optimistic
+from festival.submissions import events
 
 DEFAULT_RUBRIC = (
     ("scientific_accuracy", "Scientific accuracy", "科学准确性", 1.5),
@@ -45,7 +46,7 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
 def _require_curator(user: User, field: str = "curator") -> None:
-    if user.role != Role.CURATOR or not user.active:
+    if not user.has_role(Role.CURATOR) or not user.active:
         raise InvalidInput(errors={field: [_l("Only active curator accounts can do this.")]})
 
 
@@ -243,8 +244,10 @@ def link_entry(conflict: Conflict, reference: str, *, actor: User) -> Conflict:
     )
 
 
+@events.entry_names_changed.connect
 def recheck_assignments(entry: Entry, *, actor: User | None) -> list[User]:
-    """After an entry's names changed (its company, say), withdraw the assignments and draft reviews
+    """After an entry's names changed (its company, say: the submissions area's ``entry_names_changed``,
+    connected here), withdraw the assignments and draft reviews
     of curators who now conflict with it, each with an audit event ``assignment.conflict`` that the
     staff overview shows. Returns those curators."""
     stmt = (
@@ -357,7 +360,7 @@ def balanced_assignment(
     if k < 1 or k > 20:
         raise InvalidInput(errors={"k": [_l("Choose between 1 and 20 reviews per entry.")]})
     if panel is not None:
-        pool = [m.user for m in panel.members if m.user.active and m.user.role == Role.CURATOR]
+        pool = [m.user for m in panel.members if m.user.active and m.user.has_role(Role.CURATOR)]
         entries = list(db.session.scalars(queries.entries_in_panel(panel)))
     else:
         pool = queries.curators()

@@ -6,14 +6,6 @@ bp = Blueprint("schedule", __name__, url_prefix="/staff/timetable")
 
 
 @bp.record_once
-def _init_job_queue(state) -> None:
-    """Solver runs need the app's job queue (festival.jobs); set it up when the area is registered."""
-    from festival.jobs import init_jobs
-
-    init_jobs(state.app)
-
-
-@bp.record_once
 def _tell_filmmakers_on_publish(state) -> None:
     """A published version mails the filmmakers whose screenings changed (festival.schedule.notices)."""
     from festival.schedule import notices, publishing
@@ -21,4 +13,4 @@ def _tell_filmmakers_on_publish(state) -> None:
     publishing.on_publish(state.app, notices.mail_filmmakers)
 
 
-from festival.schedule import routes, run_routes  # noqa: E402,F401  (views attach to bp)
+from festival.schedule import routes, run_routes, tasks  # noqa: E402,F401  (views attach to bp; tasks register)

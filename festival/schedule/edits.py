@@ -172,6 +172,26 @@ def _ensure_within_reach(start: datetime, edition: Edition) -> None:
         raise InvalidInput(errors={"day": [message]})
 
 
+def _placement_checked(
+    version: TimetableVersion,
+    lock: int | None,
+    target: Placement,
+    *,
+    remove: Screening | None = None,
+    add_pinned: bool = False,
+) -> tuple[Edition, EditCheck]:
+    """Before a screening is placed (moved: ``remove`` is the screening; or added): the draft may change,
+    the start is within reach, and every hard rule holds with the edit (else EditRejected with the nearest
+    valid starts). Returns the edition and the check (its values give the placement's expected
+    attendance)."""
+    check_editable(version, lock)
+    edition = db.session.get(Edition, version.edition_id)
+    _ensure_within_reach(target.start, edition)
+    check = check_edit(version, remove=remove, add=target, add_pinned=add_pinned)
+    _reject_if(check, edition, target, remove)
+    return edition, check
+
+
 def set_pinned(screening: Screening, pinned: bool, *, actor: User | None, lock: int | None) -> Screening:
     """Pin or unpin a screening of a draft (a pin must stay exactly where it is in every re-solve)."""
     version = screening.timetable
@@ -198,12 +218,8 @@ def move_screening(
 
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     version = screening.timetable
-    check_editable(version, lock)
-    edition = db.session.get(Edition, version.edition_id)
-    _ensure_within_reach(start, edition)
     target = Placement(screening.entry_id, theater.id, start)
-    check = check_edit(version, remove=screening, add=target)
-    _reject_if(check, edition, target, screening)
+    edition, check = _placement_checked(version, lock, target, remove=screening)
     before = _describe(screening, edition)
     screening.theater_id = theater.id
     screening.start = start
@@ -227,12 +243,8 @@ def add_screening(
     """Add a screening of an accepted film to a draft, if every hard rule still holds.
 
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
-    check_editable(version, lock)
-    edition = db.session.get(Edition, version.edition_id)
-    _ensure_within_reach(start, edition)
     target = Placement(entry.id, theater.id, start)
-    check = check_edit(version, add=target, add_pinned=pinned)
-    _reject_if(check, edition, target)
+    edition, check = _placement_checked(version, lock, target, add_pinned=pinned)
     screening = Screening(
         timetable_id=version.id,
         entry_id=entry.id,

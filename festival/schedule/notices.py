@@ -17,10 +17,10 @@ from flask_babel import gettext as _
 
 from festival import localtime
 from festival.extensions import db
+from festival.labels import film_title
 from festival.mail.services import send_mail
 from festival.models import Edition, Entry, Screening, TimetableVersion, User
 from festival.navigation import edition_name, localized, public_url
-from festival.programme.display import film_title
 from festival.schedule.changelog import Change, Diff
 
 KIND = "timetable_change"

@@ -15,12 +15,11 @@ from festival import localtime, params
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, perform, post_button, submit_form
-from festival.labels import FORMAT_LABELS
+from festival.labels import FORMAT_LABELS, film_title
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
 from festival.navigation import localized, public_url
 from festival.paging import page_of
-from festival.programme.display import film_title
 from festival.schedule import (
     adapter,
     bp,

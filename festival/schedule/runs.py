@@ -28,10 +28,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import scheduler
-from festival import jobs
 from festival.audit import record
 from festival.errors import InvalidInput, InvalidTransition
-from festival.extensions import db
+from festival.extensions import db, job_queue
+from festival.jobs import worker_id, worker_is_gone
 from festival.labels import FORMAT_LABELS, label_of
 from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
@@ -47,6 +47,7 @@ TIME_LIMIT_MIN = 1
 TIME_LIMIT_MAX = 600
 TIME_LIMIT_DEFAULT = 60
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+SOLVE_RUN = "solve_run"  # the job-queue task that executes a run (festival.schedule.tasks)
 TERMINAL = (RunStatus.FINISHED, RunStatus.STOPPED, RunStatus.FAILED)
 
 # to-status -> the statuses it may come from
@@ -182,7 +183,7 @@ def start_run(
 def enqueue(run: SolveRun) -> bool:
     """Hand a committed queued run to the job queue; if the queue refuses, mark the run failed."""
     try:
-        jobs.get_queue().enqueue("solve_run", run.id)
+        job_queue.enqueue(SOLVE_RUN, run.id)
     except Exception as exc:  # the queue's storage is down (Redis unreachable, disk full, ...)
         log.exception("could not queue run %s", run.id)
         transition(run.id, RunStatus.FAILED, error=f"Could not queue the run: {exc}")
@@ -226,7 +227,7 @@ def reap_stale_runs(now: datetime | None = None) -> int:
     reaped = 0
     for run_id, started, heartbeat, limit, worker in db.session.execute(stmt).all():
         last = heartbeat or started or now
-        if jobs.worker_is_gone(worker):
+        if worker_is_gone(worker):
             message = (
                 f"The worker process {worker} is gone: it crashed or was killed. "
                 "Nothing was stored; the published timetable is unchanged."
@@ -355,11 +356,11 @@ def execute_run(run_id: int) -> RunStatus | None:
     Every exception ends the run as failed with its text; nothing half-written stays behind."""
     started = utcnow()
     if not transition(
-        run_id, RunStatus.RUNNING, started_at=started, heartbeat_at=started, worker=jobs.worker_id()
+        run_id, RunStatus.RUNNING, started_at=started, heartbeat_at=started, worker=worker_id()
     ):
         log.info("run %s is not queued any more: skipped", run_id)
         return None
-    shutting_down = jobs.get_queue().shutting_down
+    shutting_down = job_queue.queue().shutting_down
     monitor = Monitor(db.engine, run_id, _setting("RUN_HEARTBEAT_SECONDS", 1.0), shutting_down)
     monitor.start()
     try:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from festival.models import Entry, User
-from festival.review.permissions import curator_may_see
+
+# Other areas may let more people load an entry's images: they add a predicate (user, entry) -> bool here,
+# so this area imports none of them (the review area adds its curators: festival.review.permissions).
+IMAGE_VIEWERS: list[Callable[[User | None, Entry], bool]] = []
 
 
 def _is_staff(user: User | None) -> bool:
@@ -16,6 +21,6 @@ def can_view_entry(user: User | None, entry: Entry) -> bool:
 
 
 def can_view_images(user: User | None, entry: Entry) -> bool:
-    """Who may load an entry's poster and stills: the owner, staff, and the curators who may review
-    the entry (its panel or an assignment), never a curator with a conflict of interest."""
-    return can_view_entry(user, entry) or curator_may_see(user, entry)
+    """Who may load an entry's poster and stills: the owner, staff, and whom another area adds (the
+    curators who may review the entry, never one with a conflict of interest)."""
+    return can_view_entry(user, entry) or any(may_see(user, entry) for may_see in IMAGE_VIEWERS)

@@ -91,7 +91,7 @@ def my_entries():
         states={entry.id: window.entry_state(entry) for entry in entries},
         open_editions=open_editions(),
         new_form=forms.NewEntryForm(formdata=None),
-        may_enter=current_user.role == Role.FILMMAKER,
+        may_enter=current_user.has_role(Role.FILMMAKER),
     )
 
 

@@ -21,8 +21,7 @@ from festival.errors import InvalidInput, InvalidTransition, NotAllowed, StaleEd
 from festival.extensions import db
 from festival.models import Edition, Entry, User
 from festival.models.enums import EntryStatus, FilmFormat, PremiereStatus, Role
-from festival.review import services as review_services
-from festival.submissions import mails, uploads
+from festival.submissions import events, mails, uploads
 from festival.submissions.completeness import AUDIENCE_VALUES, STEP_FIELDS, submission_problems
 from festival.submissions.errors import DeadlinePassed, EmailNotConfirmed, IncompleteEntry, StaleEntry
 from festival.submissions.techspec import DELIVERY_LABELS, SOUND_LABELS, tech_fields
@@ -62,7 +61,7 @@ TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
 def create_entry(edition: Edition, *, owner: User, now: datetime | None = None) -> Entry:
     """Start a draft entry for an edition whose call is open; raises DeadlinePassed, NotAllowed."""
     now = resolve(now)
-    if owner.role != Role.FILMMAKER:
+    if not owner.has_role(Role.FILMMAKER):
         raise NotAllowed(_("Only filmmaker accounts can enter films."))
     if not edition.call_open(now):
         raise DeadlinePassed(_("The call for entries of this edition is closed."))
@@ -204,7 +203,7 @@ def save_step(
     keys_after = (entry.company_keys, entry.person_keys, entry.country_keys)
     if entry.status != EntryStatus.DRAFT and keys_before != keys_after:
         # a new company (or director, country) may be one a curator of this entry declared a conflict with
-        review_services.recheck_assignments(entry, actor=actor)
+        events.entry_names_changed.send(entry, actor=actor)
     return [name for name in changes if before[name] != after[name]]
 
 

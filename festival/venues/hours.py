@@ -1,18 +1,17 @@
 """Opening hours as staff type them (``09:30-12:00, 13:00-17:00``) <-> the solver's interval lists.
 
-The clock rules are the scheduler's own (``scheduler.parse_clock``: ``HH:MM``, a close may be
-``24:00``), and the interval rules are the same as its reader's (not empty, not reversed, no overlap on
-one day), so what passes here is what the solver accepts. Messages are in the visitor's language.
+This module reads and writes the text only; the rules (clock times, intervals not empty, not reversed,
+not overlapping; real dates) are the solver's reader's, asked through its partial checks and said in the
+visitor's language by the adapter (``adapter.in_words``), so what passes here is what the solver accepts.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flask_babel import gettext as _
 
-from scheduler import WEEKDAYS, parse_clock
+from festival.schedule import adapter
 
 _PAIR = re.compile(r"^(\d{1,2}:\d{2})\s*[-–~至到]\s*(\d{1,2}:\d{2})$")
 _SPLIT = re.compile(r"[,;，；\n]+")
@@ -29,8 +28,10 @@ def _clock(text: str) -> str:
 def parse_intervals(text: str | None) -> Intervals:
     """``"09:30-12:00, 13:00-17:00"`` as ``[["09:30", "12:00"], ["13:00", "17:00"]]`` (empty = closed).
 
+    The text is split into pairs here; whether they are opening hours (real clock times, not empty, not
+    crossing midnight, not overlapping) is the solver's reader's to say (``adapter.intervals_error``).
     Raises ValueError with a message for the person who typed it."""
-    pairs: list[tuple[int, int, str, str]] = []
+    pairs: Intervals = []
     for part in _SPLIT.split(text or ""):
         part = part.strip()
         if not part:
@@ -38,32 +39,10 @@ def parse_intervals(text: str | None) -> Intervals:
         match = _PAIR.match(part)
         if not match:
             raise ValueError(_("“%(part)s” is not an opening interval: write it as 09:30-17:00.", part=part))
-        start, end = _clock(match.group(1)), _clock(match.group(2))
-        try:
-            a = parse_clock(start)
-        except ValueError:
-            raise ValueError(_("“%(time)s” is not a time of day (00:00 to 23:59).", time=start)) from None
-        try:
-            b = parse_clock(end, allow_24=True)
-        except ValueError:
-            raise ValueError(_("“%(time)s” is not a closing time (00:01 to 24:00).", time=end)) from None
-        if a == b:
-            raise ValueError(_("%(start)s-%(end)s is empty: it closes when it opens.", start=start, end=end))
-        if b < a:
-            raise ValueError(
-                _(
-                    "%(start)s-%(end)s closes before it opens; an interval cannot cross midnight "
-                    "(close at 24:00 at the latest).",
-                    start=start,
-                    end=end,
-                )
-            )
-        pairs.append((a, b, start, end))
-    pairs.sort()
-    for (_a1, b1, s1, e1), (a2, _b2, s2, e2) in zip(pairs, pairs[1:], strict=False):
-        if a2 < b1:
-            raise ValueError(_("%(first)s overlaps %(second)s.", first=f"{s1}-{e1}", second=f"{s2}-{e2}"))
-    return [[s, e] for _a, _b, s, e in pairs]
+        pairs.append([_clock(match.group(1)), _clock(match.group(2))])
+    if message := adapter.intervals_error(pairs):
+        raise ValueError(message)
+    return sorted(pairs)
 
 
 def format_intervals(intervals: Intervals | None) -> str:
@@ -74,10 +53,9 @@ def format_intervals(intervals: Intervals | None) -> str:
 def _date(text: str) -> str:
     if not _DATE.match(text):
         raise ValueError(_("“%(text)s” is not a date: write it as 2021-04-05.", text=text))
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ValueError(_("%(text)s is not a real date.", text=text)) from None
+    if message := adapter.date_error(text):
+        raise ValueError(message)
+    return text
 
 
 def parse_dates(text: str | None) -> list[str]:
@@ -122,4 +100,4 @@ def format_special_hours(special: dict[str, Intervals] | None) -> str:
 
 def weekly_hours(values: dict[str, Intervals]) -> dict[str, Intervals]:
     """Hours for every weekday key, mon first (closed days as [])."""
-    return {day: values.get(day, []) for day in WEEKDAYS}
+    return {day: values.get(day, []) for day in adapter.WEEKDAYS}

@@ -19,6 +19,7 @@ from festival.labels import FORMAT_LABELS
 from festival.models import Edition, Theater, TheaterBlock, Venue
 from festival.models.enums import Role
 from festival.navigation import localized
+from festival.schedule import adapter
 from festival.security import roles_required
 from festival.venues import bp, services
 from festival.venues.forms import (
@@ -81,7 +82,7 @@ def _initial(form_class, *objects) -> dict | None:
 
 def _copy_form(edition: Edition) -> CopyVenuesForm:
     form = CopyVenuesForm()
-    others = [e for e in staff_editions() if e.id != edition.id and services.edition_venues(e)]
+    others = [e for e in staff_editions() if e.id != edition.id and adapter.edition_venues(e)]
     form.source.choices = choices((e.id, e.name) for e in others)
     return form
 
@@ -98,7 +99,7 @@ def index():
         copy_form=_copy_form(edition),
         edition=edition,
         editions=staff_editions(),
-        venues=services.edition_venues(edition),
+        venues=adapter.edition_venues(edition),
         solver_errors=errors,
         solver_warnings=warnings,
         format_intervals=format_intervals,

@@ -1,7 +1,7 @@
 """Venues, theaters and blocks: every write, and the rules that need the database or the edition.
 
-Each write is checked by the solver's own instance reader before it is flushed, so the database never
-holds a venue, theater or block that a solver run would reject.
+Each write is checked by the solver's own reader (the adapter's partial checks) before it is flushed, so
+the database never holds a venue or theater that a solver run would reject.
 """
 
 from __future__ import annotations
@@ -31,25 +31,11 @@ def _snapshot(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
-def _solver_check(edition: Edition, venue: dict, theaters: list[dict]) -> None:
-    """Run the solver's reader on a one-venue instance; raise InvalidInput with its messages if it refuses."""
-    data = {
-        "festival": {
-            "name": edition.name,
-            "timezone": edition.timezone,
-            "first_day": edition.first_day.isoformat(),
-            "last_day": edition.last_day.isoformat(),
-        },
-        "venues": [venue],
-        "theaters": theaters,
-        "films": [],
-    }
-    try:
-        adapter.parse(data)
-    except adapter.InstanceBuildError as exc:
-        raise InvalidInput(
-            errors={"": [_l("The solver would refuse this: %(why)s", why=m) for m in exc.messages]}
-        ) from None
+def _refuse_unless_readable(errors: dict[str, list[str]]) -> None:
+    """Refuse values the solver's reader refuses (``adapter.venue_errors`` / ``theater_errors``: its own
+    checks, its problems next to the form's fields)."""
+    if errors:
+        raise InvalidInput(errors=errors)
 
 
 # ---------------------------------------------------------------- venues
@@ -63,20 +49,10 @@ def _check_venue_code(edition: Edition, code: str, venue: Venue | None) -> None:
         raise InvalidInput(errors={"code": [_l("Another venue of this edition already uses this code.")]})
 
 
-def _venue_json(values: dict) -> dict:
-    return {
-        "id": values["code"],
-        "name": values["name"],
-        "hours": values["hours"],
-        "closed_dates": values["closed_dates"],
-        "special_hours": values["special_hours"],
-    }
-
-
 def create_venue(edition: Edition, *, actor: User | None, **values) -> Venue:
     """Add a venue to an edition. Raises InvalidInput (code taken, hours the solver refuses)."""
     _check_venue_code(edition, values["code"], None)
-    _solver_check(edition, _venue_json(values), [])
+    _refuse_unless_readable(adapter.venue_errors(values))
     venue = Venue(edition_id=edition.id, **{k: values[k] for k in VENUE_FIELDS})
     db.session.add(venue)
     db.session.flush()
@@ -88,8 +64,7 @@ def update_venue(venue: Venue, *, actor: User | None, **values) -> Venue:
     """Change a venue's code, names and hours. Raises InvalidInput."""
     edition = db.session.get(Edition, venue.edition_id)
     _check_venue_code(edition, values["code"], venue)
-    theaters = [_theater_json(_snapshot(t, THEATER_FIELDS), values["code"]) for t in venue.theaters]
-    _solver_check(edition, _venue_json(values), theaters)
+    _refuse_unless_readable(adapter.venue_errors(values))
     before = _snapshot(venue, VENUE_FIELDS)
     for key in VENUE_FIELDS:
         setattr(venue, key, values[key])
@@ -138,25 +113,10 @@ def _check_theater_code(venue: Venue, code: str, theater: Theater | None) -> Non
         raise InvalidInput(errors={"code": [_l("Another theater of this edition already uses this code.")]})
 
 
-def _theater_json(values: dict, venue_code: str, blocks: list[dict] | None = None) -> dict:
-    return {
-        "id": values["code"],
-        "name": values["name"],
-        "venue": venue_code,
-        "seats": values["seats"],
-        "formats": values["formats"],
-        "features": values["features"],
-        "changeover_minutes": values["changeover_minutes"],
-        "start_step_minutes": values["start_step_minutes"],
-        "unavailable": blocks or [],
-    }
-
-
 def _check_theater(venue: Venue, values: dict) -> None:
     if not values["formats"]:
         raise InvalidInput(errors={"formats": [_l("Tick at least one format.")]})
-    edition = db.session.get(Edition, venue.edition_id)
-    _solver_check(edition, _venue_json(_snapshot(venue, VENUE_FIELDS)), [_theater_json(values, venue.code)])
+    _refuse_unless_readable(adapter.theater_errors(values, venue.code))
 
 
 def create_theater(venue: Venue, *, actor: User | None, **values) -> Theater:
@@ -293,11 +253,11 @@ def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list
     when the editions are the same, the source has no venues, or a venue or theater code is taken."""
     if source.id == target.id:
         raise InvalidInput(_l("Choose another edition to copy from."))
-    venues = edition_venues(source)
+    venues = adapter.edition_venues(source)
     if not venues:
         raise InvalidInput(_l("That edition has no venues to copy."))
-    taken_venues = {v.code for v in edition_venues(target)}
-    taken_theaters = {t.code for v in edition_venues(target) for t in v.theaters}
+    taken_venues = {v.code for v in adapter.edition_venues(target)}
+    taken_theaters = {t.code for v in adapter.edition_venues(target) for t in v.theaters}
     wanted_theaters = {t.code for v in venues for t in v.theaters}
     clash = sorted(({v.code for v in venues} & taken_venues) | (wanted_theaters & taken_theaters))
     if clash:
@@ -316,15 +276,10 @@ def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list
 # ---------------------------------------------------------------- reads
 
 
-def edition_venues(edition: Edition) -> list[Venue]:
-    """The edition's venues in creation order."""
-    return list(db.session.scalars(sa.select(Venue).where(Venue.edition_id == edition.id).order_by(Venue.id)))
-
-
 def solver_problems(edition: Edition) -> tuple[list[str], list[str]]:
     """What a solver run would say about the edition's data now: (errors, warnings)."""
     try:
-        _data, instance = adapter.instance_for(edition)
+        data, instance = adapter.instance_for(edition)
     except adapter.InstanceBuildError as exc:
         return exc.messages, []
-    return [], list(instance.warnings)
+    return [], adapter.warnings_of(instance, data)

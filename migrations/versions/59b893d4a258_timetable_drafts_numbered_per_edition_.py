@@ -12,7 +12,7 @@ Existing data:
   0 (it came from the imported instance), and 0 lets a re-solve move half of a published programme.
 
 Revision ID: 59b893d4a258
-Revises: 62806bd9d7cb
+Revises: 842bae08f33f
 Create Date: 2026-12-06 02:14:41.527931
 
 """
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '59b893d4a258'
-down_revision = '62806bd9d7cb'
+down_revision = '842bae08f33f'
 branch_labels = None
 depends_on = None
 

@@ -30,7 +30,7 @@ def test_registration_creates_a_filmmaker_with_normalised_email_and_hashed_passw
     assert response.status_code == 302 and response.headers["Location"].endswith("/auth/login")
     user = db.session.scalar(sa.select(User))
     assert user.email == "ada.producer@example.org"
-    assert user.role == Role.FILMMAKER
+    assert user.roles == {Role.FILMMAKER}
     assert user.password_hash.startswith("$argon2id$")
     assert GOOD["password"] not in user.password_hash
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from festival.extensions import db
 from festival.models import Assignment, Review
-from festival.models.enums import ConflictKind
+from festival.models.enums import ConflictKind, Role
 from festival.review import queries, services
 from tests.conftest import csrf_token, log_in
 from tests.review.conftest import SCORES, submit
@@ -67,6 +67,18 @@ def test_conflicted_curator_cannot_open_entry_by_url(world, client, auth):
     # The same URL works for a curator without the conflict.
     auth.login_as(world.curator)
     assert client.get(f"/review/entries/{world.e1.id}").status_code == 200
+
+
+def test_staff_who_are_curators_too_never_see_an_entry_they_declared_a_conflict_with(world, client, auth):
+    world.lead.roles = {Role.CURATOR, Role.STAFF}
+    _declare(world, world.lead, ConflictKind.ENTRY, entry=world.e1)
+    assert _visible_ids(world, world.lead) == {world.e2.id, world.e3.id}
+    auth.login_as(world.lead)
+    assert client.get(f"/review/entries/{world.e1.id}").status_code == 404
+    # their own queue, as a curator, stays theirs; staff without conflicts see everything
+    queue = client.get(f"/review/?edition={world.edition.id}")
+    assert queue.status_code == 200 and "Northern Lights" not in queue.get_data(as_text=True)
+    assert _visible_ids(world, world.staff) == {world.e1.id, world.e2.id, world.e3.id}
 
 
 def test_curator_outside_panel_and_assignment_gets_404(world, client, auth):

@@ -10,10 +10,12 @@ import pytest
 import sqlalchemy as sa
 
 import scheduler
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Screening, TimetableVersion
 from festival.models.enums import EntryStatus, VersionStatus
 from festival.schedule import adapter
+from festival.schedule.adapter.words import CODE_TEXT
 from scheduler import greedy_schedule
 from tests.factories import TZ
 
@@ -151,3 +153,58 @@ def test_clashing_theater_codes_get_venue_prefixed_ids(tiny, make):
     ids = sorted(t["id"] for t in adapter.build_instance(tiny["edition"])["theaters"])
     assert ids == ["4d", "annex-dome", "cstm-dome"]
     assert set(adapter.theater_map(tiny["edition"])) == set(ids)
+
+
+def test_every_problem_code_of_the_reader_has_words_in_the_app():
+    """One message per code: a code the scheduler adds fails here until the app can say it."""
+    assert set(scheduler.MESSAGES) <= set(CODE_TEXT)
+    assert set(CODE_TEXT) <= set(scheduler.MESSAGES)
+
+
+BROKEN = {
+    "format": "festival-schedule-instance/9",
+    "festival": {"name": "X", "timezone": "Asia/Shanghai", "first_day": "2031-04-10",
+                 "last_day": "2031-04-01"},
+    "venues": [
+        {"id": "v", "name": "Museum", "closed_dates": ["2031-02-30"],
+         "hours": {"tue": [["17:00", "09:30"], ["10:00", "10:00"], ["25:00", "26:00"]],
+                   "wed": [["09:00", "12:00"], ["11:00", "13:00"]], "xyz": []}},
+        {"id": "v", "hours": {}},
+    ],
+    "theaters": [
+        {"id": "t", "venue": "nowhere", "name": "Dome", "seats": 0, "formats": ["opera"],
+         "unavailable": [{"start": "2031-04-02T12:00", "end": "2031-04-02T10:00"},
+                         {"start": "soon", "end": "x"}]},
+    ],
+    "films": [
+        {"id": "f", "title": "Aurora", "format": "dome", "runtime_minutes": -3, "min_screenings": 5,
+         "max_screenings": 2, "popularity": -1, "requires": [""], "not_before": "someday"},
+    ],
+    "fixed": [{"film": "ghost", "theater": "t", "start": "2031-04-02 10:00"}],
+    "weights": {"hour": [[1, 2]]},
+}  # fmt: skip
+
+
+def test_the_readers_problems_are_said_in_words_naming_the_venue_theater_or_film(app):
+    with pytest.raises(adapter.InstanceBuildError) as refused, app.test_request_context():
+        adapter.parse(BROKEN)
+    problems = refused.value.problems
+    assert len({p.code for p in problems}) >= 15  # a good part of the vocabulary
+    with app.test_request_context():
+        messages = [adapter.in_words(p, adapter.build.names_in(BROKEN)) for p in problems]
+    assert all("%(" not in m for m in messages)
+    assert any(m.startswith("Dome · seats: ") for m in messages)  # the theater by name, not theaters[0]
+    assert any(m.startswith("Aurora · min_screenings: The minimum, 5 screenings") for m in messages)
+    assert "Museum · hours.wed[1]: 11:00-13:00 overlaps 09:00-12:00." in messages
+
+
+def test_a_theater_the_reader_refuses_is_refused_next_to_its_field(tiny):
+    from festival.venues import services
+
+    values = {
+        "code": "giant", "name": "Giant", "name_zh": None, "seats": 0, "formats": ["giant_screen"],
+        "features": [], "changeover_minutes": 0, "start_step_minutes": 5, "position": 2,
+    }  # fmt: skip
+    with pytest.raises(InvalidInput) as refused:
+        services.create_theater(tiny["venue"], actor=None, **values)
+    assert refused.value.errors == {"seats": ["Give a whole number above 0."]}

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from festival.extensions import db
-from festival.jobs import get_queue, start_consumer
+from festival.extensions import db, job_queue
 from festival.models import Entry, Screening, SolveRun, Theater, TimetableVersion, User, Venue
 from festival.models.enums import FilmFormat, RunStatus, VersionStatus
 from festival.models.types import utcnow
@@ -71,7 +70,7 @@ def _lifecycle_on_a_consumer(app, client, auth, tiny):
     auth.login_as(tiny["staff"])
     run_id = _start(client, tiny["edition"])
     assert _progress(client, run_id)["status"] == "queued"  # nobody consumes the queue yet
-    consumer = start_consumer(app)
+    consumer = job_queue.start_consumer(app)
     try:
         running = _poll(client, run_id, lambda p: p["status"] != "queued")
         assert running["status"] in ("running", "finished")
@@ -86,14 +85,14 @@ def _lifecycle_on_a_consumer(app, client, auth, tiny):
 
 
 def test_embedded_sqlite_queue_runs_in_worker_threads(app, client, auth, tiny):
-    assert get_queue(app).backend == "sqlite"
-    assert app.extensions["festival.start_embedded_worker"] is start_consumer
+    assert job_queue.queue(app).backend == "sqlite"
+    assert app.extensions["festival.start_embedded_worker"] == job_queue.start_consumer
     _lifecycle_on_a_consumer(app, client, auth, tiny)
 
 
 @pytest.mark.redis
 def test_redis_queue_runs_in_a_consumer(app, client, auth, tiny):
-    queue = get_queue(app)
+    queue = job_queue.queue(app)
     assert queue.backend == "redis"
     assert "festival.start_embedded_worker" not in app.extensions  # Redis deployments run scripts/worker
     queue.huey.flush()

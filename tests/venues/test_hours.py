@@ -32,7 +32,7 @@ def test_close_at_midnight_is_allowed():
         ("10:00-10:00", "is empty"),
         ("09:00-12:00, 11:00-14:00", "overlaps"),
         ("24:00-24:00", "not a time of day"),
-        ("09:00-24:30", "not a closing time"),
+        ("09:00-24:30", "not a time of day from 00:00 to 24:00"),
         ("25:00-26:00", "not a time of day"),
         ("nine to five", "not an opening interval"),
         ("22:00-02:00", "cannot cross midnight"),

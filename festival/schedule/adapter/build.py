@@ -1,0 +1,276 @@
+"""Rows -> instance: the edition's venues, theaters, accepted films, pins and published screenings written
+in the solver's format (``festival-schedule-instance/1``). Each object of the format has one writer here,
+used for a whole instance and for the fragments the partial checks read (``checks``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import sqlalchemy as sa
+
+from festival.extensions import db
+from festival.models import Decision, Edition, Entry, Screening, TimetableVersion, Venue
+from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
+from festival.schedule.adapter.ids import edition_theaters, film_id, local_text, theater_ids
+from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
+
+VENUE_KEYS = ("code", "name", "hours", "closed_dates", "special_hours")
+THEATER_KEYS = ("name", "seats", "formats", "features", "changeover_minutes", "start_step_minutes")
+DECISION_KEYS = (
+    "min_screenings", "max_screenings", "max_per_day", "copies", "requires", "popularity", "not_before",
+    "not_after",
+)  # fmt: skip
+# The cost of moving (or dropping) a published screening, in expected visitors, when the edition's demand
+# settings name none: more than any theater of the demo seats, far below a film's missing minimum
+# (``shortfall_penalty``), so a re-solve moves a published screening only to give a film its minimum or when
+# a rule forces it, never for a few more visitors.
+DEFAULT_MOVE_COST = 1000
+
+
+def values_of(obj: Any, keys: Iterable[str]) -> dict:
+    """The named attributes of a row (or the entries of a mapping), for the writers below."""
+    if isinstance(obj, Mapping):
+        return {key: obj.get(key) for key in keys}
+    return {key: getattr(obj, key) for key in keys}
+
+
+# ---------------------------------------------------------------- reads
+
+
+def accepted_entries(edition: Edition) -> list[tuple[Entry, Decision]]:
+    """Entries of the edition accepted with an accepted decision, in entry order."""
+    stmt = (
+        sa.select(Entry, Decision)
+        .join(Decision, Decision.entry_id == Entry.id)
+        .where(
+            Entry.edition_id == edition.id,
+            Entry.status == EntryStatus.ACCEPTED,
+            Decision.outcome == DecisionOutcome.ACCEPTED,
+        )
+        .order_by(Entry.number, Entry.id)
+    )
+    return [(e, d) for e, d in db.session.execute(stmt)]
+
+
+def latest_published(edition: Edition) -> TimetableVersion | None:
+    """The edition's latest published timetable version, if any."""
+    stmt = (
+        sa.select(TimetableVersion)
+        .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status == VersionStatus.PUBLISHED)
+        .order_by(TimetableVersion.number.desc(), TimetableVersion.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def current_draft(edition: Edition) -> TimetableVersion | None:
+    """The edition's most recent draft, if any."""
+    stmt = (
+        sa.select(TimetableVersion)
+        .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status == VersionStatus.DRAFT)
+        .order_by(TimetableVersion.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def pin_source(edition: Edition) -> TimetableVersion | None:
+    """Where a run takes its pins from when none is chosen: the newest of the drafts and the public version
+    (after a publication, the public version's pins; once a newer draft exists, that draft's)."""
+    stmt = (
+        sa.select(TimetableVersion)
+        .where(
+            TimetableVersion.edition_id == edition.id,
+            TimetableVersion.status.in_((VersionStatus.DRAFT, VersionStatus.PUBLISHED)),
+        )
+        .order_by(TimetableVersion.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def move_cost(edition: Edition) -> int:
+    """The cost of moving a published screening in a re-solve (the demand settings' ``change_penalty``,
+    DEFAULT_MOVE_COST when they name none): a published screening moves only when that gains more."""
+    value = (edition.schedule_weights or {}).get("change_penalty")
+    return DEFAULT_MOVE_COST if value is None else value
+
+
+def weights_json(edition: Edition) -> dict:
+    """The instance's ``weights``: the edition's demand settings with the move cost in force."""
+    return {**(edition.schedule_weights or {}), "change_penalty": move_cost(edition)}
+
+
+def version_screenings(version: TimetableVersion | None, *, pinned_only: bool = False) -> list[Screening]:
+    """A version's screenings in time order (none for no version)."""
+    if version is None:
+        return []
+    stmt = sa.select(Screening).where(Screening.timetable_id == version.id)
+    if pinned_only:
+        stmt = stmt.where(Screening.pinned.is_(True))
+    return list(db.session.scalars(stmt.order_by(Screening.start, Screening.id)))
+
+
+def edition_venues(edition: Edition) -> list[Venue]:
+    """The edition's venues in creation order."""
+    return list(db.session.scalars(sa.select(Venue).where(Venue.edition_id == edition.id).order_by(Venue.id)))
+
+
+# ---------------------------------------------------------------- the writers of each object
+
+
+def festival_json(edition: Edition) -> dict:
+    """The ``festival`` object: name, timezone and screening window."""
+    return {
+        "name": edition.name,
+        "timezone": edition.timezone,
+        "first_day": edition.first_day.isoformat(),
+        "last_day": edition.last_day.isoformat(),
+    }
+
+
+def venue_json(values: Mapping) -> dict:
+    """A ``venue`` from a venue's values (``VENUE_KEYS``: code, name, weekly hours, closed dates and
+    special hours, as the venue form and the ``venue`` table hold them)."""
+    return {
+        "id": values["code"],
+        "name": values.get("name") or values["code"],
+        "hours": dict(values.get("hours") or {}),
+        "closed_dates": list(values.get("closed_dates") or []),
+        "special_hours": dict(values.get("special_hours") or {}),
+    }
+
+
+def theater_json(
+    values: Mapping, theater_id: str, venue_code: str, unavailable: list[dict] | None = None
+) -> dict:
+    """A ``theater`` from a theater's values (``THEATER_KEYS``), its instance id, its venue's code and
+    the periods it is unavailable (``block_json``)."""
+    return {
+        "id": theater_id,
+        "venue": venue_code,
+        "name": values.get("name") or theater_id,
+        "seats": values["seats"],
+        "formats": list(values.get("formats") or []),
+        "features": list(values.get("features") or []),
+        "changeover_minutes": values["changeover_minutes"],
+        "start_step_minutes": values["start_step_minutes"],
+        "unavailable": list(unavailable or []),
+    }
+
+
+def block_json(block, edition: Edition) -> dict:
+    """An ``unavailable`` period from a theater block (rounded out to whole minutes: it never shrinks)."""
+    return {"start": local_text(block.start, edition), "end": local_text(block.end, edition, round_up=True)}
+
+
+def film_json(entry: Entry, decision: Any) -> dict:
+    """A ``film`` from an entry and its decision (a ``Decision`` row, or the values a lead is deciding)."""
+    values = values_of(decision, DECISION_KEYS)
+    minimum = values["min_screenings"] if values["min_screenings"] is not None else 1
+    return {
+        "id": film_id(entry.id),
+        "title": entry.display_title,
+        "format": entry.format.value if entry.format is not None else None,
+        "runtime_minutes": entry.runtime_minutes,
+        "requires": list(values["requires"] or []),
+        "min_screenings": minimum,
+        "max_screenings": values["max_screenings"] if values["max_screenings"] is not None else minimum,
+        "max_per_day": values["max_per_day"],
+        "copies": values["copies"],
+        "popularity": values["popularity"] or 0,
+        "not_before": values["not_before"].isoformat() if values["not_before"] else None,
+        "not_after": values["not_after"].isoformat() if values["not_after"] else None,
+    }
+
+
+def screening_refs(
+    screenings: Iterable[Screening], edition: Edition, tids: dict[int, str], films: set[str]
+) -> list[dict]:
+    """``fixed`` / ``previous`` screenings of rows whose film and theater are in the instance (others are
+    dropped), each once."""
+    out, seen = [], set()
+    for s in screenings:
+        fid, tid = film_id(s.entry_id), tids.get(s.theater_id)
+        if fid not in films or tid is None:
+            continue
+        item = {"film": fid, "theater": tid, "start": local_text(s.start, edition)}
+        key = (item["film"], item["theater"], item["start"])
+        if key not in seen:
+            seen.add(key)
+            out.append(item)
+    return out
+
+
+# ---------------------------------------------------------------- the instance
+
+
+def build_instance(
+    edition: Edition, *, base_version: TimetableVersion | None = None, keep_pins: bool = True
+) -> dict:
+    """The edition's solver instance as a JSON-ready dict.
+
+    ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``;
+    ``previous`` holds the latest published version's screenings, which the solver keeps unless a move
+    gains more than the move cost (``weights.change_penalty``, see ``move_cost``). Pins and previous
+    screenings of films that are no longer accepted (or of deleted theaters) are left out."""
+    theaters = edition_theaters(edition)
+    tids = theater_ids(theaters)
+    films = [film_json(e, d) for e, d in accepted_entries(edition)]
+    film_ids = {f["id"] for f in films}
+    fixed: list[dict] = []
+    if keep_pins:
+        source = base_version if base_version is not None else pin_source(edition)
+        fixed = screening_refs(version_screenings(source, pinned_only=True), edition, tids, film_ids)
+    previous = screening_refs(version_screenings(latest_published(edition)), edition, tids, film_ids)
+    return {
+        "format": INSTANCE_FORMAT,
+        "festival": festival_json(edition),
+        "venues": [venue_json(values_of(v, VENUE_KEYS)) for v in edition_venues(edition)],
+        "theaters": [
+            theater_json(
+                values_of(t, THEATER_KEYS),
+                tids[t.id],
+                t.venue.code,
+                [block_json(b, edition) for b in sorted(t.blocks, key=lambda b: (b.start, b.end))],
+            )
+            for t in theaters
+        ],
+        "films": films,
+        "fixed": fixed,
+        "previous": previous,
+        "weights": weights_json(edition),
+    }
+
+
+def names_in(data: Mapping) -> dict[str, str]:
+    """How people call the objects of an instance: ``venues[0]`` -> its name, ``films[3]`` -> its title."""
+    names = {}
+    for key, label in (("venues", "name"), ("theaters", "name"), ("films", "title")):
+        for i, item in enumerate(data.get(key) or []):
+            if isinstance(item, Mapping) and isinstance(item.get(label) or item.get("id"), str):
+                names[f"{key}[{i}]"] = item.get(label) or item["id"]
+    return names
+
+
+# ---------------------------------------------------------------- a version as a schedule
+
+
+def screenings_to_schedule(version: TimetableVersion) -> list[dict]:
+    """A version's screenings as spec screenings ``{film, theater, start}`` (ids as in build_instance)."""
+    edition = db.session.get(Edition, version.edition_id)
+    tids = theater_ids(edition_theaters(edition))
+    return [
+        {
+            "film": film_id(s.entry_id),
+            "theater": tids.get(s.theater_id, f"#{s.theater_id}"),
+            "start": local_text(s.start, edition),
+        }
+        for s in version_screenings(version)
+    ]
+
+
+def schedule_json_of(version: TimetableVersion) -> dict:
+    """A version as a minimal ``festival-schedule/1`` object (for checks and downloads)."""
+    return {"format": SCHEDULE_FORMAT, "status": "feasible", "screenings": screenings_to_schedule(version)}

@@ -1,0 +1,16 @@
+"""The timetable's background tasks, registered with the app's job queue (festival.extensions.job_queue)."""
+
+from __future__ import annotations
+
+from festival.extensions import job_queue
+from festival.schedule.runs import SOLVE_RUN, execute_run, reap_stale_runs
+
+
+@job_queue.task(SOLVE_RUN)
+def solve_run(run_id: int) -> None:
+    """Run the solver for one SolveRun (its state and result are written to the database)."""
+    execute_run(run_id)
+
+
+# A worker that starts marks failed the runs a dead worker left running.
+job_queue.on_worker_start(reap_stale_runs)
