@@ -22,12 +22,11 @@ from flask_babel import ngettext
 import scheduler
 from festival import localtime
 from festival.extensions import db
-from festival.labels import FORMAT_LABELS, film_title, label_of
+from festival.labels import BLOCK_LABELS, FORMAT_LABELS, film_title, label_of
 from festival.models import Edition, Entry, Theater, Venue
 from festival.models.enums import FilmFormat
 from festival.navigation import localized
 from festival.schedule import adapter
-from festival.venues.forms import BLOCK_LABELS
 from scheduler import DAY
 
 RULE_LABELS = {
