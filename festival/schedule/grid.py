@@ -155,6 +155,10 @@ class DayGrid:
         return f"cols-{len(self.theaters)}"
 
     @property
+    def slot_minutes(self) -> int:
+        return SLOT_MINUTES
+
+    @property
     def rows_css(self) -> str:
         return f"rows-{(self.last_minute - self.first_minute) // SLOT_MINUTES}"
 
