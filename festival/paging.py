@@ -1,9 +1,9 @@
-"""Paging a list that is already in memory the way Flask-SQLAlchemy pages a query, so one pager (the
-``pager`` macro in templates/macros/paging.html) serves both."""
+"""Long lists in memory: a search that matches every word typed, and paging the way Flask-SQLAlchemy pages
+a query, so one pager (the ``pager`` macro in templates/macros/paging.html) serves both."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from flask_sqlalchemy.pagination import Pagination
 
@@ -20,6 +20,17 @@ class ListPagination(Pagination):
 
     def _query_count(self) -> int:
         return len(self._query_args["rows"])
+
+
+def search_words(text: object, *, limit: int = 100) -> str:
+    """The search text of a request (``?q=``), trimmed and at most ``limit`` characters."""
+    return (text if isinstance(text, str) else "").strip()[:limit]
+
+
+def matches(query: str, names: Iterable[str | None]) -> bool:
+    """Whether every word of ``query`` occurs in one of ``names`` (any case; an empty query matches)."""
+    haystack = " ".join(n for n in names if n).casefold()
+    return all(word in haystack for word in query.casefold().split())
 
 
 def page_of(rows: Sequence, page: object, per_page: int) -> ListPagination:

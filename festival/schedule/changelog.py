@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from festival import paging
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.schedule import adapter
@@ -189,21 +190,22 @@ def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Di
     return Diff(base, target, changes, sum(1 for key in new if key in old))
 
 
-def matching(changes: list[Change], query: str) -> list[Change]:
-    """The changes whose film (any of its titles) or theater (before or after) contains ``query``."""
-    words = query.casefold().split()
-    if not words:
-        return list(changes)
+KINDS = ("added", "removed", "moved")
 
-    def text(c: Change) -> str:
+
+def matching(changes: list[Change], query: str, kind: str = "") -> list[Change]:
+    """The changes of ``kind`` (any when empty or unknown) whose film (any of its titles) or theater
+    (before or after) contains every word of ``query``."""
+
+    def names(c: Change) -> list[str | None]:
         e = c.entry
-        names = [e.display_title, e.title_zh, e.title_original]
+        out = [e.display_title, e.title_zh, e.title_original]
         for slot in (c.before, c.after):
             if slot is not None:
-                names += [slot.theater.name, slot.theater.name_zh]
-        return " ".join(n for n in names if n).casefold()
+                out += [slot.theater.name, slot.theater.name_zh]
+        return out
 
-    return [c for c in changes if all(w in text(c) for w in words)]
+    return [c for c in changes if (kind not in KINDS or c.kind == kind) and paging.matches(query, names(c))]
 
 
 def _by_id(model, ids: set[int]) -> dict:

@@ -17,9 +17,9 @@ from festival.extensions import db
 from festival.handlers import REDIRECT, Render, perform, post_button, submit_form
 from festival.labels import FORMAT_LABELS, film_title
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
-from festival.models.enums import Role, VersionStatus
+from festival.models.enums import FilmFormat, Role, VersionStatus
 from festival.navigation import localized, public_url
-from festival.paging import page_of
+from festival.paging import page_of, search_words
 from festival.schedule import (
     adapter,
     bp,
@@ -242,13 +242,29 @@ def overview(version_id: int):
     )
 
 
+FILMS_PER_PAGE = 50
+FORMAT_VALUES = tuple(f.value for f in FilmFormat)
+
+
 @bp.route("/versions/<int:version_id>/films")
 @roles_required(*STAFF)
 def films(version_id: int):
     version = _version(version_id)
+    lines = grid.film_lines(version)
+    asked = {
+        "q": search_words(request.args.get("q")),
+        "status": request.args.get("status", "") if request.args.get("status") in grid.FILM_STATUSES else "",
+        "format": request.args.get("format", "") if request.args.get("format") in FORMAT_VALUES else "",
+    }
+    listed = grid.select_film_lines(lines, query=asked["q"], status=asked["status"], fmt=asked["format"])
     return render_template(
-        "schedule/films.html", **_common(version), lines=grid.film_lines(version), tab="films"
-    )
+        "schedule/films.html", **_common(version), lines=lines, asked=asked, statuses=grid.FILM_STATUSES,
+        listed=page_of(listed, request.args.get("page"), FILMS_PER_PAGE),
+        page_url=lambda n: url_for(
+            "schedule.films", version_id=version.id, page=n, **{k: v for k, v in asked.items() if v}
+        ),
+        tab="films",
+    )  # fmt: skip
 
 
 @bp.route("/versions/<int:version_id>/theaters")
@@ -463,14 +479,18 @@ def publish(version_id: int):
     version = _version(version_id)
     ctx = _common(version)
     changes = publishing.summary(version)
-    query = (request.args.get("q") or "").strip()[:100]
-    listed = changelog.matching(changes.diff.changes, query)
+    query = search_words(request.args.get("q"))
+    kind = request.args.get("kind", "") if request.args.get("kind") in changelog.KINDS else ""
+    listed = changelog.matching(changes.diff.changes, query, kind)
     number = publishing.next_number(ctx["edition"])
     page = render_template(
         "schedule/publish.html", **ctx, form=form, problems=publishing.publish_problems(version),
         changes=changes, notices=notices.filmmaker_notices(changes.diff, number), next_number=number,
-        query=query, listed=page_of(listed, request.args.get("page"), CHANGES_PER_PAGE),
-        page_url=lambda n: url_for("schedule.publish", version_id=version.id, q=query or None, page=n),
+        query=query, kind=kind, kinds=changelog.KINDS,
+        listed=page_of(listed, request.args.get("page"), CHANGES_PER_PAGE),
+        page_url=lambda n: url_for(
+            "schedule.publish", version_id=version.id, q=query or None, kind=kind or None, page=n
+        ),
         tab="publish",
     )  # fmt: skip
     return page, outcome.status

@@ -196,7 +196,7 @@ def _accept_and_release(page: Page, entry_id: int, reference: str) -> None:
     page.get_by_label(f"Release {reference}").check()
     page.check("#confirm")
     page.get_by_role("button", name="Release the selected decisions").click()
-    expect(page.locator(".flash-success")).to_contain_text("1 decisions released")
+    expect(page.locator(".flash-success")).to_contain_text("1 decision released; the filmmaker was e-mailed.")
     _shot(page, "07-released")
     _logout(page)
 

@@ -172,6 +172,12 @@ def test_the_full_list_is_searched_and_paged(client, auth, fest, public, monkeyp
     found = client.get(url + "?q=starry").get_data(as_text=True)
     assert found.count('<tr class="change-') == 1 and "1 change matches." in found and "Starry Sky" in found
     assert client.get(url + "?q=dome2").status_code == 200
+    removed = client.get(url + "?kind=removed").get_data(as_text=True)
+    assert removed.count('<tr class="change-removed') == 2 and "change-moved" not in removed
+    assert "2 changes match." in removed and 'rel="next"' not in removed
+    moved_a = client.get(url + "?kind=moved&q=film+a").get_data(as_text=True)
+    assert moved_a.count('<tr class="change-moved') == 1 and "1 change matches." in moved_a
+    assert client.get(url + "?kind=nonsense").get_data(as_text=True).count('<tr class="change-') == 2
     assert client.get(url + "?page=abc").status_code == 200
 
 
