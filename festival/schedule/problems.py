@@ -40,6 +40,7 @@ RULE_LABELS = {
     "copies": _l("Copies of a film"),
     "counts": _l("Number of screenings"),
     "pinned": _l("Pinned screenings"),
+    "prints": _l("Prints of a film"),
 }
 BLOCKING = "hard_rule"
 SHORTFALL = "shortfall"
@@ -317,3 +318,127 @@ def _format(value: str):
         return FilmFormat(value)
     except ValueError:
         return value
+
+
+# ---------------------------------------------------------------- why a film falls short of its minimum
+
+
+def _dates(n: Namer, w: scheduler.Why) -> dict:
+    return {"first": n.date(w.params["first"]), "last": n.date(w.params["last"])}
+
+
+def _theaters(n: Namer, w: scheduler.Why) -> dict:
+    fmt = _format(w.params["format"])
+    return {
+        "format": label_of(FORMAT_LABELS, fmt) if isinstance(fmt, FilmFormat) else fmt,
+        "theaters": ", ".join(n.theater(t) for t in w.params["theaters"]),
+    }
+
+
+def _duration(minutes: int) -> str:
+    return _("%(hours)s h %(minutes)s min", hours=minutes // 60, minutes=minutes % 60)
+
+
+def _short_no_theater(n: Namer, w: scheduler.Why) -> str:
+    fmt = _format(w.params["format"])
+    return _(
+        "No theater can show %(format)s films with the features it needs (%(features)s).",
+        format=label_of(FORMAT_LABELS, fmt) if isinstance(fmt, FilmFormat) else fmt,
+        features=", ".join(w.params["features"]) or _("none"),
+    )
+
+
+def _short_cannot_screen(_n: Namer, w: scheduler.Why) -> str:
+    if w.params["which"] == "copies":
+        return _("It has no copy to show.")
+    return _("It may be shown 0 times a day.")
+
+
+def _short_max_below_min(_n: Namer, w: scheduler.Why) -> str:
+    return _(
+        "Its maximum, %(max)s screenings, is below its minimum, %(min)s.",
+        max=w.params["max"],
+        min=w.params["min"],
+    )
+
+
+def _short_no_dates(n: Namer, w: scheduler.Why) -> str:
+    def limit(day: int | None) -> str:
+        return _("no limit") if day is None else n.date(day)
+
+    return _(
+        "Its allowed dates (%(from)s to %(to)s) do not meet the festival (%(first)s to %(last)s).",
+        **{"from": limit(w.params["not_before"]), "to": limit(w.params["not_after"])},
+        first=n.date(w.params["first_day"]), last=n.date(w.params["last_day"]),
+    )  # fmt: skip
+
+
+def _short_no_long_stretch(n: Namer, w: scheduler.Why) -> str:
+    return _(
+        "No theater able to show it (%(theaters)s) is open %(runtime)s minutes in a row between %(first)s "
+        "and %(last)s.",
+        theaters=", ".join(n.theater(t) for t in w.params["theaters"]), runtime=w.params["runtime"],
+        **_dates(n, w),
+    )  # fmt: skip
+
+
+def _short_too_few_days(n: Namer, w: scheduler.Why) -> str:
+    return ngettext(
+        "Only %(num)d day between %(first)s and %(last)s can hold it, at most %(per_day)s a day: "
+        "%(most)s screenings at most.",
+        "Only %(num)d days between %(first)s and %(last)s can hold it, at most %(per_day)s a day: "
+        "%(most)s screenings at most.",
+        w.params["days"], per_day=w.params["max_per_day"], most=w.params["most"], **_dates(n, w),
+    )  # fmt: skip
+
+
+def _short_capacity(n: Namer, w: scheduler.Why) -> str:
+    return ngettext(
+        "The %(format)s theaters (%(theaters)s) are free %(available)s between %(first)s and %(last)s, but "
+        "%(num)d film needs %(needed)s of screen time there.",
+        "The %(format)s theaters (%(theaters)s) are free %(available)s between %(first)s and %(last)s, but "
+        "%(num)d films need %(needed)s of screen time there.",
+        w.params["films"], available=_duration(w.params["available"]), needed=_duration(w.params["needed"]),
+        **_theaters(n, w), **_dates(n, w),
+    )  # fmt: skip
+
+
+def _short_taken(n: Namer, w: scheduler.Why) -> str:
+    values = {
+        **_theaters(n, w),
+        **_dates(n, w),
+        "scheduled": w.params["scheduled"],
+        "minimum": w.params["minimum"],
+    }
+    if w.params.get("prints") is not None:
+        return _(
+            "The time of the %(format)s theaters (%(theaters)s) from %(first)s to %(last)s is taken by "
+            "pinned or more-visited screenings, or its prints cannot reach the free places in time "
+            "(%(scheduled)s of %(minimum)s placed).",
+            **values,
+        )
+    return _(
+        "The time of the %(format)s theaters (%(theaters)s) from %(first)s to %(last)s is taken by pinned or "
+        "more-visited screenings (%(scheduled)s of %(minimum)s placed).",
+        **values,
+    )
+
+
+# The one translation table of the shortfall reasons: the explainer's code -> a sentence.
+SHORTFALL_REASONS: dict[str, Callable[[Namer, scheduler.Why], str]] = {
+    "no_theater": _short_no_theater,
+    "cannot_screen": _short_cannot_screen,
+    "max_below_min": _short_max_below_min,
+    "no_dates": _short_no_dates,
+    "no_long_stretch": _short_no_long_stretch,
+    "too_few_days": _short_too_few_days,
+    "capacity": _short_capacity,
+    "taken": _short_taken,
+}
+
+
+def shortfall_words(namer: Namer, why: scheduler.Why) -> str:
+    """Why a film falls short of its minimum, in the reader's language (the explainer's English for a code
+    without words)."""
+    say = SHORTFALL_REASONS.get(why.code)
+    return say(namer, why) if say is not None else why.message
