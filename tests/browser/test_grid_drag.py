@@ -24,12 +24,13 @@ TZ = ZoneInfo("Asia/Shanghai")
 @pytest.fixture(scope="module")
 def small_draft(live_app):
     """An edition of its own in the live database: a Dome and a Small Dome, two films, a draft with Film A
-    at 10:00 and Film B at 11:00 in the Dome on Wednesday 2 April 2031."""
+    at 10:00 and Film B at 11:00 in the Dome on Wednesday 1 April 2020 (before the demo's window, so the
+    timetable home keeps showing the demo to the other journeys sharing the database)."""
     with live_app.app_context():
         edition = factories.edition(
             status=EditionStatus.CLOSED,
-            first_day=date(2031, 4, 1),
-            last_day=date(2031, 4, 7),
+            first_day=date(2020, 3, 31),
+            last_day=date(2020, 4, 6),
             slug="drag-test",
         )
         venue = factories.venue(edition, code="museum", name="Museum")
@@ -48,7 +49,7 @@ def small_draft(live_app):
         db.session.add(draft)
         db.session.flush()
         screenings = [
-            screen(draft, entry, dome, datetime(2031, 4, 2, hour, 0, tzinfo=TZ))
+            screen(draft, entry, dome, datetime(2020, 4, 1, hour, 0, tzinfo=TZ))
             for entry, hour in zip(films, (10, 11), strict=True)
         ]
         db.session.commit()
@@ -73,7 +74,7 @@ def _drag(page: Page, item, theater_id: int, clock: str) -> None:
 def test_staff_drag_a_screening_to_another_theater_and_start(page: Page, small_draft):
     page.set_viewport_size({"width": 1366, "height": 900})
     _login_as_staff(page)
-    page.goto(f"/staff/timetable/versions/{small_draft['draft']}?day=2031-04-02")
+    page.goto(f"/staff/timetable/versions/{small_draft['draft']}?day=2020-04-01")
     aurora = page.locator("a.tt-item.screening", has_text="Aurora Dome")
     expect(aurora).to_have_attribute(
         "data-move-url",
