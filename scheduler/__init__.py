@@ -27,6 +27,16 @@ from .data import (
 )
 from .explain import Explainer, Why, online_words, tour_words
 from .first.greedy import greedy_schedule
+from .parts import (
+    Part,
+    PartResult,
+    merge,
+    part_instance,
+    part_result_from_json,
+    part_result_to_json,
+    solve_part,
+    split,
+)
 from .pipeline import solve
 from .read import (
     INSTANCE_FORMAT,
@@ -76,6 +86,8 @@ __all__ = [
     "Instance",
     "InstanceError",
     "OutOfTime",
+    "Part",
+    "PartResult",
     "Problem",
     "Progress",
     "Report",
@@ -102,6 +114,10 @@ __all__ = [
     "format_label",
     "format_time",
     "greedy_schedule",
+    "merge",
+    "part_instance",
+    "part_result_from_json",
+    "part_result_to_json",
     "online_words",
     "parse_clock",
     "parse_date",
@@ -113,6 +129,8 @@ __all__ = [
     "schedule_from_json",
     "schedule_to_json",
     "solve",
+    "solve_part",
+    "split",
     "tour_words",
     "write_schedule",
 ]
