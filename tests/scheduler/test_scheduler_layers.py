@@ -23,7 +23,7 @@ LAYERS = {
     "pipeline": {"data", "budget", "read", "check", "first", "improve", "explain"},
     "parts": {"data", "budget", "check", "improve", "explain", "pipeline"},
     "__main__": {"data", "read", "check", "explain", "pipeline"},
-    "__init__": {"data", "read", "check", "first", "explain", "pipeline", "parts"},
+    "__init__": {"data", "budget", "read", "check", "first", "explain", "pipeline", "parts"},
 }
 
 
