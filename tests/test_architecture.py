@@ -16,7 +16,7 @@ FESTIVAL = ROOT / "festival"
 BASE = {
     "audit", "backup", "config", "dbpool", "editions", "errors", "extensions", "formtools", "handlers",
     "history", "i18n", "jobs", "labels", "localtime", "logs", "mail", "models", "namekeys", "navigation",
-    "params", "readonly", "search", "security", "spreadsheets",
+    "paging", "params", "readonly", "search", "security", "spreadsheets",
 }  # fmt: skip
 # the models are the bottom of the base: besides the extensions, only these leaf modules
 MODELS_IMPORT = {"extensions", "localtime", "namekeys"}
@@ -32,7 +32,7 @@ AREAS = {
     "api": {"programme"},
     "admin": set(),
     "people": {"auth"},
-    "edition_admin": set(),
+    "edition_admin": {"schedule"},
 }
 # the factory and the programs that start the app or load data may import anything of festival
 ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.jobs.worker"}

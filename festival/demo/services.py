@@ -12,7 +12,7 @@ from flask import current_app
 
 from festival import localtime
 from festival.auth.services import create_user, find_user_by_email
-from festival.editions import demand, open_editions
+from festival.editions import open_editions
 from festival.extensions import db
 from festival.models import (
     Edition,
@@ -146,6 +146,8 @@ def _demo_fields(index: int, fmt: str, runtime: int) -> dict:
 
 def _load_2021(users: dict[str, User]) -> Edition:
     instance = json.loads(DEMO_INSTANCE.read_text(encoding="utf-8"))
+    # the instance file solves a first timetable (its move cost is 0); the demo keeps its programme stable
+    instance["weights"]["change_penalty"] = adapter.DEFAULT_MOVE_COST
     return import_edition(
         instance,
         owner=users[DISTRIBUTOR],
@@ -212,12 +214,10 @@ HOLIDAYS_2021 = (
 
 
 def _add_2021_holidays(edition: Edition) -> None:
-    """The 2021 holiday list (the instance's date weights are these days at 2.0, the holiday weight) and
-    the default move cost, which keeps the published programme stable in a re-solve."""
+    """The 2021 holiday list: the instance's date weights are these days at 2.0, the holiday weight."""
     for day, name, name_zh in HOLIDAYS_2021:
         edition.holidays.append(EditionHoliday(day=date.fromisoformat(day), name=name, name_zh=name_zh))
     edition.demand = {"holiday_weight": 2.0, "workday_weight": 1.0, "breaks": []}
-    edition.schedule_weights = {**edition.schedule_weights, "change_penalty": demand.DEFAULT_MOVE_COST}
 
 
 def _load_open_edition(users: dict[str, User], today: date) -> Edition:

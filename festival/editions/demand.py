@@ -27,8 +27,10 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 MAX_WEIGHT = 1_000.0
 MAX_COST = 1_000_000_000
 DEFAULT_SHORTFALL_COST = 1_000_000
-# moving a published screening costs as much as this many spectators: a re-solve keeps the public programme
-# unless a move gains more than that (a screening rarely draws more than a few hundred)
+# The cost of moving (or dropping) a published screening, in expected visitors, when the demand settings name
+# none: more than any theater of the demo seats, far below a film's missing minimum (the shortfall cost), so a
+# re-solve moves a published screening only to give a film its minimum or when a rule forces it, never for a
+# few more visitors.
 DEFAULT_MOVE_COST = 1_000
 DEFAULT_DAY = {"mon": 1.0, "tue": 1.0, "wed": 1.0, "thu": 1.0, "fri": 1.1, "sat": 1.5, "sun": 1.5}
 DEFAULT_HOLIDAY_WEIGHT = 2.0

@@ -5,6 +5,7 @@ from .pins import minimal_conflict, pin_conflicts
 from .shortfalls import (
     CapacityNote,
     Explainer,
+    Why,
     capacity_note,
     capacity_notes,
     open_minutes,
@@ -13,17 +14,23 @@ from .shortfalls import (
     unknown_references,
 )
 from .text import explain_text
+from .tours import Stay, online_words, stays, tour_words
 
 __all__ = [
     "CapacityNote",
+    "Stay",
+    "Why",
     "Explainer",
     "capacity_note",
     "capacity_notes",
     "explain_text",
     "minimal_conflict",
+    "online_words",
     "open_minutes",
     "pin_conflicts",
     "shortfall_reason",
     "shortfalls",
+    "stays",
+    "tour_words",
     "unknown_references",
 ]

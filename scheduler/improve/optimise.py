@@ -19,9 +19,13 @@ from ..bound.capacity import capacity_free_bound
 from ..budget import UNLIMITED, Budget, OutOfTime
 from ..check import check_screenings
 from ..data import Instance, Screening
+from ..first.greedy import Filler, complete
 from ..first.slots import build_slots, film_options
+from ..first.timetable import Timetable
+from ..first.tours import assign_prints, needs_print
+from . import prices
 from .components import component_objective, components, formats_of
-from .exact_model import count_columns
+from .exact_model import ExactResult, count_columns
 from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
 
 log = logging.getLogger("scheduler")
@@ -84,14 +88,17 @@ def optimise(
     reserve = max(RESERVE_SECONDS, RESERVE * time_limit, len(greedy) * 1e-4)
     lock = threading.Lock()
 
+    toured = _Touring(instance, options, comps)
+
     def take(i: int, res) -> None:
         with lock:
             if res.bound is not None:
                 bounds[i] = min(bounds[i], res.bound)
             if res.screenings is not None:
-                value = _part_value(instance, res.screenings, comps[i])  # validated: -inf when not
+                screenings = toured(i, res.screenings)
+                value = _part_value(instance, screenings, comps[i])  # validated: -inf when not
                 if value > best_value[i]:
-                    best[i], best_value[i] = res.screenings, value
+                    best[i], best_value[i] = screenings, value
                     objectives[i] = component_objective(instance, best[i], comps[i].films)
             log.debug("component %d: objective %s, bound %s", i, objectives[i], bounds[i])
             # the parts are valid and independent, so the whole's objective is the sum of theirs (the
@@ -99,6 +106,30 @@ def optimise(
             report(sum(objectives) + orphan_objective, total_bound(), res.phase, names[i])
 
     todo = [i for i in range(len(comps)) if sizes[i] > 0]
+    # prices first (prices.py): every component the exact model takes gets a bound within a second or two
+    # and a point to round, before any LP or MIP
+    descents: dict[int, prices.Prices] = {}
+    exact = [i for i in todo if sizes[i] <= EXACT_MODEL_COLUMNS]
+    seconds = min(prices.MAX_SECONDS, prices.SHARE * time_limit)
+    for i in sorted(exact, key=lambda i: (sizes[i], i)):
+        if stop():
+            break
+        descents[i] = prices.descend(
+            instance,
+            comps[i],
+            seconds=seconds * sizes[i] / sum(sizes[j] for j in exact),
+            incumbent=objectives[i],
+            deterministic=deterministic,
+            stop=stop,
+        )
+        take(i, ExactResult(None, None, descents[i].bound, False, "bounding"))
+    rounding = Budget(deadline - reserve, stop)
+    for i, descent in descents.items():  # then their solutions rounded and relocated, without a model
+        try:
+            filler = Filler(instance, {f: options.get(f, []) for f in comps[i].films}, budget=rounding)
+            take(i, ExactResult(descent.timetable(filler, rounding), None, None, False))
+        except OutOfTime:
+            break
     if todo:
         lanes = 1 if deterministic else max(1, min(workers, len(todo)))
         if lanes > 1 and all(sizes[i] > EXACT_MODEL_COLUMNS for i in todo):
@@ -117,10 +148,49 @@ def optimise(
             deterministic=deterministic,
             stop=stop,
             take=take,
+            prices=descents,
         )
     result.candidates.append(([s for part in best for s in part], "improvement"))
     result.bound = total_bound()
     return result
+
+
+class _Touring:
+    """Prints for a component's timetable from a phase that leaves rule 10 out (the exact model and its
+    neighbourhoods): each film's screenings that its prints can tour keep a print (tours.py's flow), the
+    rest leave, and the films are then filled up again where every rule holds, prints included. A no-op
+    without films with prints."""
+
+    def __init__(self, instance: Instance, options: dict, comps: list):
+        self.instance = instance
+        self.options = options
+        self.comps = comps
+        self.fillers: dict[int, Filler] = {}
+        self.pins = {p.key for p in instance.fixed}
+
+    def __call__(self, i: int, screenings: list[Screening]) -> list[Screening]:
+        inst = self.instance
+        if not inst.touring:
+            return screenings
+        if all(
+            s.print is not None
+            for s in screenings
+            if needs_print(inst.film_by_id[s.film], inst.theater_by_id[s.theater])
+        ):
+            return screenings  # a timetable.py timetable: its tours hold by construction
+        kept, left = assign_prints(inst, screenings, self.pins)
+        if not left:
+            return kept
+        table = Timetable(inst)
+        for s in kept:
+            table.place(inst.film_by_id[s.film], inst.theater_by_id[s.theater], s.start, s.print)
+        filler = self.fillers.get(i)
+        if filler is None:
+            films = set(self.comps[i].films)
+            filler = self.fillers[i] = Filler(inst, {f: o for f, o in self.options.items() if f in films})
+        filler.reset()
+        complete(inst, table, filler)
+        return table.screenings()
 
 
 def _part_value(instance: Instance, part: list[Screening], comp, budget: Budget = UNLIMITED) -> int:

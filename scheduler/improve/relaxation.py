@@ -164,7 +164,9 @@ class Relaxation:
         )
         step = t.step
         ks = np.arange(k_count)
-        runtime = np.array([self.films[i].runtime for i in films])
+        # minutes a screening occupies the theater (an online channel: its window; the theater-days stay
+        # apart, so a window running into the next days is not seen there: a relaxation still)
+        runtime = np.array([inst.occupancy(self.films[i], t) for i in films])
         fits = np.zeros((len(days), len(films), k_count), dtype=bool)
         for di, d in enumerate(days):
             base = self.days[d] * DAY + origin
@@ -185,7 +187,7 @@ class Relaxation:
             base = self.days[days[di]] * DAY + origin
             starts = base + ks * step
             # a start s clashes with the pin when s < pin end + changeover and pin start < end of s
-            clash = (starts[None, :] < p.start + f.runtime + t.changeover) & (
+            clash = (starts[None, :] < p.start + inst.occupancy(f, t) + t.changeover) & (
                 p.start < starts[None, :] + runtime[:, None] + t.changeover
             )
             fits[di] &= ~clash
@@ -250,18 +252,26 @@ class Relaxation:
             total += float(best[:, 0].sum())
             pos = np.zeros(n_d, dtype=int)
             live = pos < k_count
-            while live.any():  # follow every day's choices forward, counting the films chosen
+            hits_k, hits_d, hits_j = [], [], []
+            while live.any():  # follow every day's choices forward, collecting the starts chosen
                 r = rows[live]
                 j = choice[r, pos[r]]
                 hit = j >= 0
-                np.add.at(counts, g.films[j[hit]], 1)
-                np.add.at(per_day, (g.films[j[hit]], g.days[r[hit]]), 1)
+                hits_k.append(pos[r[hit]])
+                hits_d.append(r[hit])
+                hits_j.append(j[hit])
+                pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
+                live = pos < k_count
+            if hits_j:  # counted at once: one ufunc.at call per table instead of one per step
+                hk, hd, hj = np.concatenate(hits_k), np.concatenate(hits_d), np.concatenate(hits_j)
+                counts += np.bincount(g.films[hj], minlength=len(counts))
+                n_days = per_day.shape[1]
+                flat = g.films[hj] * n_days + g.days[hd]
+                per_day += np.bincount(flat, minlength=per_day.size).reshape(per_day.shape)
                 if accumulate:
                     if g.chosen is None:
                         g.chosen = np.zeros(g.value.shape, dtype=np.float32)
-                    np.add.at(g.chosen, (pos[r[hit]], r[hit], j[hit]), 1)
-                pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
-                live = pos < k_count
+                    g.chosen[hk, hd, hj] += 1  # a day's path passes each grid point once: no repeats
             for fi, di, coef in g.pins:
                 d = g.days[di]
                 total += coef - pi[fi] - mu[fi, d]
@@ -402,7 +412,7 @@ def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: 
     t = g.theater
     price = pi[g.films] + mu[g.films, g.days[di]]
     profit = np.where(room[None, :], g.value[:, di, :] - price[None, :], NEG)
-    busy = table.busy.get((t.id, day))
+    busy = table.busy.get(table.lane(t, day))
     if busy:  # starts clashing with a screening already there are out
         starts = day * DAY + g.origin + np.arange(profit.shape[0]) * t.step
         for bs, be, _ in busy:
@@ -444,18 +454,19 @@ def solve_component(
     deterministic: bool,
     stop: Callable[[], bool],
     take: Callable[[list[Screening] | None, int | None, str], None],
+    relax: Relaxation | None = None,
 ) -> None:
-    """Lower the relaxation's bound by subgradient steps within ``budget`` seconds; every
+    """Lower the relaxation's bound by subgradient steps within ``budget`` seconds (from ``relax``'s prices
+    when given: a descent begun elsewhere, prices.py); every
     ``CONSTRUCT_EVERY`` steps a publication (the better of the averaged rounding and the construction at
     the best prices so far, kept when it beats the best); at the end the best timetable relocated.
     ``take(screenings, bound, phase)`` receives each better timetable (of the component's films, else None),
     the bound so far and what found them ("bounding", "improving", "polishing")."""
     end = time.monotonic() + budget
-    relax = Relaxation(instance, list(comp.films), list(comp.theaters))
+    relax = relax or Relaxation(instance, list(comp.films), list(comp.theaters))
     members = set(comp.films)
     options = {f: o for f, o in film_options(instance, build_slots(instance)).items() if f in members}
     filler = Filler(instance, options)
-    films, theaters = instance.film_by_id, instance.theater_by_id
     incumbent = [relax.objective_of(best())]
     lowest = [math.inf]
     construct_seconds = [0.0, 0.0]  # the longest construction and rounding so far
@@ -483,9 +494,7 @@ def solve_component(
 
     def pinned() -> Timetable:
         table = Timetable(instance)
-        for p in instance.fixed:
-            if p.film in members:
-                table.place(films[p.film], theaters[p.theater], p.start)
+        table.place_pins(p for p in instance.fixed if p.film in members)
         return table
 
     def rounded() -> Timetable:

@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 import scheduler
-from festival.editions import demand
 from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Screening, TimetableVersion
@@ -38,8 +37,8 @@ def test_demo_instance_parses_and_matches_the_demo_file(demo_edition):
     assert {t["id"] for t in data["theaters"]} == {t["id"] for t in original["theaters"]}
     assert data["venues"][0]["special_hours"] == original["venues"][0]["special_hours"]
     assert data["venues"][0]["hours"]["mon"] == []
-    # the demo keeps its published programme stable: moving a screening costs the default move cost
-    assert data["weights"] == {**original["weights"], "change_penalty": demand.DEFAULT_MOVE_COST}
+    # the demo keeps its programme stable: the default move cost instead of the file's 0
+    assert data["weights"] == {**original["weights"], "change_penalty": adapter.DEFAULT_MOVE_COST}
     by_title = {f["title"]: f for f in data["films"]}
     for film in original["films"]:
         mine = by_title[film["title"]]
