@@ -98,6 +98,7 @@ ACTION_LABELS = {
     "solve_run.start": _l("Timetable run started"),
     "solve_run.stop": _l("Timetable run stopped"),
     "timetable.draft_created": _l("Draft created"),
+    "timetable.draft_discarded": _l("Draft discarded"),
     "timetable.published": _l("Timetable published"),
     # editions
     "edition.create": _l("Edition created"),

@@ -1,5 +1,9 @@
 """Editions across the site: the open calls, the current edition, the edition a staff page works on, and how
-far from its screening window a time typed for it may lie."""
+far from its screening window a time typed for it may lie.
+
+The rules of running an edition live in the modules of this package: ``lifecycle`` (its states and
+moves, which action fits which state), ``services`` (creating, changing and copying an edition, its
+holidays) and ``demand`` (the demand settings and the solver's weights made from them)."""
 
 from __future__ import annotations
 
