@@ -1,5 +1,6 @@
 """ORM models, split by aggregate; importing this package registers every table."""
 
+from festival.models.audience import AudienceSettings, PlanFeed, PlanItem, Star, ViewerVote, VisitorDays
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
@@ -10,6 +11,7 @@ from festival.models.venue import Theater, TheaterBlock, Venue
 
 __all__ = [
     "Assignment",
+    "AudienceSettings",
     "AuditEvent",
     "Conflict",
     "Decision",
@@ -21,10 +23,13 @@ __all__ = [
     "Panel",
     "PanelEntry",
     "PanelMember",
+    "PlanFeed",
+    "PlanItem",
     "Review",
     "RubricCriterion",
     "Screening",
     "SolveRun",
+    "Star",
     "Theater",
     "TheaterBlock",
     "TimetableVersion",
@@ -32,4 +37,6 @@ __all__ = [
     "UserRole",
     "UserSession",
     "Venue",
+    "ViewerVote",
+    "VisitorDays",
 ]

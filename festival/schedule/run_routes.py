@@ -16,6 +16,7 @@ from festival.handlers import REDIRECT, Render, post_button, submit_form
 from festival.models import Edition, SolveRun, TimetableVersion
 from festival.models.enums import Role, VersionStatus
 from festival.schedule import bp, runs
+from festival.schedule.demand import demand_sources
 from festival.schedule.run_forms import StartRunForm
 from festival.security import roles_required
 
@@ -43,6 +44,7 @@ def _form(edition: Edition) -> StartRunForm:
         .order_by(TimetableVersion.id.desc())
     )
     drafts = list(db.session.scalars(stmt))
+    form.demand.choices = choices([(d.name, d.label) for d in demand_sources()])
     form.base_version.choices = choices(
         [(0, _("The current draft (the newest)"))]
         + [(v.id, v.label or _("Draft #%(id)s", id=v.id)) for v in drafts]
@@ -115,6 +117,7 @@ def start_run():
             time_limit=form.time_limit.data,
             keep_pins=form.keep_pins.data,
             base_version=base,
+            demand=form.demand.data,
         ),
         success=queued,
         target=lambda run: url_for("schedule.run_detail", run_id=run.id),

@@ -1,0 +1,21 @@
+"""The audience: visitors' wish-lists (which feed the timetable's expected audience), personal plans
+without clashes and their calendar feeds, the viewers' prize and the jury's awards (docs/audience.md)."""
+
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+bp = Blueprint("audience", __name__, url_prefix="/audience")
+
+
+@bp.record_once
+def _offer_the_blend(state) -> None:
+    """Solver runs may use the curators' numbers blended with the wishes (festival.audience.demand)."""
+    from festival.audience import demand
+    from festival.schedule.demand import add_demand_source
+
+    add_demand_source(
+        state.app, demand.WISHES, _l("Blended with the visitors' wishes"), demand.blended_popularity
+    )
+
+
+from festival.audience import routes  # noqa: E402,F401  (views attach to bp)
