@@ -37,6 +37,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("review.staff_overview", _l("Selection"), (Role.STAFF,)),
     NavEntry("venues.index", _l("Venues"), (Role.STAFF,)),
     NavEntry("schedule.index", _l("Timetable"), (Role.STAFF,)),
+    NavEntry("audience.staff_index", _l("Audience"), (Role.STAFF,)),
     NavEntry("admin.outbox", _l("Outbox"), (Role.ADMIN,)),
 )
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, SelectMultipleField
+from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectMultipleField
 from wtforms.validators import InputRequired, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.formtools import CleanForm, FiniteFloatField
+from festival.formtools import CleanForm, FiniteFloatField, choices
 
 
 class Checkboxes(SelectMultipleField):
@@ -63,4 +63,13 @@ class SettingsForm(CleanForm):
     )
     vote_after_any_screening = BooleanField(
         _l("Visitors may rate a film after any of its screenings (not only one in their plan)")
+    )
+
+
+class VoteForm(CleanForm):
+    score = RadioField(
+        _l("Your rating"),
+        choices=choices((n, str(n)) for n in range(1, 6)),
+        coerce=int,
+        validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
     )

@@ -11,12 +11,20 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from festival import params
-from festival.audience import bp, demand, feeds, plans, services
-from festival.audience.forms import AcceptForm, ButtonForm, DaysForm, SettingsForm, StarForm, VisitForm
-from festival.editions import current_edition
+from festival import localtime, params
+from festival.audience import bp, demand, feeds, plans, services, votes
+from festival.audience.forms import (
+    AcceptForm,
+    ButtonForm,
+    DaysForm,
+    SettingsForm,
+    StarForm,
+    VisitForm,
+    VoteForm,
+)
+from festival.editions import current_edition, staff_edition
 from festival.errors import DomainError, InvalidInput
-from festival.extensions import db
+from festival.extensions import db, limiter
 from festival.formtools import choices
 from festival.handlers import Render, go_back, post_button, submit_form
 from festival.labels import FORMAT_LABELS
@@ -25,6 +33,10 @@ from festival.models.enums import EditionStatus, Role
 from festival.navigation import edition_name, local_target, public_url
 from festival.schedule import exports
 from festival.security import roles_required
+
+# per account: a visitor rates a film once, so more than this is a script
+VOTES_PER_MINUTE, VOTES_PER_HOUR = 10, 60
+VOTE_LIMIT = f"{VOTES_PER_MINUTE} per minute;{VOTES_PER_HOUR} per hour"
 
 
 def _edition(slug: str) -> Edition:
@@ -304,3 +316,89 @@ def my_plan():
     if current_user.is_authenticated and services.has_published(edition):
         return redirect(url_for("audience.plan", slug=edition.slug))
     return redirect(url_for("audience.films", slug=edition.slug))
+
+
+# ---------------------------------------------------------------- the viewers' prize
+
+
+def _voter_key() -> str:
+    """Rate limits of voting count per account (a museum's visitors may share one address)."""
+    return f"vote:{current_user.id}" if current_user.is_authenticated else f"vote-ip:{request.remote_addr}"
+
+
+@bp.get("/<slug>/vote")
+@login_required
+def vote_page(slug: str):
+    """The films the visitor may rate now, their ratings so far, and the rules."""
+    edition = _edition(slug)
+    user = _user()
+    mine = votes.my_votes(user, edition)
+    rated = [f for f in services.selected_films(edition) if f.id in mine]
+    return render_template(
+        "audience/vote.html",
+        edition=edition,
+        films=votes.votable(user, edition),
+        rated=rated,
+        mine=mine,
+        form=VoteForm(),
+        settings=demand.settings_of(edition),
+    )
+
+
+@bp.post("/<slug>/vote/<int:entry_id>")
+@login_required
+@limiter.limit(VOTE_LIMIT, key_func=_voter_key)
+def vote(slug: str, entry_id: int):
+    edition = _edition(slug)
+    form = VoteForm()
+    return post_button(
+        form,
+        lambda: votes.cast_vote(current_user, edition, entry_id, form.score.data),
+        success=_("Thank you: your rating is counted."),
+        back=url_for("audience.vote_page", slug=slug),
+    )
+
+
+def _results_public(edition: Edition) -> bool:
+    """The results are public once the edition's last day is over; staff see them at any time."""
+    over = localtime.today(edition) > edition.last_day
+    return over or (current_user.is_authenticated and current_user.has_role(Role.STAFF))
+
+
+@bp.get("/<slug>/prize")
+def prize(slug: str):
+    """The viewers' prize: the rules, and the results with the number of votes and an uncertainty band."""
+    edition = _edition(slug)
+    shown = _results_public(edition)
+    return render_template(
+        "audience/prize.html",
+        edition=edition,
+        results=votes.results(edition) if shown else None,
+        settings=demand.settings_of(edition),
+        prior_votes=votes.PRIOR_VOTES,
+        per_minute=VOTES_PER_MINUTE,
+        per_hour=VOTES_PER_HOUR,
+    )
+
+
+@bp.get("/<slug>/votes/audit")
+@roles_required(Role.STAFF)
+def vote_audit(slug: str):
+    """Staff: the busiest minutes of voting by the age of the voting accounts, bursts flagged."""
+    edition = _edition(slug)
+    return render_template(
+        "audience/audit.html",
+        edition=edition,
+        minutes=votes.audit(edition),
+        groups=votes.AGE_GROUPS,
+        burst_votes=votes.BURST_VOTES,
+        burst_share=votes.BURST_NEW_SHARE,
+    )
+
+
+@bp.get("/staff")
+@roles_required(Role.STAFF)
+def staff_index():
+    """The header's "Audience" for staff: the demand page of the edition being worked on."""
+    edition = staff_edition(request.args.get("edition"))
+    return redirect(url_for("audience.demand_page", slug=edition.slug))

@@ -34,6 +34,10 @@ GET = {
     "audience.plan_feed": ("404",) * 7,
     # without films and days there is nothing to propose
     "audience.propose": ("login", "422", "422", "422", "422", "422", "422"),
+    "audience.prize": ("ok",) * 7,
+    "audience.staff_index": ("login", "403", "403", "403", "403", "redirect", "redirect"),
+    "audience.vote_audit": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "audience.vote_page": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     "auth.confirm_email": ("login", "login", "login", "login", "login", "login", "login"),
     "auth.login": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
     "auth.my_sessions": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
@@ -128,6 +132,7 @@ POST_REFUSED = {
     "audience.remove": ("login", "redirect", "redirect", "redirect"),
     "audience.revoke_feed": ("login", "redirect", "redirect", "redirect"),
     "audience.star": ("login", "redirect", "redirect", "redirect"),  # not a selected film of the edition
+    "audience.vote": ("login", "redirect", "redirect", "redirect"),  # no rating given
     "auth.login": ("ok", "redirect", "redirect", "redirect"),
     "auth.change_password": ("login", "422", "422", "422"),
     "auth.end_other_sessions": ("login", None, None, None),  # anyone may end their own other sessions
