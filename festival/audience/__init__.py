@@ -18,4 +18,17 @@ def _offer_the_blend(state) -> None:
     )
 
 
-from festival.audience import routes  # noqa: E402,F401  (views attach to bp)
+@bp.record_once
+def _jurors_declare_conflicts(state) -> None:
+    """Jurors declare conflicts of interest as curators do (festival.review.services), and the film pages
+    name the awards a film won (templates/programme/film.html)."""
+    from festival.audience import awards
+    from festival.programme.routes import add_film_note
+    from festival.review.services import CONFLICT_DECLARERS
+
+    if awards.is_juror not in CONFLICT_DECLARERS:
+        CONFLICT_DECLARERS.append(awards.is_juror)
+    add_film_note(state.app, awards.award_notes)
+
+
+from festival.audience import award_routes, routes  # noqa: E402,F401  (views attach to bp)

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectMultipleField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from festival.formtools import CleanForm, FiniteFloatField, choices
+from festival.formtools import CleanForm, FiniteFloatField, NameField, choices
 
 
 class Checkboxes(SelectMultipleField):
@@ -73,3 +82,28 @@ class VoteForm(CleanForm):
         coerce=int,
         validators=[InputRequired(_l("Choose a rating from 1 to 5."))],
     )
+
+
+class CategoryForm(CleanForm):
+    name = NameField(
+        _l("Award (English)"), validators=[InputRequired(_l("Give the award a name.")), Length(max=200)]
+    )
+    name_zh = NameField(_l("Award (Chinese)"), validators=[Length(max=200)])
+    description = TextAreaField(_l("What it honours (English)"), validators=[Length(max=2000)])
+    description_zh = TextAreaField(_l("What it honours (Chinese)"), validators=[Length(max=2000)])
+    quorum = IntegerField(
+        _l("Ballots needed (0: more than half of the jury)"),
+        default=0,
+        validators=[InputRequired(), NumberRange(0, 1000, _l("Between %(min)s and %(max)s."))],
+    )
+
+
+class EntryChoiceForm(CleanForm):
+    """One film out of a list (nominate, approve the winner, vote, declare a conflict)."""
+
+    entry = SelectField(_l("Film"), coerce=int, validate_choice=True)
+    on = HiddenField(default="1")
+
+
+class JurorForm(CleanForm):
+    email = EmailField(_l("E-mail of the juror"), validators=[InputRequired(), Length(max=254)])

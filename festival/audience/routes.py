@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from festival import localtime, params
-from festival.audience import bp, demand, feeds, plans, services, votes
+from festival.audience import awards, bp, demand, feeds, plans, services, votes
 from festival.audience.forms import (
     AcceptForm,
     ButtonForm,
@@ -39,7 +39,7 @@ VOTES_PER_MINUTE, VOTES_PER_HOUR = 10, 60
 VOTE_LIMIT = f"{VOTES_PER_MINUTE} per minute;{VOTES_PER_HOUR} per hour"
 
 
-def _edition(slug: str) -> Edition:
+def edition_or_404(slug: str) -> Edition:
     """The public edition named by ``slug`` (404: unknown or a draft)."""
     edition = db.session.scalar(sa.select(Edition).where(Edition.slug == slug))
     if edition is None or edition.status == EditionStatus.DRAFT:
@@ -64,7 +64,7 @@ def _days_form(edition: Edition) -> DaysForm:
 @bp.get("/<slug>/films")
 def films(slug: str):
     """The selected films: a visitor stars the ones they want to see (their wish-list)."""
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     return render_template(
         "audience/films.html",
         edition=edition,
@@ -81,7 +81,7 @@ def films(slug: str):
 @bp.post("/<slug>/films/<int:entry_id>/star")
 @login_required
 def star(slug: str, entry_id: int):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     form = StarForm()
     on = form.on.data != "0"
     back = local_target(request.form.get("back") or url_for("audience.films", slug=slug))
@@ -96,7 +96,7 @@ def star(slug: str, entry_id: int):
 @bp.post("/<slug>/days")
 @login_required
 def days(slug: str):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     form = _days_form(edition)
     return post_button(
         form,
@@ -117,7 +117,7 @@ def days(slug: str):
 @bp.get("/<slug>/plan")
 @login_required
 def plan(slug: str):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     user = _user()
     public = plans.public_screenings(edition)
     starred = services.starred(user, edition)
@@ -136,6 +136,7 @@ def plan(slug: str):
         visit_form=form,
         button_form=ButtonForm(),
         feeds=_feeds(user, edition),
+        juror=awards.is_juror(user, edition),
     )
 
 
@@ -153,7 +154,7 @@ def _visit_choices(form: VisitForm, edition: Edition) -> None:
 @bp.post("/<slug>/plan/add/<int:screening_id>")
 @login_required
 def add(slug: str, screening_id: int):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     return post_button(
         ButtonForm(),
         lambda: plans.add_to_plan(current_user, edition, screening_id),
@@ -165,7 +166,7 @@ def add(slug: str, screening_id: int):
 @bp.post("/<slug>/plan/remove/<int:screening_id>")
 @login_required
 def remove(slug: str, screening_id: int):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     return post_button(
         ButtonForm(),
         lambda: plans.remove_from_plan(current_user, edition, screening_id),
@@ -178,7 +179,7 @@ def remove(slug: str, screening_id: int):
 @login_required
 def propose(slug: str):
     """Plan my visit: the proposed clash-free screenings, to accept or not (nothing is written here)."""
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     form = VisitForm(request.args)
     _visit_choices(form, edition)
     proposal, status = None, 200
@@ -205,7 +206,7 @@ def propose(slug: str):
 @bp.post("/<slug>/plan/accept")
 @login_required
 def accept(slug: str):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     form = AcceptForm()
     ids = params.record_ids((form.screenings.data or "").split(","))
     return post_button(
@@ -223,7 +224,7 @@ def accept(slug: str):
 @roles_required(Role.STAFF)
 def demand_page(slug: str):
     """Wishes per film and per day kind, and the expected audience by the curators and by the blend."""
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     settings = demand.settings_of(edition)
     form = SettingsForm(obj=settings)
     outcome = submit_form(
@@ -260,7 +261,7 @@ def demand_page(slug: str):
 @login_required
 def new_feed(slug: str):
     """A new secret address of the plan's calendar (the old one stops working), shown once."""
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     form = ButtonForm()
     back = url_for("audience.plan", slug=slug)
     if not form.validate_on_submit():
@@ -277,7 +278,7 @@ def new_feed(slug: str):
 @bp.post("/<slug>/plan/feed/revoke")
 @login_required
 def revoke_feed(slug: str):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     return post_button(
         ButtonForm(),
         lambda: feeds.revoke(current_user, edition),
@@ -330,7 +331,7 @@ def _voter_key() -> str:
 @login_required
 def vote_page(slug: str):
     """The films the visitor may rate now, their ratings so far, and the rules."""
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     user = _user()
     mine = votes.my_votes(user, edition)
     rated = [f for f in services.selected_films(edition) if f.id in mine]
@@ -349,7 +350,7 @@ def vote_page(slug: str):
 @login_required
 @limiter.limit(VOTE_LIMIT, key_func=_voter_key)
 def vote(slug: str, entry_id: int):
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     form = VoteForm()
     return post_button(
         form,
@@ -368,7 +369,7 @@ def _results_public(edition: Edition) -> bool:
 @bp.get("/<slug>/prize")
 def prize(slug: str):
     """The viewers' prize: the rules, and the results with the number of votes and an uncertainty band."""
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     shown = _results_public(edition)
     return render_template(
         "audience/prize.html",
@@ -385,7 +386,7 @@ def prize(slug: str):
 @roles_required(Role.STAFF)
 def vote_audit(slug: str):
     """Staff: the busiest minutes of voting by the age of the voting accounts, bursts flagged."""
-    edition = _edition(slug)
+    edition = edition_or_404(slug)
     return render_template(
         "audience/audit.html",
         edition=edition,

@@ -1,6 +1,17 @@
 """ORM models, split by aggregate; importing this package registers every table."""
 
-from festival.models.audience import AudienceSettings, PlanFeed, PlanItem, Star, ViewerVote, VisitorDays
+from festival.models.audience import (
+    AudienceSettings,
+    AwardCategory,
+    JuryBallot,
+    JuryMember,
+    Nomination,
+    PlanFeed,
+    PlanItem,
+    Star,
+    ViewerVote,
+    VisitorDays,
+)
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
@@ -13,12 +24,16 @@ __all__ = [
     "Assignment",
     "AudienceSettings",
     "AuditEvent",
+    "AwardCategory",
     "Conflict",
     "Decision",
     "Edition",
     "Entry",
+    "JuryBallot",
+    "JuryMember",
     "EntryImage",
     "MailTemplate",
+    "Nomination",
     "OutboxMail",
     "Panel",
     "PanelEntry",

@@ -114,3 +114,72 @@ class ViewerVote(db.Model):
     entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     score: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+
+# ---------------------------------------------------------------- the jury's awards
+
+
+class AwardCategory(db.Model):
+    """A jury award of an edition (bilingual), its nominees, and its result: the winner staff approve
+    (after the quorum of ballots), then publish."""
+
+    __tablename__ = "award_category"
+    __table_args__ = (
+        sa.CheckConstraint("quorum >= 0", name="quorum_nonnegative"),
+        sa.CheckConstraint("published_at IS NULL OR winner_id IS NOT NULL", name="published_has_winner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_zh: Mapped[str | None] = mapped_column(sa.String(200))
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    description_zh: Mapped[str | None] = mapped_column(sa.Text)
+    # ballots needed before a result may be approved (0: more than half of the jurors who may vote)
+    quorum: Mapped[int] = mapped_column(default=0)
+    position: Mapped[int] = mapped_column(default=0)
+    winner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entry.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    published_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+
+class JuryMember(db.Model):
+    """A person on an edition's jury."""
+
+    __tablename__ = "jury_member"
+
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+
+
+class Nomination(db.Model):
+    """An accepted film nominated for an award, with the jury's anonymous tally of votes for it."""
+
+    __tablename__ = "nomination"
+    __table_args__ = (sa.CheckConstraint("votes >= 0", name="votes_nonnegative"),)
+
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("award_category.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("entry.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    votes: Mapped[int] = mapped_column(default=0)
+
+
+class JuryBallot(db.Model):
+    """That a juror cast their ballot in a category, and when; not what they chose (the choice only adds
+    one to a nomination's tally: the ballot is secret)."""
+
+    __tablename__ = "jury_ballot"
+
+    category_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("award_category.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    cast_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)

@@ -26,8 +26,11 @@ GET = {
     "api.screenings": ("ok",) * 7,
     "api.theaters": ("ok",) * 7,
     "api.venues": ("ok",) * 7,
+    "audience.awards_page": ("ok",) * 7,
     "audience.demand_page": ("login", "403", "403", "403", "403", "ok", "ok"),
     "audience.films": ("ok",) * 7,
+    "audience.jury": ("login", "403", "403", "403", "403", "403", "403"),  # nobody is on the jury
+    "audience.manage_awards": ("login", "403", "403", "403", "403", "ok", "ok"),
     "audience.my_plan": ("redirect",) * 7,
     "audience.plan": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     # the secret address in the walk is no feed's
@@ -126,6 +129,14 @@ GET = {
 POST_REFUSED = {
     "audience.accept": ("login", "redirect", "redirect", "redirect"),  # an empty proposal is refused
     "audience.add": ("login", "redirect", "redirect", "redirect"),  # the walk's screening is a draft's
+    "audience.add_juror": ("login", "403", "403", "403"),
+    "audience.approve_award": ("login", "403", "403", "403"),
+    "audience.ballot": ("login", "redirect", "redirect", "redirect"),  # not on the jury
+    "audience.jury_conflict": ("login", "403", "403", "403"),
+    "audience.manage_awards": ("login", "403", "403", "403"),
+    "audience.nominate": ("login", "403", "403", "403"),
+    "audience.publish_award": ("login", "403", "403", "403"),
+    "audience.remove_juror": ("login", "403", "403", "403"),
     "audience.days": ("login", None, None, None),  # any confirmed account may say when it can come
     "audience.demand_page": ("login", "403", "403", "403"),
     "audience.new_feed": ("login", None, None, None),  # any confirmed account may have a plan's feed
