@@ -18,7 +18,6 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from festival.audience import plans
 from festival.audience.demand import settings_of
 from festival.audience.services import ensure_visitor, selected_film, selected_films
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
@@ -49,15 +48,15 @@ class NotYet(NotAllowed):
     default = _l("You can rate a film once a screening of it in your plan has started.")
 
 
-def _started(edition: Edition, entry_id: int, now: datetime, user: User | None) -> bool:
-    """Whether a public screening of the film has started (one in the user's plan, unless the edition
-    lets anyone rate after any screening)."""
+def _started(edition: Edition, now: datetime, user: User | None, entry_id: int | None = None) -> set[int]:
+    """The films with a public screening that has started (one in the user's plan, unless the edition lets
+    anyone rate after any screening): one query; ``entry_id`` narrows it to one film."""
     version = queries.published(edition)
     if version is None:
-        return False
-    stmt = sa.select(Screening.id).where(
-        Screening.timetable_id == version.id, Screening.entry_id == entry_id, Screening.start <= now
-    )
+        return set()
+    stmt = sa.select(Screening.entry_id).where(Screening.timetable_id == version.id, Screening.start <= now)
+    if entry_id is not None:
+        stmt = stmt.where(Screening.entry_id == entry_id)
     if not settings_of(edition).vote_after_any_screening:
         stmt = stmt.join(
             PlanItem,
@@ -68,7 +67,7 @@ def _started(edition: Edition, entry_id: int, now: datetime, user: User | None) 
                 PlanItem.start == Screening.start,
             ),
         )
-    return db.session.scalar(stmt.limit(1)) is not None
+    return set(db.session.scalars(stmt.distinct()))
 
 
 def cast_vote(
@@ -82,7 +81,7 @@ def cast_vote(
         raise InvalidInput(errors={"score": [_l("Choose a rating from 1 to 5.")]})
     if selected_film(edition, entry_id) is None:
         raise InvalidInput(_l("This film is not in the edition's selection."))
-    if not _started(edition, entry_id, now or utcnow(), user):
+    if not _started(edition, now or utcnow(), user, entry_id):
         raise NotYet()
     vote = ViewerVote(user_id=user.id, edition_id=edition.id, entry_id=entry_id, score=score)
     try:
@@ -102,14 +101,9 @@ def my_votes(user: User, edition: Edition) -> dict[int, int]:
 
 def votable(user: User, edition: Edition, now: datetime | None = None) -> list[Entry]:
     """The films the user may rate now and has not rated."""
-    now = now or utcnow()
     done = my_votes(user, edition)
-    if settings_of(edition).vote_after_any_screening:
-        films = selected_films(edition)
-    else:
-        ids = {s.entry_id for s in plans.planned_screenings(user, edition)}
-        films = [f for f in selected_films(edition) if f.id in ids]
-    return [f for f in films if f.id not in done and _started(edition, f.id, now, user)]
+    started = _started(edition, now or utcnow(), user)
+    return [f for f in selected_films(edition) if f.id in started and f.id not in done]
 
 
 # ---------------------------------------------------------------- results
