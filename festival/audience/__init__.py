@@ -19,6 +19,15 @@ def _offer_the_blend(state) -> None:
 
 
 @bp.record_once
+def _plans_follow_publications(state) -> None:
+    """A publication moves the plans' screenings and mails the visitors concerned (audience.notices)."""
+    from festival.audience import notices
+    from festival.schedule.publishing import on_publish
+
+    on_publish(state.app, notices.follow_publication)
+
+
+@bp.record_once
 def _jurors_declare_conflicts(state) -> None:
     """Jurors declare conflicts of interest as curators do (festival.review.services), and the film pages
     name the awards a film won (templates/programme/film.html)."""

@@ -1,7 +1,8 @@
 """When a new version of the programme is published: the visitors' plans follow it, and each visitor with a
 planned screening that moved or was cancelled gets one mail, in their language.
 
-``follow_publication`` is the publication listener (festival.schedule.publishing.on_publish): in the
+``follow_publication`` is the publication listener (festival.schedule.publishing.on_publish, connected in
+festival/audience/__init__.py): in the
 publication's transaction it moves the plan items of moved screenings to their new theater and start,
 removes those of cancelled ones, and puts the mails in the outbox (sent after the commit, as every mail)."""
 

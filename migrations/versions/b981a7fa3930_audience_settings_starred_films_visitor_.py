@@ -1,7 +1,7 @@
 """audience: settings, starred films, visitor days, plans, plan feeds, viewer votes; the demand a run used
 
 Revision ID: b981a7fa3930
-Revises: 842bae08f33f
+Revises: 59b893d4a258
 Create Date: 2026-12-06 03:34:29.509503
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b981a7fa3930'
-down_revision = '842bae08f33f'
+down_revision = '59b893d4a258'
 branch_labels = None
 depends_on = None
 
