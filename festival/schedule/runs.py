@@ -38,8 +38,8 @@ from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter, parts
-from festival.schedule.problems import Namer, Problem, shortfall_words
 from festival.schedule.demand import CURATORS, popularity_for
+from festival.schedule.problems import Namer, Problem, shortfall_words
 from scheduler import relative_gap
 from scheduler import solve as solve_instance
 
