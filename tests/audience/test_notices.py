@@ -30,7 +30,7 @@ def test_plans_follow_a_publication_and_their_owners_are_told(fest, published, v
     db.session.delete(rows[(f["b"].id, at(2, 11))])  # B at 11:00 is cancelled
     db.session.commit()
     assert len(diff_versions(published, draft).changes) == 2
-    publishing.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True)  # the listener runs
+    publishing.publish(draft, actor=fest["staff"], lock=None, accept_warnings=True, confirm_name=edition.name)
     db.session.commit()
 
     items = db.session.scalars(sa.select(PlanItem).where(PlanItem.user_id == visitor.id)).all()
