@@ -333,13 +333,13 @@ def vote_page(slug: str):
     """The films the visitor may rate now, their ratings so far, and the rules."""
     edition = edition_or_404(slug)
     user = _user()
+    films = services.selected_films(edition)
     mine = votes.my_votes(user, edition)
-    rated = [f for f in services.selected_films(edition) if f.id in mine]
     return render_template(
         "audience/vote.html",
         edition=edition,
-        films=votes.votable(user, edition),
-        rated=rated,
+        films=votes.votable(user, edition, films=films),
+        rated=[f for f in films if f.id in mine],
         mine=mine,
         form=VoteForm(),
         settings=demand.settings_of(edition),

@@ -99,11 +99,14 @@ def my_votes(user: User, edition: Edition) -> dict[int, int]:
     return dict(db.session.execute(stmt).all())
 
 
-def votable(user: User, edition: Edition, now: datetime | None = None) -> list[Entry]:
-    """The films the user may rate now and has not rated."""
+def votable(
+    user: User, edition: Edition, now: datetime | None = None, *, films: list[Entry] | None = None
+) -> list[Entry]:
+    """The films the user may rate now and has not rated (``films``: the selection, if read already)."""
     done = my_votes(user, edition)
     started = _started(edition, now or utcnow(), user)
-    return [f for f in selected_films(edition) if f.id in started and f.id not in done]
+    films = selected_films(edition) if films is None else films
+    return [f for f in films if f.id in started and f.id not in done]
 
 
 # ---------------------------------------------------------------- results
