@@ -70,6 +70,7 @@ def test_a_run_with_conflicting_pins_lists_them_in_words(client, auth, tiny):
 
 def _codes_in(path: Path) -> set[str]:
     """The codes a scheduler module gives its violations (the third argument of each Violation(...))."""
+
     def values(node: ast.AST) -> set[str]:
         if isinstance(node, ast.IfExp):
             return values(node.body) | values(node.orelse)
