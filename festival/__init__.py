@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from festival import (
     admin,
     api,
+    audience,
     auth,
     dbpool,
     edition_admin,
@@ -34,7 +35,20 @@ from festival.navigation import init_navigation
 from festival.security import init_security
 
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = (main, auth, submissions, review, venues, schedule, programme, api, people, edition_admin, admin)
+AREAS = (
+    main,
+    auth,
+    submissions,
+    review,
+    venues,
+    schedule,
+    programme,
+    api,
+    people,
+    edition_admin,
+    admin,
+    audience,
+)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -33,6 +33,7 @@ AREAS = {
     "admin": set(),
     "people": {"auth"},
     "edition_admin": {"schedule"},
+    "audience": {"schedule", "programme", "review", "auth"},
 }
 # the factory and the programs that start the app or load data may import anything of festival
 ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.jobs.worker"}

@@ -19,6 +19,7 @@ from festival.auth.forms import (
 )
 from festival.auth.services import AccountError, authenticate
 from festival.extensions import db, limiter
+from festival.models.enums import Role
 from festival.navigation import home_url, local_target
 
 
@@ -83,14 +84,17 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
+    if not form.is_submitted() and request.args.get("as") == "visitor":
+        form.kind.data = "visitor"
     if form.validate_on_submit():
         try:
-            services.register_filmmaker(
+            services.register_account(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 locale=form.locale.data,
                 organisation=form.organisation.data,
+                kind=Role(form.kind.data),
             )
         except AccountError as exc:
             _show_errors(form, exc)
@@ -100,13 +104,17 @@ def register():
         flash(
             _(
                 "Thank you. We sent a message to %(email)s: open the link in it to confirm your address "
-                "(you need a confirmed address to upload images and submit entries). You can log in now.",
+                "(you need a confirmed address to submit entries, or to wish, plan and vote). You can log "
+                "in now.",
                 email=form.email.data.strip(),
             ),
             "success",
         )
-        # once logged in, a new filmmaker lands on their entries, where a film is entered
-        return redirect(url_for("auth.login", next=url_for("submissions.my_entries")))
+        # once logged in, a new filmmaker lands on their entries (where a film is entered), others on the
+        # first page of their roles
+        if form.kind.data == Role.FILMMAKER:
+            return redirect(url_for("auth.login", next=url_for("submissions.my_entries")))
+        return redirect(url_for("auth.login"))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/register.html", form=form), status
 

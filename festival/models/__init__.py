@@ -1,5 +1,17 @@
 """ORM models, split by aggregate; importing this package registers every table."""
 
+from festival.models.audience import (
+    AudienceSettings,
+    AwardCategory,
+    JuryBallot,
+    JuryMember,
+    Nomination,
+    PlanFeed,
+    PlanItem,
+    Star,
+    ViewerVote,
+    VisitorDays,
+)
 from festival.models.edition import Edition, EditionHoliday, RubricCriterion
 from festival.models.entry import Entry, EntryImage
 from festival.models.invitation import Invitation
@@ -11,23 +23,31 @@ from festival.models.venue import Theater, TheaterBlock, Venue
 
 __all__ = [
     "Assignment",
+    "AudienceSettings",
     "AuditEvent",
+    "AwardCategory",
     "Conflict",
     "Decision",
     "Edition",
     "EditionHoliday",
     "Entry",
+    "JuryBallot",
+    "JuryMember",
     "EntryImage",
     "Invitation",
     "MailTemplate",
+    "Nomination",
     "OutboxMail",
     "Panel",
     "PanelEntry",
     "PanelMember",
+    "PlanFeed",
+    "PlanItem",
     "Review",
     "RubricCriterion",
     "Screening",
     "SolveRun",
+    "Star",
     "Theater",
     "TheaterBlock",
     "TimetableVersion",
@@ -35,4 +55,6 @@ __all__ = [
     "UserRole",
     "UserSession",
     "Venue",
+    "ViewerVote",
+    "VisitorDays",
 ]
