@@ -47,6 +47,7 @@ OBJECT_LABELS = {
     "timetable_version": _l("Timetable"),
     "solve_run": _l("Timetable run"),
     "mail_template": _l("Letter template"),
+    "award_category": _l("Award"),
 }
 
 ACTION_LABELS = {
@@ -108,6 +109,14 @@ ACTION_LABELS = {
     "edition.demand": _l("Demand settings changed"),
     "holiday.add": _l("Holiday added"),
     "holiday.remove": _l("Holiday removed"),
+    # audience (jury and awards)
+    "award.save": _l("Award category saved"),
+    "award.nominate": _l("Film nominated"),
+    "award.unnominate": _l("Nomination withdrawn"),
+    "award.approve": _l("Award winner approved"),
+    "award.publish": _l("Award published"),
+    "jury.add": _l("Juror added"),
+    "jury.remove": _l("Juror removed"),
     # people
     "user.roles": _l("Roles changed"),
     "user.deactivate": _l("Account deactivated"),
@@ -217,6 +226,10 @@ FIELD_LABELS = {
     "breaks": _l("School breaks"),
     "shortfall_cost": _l("Cost of a missing screening"),
     "move_cost": _l("Cost of moving a published screening"),
+    # audience
+    "winner": _l("Winner"),
+    "ballots": _l("Ballots"),
+    "entry": _l("Film"),
     # people
     "roles": _l("Roles"),
     "active": _l("Active"),
