@@ -26,9 +26,10 @@ AREAS = {
     "main": {"auth"},
     "submissions": set(),
     "review": {"submissions", "schedule"},
-    "venues": {"schedule"},
+    "events": {"schedule"},
+    "venues": {"schedule", "events"},
     "schedule": set(),
-    "programme": {"schedule", "submissions"},
+    "programme": {"schedule", "submissions", "events"},
     "api": {"programme"},
     "admin": set(),
 }

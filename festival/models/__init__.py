@@ -2,11 +2,12 @@
 
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
+from festival.models.event import Event, EventRegistration, EventSpeaker, Speaker
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import Theater, TheaterBlock, Venue
+from festival.models.venue import Theater, Venue
 
 __all__ = [
     "Assignment",
@@ -16,6 +17,9 @@ __all__ = [
     "Edition",
     "Entry",
     "EntryImage",
+    "Event",
+    "EventRegistration",
+    "EventSpeaker",
     "MailTemplate",
     "OutboxMail",
     "Panel",
@@ -24,9 +28,9 @@ __all__ = [
     "Review",
     "RubricCriterion",
     "Screening",
+    "Speaker",
     "SolveRun",
     "Theater",
-    "TheaterBlock",
     "TimetableVersion",
     "User",
     "UserRole",

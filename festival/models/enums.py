@@ -93,13 +93,33 @@ class ConflictKind(enum.StrEnum):
     COUNTRY = "country"
 
 
-class BlockKind(enum.StrEnum):
-    MAINTENANCE = "maintenance"
-    OPENING_CEREMONY = "opening_ceremony"
-    FORUM = "forum"
-    AWARD_CEREMONY = "award_ceremony"
+class EventKind(enum.StrEnum):
+    """What an event is. The first seven are programme events; the rest were the kinds of theater blocks
+    before blocks became events (kept so that every block keeps its kind)."""
+
+    FORUM = "forum"  # a forum session
+    TALK = "talk"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
     ASTRONOMY_CLASS = "astronomy_class"
+    CEREMONY = "ceremony"
+    EXHIBITION_OPENING = "exhibition_opening"
+    OPENING_CEREMONY = "opening_ceremony"
+    AWARD_CEREMONY = "award_ceremony"
+    MAINTENANCE = "maintenance"
     OTHER = "other"
+
+
+class SpeakerStatus(enum.StrEnum):
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
 
 
 class VersionStatus(enum.StrEnum):

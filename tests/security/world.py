@@ -20,6 +20,7 @@ from festival.models import (
     Assignment,
     Conflict,
     Entry,
+    Event,
     OutboxMail,
     Panel,
     PanelMember,
@@ -27,7 +28,6 @@ from festival.models import (
     Screening,
     SolveRun,
     Theater,
-    TheaterBlock,
     TimetableVersion,
     User,
     UserSession,
@@ -114,10 +114,11 @@ def build_world() -> World:
     screening = _first(Screening, Screening.timetable_id == draft.id)
     theater = db.session.get(Theater, screening.theater_id)
     venue = db.session.get(Venue, theater.venue_id)
-    block = TheaterBlock(
+    block = Event(
+        edition_id=venue.edition_id,
         theater_id=theater.id,
         kind="maintenance",
-        label="walk",
+        title="walk",
         start=screening.start.replace(hour=1),
         end=screening.start.replace(hour=2),
     )
@@ -146,6 +147,7 @@ def build_world() -> World:
         "venue_id": venue.id,
         "theater_id": theater.id,
         "block_id": block.id,
+        "event_id": block.id,
         "panel_id": panel.id,
         "member_id": _first(PanelMember, PanelMember.panel_id == panel.id).id,
         "criterion_id": _first(RubricCriterion, RubricCriterion.edition_id == edition.id).id,

@@ -42,6 +42,7 @@ from festival.schedule.adapter.ids import (
     entry_id_of,
     film_id,
     local_text,
+    placed_events,
     theater_ids,
     theater_map,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "intervals_error",
     "latest_published",
     "local_text",
+    "placed_events",
     "parse",
     "schedule_json_of",
     "screenings_from_schedule",

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
-from festival.schedule.adapter.ids import edition_theaters, film_id, local_text, theater_ids
+from festival.schedule.adapter.ids import edition_theaters, film_id, local_text, placed_events, theater_ids
 from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
 VENUE_KEYS = ("code", "name", "hours", "closed_dates", "special_hours")
@@ -114,7 +114,7 @@ def theater_json(
     values: Mapping, theater_id: str, venue_code: str, unavailable: list[dict] | None = None
 ) -> dict:
     """A ``theater`` from a theater's values (``THEATER_KEYS``), its instance id, its venue's code and
-    the periods it is unavailable (``block_json``)."""
+    the periods it is unavailable (``event_json``)."""
     return {
         "id": theater_id,
         "venue": venue_code,
@@ -128,9 +128,10 @@ def theater_json(
     }
 
 
-def block_json(block, edition: Edition) -> dict:
-    """An ``unavailable`` period from a theater block (rounded out to whole minutes: it never shrinks)."""
-    return {"start": local_text(block.start, edition), "end": local_text(block.end, edition, round_up=True)}
+def event_json(event, edition: Edition) -> dict:
+    """An ``unavailable`` period from an event in the theater, public or not (a block is an event that is
+    not public); rounded out to whole minutes: it never shrinks."""
+    return {"start": local_text(event.start, edition), "end": local_text(event.end, edition, round_up=True)}
 
 
 def film_json(entry: Entry, decision: Any) -> dict:
@@ -200,7 +201,7 @@ def build_instance(
                 values_of(t, THEATER_KEYS),
                 tids[t.id],
                 t.venue.code,
-                [block_json(b, edition) for b in sorted(t.blocks, key=lambda b: (b.start, b.end))],
+                [event_json(e, edition) for e in sorted(placed_events(t), key=lambda e: (e.start, e.end))],
             )
             for t in theaters
         ],
