@@ -30,7 +30,7 @@ AREAS = {
     "venues": {"schedule", "events"},
     "schedule": set(),
     "programme": {"schedule", "submissions", "events"},
-    "api": {"programme"},
+    "api": {"programme", "events"},
     "admin": set(),
 }
 # the factory and the programs that start the app or load data may import anything of festival

@@ -189,9 +189,9 @@ def test_the_events_migration_turns_every_block_into_an_event_that_is_not_public
             conn.execute(
                 sa.text(
                     'INSERT INTO event (edition_id, theater_id, kind, title, start, "end", public, '
-                    "recurring, seats_taken, registration_required, created_at) "
+                    "recurring, seats_taken, registration_required, created_at, updated_at) "
                     "VALUES (7, 5, 'talk', 'Dome cinema', '2021-04-04 02:00:00', '2021-04-04 03:00:00', "
-                    "true, false, 0, false, '2021-01-01')"
+                    "true, false, 0, false, '2021-01-01', '2021-01-01')"
                 )
             )
         downgrade(revision="842bae08f33f")

@@ -11,11 +11,6 @@ from festival.formtools import CleanForm, NameField, choices
 from festival.labels import AUDIENCE_LABELS, EVENT_KIND_LABELS
 from festival.models.enums import Audience, EventKind
 
-PROGRAMME_KINDS = (
-    EventKind.FORUM, EventKind.TALK, EventKind.PANEL, EventKind.WORKSHOP, EventKind.ASTRONOMY_CLASS,
-    EventKind.CEREMONY, EventKind.EXHIBITION_OPENING, EventKind.OPENING_CEREMONY, EventKind.AWARD_CEREMONY,
-    EventKind.OTHER, EventKind.MAINTENANCE,
-)  # fmt: skip
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 TIMES = ("start", "end", "window_start", "window_end")
 
@@ -26,7 +21,7 @@ def _optional_int(value):
 
 class EventForm(CleanForm):
     kind = SelectField(
-        _l("Kind"), choices=choices((k.value, EVENT_KIND_LABELS[k]) for k in PROGRAMME_KINDS), default="forum"
+        _l("Kind"), choices=choices((k.value, EVENT_KIND_LABELS[k]) for k in EventKind), default="forum"
     )
     title = NameField(_l("Title"), validators=[Optional(), Length(max=200)])
     title_zh = NameField(_l("Title in Chinese"), validators=[Optional(), Length(max=200)])

@@ -151,7 +151,11 @@ def _checked(edition: Edition, event: Event | None, values: dict) -> dict:
         errors.setdefault(field, []).append(message)
 
     theater = _theater_of(edition, values.get("theater_id"))
-    _entry_of(edition, values.get("entry_id"))
+    entry = _entry_of(edition, values.get("entry_id"))
+    if entry is not None and theater is None:
+        refuse("theater_id", _l("A film screened right before the event needs the event's theater."))
+    elif entry is not None and entry.format is not None and entry.format.value not in (theater.formats or []):
+        refuse("entry_id", _l("%(theater)s cannot show this film's format.", theater=theater.name))
     if values.get("public") and not (values.get("title") or values.get("title_zh")):
         refuse("title", _l("A public event needs a title (in English or Chinese)."))
     start, end = values.get("start"), values.get("end")

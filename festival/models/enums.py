@@ -110,6 +110,13 @@ class EventKind(enum.StrEnum):
     OTHER = "other"
 
 
+# the kinds of events the public programme offers as a filter (the others are blocks' kinds)
+PUBLIC_EVENT_KINDS = (
+    EventKind.FORUM, EventKind.TALK, EventKind.PANEL, EventKind.WORKSHOP, EventKind.ASTRONOMY_CLASS,
+    EventKind.CEREMONY, EventKind.EXHIBITION_OPENING, EventKind.OPENING_CEREMONY, EventKind.AWARD_CEREMONY,
+)  # fmt: skip
+
+
 class SpeakerStatus(enum.StrEnum):
     INVITED = "invited"
     CONFIRMED = "confirmed"

@@ -77,6 +77,8 @@ class Event(db.Model):
     # the film shown right before the event in the same theater (a screening followed by a talk)
     entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entry.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    # the public programme's caches and validators follow it (festival.events.queries.events_stamp)
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
     theater: Mapped[Theater | None] = relationship(back_populates="events")
     entry: Mapped[Entry | None] = relationship()

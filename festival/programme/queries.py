@@ -14,9 +14,18 @@ from werkzeug.datastructures import MultiDict
 
 from festival import localtime, params
 from festival.editions import current_edition
+from festival.events import queries as events
 from festival.extensions import db
-from festival.models import Edition, Entry, EntryImage, Screening, Theater, TimetableVersion
-from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, ImageKind, VersionStatus
+from festival.models import Edition, Entry, EntryImage, Event, Screening, Theater, TimetableVersion
+from festival.models.enums import (
+    PUBLIC_EVENT_KINDS,
+    Audience,
+    EditionStatus,
+    EntryStatus,
+    FilmFormat,
+    ImageKind,
+    VersionStatus,
+)
 from festival.programme.caching import cached, for_a_while
 from festival.schedule import adapter
 from festival.schedule.grid import screening_days
@@ -94,6 +103,11 @@ def published(edition: Edition | None) -> TimetableVersion | None:
     return adapter.latest_published(edition) if edition is not None else None
 
 
+SCREENING = "screening"
+# what the programme's kind filter offers: screenings, then the kinds of public events
+ITEM_KINDS = (SCREENING, *(k.value for k in PUBLIC_EVENT_KINDS))
+
+
 @dataclass(frozen=True)
 class Filters:
     """The visitor's filters; unknown values are ignored rather than refused."""
@@ -101,37 +115,53 @@ class Filters:
     format: str | None = None
     theater: int | None = None
     audience: str | None = None
+    kind: str | None = None  # "screening", or an event's kind ("forum", "talk", ...)
 
     @classmethod
     def from_args(cls, args: MultiDict, theater_ids: Collection[int]) -> Filters:
         fmt = args.get("format")
         audience = args.get("audience")
+        kind = args.get("kind")
         theater = params.record_id(args.get("theater"))
         return cls(
             format=fmt if fmt in {f.value for f in FilmFormat} else None,
             theater=theater if theater in theater_ids else None,
             audience=audience if audience in {a.value for a in Audience} else None,
+            kind=kind if kind in ITEM_KINDS else None,
         )
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.format, self.theater, self.audience))
+        return any(v is not None for v in (self.format, self.theater, self.audience, self.kind))
 
     def args(self) -> dict:
         """The filters as query arguments (for links that keep them)."""
-        return {
-            k: v
-            for k, v in (("format", self.format), ("theater", self.theater), ("audience", self.audience))
-            if v
-        }
+        pairs = (
+            ("format", self.format),
+            ("theater", self.theater),
+            ("audience", self.audience),
+            ("kind", self.kind),
+        )
+        return {k: v for k, v in pairs if v}
 
     def keep(self, screening: Screening) -> bool:
         e = screening.entry
+        if self.kind and self.kind != SCREENING:
+            return False
         if self.format and (e.format is None or e.format.value != self.format):
             return False
         if self.theater and screening.theater_id != self.theater:
             return False
         return not (self.audience and self.audience not in (e.audiences or []))
+
+    def keep_event(self, event: Event) -> bool:
+        """An event passes when no film format is asked for, its kind (if asked) and theater match, and it
+        is for everyone or for the audience asked."""
+        if self.format or (self.kind and self.kind != event.kind.value):
+            return False
+        if self.theater and event.theater_id != self.theater:
+            return False
+        return not (self.audience and event.audience is not None and event.audience.value != self.audience)
 
 
 def _screenings(version: TimetableVersion):
@@ -155,6 +185,12 @@ def day_screenings(
     if filters.format:
         stmt = stmt.where(Entry.format == FilmFormat(filters.format))
     return [s for s in db.session.scalars(stmt) if filters.keep(s)]
+
+
+def day_events(edition: Edition, day: date, filters: Filters) -> list[Event]:
+    """The public events starting on one local day that pass the filters."""
+    start, end = localtime.day_range(day, day, edition)
+    return [e for e in events.public_events(edition, start=start, end=end) if filters.keep_event(e)]
 
 
 def all_screenings(version: TimetableVersion) -> list[Screening]:

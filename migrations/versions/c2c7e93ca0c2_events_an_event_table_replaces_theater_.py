@@ -65,6 +65,7 @@ def upgrade():
     sa.Column('language', sa.String(length=40), nullable=True),
     sa.Column('entry_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('(start IS NULL) = ("end" IS NULL)', name=op.f('ck_event_time_whole')),
     sa.CheckConstraint('capacity IS NULL OR capacity > 0', name=op.f('ck_event_capacity_positive')),
     sa.CheckConstraint('duration_minutes IS NULL OR duration_minutes > 0', name=op.f('ck_event_duration_positive')),
@@ -111,9 +112,9 @@ def upgrade():
     )
     op.execute(
         'INSERT INTO event (id, edition_id, theater_id, kind, title, start, "end", public, recurring, '
-        'seats_taken, registration_required, created_at) '
+        'seats_taken, registration_required, created_at, updated_at) '
         'SELECT b.id, v.edition_id, b.theater_id, b.kind, b.label, b.start, b."end", FALSE, FALSE, 0, FALSE, '
-        'CURRENT_TIMESTAMP FROM theater_block b JOIN theater t ON t.id = b.theater_id JOIN venue v ON v.id = t.venue_id'
+        'CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM theater_block b JOIN theater t ON t.id = b.theater_id JOIN venue v ON v.id = t.venue_id'
     )
     _restart_ids('event')
     op.execute("UPDATE audit_event SET object_type = 'event' WHERE object_type = 'theater_block'")

@@ -5,12 +5,14 @@ used for a whole instance and for the fragments the partial checks read (``check
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from festival import localtime
 from festival.extensions import db
-from festival.models import Decision, Edition, Entry, Screening, TimetableVersion, Venue
+from festival.models import Decision, Edition, Entry, Event, Screening, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
 from festival.schedule.adapter.ids import edition_theaters, film_id, local_text, placed_events, theater_ids
 from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
@@ -172,6 +174,50 @@ def screening_refs(
     return out
 
 
+def tie_start(event: Event, entry: Entry, edition: Edition) -> datetime:
+    """Where a film tied to an event is screened: right before the event in its theater, its end plus the
+    theater's changeover no later than the event's start, on the theater's start step (rounded down)."""
+    theater = event.theater
+    latest = event.start - timedelta(minutes=(entry.runtime_minutes or 0) + theater.changeover_minutes)
+    local = localtime.to_local(latest, edition).replace(second=0, microsecond=0)
+    minute = local.hour * 60 + local.minute
+    step = theater.start_step_minutes or 1
+    return localtime.from_local(local.replace(tzinfo=None) - timedelta(minutes=minute % step), edition)
+
+
+def tied_events(edition: Edition) -> list:
+    """The edition's events with a time, a theater and a film screened right before them."""
+    stmt = sa.select(Event).where(
+        Event.edition_id == edition.id,
+        Event.entry_id.is_not(None),
+        Event.theater_id.is_not(None),
+        Event.start.is_not(None),
+    )
+    return list(db.session.scalars(stmt.order_by(Event.start, Event.id)))
+
+
+def event_ties(edition: Edition, tids: dict[int, str], films: set[str]) -> list[dict]:
+    """A ``fixed`` screening for each film tied to an event (``tie_start``) whose film and theater are in
+    the instance: the solver places it as it places a pin."""
+    out = []
+    for event in tied_events(edition):
+        entry, tid = db.session.get(Entry, event.entry_id), tids.get(event.theater_id)
+        if film_id(entry.id) in films and tid is not None:
+            start = tie_start(event, entry, edition)
+            out.append({"film": film_id(entry.id), "theater": tid, "start": local_text(start, edition)})
+    return out
+
+
+def screening_tie(screening: Screening, edition: Edition) -> Event | None:
+    """The event a screening is placed before (its film tied to the event, in its theater, at
+    ``tie_start``), or None: what the timetable says of a screening pinned by an event."""
+    for event in tied_events(edition):
+        same_place = (event.entry_id, event.theater_id) == (screening.entry_id, screening.theater_id)
+        if same_place and tie_start(event, screening.entry, edition) == screening.start:
+            return event
+    return None
+
+
 # ---------------------------------------------------------------- the instance
 
 
@@ -181,16 +227,22 @@ def build_instance(
     """The edition's solver instance as a JSON-ready dict.
 
     ``fixed`` holds the pinned screenings of ``base_version`` (default: the current draft) when
-    ``keep_pins``; ``previous`` holds the latest published version's screenings. Pins and previous
-    screenings of films that are no longer accepted (or of deleted theaters) are left out."""
+    ``keep_pins``, and always the screenings of films tied to events (``event_ties``); ``previous``
+    holds the latest published version's screenings. Pins and previous screenings of films that are no
+    longer accepted (or of deleted theaters) are left out."""
     theaters = edition_theaters(edition)
     tids = theater_ids(theaters)
     films = [film_json(e, d) for e, d in accepted_entries(edition)]
     film_ids = {f["id"] for f in films}
     fixed: list[dict] = []
+    ties = event_ties(edition, tids, film_ids)
     if keep_pins:
         source = base_version if base_version is not None else current_draft(edition)
         fixed = screening_refs(version_screenings(source, pinned_only=True), edition, tids, film_ids)
+        # a film tied to an event in a theater is placed by the event alone there (it may have moved)
+        tied = {(t["film"], t["theater"]) for t in ties}
+        fixed = [f for f in fixed if (f["film"], f["theater"]) not in tied]
+    fixed += [t for t in ties if t not in fixed]
     previous = screening_refs(version_screenings(latest_published(edition)), edition, tids, film_ids)
     return {
         "format": INSTANCE_FORMAT,
