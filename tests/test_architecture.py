@@ -26,7 +26,7 @@ AREAS = {
     "main": {"auth"},
     "submissions": set(),
     "review": {"submissions", "schedule"},
-    "events": {"schedule"},
+    "events": {"schedule", "submissions"},
     "venues": {"schedule", "events"},
     "schedule": set(),
     "programme": {"schedule", "submissions", "events"},

@@ -3,6 +3,7 @@ from films), their speakers and the visitors registered for them."""
 
 from flask import Blueprint
 
-bp = Blueprint("events", __name__, url_prefix="/staff/events")
+# staff pages under /staff/events/, speakers' own pages under /speaking/
+bp = Blueprint("events", __name__)
 
-from festival.events import routes  # noqa: E402,F401  (routes attach to bp)
+from festival.events import routes, speaker_routes  # noqa: E402,F401  (routes attach to bp)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from festival.editions import staff_edition, staff_editions
 from festival.events import bp, queries, services
 from festival.events.forms import EventForm
+from festival.events.speaker_forms import AddSpeakerForm
 from festival.extensions import db
 from festival.handlers import Render, post_button, submit_form
 from festival.labels import SPEAKER_STATUS_LABELS, film_title
@@ -40,10 +41,16 @@ def _form(edition: Edition, **kwargs) -> EventForm:
 def _page(outcome, form, **context):
     if not isinstance(outcome, Render):
         return outcome
-    return render_template("events/form.html", form=form, **context), outcome.status
+    return (
+        render_template(
+            "events/form.html", form=form, speaker_form=AddSpeakerForm(formdata=None),
+            speaker_status_labels=SPEAKER_STATUS_LABELS, **context,
+        ),
+        outcome.status,
+    )  # fmt: skip
 
 
-@bp.get("/")
+@bp.get("/staff/events/")
 @roles_required(Role.STAFF)
 def index():
     """The edition's events (public ones and blocks), those still to be placed last."""
@@ -57,7 +64,7 @@ def index():
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/staff/events/new", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def new():
     """Add an event to the edition."""
@@ -73,7 +80,7 @@ def new():
     return _page(done, form, edition=edition, event=None)
 
 
-@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@bp.route("/staff/events/<int:event_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.STAFF)
 def edit(event_id: int):
     """Change an event's kind, titles, place, time, capacity and registration."""
@@ -86,7 +93,7 @@ def edit(event_id: int):
     return _page(done, form, edition=edition, event=event)
 
 
-@bp.post("/<int:event_id>/delete")
+@bp.post("/staff/events/<int:event_id>/delete")
 @roles_required(Role.STAFF)
 def delete(event_id: int):
     """Remove an event with its speakers' parts and registrations."""

@@ -15,6 +15,7 @@ from festival import localtime
 from festival.audit import record, record_changes
 from festival.editions import out_of_reach
 from festival.errors import InvalidInput
+from festival.events import speakers
 from festival.extensions import db
 from festival.models import Edition, Entry, Event, Theater, User, Venue
 from festival.models.enums import EventKind
@@ -230,6 +231,7 @@ def update_event(event: Event, *, actor: User | None, **values) -> Event:
         setattr(event, name, value)
     db.session.flush()
     db.session.refresh(event)
+    speakers.check_event_speakers(event)  # a speaker may now be double-booked: refused, nothing kept
     record_changes(event, actor=actor, action="event.update", before=before, after=_values(event))
     return event
 

@@ -20,6 +20,7 @@ from festival.models.enums import (
 from festival.models.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
+    from festival.models.edition import Edition
     from festival.models.entry import Entry
     from festival.models.user import User
     from festival.models.venue import Theater
@@ -80,6 +81,7 @@ class Event(db.Model):
     # the public programme's caches and validators follow it (festival.events.queries.events_stamp)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow, onupdate=utcnow)
 
+    edition: Mapped[Edition] = relationship()
     theater: Mapped[Theater | None] = relationship(back_populates="events")
     entry: Mapped[Entry | None] = relationship()
     speakers: Mapped[list[EventSpeaker]] = relationship(

@@ -34,16 +34,32 @@ from festival.schedule.grid import screening_days
 def public_programme(slug: str | None) -> tuple[Edition | None, TimetableVersion | None]:
     """The edition named by ``slug`` (else the site's current one) and its published version.
 
-    For a named edition both come in one round trip; it also becomes the header's edition."""
+    Both come in one round trip, with the stamp of the edition's events (``events_stamp``); a named
+    edition also becomes the header's edition."""
+    current = None
     if not slug:
-        edition = current_edition()
-        return edition, published(edition)
+        current = current_edition()
+        if current is None:
+            return None, None
+        slug = current.slug
     row = db.session.execute(_programme_statement(), {"slug": slug}).first()
     if row is None:
-        return None, None
+        return current, None
+    found, version, count, latest = row
     if has_request_context():
-        g.current_edition = row[0]  # the header names the edition shown, with no query of its own
-    return row[0], row[1]
+        if current is None:
+            g.current_edition = found  # the header names the edition shown, with no query of its own
+        stamp = (count, latest.isoformat() if latest is not None else "")
+        g.setdefault("events_stamps", {})[found.id] = stamp
+    return found, version
+
+
+def events_stamp(edition: Edition) -> tuple:
+    """The stamp of the edition's events that the public pages' caches follow (events change without a
+    publication): read with the edition by ``public_programme``, else asked now."""
+    if has_request_context() and edition.id in g.get("events_stamps", {}):
+        return g.events_stamps[edition.id]
+    return events.events_stamp(edition)
 
 
 def _latest_published() -> sa.ScalarSelect:
@@ -61,8 +77,11 @@ def _latest_published() -> sa.ScalarSelect:
 @functools.cache
 def _programme_statement() -> sa.Select:
     # built once: constructing this statement costs more than running it on a busy public page
+    of_edition = Event.edition_id == Edition.id
+    count = sa.select(sa.func.count(Event.id)).where(of_edition).correlate(Edition).scalar_subquery()
+    latest = sa.select(sa.func.max(Event.updated_at)).where(of_edition).correlate(Edition).scalar_subquery()
     return (
-        sa.select(Edition, TimetableVersion)
+        sa.select(Edition, TimetableVersion, count, latest)
         .outerjoin(TimetableVersion, TimetableVersion.id == _latest_published())
         .where(Edition.slug == sa.bindparam("slug"), Edition.status != EditionStatus.DRAFT)
     )

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from festival import localtime
 from festival.events import queries as events
-from festival.events import registrations
+from festival.events import registrations, speakers
 from festival.extensions import db
 from festival.handlers import post_button
 from festival.labels import (
@@ -117,7 +117,7 @@ def _ics(
             event_url=lambda e: public_url("programme.event", slug=edition.slug, event_id=e.id),
         )  # fmt: skip
 
-    stamp = events.events_stamp(edition) if public_events else ()
+    stamp = queries.events_stamp(edition) if public_events else ()
     response = _public_file(version, build, "text/calendar", depends_on=stamp)
     if response.status_code == 200:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -140,9 +140,8 @@ def index(slug: str | None):
     address = caching.canonical_address({"day": asked, **filters.args()})
     # without a day the page opens on today, so its validator changes at midnight
     today = localtime.today(edition)
-    stamp = events.events_stamp(
-        edition
-    )  # the events shown beside the screenings change without a publication
+    # the events shown beside the screenings change without a publication
+    stamp = queries.events_stamp(edition)
     return _page(
         version,
         address,
@@ -342,7 +341,7 @@ def _schedule(slug: str | None, kind: str, mimetype: str, serialize) -> Response
         )  # fmt: skip
         return serialize(conference, days)
 
-    stamp = events.events_stamp(edition)  # public events change without a publication
+    stamp = queries.events_stamp(edition)  # public events change without a publication
     build = functools.partial(caching.cached, version, ("schedule", kind, language, base_url, stamp), compute)
     return _public_file(
         version, build, mimetype, query={"lang": lang}, depends_on=(base_url, stamp), shared=True
@@ -452,3 +451,20 @@ def speaker(slug: str | None, speaker_id: int):
         "programme/speaker.html", edition=edition, speaker=person, events=speaking,
         canonical=public_url("programme.speaker", slug=edition.slug, speaker_id=person.id),
     )  # fmt: skip
+
+
+@programme_route("/speaker/<int:speaker_id>/photo/<any(full, thumb):variant>")
+def speaker_photo(slug: str | None, speaker_id: int, variant: str):
+    """A speaker's photo, public while they have a confirmed public event in the edition."""
+    edition, _version = queries.public_programme(slug)
+    person = db.session.get(Speaker, speaker_id)
+    if (
+        edition is None
+        or person is None
+        or not person.photo_name
+        or not events.speaker_events(person, edition)
+    ):
+        abort(404)
+    path = speakers.photo_path(person, variant)
+    mime = "image/jpeg" if variant == "thumb" else person.photo_mime
+    return uploads.file_response(path, mime, f"speaker-{person.id}{path.suffix}", public=True)

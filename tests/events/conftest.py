@@ -40,3 +40,18 @@ def place(app, make):
 @pytest.fixture
 def csrf_place(csrf_app, make):
     return _setting(make)
+
+
+@pytest.fixture
+def published_place(place, make):
+    """The place's edition with a published timetable version (the public programme exists)."""
+    from festival.models import TimetableVersion
+    from festival.models.enums import VersionStatus
+    from festival.models.types import utcnow
+
+    version = TimetableVersion(
+        edition_id=place["edition"].id, status=VersionStatus.PUBLISHED, number=1, published_at=utcnow()
+    )
+    db.session.add(version)
+    db.session.commit()
+    return version

@@ -165,6 +165,7 @@ def build_world() -> World:
         "block_id": block.id,
         "event_id": talk.id,
         "speaker_id": speaker.id,
+        "answer": "confirm",
         "panel_id": panel.id,
         "member_id": _first(PanelMember, PanelMember.panel_id == panel.id).id,
         "criterion_id": _first(RubricCriterion, RubricCriterion.edition_id == edition.id).id,
