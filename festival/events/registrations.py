@@ -25,7 +25,6 @@ from festival.labels import event_title
 from festival.mail.services import send_mail
 from festival.models import Edition, Event, EventRegistration, Theater, User
 from festival.models.enums import RegistrationStatus
-from festival.models.types import utcnow
 from festival.navigation import localized, public_url
 
 CONFIRMED, WAITING, CANCELLED = (
@@ -55,7 +54,7 @@ def ensure_open(event: Event, now: datetime | None = None) -> None:
     needs none, or has begun."""
     if not (event.public and event.placed and event.registration_required and event.capacity):
         raise InvalidTransition(_l("This event takes no registration."))
-    if (now or utcnow()) >= event.start:
+    if (now or localtime.now()) >= event.start:
         raise InvalidTransition(_l("The event has begun; registration is closed."))
 
 
@@ -94,7 +93,7 @@ def register(event: Event, user: User, *, now: datetime | None = None) -> EventR
     existing = registration_of(event, user)
     if existing is not None and existing.status != CANCELLED:
         return existing
-    moment = now or utcnow()
+    moment = now or localtime.now()
     try:
         with db.session.begin_nested():
             status = CONFIRMED if _take_seat(event.id) else WAITING
@@ -123,7 +122,7 @@ def cancel(registration: EventRegistration, *, now: datetime | None = None) -> E
     is mailed. Returns the promoted registration, if any. Flushes."""
     if registration.status == CANCELLED:
         return None
-    moment = now or utcnow()
+    moment = now or localtime.now()
     event = db.session.get(Event, registration.event_id)
     held_seat = registration.status == CONFIRMED
     registration.status, registration.changed_at = CANCELLED, moment

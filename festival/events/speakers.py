@@ -25,7 +25,6 @@ from festival.extensions import db
 from festival.labels import event_title
 from festival.models import Edition, Event, EventSpeaker, Speaker, Theater, User
 from festival.models.enums import SpeakerStatus
-from festival.models.types import utcnow
 from festival.navigation import localized
 from festival.submissions import uploads
 
@@ -182,7 +181,7 @@ def answer(event: Event, user: User, *, confirm: bool) -> EventSpeaker:
     if confirm:
         check_double_booking(speaker, event)
     part.status = SpeakerStatus.CONFIRMED if confirm else SpeakerStatus.DECLINED
-    part.answered_at = utcnow()
+    part.answered_at = localtime.now()
     db.session.flush()
     record(event, actor=user, action="event.speaker_confirm" if confirm else "event.speaker_decline")
     return part

@@ -13,7 +13,7 @@ import json
 import re
 from datetime import date
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -416,10 +416,14 @@ def register(slug: str | None, event_id: int):
     event, edition = _public_event(slug, event_id)
     back = url_for("programme.event", slug=edition.slug, event_id=event.id)
 
-    def success(registration) -> str:
+    def success(registration) -> None:
         if registration.status == registrations.CONFIRMED:
-            return _("You have a seat. The details are on their way by e-mail.")
-        return _("The event is full: you are on the waiting list. We write if a seat becomes free.")
+            flash(_("You have a seat. The details are on their way by e-mail."), "success")
+        else:
+            flash(
+                _("The event is full: you are on the waiting list. We write if a seat becomes free."),
+                "success",
+            )
 
     return post_button(None, lambda: registrations.register(event, current_user), success=success, back=back)
 
