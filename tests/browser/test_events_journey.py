@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from festival import localtime
 from festival.demo.services import DEMO_PASSWORD
+from tests.browser.test_full_journey import _login
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("test-results")
@@ -30,15 +31,6 @@ def _shot(page: Page, name: str) -> None:
 def _page_for(browser: Browser, base_url: str) -> Page:
     context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900}, locale="en-US")
     return context.new_page()
-
-
-def _login(page: Page, email: str, password: str = DEMO_PASSWORD) -> None:
-    page.goto("/auth/login")
-    page.get_by_role("link", name="English").click()
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("form button[type=submit].primary").click()
-    expect(page.locator(".who")).to_be_visible()
 
 
 def _person(live_app, email: str, name: str) -> None:
