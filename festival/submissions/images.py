@@ -6,6 +6,7 @@ import logging
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
 from festival.errors import InvalidTransition
@@ -45,7 +46,15 @@ def add_image(
     stills = [image for image in images if image.kind == ImageKind.STILL]
     if kind == ImageKind.STILL and len(stills) >= MAX_STILLS:
         raise UploadRejected(
-            errors={"image": [_("You can upload at most %(n)d stills; delete one first.", n=MAX_STILLS)]}
+            errors={
+                "image": [
+                    ngettext(
+                        "You can upload at most %(num)d still; delete it first.",
+                        "You can upload at most %(num)d stills; delete one first.",
+                        MAX_STILLS,
+                    )
+                ]
+            }
         )
     try:
         clean = uploads.checked_upload(actor.id, upload.stream)

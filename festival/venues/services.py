@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from festival.audit import record, record_changes
 from festival.errors import InvalidInput, InvalidTransition
@@ -82,9 +83,10 @@ def delete_venue(venue: Venue, *, actor: User | None) -> None:
     used = _screenings_in([t.id for t in venue.theaters])
     if used:
         raise InvalidTransition(
-            _l(
-                "%(n)s screenings in timetable versions use this venue's theaters; it cannot be deleted.",
-                n=used,
+            lazy_ngettext(
+                "%(num)d screening in timetable versions uses this venue's theaters; it cannot be deleted.",
+                "%(num)d screenings in timetable versions use this venue's theaters; it cannot be deleted.",
+                used,
             )
         )
     record(venue, actor=actor, action="venue.delete", old=_snapshot(venue, VENUE_FIELDS))
@@ -143,7 +145,11 @@ def delete_theater(theater: Theater, *, actor: User | None) -> None:
     used = _screenings_in([theater.id])
     if used:
         raise InvalidTransition(
-            _l("%(n)s screenings in timetable versions use this theater; it cannot be deleted.", n=used)
+            lazy_ngettext(
+                "%(num)d screening in timetable versions uses this theater; it cannot be deleted.",
+                "%(num)d screenings in timetable versions use this theater; it cannot be deleted.",
+                used,
+            )
         )
     record(theater, actor=actor, action="theater.delete", old=_snapshot(theater, THEATER_FIELDS))
     db.session.delete(theater)

@@ -11,12 +11,15 @@ The rest of the app imports these names from here (``from festival.schedule impo
 """
 
 from festival.schedule.adapter.build import (
+    DEFAULT_MOVE_COST,
     accepted_entries,
     build_instance,
     current_draft,
     edition_venues,
     film_json,
     latest_published,
+    move_cost,
+    pin_source,
     schedule_json_of,
     screening_tie,
     screenings_to_schedule,
@@ -60,6 +63,7 @@ from festival.schedule.adapter.words import in_words
 from scheduler import WEEKDAYS  # the format's weekday keys, mon first
 
 __all__ = [
+    "DEFAULT_MOVE_COST",
     "WEEKDAYS",
     "InstanceBuildError",
     "ScheduleMappingError",
@@ -86,8 +90,10 @@ __all__ = [
     "intervals_error",
     "latest_published",
     "local_text",
+    "move_cost",
     "placed_events",
     "parse",
+    "pin_source",
     "schedule_json_of",
     "screening_tie",
     "screenings_from_schedule",
