@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from festival import localtime
@@ -241,3 +242,45 @@ def delete_event(event: Event, *, actor: User | None, action: str = "event.delet
     record(event, actor=actor, action=action, old=_values(event))
     db.session.delete(event)
     db.session.flush()
+
+
+# ---------------------------------------------------------------- copying to another edition
+
+
+def week_shift(source: Edition, target: Edition) -> timedelta:
+    """How far an event moves from ``source`` to ``target``: the whole weeks between their first days, so
+    that it keeps its weekday (and its wall-clock time)."""
+    return timedelta(weeks=round((target.first_day - source.first_day).days / 7))
+
+
+def copy_recurring_events(
+    source: Edition, target: Edition, theaters: dict[int, int], *, actor: User | None
+) -> tuple[list[Event], list[Event]]:
+    """Copy the source edition's recurring events into ``target`` on the same weekdays (``week_shift``),
+    in the copied theaters (``theaters``: source theater id -> target theater id); returns the copies and
+    the one-off events left behind (for staff to add again if they recur after all). Speakers and
+    registrations are not copied; a copy whose time falls out of reach of the new window stays behind."""
+    shift = week_shift(source, target)
+    copies, left = [], []
+    stmt = sa.select(Event).where(Event.edition_id == source.id).order_by(Event.start, Event.id)
+    for event in db.session.scalars(stmt):
+        if not event.recurring or event.start is None or event.theater_id not in theaters:
+            left.append(event)
+            continue
+        start, end = (
+            localtime.from_local(localtime.wall_clock(moment, source) + shift, target)
+            for moment in (event.start, event.end)
+        )
+        if out_of_reach(target, start) or out_of_reach(target, end):
+            left.append(event)
+            continue
+        values = {name: getattr(event, name) for name in EVENT_FIELDS}
+        values.update(theater_id=theaters[event.theater_id], start=start, end=end, entry_id=None)
+        values.update(window_start=None, window_end=None)
+        copy = Event(edition_id=target.id, **values)
+        db.session.add(copy)
+        copies.append(copy)
+    db.session.flush()
+    for copy in copies:
+        record(copy, actor=actor, action="event.copy", new=_values(copy))
+    return copies, left

@@ -120,7 +120,10 @@ def copy_venues():
     act = partial(services.copy_venues, source, edition, actor=current_user)
     return _perform(
         act,
-        _("Venues and theaters copied; add this year's holidays, closed dates and blocks."),
+        _(
+            "Venues, theaters and recurring events copied; add this year's holidays, closed dates and "
+            "one-off blocks."
+        ),
         _index_url(edition),
     )
 

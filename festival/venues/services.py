@@ -12,6 +12,7 @@ from flask_babel import lazy_ngettext
 
 from festival.audit import record, record_changes
 from festival.errors import InvalidInput, InvalidTransition
+from festival.events import services as events
 from festival.extensions import db
 from festival.models import Edition, Screening, Theater, User, Venue
 from festival.schedule import adapter
@@ -160,10 +161,12 @@ def delete_theater(theater: Theater, *, actor: User | None) -> None:
 
 
 def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list[Venue]:
-    """Copy the venues of another edition with their weekly hours and theaters into ``target``.
+    """Copy the venues of another edition with their weekly hours and theaters into ``target``, and its
+    recurring events (blocks too) on the same weekdays (``events.copy_recurring_events``).
 
-    Closed dates, special hours and blocks belong to their year and are not copied. Raises InvalidInput
-    when the editions are the same, the source has no venues, or a venue or theater code is taken."""
+    Closed dates, special hours and one-off events belong to their year and are not copied. Raises
+    InvalidInput when the editions are the same, the source has no venues, or a venue or theater code is
+    taken."""
     if source.id == target.id:
         raise InvalidInput(_l("Choose another edition to copy from."))
     venues = adapter.edition_venues(source)
@@ -176,13 +179,16 @@ def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list
     if clash:
         message = _l("These codes are already used in this edition: %(codes)s.", codes=", ".join(clash))
         raise InvalidInput(message)
-    copies = []
+    copies, theater_copies = [], {}
     for venue in venues:
         values = {**_snapshot(venue, VENUE_FIELDS), "closed_dates": [], "special_hours": {}}
         copy = create_venue(target, actor=actor, **values)
         for theater in venue.theaters:
-            create_theater(copy, actor=actor, **_snapshot(theater, THEATER_FIELDS))
+            theater_copies[theater.id] = create_theater(
+                copy, actor=actor, **_snapshot(theater, THEATER_FIELDS)
+            ).id
         copies.append(copy)
+    events.copy_recurring_events(source, target, theater_copies, actor=actor)
     return copies
 
 

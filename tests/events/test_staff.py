@@ -159,3 +159,39 @@ def test_only_staff_reach_the_events_pages(client, auth, place, make, role):
         == 403
     )
     assert _count() == 0
+
+
+def test_copying_venues_moves_recurring_events_to_the_same_weekday_and_leaves_one_off_ones(
+    client, auth, place, make
+):
+    from datetime import date
+
+    from festival.events import services
+
+    edition = place["edition"]  # 1-14 April 2031; 3 April 2031 is a Thursday
+    weekly = services.create_event(
+        edition, actor=None, kind=EventKind.ASTRONOMY_CLASS, title="Astronomy class",
+        theater_id=place["dome"].id,
+        start=datetime(2031, 4, 3, 10, 0, tzinfo=TZ), end=datetime(2031, 4, 3, 11, 0, tzinfo=TZ), public=True,
+        recurring=True,
+    )  # fmt: skip
+    services.create_event(
+        edition, actor=None, kind=EventKind.CEREMONY, title="Opening", theater_id=place["giant"].id,
+        start=datetime(2031, 4, 1, 9, 0, tzinfo=TZ), end=datetime(2031, 4, 1, 10, 0, tzinfo=TZ), public=True,
+    )  # fmt: skip
+    target = make.edition(first_day=date(2032, 4, 1), last_day=date(2032, 4, 14))
+    db.session.commit()
+    auth.login_as(place["staff"])
+    assert (
+        client.post(f"/staff/venues/copy?edition={target.slug}", data={"source": edition.id}).status_code
+        == 303
+    )
+    (copy,) = db.session.scalars(sa.select(Event).where(Event.edition_id == target.id)).all()
+    local = copy.start.astimezone(TZ)
+    assert (copy.title, local.weekday(), local.hour) == (
+        "Astronomy class",
+        weekly.start.astimezone(TZ).weekday(),
+        10,
+    )
+    assert date(2032, 4, 1) <= local.date() <= date(2032, 4, 14)
+    assert copy.theater.venue.edition_id == target.id and copy.recurring and copy.public
