@@ -148,7 +148,7 @@ def test_the_role_set_migration_keeps_every_users_role_and_downgrades_to_the_hig
 def test_the_events_migration_turns_every_block_into_an_event_that_is_not_public_and_back(tmp_path):
     app = _fresh_app(tmp_path)
     with app.app_context():
-        upgrade(revision="59b893d4a258")  # theater blocks
+        upgrade(revision="158cc6552e2f")  # theater blocks
         with db.engine.begin() as conn:
             conn.execute(
                 sa.text(
@@ -194,7 +194,7 @@ def test_the_events_migration_turns_every_block_into_an_event_that_is_not_public
                     "true, false, 0, false, '2021-01-01', '2021-01-01')"
                 )
             )
-        downgrade(revision="59b893d4a258")
+        downgrade(revision="158cc6552e2f")
         with db.engine.begin() as conn:
             rows = conn.execute(sa.text("SELECT id, theater_id, kind, label FROM theater_block ORDER BY id"))
             assert [tuple(r) for r in rows] == [

@@ -1,5 +1,17 @@
 """ORM models, split by aggregate; importing this package registers every table."""
 
+from festival.models.audience import (
+    AudienceSettings,
+    AwardCategory,
+    JuryBallot,
+    JuryMember,
+    Nomination,
+    PlanFeed,
+    PlanItem,
+    Star,
+    ViewerVote,
+    VisitorDays,
+)
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
 from festival.models.event import Event, EventRegistration, EventSpeaker, Speaker
@@ -11,29 +23,39 @@ from festival.models.venue import Theater, Venue
 
 __all__ = [
     "Assignment",
+    "AudienceSettings",
     "AuditEvent",
+    "AwardCategory",
     "Conflict",
     "Decision",
     "Edition",
     "Entry",
+    "JuryBallot",
+    "JuryMember",
     "EntryImage",
     "Event",
     "EventRegistration",
     "EventSpeaker",
     "MailTemplate",
+    "Nomination",
     "OutboxMail",
     "Panel",
     "PanelEntry",
     "PanelMember",
+    "PlanFeed",
+    "PlanItem",
     "Review",
     "RubricCriterion",
     "Screening",
     "Speaker",
     "SolveRun",
+    "Star",
     "Theater",
     "TimetableVersion",
     "User",
     "UserRole",
     "UserSession",
     "Venue",
+    "ViewerVote",
+    "VisitorDays",
 ]

@@ -7,7 +7,7 @@ column did not know become ``forum`` for talks, panels and workshops, else ``oth
 theater or a time, speakers and registrations are dropped.
 
 Revision ID: c2c7e93ca0c2
-Revises: 59b893d4a258
+Revises: 158cc6552e2f
 Create Date: 2026-12-06 03:37:06.244284
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c2c7e93ca0c2'
-down_revision = '59b893d4a258'
+down_revision = '158cc6552e2f'
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,7 @@ PATIENCE = 20
 # iterations between two publications (timetables built at the best prices so far): each costs as much as
 # tens of iterations, so more often means better timetables sooner but a slower descent of the bound
 CONSTRUCT_EVERY = 50
+BOUND_EVERY = 10  # iterations between two reports of a better bound (a report costs next to nothing)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
 # the share of a component's budget kept for the local search at the end: cross-day moves the day-by-day
 # construction cannot make, against iterations that would lower the bound
@@ -526,10 +527,17 @@ def solve_component(
             return None
         return math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
 
+    reported = [math.inf]
+
     def on_iterate(n: int, it: Iterate) -> None:
         lowest[0] = min(lowest[0], it.bound)
         if n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1:
             publish()
+            reported[0] = lowest[0]
+        elif n % BOUND_EVERY == BOUND_EVERY - 1 and lowest[0] < reported[0]:
+            # the bound between publications too: on a slow machine a publication may never come
+            reported[0] = lowest[0]
+            take(None, bound(), "bounding")
 
     # the last RELOCATE_SHARE of the budget goes to moving the best timetable's screenings up (relocate.py);
     # when that takes less, the descent goes on with what is left and the best timetable is moved up again

@@ -14,7 +14,14 @@ from festival import localtime
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Event, Screening, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
-from festival.schedule.adapter.ids import edition_theaters, film_id, local_text, placed_events, theater_ids
+from festival.schedule.adapter.ids import (
+    edition_theaters,
+    entry_id_of,
+    film_id,
+    local_text,
+    placed_events,
+    theater_ids,
+)
 from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
 VENUE_KEYS = ("code", "name", "hours", "closed_dates", "special_hours")
@@ -254,9 +261,16 @@ def screening_tie(screening: Screening, edition: Edition) -> Event | None:
 
 
 def build_instance(
-    edition: Edition, *, base_version: TimetableVersion | None = None, keep_pins: bool = True
+    edition: Edition,
+    *,
+    base_version: TimetableVersion | None = None,
+    keep_pins: bool = True,
+    popularity: Mapping[int, int] | None = None,
 ) -> dict:
     """The edition's solver instance as a JSON-ready dict.
+
+    ``popularity`` (entry id -> expected audience) replaces the decisions' numbers of the films it names
+    (a run's demand source other than the curators', festival.schedule.demand).
 
     ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``,
     and always the screenings of films tied to events (``event_ties``); ``previous`` holds the latest
@@ -266,6 +280,8 @@ def build_instance(
     theaters = edition_theaters(edition)
     tids = theater_ids(theaters)
     films = [film_json(e, d) for e, d in accepted_entries(edition)]
+    for film in films if popularity else ():
+        film["popularity"] = popularity.get(entry_id_of(film["id"]), film["popularity"])
     film_ids = {f["id"] for f in films}
     fixed: list[dict] = []
     ties = event_ties(edition, tids, film_ids)
