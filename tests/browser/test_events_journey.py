@@ -155,7 +155,7 @@ def test_staff_speakers_timetable_and_a_visitor_with_a_seat(
     staff.locator("form.run-form button[type=submit]").click()
     expect(staff).to_have_url(re.compile(r"/staff/timetable/runs/\d+$"))
     expect(staff.locator("h1 .run-status")).to_have_text(re.compile("finished|stopped"), timeout=90_000)
-    staff.get_by_role("link", name=re.compile("Open the draft")).click()
+    staff.locator("a.button.primary[href*='/staff/timetable/versions/']").click()
     version_id = int(re.search(r"/versions/(\d+)", staff.url).group(1))
     overlapping, in_dome = _dome_overlaps(live_app, version_id)
     assert overlapping == 0 and in_dome > 0
