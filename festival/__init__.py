@@ -14,6 +14,7 @@ from festival import (
     auth,
     dbpool,
     edition_admin,
+    events,
     main,
     models,  # noqa: F401  (importing the package registers every table)
     people,
@@ -40,6 +41,7 @@ AREAS = (
     auth,
     submissions,
     review,
+    events,
     venues,
     schedule,
     programme,

@@ -17,7 +17,7 @@ from festival.editions import demand, lifecycle, remember_edition, services
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, post_button, submit_form
 from festival.history import trail
-from festival.labels import HOLIDAY_KIND_LABELS
+from festival.labels import EVENT_KIND_LABELS, HOLIDAY_KIND_LABELS
 from festival.models import Edition, EditionHoliday, User
 from festival.models.enums import EditionStatus, HolidayKind, Role
 from festival.navigation import local_target
@@ -114,6 +114,7 @@ def _edition_page(edition: Edition, form: EditionForm, status: int = 200):
         states=list(EditionStatus),
         labels=lifecycle.STATE_LABELS,
         one_off=services.one_off_blocks_not_copied(edition),
+        event_kind_labels=EVENT_KIND_LABELS,
         history=trail([edition], edition=edition),
     ), status
 

@@ -21,12 +21,12 @@ from festival.extensions import db
 from festival.models import (
     Edition,
     EditionHoliday,
+    Event,
     MailTemplate,
     Panel,
     PanelMember,
     RubricCriterion,
     Theater,
-    TheaterBlock,
     User,
     Venue,
 )
@@ -219,53 +219,47 @@ def week_shifts(source: Edition, first_day: date) -> list[timedelta]:
     return [timedelta(weeks=w) for w in dict.fromkeys((nearest, below, above))]
 
 
-def split_blocks(edition: Edition) -> tuple[list[TheaterBlock], list[TheaterBlock]]:
-    """The edition's blocks as (recurring, one-off): a block is recurring when another block of the same
-    theater, kind and label falls on the same weekday at the same local times a whole number of weeks
-    away; every other block is one-off (a ceremony, a repair) and is never copied blindly."""
+def split_blocks(edition: Edition) -> tuple[list[Event], list[Event]]:
+    """The edition's placed events (blocks and public events) as (recurring, one-off): ``Event.recurring``
+    marks an event that comes back every week (an astronomy class, a weekly maintenance); the others (a
+    ceremony, a repair) are never copied blindly."""
     stmt = (
-        sa.select(TheaterBlock)
-        .join(Theater, Theater.id == TheaterBlock.theater_id)
-        .join(Venue, Venue.id == Theater.venue_id)
-        .where(Venue.edition_id == edition.id)
-        .order_by(TheaterBlock.start)
+        sa.select(Event)
+        .where(Event.edition_id == edition.id, Event.start.is_not(None))
+        .order_by(Event.start, Event.id)
     )
-    groups: dict[tuple, list[TheaterBlock]] = {}
-    for block in db.session.scalars(stmt):
-        start = localtime.to_local(block.start, edition)
-        end = localtime.to_local(block.end, edition)
-        key = (block.theater_id, block.kind, block.label or "", start.weekday(), start.time(), end.time(),
-               (end.date() - start.date()).days)  # fmt: skip
-        groups.setdefault(key, []).append(block)
     recurring, one_off = [], []
-    for blocks in groups.values():
-        (recurring if len(blocks) > 1 else one_off).extend(blocks)
-    return sorted(recurring, key=lambda b: b.start), sorted(one_off, key=lambda b: b.start)
+    for event in db.session.scalars(stmt):
+        (recurring if event.recurring else one_off).append(event)
+    return recurring, one_off
 
 
-def _moved_blocks(
-    source: Edition, edition: Edition, recurring: list[TheaterBlock]
-) -> dict[int, list[TheaterBlock]]:
-    """The recurring blocks moved by whole weeks into the new window (the shift that keeps the most of them
-    inside it), by the source theater's id; those that still fall outside are left out."""
+COPIED_EVENT_FIELDS = (
+    "kind", "title", "title_zh", "description", "description_zh", "public", "recurring", "capacity",
+    "registration_required", "audience", "language",
+)  # fmt: skip
+
+
+def _moved_blocks(source: Edition, edition: Edition, recurring: list[Event]) -> list[tuple[Event, Event]]:
+    """(source event, its copy) for the recurring events moved by whole weeks into the new window (the
+    shift that keeps the most of them inside it); those that still fall outside are left out."""
     first, last = localtime.day_range(edition.first_day, edition.last_day, edition)
-    best: dict[int, list[TheaterBlock]] = {}
+    best: list[tuple[Event, Event]] = []
     for shift in week_shifts(source, edition.first_day):
-        moved: dict[int, list[TheaterBlock]] = {}
-        for block in recurring:
-            start = localtime.from_local(localtime.wall_clock(block.start, source) + shift, edition)
-            end = localtime.from_local(localtime.wall_clock(block.end, source) + shift, edition)
+        moved = []
+        for event in recurring:
+            start = localtime.from_local(localtime.wall_clock(event.start, source) + shift, edition)
+            end = localtime.from_local(localtime.wall_clock(event.end, source) + shift, edition)
             if first <= start and end <= last:
-                moved.setdefault(block.theater_id, []).append(
-                    TheaterBlock(kind=block.kind, label=block.label, start=start, end=end)
-                )
-        if sum(map(len, moved.values())) > sum(map(len, best.values())):
+                values = {name: getattr(event, name) for name in COPIED_EVENT_FIELDS}
+                moved.append((event, Event(edition_id=edition.id, start=start, end=end, **values)))
+        if len(moved) > len(best):
             best = moved
     return best
 
 
-def one_off_blocks_not_copied(edition: Edition) -> list[TheaterBlock]:
-    """For an edition made as a copy: the source's one-off blocks, which staff enter anew if they recur."""
+def one_off_blocks_not_copied(edition: Edition) -> list[Event]:
+    """For an edition made as a copy: the source's one-off events, which staff enter anew if they recur."""
     if edition.copied_from is None:
         return []
     return split_blocks(edition.copied_from)[1]
@@ -275,20 +269,20 @@ def one_off_blocks_not_copied(edition: Edition) -> list[TheaterBlock]:
 class CopyReport:
     edition: Edition
     blocks_moved: int
-    one_off: list[TheaterBlock]
+    one_off: list[Event]
 
 
 def copy_edition(
     source: Edition, values: EditionValues, *, with_panel_members: bool = False, actor: User
 ) -> CopyReport:
     """A new edition in draft made from ``source``: its settings (time zone, formats, terms, contact),
-    venues with their weekly hours, theaters, recurring blocks moved by whole weeks to the same weekdays
-    of the new window (those that fall outside it are left out), rubric, panels (with their members only
-    when asked), letter templates and demand settings (weekday and hour weights, the holiday and
-    make-up working day weights, the two costs).
+    venues with their weekly hours, theaters, recurring events and blocks (``Event.recurring``) moved by
+    whole weeks to the same weekdays of the new window (those that fall outside it are left out), rubric,
+    panels (with their members only when asked), letter templates and demand settings (weekday and hour
+    weights, the holiday and make-up working day weights, the two costs).
 
     Not copied, because they belong to one year: dated closures and special hours of the venues, one-off
-    blocks (listed in the report and on the new edition's page), school breaks, the holiday list, entries,
+    events (listed in the report and on the new edition's page), school breaks, the holiday list, entries,
     decisions, timetables."""
     values.timezone = values.timezone or source.timezone
     errors = errors_of(values)
@@ -325,7 +319,8 @@ def copy_edition(
     edition.schedule_weights = demand.compose(edition, settings)
 
     recurring, one_off = split_blocks(source)
-    moved_by_theater = _moved_blocks(source, edition, recurring)
+    moved_events = _moved_blocks(source, edition, recurring)
+    new_theaters: dict[int, Theater] = {}
     moved = 0
     for venue in db.session.scalars(sa.select(Venue).where(Venue.edition_id == source.id).order_by(Venue.id)):
         copy = Venue(
@@ -339,10 +334,17 @@ def copy_edition(
                 changeover_minutes=theater.changeover_minutes, start_step_minutes=theater.start_step_minutes,
                 position=theater.position,
             )  # fmt: skip
-            new_theater.blocks = moved_by_theater.get(theater.id, [])
-            moved += len(new_theater.blocks)
+            new_theaters[theater.id] = new_theater
             copy.theaters.append(new_theater)
         db.session.add(copy)
+    db.session.flush()
+    for event, moved_event in moved_events:
+        if event.theater_id is not None:
+            if event.theater_id not in new_theaters:
+                continue
+            moved_event.theater_id = new_theaters[event.theater_id].id
+        db.session.add(moved_event)
+        moved += 1
     for panel in db.session.scalars(sa.select(Panel).where(Panel.edition_id == source.id).order_by(Panel.id)):
         new_panel = Panel(edition_id=edition.id, name=panel.name, format=panel.format)
         if with_panel_members:

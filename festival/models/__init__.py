@@ -14,12 +14,13 @@ from festival.models.audience import (
 )
 from festival.models.edition import Edition, EditionHoliday, RubricCriterion
 from festival.models.entry import Entry, EntryImage
+from festival.models.event import Event, EventRegistration, EventSpeaker, Speaker
 from festival.models.invitation import Invitation
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import Theater, TheaterBlock, Venue
+from festival.models.venue import Theater, Venue
 
 __all__ = [
     "Assignment",
@@ -35,6 +36,9 @@ __all__ = [
     "JuryMember",
     "EntryImage",
     "Invitation",
+    "Event",
+    "EventRegistration",
+    "EventSpeaker",
     "MailTemplate",
     "Nomination",
     "OutboxMail",
@@ -46,10 +50,10 @@ __all__ = [
     "Review",
     "RubricCriterion",
     "Screening",
+    "Speaker",
     "SolveRun",
     "Star",
     "Theater",
-    "TheaterBlock",
     "TimetableVersion",
     "User",
     "UserRole",

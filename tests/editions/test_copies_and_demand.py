@@ -12,8 +12,8 @@ from festival import localtime
 from festival.editions import demand, services
 from festival.errors import InvalidInput
 from festival.extensions import db
-from festival.models import Edition, MailTemplate, Panel, PanelMember, TheaterBlock, Venue
-from festival.models.enums import BlockKind, EditionStatus, FilmFormat, HolidayKind, Role
+from festival.models import Edition, Event, MailTemplate, Panel, PanelMember, Venue
+from festival.models.enums import EditionStatus, EventKind, FilmFormat, HolidayKind, Role
 from tests.conftest import log_in
 
 
@@ -29,18 +29,25 @@ def source(app, make):
     venue = make.venue(edition, code="cstm", closed_dates=["2031-04-08"], special_hours={"2031-05-05": []})
     theater = make.theater(venue, code="dome")
     for day in (2, 9, 16):  # Wednesdays
-        theater.blocks.append(
-            TheaterBlock(
-                kind=BlockKind.ASTRONOMY_CLASS,
-                label="Astronomy class",
+        db.session.add(
+            Event(
+                edition_id=edition.id,
+                theater_id=theater.id,
+                kind=EventKind.WORKSHOP,
+                title="Astronomy class",
+                recurring=True,
+                public=False,
                 start=localtime.at(date(2031, 4, day), datetime.min.time().replace(hour=14), edition),
                 end=localtime.at(date(2031, 4, day), datetime.min.time().replace(hour=15), edition),
             )  # fmt: skip
         )
-    theater.blocks.append(
-        TheaterBlock(
-            kind=BlockKind.OPENING_CEREMONY,
-            label="Opening ceremony",
+    db.session.add(
+        Event(
+            edition_id=edition.id,
+            theater_id=theater.id,
+            kind=EventKind.CEREMONY,
+            title="Opening ceremony",
+            public=True,
             start=localtime.at(date(2031, 4, 1), datetime.min.time().replace(hour=9), edition),
             end=localtime.at(date(2031, 4, 1), datetime.min.time().replace(hour=12), edition),
         )  # fmt: skip
@@ -83,16 +90,15 @@ def test_a_copy_moves_weekly_blocks_to_the_same_weekday_and_lists_one_off_blocks
     db.session.commit()
     copy = report.edition
     assert copy.status == EditionStatus.DRAFT and copy.copied_from_id == edition.id
-    blocks = db.session.scalars(
-        sa.select(TheaterBlock).join(TheaterBlock.theater).join(Venue).where(Venue.edition_id == copy.id)
-    ).all()
+    blocks = db.session.scalars(sa.select(Event).where(Event.edition_id == copy.id)).all()
     assert report.blocks_moved == len(blocks) == 3
     for block in blocks:
         local = localtime.to_local(block.start, copy)
         assert local.weekday() == 2 and local.hour == 14  # still Wednesdays at 14:00
         assert copy.first_day <= local.date() <= copy.last_day
-    assert [b.label for b in report.one_off] == ["Opening ceremony"]
-    assert [b.label for b in services.one_off_blocks_not_copied(copy)] == ["Opening ceremony"]
+    assert all(b.theater.venue.edition_id == copy.id and b.recurring for b in blocks)
+    assert [b.title for b in report.one_off] == ["Opening ceremony"]
+    assert [b.title for b in services.one_off_blocks_not_copied(copy)] == ["Opening ceremony"]
     venue = db.session.scalar(sa.select(Venue).where(Venue.edition_id == copy.id))
     assert venue.hours and venue.closed_dates == [] and venue.special_hours == {}
 
