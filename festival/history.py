@@ -48,6 +48,8 @@ OBJECT_LABELS = {
     "solve_run": _l("Timetable run"),
     "mail_template": _l("Letter template"),
     "award_category": _l("Award"),
+    "event": _l("Event"),
+    "speaker": _l("Speaker"),
 }
 
 ACTION_LABELS = {
@@ -109,6 +111,15 @@ ACTION_LABELS = {
     "edition.demand": _l("Demand settings changed"),
     "holiday.add": _l("Holiday added"),
     "holiday.remove": _l("Holiday removed"),
+    # events and speakers
+    "event.create": _l("Event added"),
+    "event.update": _l("Event changed"),
+    "event.copy": _l("Event copied"),
+    "event.speaker_add": _l("Speaker invited"),
+    "event.speaker_confirm": _l("Speaker confirmed"),
+    "event.speaker_remove": _l("Speaker removed"),
+    "speaker.profile": _l("Speaker profile changed"),
+    "speaker.photo": _l("Speaker photo changed"),
     # audience (jury and awards)
     "award.save": _l("Award category saved"),
     "award.nominate": _l("Film nominated"),
