@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask import Response, jsonify
 from flask_babel import gettext as _
 
+from festival.errors import DomainError
 
-class ApiError(Exception):
+
+class ApiError(DomainError):
     """A request the API refuses, with the status, a message in words and the parameter at fault."""
 
     status = 400
 
     def __init__(self, message: str, *, parameter: str | None = None):
-        super().__init__(message)
-        self.message = message
+        super().__init__(message, errors={parameter: [message]} if parameter else None)
         self.parameter = parameter
 
     def title(self) -> str:

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from festival.auth import mails, sessions, tokens
 from festival.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import User
 from festival.models.enums import Role
@@ -19,12 +20,11 @@ from festival.models.types import utcnow
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
 
 
-class AccountError(ValueError):
+class AccountError(InvalidInput):
     """A registration or login problem, with messages per form field."""
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("; ".join(m for ms in errors.values() for m in ms))
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 def normalise_email(raw: str) -> str:
