@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -10,6 +11,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from festival.extensions import db
 from festival.models.enums import BlockKind, enum_column
 from festival.models.types import AwareDateTime
+
+# What a code may look like wherever one enters (the venue forms, an instance import): it ends up in
+# addresses, file names and calendar files, so it is plain lower-case ASCII, at most 40 characters.
+CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # a venue's or a theater's code (fullmatch)
+FEATURE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")  # a theater's feature, a film's required one
 
 
 class Venue(db.Model):

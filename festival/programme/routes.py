@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from datetime import date
 
 from flask import Response, abort, current_app, redirect, render_template, request, url_for
@@ -18,8 +17,10 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from festival import localtime
+from festival.handlers import attachment
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, film_title
 from festival.models import Edition, TimetableVersion
+from festival.models.edition import SLUG_PATTERN
 from festival.models.enums import Audience, FilmFormat, ImageKind
 from festival.navigation import localized, public_url
 from festival.programme import bp, caching, feeds, queries
@@ -27,8 +28,7 @@ from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
 from festival.submissions import uploads
 
-# what an edition's slug may look like in an address (anything else cannot name an edition)
-SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+SLUG = SLUG_PATTERN  # anything else in an address cannot name an edition
 
 
 def programme_route(rule: str, **options):
@@ -100,7 +100,7 @@ def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, fil
 
     response = _public_file(version, build, "text/calendar")
     if response.status_code == 200:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = attachment(filename)
     return response
 
 

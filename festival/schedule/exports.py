@@ -15,6 +15,7 @@ import icalendar
 import scheduler
 from festival import localtime, spreadsheets
 from festival.extensions import db
+from festival.formtools import single_line
 from festival.models import Edition, Entry, Screening, TimetableVersion
 from festival.models.types import utcnow
 from festival.schedule import adapter
@@ -94,8 +95,8 @@ def screening_uid(edition: Edition, s: Screening) -> str:
 
 def _summary(entry: Entry) -> str:
     if entry.title_zh and entry.title_zh != entry.display_title:
-        return f"{entry.display_title} / {entry.title_zh}"
-    return entry.display_title
+        return single_line(f"{entry.display_title} / {entry.title_zh}")
+    return single_line(entry.display_title)
 
 
 def calendar(
@@ -109,13 +110,14 @@ def calendar(
     """An RFC 5545 calendar of screenings, times in the edition's timezone with its VTIMEZONE.
 
     ``stamp`` is the DTSTAMP of every event (the version's publication time, so that the file is
-    the same byte for byte while the version is); ``film_url(entry)`` gives each event's URL."""
+    the same byte for byte while the version is); ``film_url(entry)`` gives each event's URL. Names and titles
+    are one line each (``single_line``), whatever a row holds: a property cannot be broken into two."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", single_line(name))
     cal.add("x-wr-timezone", edition.timezone)
     for s in screenings:
         e, t = s.entry, s.theater
@@ -125,7 +127,7 @@ def calendar(
         event.add("dtstart", localtime.to_local(s.start, edition))
         event.add("dtend", localtime.to_local(s.end, edition))
         event.add("summary", _summary(e))
-        event.add("location", f"{t.name}, {t.venue.name}")
+        event.add("location", single_line(f"{t.name}, {t.venue.name}"))
         details = [f"{(e.format.value if e.format else '').replace('_', ' ')} · {e.runtime_minutes} min"]
         if e.synopsis_short:
             details.append(e.synopsis_short)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,7 @@ from festival.schedule.adapter.build import (
     venue_json,
 )
 from festival.schedule.adapter.words import in_words
+from scheduler.read.jsonfile import load_json
 
 _HEAD = re.compile(r"^([A-Za-z_]+)(?:\.([A-Za-z_]+))?")
 
@@ -52,6 +54,18 @@ def parse(data: dict) -> scheduler.Instance:
         return scheduler.parse_instance(data)
     except scheduler.InstanceError as exc:
         raise InstanceBuildError(exc.problems, names_in(data)) from None
+
+
+def read_instance_file(path: str | Path) -> Any:
+    """The decoded JSON of an instance file, checked by the solver's reader; raises InstanceBuildError when
+    the file cannot be read, is not JSON (or nests too deep, or holds a number of too many digits) or is not
+    a valid instance."""
+    try:
+        data = load_json(path, scheduler.InstanceError)
+    except scheduler.InstanceError as exc:
+        raise InstanceBuildError(exc.problems) from None
+    parse(data)
+    return data
 
 
 def instance_for(
