@@ -9,9 +9,12 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion, Venue
+from tests.jsonplaces import put_at
 
 SMALL = Path(__file__).resolve().parents[2] / "data" / "instances" / "small.json"
 OWNER = "archive@example.org"
@@ -176,3 +179,52 @@ def test_backup_create_where_nothing_can_be_written_is_refused_with_status_2(run
     blocker.write_text("x")
     result = runner.invoke(args=["backup", "create", str(blocker / "backup.sqlite3")])
     _refused(result, "cannot write there")
+
+
+# ---------------------------------------------------------------- fuzzing: any value anywhere
+
+VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(10**30), max_value=10**30)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=12)
+    | st.sampled_from(
+        ["dome", "cstm", "f0001", "2021-04-06", "2021-04-06T10:00", "Asia/Shanghai", 'a"b\r\n']
+    ),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=6), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+PLACES = [
+    ("festival", "name"), ("festival", "timezone"), ("festival", "first_day"), ("venues", 0, "id"),
+    ("venues", 0, "name"), ("venues", 0, "hours"), ("theaters", 0, "id"), ("theaters", 0, "venue"),
+    ("theaters", 0, "seats"), ("theaters", 0, "features"), ("theaters", 0, "name"), ("films", 0, "id"),
+    ("films", 0, "title"), ("films", 0, "runtime_minutes"), ("films", 0, "not_before"),
+    ("films", 1, "requires"), ("weights",), ("fixed",), ("fixed", 0, "theater"),
+]  # fmt: skip
+
+
+def _counts() -> list[int]:
+    models = (Edition, Venue, Theater, Entry, Decision, TimetableVersion, Screening)
+    return [db.session.scalar(sa.select(sa.func.count()).select_from(m)) for m in models]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    changes=st.lists(st.tuples(st.sampled_from(PLACES), VALUES), min_size=1, max_size=3), raw=st.booleans()
+)
+def test_any_value_anywhere_imports_or_is_refused_with_status_2(runner, owner, tmp_path, changes, raw):
+    data = put_at(_small(), changes)
+    text = json.dumps(data, ensure_ascii=not raw)  # NaN and Infinity included, as Python writes them
+    file = tmp_path / "fuzz.json"
+    file.write_text(text, encoding="utf-8")
+    before = _counts()
+    slug = f"fuzz-{len(before) and before[0]}"
+    result = runner.invoke(args=["demo", "import-instance", str(file), "--slug", slug, "--owner", OWNER])
+    assert result.exit_code in (0, 2), result.output
+    assert isinstance(result.exception, SystemExit) or result.exception is None, repr(result.exception)
+    assert "Traceback" not in result.output
+    if result.exit_code == 2:
+        assert _counts() == before and "\n  " in result.output  # one line per field

@@ -112,6 +112,7 @@ GET = {
 # (anonymous, other_filmmaker, curator, conflicted_curator)
 # (None: that visitor is allowed, so its POST is not sent here)
 POST_REFUSED = {
+    "admin.send_again": ("login", "403", "403", "403"),
     "auth.login": ("ok", "redirect", "redirect", "redirect"),
     "auth.change_password": ("login", "422", "422", "422"),
     "auth.end_other_sessions": ("login", None, None, None),  # anyone may end their own other sessions
