@@ -28,7 +28,6 @@ from festival.schedule.adapter.build import (
     venue_json,
 )
 from festival.schedule.adapter.words import in_words
-from scheduler.read.jsonfile import load_json
 
 _HEAD = re.compile(r"^([A-Za-z_]+)(?:\.([A-Za-z_]+))?")
 
@@ -61,8 +60,8 @@ def read_instance_file(path: str | Path) -> Any:
     the file cannot be read, is not JSON (or nests too deep, or holds a number of too many digits) or is not
     a valid instance."""
     try:
-        data = load_json(path, scheduler.InstanceError)
-    except scheduler.InstanceError as exc:
+        data = scheduler.read_json(path)  # the engine's one JSON boundary (its problems name the file)
+    except scheduler.FormatError as exc:
         raise InstanceBuildError(exc.problems) from None
     parse(data)
     return data
