@@ -4,6 +4,7 @@ This module is the public API: the web app imports scheduler names from here onl
 behind it can move without reaching the app.
 """
 
+from .budget import Budget, OutOfTime
 from .check import Report, Violation, check_json, check_screenings
 from .data import (
     DAY,
@@ -24,8 +25,18 @@ from .data import (
     format_time,
     relative_gap,
 )
-from .explain import online_words, tour_words
+from .explain import Explainer, Why, online_words, tour_words
 from .first.greedy import greedy_schedule
+from .parts import (
+    Part,
+    PartResult,
+    merge,
+    part_instance,
+    part_result_from_json,
+    part_result_to_json,
+    solve_part,
+    split,
+)
 from .pipeline import solve
 from .read import (
     INSTANCE_FORMAT,
@@ -68,10 +79,15 @@ __all__ = [
     "SCHEDULE_FORMAT_2",
     "WEEKDAYS",
     "FieldError",
+    "Budget",
+    "Explainer",
     "Film",
     "FormatError",
     "Instance",
     "InstanceError",
+    "OutOfTime",
+    "Part",
+    "PartResult",
     "Problem",
     "Progress",
     "Report",
@@ -83,6 +99,7 @@ __all__ = [
     "Venue",
     "Violation",
     "Weights",
+    "Why",
     "check_closed_dates",
     "check_film",
     "check_intervals",
@@ -97,6 +114,10 @@ __all__ = [
     "format_label",
     "format_time",
     "greedy_schedule",
+    "merge",
+    "part_instance",
+    "part_result_from_json",
+    "part_result_to_json",
     "online_words",
     "parse_clock",
     "parse_date",
@@ -108,6 +129,8 @@ __all__ = [
     "schedule_from_json",
     "schedule_to_json",
     "solve",
+    "solve_part",
+    "split",
     "tour_words",
     "write_schedule",
 ]

@@ -16,7 +16,7 @@ FESTIVAL = ROOT / "festival"
 BASE = {
     "audit", "backup", "config", "dbpool", "editions", "errors", "extensions", "formtools", "handlers",
     "i18n", "jobs", "labels", "localtime", "logs", "mail", "models", "namekeys", "navigation", "params",
-    "readonly", "security", "spreadsheets",
+    "paging", "readonly", "security", "spreadsheets",
 }  # fmt: skip
 # the models are the bottom of the base: besides the extensions, only these leaf modules
 MODELS_IMPORT = {"extensions", "localtime", "namekeys"}

@@ -39,7 +39,7 @@ from scheduler import parse_time
 # used as a title when the file has none, so it is as plain as a code, with upper case, "." and ":" too
 FILM_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
 IMPORTED_BLOCK_LABEL = "Scheduled maintenance"
-IMPORTED_DRAFT_LABEL = "Working draft"
+IMPORTED_DRAFT_LABEL = "Pins"
 
 
 class ScheduleMappingError(ValueError):
