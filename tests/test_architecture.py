@@ -31,6 +31,7 @@ AREAS = {
     "programme": {"schedule", "submissions"},
     "api": {"programme"},
     "admin": set(),
+    "audience": {"schedule", "programme", "review", "auth"},
 }
 # the factory and the programs that start the app or load data may import anything of festival
 ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.jobs.worker"}

@@ -19,6 +19,7 @@ from festival.auth.forms import (
 )
 from festival.auth.services import AccountError, authenticate
 from festival.extensions import db, limiter
+from festival.models.enums import Role
 from festival.navigation import local_target
 
 
@@ -82,14 +83,17 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
+    if not form.is_submitted() and request.args.get("as") == "visitor":
+        form.kind.data = "visitor"
     if form.validate_on_submit():
         try:
-            services.register_filmmaker(
+            services.register_account(
                 email=form.email.data,
                 name=form.name.data,
                 password=form.password.data,
                 locale=form.locale.data,
                 organisation=form.organisation.data,
+                kind=Role(form.kind.data),
             )
         except AccountError as exc:
             _show_errors(form, exc)
@@ -99,7 +103,8 @@ def register():
         flash(
             _(
                 "Thank you. We sent a message to %(email)s: open the link in it to confirm your address "
-                "(you need a confirmed address to upload images and submit entries). You can log in now.",
+                "(you need a confirmed address to submit entries, or to wish, plan and vote). You can log "
+                "in now.",
                 email=form.email.data.strip(),
             ),
             "success",

@@ -136,6 +136,9 @@ class SolveRun(db.Model):
     # the cost of moving a published screening when the run started (the weights' change_penalty)
     move_cost: Mapped[int | None]
     keep_pins: Mapped[bool] = mapped_column(default=True)
+    # whose expected audience the run used: "curators" (the decisions' numbers) or "wishes" (the blend of
+    # the curators' numbers with the visitors' wishes, festival.audience.demand)
+    demand_source: Mapped[str] = mapped_column(sa.String(16), default="curators", server_default="curators")
     base_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
     result_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
     instance_json: Mapped[str | None] = mapped_column(sa.Text)

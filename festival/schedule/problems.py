@@ -289,6 +289,50 @@ def _not_after(n: Namer, v: scheduler.Violation) -> str:
     return _("%(film)s may not be shown after %(date)s.", film=film, date=day)
 
 
+def _online_window(n: Namer, v: scheduler.Violation) -> str:
+    return _(
+        "its online window would end at %(end)s, after the festival's last day, %(last)s.",
+        end=n.when(v.params["end"]), last=n.date(v.params["last_day"]),
+    )  # fmt: skip
+
+
+def _print_missing(_n: Namer, v: scheduler.Violation) -> str:
+    return ngettext(
+        "it must name the film's print (it has %(num)d).",
+        "it must name one of the film's %(num)d prints.",
+        v.params["prints"],
+    )
+
+
+def _print_out_of_range(_n: Namer, v: scheduler.Violation) -> str:
+    return ngettext(
+        "print %(print)s is not the film's print: it has %(num)d.",
+        "print %(print)s is not one of the film's %(num)d prints.",
+        v.params["prints"], print=v.print,
+    )  # fmt: skip
+
+
+def _print_not_needed(n: Namer, v: scheduler.Violation) -> str:
+    if getattr(n.theaters.get(v.screening.theater), "online", False):
+        return _("an online screening uses no print.")
+    return _("the film has no prints, so a screening names none.")
+
+
+def _print_overlap(n: Namer, v: scheduler.Violation) -> str:
+    return _(
+        "print %(print)s also shows at %(other)s, at the same time: one print cannot be in two places.",
+        print=v.print, other=n.screening(v.other),
+    )  # fmt: skip
+
+
+def _print_transit(n: Namer, v: scheduler.Violation) -> str:
+    return ngettext(
+        "print %(print)s shows at %(other)s and needs %(num)d day to travel between the two places.",
+        "print %(print)s shows at %(other)s and needs %(num)d days to travel between the two places.",
+        v.params["days_needed"], print=v.print, other=n.screening(v.other),
+    )  # fmt: skip
+
+
 def _pin_missing(_n: Namer, _v: scheduler.Violation) -> str:
     return _("it is pinned: unpin it first if it really has to change.")
 
@@ -310,6 +354,12 @@ REASONS: dict[str, Callable[[Namer, scheduler.Violation], str]] = {
     "max_screenings": _max_screenings,
     "max_per_day": _max_per_day,
     "pin_missing": _pin_missing,
+    "online_window": _online_window,
+    "print_missing": _print_missing,
+    "print_out_of_range": _print_out_of_range,
+    "print_not_needed": _print_not_needed,
+    "print_overlap": _print_overlap,
+    "print_transit": _print_transit,
 }
 
 

@@ -15,6 +15,7 @@ from festival.handlers import REDIRECT, Render, attachment, post_button, submit_
 from festival.models import Edition, SolveRun, TimetableVersion
 from festival.models.enums import Role
 from festival.schedule import adapter, bp, changelog, runs, versions
+from festival.schedule.demand import demand_sources
 from festival.schedule.run_forms import StartRunForm
 from festival.security import roles_required
 
@@ -36,6 +37,7 @@ def version_url(version_id: int | None) -> str | None:
 
 def _form(edition: Edition) -> StartRunForm:
     form = StartRunForm()
+    form.demand.choices = choices([(d.name, d.label) for d in demand_sources()])
     published = versions.published_version(edition)
     source = adapter.pin_source(edition)
     newest = _("The newest: %(name)s", name=versions.version_name(source)) if source else _("None yet")
@@ -115,6 +117,7 @@ def start_run():
             time_limit=form.time_limit.data,
             keep_pins=form.keep_pins.data,
             base_version=base,
+            demand=form.demand.data,
         ),
         success=queued,
         target=lambda run: url_for("schedule.run_detail", run_id=run.id),

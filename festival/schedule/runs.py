@@ -39,6 +39,7 @@ from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter, parts
+from festival.schedule.demand import CURATORS, popularity_for
 from festival.schedule.problems import Namer, Problem, shortfall_words
 from scheduler import relative_gap
 from scheduler import solve as solve_instance
@@ -146,8 +147,10 @@ def start_run(
     time_limit: int = TIME_LIMIT_DEFAULT,
     keep_pins: bool = True,
     base_version: TimetableVersion | None = None,
+    demand: str = CURATORS,
 ) -> SolveRun:
     """Create a queued run with its instance built from the database (flushes; enqueue after commit).
+    ``demand`` names where the films' expected audience comes from (festival.schedule.demand).
 
     Raises RunAlreadyActive, InvalidInput (bad time limit, nothing to schedule) and
     adapter.InstanceBuildError (the database holds something the solver rejects)."""
@@ -165,7 +168,10 @@ def start_run(
     running = active_run(edition)
     if running is not None:
         raise RunAlreadyActive(running)
-    data, instance = adapter.instance_for(edition, base_version=base_version, keep_pins=keep_pins)
+    popularity = popularity_for(edition, demand)
+    data, instance = adapter.instance_for(
+        edition, base_version=base_version, keep_pins=keep_pins, popularity=popularity
+    )
     if not instance.films:
         raise InvalidInput(_l("There are no accepted films with screening counts to schedule yet."))
     if not instance.theaters:
@@ -177,6 +183,7 @@ def start_run(
         status=RunStatus.QUEUED,
         time_limit_seconds=time_limit,
         keep_pins=keep_pins,
+        demand_source=demand,
         move_cost=instance.weights.change_penalty,
         base_version_id=base_version.id if base_version is not None else None,
         instance_json=json.dumps(data, ensure_ascii=False, indent=1),
@@ -195,7 +202,8 @@ def start_run(
         if other is None:  # not the index: nothing of this edition was inserted meanwhile
             raise
         raise RunAlreadyActive(other) from None
-    record(run, actor=actor, action="solve_run.start", new={"time_limit": time_limit, "keep_pins": keep_pins})
+    started = {"time_limit": time_limit, "keep_pins": keep_pins, "demand": demand}
+    record(run, actor=actor, action="solve_run.start", new=started)
     return run
 
 

@@ -3,12 +3,17 @@ language, and says the rule in plain words (festival.schedule.problems, from the
 
 from __future__ import annotations
 
+import ast
+from datetime import date
+from pathlib import Path
+
 import pytest
 from flask_babel import force_locale
 
+import scheduler
 from festival.extensions import db
 from festival.models import SolveRun
-from festival.schedule import edits, runs, versions
+from festival.schedule import edits, problems, runs, versions
 from tests.schedule.conftest import at, screen
 
 
@@ -61,3 +66,45 @@ def test_a_run_with_conflicting_pins_lists_them_in_words(client, auth, tiny):
         f"e{star.id}"
         not in page.split("Pinned screenings that cannot hold together")[1].split("</section>")[0]
     )
+
+
+def _codes_in(path: Path) -> set[str]:
+    """The codes a scheduler module gives its violations (the third argument of each Violation(...))."""
+
+    def values(node: ast.AST) -> set[str]:
+        if isinstance(node, ast.IfExp):
+            return values(node.body) | values(node.orelse)
+        return {node.value} if isinstance(node, ast.Constant) else set()
+
+    codes = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Violation" and len(node.args) > 2:
+            codes |= values(node.args[2])
+        elif isinstance(node, ast.Assign) and [getattr(t, "id", "") for t in node.targets] == ["code"]:
+            codes |= values(node.value)  # code = "outside_hours" if hours else "closed"
+    return codes
+
+
+def test_every_code_of_the_validator_has_its_words():
+    codes = _codes_in(Path(scheduler.__file__).parent / "check.py")
+    assert {"overlap", "closed", "print_transit", "online_window"} <= codes  # the reading works
+    assert codes - {"schedule_shape"} <= set(problems.REASONS)  # a new check gets its sentence
+
+
+def test_a_print_that_cannot_travel_in_time_is_said_with_the_places_and_days(fest):
+    namer = problems.Namer.for_edition(fest["edition"])
+    a = fest["films"]["a"]
+    here = scheduler.Screening(at_minute(2, 10), "dome", f"e{a.id}", 1)
+    there = scheduler.Screening(at_minute(3, 10), "giant", f"e{a.id}", 1)
+    v = scheduler.Violation("prints", "...", "print_transit", here.film, (here, there), 1, {"days_needed": 2})
+    assert namer.problem(v).message == (
+        "“Film A”, Dome, Wed, Apr 2 10:00: print 1 shows at “Film A”, Giant Screen, Thu, Apr 3 10:00 and "
+        "needs 2 days to travel between the two places."
+    )
+    with force_locale("zh"):
+        assert "2 天" in str(namer.problem(v).message)
+
+
+def at_minute(day: int, hour: int) -> int:
+    """A local wall-clock time of April 2031 as the scheduler's absolute minute."""
+    return date(2031, 4, day).toordinal() * scheduler.DAY + hour * 60

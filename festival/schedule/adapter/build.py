@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
-from festival.schedule.adapter.ids import edition_theaters, film_id, local_text, theater_ids
+from festival.schedule.adapter.ids import edition_theaters, entry_id_of, film_id, local_text, theater_ids
 from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
 VENUE_KEYS = ("code", "name", "hours", "closed_dates", "special_hours")
@@ -207,9 +207,16 @@ def screening_refs(
 
 
 def build_instance(
-    edition: Edition, *, base_version: TimetableVersion | None = None, keep_pins: bool = True
+    edition: Edition,
+    *,
+    base_version: TimetableVersion | None = None,
+    keep_pins: bool = True,
+    popularity: Mapping[int, int] | None = None,
 ) -> dict:
     """The edition's solver instance as a JSON-ready dict.
+
+    ``popularity`` (entry id -> expected audience) replaces the decisions' numbers of the films it names
+    (a run's demand source other than the curators', festival.schedule.demand).
 
     ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``;
     ``previous`` holds the latest published version's screenings, which the solver keeps unless a move
@@ -218,6 +225,8 @@ def build_instance(
     theaters = edition_theaters(edition)
     tids = theater_ids(theaters)
     films = [film_json(e, d) for e, d in accepted_entries(edition)]
+    for film in films if popularity else ():
+        film["popularity"] = popularity.get(entry_id_of(film["id"]), film["popularity"])
     film_ids = {f["id"] for f in films}
     fixed: list[dict] = []
     if keep_pins:
