@@ -87,6 +87,9 @@ def init_i18n(app: Flask) -> None:
         timezone_name=localtime.zone_name,
         film_title=labels.film_title,
         other_title=labels.other_title,
+        event_title=labels.event_title,
+        event_description=labels.event_description,
+        event_kind_labels=labels.EVENT_KIND_LABELS,
     )
 
     @app.context_processor

@@ -4,7 +4,7 @@ Two starts at the same moment used to both pass the "is a run active?" check and
 Should an edition hold several active runs already, all but its newest are marked failed first.
 
 Revision ID: 5d1c7e9a2b40
-Revises: 158cc6552e2f
+Revises: c2c7e93ca0c2
 Create Date: 2026-12-06 03:20:00.000000
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d1c7e9a2b40'
-down_revision = '158cc6552e2f'
+down_revision = 'c2c7e93ca0c2'
 branch_labels = None
 depends_on = None
 

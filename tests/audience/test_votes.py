@@ -158,3 +158,16 @@ def test_voting_through_the_page(csrf_client, fest, published, visitor):
     assert db.session.scalars(sa.select(ViewerVote.score)).all() == [5]
     prize = csrf_client.get(f"/audience/{edition.slug}/prize").get_data(as_text=True)
     assert "The rules" in prize and "once the festival is over" in prize  # 2031: not over; a visitor
+
+
+@pytest.mark.parametrize("app_overrides", [{"RATELIMIT_ENABLED": True}])
+def test_votes_are_rate_limited_per_account_not_per_address(client, fest, published, visitor, make):
+    """Ten vote requests a minute per account; another account at the same address is not held back."""
+    edition, a = fest["edition"], fest["films"]["a"]
+    log_in(client, visitor)
+    url = f"/audience/{edition.slug}/vote/{a.id}"
+    for _ in range(10):
+        assert client.post(url, data={"score": "9"}).status_code == 303  # refused ratings count too
+    assert client.post(url, data={"score": "9"}).status_code == 429
+    log_in(client, make.user(role=Role.VISITOR))
+    assert client.post(url, data={"score": "9"}).status_code == 303

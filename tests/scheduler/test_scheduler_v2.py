@@ -324,12 +324,18 @@ def test_validate_on_the_command_line_rejects_a_tour_too_fast(tmp_path, capsys):
 # ---------------------------------------------------------------- prints chosen by the solver
 
 
+def tours_hold(inst, screenings) -> bool:
+    """Whether the validator finds no broken rule 10 (the draws may break other rules, such as two
+    screenings in one theater at once, which choosing prints does not mend)."""
+    return all(v.rule != "prints" for v in check_screenings(inst, screenings).violations)
+
+
 def brute_force_most_covered(inst, items, prints):
-    """The most screenings some choice of prints (or none) makes valid under the validator."""
+    """The most screenings some choice of prints (or none) makes valid under the validator's rule 10."""
     best = 0
     for choice in itertools.product(range(prints + 1), repeat=len(items)):  # 0: left out
         chosen = [Screening(s.start, s.theater, s.film, k) for s, k in zip(items, choice, strict=True) if k]
-        if len(chosen) > best and check_screenings(inst, chosen).valid:
+        if len(chosen) > best and tours_hold(inst, chosen):
             best = len(chosen)
     return best
 
@@ -356,7 +362,7 @@ def test_prints_cover_as_many_screenings_as_a_brute_force_finds(draws, prints, d
     items = [at("hu", t, f"2021-04-{d}T{c}") for t, d, c in draws]
     kept, left = assign_prints(inst, items)
     assert len(kept) + len(left) == len(items)
-    assert check_screenings(inst, kept).valid  # the validator agrees with the tours chosen
+    assert tours_hold(inst, kept)  # the validator agrees with the tours chosen
     assert len(kept) == brute_force_most_covered(inst, items, prints)
 
 
