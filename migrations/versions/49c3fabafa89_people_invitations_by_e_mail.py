@@ -4,7 +4,7 @@ One table for every kind of invitation (team roles, and later jury seats and tal
 it is for, the roles it grants, a hash of its link's token, its expiry, who sent it and who took it.
 
 Revision ID: 49c3fabafa89
-Revises: c2c7e93ca0c2
+Revises: 9b3e4f1a7c22
 Create Date: 2026-12-06 02:40:15.358508
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '49c3fabafa89'
-down_revision = 'c2c7e93ca0c2'
+down_revision = '9b3e4f1a7c22'
 branch_labels = None
 depends_on = None
 
