@@ -49,6 +49,7 @@ OBJECT_LABELS = {
     "mail_template": _l("Letter template"),
     "award_category": _l("Award"),
     "event": _l("Event"),
+    "outbox_mail": _l("Mail"),
     "speaker": _l("Speaker"),
 }
 
@@ -111,6 +112,8 @@ ACTION_LABELS = {
     "edition.demand": _l("Demand settings changed"),
     "holiday.add": _l("Holiday added"),
     "holiday.remove": _l("Holiday removed"),
+    # mail
+    "mail.send_again": _l("Mail sent again"),
     # events and speakers
     "event.create": _l("Event added"),
     "event.update": _l("Event changed"),
