@@ -13,7 +13,6 @@ from festival import localtime
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EditionStatus, VersionStatus
-from festival.models.types import utcnow
 
 # How far from its screening window a time typed for an edition may lie (blocks for rehearsals before it,
 # repairs after it); beyond that a date is a typing error and never reaches the timetable's rules.
@@ -34,8 +33,10 @@ def out_of_reach(edition: Edition, moment: datetime) -> object | None:
 
 
 def open_editions(now: datetime | None = None) -> list[Edition]:
-    """Editions whose call for entries is open now (or at ``now``), the earliest deadline first."""
-    stmt = sa.select(Edition).where(Edition.call_open(now or utcnow())).order_by(Edition.entry_deadline)
+    """Editions whose call for entries is open now (the rules' clock, ``localtime.now``) or at ``now``, the
+    earliest deadline first."""
+    moment = now or localtime.now()
+    stmt = sa.select(Edition).where(Edition.call_open(moment)).order_by(Edition.entry_deadline)
     return list(db.session.scalars(stmt))
 
 
