@@ -98,6 +98,26 @@ def test_the_base_imports_no_area_and_the_models_only_leaf_modules():
     assert wrong == []
 
 
+def test_what_the_models_import_imports_no_model_not_even_for_type_hints():
+    """The models stand on their leaf modules without a circle (festival.localtime takes anything that
+    names its timezone, not the Edition model)."""
+    leaves = {f"festival.{name}" for name in MODELS_IMPORT} | {"festival.jobs"}
+    wrong = []
+    for path in sorted(FESTIVAL.rglob("*.py")):
+        module = _module_name(path)
+        if module not in leaves:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            wrong += [f"{module} -> {n}" for n in names if n.startswith("festival.models")]
+    assert wrong == []
+
+
 def test_areas_import_only_their_upstream_areas():
     wrong = []
     for module, imported in _imports().items():
