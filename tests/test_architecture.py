@@ -33,7 +33,7 @@ AREAS = {
     "admin": set(),
 }
 # the factory and the programs that start the app or load data may import anything of festival
-ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.jobs.worker"}
+ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.worker"}
 TOOLS = {"demo"}
 # the scheduler names that read the instance format: only the adapter asks them
 FORMAT_READERS = {
