@@ -3,13 +3,13 @@ far from its screening window a time typed for it may lie."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, g, has_request_context
 from flask_babel import lazy_gettext as _l
 
-from festival import localtime
+from festival import localtime, params
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EditionStatus, VersionStatus
@@ -30,6 +30,13 @@ def out_of_reach(edition: Edition, moment: datetime) -> object | None:
         first=edition.first_day.isoformat(),
         last=edition.last_day.isoformat(),
     )
+
+
+def asked_day(edition: Edition, text: object) -> date | None:
+    """The day a page is asked to show (``?day=YYYY-MM-DD``) when it is a day of the edition's screening
+    window, else None (the page then picks its own)."""
+    day = params.calendar_date(text)
+    return day if day is not None and edition.first_day <= day <= edition.last_day else None
 
 
 def open_editions(now: datetime | None = None) -> list[Edition]:

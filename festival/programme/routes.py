@@ -18,6 +18,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 
 from festival import localtime
+from festival.editions import asked_day
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, film_title
 from festival.models import Edition, TimetableVersion
 from festival.models.enums import Audience, FilmFormat, ImageKind
@@ -112,7 +113,7 @@ def index(slug: str | None):
     editions = queries.editions_on_offer()  # the switcher's list: the page depends on it
     if version is None:
         return render_template("programme/none.html", edition=edition, editions=editions)
-    asked = _asked_day(edition)
+    asked = asked_day(edition, request.args.get("day"))
     ids = caching.cached(
         version, ("theater ids",), lambda: frozenset(t.id for t in edition_theaters(edition))
     )
@@ -127,15 +128,6 @@ def index(slug: str | None):
         today=None if asked else today,
         depends_on=editions,
     )
-
-
-def _asked_day(edition: Edition) -> date | None:
-    """The day asked for with ?day=, when it is a date of the edition's window."""
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        return None
-    return day if edition.first_day <= day <= edition.last_day else None
 
 
 def _render_day(edition, version, address: str, asked: date | None, filters, today: date, editions) -> str:

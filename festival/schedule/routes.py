@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival import localtime, params
-from festival.editions import staff_edition, staff_editions
+from festival.editions import asked_day, staff_edition, staff_editions
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, perform, submit_form
 from festival.labels import FORMAT_LABELS, film_title
@@ -42,11 +42,8 @@ def _screening(version: TimetableVersion, screening_id: int) -> Screening:
 
 def _day(version: TimetableVersion, edition: Edition) -> date:
     """The day asked for (?day=YYYY-MM-DD), else the first day with screenings, else the first day."""
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = None
-    if day is not None and edition.first_day <= day <= edition.last_day:
+    day = asked_day(edition, request.args.get("day"))
+    if day is not None:
         return day
     days = grid.screening_days(version)
     return min(days) if days else edition.first_day
