@@ -24,12 +24,15 @@ from .data import (
     format_time,
     relative_gap,
 )
+from .explain import online_words, tour_words
 from .first.greedy import greedy_schedule
 from .pipeline import solve
 from .read import (
     INSTANCE_FORMAT,
+    INSTANCE_FORMAT_2,
     MESSAGES,
     SCHEDULE_FORMAT,
+    SCHEDULE_FORMAT_2,
     FieldError,
     FormatError,
     InstanceError,
@@ -40,6 +43,7 @@ from .read import (
     check_intervals,
     check_special_hours,
     check_theater,
+    check_transit_days,
     check_venue,
     check_weekly_hours,
     parse_clock,
@@ -57,9 +61,11 @@ __all__ = [
     "DAY",
     "FORMATS",
     "INSTANCE_FORMAT",
+    "INSTANCE_FORMAT_2",
     "MESSAGES",
     "PHASES",
     "SCHEDULE_FORMAT",
+    "SCHEDULE_FORMAT_2",
     "WEEKDAYS",
     "FieldError",
     "Film",
@@ -84,12 +90,14 @@ __all__ = [
     "check_screenings",
     "check_special_hours",
     "check_theater",
+    "check_transit_days",
     "check_venue",
     "check_weekly_hours",
     "format_date",
     "format_label",
     "format_time",
     "greedy_schedule",
+    "online_words",
     "parse_clock",
     "parse_date",
     "parse_instance",
@@ -100,5 +108,6 @@ __all__ = [
     "schedule_from_json",
     "schedule_to_json",
     "solve",
+    "tour_words",
     "write_schedule",
 ]

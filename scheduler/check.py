@@ -4,11 +4,11 @@ oracle of the tests and of every candidate the solver keeps)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .data import DAY, Instance, Screening, format_date, format_time
+from .data import DAY, Instance, Screening, city_words, date_words, days_words, format_date, format_time
 from .read import read_screenings
 
 RULES = (
@@ -21,13 +21,24 @@ RULES = (
     "copies",
     "counts",
     "pinned",
+    "prints",
 )
 
 
 @dataclass(frozen=True)
 class Violation:
+    """One broken rule: ``rule`` (one of ``RULES``, or ``format``), the English ``message``, and for
+    the web app the facts it names: ``code`` (which check of the rule, e.g. ``print_transit``; see
+    docs/scheduler.md), the ``film``, the ``screenings`` involved (with their prints), the ``print`` and
+    the numbers of the message (``params``: e.g. ``days_needed``, ``city_a``, ``city_b``)."""
+
     rule: str
     message: str
+    code: str = ""
+    film: str | None = None
+    screenings: tuple[Screening, ...] = ()
+    print: int | None = None
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,7 @@ def _check(instance: Instance, screenings: list[Screening], problems: list[Viola
         _check_single(instance, s, out)
     _check_theaters(instance, known, out)
     _check_copies(instance, known, out)
+    _check_prints(instance, known, out)
     counts = _check_counts(instance, known, out)
     present = {s.key for s in known}
     for p in instance.fixed:
@@ -114,8 +126,20 @@ def _check_single(instance: Instance, s: Screening, out: list[Violation]) -> Non
         out.append(Violation("window", f"{what}: before the film's first date {format_date(f.not_before)}"))
     if f.not_after is not None and day > f.not_after:
         out.append(Violation("window", f"{what}: after the film's last date {format_date(f.not_after)}"))
-    end = s.start + f.runtime
-    if not any(a <= s.start and end <= b for a, b in instance.opening(t, day)):
+    end = s.start + instance.occupancy(f, t)
+    if t.online:  # rule 4 online: the window within the festival, whatever the venue's hours
+        if not instance.first_day * DAY <= s.start or end > (instance.last_day + 1) * DAY:
+            out.append(
+                Violation(
+                    "opening hours",
+                    f"{what}: the online window [{format_time(s.start)}, {format_time(end)}) does not end "
+                    f"by the end of the festival ({format_date(instance.last_day)} 24:00)",
+                    "online_window",
+                    f.id,
+                    (s,),
+                )
+            )
+    elif not any(a <= s.start and end <= b for a, b in instance.opening(t, day)):
         out.append(
             Violation(
                 "opening hours",
@@ -139,33 +163,34 @@ def _check_theaters(instance: Instance, known: list[Screening], out: list[Violat
     by_theater: dict[str, list[Screening]] = defaultdict(list)
     for s in known:
         by_theater[s.theater].append(s)
+    films = instance.film_by_id
     for tid, items in by_theater.items():
         t = instance.theater_by_id[tid]
         items.sort()
         # the latest end so far: a screening must start changeover after every earlier one ends
         latest: Screening | None = None
+        latest_end = 0
         for s in items:
-            if latest is not None:
-                end = latest.start + instance.film_by_id[latest.film].runtime
-                if s.start < end + t.changeover:
-                    out.append(
-                        Violation(
-                            "one screening at a time",
-                            f"{_describe(s)}: starts before {_describe(latest)} ends plus the "
-                            f"{t.changeover}-minute changeover ({format_time(end + t.changeover)})",
-                        )
+            if latest is not None and s.start < latest_end + t.changeover:
+                out.append(
+                    Violation(
+                        "one screening at a time",
+                        f"{_describe(s)}: starts before {_describe(latest)} ends plus the "
+                        f"{t.changeover}-minute changeover ({format_time(latest_end + t.changeover)})",
                     )
-            if latest is None or (
-                s.start + instance.film_by_id[s.film].runtime
-                > latest.start + instance.film_by_id[latest.film].runtime
-            ):
-                latest = s
+                )
+            end = s.start + (t.window if t.online else films[s.film].runtime)  # instance.occupancy, inlined
+            if latest is None or end > latest_end:
+                latest, latest_end = s, end
 
 
 def _check_copies(instance: Instance, known: list[Screening], out: list[Violation]) -> None:
+    """Rule 7: online screenings do not count, and films with prints follow rule 10 instead."""
     by_film: dict[str, list[Screening]] = defaultdict(list)
+    theaters, films = instance.theater_by_id, instance.film_by_id
     for s in known:
-        by_film[s.film].append(s)
+        if not theaters[s.theater].online and films[s.film].prints is None:
+            by_film[s.film].append(s)
     for fid, items in by_film.items():
         f = instance.film_by_id[fid]
         events = sorted([(s.start, 1, s) for s in items] + [(s.start + f.runtime, -1, s) for s in items])
@@ -211,3 +236,71 @@ def _check_counts(instance: Instance, known: list[Screening], out: list[Violatio
                 )
             )
     return dict(counts)
+
+
+def _check_prints(instance: Instance, known: list[Screening], out: list[Violation]) -> None:
+    """Rule 10: every room screening of a film with prints names one of them; a print's screenings never
+    overlap, and two consecutive ones in different cities are at least the transit days apart."""
+    if not instance.touring and all(s.print is None for s in known):
+        return  # no film has prints and no screening names one
+    theaters, films = instance.theater_by_id, instance.film_by_id
+    tours: dict[tuple[str, int], list[Screening]] = defaultdict(list)
+    for s in known:
+        f, t = films[s.film], theaters[s.theater]
+        what = _describe(s)
+        if f.prints is None or t.online:
+            if s.print is not None:
+                why = "the film has no prints" if f.prints is None else "online screenings use no print"
+                message = f"{what}: names print {s.print}, but {why}"
+                out.append(Violation("prints", message, "print_not_needed", f.id, (s,), s.print))
+        elif s.print is None:
+            message = f"{what}: names no print ({f.title} has {_prints(f.prints)})"
+            out.append(Violation("prints", message, "print_missing", f.id, (s,), None, {"prints": f.prints}))
+        elif not 1 <= s.print <= f.prints:
+            message = f"{what}: print {s.print} is not one of the {_prints(f.prints)} of {f.title}"
+            params = {"prints": f.prints}
+            out.append(Violation("prints", message, "print_out_of_range", f.id, (s,), s.print, params))
+        else:
+            tours[(f.id, s.print)].append(s)
+    city = instance.city_of
+    for (fid, k), items in sorted(tours.items()):
+        f = films[fid]
+        items.sort()
+        for a, b in zip(items, items[1:], strict=False):
+            ca, cb = city[a.theater], city[b.theater]
+            end = a.start + f.runtime
+            if b.start < end:
+                out.append(
+                    Violation(
+                        "prints",
+                        f"print {k} of {f.title} is screened in {city_words(ca)} from {format_time(a.start)} "
+                        f"to {format_time(end)} and in {city_words(cb)} from {format_time(b.start)}: one "
+                        f"print cannot show two screenings at once ({_describe(a)}; {_describe(b)})",
+                        "print_overlap",
+                        fid,
+                        (a, b),
+                        k,
+                        {"city_a": ca, "city_b": cb},
+                    )
+                )
+                continue
+            need = instance.transit_days(ca, cb)
+            da, db = a.start // DAY, b.start // DAY
+            if db - da < need:
+                out.append(
+                    Violation(
+                        "prints",
+                        f"print {k} of {f.title} is screened in {city_words(ca)} on {date_words(da)} "
+                        f"and in {city_words(cb)} on {date_words(db)}: {days_words(need)} "
+                        f"needed between the two cities ({_describe(a)}, then {_describe(b)})",
+                        "print_transit",
+                        fid,
+                        (a, b),
+                        k,
+                        {"city_a": ca, "city_b": cb, "days_needed": need, "days": db - da},
+                    )
+                )
+
+
+def _prints(n: int) -> str:
+    return "1 print" if n == 1 else f"{n} prints"

@@ -12,13 +12,14 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .budget import UNLIMITED, Budget
 from .check import check_screenings
 from .data import Instance, Progress, Schedule, Screening, relative_gap
 from .explain import pin_conflicts, shortfalls
 from .first.greedy import greedy_schedule
+from .first.tours import assign_prints
 
 log = logging.getLogger("scheduler")
 
@@ -74,20 +75,23 @@ def solve(
             gap = relative_gap(objective, bound)
             on_progress(Progress(round(elapsed(), 3), objective, bound, gap, phase, tuple(formats)))
 
-    pins = check_screenings(instance, instance.fixed)
+    # the pins with the prints that let their tours hold, when some can (rule 10)
+    toured, untoured = assign_prints(instance, instance.fixed, {p.key for p in instance.fixed})
+    pins = check_screenings(instance, toured + [replace(p, print=1) for p in untoured])
     if not pins.valid:
         # the minimal conflicts found in time, or at least every rule the pins break
         conflicts = tuple(pin_conflicts(instance, budget=budget)) or tuple(
             f"{v.rule}: {v.message}" for v in pins.violations[:10]
         )
         report(None, None, "infeasible")
-        return Schedule("infeasible", None, None, _seconds(elapsed(), deterministic), (), (), conflicts)
+        seconds = _seconds(elapsed(), deterministic)
+        return Schedule("infeasible", None, None, seconds, (), (), conflicts, instance.version)
 
     greedy = greedy_schedule(instance, budget=budget)
     checked = check_screenings(instance, greedy)
     if not checked.valid:  # a bug: the greedy only adds screenings that keep every rule
         log.error("the first timetable is not valid: %s", checked.violations[:5])
-        return Schedule("unknown", None, None, _seconds(elapsed(), deterministic))
+        return Schedule("unknown", None, None, _seconds(elapsed(), deterministic), version=instance.version)
     best = _Best(greedy, checked.objective, "first timetable")
     report(best.objective, None, "first timetable")
     bound = None
@@ -136,6 +140,7 @@ def solve(
         _seconds(elapsed(), deterministic),
         tuple(sorted(best.screenings)),
         short,
+        version=instance.version,
     )
 
 

@@ -13,17 +13,22 @@ from .shortfalls import (
     unknown_references,
 )
 from .text import explain_text
+from .tours import Stay, online_words, stays, tour_words
 
 __all__ = [
     "CapacityNote",
+    "Stay",
     "Explainer",
     "capacity_note",
     "capacity_notes",
     "explain_text",
     "minimal_conflict",
+    "online_words",
     "open_minutes",
     "pin_conflicts",
     "shortfall_reason",
     "shortfalls",
+    "stays",
+    "tour_words",
     "unknown_references",
 ]

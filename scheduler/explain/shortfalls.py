@@ -8,8 +8,19 @@ from dataclasses import dataclass
 
 from ..budget import UNLIMITED, Budget, OutOfTime
 from ..check import check_screenings
-from ..data import Film, Instance, Screening, Shortfall, Theater, format_date, format_label, format_minutes
+from ..data import (
+    Film,
+    Instance,
+    Screening,
+    Shortfall,
+    Theater,
+    base_end,
+    format_date,
+    format_label,
+    format_minutes,
+)
 from ..read import no_theater_problem
+from .tours import tour_words
 
 OUT_OF_TIME = "not worked out: the time limit ran out first ({scheduled} of {minimum} placed)"
 
@@ -25,7 +36,9 @@ def open_minutes(instance: Instance, theater_ids, first: int, last: int, budget:
         if t.id in theater_ids:
             budget.check()
             for day in range(max(first, instance.first_day), min(last, instance.last_day) + 1):
-                total += sum(b - a for a, b in instance.free_segments(t, day))
+                # an online channel's segments run on past the day: only the day's part is its own
+                end = base_end(day)
+                total += sum(min(b, end) - a for a, b in instance.free_segments(t, day))
     return total
 
 
@@ -104,7 +117,7 @@ class Explainer:
         compatible = self.theaters(film)
         if not compatible:
             return no_theater_problem(film).message
-        if film.copies == 0 or film.max_per_day == 0:
+        if film.at_once == 0 or film.max_per_day == 0:
             return f"{'copies' if film.copies == 0 else 'max_per_day'} is 0, so it cannot be screened"
         if film.max_screenings < film.min_screenings:
             return f"max_screenings {film.max_screenings} is below min_screenings {film.min_screenings}"
@@ -118,7 +131,7 @@ class Explainer:
         fitting_days = set()
         for t in compatible:
             self.budget.check()
-            fitting_days.update(d for d in days if self.longest(t, d) >= film.runtime)
+            fitting_days.update(d for d in days if self.longest(t, d) >= inst.occupancy(film, t))
         if not fitting_days:
             return (
                 f"no compatible theater ({', '.join(t.id for t in compatible)}) is open for {film.runtime} "
@@ -135,9 +148,13 @@ class Explainer:
         if note.needed > note.available:
             return note.words()
         dates = f"{format_date(days.start)}..{format_date(days.stop - 1)}"
+        tours = ""
+        if film.prints is not None:
+            prints = "its only print" if film.prints == 1 else f"its {film.prints} prints"
+            tours = f", or {prints} cannot reach the free places in time"
         return (
-            f"{note.group} time on its allowed dates ({dates}) "
-            f"is taken by pinned or higher-value screenings ({scheduled} of {film.min_screenings} placed)"
+            f"{note.group} time on its allowed dates ({dates}) is taken by pinned or higher-value "
+            f"screenings{tours} ({scheduled} of {film.min_screenings} placed)"
         )
 
 
@@ -169,6 +186,8 @@ def shortfalls(
                 if budget.expired():  # at once for the films left, without starting their reasons
                     raise OutOfTime
                 reason = explainer.reason(f, counts[f.id])
+                if f.prints is not None:  # where its prints are, and when the next city could have them
+                    reason = "; ".join([reason, *tour_words(instance, f, screenings)])
             except OutOfTime:
                 reason = OUT_OF_TIME.format(scheduled=counts[f.id], minimum=f.min_screenings)
             out.append(Shortfall(f.id, f.min_screenings - counts[f.id], reason))

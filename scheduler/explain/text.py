@@ -6,6 +6,7 @@ from ..check import check_screenings
 from ..data import Instance, Screening
 from .pins import pin_conflicts
 from .shortfalls import Explainer, capacity_notes, shortfalls, unknown_references
+from .tours import online_words, tour_words
 
 
 def explain_text(instance: Instance, screenings: list[Screening] | None = None) -> str:
@@ -42,4 +43,13 @@ def explain_text(instance: Instance, screenings: list[Screening] | None = None) 
         found = shortfalls(instance, screenings)
         lines.append(f"Shortfalls in the given schedule: {len(found)}")
         lines += [f"  - {s.film}: {s.missing} missing: {s.reason}" for s in found]
+        touring = [f for f in instance.films if f.prints is not None]
+        if touring:
+            lines.append("Tours of the prints in the given schedule:")
+            for f in touring:
+                lines += [f"  - {f.id}: {words}" for words in tour_words(instance, f, screenings)]
+        online = online_words(instance, screenings)
+        if online:
+            lines.append("Online channels:")
+            lines += [f"  - {words}" for words in online]
     return "\n".join(lines)

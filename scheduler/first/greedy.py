@@ -68,7 +68,9 @@ class Filler:
             t = theaters[slot.theater]
             start = table.earliest(film, t, slot.lo, slot.hi)
             if start is None:
-                if not runs.get((film.id, slot.day)):
+                # the slot is full for every film at least as long when this film's own runs (copies) and
+                # prints (tours) were not what stopped it
+                if not runs.get((film.id, slot.day)) and film.prints is None:
                     full_from[slot.index] = min(film.runtime, full_from.get(slot.index, big))
                 else:
                     keep.append(item)
@@ -128,8 +130,7 @@ def slot_values(
 def place_fixed_and_previous(instance: Instance, table: Timetable) -> None:
     """Pins first (as given), then every previous screening that still fits, when changes cost anything."""
     films, theaters = instance.film_by_id, instance.theater_by_id
-    for p in instance.fixed:
-        table.place(films[p.film], theaters[p.theater], p.start)
+    table.place_pins(instance.fixed)
     if instance.weights.change_penalty > 0:
         for p in sorted(instance.previous):
             f, t = films[p.film], theaters[p.theater]

@@ -80,7 +80,7 @@ def build_slots(instance: Instance, budget: Budget = UNLIMITED) -> list[Slot]:
 
 def fits(film: Film, theater: Theater, slot: Slot, instance: Instance) -> bool:
     """Whether the film may start somewhere in the slot as far as the slot alone tells."""
-    if slot.lo + film.runtime > slot.seg_end or not instance.compatible(film, theater):
+    if slot.lo + instance.occupancy(film, theater) > slot.seg_end or not instance.compatible(film, theater):
         return False
     return (film.not_before is None or slot.day >= film.not_before) and (
         film.not_after is None or slot.day <= film.not_after
@@ -105,8 +105,8 @@ def film_options(instance: Instance, slots: list[Slot], budget: Budget = UNLIMIT
         elif f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0:
             first = -(1 << 60) if f.not_before is None else f.not_before
             last = 1 << 60 if f.not_after is None else f.not_after
-            r = f.runtime
             for t in instance.theaters:
+                r = t.window if t.online else f.runtime  # instance.occupancy(f, t), inlined
                 if instance.compatible(f, t):  # the same test as fits(), inlined: this is a hot loop
                     opts.extend(
                         s

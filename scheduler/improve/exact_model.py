@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ..bound.linear import LinearModel, Row
 from ..budget import UNLIMITED, Budget
-from ..data import DAY, Film, Instance, Screening, Theater
+from ..data import Film, Instance, Screening, Theater
 from ..first.slots import align_down, align_up
 
 
@@ -83,7 +83,7 @@ def _start_ranges(
     segments: dict[tuple[str, int], tuple] = {}
     for fid in films:
         f = instance.film_by_id[fid]
-        if f.max_screenings <= 0 or f.max_per_day <= 0 or f.copies <= 0:
+        if f.max_screenings <= 0 or f.max_per_day <= 0 or f.at_once <= 0:
             continue
         for tid in theaters:
             budget.check()
@@ -94,9 +94,12 @@ def _start_ranges(
                 key = (tid, day)
                 if key not in segments:
                     segments[key] = instance.free_segments(t, day)
-                for a, e in segments[key]:
-                    lo, hi = align_up(a, t.step), align_down(e - f.runtime, t.step)
-                    if hi >= lo and hi // DAY == day:
+                for segment in segments[key]:
+                    starts = instance.start_range(f, t, segment, day)
+                    if starts is None:
+                        continue
+                    lo, hi = align_up(starts[0], t.step), align_down(starts[1], t.step)
+                    if hi >= lo:
                         yield f, t, day, lo, hi
 
 
@@ -128,18 +131,19 @@ def build(
         by_theater[t.id].append(v)
         by_film_day.setdefault((f.id, day), []).append(v)
         by_film[f.id].append(v)
-    runtime = {fid: instance.film_by_id[fid].runtime for fid in films}
     for tid, cols in by_theater.items():  # one screening at a time, changeover included
-        co = instance.theater_by_id[tid].changeover
-        items = [(model.keys[v][2], model.keys[v][2] + runtime[model.keys[v][0]] + co, v) for v in cols]
+        t = instance.theater_by_id[tid]
+        length = {fid: instance.occupancy(instance.film_by_id[fid], t) + t.changeover for fid in films}
+        items = [(model.keys[v][2], model.keys[v][2] + length[model.keys[v][0]], v) for v in cols]
         model.rows.extend((row, 1) for row in _interval_rows(items) if len(row) > 1)
-    for fid in films:  # copies across theaters, where a day's count allows more screenings than copies
+    online = {t.id for t in instance.theaters if t.online}
+    for fid in films:  # copies (or prints) across rooms, where a day's count allows more than that at once
         f = instance.film_by_id[fid]
-        cols = by_film[fid]
-        if f.max_per_day <= f.copies or len({model.keys[v][1] for v in cols}) < 2:
+        cols = [v for v in by_film[fid] if model.keys[v][1] not in online]  # online screenings do not count
+        if f.max_per_day <= f.at_once or len({model.keys[v][1] for v in cols}) < 2:
             continue
         items = [(model.keys[v][2], model.keys[v][2] + f.runtime, v) for v in cols]
-        model.rows.extend((row, f.copies) for row in _interval_rows(items) if len(row) > f.copies)
+        model.rows.extend((row, f.at_once) for row in _interval_rows(items) if len(row) > f.at_once)
     for fid in films:
         f = instance.film_by_id[fid]
         cols = by_film[fid]

@@ -19,7 +19,10 @@ from ..bound.capacity import capacity_free_bound
 from ..budget import UNLIMITED, Budget, OutOfTime
 from ..check import check_screenings
 from ..data import Instance, Screening
+from ..first.greedy import Filler, complete
 from ..first.slots import build_slots, film_options
+from ..first.timetable import Timetable
+from ..first.tours import assign_prints, needs_print
 from .components import component_objective, components, formats_of
 from .exact_model import count_columns
 from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
@@ -84,14 +87,17 @@ def optimise(
     reserve = max(RESERVE_SECONDS, RESERVE * time_limit, len(greedy) * 1e-4)
     lock = threading.Lock()
 
+    toured = _Touring(instance, options, comps)
+
     def take(i: int, res) -> None:
         with lock:
             if res.bound is not None:
                 bounds[i] = min(bounds[i], res.bound)
             if res.screenings is not None:
-                value = _part_value(instance, res.screenings, comps[i])  # validated: -inf when not
+                screenings = toured(i, res.screenings)
+                value = _part_value(instance, screenings, comps[i])  # validated: -inf when not
                 if value > best_value[i]:
-                    best[i], best_value[i] = res.screenings, value
+                    best[i], best_value[i] = screenings, value
                     objectives[i] = component_objective(instance, best[i], comps[i].films)
             log.debug("component %d: objective %s, bound %s", i, objectives[i], bounds[i])
             # the parts are valid and independent, so the whole's objective is the sum of theirs (the
@@ -121,6 +127,44 @@ def optimise(
     result.candidates.append(([s for part in best for s in part], "improvement"))
     result.bound = total_bound()
     return result
+
+
+class _Touring:
+    """Prints for a component's timetable from a phase that leaves rule 10 out (the exact model and its
+    neighbourhoods): each film's screenings that its prints can tour keep a print (tours.py's flow), the
+    rest leave, and the films are then filled up again where every rule holds, prints included. A no-op
+    without films with prints."""
+
+    def __init__(self, instance: Instance, options: dict, comps: list):
+        self.instance = instance
+        self.options = options
+        self.comps = comps
+        self.fillers: dict[int, Filler] = {}
+        self.pins = {p.key for p in instance.fixed}
+
+    def __call__(self, i: int, screenings: list[Screening]) -> list[Screening]:
+        inst = self.instance
+        if not inst.touring:
+            return screenings
+        if all(
+            s.print is not None
+            for s in screenings
+            if needs_print(inst.film_by_id[s.film], inst.theater_by_id[s.theater])
+        ):
+            return screenings  # a timetable.py timetable: its tours hold by construction
+        kept, left = assign_prints(inst, screenings, self.pins)
+        if not left:
+            return kept
+        table = Timetable(inst)
+        for s in kept:
+            table.place(inst.film_by_id[s.film], inst.theater_by_id[s.theater], s.start, s.print)
+        filler = self.fillers.get(i)
+        if filler is None:
+            films = set(self.comps[i].films)
+            filler = self.fillers[i] = Filler(inst, {f: o for f, o in self.options.items() if f in films})
+        filler.reset()
+        complete(inst, table, filler)
+        return table.screenings()
 
 
 def _part_value(instance: Instance, part: list[Screening], comp, budget: Budget = UNLIMITED) -> int:

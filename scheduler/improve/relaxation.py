@@ -164,7 +164,9 @@ class Relaxation:
         )
         step = t.step
         ks = np.arange(k_count)
-        runtime = np.array([self.films[i].runtime for i in films])
+        # minutes a screening occupies the theater (an online channel: its window; the theater-days stay
+        # apart, so a window running into the next days is not seen there: a relaxation still)
+        runtime = np.array([inst.occupancy(self.films[i], t) for i in films])
         fits = np.zeros((len(days), len(films), k_count), dtype=bool)
         for di, d in enumerate(days):
             base = self.days[d] * DAY + origin
@@ -185,7 +187,7 @@ class Relaxation:
             base = self.days[days[di]] * DAY + origin
             starts = base + ks * step
             # a start s clashes with the pin when s < pin end + changeover and pin start < end of s
-            clash = (starts[None, :] < p.start + f.runtime + t.changeover) & (
+            clash = (starts[None, :] < p.start + inst.occupancy(f, t) + t.changeover) & (
                 p.start < starts[None, :] + runtime[:, None] + t.changeover
             )
             fits[di] &= ~clash
@@ -402,7 +404,7 @@ def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: 
     t = g.theater
     price = pi[g.films] + mu[g.films, g.days[di]]
     profit = np.where(room[None, :], g.value[:, di, :] - price[None, :], NEG)
-    busy = table.busy.get((t.id, day))
+    busy = table.busy.get(table.lane(t, day))
     if busy:  # starts clashing with a screening already there are out
         starts = day * DAY + g.origin + np.arange(profit.shape[0]) * t.step
         for bs, be, _ in busy:
@@ -455,7 +457,6 @@ def solve_component(
     members = set(comp.films)
     options = {f: o for f, o in film_options(instance, build_slots(instance)).items() if f in members}
     filler = Filler(instance, options)
-    films, theaters = instance.film_by_id, instance.theater_by_id
     incumbent = [relax.objective_of(best())]
     lowest = [math.inf]
     construct_seconds = [0.0, 0.0]  # the longest construction and rounding so far
@@ -483,9 +484,7 @@ def solve_component(
 
     def pinned() -> Timetable:
         table = Timetable(instance)
-        for p in instance.fixed:
-            if p.film in members:
-                table.place(films[p.film], theaters[p.theater], p.start)
+        table.place_pins(p for p in instance.fixed if p.film in members)
         return table
 
     def rounded() -> Timetable:

@@ -13,9 +13,7 @@ def lp_round(instance: Instance, model: ExactModel, point: list[float]) -> list[
     most valuable free starts. Valid by construction (every placement is checked)."""
     films, theaters = instance.film_by_id, instance.theater_by_id
     table = Timetable(instance)
-    for v in model.fixed:
-        f, t, s = model.keys[v]
-        table.place(films[f], theaters[t], s)
+    table.place_pins(model.screenings_of(model.fixed))
     pinned = set(model.fixed)
 
     def try_place(v: int) -> bool:

@@ -2,11 +2,13 @@
 
 from .instance import (
     INSTANCE_FORMAT,
+    INSTANCE_FORMAT_2,
     check_closed_dates,
     check_film,
     check_intervals,
     check_special_hours,
     check_theater,
+    check_transit_days,
     check_venue,
     check_weekly_hours,
     no_theater_problem,
@@ -16,6 +18,7 @@ from .instance import (
 from .problems import MESSAGES, FieldError, FormatError, InstanceError, Problem, ScheduleError
 from .schedule import (
     SCHEDULE_FORMAT,
+    SCHEDULE_FORMAT_2,
     read_json,
     read_screenings,
     schedule_from_json,
@@ -26,8 +29,10 @@ from .values import parse_clock, parse_date, parse_time
 
 __all__ = [
     "INSTANCE_FORMAT",
+    "INSTANCE_FORMAT_2",
     "MESSAGES",
     "SCHEDULE_FORMAT",
+    "SCHEDULE_FORMAT_2",
     "FieldError",
     "FormatError",
     "InstanceError",
@@ -38,6 +43,7 @@ __all__ = [
     "check_intervals",
     "check_special_hours",
     "check_theater",
+    "check_transit_days",
     "check_venue",
     "check_weekly_hours",
     "no_theater_problem",

@@ -1,4 +1,8 @@
-"""Read an instance (``festival-schedule-instance/1``) and check every rule of its format.
+"""Read an instance (``festival-schedule-instance/1`` or ``/2``) and check every rule of its format.
+
+Version 2 adds keys to some objects (a venue's city, a theater's online window, a film's prints) and the
+top-level ``transit_days``; a version-1 file is read as it always was (those keys are unknown there, so
+ignored), which is what it means under version 2 too.
 
 Each object of the format has one reader here (festival, venue, theater, film, weights, fixed and
 previous screenings). ``parse_instance`` runs them all; the ``check_*`` functions run one of them on a
@@ -34,15 +38,20 @@ from .limits import (
     MAX_OBJECTS,
     MAX_PENALTY,
     MAX_POPULARITY,
+    MAX_PRINTS,
     MAX_SCREENINGS,
     MAX_SEATS,
+    MAX_TRANSIT_DAYS,
     MAX_WEIGHT,
+    MAX_WINDOW_MINUTES,
 )
 from .problems import FieldError, InstanceError, Problem, join, shown
 from .values import Reading, parse_time
 
 INSTANCE_FORMAT = "festival-schedule-instance/1"
-VERSIONS = {INSTANCE_FORMAT: 1}  # format string -> version (version 2 will add its string here)
+INSTANCE_FORMAT_2 = "festival-schedule-instance/2"
+VERSIONS = {INSTANCE_FORMAT: 1, INSTANCE_FORMAT_2: 2}  # format string -> version
+LATEST = 2  # the version the partial checks (fragments typed in the web app) follow
 
 
 # ---------------------------------------------------------------- venues
@@ -78,9 +87,12 @@ def _read_venue(r: Reading, v: dict, path: str) -> Venue | None:
     hours = _read_hours(r, v.get("hours"), join(path, "hours"))
     closed = _read_closed_dates(r, v.get("closed_dates"), join(path, "closed_dates"))
     special = _read_special_hours(r, v.get("special_hours"), join(path, "special_hours"))
-    if vid is None or name is None:
+    city = ""
+    if r.version >= 2 and v.get("city") is not None:
+        city = r.ident(v, "city", join(path, "city"))
+    if vid is None or name is None or city is None:
         return None
-    return Venue(vid, name, hours, closed, special)
+    return Venue(vid, name, hours, closed, special, city)
 
 
 # ---------------------------------------------------------------- theaters
@@ -146,9 +158,26 @@ def _read_theater(r: Reading, t: dict, path: str, venues: Collection[str] | None
         maximum=MAX_MINUTES,
     )
     blocks = _read_unavailable(r, t, join(path, "unavailable"))
-    if None in (tid, name, venue, seats, changeover, step):
+    online, window = _read_online(r, t, path) if r.version >= 2 else (False, 0)
+    if None in (tid, name, venue, seats, changeover, step, online, window):
         return None
-    return Theater(tid, venue, name, seats, formats, features, changeover, step, blocks)
+    return Theater(tid, venue, name, seats, formats, features, changeover, step, blocks, online, window)
+
+
+def _read_online(r: Reading, t: dict, path: str) -> tuple[bool | None, int | None]:
+    """Version 2: whether the theater is an online channel, and its window (required when it is)."""
+    online = t.get("online", False)
+    if online is None:
+        online = False
+    if not isinstance(online, bool):
+        r.error(join(path, "online"), "not_boolean", value=shown(online))
+        return None, None
+    if not online:
+        return False, 0
+    window = r.integer(
+        t, "window_minutes", join(path, "window_minutes"), positive=True, maximum=MAX_WINDOW_MINUTES
+    )
+    return True, window
 
 
 # ---------------------------------------------------------------- films
@@ -181,9 +210,16 @@ def _read_film(r: Reading, f: dict, path: str) -> Film | None:
             join(path, "not_after"), "dates_reversed", not_before=f["not_before"], not_after=f["not_after"]
         )
         limits[1] = None
+    prints = None
+    if r.version >= 2 and f.get("prints") is not None:
+        prints = r.integer(f, "prints", join(path, "prints"), positive=True, maximum=MAX_PRINTS)
+        if prints is None:
+            return None
     if None in (fid, title, fmt, runtime, lo, hi, per_day, copies, popularity) or hi < lo:
         return None
-    return Film(fid, title, fmt, runtime, requires, lo, hi, per_day, copies, popularity, limits[0], limits[1])
+    return Film(
+        fid, title, fmt, runtime, requires, lo, hi, per_day, copies, popularity, limits[0], limits[1], prints
+    )
 
 
 def no_theater_problem(film: Film, path: str = "") -> Problem:
@@ -269,6 +305,41 @@ def _read_screenings(r: Reading, data: dict, key: str, films: set, theaters: set
     return tuple(out)
 
 
+# ---------------------------------------------------------------- transit days (version 2)
+
+
+def _read_transit(r: Reading, value: Any, path: str, cities: Collection[str] | None) -> tuple[int, dict]:
+    """``{"default": days, "pairs": [[city_a, city_b, days], ...]}``: the default and the pairs, both
+    directions. A pair naming a city of no venue is accepted with a warning (``cities``: the known ones)."""
+    t = r.mapping(value, path) or {}
+    default = r.integer(t, "default", join(path, "default"), default=1, maximum=MAX_TRANSIT_DAYS)
+    pairs: dict[tuple[str, str], int] = {}
+    first: dict[frozenset, str] = {}
+    for i, entry in enumerate(r.items(t, "pairs", join(path, "pairs"))):
+        p = join(join(path, "pairs"), i)
+        if not (isinstance(entry, list) and len(entry) == 3):
+            r.error(p, "not_transit_pair")
+            continue
+        a = r.ident({"city": entry[0]}, "city", join(p, 0))
+        b = r.ident({"city": entry[1]}, "city", join(p, 1))
+        days = r.integer({"days": entry[2]}, "days", join(p, 2), maximum=MAX_TRANSIT_DAYS)
+        if a is None or b is None or days is None:
+            continue
+        if a == b:
+            r.error(p, "same_city", city=a)
+            continue
+        key = frozenset((a, b))
+        if key in first:
+            r.error(p, "duplicate_pair", first=first[key], city_a=a, city_b=b)
+            continue
+        first[key] = p
+        pairs[(a, b)] = pairs[(b, a)] = days
+        for c, q in ((a, join(p, 0)), (b, join(p, 1))):
+            if cities is not None and c not in cities:
+                r.warn(q, "unknown_city", value=c)
+    return (1 if default is None else default), pairs
+
+
 # ---------------------------------------------------------------- the whole instance
 
 
@@ -290,7 +361,7 @@ def parse_instance(data: Any) -> Instance:
         raise InstanceError([Problem("", "not_object")])
     fmt = data.get("format", INSTANCE_FORMAT)
     if fmt not in VERSIONS:
-        r.error("format", "wrong_format", value=shown(fmt), expected=INSTANCE_FORMAT)
+        r.error("format", "wrong_format", value=shown(fmt), expected=" or ".join(VERSIONS))
     r.version = VERSIONS.get(fmt, 1)
     fest = r.obj(data, "festival", "festival") or {}
     name = r.string(fest, "name", "festival.name", maximum=MAX_NAME_LENGTH)
@@ -307,6 +378,10 @@ def parse_instance(data: Any) -> Instance:
     weights = _read_weights(r, r.obj(data, "weights", "weights", required=False) or {})
     fixed = _read_screenings(r, data, "fixed", film_ids, theater_ids)
     previous = _read_screenings(r, data, "previous", film_ids, theater_ids)
+    transit_default, transit_pairs = 1, {}
+    if r.version >= 2:
+        cities = {v.city_name for v in venues if v is not None}
+        transit_default, transit_pairs = _read_transit(r, data.get("transit_days"), "transit_days", cities)
     if r.errors:
         raise InstanceError(r.errors)
     theaters_t = tuple(t for t in theaters if t is not None)
@@ -315,7 +390,20 @@ def parse_instance(data: Any) -> Instance:
         if not any(f.format in t.formats and f.requires <= t.features for t in theaters_t):
             r.warnings.append(no_theater_problem(f, f"films[{i}]"))
     return Instance(
-        name, tz, first, last, tuple(venues), theaters_t, films_t, fixed, previous, weights, tuple(r.warnings)
+        name,
+        tz,
+        first,
+        last,
+        tuple(venues),
+        theaters_t,
+        films_t,
+        fixed,
+        previous,
+        weights,
+        tuple(r.warnings),
+        r.version,
+        transit_default,
+        transit_pairs,
     )
 
 
@@ -341,8 +429,8 @@ def read_instance(path) -> Instance:
 # ---------------------------------------------------------------- partial checks for the web app
 
 
-def _check(read, *args) -> list[Problem]:
-    r = Reading()
+def _check(read, *args, version: int = LATEST) -> list[Problem]:
+    r = Reading(version)
     read(r, *args)
     return r.errors
 
@@ -367,22 +455,35 @@ def check_closed_dates(dates: Any, path: str = "closed_dates") -> list[Problem]:
     return _check(_read_closed_dates, dates, path)
 
 
-def check_venue(venue: Any, path: str = "") -> list[Problem]:
-    """Problems of one venue object (id, weekly hours, closed dates, special hours)."""
+def check_venue(venue: Any, path: str = "", *, version: int = LATEST) -> list[Problem]:
+    """Problems of one venue object (id, weekly hours, closed dates, special hours; its city from version
+    2 on)."""
     if not isinstance(venue, dict):
         return [Problem(path, "not_object")]
-    return _check(_read_venue, venue, path)
+    return _check(_read_venue, venue, path, version=version)
 
 
-def check_theater(theater: Any, path: str = "", *, venues: Collection[str] | None = None) -> list[Problem]:
-    """Problems of one theater object; its venue is checked against ``venues`` when given."""
+def check_theater(
+    theater: Any, path: str = "", *, venues: Collection[str] | None = None, version: int = LATEST
+) -> list[Problem]:
+    """Problems of one theater object (online and its window from version 2 on); its venue is checked
+    against ``venues`` when given."""
     if not isinstance(theater, dict):
         return [Problem(path, "not_object")]
-    return _check(_read_theater, theater, path, venues)
+    return _check(_read_theater, theater, path, venues, version=version)
 
 
-def check_film(film: Any, path: str = "") -> list[Problem]:
-    """Problems of one film object (format, runtime, counts, popularity, dates)."""
+def check_film(film: Any, path: str = "", *, version: int = LATEST) -> list[Problem]:
+    """Problems of one film object (format, runtime, counts, popularity, dates; prints from version 2
+    on)."""
     if not isinstance(film, dict):
         return [Problem(path, "not_object")]
-    return _check(_read_film, film, path)
+    return _check(_read_film, film, path, version=version)
+
+
+def check_transit_days(
+    transit: Any, path: str = "transit_days", *, cities: Collection[str] | None = None
+) -> list[Problem]:
+    """Problems of a version-2 ``transit_days`` object (default and city pairs); pairs naming a city
+    outside ``cities`` (when given) are warnings of the whole instance, not problems here."""
+    return _check(_read_transit, transit, path, cities)

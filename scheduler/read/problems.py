@@ -24,7 +24,7 @@ MESSAGES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "not_json": "not valid JSON (line {line}, column {column}: {reason})",
     "too_deep": "JSON nested too deeply to be read",
     "number_too_long": "a number has more digits than a reader accepts ({reason})",
-    "wrong_format": "must be {expected!r}, not {value!r}",
+    "wrong_format": "must be {expected}, not {value!r}",
     # the shape of a value
     "required": "is required",
     "not_object": "must be an object",
@@ -32,6 +32,7 @@ MESSAGES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "not_pair": "must be a pair [open, close]",
     "not_hour_range": "must be [from, to, weight]",
     "not_string": "must be a non-empty string",
+    "not_boolean": "must be true or false",
     "not_positive_integer": "must be a positive integer",
     "not_non_negative_integer": "must be a non-negative integer",
     "not_non_negative_number": "must be a non-negative number",
@@ -60,7 +61,12 @@ MESSAGES: dict[str, str | Callable[[Mapping[str, Any]], str]] = {
     "window_reversed": "is before festival.first_day ({last} < {first})",
     "window_too_long": "makes a screening window of {days} days, more than {maximum}",
     "dates_reversed": "is before not_before ({not_after} < {not_before})",
+    # version 2: transit days between cities
+    "not_transit_pair": "must be [city_a, city_b, days]",
+    "same_city": "names the city {city!r} twice (a city needs no transit days to itself)",
+    "duplicate_pair": "repeats {first} ({city_a}, {city_b})",
     # warnings
+    "unknown_city": "no venue is in the city {value!r}",
     "unknown_weekday": lambda p: f"unknown weekday key ignored (use {' '.join(p['weekdays'])})",
     "no_theater": lambda p: f"no theater can show format {p['format']}{_features(p)}",
 }

@@ -1,4 +1,4 @@
-"""The schedule format (``festival-schedule/1``): write a Schedule, read one back."""
+"""The schedule format (``festival-schedule/1`` and ``/2``): write a Schedule, read one back."""
 
 from __future__ import annotations
 
@@ -8,22 +8,28 @@ from typing import Any
 
 from ..data import Schedule, Screening, Shortfall, format_time
 from .jsonfile import load_json
-from .limits import MAX_OBJECTS, MAX_SCREENINGS
+from .limits import MAX_OBJECTS, MAX_PRINTS, MAX_SCREENINGS
 from .problems import FieldError, Problem, ScheduleError, join
 from .values import Reading, is_integer, parse_time
 
 SCHEDULE_FORMAT = "festival-schedule/1"
+SCHEDULE_FORMAT_2 = "festival-schedule/2"
+SCHEDULE_FORMATS = {1: SCHEDULE_FORMAT, 2: SCHEDULE_FORMAT_2}  # version -> format string
 
 
 def screening_to_json(s: Screening) -> dict:
-    """One screening in the spec's JSON shape."""
-    return {"film": s.film, "theater": s.theater, "start": format_time(s.start)}
+    """One screening in the spec's JSON shape (with its ``print`` when it uses one: version 2)."""
+    out = {"film": s.film, "theater": s.theater, "start": format_time(s.start)}
+    if s.print is not None:
+        out["print"] = s.print
+    return out
 
 
 def schedule_to_json(schedule: Schedule) -> dict:
-    """A Schedule as the spec's ``festival-schedule/1`` object (screenings sorted by start, theater, film)."""
+    """A Schedule as the spec's ``festival-schedule/<version>`` object (screenings sorted by start,
+    theater, film)."""
     out = {
-        "format": SCHEDULE_FORMAT,
+        "format": SCHEDULE_FORMATS[schedule.version],
         "status": schedule.status,
         "objective": schedule.objective,
         "bound": schedule.bound,
@@ -67,8 +73,13 @@ def read_screenings(data: Any) -> tuple[list[Screening], list[Problem]]:
         except FieldError as exc:
             r.failed(exc, join(p, "start"))
             continue
+        number = None
+        if entry.get("print") is not None:  # version 2 (whether the film needs one is rule 10's)
+            number = r.integer(entry, "print", join(p, "print"), positive=True, maximum=MAX_PRINTS)
+            if number is None:
+                continue
         if film is not None and theater is not None:
-            screenings.append(Screening(start, theater, film))
+            screenings.append(Screening(start, theater, film, number))
     return screenings, r.errors
 
 
@@ -86,6 +97,7 @@ def schedule_from_json(data: Any) -> Schedule:
     )
     conflicts = data.get("conflicts") if isinstance(data.get("conflicts"), list) else []
     seconds = data.get("solve_seconds")
+    version = 2 if data.get("format") == SCHEDULE_FORMAT_2 else 1
     return Schedule(
         data.get("status") if isinstance(data.get("status"), str) else "unknown",
         data.get("objective") if is_integer(data.get("objective")) else None,
@@ -94,6 +106,7 @@ def schedule_from_json(data: Any) -> Schedule:
         tuple(screenings),
         shortfalls,
         tuple(c for c in conflicts[:MAX_OBJECTS] if isinstance(c, str)),
+        version,
     )
 
 

@@ -22,7 +22,7 @@ LAYERS = {
     "explain": {"data", "budget", "read", "check"},
     "pipeline": {"data", "budget", "read", "check", "first", "improve", "explain"},
     "__main__": {"data", "read", "check", "explain", "pipeline"},
-    "__init__": {"data", "read", "check", "first", "pipeline"},
+    "__init__": {"data", "read", "check", "first", "explain", "pipeline"},
 }
 
 

@@ -29,6 +29,7 @@ CODE_TEXT = {
     "not_pair": _l("An opening interval must be a pair of times, open and close."),
     "not_hour_range": _l("An hour range must be a start, an end and a weight."),
     "not_string": _l("This must be a text that is not empty."),
+    "not_boolean": _l("This must be true or false."),
     "not_positive_integer": _l("Give a whole number above 0."),
     "not_non_negative_integer": _l("Give a whole number, 0 or more."),
     "not_non_negative_number": _l("Give a number, 0 or more."),
@@ -60,9 +61,14 @@ CODE_TEXT = {
     "window_reversed": _l("The last day, %(last)s, is before the first, %(first)s."),
     "window_too_long": _l("The screening window would last %(days)s days, more than %(maximum)s."),
     "dates_reversed": _l("The latest date, %(not_after)s, is before the earliest, %(not_before)s."),
+    # transit days between cities (version 2)
+    "not_transit_pair": _l("A transit entry must be two cities and a number of days."),
+    "same_city": _l("“%(city)s” is named twice: a city needs no transit days to itself."),
+    "duplicate_pair": _l("%(city_a)s and %(city_b)s already have their transit days (at %(first)s)."),
     # warnings
     "unknown_weekday": _l("“%(value)s” is not a weekday (%(weekdays)s); it is ignored."),
     "no_theater": _l("No theater can show its format, %(format)s, with the features it needs: %(features)s."),
+    "unknown_city": _l("No venue is in the city “%(value)s”; its transit days are not used."),
 }
 KIND_TEXT = {"venue": _l("venue"), "theater": _l("theater"), "film": _l("film")}
 NONE_TEXT = _l("none")
