@@ -15,7 +15,7 @@ from festival import localtime, params
 from festival.editions import asked_day, staff_edition, staff_editions
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, perform, submit_form
-from festival.labels import FORMAT_LABELS, film_title
+from festival.labels import FORMAT_LABELS, film_title, format_label
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import Role, VersionStatus
 from festival.navigation import localized, public_url
@@ -62,7 +62,7 @@ def _film_choices(edition: Edition) -> list[tuple[int, str]]:
                 e.id,
                 label.format(
                     title=film_title(e),
-                    fmt=FORMAT_LABELS.get(e.format, ""),
+                    fmt=format_label(e.format),
                     minutes=e.runtime_minutes,
                 ),
             )
@@ -221,7 +221,7 @@ def stats(version_id: int):
     totals = grid.totals(
         grid.usage(version),
         theater_label=lambda t: localized(t, "name"),
-        format_label=lambda code: str(FORMAT_LABELS.get(code, code)),
+        format_label=format_label,
     )
     return render_template("schedule/stats.html", **_common(version), totals=totals, tab="stats")
 

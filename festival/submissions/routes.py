@@ -20,7 +20,7 @@ from festival.editions import open_editions
 from festival.errors import DomainError, InvalidInput, StaleEdit, refusal_json, wants_json
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, go_back, perform, post_button, stale_as, submit_form
-from festival.labels import FORMAT_LABELS, PREMIERE_LABELS, label_of
+from festival.labels import PREMIERE_LABELS, label_of
 from festival.models import Edition, Entry, EntryImage
 from festival.models.enums import Role
 from festival.security import roles_required
@@ -41,7 +41,6 @@ from festival.submissions.permissions import can_view_images
 
 TEMPLATE_GLOBALS = {
     "status_label": display.status_label,
-    "format_label": lambda value: label_of(FORMAT_LABELS, value),
     "premiere_label": lambda value: label_of(PREMIERE_LABELS, value),
     "step_labels": completeness.STEP_LABELS,
 }
