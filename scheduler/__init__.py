@@ -26,6 +26,16 @@ from .data import (
 )
 from .explain import online_words, tour_words
 from .first.greedy import greedy_schedule
+from .parts import (
+    Part,
+    PartResult,
+    merge,
+    part_instance,
+    part_result_from_json,
+    part_result_to_json,
+    solve_part,
+    split,
+)
 from .pipeline import solve
 from .read import (
     INSTANCE_FORMAT,
@@ -72,6 +82,8 @@ __all__ = [
     "FormatError",
     "Instance",
     "InstanceError",
+    "Part",
+    "PartResult",
     "Problem",
     "Progress",
     "Report",
@@ -97,6 +109,10 @@ __all__ = [
     "format_label",
     "format_time",
     "greedy_schedule",
+    "merge",
+    "part_instance",
+    "part_result_from_json",
+    "part_result_to_json",
     "online_words",
     "parse_clock",
     "parse_date",
@@ -108,6 +124,8 @@ __all__ = [
     "schedule_from_json",
     "schedule_to_json",
     "solve",
+    "solve_part",
+    "split",
     "tour_words",
     "write_schedule",
 ]

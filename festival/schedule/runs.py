@@ -36,7 +36,7 @@ from festival.labels import FORMAT_LABELS, label_of
 from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
-from festival.schedule import adapter
+from festival.schedule import adapter, parts
 from scheduler import relative_gap
 from scheduler import solve as solve_instance
 
@@ -366,13 +366,22 @@ def execute_run(run_id: int) -> RunStatus | None:
         instance_data, time_limit = json.loads(run.instance_json), float(run.time_limit_seconds)
         db.session.rollback()  # hold no transaction open while the solver works
         instance = adapter.parse(instance_data)
-        schedule = solve_instance(
-            instance,
-            time_limit=time_limit,
-            workers=int(_setting("RUN_SOLVER_WORKERS", 2)),
-            on_progress=monitor.on_progress,
-            stop_event=monitor.stop_event,
-        )
+        if parts.enabled(instance):  # its independent parts on other workers of the queue
+            schedule = parts.solve_in_parts(
+                instance,
+                run_id=run_id,
+                time_limit=time_limit,
+                on_progress=monitor.on_progress,
+                stop_event=monitor.stop_event,
+            )
+        else:
+            schedule = solve_instance(
+                instance,
+                time_limit=time_limit,
+                workers=int(_setting("RUN_SOLVER_WORKERS", 2)),
+                on_progress=monitor.on_progress,
+                stop_event=monitor.stop_event,
+            )
         schedule_json = scheduler.schedule_to_json(schedule)
         usable = schedule.status in ("optimal", "feasible")
         if usable:

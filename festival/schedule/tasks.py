@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from festival.extensions import job_queue
+from festival.schedule import parts
 from festival.schedule.runs import SOLVE_RUN, execute_run, reap_stale_runs
 
 
@@ -10,6 +11,12 @@ from festival.schedule.runs import SOLVE_RUN, execute_run, reap_stale_runs
 def solve_run(run_id: int) -> None:
     """Run the solver for one SolveRun (its state and result are written to the database)."""
     execute_run(run_id)
+
+
+@job_queue.task(parts.PART_TASK)
+def solve_run_part(run_id: int, index: int, time_limit: float) -> None:
+    """Solve one part of a run fanned out over the queue (festival.schedule.parts)."""
+    parts.solve_part_task(run_id, index, time_limit)
 
 
 # A worker that starts marks failed the runs a dead worker left running.

@@ -21,6 +21,8 @@ from .components import Component
 from .exact_model import ExactResult, as_linear, build
 from .exact_solve import solve_exact
 from .neighbourhood import STALL_WINDOWS, WINDOW_SECONDS, improve_by_windows
+from .prices import Prices, as_model_point
+from .relocation import relocated
 from .rounding import lp_round
 
 log = logging.getLogger("scheduler")
@@ -32,6 +34,11 @@ WHOLE_MODEL_COLUMNS = 60_000
 # sizes, each tried while the last was solved to optimality: small ones are solved to optimality in
 # seconds, larger ones may find more but may not finish
 RESTRICTED_SIZES = (2_000, 4_000, 8_000, 16_000)
+# with the descent's point in hand (prices.py), the LP runs only when it should take at most this share of
+# the component's time left: an LP interrupted by the limit gives nothing, the point already steers
+LP_SHARE = 0.6
+# when the LP does not fit, this share of the component's time left goes to more of the descent
+DESCENT_SHARE = 0.3
 
 
 def approximate_lp(columns: int) -> bool:
@@ -59,9 +66,12 @@ def solve_component(
     stop: Callable[[], bool],
     take: Callable[[ExactResult], None],
     hand_over: bool = False,
+    prices: Prices | None = None,
 ) -> None:
     """Solve one component within ``budget`` seconds, handing every result to ``take``; ``hand_over``:
-    end the neighbourhood search early once it stalls (the lane's next component gets the time left)."""
+    end the neighbourhood search early once it stalls (the lane's next component gets the time left);
+    ``prices``: the component's short Lagrangian descent (prices.py), whose averaged solution is rounded
+    at once and stands in for the LP's when the LP would not fit in the time."""
     end = time.monotonic() + budget
     try:
         model = build(instance, list(comp.films), list(comp.theaters), Budget(stop=stop))
@@ -73,9 +83,27 @@ def solve_component(
 
     if left() <= 0.05:
         return
-    # the LP first: an honest bound and, rounded, a good timetable within seconds
+    # the descent's solution (optimise.py rounded it already) steers the search when the LP does not fit
+    warm = as_model_point(prices, model.keys) if prices is not None and prices.point else None
+    # the LP: an honest bound and, rounded, a good timetable within seconds
     bound = point = reduced = None
-    if deterministic or lp_seconds(model.size) <= left():
+    lp_fits = lp_seconds(model.size) <= (left() if warm is None else LP_SHARE * left())
+    if warm is not None and not deterministic and not lp_fits:
+        # no LP in time: more of the descent instead (a tighter bound, a better point), rounded again
+        prices.descend(
+            seconds=DESCENT_SHARE * left(),
+            incumbent=model.objective_of(best()),
+            deterministic=False,
+            stop=stop,
+        )
+        warm = as_model_point(prices, model.keys)
+        take(ExactResult(None, None, prices.bound, False, "bounding"))
+        take(
+            ExactResult(
+                relocated(instance, lp_round(instance, model, warm), comp.films, stop), None, None, False
+            )
+        )
+    if deterministic or lp_fits:
         bound, point, reduced = lp_bound(
             as_linear(model),
             100.0 * budget + 60.0 if deterministic else left(),
@@ -86,20 +114,29 @@ def solve_component(
         return
     if bound is not None:
         take(ExactResult(None, None, bound, False, "bounding"))
-        take(ExactResult(lp_round(instance, model, point), None, None, False))
+        take(
+            ExactResult(
+                relocated(instance, lp_round(instance, model, point), comp.films, stop), None, None, False
+            )
+        )
     if bound is not None and model.objective_of(best()) >= bound:
         return  # the rounded LP is optimal
+    if prices is not None and prices.bound is not None and model.objective_of(best()) >= prices.bound:
+        return  # the rounded descent is optimal
     if model.size <= WHOLE_MODEL_COLUMNS:  # then SCIP on the whole model, hinted with the best so far
         res = solve_exact(
             model, hint=best(), time_limit=left(), seed=seed, deterministic=deterministic, stop=stop
         )
         take(res)
         return
-    if bound is None:
-        return  # the LP did not finish: the component keeps its timetable and capacity-free bound
     share = budget / (2 * len(RESTRICTED_SIZES) + 2)  # deterministic: from the budget alone
-    ranked = sorted(range(model.size), key=lambda v: (-reduced[v], v))  # most promising columns first
-    for size in RESTRICTED_SIZES:
+    if bound is None:
+        if warm is None:
+            return  # the LP did not finish: the component keeps its timetable and capacity-free bound
+        point = warm  # no LP in time: the descent's solution steers the neighbourhood search
+    # restricted models need the LP's reduced costs (most promising columns first)
+    ranked = [] if reduced is None else sorted(range(model.size), key=lambda v: (-reduced[v], v))
+    for size in RESTRICTED_SIZES if ranked else ():
         if stop() or left() <= 0.05:
             return
         hint = best()

@@ -14,12 +14,22 @@ from . import relaxation, relaxation_process
 from .components import Component
 from .exact_component import solve_component
 from .exact_model import ExactResult
+from .prices import Prices
 
 log = logging.getLogger("scheduler")
 
 # components up to this many columns are improved with the exact model (an LP solver copes with its size
 # in the time); larger ones with the relaxation, which needs no LP solver: weaker bounds, but it finishes
 EXACT_MODEL_COLUMNS = 260_000
+# the exact model pays for its building (in Python, about BUILD_COLUMNS_PER_SECOND on an idle core) only when
+# the component has BUILD_PAYS_OFF times that long; with less, its descent goes on instead
+BUILD_COLUMNS_PER_SECOND = 100_000
+BUILD_PAYS_OFF = 5.0
+
+
+def build_seconds(columns: int) -> float:
+    """About how long building the exact model of this many columns takes."""
+    return columns / BUILD_COLUMNS_PER_SECOND
 
 
 def balanced_lanes(items: list[int], sizes: list[int], lanes: int) -> list[list[int]]:
@@ -47,11 +57,12 @@ def run_lanes(
     deterministic: bool,
     stop: Callable[[], bool],
     take: Callable[[int, ExactResult], None],
+    prices: dict[int, Prices] | None = None,
 ) -> None:
     """Solve each lane's components one after another, the lanes side by side (SCIP and GLOP run
     single-threaded and release the GIL). In a lane a component gets the lane's time left in proportion
     to its size, so time a small component does not need goes to the next one. Deterministic mode: one
-    lane, budgets from the limit alone."""
+    lane, budgets from the limit alone. ``prices``: the components' descents (prices.py), by index."""
     total = sum(sizes[i] for lane in lanes for i in lane)
 
     def run(lane: list[int]) -> None:
@@ -71,6 +82,23 @@ def run_lanes(
                 budget = (budget_end - time.monotonic()) * sizes[i] / max(1, rest)
             if budget <= 0.05:
                 return
+            warm = (prices or {}).get(i)
+            if warm is not None and not deterministic and budget < build_seconds(sizes[i]) * BUILD_PAYS_OFF:
+                # too little time for the exact model to pay for its building: the descent goes on, with
+                # its timetables and relocation (relaxation.py)
+                relaxation.solve_component(
+                    instance,
+                    comps[i],
+                    budget=budget,
+                    best=lambda i=i: best(i),
+                    deterministic=False,
+                    stop=stop,
+                    take=lambda screenings, bound, phase, i=i: take(
+                        i, ExactResult(screenings, None, bound, False, phase)
+                    ),
+                    relax=warm.relax,
+                )
+                continue
             if sizes[i] > EXACT_MODEL_COLUMNS:  # too large for an LP solver: priced theater-days
                 try:
                     cells = relaxation.grid_cells(
@@ -117,6 +145,7 @@ def run_lanes(
                 stop=stop,
                 take=lambda res, i=i: take(i, res),
                 hand_over=pos + 1 < len(lane) and not deterministic,
+                prices=warm,
             )
 
     if len(lanes) == 1:

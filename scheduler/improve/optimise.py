@@ -23,8 +23,9 @@ from ..first.greedy import Filler, complete
 from ..first.slots import build_slots, film_options
 from ..first.timetable import Timetable
 from ..first.tours import assign_prints, needs_print
+from . import prices
 from .components import component_objective, components, formats_of
-from .exact_model import count_columns
+from .exact_model import ExactResult, count_columns
 from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
 
 log = logging.getLogger("scheduler")
@@ -105,6 +106,30 @@ def optimise(
             report(sum(objectives) + orphan_objective, total_bound(), res.phase, names[i])
 
     todo = [i for i in range(len(comps)) if sizes[i] > 0]
+    # prices first (prices.py): every component the exact model takes gets a bound within a second or two
+    # and a point to round, before any LP or MIP
+    descents: dict[int, prices.Prices] = {}
+    exact = [i for i in todo if sizes[i] <= EXACT_MODEL_COLUMNS]
+    seconds = min(prices.MAX_SECONDS, prices.SHARE * time_limit)
+    for i in sorted(exact, key=lambda i: (sizes[i], i)):
+        if stop():
+            break
+        descents[i] = prices.descend(
+            instance,
+            comps[i],
+            seconds=seconds * sizes[i] / sum(sizes[j] for j in exact),
+            incumbent=objectives[i],
+            deterministic=deterministic,
+            stop=stop,
+        )
+        take(i, ExactResult(None, None, descents[i].bound, False, "bounding"))
+    rounding = Budget(deadline - reserve, stop)
+    for i, descent in descents.items():  # then their solutions rounded and relocated, without a model
+        try:
+            filler = Filler(instance, {f: options.get(f, []) for f in comps[i].films}, budget=rounding)
+            take(i, ExactResult(descent.timetable(filler, rounding), None, None, False))
+        except OutOfTime:
+            break
     if todo:
         lanes = 1 if deterministic else max(1, min(workers, len(todo)))
         if lanes > 1 and all(sizes[i] > EXACT_MODEL_COLUMNS for i in todo):
@@ -123,6 +148,7 @@ def optimise(
             deterministic=deterministic,
             stop=stop,
             take=take,
+            prices=descents,
         )
     result.candidates.append(([s for part in best for s in part], "improvement"))
     result.bound = total_bound()

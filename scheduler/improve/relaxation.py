@@ -252,18 +252,26 @@ class Relaxation:
             total += float(best[:, 0].sum())
             pos = np.zeros(n_d, dtype=int)
             live = pos < k_count
-            while live.any():  # follow every day's choices forward, counting the films chosen
+            hits_k, hits_d, hits_j = [], [], []
+            while live.any():  # follow every day's choices forward, collecting the starts chosen
                 r = rows[live]
                 j = choice[r, pos[r]]
                 hit = j >= 0
-                np.add.at(counts, g.films[j[hit]], 1)
-                np.add.at(per_day, (g.films[j[hit]], g.days[r[hit]]), 1)
+                hits_k.append(pos[r[hit]])
+                hits_d.append(r[hit])
+                hits_j.append(j[hit])
+                pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
+                live = pos < k_count
+            if hits_j:  # counted at once: one ufunc.at call per table instead of one per step
+                hk, hd, hj = np.concatenate(hits_k), np.concatenate(hits_d), np.concatenate(hits_j)
+                counts += np.bincount(g.films[hj], minlength=len(counts))
+                n_days = per_day.shape[1]
+                flat = g.films[hj] * n_days + g.days[hd]
+                per_day += np.bincount(flat, minlength=per_day.size).reshape(per_day.shape)
                 if accumulate:
                     if g.chosen is None:
                         g.chosen = np.zeros(g.value.shape, dtype=np.float32)
-                    np.add.at(g.chosen, (pos[r[hit]], r[hit], j[hit]), 1)
-                pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
-                live = pos < k_count
+                    g.chosen[hk, hd, hj] += 1  # a day's path passes each grid point once: no repeats
             for fi, di, coef in g.pins:
                 d = g.days[di]
                 total += coef - pi[fi] - mu[fi, d]
@@ -446,14 +454,16 @@ def solve_component(
     deterministic: bool,
     stop: Callable[[], bool],
     take: Callable[[list[Screening] | None, int | None, str], None],
+    relax: Relaxation | None = None,
 ) -> None:
-    """Lower the relaxation's bound by subgradient steps within ``budget`` seconds; every
+    """Lower the relaxation's bound by subgradient steps within ``budget`` seconds (from ``relax``'s prices
+    when given: a descent begun elsewhere, prices.py); every
     ``CONSTRUCT_EVERY`` steps a publication (the better of the averaged rounding and the construction at
     the best prices so far, kept when it beats the best); at the end the best timetable relocated.
     ``take(screenings, bound, phase)`` receives each better timetable (of the component's films, else None),
     the bound so far and what found them ("bounding", "improving", "polishing")."""
     end = time.monotonic() + budget
-    relax = Relaxation(instance, list(comp.films), list(comp.theaters))
+    relax = relax or Relaxation(instance, list(comp.films), list(comp.theaters))
     members = set(comp.films)
     options = {f: o for f, o in film_options(instance, build_slots(instance)).items() if f in members}
     filler = Filler(instance, options)

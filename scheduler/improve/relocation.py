@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..data import Instance
-from ..first.slots import Slot
+from ..data import Instance, Screening
+from ..first.greedy import Filler
+from ..first.slots import Slot, build_slots, film_options
 from ..first.timetable import Timetable
 
 # passes over the screenings at most (a pass that moves nothing ends the search): a later pass finds the
@@ -54,6 +55,20 @@ def relocate(
         if not moved:
             break
     return moves
+
+
+def relocated(
+    instance: Instance, screenings: list[Screening], films, stop: Callable[[], bool]
+) -> list[Screening]:
+    """A component's timetable (of ``films``) with its screenings relocated (``relocate``); the rounded
+    LP and descent solutions gain a per cent or two this way within a fraction of a second."""
+    members = set(films)
+    options = {f: o for f, o in film_options(instance, build_slots(instance)).items() if f in members}
+    table = Timetable(instance)
+    for s in screenings:
+        table.place(instance.film_by_id[s.film], instance.theater_by_id[s.theater], s.start)
+    relocate(instance, table, Filler(instance, options).ranked, members, stop)
+    return table.screenings()
 
 
 def _best_start(table: Timetable, film, slots: list[tuple[int, Slot]], above: int, theaters):

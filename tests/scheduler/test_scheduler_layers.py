@@ -21,8 +21,9 @@ LAYERS = {
     "improve": {"data", "budget", "read", "check", "first", "bound"},
     "explain": {"data", "budget", "read", "check"},
     "pipeline": {"data", "budget", "read", "check", "first", "improve", "explain"},
+    "parts": {"data", "budget", "check", "improve", "explain", "pipeline"},
     "__main__": {"data", "read", "check", "explain", "pipeline"},
-    "__init__": {"data", "read", "check", "first", "explain", "pipeline"},
+    "__init__": {"data", "read", "check", "first", "explain", "pipeline", "parts"},
 }
 
 
