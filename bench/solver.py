@@ -5,7 +5,7 @@ instances (medians and worst cases) or on the example files.
     python bench/solver.py --family cstm four alliance --compare /tmp/engine-before
     python bench/solver.py --instances small cstm-2021 [--quick]
     python bench/solver.py --national [--seed 7100] [--part-limit 60] [--pool 1 2 4]
-    python bench/solver.py --v2 [--count 10] [--limit 60] [--films 150] [--venues 4] [--tools DIR]
+    python bench/solver.py --v2 [--count 10] [--limit 60] [--films 150] [--hybrid-films 48] [--venues 4]
 
 A family is ``--count`` instances made by ``../shared/tools/gen_instance.py`` (the file generator the
 spec ships) under seeds ``--seed``, ``--seed + 1``, ...: ``cstm`` (48 to 150 films, one museum), ``four``
@@ -316,7 +316,9 @@ def national_main(args) -> int:
     return 0
 
 
-def make_family(tools: Path, out: Path, kind: str, size: int, films: int, venues: int) -> list[Path]:
+def make_family(
+    tools: Path, out: Path, kind: str, size: int, films: int, venues: int, hybrid_films: int
+) -> list[Path]:
     """``size`` version-2 instances of one kind (``tour`` or ``hybrid``) made by the shared tools under
     seeds of their own; every third tour has one more print per film with prints (at most 3), every
     third other one a day more between every two cities."""
@@ -325,7 +327,8 @@ def make_family(tools: Path, out: Path, kind: str, size: int, films: int, venues
         seed = (1_000 if kind == "tour" else 2_000) + k
         v1, v2 = out / f"{kind}-{seed}-v1.json", out / f"{kind}-{seed}.json"
         places = ["--venues", str(venues), "--copies-max", "3"] if kind == "tour" else []
-        gen = [sys.executable, str(tools / "gen_instance.py"), "--seed", str(seed), "--films", str(films)]
+        n_films = films if kind == "tour" else hybrid_films
+        gen = [sys.executable, str(tools / "gen_instance.py"), "--seed", str(seed), "--films", str(n_films)]
         v1.write_text(subprocess.run(gen + places, capture_output=True, text=True, check=True).stdout)
         subprocess.run(
             [sys.executable, str(tools / "make_v2.py"), kind, str(v1), str(v2), str(seed)], check=True
@@ -366,7 +369,9 @@ def main_v2(args) -> int:
     began = time.monotonic()
     with tempfile.TemporaryDirectory() as tmp:
         for kind in ("tour", "hybrid"):
-            paths = make_family(args.tools, Path(tmp), kind, args.count, args.films, args.venues)
+            paths = make_family(
+                args.tools, Path(tmp), kind, args.count, args.films, args.venues, args.hybrid_films
+            )
             rows = []
             for path in paths:
                 g = run("greedy", path, 0, 1)
@@ -443,7 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--v2", action="store_true", help="version-2 families (tours, hybrids) instead")
     parser.add_argument("--limit", type=float, default=60.0, help="--v2: seconds per solve")
-    parser.add_argument("--films", type=int, default=150, help="--v2: films per instance")
+    parser.add_argument("--films", type=int, default=150, help="--v2: films per tour")
+    parser.add_argument("--hybrid-films", type=int, default=48, help="--v2: films per hybrid edition")
     parser.add_argument("--venues", type=int, default=4, help="--v2: venues (cities) of a tour")
     parser.add_argument("--tools", type=Path, default=TOOLS,
                         help="--v2: the folder of gen_instance.py and make_v2.py")  # fmt: skip

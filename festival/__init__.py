@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from festival import (
     admin,
     api,
+    audience,
     auth,
     dbpool,
     main,
@@ -32,7 +33,7 @@ from festival.navigation import init_navigation
 from festival.security import init_security
 
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = (main, auth, submissions, review, venues, schedule, programme, api, admin)
+AREAS = (main, auth, submissions, review, venues, schedule, programme, api, admin, audience)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -1,5 +1,5 @@
 """How stored things are named on every page, in one wording: the labels of the stored choices (film
-formats, premieres, audiences) and a film's titles in the visitor's language.
+formats, premieres, audiences, theater blocks) and a film's titles in the visitor's language.
 
 The entry form, the review, the venues, the timetable and the public programme all name a format the
 same way; a label is looked up with ``label_of``, which never raises for an unknown value.
@@ -11,7 +11,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.models import Entry
-from festival.models.enums import Audience, FilmFormat, PremiereStatus
+from festival.models.enums import Audience, BlockKind, FilmFormat, PremiereStatus
 
 FORMAT_LABELS = {
     FilmFormat.DOME: _l("Fulldome (planetarium)"),
@@ -31,6 +31,14 @@ AUDIENCE_LABELS = {
     Audience.FAMILIES: _l("Families"),
     Audience.GENERAL: _l("General audience"),
     Audience.SCHOOL_GROUPS: _l("School groups"),
+}
+BLOCK_LABELS = {
+    BlockKind.MAINTENANCE: _l("Maintenance"),
+    BlockKind.OPENING_CEREMONY: _l("Opening ceremony"),
+    BlockKind.FORUM: _l("Forum"),
+    BlockKind.AWARD_CEREMONY: _l("Award ceremony"),
+    BlockKind.ASTRONOMY_CLASS: _l("Astronomy class"),
+    BlockKind.OTHER: _l("Other"),
 }
 
 

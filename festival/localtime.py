@@ -15,6 +15,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
+from babel.dates import format_skeleton as babel_skeleton
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -91,6 +92,12 @@ def format_local(moment: datetime | None, edition: Zoned | None, fmt: str = "yyy
     if moment is None:
         return ""
     return format_datetime(moment, fmt, tzinfo=zone(edition), locale=str(get_locale() or "en"))
+
+
+def format_skeleton(moment: datetime, edition: Zoned | None, skeleton: str) -> str:
+    """An aware instant as the edition's wall-clock time, in the order and words of the visitor's language
+    (a CLDR skeleton: ``MMMEd`` is "Mon, Apr 12" in English and "4月12日周一" in Chinese, ``Hm`` "10:03")."""
+    return babel_skeleton(skeleton, moment, tzinfo=zone(edition), locale=str(get_locale() or "en"))
 
 
 def timezone_label(edition: Zoned | None) -> str:

@@ -30,12 +30,14 @@ class NavEntry:
 # Entries whose endpoint is not registered are skipped, so each area adds its own line here.
 NAV: tuple[NavEntry, ...] = (
     NavEntry("programme.index", _l("Programme"), (PUBLIC,)),
+    NavEntry("audience.my_plan", _l("My plan"), (PUBLIC,)),
     NavEntry("submissions.my_entries", _l("My entries"), (Role.FILMMAKER,)),
     NavEntry("review.my_queue", _l("Review"), (Role.CURATOR,)),
     NavEntry("submissions.staff_entries", _l("Entries"), (Role.STAFF,)),
     NavEntry("review.staff_overview", _l("Selection"), (Role.STAFF,)),
     NavEntry("venues.index", _l("Venues"), (Role.STAFF,)),
     NavEntry("schedule.index", _l("Timetable"), (Role.STAFF,)),
+    NavEntry("audience.staff_index", _l("Audience"), (Role.STAFF,)),
     NavEntry("admin.outbox", _l("Outbox"), (Role.ADMIN,)),
 )
 

@@ -4,6 +4,7 @@ This module is the public API: the web app imports scheduler names from here onl
 behind it can move without reaching the app.
 """
 
+from .budget import Budget, OutOfTime
 from .check import Report, Violation, check_json, check_screenings
 from .data import (
     DAY,
@@ -24,7 +25,7 @@ from .data import (
     format_time,
     relative_gap,
 )
-from .explain import online_words, tour_words
+from .explain import Explainer, Why, online_words, tour_words
 from .first.greedy import greedy_schedule
 from .parts import (
     Part,
@@ -78,10 +79,13 @@ __all__ = [
     "SCHEDULE_FORMAT_2",
     "WEEKDAYS",
     "FieldError",
+    "Budget",
+    "Explainer",
     "Film",
     "FormatError",
     "Instance",
     "InstanceError",
+    "OutOfTime",
     "Part",
     "PartResult",
     "Problem",
@@ -95,6 +99,7 @@ __all__ = [
     "Venue",
     "Violation",
     "Weights",
+    "Why",
     "check_closed_dates",
     "check_film",
     "check_intervals",

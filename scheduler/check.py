@@ -28,9 +28,10 @@ RULES = (
 @dataclass(frozen=True)
 class Violation:
     """One broken rule: ``rule`` (one of ``RULES``, or ``format``), the English ``message``, and for
-    the web app the facts it names: ``code`` (which check of the rule, e.g. ``print_transit``; see
-    docs/scheduler.md), the ``film``, the ``screenings`` involved (with their prints), the ``print`` and
-    the numbers of the message (``params``: e.g. ``days_needed``, ``city_a``, ``city_b``)."""
+    the web app the facts it names: ``code`` (which check of the rule, e.g. ``overlap``, ``print_transit``;
+    see docs/scheduler.md), the ``film``, the ``screenings`` involved (the one that breaks the rule first,
+    then the one it collides with; with their prints), the ``print`` and the ids, minutes and numbers of
+    the message (``params``: e.g. ``changeover``, ``days_needed``, ``city_a``)."""
 
     rule: str
     message: str
@@ -39,6 +40,16 @@ class Violation:
     screenings: tuple[Screening, ...] = ()
     print: int | None = None
     params: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def screening(self) -> Screening | None:
+        """The screening that breaks the rule, if one does."""
+        return self.screenings[0] if self.screenings else None
+
+    @property
+    def other(self) -> Screening | None:
+        """The screening it collides with (an overlap, a print's next stop), if any."""
+        return self.screenings[1] if len(self.screenings) > 1 else None
 
 
 @dataclass(frozen=True)
@@ -70,7 +81,7 @@ def check_json(instance: Instance, data: Any) -> Report:
     """Check a (possibly hand-made, possibly malformed) schedule object; problems of its shape become
     violations of the rule ``format`` (``screenings[3].start: must be a time YYYY-MM-DDTHH:MM``)."""
     screenings, problems = read_screenings(data)
-    return _check(instance, screenings, [Violation("format", str(p)) for p in problems])
+    return _check(instance, screenings, [Violation("format", str(p), "schedule_shape") for p in problems])
 
 
 def _check(instance: Instance, screenings: list[Screening], problems: list[Violation]) -> Report:
@@ -84,7 +95,13 @@ def _check(instance: Instance, screenings: list[Screening], problems: list[Viola
             if ident not in table
         ]
         if missing:
-            out.append(Violation("known ids", f"{_describe(s)}: {' and '.join(missing)}"))
+            unknown = tuple(
+                k for k, table in (("film", films), ("theater", theaters)) if getattr(s, k) not in table
+            )
+            message = f"{_describe(s)}: {' and '.join(missing)}"
+            out.append(
+                Violation("known ids", message, "unknown_ids", s.film, (s,), params={"unknown": unknown})
+            )
         else:
             known.append(s)
     for s in known:
@@ -96,7 +113,8 @@ def _check(instance: Instance, screenings: list[Screening], problems: list[Viola
     present = {s.key for s in known}
     for p in instance.fixed:
         if p.key not in present:
-            out.append(Violation("pinned", f"pinned screening {_describe(p)} is missing"))
+            message = f"pinned screening {_describe(p)} is missing"
+            out.append(Violation("pinned", message, "pin_missing", p.film, (p,)))
     attendance = sum(instance.value(films[s.film], theaters[s.theater], s.start) for s in known)
     shortfall = sum(max(0, f.min_screenings - counts.get(f.id, 0)) for f in instance.films)
     changes = sum(1 for p in instance.previous if p.key not in present)
@@ -109,24 +127,29 @@ def _check_single(instance: Instance, s: Screening, out: list[Violation]) -> Non
     f, t = instance.film_by_id[s.film], instance.theater_by_id[s.theater]
     what = _describe(s)
     if f.format not in t.formats:
-        out.append(Violation("compatibility", f"{what}: {t.id} cannot show format {f.format}"))
+        message = f"{what}: {t.id} cannot show format {f.format}"
+        out.append(
+            Violation("compatibility", message, "wrong_format", f.id, (s,), params={"format": f.format})
+        )
     missing = sorted(f.requires - t.features)
     if missing:
-        out.append(Violation("compatibility", f"{what}: {t.id} lacks feature(s) {', '.join(missing)}"))
+        message = f"{what}: {t.id} lacks feature(s) {', '.join(missing)}"
+        params: dict[str, Any] = {"missing": tuple(missing)}
+        out.append(Violation("compatibility", message, "missing_features", f.id, (s,), params=params))
     day = s.start // DAY
     if not instance.first_day <= day <= instance.last_day:
-        out.append(
-            Violation(
-                "window",
-                f"{what}: outside the festival "
-                f"{format_date(instance.first_day)}..{format_date(instance.last_day)}",
-            )
-        )
+        first, last = format_date(instance.first_day), format_date(instance.last_day)
+        message = f"{what}: outside the festival {first}..{last}"
+        window = {"first_day": instance.first_day, "last_day": instance.last_day}
+        out.append(Violation("window", message, "festival_window", f.id, (s,), params=window))
     if f.not_before is not None and day < f.not_before:
-        out.append(Violation("window", f"{what}: before the film's first date {format_date(f.not_before)}"))
+        message = f"{what}: before the film's first date {format_date(f.not_before)}"
+        out.append(Violation("window", message, "film_not_before", f.id, (s,), params={"day": f.not_before}))
     if f.not_after is not None and day > f.not_after:
-        out.append(Violation("window", f"{what}: after the film's last date {format_date(f.not_after)}"))
+        message = f"{what}: after the film's last date {format_date(f.not_after)}"
+        out.append(Violation("window", message, "film_not_after", f.id, (s,), params={"day": f.not_after}))
     end = s.start + instance.occupancy(f, t)
+    hours = () if t.online else instance.opening(t, day)
     if t.online:  # rule 4 online: the window within the festival, whatever the venue's hours
         if not instance.first_day * DAY <= s.start or end > (instance.last_day + 1) * DAY:
             out.append(
@@ -137,26 +160,36 @@ def _check_single(instance: Instance, s: Screening, out: list[Violation]) -> Non
                     "online_window",
                     f.id,
                     (s,),
+                    params={"end": end, "last_day": instance.last_day},
                 )
             )
-    elif not any(a <= s.start and end <= b for a, b in instance.opening(t, day)):
-        out.append(
-            Violation(
-                "opening hours",
-                f"{what}: [{format_time(s.start)}, {format_time(end)}) is not inside an opening interval "
-                f"of venue {t.venue} on {format_date(day)}",
-            )
+    elif not any(a <= s.start and end <= b for a, b in hours):
+        message = (
+            f"{what}: [{format_time(s.start)}, {format_time(end)}) is not inside an opening interval "
+            f"of venue {t.venue} on {format_date(day)}"
         )
+        where = {"venue": t.venue, "day": day, "end": end, "hours": hours, "why": _closed(instance, t, day)}
+        code = "outside_hours" if hours else "closed"
+        out.append(Violation("opening hours", message, code, f.id, (s,), params=where))
     for a, b in t.unavailable:
         if a < end and s.start < b:
-            out.append(
-                Violation(
-                    "opening hours",
-                    f"{what}: overlaps {t.id} unavailable from {format_time(a)} to {format_time(b)}",
-                )
-            )
+            message = f"{what}: overlaps {t.id} unavailable from {format_time(a)} to {format_time(b)}"
+            block = {"from": a, "until": b, "end": end}
+            out.append(Violation("opening hours", message, "unavailable", f.id, (s,), params=block))
     if (s.start % DAY) % t.step:
-        out.append(Violation("start step", f"{what}: start is not on a multiple of {t.step} minutes"))
+        message = f"{what}: start is not on a multiple of {t.step} minutes"
+        out.append(Violation("start step", message, "start_step", f.id, (s,), params={"step": t.step}))
+
+
+def _closed(instance: Instance, theater, day: int) -> str | None:
+    """Why the theater's venue has no opening at all on a day: ``closed_date``, ``special_hours`` (a
+    special day with no hours) or ``weekday`` (its weekly hours); None when it opens."""
+    venue = instance.venue_by_id[theater.venue]
+    if day in venue.closed_dates:
+        return "closed_date"
+    if venue.opening(day):
+        return None
+    return "special_hours" if day in venue.special_hours else "weekday"
 
 
 def _check_theaters(instance: Instance, known: list[Screening], out: list[Violation]) -> None:
@@ -177,6 +210,14 @@ def _check_theaters(instance: Instance, known: list[Screening], out: list[Violat
                         "one screening at a time",
                         f"{_describe(s)}: starts before {_describe(latest)} ends plus the "
                         f"{t.changeover}-minute changeover ({format_time(latest_end + t.changeover)})",
+                        "overlap",
+                        s.film,
+                        (s, latest),
+                        params={
+                            "end": latest_end,
+                            "changeover": t.changeover,
+                            "free": latest_end + t.changeover,
+                        },
                     )
                 )
             end = s.start + (t.window if t.online else films[s.film].runtime)  # instance.occupancy, inlined
@@ -204,6 +245,10 @@ def _check_copies(instance: Instance, known: list[Screening], out: list[Violatio
                         "copies",
                         f"film {fid}: {running} screenings run at once at {format_time(when)} "
                         f"(copies: {f.copies}), e.g. {_describe(s)}",
+                        "copies",
+                        fid,
+                        (s,),
+                        params={"film": fid, "running": running, "copies": f.copies, "at": when},
                     )
                 )
                 reported = True
@@ -220,11 +265,9 @@ def _check_counts(instance: Instance, known: list[Screening], out: list[Violatio
     for fid, n in sorted(counts.items()):
         f = instance.film_by_id[fid]
         if n > f.max_screenings:
-            out.append(
-                Violation(
-                    "counts", f"film {fid}: {n} screenings, more than max_screenings {f.max_screenings}"
-                )
-            )
+            message = f"film {fid}: {n} screenings, more than max_screenings {f.max_screenings}"
+            limit = {"film": fid, "count": n, "max": f.max_screenings}
+            out.append(Violation("counts", message, "max_screenings", fid, params=limit))
     for (fid, day), n in sorted(per_day.items()):
         f = instance.film_by_id[fid]
         if n > f.max_per_day:
@@ -233,7 +276,10 @@ def _check_counts(instance: Instance, known: list[Screening], out: list[Violatio
                     "counts",
                     f"film {fid}: {n} screenings on {format_date(day)}, "
                     f"more than max_per_day {f.max_per_day}",
-                )
+                    "max_per_day",
+                    fid,
+                    params={"film": fid, "day": day, "count": n, "max": f.max_per_day},
+                )  # fmt: skip
             )
     return dict(counts)
 

@@ -12,14 +12,14 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .budget import UNLIMITED, Budget
 from .check import check_screenings
 from .data import Instance, Progress, Schedule, Screening, relative_gap
 from .explain import pin_conflicts, shortfalls
 from .first.greedy import greedy_schedule
-from .first.tours import assign_prints
+from .first.tours import pins_on_tour
 
 log = logging.getLogger("scheduler")
 
@@ -75,9 +75,7 @@ def solve(
             gap = relative_gap(objective, bound)
             on_progress(Progress(round(elapsed(), 3), objective, bound, gap, phase, tuple(formats)))
 
-    # the pins with the prints that let their tours hold, when some can (rule 10)
-    toured, untoured = assign_prints(instance, instance.fixed, {p.key for p in instance.fixed})
-    pins = check_screenings(instance, toured + [replace(p, print=1) for p in untoured])
+    pins = check_screenings(instance, pins_on_tour(instance))
     if not pins.valid:
         # the minimal conflicts found in time, or at least every rule the pins break
         conflicts = tuple(pin_conflicts(instance, budget=budget)) or tuple(

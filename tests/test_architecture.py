@@ -16,7 +16,7 @@ FESTIVAL = ROOT / "festival"
 BASE = {
     "audit", "backup", "config", "dbpool", "editions", "errors", "extensions", "formtools", "handlers",
     "i18n", "jobs", "labels", "localtime", "logs", "mail", "models", "namekeys", "navigation", "params",
-    "readonly", "security", "spreadsheets",
+    "paging", "readonly", "security", "spreadsheets",
 }  # fmt: skip
 # the models are the bottom of the base: besides the extensions, only these leaf modules
 MODELS_IMPORT = {"extensions", "localtime", "namekeys"}
@@ -31,6 +31,7 @@ AREAS = {
     "programme": {"schedule", "submissions"},
     "api": {"programme"},
     "admin": set(),
+    "audience": {"schedule", "programme", "review", "auth"},
 }
 # the factory and the programs that start the app or load data may import anything of festival
 ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.worker"}

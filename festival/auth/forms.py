@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from festival.formtools import LANGUAGE_CHOICES, CleanForm, NameField, choices
@@ -15,7 +15,15 @@ class LoginForm(CleanForm):
     remember = BooleanField(_l("Keep me logged in"))
 
 
+ACCOUNT_KINDS = (
+    ("filmmaker", _l("Filmmaker or distributor: I enter films")),
+    ("visitor", _l("Visitor: I wish for films, plan my visits and vote")),
+)
+
+
 class RegistrationForm(CleanForm):
+    # a form posted without the choice registers a filmmaker, as the form did before visitors existed
+    kind = RadioField(_l("I am a"), choices=choices(ACCOUNT_KINDS), default="filmmaker", validate_choice=True)
     name = NameField(_l("Your name"), validators=[DataRequired(), Length(max=120)])
     organisation = NameField(_l("Company or organisation"), validators=[Length(max=200)])
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from festival.auth import tokens
 from festival.mail.services import send_mail
 from festival.models import OutboxMail, User
+from festival.models.enums import Role
 from festival.navigation import public_url
 
 
@@ -26,6 +27,12 @@ def send_confirmation(user: User, token: str) -> OutboxMail:
                 _("Please confirm that this is your e-mail address by opening this link:"),
                 link,
                 _(
+                    "The link works for %(days)d days. You can wish for films and plan your visits "
+                    "once your address is confirmed.",
+                    days=tokens.CONFIRM_MAX_AGE.days,
+                )
+                if user.roles == {Role.VISITOR}
+                else _(
                     "The link works for %(days)d days. You can prepare entries already; you need a "
                     "confirmed address to submit them.",
                     days=tokens.CONFIRM_MAX_AGE.days,

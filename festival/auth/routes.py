@@ -20,6 +20,7 @@ from festival.auth.forms import (
 from festival.auth.services import authenticate
 from festival.extensions import db, limiter
 from festival.handlers import Render, perform, post_button, submit_form
+from festival.models.enums import Role
 from festival.navigation import local_target
 
 
@@ -77,19 +78,23 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
+    if not form.is_submitted() and request.args.get("as") == "visitor":
+        form.kind.data = "visitor"
     outcome = submit_form(
         form,
-        lambda: services.register_filmmaker(
+        lambda: services.register_account(
             email=form.email.data,
             name=form.name.data,
             password=form.password.data,
             locale=form.locale.data,
             organisation=form.organisation.data,
+            kind=Role(form.kind.data),
         ),
         # The same answer whether or not the address had an account (its owner got a mail instead).
         success=_(
             "Thank you. We sent a message to %(email)s: open the link in it to confirm your address "
-            "(you need a confirmed address to upload images and submit entries). You can log in now.",
+            "(you need a confirmed address to submit entries, or to wish, plan and vote). You can log "
+            "in now.",
             email=(form.email.data or "").strip(),
         ),
         target=url_for("auth.login"),

@@ -16,6 +16,9 @@ from festival.models import User
 from festival.models.enums import Role
 from festival.models.types import utcnow
 
+# The roles anyone may take by signing up (every other role is granted by someone who holds it).
+SELF_SERVICE_ROLES = (Role.FILMMAKER, Role.VISITOR)
+
 # A real hash so that unknown e-mails take as long to check as known ones (no enumeration by timing).
 _DUMMY_HASH = hash_password("not-a-real-password-for-timing")
 
@@ -83,10 +86,17 @@ def create_user(
     return user
 
 
-def register_filmmaker(
-    *, email: str, name: str, password: str, locale: str, organisation: str | None
+def register_account(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    locale: str,
+    organisation: str | None,
+    kind: Role = Role.FILMMAKER,
 ) -> None:
-    """Register a filmmaker and mail them a confirmation link; raises AccountError for bad input.
+    """Register a filmmaker (enters films) or a visitor (wishes, plans and votes: ``kind``) and mail them a
+    confirmation link; raises AccountError for bad input (and for a kind anyone may not take).
 
     An address that has an account already gets a mail telling its owner instead, after the same work
     (a password hash, a mail), so the answer and its timing do not tell whether the address is known."""
@@ -94,10 +104,17 @@ def register_filmmaker(
         address = normalise_email(email)
     except AccountError:
         address = None
+    if kind not in SELF_SERVICE_ROLES:
+        raise AccountError({"kind": [_("Choose between a filmmaker's and a visitor's account.")]})
     existing = find_user_by_email(address) if address else None
     if existing is None:
         user = create_user(
-            email=email, name=name, password=password, locale=locale, organisation=organisation
+            email=email,
+            name=name,
+            password=password,
+            locale=locale,
+            organisation=organisation,
+            roles=(kind,),
         )
         send_confirmation(user)
         return

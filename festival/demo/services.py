@@ -145,6 +145,8 @@ def _demo_fields(index: int, fmt: str, runtime: int) -> dict:
 
 def _load_2021(users: dict[str, User]) -> Edition:
     instance = json.loads(DEMO_INSTANCE.read_text(encoding="utf-8"))
+    # the instance file solves a first timetable (its move cost is 0); the demo keeps its programme stable
+    instance["weights"]["change_penalty"] = adapter.DEFAULT_MOVE_COST
     return import_edition(
         instance,
         owner=users[DISTRIBUTOR],

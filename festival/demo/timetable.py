@@ -14,10 +14,11 @@ class DemoTimetableError(RuntimeError):
 
 
 def publish_demo_timetable(edition: Edition, *, actor: User | None, time_limit: int = 5) -> TimetableVersion:
-    """Solve the edition (keeping its pins), then publish the resulting draft as version 1.
+    """Solve the edition (keeping its pins), then publish the resulting draft as version 1; the draft that
+    only held the pins is deleted (they live on in the published version, where re-solves take them from).
 
     Commits: the run must be committed before the job executes it, as in the app."""
-    from festival.schedule import publishing, runs
+    from festival.schedule import publishing, runs, versions
 
     run = runs.start_run(edition, actor=actor, time_limit=time_limit, keep_pins=True)
     db.session.commit()
@@ -27,6 +28,9 @@ def publish_demo_timetable(edition: Edition, *, actor: User | None, time_limit: 
         raise DemoTimetableError(f"the demo solver run ended {status}: {run.error or 'no timetable'}")
     version = db.session.get(TimetableVersion, run.result_version_id)
     publishing.publish(version, actor=actor, lock=version.version, accept_warnings=True)
+    seed = run.base_version
+    if seed is not None and seed.status == VersionStatus.DRAFT:
+        versions.discard_draft(seed, actor=actor, lock=None)
     db.session.commit()
     return version
 

@@ -1,5 +1,17 @@
 """ORM models, split by aggregate; importing this package registers every table."""
 
+from festival.models.audience import (
+    AudienceSettings,
+    AwardCategory,
+    JuryBallot,
+    JuryMember,
+    Nomination,
+    PlanFeed,
+    PlanItem,
+    Star,
+    ViewerVote,
+    VisitorDays,
+)
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
@@ -10,21 +22,29 @@ from festival.models.venue import Theater, TheaterBlock, Venue
 
 __all__ = [
     "Assignment",
+    "AudienceSettings",
     "AuditEvent",
+    "AwardCategory",
     "Conflict",
     "Decision",
     "Edition",
     "Entry",
+    "JuryBallot",
+    "JuryMember",
     "EntryImage",
     "MailTemplate",
+    "Nomination",
     "OutboxMail",
     "Panel",
     "PanelEntry",
     "PanelMember",
+    "PlanFeed",
+    "PlanItem",
     "Review",
     "RubricCriterion",
     "Screening",
     "SolveRun",
+    "Star",
     "Theater",
     "TheaterBlock",
     "TimetableVersion",
@@ -32,4 +52,6 @@ __all__ = [
     "UserRole",
     "UserSession",
     "Venue",
+    "ViewerVote",
+    "VisitorDays",
 ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from festival.extensions import db
 from festival.models.enums import RunStatus, VersionStatus, enum_column
@@ -18,11 +18,16 @@ if TYPE_CHECKING:
 
 
 class TimetableVersion(db.Model):
-    """A set of screenings: a working draft or a numbered, frozen published version."""
+    """A set of screenings: a draft ("Draft 3"), or a published, frozen version ("Version 2").
+
+    Every version starts as a draft and keeps its ``draft_number`` (numbered per edition, in creation
+    order) when it is published; ``number`` counts the published versions. ``hand_edits`` counts the
+    changes staff made by hand (pins, moves, additions, removals) since the draft was made."""
 
     __tablename__ = "timetable_version"
     __table_args__ = (
         sa.UniqueConstraint("edition_id", "number", name="uq_timetable_version_edition_number"),
+        sa.UniqueConstraint("edition_id", "draft_number", name="uq_timetable_version_edition_draft_number"),
         sa.CheckConstraint(
             "status = 'draft' OR (number IS NOT NULL AND published_at IS NOT NULL)",
             name="published_numbered",
@@ -35,6 +40,8 @@ class TimetableVersion(db.Model):
         enum_column(VersionStatus, "version_status"), default=VersionStatus.DRAFT, index=True
     )
     number: Mapped[int | None]
+    draft_number: Mapped[int]
+    hand_edits: Mapped[int] = mapped_column(default=0)
     label: Mapped[str | None] = mapped_column(sa.String(200))
     based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
     source_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("solve_run.id", use_alter=True))
@@ -45,6 +52,9 @@ class TimetableVersion(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     version: Mapped[int] = mapped_column(default=1)
 
+    based_on: Mapped[TimetableVersion | None] = relationship(
+        remote_side="TimetableVersion.id", foreign_keys="TimetableVersion.based_on_id"
+    )
     screenings: Mapped[list[Screening]] = relationship(
         back_populates="timetable",
         order_by="(Screening.start, Screening.theater_id, Screening.id)",
@@ -52,6 +62,23 @@ class TimetableVersion(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _number_new_drafts(session: Session, _context, _instances) -> None:
+    """Give each new version the next draft number of its edition, wherever it is created (services, the
+    solver's worker, the demo loader); the unique constraint catches two writers taking the same one."""
+    new = [v for v in session.new if isinstance(v, TimetableVersion) and v.draft_number is None]
+    taken: dict[int, int] = {}
+    for version in new:  # in the order they were added
+        if version.edition_id not in taken:
+            stmt = sa.select(sa.func.max(TimetableVersion.draft_number)).where(
+                TimetableVersion.edition_id == version.edition_id
+            )
+            with session.no_autoflush:
+                taken[version.edition_id] = session.scalar(stmt) or 0
+        taken[version.edition_id] += 1
+        version.draft_number = taken[version.edition_id]
 
 
 class Screening(db.Model):
@@ -90,7 +117,12 @@ class SolveRun(db.Model):
         enum_column(RunStatus, "run_status"), default=RunStatus.QUEUED, index=True
     )
     time_limit_seconds: Mapped[int] = mapped_column(default=60)
+    # the cost of moving a published screening when the run started (the weights' change_penalty)
+    move_cost: Mapped[int | None]
     keep_pins: Mapped[bool] = mapped_column(default=True)
+    # whose expected audience the run used: "curators" (the decisions' numbers) or "wishes" (the blend of
+    # the curators' numbers with the visitors' wishes, festival.audience.demand)
+    demand_source: Mapped[str] = mapped_column(sa.String(16), default="curators", server_default="curators")
     base_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
     result_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
     instance_json: Mapped[str | None] = mapped_column(sa.Text)
@@ -107,3 +139,6 @@ class SolveRun(db.Model):
     started_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+    base_version: Mapped[TimetableVersion | None] = relationship(foreign_keys=[base_version_id])
+    result_version: Mapped[TimetableVersion | None] = relationship(foreign_keys=[result_version_id])

@@ -176,10 +176,24 @@ def film(slug: str | None, entry_id: int):
         abort(404)
     entry, version = found
     address = caching.canonical_address()
-    return _page(version, address, lambda: _render_film(entry, version, address))
+    notes = film_notes(entry)
+    return _page(version, address, lambda: _render_film(entry, version, address, notes), depends_on=notes)
 
 
-def _render_film(entry, version: TimetableVersion, address: str) -> str:
+FILM_NOTES = "festival.film_notes"
+
+
+def add_film_note(app, note) -> None:
+    """Have ``note(entry)`` (a tuple of short texts in the current language, e.g. the awards the film won)
+    shown at the top of film pages; a page's cached copy changes with its notes."""
+    app.extensions.setdefault(FILM_NOTES, []).append(note)
+
+
+def film_notes(entry) -> tuple[str, ...]:
+    return tuple(text for note in current_app.extensions.get(FILM_NOTES, ()) for text in note(entry))
+
+
+def _render_film(entry, version: TimetableVersion, address: str, notes: tuple[str, ...] = ()) -> str:
     content = caching.cached_fragment(
         version,
         address,
@@ -195,7 +209,9 @@ def _render_film(entry, version: TimetableVersion, address: str) -> str:
         ),
     )
     canonical = public_url("programme.film", slug=entry.edition.slug, entry_id=entry.id)
-    return render_template("programme/film.html", entry=entry, content=content, canonical=canonical)
+    return render_template(
+        "programme/film.html", entry=entry, content=content, canonical=canonical, notes=notes
+    )
 
 
 def _poster(entry):

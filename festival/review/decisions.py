@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import LazyString
+from flask_babel import LazyString, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 
 from festival.audit import record, record_changes
@@ -153,9 +153,10 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
         days = ((values.not_after or edition.last_day) - (values.not_before or edition.first_day)).days + 1
         if low > values.max_per_day * days:
             errors.setdefault("min_screenings", []).append(
-                _l(
-                    "%(n)s screenings do not fit in %(days)s days at %(per_day)s a day.",
-                    n=low,
+                lazy_ngettext(
+                    "%(num)d screening does not fit in %(days)s days at %(per_day)s a day.",
+                    "%(num)d screenings do not fit in %(days)s days at %(per_day)s a day.",
+                    low,
                     days=days,
                     per_day=values.max_per_day,
                 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from festival import params
@@ -293,7 +294,10 @@ def bulk_decide():
         )
 
     def saved(result: decisions.BulkResult) -> None:
-        flash(_("%(n)s draft decisions saved.", n=len(result.saved)), "success")
+        flash(
+            ngettext("%(num)d draft decision saved.", "%(num)d draft decisions saved.", len(result.saved)),
+            "success",
+        )
         for entry, reason in result.skipped:
             flash(_("%(ref)s skipped: %(reason)s", ref=entry.reference, reason=reason), "warning")
 

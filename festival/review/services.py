@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -48,6 +49,18 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 def _require_curator(user: User, field: str = "curator") -> None:
     if not user.has_role(Role.CURATOR) or not user.active:
         raise InvalidInput(errors={field: [_l("Only active curator accounts can do this.")]})
+
+
+# Others who declare conflicts of interest like curators (the audience area's jurors): predicates
+# (user, edition) -> bool that areas add; conflicted() then hides the same entries from them.
+CONFLICT_DECLARERS: list[Callable[[User, Edition], bool]] = []
+
+
+def _require_declarer(user: User, edition: Edition) -> None:
+    """Curators declare conflicts; so do the people an area vouches for in CONFLICT_DECLARERS."""
+    if user.active and any(vouch(user, edition) for vouch in CONFLICT_DECLARERS):
+        return
+    _require_curator(user)
 
 
 # -- panels -------------------------------------------------------------------------------------------
@@ -173,8 +186,9 @@ def declare_conflict(
     their assignments to those entries go, and so do their draft reviews. Submitted reviews stay
     on record but no longer count in rankings. Names are compared by their matching key
     (festival.namekeys), so "Giant Frame Pictures Ltd" is the same company as "GIANT  FRAME PICTURES".
-    ``actor`` is staff linking an entry by hand (``link_entry``); by default the curator declares."""
-    _require_curator(curator)
+    ``actor`` is staff linking an entry by hand (``link_entry``); by default the curator declares.
+    Jurors declare theirs the same way (CONFLICT_DECLARERS)."""
+    _require_declarer(curator, edition)
     existing = queries.conflicts_of(curator, edition)
     if kind == ConflictKind.ENTRY:
         if entry is None or entry.edition_id != edition.id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from festival import params
@@ -272,7 +273,10 @@ def assign():
         else:
             if run.applied:
                 commit()
-                flash(_("%(n)s assignments added.", n=len(run.plan.new)), "success")
+                flash(
+                    ngettext("%(num)d assignment added.", "%(num)d assignments added.", len(run.plan.new)),
+                    "success",
+                )
             else:  # a preview: nothing is kept
                 db.session.rollback()
     elif form.is_submitted():
@@ -297,7 +301,14 @@ def release():
         return decisions.release_decisions(edition, ids, actor=current_user)
 
     def released(report: decisions.ReleaseReport) -> None:
-        flash(_("%(n)s decisions released; the filmmakers were e-mailed.", n=len(report.released)), "success")
+        flash(
+            ngettext(
+                "%(num)d decision released; the filmmaker was e-mailed.",
+                "%(num)d decisions released; the filmmakers were e-mailed.",
+                len(report.released),
+            ),
+            "success",
+        )
         for decision, reason in report.skipped:
             flash(
                 _("%(ref)s not released: %(reason)s", ref=decision.entry.reference, reason=reason), "warning"

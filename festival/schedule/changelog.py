@@ -8,6 +8,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from festival import paging
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.schedule import adapter
@@ -103,12 +104,22 @@ def _rows(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], _
     return {(r.entry_id, r.theater_id, r.start): _Row(*r) for r in db.session.execute(stmt)}
 
 
-def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Diff:
-    """Screenings added, removed and moved from ``base`` to ``target``.
+@dataclass(frozen=True)
+class Counts:
+    """How many screenings a version adds, removes and moves against another."""
 
-    A film's screenings that are in only one of the two versions are paired as moves, nearest in
-    time first (same theater breaking ties); what is left over is added or removed."""
-    old, new = _rows(base), _rows(target)
+    added: int = 0
+    removed: int = 0
+    moved: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.removed + self.moved
+
+
+def _pairs(old: dict, new: dict) -> dict[int, tuple[list[_Row], list[_Row], list[tuple[_Row, _Row]]]]:
+    """Per film: its screenings only in ``old`` (removed), only in ``new`` (added), and the pairs of the two
+    taken as moves, nearest in time first (same theater breaking ties)."""
     gone: dict[int, list[_Row]] = defaultdict(list)
     came: dict[int, list[_Row]] = defaultdict(list)
     for key, row in old.items():
@@ -117,31 +128,84 @@ def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Di
     for key, row in new.items():
         if key not in old:
             came[row.entry_id].append(row)
-    entries = _by_id(Entry, set(gone) | set(came))
-    theaters = _by_id(Theater, {r.theater_id for rows in (*gone.values(), *came.values()) for r in rows})
-
-    def slot(row: _Row) -> Slot:
-        return Slot(theaters[row.theater_id], row.start, row.end)
-
-    changes: list[Change] = []
+    out = {}
     for entry_id in set(gone) | set(came):
-        before, after, entry = gone.get(entry_id, []), came.get(entry_id, []), entries[entry_id]
+        before, after = gone.get(entry_id, []), came.get(entry_id, [])
         pairs = sorted(
             (abs((a.start - b.start).total_seconds()), a.theater_id != b.theater_id, i, j)
             for i, b in enumerate(before)
             for j, a in enumerate(after)
         )
-        used_b, used_a = set(), set()
+        used_b, used_a, moves = set(), set(), []
         for _d, _t, i, j in pairs:
             if i in used_b or j in used_a:
                 continue
             used_b.add(i)
             used_a.add(j)
-            changes.append(Change("moved", entry, slot(before[i]), slot(after[j])))
-        changes += [Change("removed", entry, slot(b), None) for i, b in enumerate(before) if i not in used_b]
-        changes += [Change("added", entry, None, slot(a)) for j, a in enumerate(after) if j not in used_a]
+            moves.append((before[i], after[j]))
+        removed = [b for i, b in enumerate(before) if i not in used_b]
+        added = [a for j, a in enumerate(after) if j not in used_a]
+        out[entry_id] = (removed, added, moves)
+    return out
+
+
+def change_counts(base: TimetableVersion | None, target: TimetableVersion) -> Counts:
+    """How many screenings ``target`` adds, removes and moves against ``base`` (as diff_versions counts
+    them, without loading films and theaters)."""
+    if base is None:
+        return Counts()
+    per_film = _pairs(_rows(base), _rows(target)).values()
+    return Counts(
+        added=sum(len(a) for _r, a, _m in per_film),
+        removed=sum(len(r) for r, _a, _m in per_film),
+        moved=sum(len(m) for _r, _a, m in per_film),
+    )
+
+
+def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Diff:
+    """Screenings added, removed and moved from ``base`` to ``target``.
+
+    A film's screenings that are in only one of the two versions are paired as moves, nearest in
+    time first (same theater breaking ties); what is left over is added or removed."""
+    old, new = _rows(base), _rows(target)
+    per_film = _pairs(old, new)
+    rows = [
+        r
+        for removed, added, moves in per_film.values()
+        for r in (*removed, *added, *(x for m in moves for x in m))
+    ]
+    entries = _by_id(Entry, set(per_film))
+    theaters = _by_id(Theater, {r.theater_id for r in rows})
+
+    def slot(row: _Row) -> Slot:
+        return Slot(theaters[row.theater_id], row.start, row.end)
+
+    changes: list[Change] = []
+    for entry_id, (removed, added, moves) in per_film.items():
+        entry = entries[entry_id]
+        changes += [Change("moved", entry, slot(b), slot(a)) for b, a in moves]
+        changes += [Change("removed", entry, slot(b), None) for b in removed]
+        changes += [Change("added", entry, None, slot(a)) for a in added]
     changes.sort(key=lambda c: c.sort_key)
     return Diff(base, target, changes, sum(1 for key in new if key in old))
+
+
+KINDS = ("added", "removed", "moved")
+
+
+def matching(changes: list[Change], query: str, kind: str = "") -> list[Change]:
+    """The changes of ``kind`` (any when empty or unknown) whose film (any of its titles) or theater
+    (before or after) contains every word of ``query``."""
+
+    def names(c: Change) -> list[str | None]:
+        e = c.entry
+        out = [e.display_title, e.title_zh, e.title_original]
+        for slot in (c.before, c.after):
+            if slot is not None:
+                out += [slot.theater.name, slot.theater.name_zh]
+        return out
+
+    return [c for c in changes if (kind not in KINDS or c.kind == kind) and paging.matches(query, names(c))]
 
 
 def _by_id(model, ids: set[int]) -> dict:

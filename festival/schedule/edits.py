@@ -21,7 +21,7 @@ from festival.editions import out_of_reach
 from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, User
-from festival.schedule import adapter
+from festival.schedule import adapter, suggest
 from festival.schedule.problems import Namer, Problem
 from festival.schedule.versions import EditRejected, check_editable, touch
 from scheduler import parse_time
@@ -45,6 +45,7 @@ class EditCheck:
     instance: scheduler.Instance
     theater_ids: dict[int, str]
     new_problems: list[Problem] = field(default_factory=list)
+    others: list[scheduler.Screening] = field(default_factory=list)  # the draft without the edit's screening
 
     def value(self, p: Placement, edition: Edition) -> int:
         """Expected attendance of a placement (the objective's value of the screening)."""
@@ -110,7 +111,8 @@ def check_edit(
     seen = set(before.violations)
     namer = Namer.for_edition(edition)
     problems = [namer.problem(v) for v in report.violations if v not in seen]
-    return EditCheck(instance, tids, problems)
+    others = [scheduler.Screening(parse_time(x["start"]), x["theater"], x["film"]) for x in after_list]
+    return EditCheck(instance, tids, problems, others[: len(after)])
 
 
 def _unique(items: Iterable[dict]) -> list[dict]:
@@ -127,11 +129,29 @@ def _validate(data: dict, screenings: list[dict]) -> scheduler.Report:
     return scheduler.check_json(adapter.parse(data), {"screenings": screenings})
 
 
-def _reject_if(check: EditCheck) -> None:
-    if check.new_problems:
-        raise EditRejected(
-            _l("This change would break the timetable's rules, so nothing was saved."), check.new_problems
-        )
+def _reject_if(check: EditCheck, edition: Edition | None = None, want: Placement | None = None,
+               moving: Screening | None = None) -> None:  # fmt: skip
+    """Refuse an edit that breaks a rule; for a move or an addition (``want``), with the nearest valid
+    starts (none for a pinned screening: it must be unpinned before it moves)."""
+    if not check.new_problems:
+        return
+    suggestions = []
+    if want is not None and not (moving is not None and moving.pinned):
+        now = _instance_screening(moving, edition, check.theater_ids) if moving is not None else None
+        suggestions = suggest.nearest_starts(
+            edition, check.instance, check.theater_ids, check.others, entry_id=want.entry_id,
+            theater=db.session.get(Theater, want.theater_id), start=want.start, exclude=now,
+        )  # fmt: skip
+    raise EditRejected(
+        _l("This change would break the timetable's rules, so nothing was saved."),
+        check.new_problems,
+        suggestions,
+    )
+
+
+def _instance_screening(s: Screening, edition: Edition, tids: dict[int, str]) -> scheduler.Screening:
+    spec = _spec(Placement(s.entry_id, s.theater_id, s.start), edition, tids)
+    return scheduler.Screening(parse_time(spec["start"]), spec["theater"], spec["film"])
 
 
 def _describe(s: Screening | Placement, edition: Edition) -> dict:
@@ -153,16 +173,22 @@ def _ensure_within_reach(start: datetime, edition: Edition) -> None:
 
 
 def _placement_checked(
-    version: TimetableVersion, lock: int | None, target: Placement, **edit
+    version: TimetableVersion,
+    lock: int | None,
+    target: Placement,
+    *,
+    remove: Screening | None = None,
+    add_pinned: bool = False,
 ) -> tuple[Edition, EditCheck]:
-    """Before a screening is placed (moved or added): the draft may change, the start is within reach, and
-    every hard rule holds with the edit (``edit``: check_edit's other arguments). Returns the edition and
-    the check (its values give the placement's expected attendance)."""
+    """Before a screening is placed (moved: ``remove`` is the screening; or added): the draft may change,
+    the start is within reach, and every hard rule holds with the edit (else EditRejected with the nearest
+    valid starts). Returns the edition and the check (its values give the placement's expected
+    attendance)."""
     check_editable(version, lock)
     edition = db.session.get(Edition, version.edition_id)
     _ensure_within_reach(target.start, edition)
-    check = check_edit(version, add=target, **edit)
-    _reject_if(check)
+    check = check_edit(version, remove=remove, add=target, add_pinned=add_pinned)
+    _reject_if(check, edition, target, remove)
     return edition, check
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, SelectField, TimeField
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from festival.formtools import CleanForm, NameField, VersionField
@@ -49,9 +49,11 @@ class NewDraftForm(CleanForm):
 
 
 class PublishForm(LockForm):
-    """Publish a draft; warnings (films short of their minimum) must be acknowledged."""
+    """Publish a draft; warnings (films short of their minimum) must be acknowledged, and a draft that
+    removes much of the public programme needs the edition's name typed in (checked by the service)."""
 
     accept_warnings = BooleanField(_l("I have read the warnings and want to publish anyway"))
+    confirm_name = StringField(_l("The edition's name"), validators=[Optional(), Length(max=200)])
 
 
 class ResolveForm(LockForm):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 import scheduler
-from festival import localtime
+from festival import localtime, paging
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import EntryStatus
@@ -153,6 +153,10 @@ class DayGrid:
     @property
     def columns_css(self) -> str:
         return f"cols-{len(self.theaters)}"
+
+    @property
+    def slot_minutes(self) -> int:
+        return SLOT_MINUTES
 
     @property
     def rows_css(self) -> str:
@@ -447,6 +451,26 @@ def film_lines(version: TimetableVersion) -> list[FilmLine]:
     lines = [FilmLine(e, d, by_entry.get(e.id, [])) for e, d in db.session.execute(stmt)]
     lines.sort(key=lambda line: (line.entry.format or "", line.entry.display_title.casefold()))
     return lines
+
+
+FILM_STATUSES = ("short", "over", "not_accepted", "ok")
+
+
+def select_film_lines(
+    lines: list[FilmLine], *, query: str = "", status: str = "", fmt: str = ""
+) -> list[FilmLine]:
+    """The lines whose film matches every word of ``query`` (titles, reference), with the ``status``
+    (``FILM_STATUSES``) and format asked for; an empty or unknown filter keeps every line."""
+
+    def keep(line: FilmLine) -> bool:
+        e = line.entry
+        if status in FILM_STATUSES and line.status != status:
+            return False
+        if fmt and (e.format is None or e.format.value != fmt):
+            return False
+        return paging.matches(query, (e.display_title, e.title_zh, e.title_original, e.reference))
+
+    return [line for line in lines if keep(line)]
 
 
 @dataclass

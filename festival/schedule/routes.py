@@ -14,12 +14,24 @@ from flask_login import current_user
 from festival import localtime, params
 from festival.editions import asked_day, staff_edition, staff_editions
 from festival.extensions import db
-from festival.handlers import REDIRECT, Render, perform, submit_form
+from festival.handlers import REDIRECT, Render, perform, post_button, submit_form
 from festival.labels import FORMAT_LABELS, film_title, format_label
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
-from festival.models.enums import Role, VersionStatus
+from festival.models.enums import FilmFormat, Role, VersionStatus
 from festival.navigation import localized, public_url
-from festival.schedule import adapter, bp, changelog, edits, exports, grid, publishing, runs, versions
+from festival.paging import page_of, search_words
+from festival.schedule import (
+    adapter,
+    bp,
+    changelog,
+    edits,
+    exports,
+    grid,
+    notices,
+    publishing,
+    runs,
+    versions,
+)
 from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
 from festival.security import roles_required
 
@@ -94,24 +106,36 @@ def _common(version: TimetableVersion) -> dict:
 # ---------------------------------------------------------------- home
 
 
+DRAFTS_PER_PAGE = 20
+
+
 @bp.route("/")
 @roles_required(*STAFF)
 def index():
     edition = staff_edition(request.args.get("edition"))
-    all_versions = versions.versions_of(edition)
+    drafts = db.paginate(
+        versions.drafts_statement(edition),
+        page=params.page_number(request.args.get("page")),
+        per_page=DRAFTS_PER_PAGE,
+        error_out=False,
+    )
+    published_list = versions.published_versions(edition)
     form = NewDraftForm(formdata=None)
-    form.based_on.choices = _based_on_choices(all_versions)
+    form.based_on.choices = _based_on_choices(versions.versions_of(edition))
     return render_template(
         "schedule/index.html",
         edition=edition,
         editions=staff_editions(),
-        versions=all_versions,
-        counts=versions.screening_counts(all_versions),
+        drafts=drafts,
+        rows=versions.draft_rows(edition, drafts.items),
+        published_list=published_list,
+        counts=versions.screening_counts(published_list),
         published=versions.published_version(edition),
-        draft=versions.current_draft(edition),
+        move_cost=adapter.move_cost(edition),
         runs=runs.edition_runs(edition, limit=10),
         form=form,
-        has_endpoint=lambda name: name in current_app.view_functions,
+        discard=LockForm(formdata=None),
+        page_url=lambda page: url_for("schedule.index", edition=edition.slug, page=page),
     )
 
 
@@ -124,8 +148,8 @@ def _based_on_choices(all_versions: list[TimetableVersion]):
 
 def _version_name(v: TimetableVersion) -> str:
     if v.status == VersionStatus.DRAFT:
-        return _("Draft #%(id)s %(label)s", id=v.id, label=v.label or "").strip()
-    return _("Version %(number)s (%(status)s)", number=v.number, status=_status_label(v.status))
+        return versions.version_name(v)
+    return _("%(name)s (%(status)s)", name=versions.version_name(v), status=_status_label(v.status))
 
 
 def _status_label(status: VersionStatus) -> str:
@@ -149,7 +173,7 @@ def new_draft(edition_id: int):
     based_on = db.session.get(TimetableVersion, form.based_on.data) if form.based_on.data else None
     return perform(
         lambda: versions.create_draft(edition, actor=current_user, based_on=based_on, label=form.label.data),
-        success=lambda draft: flash(_("Draft #%(id)s created.", id=draft.id), "success"),
+        success=lambda draft: flash(_("%(name)s created.", name=versions.version_name(draft)), "success"),
         target=lambda draft: url_for("schedule.version", version_id=draft.id),
         back=back,
     )
@@ -163,10 +187,28 @@ def copy(version_id: int):
     return perform(
         lambda: versions.create_draft(edition, actor=current_user, based_on=version),
         success=lambda draft: flash(
-            _("Draft #%(id)s created as a copy; edit it and publish it when ready.", id=draft.id), "success"
+            _(
+                "%(name)s created as a copy; edit it and publish it when ready.",
+                name=versions.version_name(draft),
+            ),
+            "success",
         ),
         target=lambda draft: url_for("schedule.version", version_id=draft.id),
         back=url_for("schedule.version", version_id=version.id),
+    )
+
+
+@bp.route("/versions/<int:version_id>/discard", methods=["POST"])
+@roles_required(*STAFF)
+def discard(version_id: int):
+    version = _version(version_id)
+    edition = db.session.get(Edition, version.edition_id)
+    name, form = versions.version_name(version), LockForm()
+    return post_button(
+        form,
+        lambda: versions.discard_draft(version, actor=current_user, lock=form.lock_value()),
+        success=_("%(name)s was deleted.", name=name),
+        back=url_for("schedule.index", edition=edition.slug),
     )
 
 
@@ -197,13 +239,29 @@ def overview(version_id: int):
     )
 
 
+FILMS_PER_PAGE = 50
+FORMAT_VALUES = tuple(f.value for f in FilmFormat)
+
+
 @bp.route("/versions/<int:version_id>/films")
 @roles_required(*STAFF)
 def films(version_id: int):
     version = _version(version_id)
+    lines = grid.film_lines(version)
+    asked = {
+        "q": search_words(request.args.get("q")),
+        "status": request.args.get("status", "") if request.args.get("status") in grid.FILM_STATUSES else "",
+        "format": request.args.get("format", "") if request.args.get("format") in FORMAT_VALUES else "",
+    }
+    listed = grid.select_film_lines(lines, query=asked["q"], status=asked["status"], fmt=asked["format"])
     return render_template(
-        "schedule/films.html", **_common(version), lines=grid.film_lines(version), tab="films"
-    )
+        "schedule/films.html", **_common(version), lines=lines, asked=asked, statuses=grid.FILM_STATUSES,
+        listed=page_of(listed, request.args.get("page"), FILMS_PER_PAGE),
+        page_url=lambda n: url_for(
+            "schedule.films", version_id=version.id, page=n, **{k: v for k, v in asked.items() if v}
+        ),
+        tab="films",
+    )  # fmt: skip
 
 
 @bp.route("/versions/<int:version_id>/theaters")
@@ -245,8 +303,20 @@ def compare(version_id: int):
 # ---------------------------------------------------------------- manual edits
 
 
+def _refusal(outcome: Render) -> dict:
+    """What a refused edit shows: the problems in words and, for a move or an addition, the nearest valid
+    starts (versions.EditRejected)."""
+    return {key: getattr(outcome.error, key, ()) for key in ("problems", "suggestions")}
+
+
 def _edit_page(
-    version: TimetableVersion, screening: Screening, *, form: MoveForm | None = None, problems=(), status=200
+    version: TimetableVersion,
+    screening: Screening,
+    *,
+    form: MoveForm | None = None,
+    problems=(),
+    suggestions=(),
+    status=200,
 ):
     ctx = _common(version)
     if form is None:
@@ -261,7 +331,7 @@ def _edit_page(
     form.theater.choices = _theater_choices(ctx["edition"])
     page = render_template(
         "schedule/screening.html", **ctx, screening=screening, form=form, problems=problems,
-        button=LockForm(formdata=None, lock=version.version), tab="grid",
+        suggestions=suggestions, button=LockForm(formdata=None, lock=version.version), tab="grid",
     )  # fmt: skip
     return page, status
 
@@ -293,8 +363,7 @@ def screening_page(version_id: int, screening_id: int):
     if not isinstance(outcome, Render):
         return outcome
     screening = _screening(version, screening_id)
-    problems = getattr(outcome.error, "problems", ())
-    return _edit_page(version, screening, form=form, problems=problems, status=outcome.status)
+    return _edit_page(version, screening, form=form, status=outcome.status, **_refusal(outcome))
 
 
 def _button_edit(version_id: int, screening_id: int, action, done: str):
@@ -368,20 +437,22 @@ def add(version_id: int):
     if not isinstance(outcome, Render):
         return outcome
     version = _version(version_id)
-    problems = getattr(outcome.error, "problems", ())
+    refusal = _refusal(outcome)
     return render_template(
-        "schedule/add.html", **_common(version), form=form, problems=problems, tab="grid"
+        "schedule/add.html", **_common(version), form=form, tab="grid", **refusal
     ), outcome.status
 
 
 # ---------------------------------------------------------------- publish and re-solve
 
 
+CHANGES_PER_PAGE = 50
+
+
 @bp.route("/versions/<int:version_id>/publish", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def publish(version_id: int):
     version = _version(version_id)
-    ctx = _common(version)
     form = PublishForm(lock=version.version)
     if version.status != VersionStatus.DRAFT:
         flash(_("Only a draft can be published."), "error")
@@ -389,8 +460,12 @@ def publish(version_id: int):
     outcome = submit_form(
         form,
         lambda: publishing.publish(
-            version, actor=current_user, lock=form.lock_value(), accept_warnings=form.accept_warnings.data
-        ),
+            version,
+            actor=current_user,
+            lock=form.lock_value(),
+            accept_warnings=form.accept_warnings.data,
+            confirm_name=form.confirm_name.data,
+        ),  # fmt: skip
         success=lambda published: flash(
             _("Version %(number)s is now the public programme.", number=published.number), "success"
         ),
@@ -398,15 +473,24 @@ def publish(version_id: int):
     )
     if not isinstance(outcome, Render):
         return outcome
-    if outcome.error is not None:
-        version = _version(version_id)
-        ctx = _common(version)
-    problems = publishing.publish_problems(version)
-    diff = changelog.diff_versions(ctx["published"], version)
-    return render_template(
-        "schedule/publish.html", **ctx, form=form, problems=problems, diff=diff,
-        next_number=publishing.next_number(ctx["edition"]), tab="publish",
+    version = _version(version_id)
+    ctx = _common(version)
+    changes = publishing.summary(version)
+    query = search_words(request.args.get("q"))
+    kind = request.args.get("kind", "") if request.args.get("kind") in changelog.KINDS else ""
+    listed = changelog.matching(changes.diff.changes, query, kind)
+    number = publishing.next_number(ctx["edition"])
+    page = render_template(
+        "schedule/publish.html", **ctx, form=form, problems=publishing.publish_problems(version),
+        changes=changes, notices=notices.filmmaker_notices(changes.diff, number), next_number=number,
+        query=query, kind=kind, kinds=changelog.KINDS,
+        listed=page_of(listed, request.args.get("page"), CHANGES_PER_PAGE),
+        page_url=lambda n: url_for(
+            "schedule.publish", version_id=version.id, q=query or None, kind=kind or None, page=n
+        ),
+        tab="publish",
     )  # fmt: skip
+    return page, outcome.status
 
 
 @bp.route("/versions/<int:version_id>/problems.json")

@@ -27,3 +27,4 @@ class StartRunForm(CleanForm):
     )
     keep_pins = BooleanField(_l("Keep pinned screenings (re-solve around my pins)"), default=True)
     base_version = SelectField(_l("Pins from"), coerce=int, default=0, validate_choice=True)
+    demand = SelectField(_l("Expected audience"), default="curators", validate_choice=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,8 +13,9 @@ from festival.extensions import db
 from festival.formtools import choices
 from festival.handlers import REDIRECT, Render, post_button, submit_form
 from festival.models import Edition, SolveRun, TimetableVersion
-from festival.models.enums import Role, VersionStatus
-from festival.schedule import bp, runs
+from festival.models.enums import Role
+from festival.schedule import adapter, bp, changelog, runs, versions
+from festival.schedule.demand import demand_sources
 from festival.schedule.run_forms import StartRunForm
 from festival.security import roles_required
 
@@ -37,21 +37,21 @@ def version_url(version_id: int | None) -> str | None:
 
 def _form(edition: Edition) -> StartRunForm:
     form = StartRunForm()
-    stmt = (
-        sa.select(TimetableVersion)
-        .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status == VersionStatus.DRAFT)
-        .order_by(TimetableVersion.id.desc())
-    )
-    drafts = list(db.session.scalars(stmt))
-    form.base_version.choices = choices(
-        [(0, _("The current draft (the newest)"))]
-        + [(v.id, v.label or _("Draft #%(id)s", id=v.id)) for v in drafts]
-    )
+    form.demand.choices = choices([(d.name, d.label) for d in demand_sources()])
+    published = versions.published_version(edition)
+    source = adapter.pin_source(edition)
+    newest = _("The newest: %(name)s", name=versions.version_name(source)) if source else _("None yet")
+    options = [(0, newest)]
+    if published is not None:
+        options.append((published.id, _("%(name)s (public)", name=versions.version_name(published))))
+    options += [(v.id, versions.version_name(v)) for v in versions.drafts_of(edition)]
+    form.base_version.choices = choices(options)
     return form
 
 
 def _helpers() -> dict:
     return {
+        "version_name": versions.version_name,
         "status_labels": runs.STATUS_LABELS,
         "solver_labels": runs.SOLVER_STATUS_LABELS,
         "gap_of": runs.gap_of,
@@ -78,6 +78,8 @@ def _render_list(edition: Edition, form: StartRunForm, status: int = 200):
             form=form,
             runs=runs.edition_runs(edition),
             active=runs.active_run(edition),
+            move_cost=adapter.move_cost(edition),
+            published=versions.published_version(edition),
             **_helpers(),
         ),
         status,
@@ -115,6 +117,7 @@ def start_run():
             time_limit=form.time_limit.data,
             keep_pins=form.keep_pins.data,
             base_version=base,
+            demand=form.demand.data,
         ),
         success=queued,
         target=lambda run: url_for("schedule.run_detail", run_id=run.id),
@@ -133,15 +136,21 @@ def run_detail(run_id: int):
     run = _run_or_404(run_id)
     edition = db.session.get(Edition, run.edition_id)
     schedule = runs.run_schedule(run) or {}
+    published = versions.published_version(edition)
+    changes = None
+    if run.result_version is not None and published is not None and run.result_version.id != published.id:
+        changes = changelog.change_counts(published, run.result_version)
     return render_template(
         "schedule/run_detail.html",
         run=run,
         edition=edition,
         progress=runs.progress_of(run),
         shortfalls=runs.shortfall_rows(run),
-        conflicts=schedule.get("conflicts", []),
+        conflicts=runs.pin_problems(run),
         screening_count=len(schedule.get("screenings", [])),
         result_url=version_url(run.result_version_id),
+        published=published,
+        changes=changes,
         **_helpers(),
     )
 

@@ -14,6 +14,7 @@ A run only ever creates a NEW draft timetable version; published versions are ne
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
@@ -37,6 +38,8 @@ from festival.models import Edition, SolveRun, TimetableVersion, User
 from festival.models.enums import RunStatus, VersionStatus
 from festival.models.types import utcnow
 from festival.schedule import adapter, parts
+from festival.schedule.demand import CURATORS, popularity_for
+from festival.schedule.problems import Namer, Problem, shortfall_words
 from scheduler import relative_gap
 from scheduler import solve as solve_instance
 
@@ -136,8 +139,10 @@ def start_run(
     time_limit: int = TIME_LIMIT_DEFAULT,
     keep_pins: bool = True,
     base_version: TimetableVersion | None = None,
+    demand: str = CURATORS,
 ) -> SolveRun:
     """Create a queued run with its instance built from the database (flushes; enqueue after commit).
+    ``demand`` names where the films' expected audience comes from (festival.schedule.demand).
 
     Raises RunAlreadyActive, InvalidInput (bad time limit, nothing to schedule) and
     adapter.InstanceBuildError (the database holds something the solver rejects)."""
@@ -155,18 +160,23 @@ def start_run(
     running = active_run(edition)
     if running is not None:
         raise RunAlreadyActive(running)
-    data, instance = adapter.instance_for(edition, base_version=base_version, keep_pins=keep_pins)
+    popularity = popularity_for(edition, demand)
+    data, instance = adapter.instance_for(
+        edition, base_version=base_version, keep_pins=keep_pins, popularity=popularity
+    )
     if not instance.films:
         raise InvalidInput(_l("There are no accepted films with screening counts to schedule yet."))
     if not instance.theaters:
         raise InvalidInput(_l("Add a venue with at least one theater before generating a timetable."))
     if base_version is None and keep_pins:
-        base_version = adapter.current_draft(edition)
+        base_version = adapter.pin_source(edition)
     run = SolveRun(
         edition_id=edition.id,
         status=RunStatus.QUEUED,
         time_limit_seconds=time_limit,
         keep_pins=keep_pins,
+        demand_source=demand,
+        move_cost=instance.weights.change_penalty,
         base_version_id=base_version.id if base_version is not None else None,
         instance_json=json.dumps(data, ensure_ascii=False, indent=1),
         progress={},
@@ -174,7 +184,8 @@ def start_run(
     )
     db.session.add(run)
     db.session.flush()
-    record(run, actor=actor, action="solve_run.start", new={"time_limit": time_limit, "keep_pins": keep_pins})
+    started = {"time_limit": time_limit, "keep_pins": keep_pins, "demand": demand}
+    record(run, actor=actor, action="solve_run.start", new=started)
     return run
 
 
@@ -468,22 +479,49 @@ def run_schedule(run: SolveRun) -> dict | None:
     return json.loads(run.schedule_json) if run.schedule_json else None
 
 
+def pin_problems(run: SolveRun) -> list[Problem]:
+    """Why the run's pinned screenings cannot all hold, in words: the validator's verdict on the pins alone
+    (the solver's explain names the same pins and rules; the validator's values can be worded)."""
+    if not (run_schedule(run) or {}).get("conflicts"):
+        return []
+    instance = adapter.parse(json.loads(run.instance_json))
+    namer = Namer.for_edition(db.session.get(Edition, run.edition_id))
+    return [namer.problem(v) for v in scheduler.check_screenings(instance, instance.fixed).violations]
+
+
+SHORTFALL_WORDS_SECONDS = 2.0  # the explainer's budget for saying a run's shortfalls in words
+
+
 def shortfall_rows(run: SolveRun) -> list[dict]:
-    """The schedule's shortfalls with the film's title and minimum: what could not be fitted and why."""
-    schedule = run_schedule(run) or {}
-    films = {f["id"]: f for f in json.loads(run.instance_json or "{}").get("films", [])}
+    """The schedule's shortfalls, each with the film's title and format in the reader's language, its
+    minimum, how many are missing and why in words (the explainer's ``why`` on the run's instance, worded
+    by ``problems.shortfall_words``; the solver's English reason when it cannot be worked out in time)."""
+    items = (run_schedule(run) or {}).get("shortfalls", [])
+    if not items:
+        return []
+    instance = adapter.parse(json.loads(run.instance_json))
+    namer = Namer.for_edition(db.session.get(Edition, run.edition_id))
+    explainer = scheduler.Explainer(instance, scheduler.Budget.after(SHORTFALL_WORDS_SECONDS))
     rows = []
-    for item in schedule.get("shortfalls", []):
-        film = films.get(item.get("film"), {})
+    for item in items:
+        film = instance.film_by_id.get(item.get("film"))
+        missing = item.get("missing") or 0
+        reason = item.get("reason")
+        # out of time, the solver's own words stored with the run stay
+        with contextlib.suppress(scheduler.OutOfTime):
+            if film is not None:
+                reason = shortfall_words(namer, explainer.why(film, max(0, film.min_screenings - missing)))
+        fmt = film.format if film is not None else None
         rows.append(
             {
                 "film": item.get("film"),
                 "entry_id": adapter.entry_id_of(item.get("film", "")),
-                "title": film.get("title", item.get("film")),
-                "format": film.get("format"),
-                "minimum": film.get("min_screenings"),
-                "missing": item.get("missing"),
-                "reason": item.get("reason"),
+                "title": namer.film(item.get("film", "")),
+                "format": fmt,
+                "format_label": label_of(FORMAT_LABELS, fmt),
+                "minimum": film.min_screenings if film is not None else None,
+                "missing": missing,
+                "reason": reason,
             }
         )
     return rows

@@ -13,18 +13,20 @@ Services flush, never commit; views commit once and roll back on a refusal (``fe
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+import scheduler
 from festival import audit
-from festival.errors import InvalidInput, NotAllowed, StaleEdit
+from festival.errors import InvalidInput, InvalidTransition, NotAllowed, StaleEdit
 from festival.extensions import db
-from festival.models import Edition, Screening, TimetableVersion, User
+from festival.models import Edition, Screening, SolveRun, TimetableVersion, User
 from festival.models.enums import VersionStatus
-from festival.schedule import adapter
+from festival.schedule import adapter, changelog, runs
 from festival.schedule.problems import Problem
 
 # ---------------------------------------------------------------- errors
@@ -44,11 +46,13 @@ class StaleVersion(StaleEdit):
 
 
 class EditRejected(InvalidInput):
-    """The edit would break hard rules; ``problems`` explains each in words."""
+    """The edit would break hard rules; ``problems`` explains each in words, ``suggestions`` are the nearest
+    valid starts for a refused move or addition (festival.schedule.suggest)."""
 
-    def __init__(self, message: object, problems: list[Problem]):
+    def __init__(self, message: object, problems: list[Problem], suggestions: list | None = None):
         super().__init__(message)
         self.problems = problems
+        self.suggestions = list(suggestions or [])
 
 
 class PublishBlocked(InvalidInput):
@@ -60,6 +64,30 @@ class PublishBlocked(InvalidInput):
 
 
 # ---------------------------------------------------------------- reads
+
+
+def drafts_statement(edition: Edition) -> sa.Select:
+    """The edition's drafts, newest first (a statement, for paging)."""
+    return (
+        sa.select(TimetableVersion)
+        .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status == VersionStatus.DRAFT)
+        .order_by(TimetableVersion.draft_number.desc())
+    )
+
+
+def drafts_of(edition: Edition) -> list[TimetableVersion]:
+    """The edition's drafts, newest first."""
+    return list(db.session.scalars(drafts_statement(edition)))
+
+
+def published_versions(edition: Edition) -> list[TimetableVersion]:
+    """The edition's published and superseded versions, the newest number first."""
+    stmt = (
+        sa.select(TimetableVersion)
+        .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status != VersionStatus.DRAFT)
+        .order_by(TimetableVersion.number.desc())
+    )
+    return list(db.session.scalars(stmt))
 
 
 def versions_of(edition: Edition) -> list[TimetableVersion]:
@@ -78,6 +106,15 @@ def published_version(edition: Edition) -> TimetableVersion | None:
 def current_draft(edition: Edition) -> TimetableVersion | None:
     """The newest draft of the edition, if any."""
     return adapter.current_draft(edition)
+
+
+def version_name(version: TimetableVersion) -> str:
+    """What staff call a version: "Draft 3", or "Version 2" once published (with its label, if any)."""
+    if version.status == VersionStatus.DRAFT:
+        name = _("Draft %(number)s", number=version.draft_number)
+    else:
+        name = _("Version %(number)s", number=version.number)
+    return f"{name} · {version.label}" if version.label else name
 
 
 def screening_counts(versions: Iterable[TimetableVersion]) -> dict[int, int]:
@@ -135,6 +172,69 @@ def create_draft(
     return draft
 
 
+@dataclass(frozen=True)
+class DraftRow:
+    """A line of the drafts list: the draft, where it came from, its size and worth, what it changes."""
+
+    draft: TimetableVersion
+    screenings: int
+    objective: int | None
+    attendance: int | None
+    changes: changelog.Counts | None  # against the public version (None: nothing is published)
+
+
+def draft_rows(edition: Edition, drafts: Iterable[TimetableVersion]) -> list[DraftRow]:
+    """The drafts list's lines: screenings, the objective as the solver counts it (attendance minus the
+    shortfall and move costs, against the public version) and the screenings each adds, removes and moves
+    against the public version."""
+    drafts = list(drafts)
+    published = published_version(edition)
+    counts = screening_counts(drafts)
+    try:
+        instance = adapter.parse(adapter.build_instance(edition, keep_pins=False))
+    except adapter.InstanceBuildError:  # the edition's data cannot be checked now: no objective to show
+        instance = None
+    rows = []
+    for draft in drafts:
+        report = scheduler.check_json(instance, adapter.schedule_json_of(draft)) if instance else None
+        rows.append(
+            DraftRow(
+                draft,
+                counts.get(draft.id, 0),
+                report.objective if report else None,
+                report.attendance if report else None,
+                changelog.change_counts(published, draft) if published is not None else None,
+            )
+        )
+    return rows
+
+
+def discard_draft(draft: TimetableVersion, *, actor: User | None, lock: int | None) -> None:
+    """Delete a draft and its screenings; runs and drafts that came from it no longer name it.
+
+    Raises VersionFrozen (published versions stay), StaleVersion, and InvalidTransition while a solver
+    run that starts from the draft is queued or running (its result names the draft)."""
+    check_editable(draft, lock)
+    active = db.session.scalar(
+        sa.select(SolveRun.id).where(SolveRun.base_version_id == draft.id, SolveRun.status.in_(runs.ACTIVE))
+    )
+    if active is not None:
+        raise InvalidTransition(
+            _l("Run %(id)s starts from this draft; wait until it ends, then delete the draft.", id=active)
+        )
+    for column in (SolveRun.base_version_id, SolveRun.result_version_id):
+        db.session.execute(sa.update(SolveRun).where(column == draft.id).values({column.key: None}))
+    db.session.execute(
+        sa.update(TimetableVersion).where(TimetableVersion.based_on_id == draft.id).values(based_on_id=None)
+    )
+    audit.record(
+        draft, actor=actor, action="timetable.draft_discarded",
+        old={"draft": draft.draft_number, "screenings": screening_counts([draft]).get(draft.id, 0)},
+    )  # fmt: skip
+    db.session.delete(draft)
+    db.session.flush()
+
+
 def check_editable(version: TimetableVersion, lock: int | None) -> None:
     """Raise VersionFrozen for a published/superseded version, StaleVersion when ``lock`` is outdated."""
     if version.status != VersionStatus.DRAFT:
@@ -149,8 +249,8 @@ def check_editable(version: TimetableVersion, lock: int | None) -> None:
 
 
 def touch(version: TimetableVersion) -> None:
-    """Bump the draft's lock so that concurrent edits of the same draft conflict."""
-    flag_modified(version, "changelog")
+    """Count a hand edit of the draft and bump its lock (concurrent edits of the same draft conflict)."""
+    version.hand_edits = (version.hand_edits or 0) + 1
     try:
         db.session.flush()
     except StaleDataError:

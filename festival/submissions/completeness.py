@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from festival.models import Entry
 from festival.models.enums import Audience, ImageKind
@@ -116,7 +117,9 @@ def submission_problems(entry: Entry, now: datetime | None = None) -> list[tuple
     if not any(image.kind == ImageKind.POSTER for image in images):
         problems.append(("poster", _("Upload a poster.")))
     if sum(image.kind == ImageKind.STILL for image in images) > MAX_STILLS:
-        problems.append(("stills", _("Keep at most %(n)d stills.", n=MAX_STILLS)))
+        problems.append(
+            ("stills", ngettext("Keep at most %(num)d still.", "Keep at most %(num)d stills.", MAX_STILLS))
+        )
     if entry.terms_accepted_at is None:
         problems.append(("terms", _("Accept the festival's terms.")))
     return problems

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
 
 from festival.errors import InvalidTransition
@@ -46,7 +47,15 @@ def add_image(
     stills = [image for image in images if image.kind == ImageKind.STILL]
     if kind == ImageKind.STILL and len(stills) >= MAX_STILLS:
         raise UploadRejected(
-            errors={"image": [_("You can upload at most %(n)d stills; delete one first.", n=MAX_STILLS)]}
+            errors={
+                "image": [
+                    ngettext(
+                        "You can upload at most %(num)d still; delete it first.",
+                        "You can upload at most %(num)d stills; delete one first.",
+                        MAX_STILLS,
+                    )
+                ]
+            }
         )
     config = current_app.config
     try:

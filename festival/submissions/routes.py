@@ -111,6 +111,18 @@ def new_entry():
     )
 
 
+@bp.route(f"/<{ID}:entry_id>/withdraw-from-programme", methods=["POST"])
+@roles_required(Role.STAFF)
+def withdraw_from_programme(entry_id: int):
+    entry = db.get_or_404(Entry, entry_id)
+    return post_button(
+        forms.ConfirmForm(),
+        lambda: services.withdraw_from_programme(entry, actor=_user()),
+        success=_("The film is withdrawn; the next timetable leaves it out."),
+        back=url_for(".entry_detail", entry_id=entry.id),
+    )
+
+
 @bp.route(f"/<{ID}:entry_id>")
 @login_required
 def entry_detail(entry_id: int):

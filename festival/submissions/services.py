@@ -48,7 +48,9 @@ TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
     EntryStatus.WAITLISTED: frozenset(
         {EntryStatus.WITHDRAWN, EntryStatus.ACCEPTED, EntryStatus.REJECTED, EntryStatus.SUBMITTED}
     ),
-    EntryStatus.ACCEPTED: frozenset({EntryStatus.WAITLISTED, EntryStatus.REJECTED, EntryStatus.SUBMITTED}),
+    EntryStatus.ACCEPTED: frozenset(
+        {EntryStatus.WAITLISTED, EntryStatus.REJECTED, EntryStatus.SUBMITTED, EntryStatus.WITHDRAWN}
+    ),
     EntryStatus.REJECTED: frozenset({EntryStatus.ACCEPTED, EntryStatus.WAITLISTED, EntryStatus.SUBMITTED}),
 }
 
@@ -329,6 +331,19 @@ def withdraw_entry(entry: Entry, *, actor: User, now: datetime | None = None) ->
     set_entry_status(entry, EntryStatus.WITHDRAWN, actor=actor, now=now)
     db.session.flush()
     mails.send_withdrawn(entry)
+
+
+def withdraw_from_programme(entry: Entry, *, actor: User, now: datetime | None = None) -> None:
+    """Staff: take an accepted film out of the festival (its filmmaker pulled out, the copy is lost).
+
+    The public pages stop listing it at once; its screenings stay in the published timetable until a new
+    version without them is published (the next solver run leaves the film out). Raises NotAllowed for
+    non-staff actors and InvalidTransition for an entry that is not accepted."""
+    if not actor.is_staff:
+        raise NotAllowed(_("Only the festival office can withdraw an accepted film."))
+    if entry.status != EntryStatus.ACCEPTED:
+        raise InvalidTransition(_("Only an accepted film can be withdrawn from the programme."))
+    set_entry_status(entry, EntryStatus.WITHDRAWN, actor=actor, now=now)
 
 
 def reopen_entry(entry: Entry, *, actor: User, until: datetime | None, now: datetime | None = None) -> None:

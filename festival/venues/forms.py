@@ -18,7 +18,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival import localtime
 from festival.formtools import CleanForm, NameField, choices
-from festival.labels import FORMAT_LABELS
+from festival.labels import BLOCK_LABELS, FORMAT_LABELS
 from festival.models.enums import BlockKind, FilmFormat
 from festival.venues import hours as hours_text
 
@@ -35,14 +35,6 @@ WEEKDAY_LABELS = (
     ("sat", _l("Saturday")),
     ("sun", _l("Sunday")),
 )
-BLOCK_LABELS = {
-    BlockKind.MAINTENANCE: _l("Maintenance"),
-    BlockKind.OPENING_CEREMONY: _l("Opening ceremony"),
-    BlockKind.FORUM: _l("Forum"),
-    BlockKind.AWARD_CEREMONY: _l("Award ceremony"),
-    BlockKind.ASTRONOMY_CLASS: _l("Astronomy class"),
-    BlockKind.OTHER: _l("Other"),
-}
 
 
 class _ParsedText:

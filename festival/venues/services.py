@@ -10,6 +10,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from festival import localtime
 from festival.audit import record, record_changes
@@ -87,9 +88,10 @@ def delete_venue(venue: Venue, *, actor: User | None) -> None:
     used = _screenings_in([t.id for t in venue.theaters])
     if used:
         raise InvalidTransition(
-            _l(
-                "%(n)s screenings in timetable versions use this venue's theaters; it cannot be deleted.",
-                n=used,
+            lazy_ngettext(
+                "%(num)d screening in timetable versions uses this venue's theaters; it cannot be deleted.",
+                "%(num)d screenings in timetable versions use this venue's theaters; it cannot be deleted.",
+                used,
             )
         )
     record(venue, actor=actor, action="venue.delete", old=_snapshot(venue, VENUE_FIELDS))
@@ -148,7 +150,11 @@ def delete_theater(theater: Theater, *, actor: User | None) -> None:
     used = _screenings_in([theater.id])
     if used:
         raise InvalidTransition(
-            _l("%(n)s screenings in timetable versions use this theater; it cannot be deleted.", n=used)
+            lazy_ngettext(
+                "%(num)d screening in timetable versions uses this theater; it cannot be deleted.",
+                "%(num)d screenings in timetable versions use this theater; it cannot be deleted.",
+                used,
+            )
         )
     record(theater, actor=actor, action="theater.delete", old=_snapshot(theater, THEATER_FIELDS))
     db.session.delete(theater)

@@ -100,9 +100,10 @@ def lp_bound(
 def _solve(
     m: LinearModel, time_limit: float, solver_id: str, stop: Callable[[], bool]
 ) -> tuple[list[float], list[float]] | None:
-    """The LP's solution and row duals, or None when it did not finish in time."""
+    """The LP's solution and row duals, or None when it did not finish in time (its building counts)."""
     if time_limit <= 0:
         return None
+    started = time.monotonic()
     lp = pywraplp.Solver.CreateSolver(solver_id)
     if lp is None:  # an OR-Tools build without PDLP: the simplex
         lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -121,7 +122,12 @@ def _solve(
         if k:
             obj.SetCoefficient(xs[v], k)
     obj.SetMaximization()
-    lp.SetTimeLimit(int(time_limit * 1000))
+    # the building counts against the limit (seconds for large models on a loaded machine): the caller
+    # has other bounds and timetables to fall back on (improve/prices.py), never a result past its time
+    left = time_limit - (time.monotonic() - started)
+    if left <= 0 or stop():
+        return None
+    lp.SetTimeLimit(int(left * 1000))
     with interrupting(stop, lp.InterruptSolve):
         status = lp.Solve()
     if status != pywraplp.Solver.OPTIMAL:

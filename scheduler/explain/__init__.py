@@ -5,6 +5,7 @@ from .pins import minimal_conflict, pin_conflicts
 from .shortfalls import (
     CapacityNote,
     Explainer,
+    Why,
     capacity_note,
     capacity_notes,
     open_minutes,
@@ -18,6 +19,7 @@ from .tours import Stay, online_words, stays, tour_words
 __all__ = [
     "CapacityNote",
     "Stay",
+    "Why",
     "Explainer",
     "capacity_note",
     "capacity_notes",

@@ -7,9 +7,12 @@ import bisect
 from ..budget import UNLIMITED, Budget, OutOfTime
 from ..check import RULES, check_screenings
 from ..data import Instance, Screening, format_time
+from ..first.tours import needs_print
 
-# the rules a set of pins can break among themselves (ids are checked by the reader; pins are the pins)
-RULES_OF_PINS = tuple(r for r in RULES if r not in ("known ids", "pinned"))
+# the rules a set of pins can break among themselves (ids are checked by the reader; pins are the pins;
+# prints, rule 10, are given by the flow of first/tours.py: pins whose tours cannot hold are named by the
+# validator's own messages, which say which print would have to travel too fast)
+RULES_OF_PINS = tuple(r for r in RULES if r not in ("known ids", "pinned", "prints"))
 # at most per feasibility check of a set of pins: longer settles larger sets of pins, shorter answers sooner
 # (the deletion filter runs one check per pin of a conflict)
 PIN_SOLVE_SECONDS = 10.0
@@ -17,8 +20,17 @@ PIN_SOLVE_SECONDS = 10.0
 
 def _single_violations(instance: Instance, pin: Screening) -> list[str]:
     return [
-        f"{v.rule}: {v.message}" for v in check_screenings(instance, [pin]).violations if v.rule != "pinned"
+        f"{v.rule}: {v.message}"
+        for v in check_screenings(instance, [_on_a_print(instance, pin)]).violations
+        if v.rule != "pinned"
     ]
+
+
+def _on_a_print(instance: Instance, pin: Screening) -> Screening:
+    """A pin alone, on print 1 when it needs one (alone, any print can take it)."""
+    if needs_print(instance.film_by_id[pin.film], instance.theater_by_id[pin.theater]):
+        return Screening(pin.start, pin.theater, pin.film, 1)
+    return pin
 
 
 def _clashing_pairs(instance: Instance, pins: list[Screening]) -> list[tuple[Screening, Screening]]:
@@ -30,9 +42,9 @@ def _clashing_pairs(instance: Instance, pins: list[Screening]) -> list[tuple[Scr
     pairs = []
     for tid, items in by_theater.items():
         items.sort()
-        change = instance.theater_by_id[tid].changeover
+        t = instance.theater_by_id[tid]
         for k, (start, i, a) in enumerate(items):
-            end = start + instance.film_by_id[a.film].runtime + change
+            end = start + instance.occupancy(instance.film_by_id[a.film], t) + t.changeover
             for other_start, j, b in items[k + 1 :]:
                 if other_start >= end:
                     break
@@ -64,7 +76,8 @@ def _pins_infeasible(
     rule_lit = {r: model.NewBoolVar(f"rule_{r.replace(' ', '_')}") for r in rules}
     for p in pins:
         budget.check()
-        bad = {v.rule for v in check_screenings(instance, [p]).violations if v.rule != "pinned"}
+        alone = check_screenings(instance, [_on_a_print(instance, p)]).violations
+        bad = {v.rule for v in alone if v.rule != "pinned"}
         for r in bad & rules:
             model.AddImplication(rule_lit[r], use[p.key].Not())
     film = instance.film_by_id
@@ -77,10 +90,11 @@ def _pins_infeasible(
     for fid, items in by_film.items():
         budget.check()
         f = film[fid]
+        rooms = [q for q in items if not instance.theater_by_id[q.theater].online]  # online: no copies
         if "copies" in rules:
-            for running in _running(items, f.runtime):
-                if len(running) > f.copies:
-                    model.Add(sum(use[q.key] for q in running) <= f.copies).OnlyEnforceIf(rule_lit["copies"])
+            for running in _running(rooms, f.runtime):
+                if len(running) > f.at_once:
+                    model.Add(sum(use[q.key] for q in running) <= f.at_once).OnlyEnforceIf(rule_lit["copies"])
         if "counts" in rules:
             model.Add(sum(use[q.key] for q in items) <= f.max_screenings).OnlyEnforceIf(rule_lit["counts"])
             for day in {q.start // 1440 for q in items}:

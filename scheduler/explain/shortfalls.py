@@ -113,49 +113,89 @@ class Explainer:
 
     def reason(self, film: Film, scheduled: int = 0) -> str:
         """A human reason why the film gets fewer than min_screenings."""
+        return self.why(film, scheduled).message
+
+    def why(self, film: Film, scheduled: int = 0) -> Why:
+        """Why the film gets fewer than min_screenings, as a value: which check (``code``), the values it
+        names (``params``) and the English ``message`` (``reason``); see docs/scheduler.md."""
         inst = self.instance
         compatible = self.theaters(film)
         if not compatible:
-            return no_theater_problem(film).message
+            problem = no_theater_problem(film)
+            return Why("no_theater", dict(problem.params), problem.message)
         if film.at_once == 0 or film.max_per_day == 0:
-            return f"{'copies' if film.copies == 0 else 'max_per_day'} is 0, so it cannot be screened"
+            which = "copies" if film.copies == 0 else "max_per_day"
+            return Why("cannot_screen", {"which": which}, f"{which} is 0, so it cannot be screened")
         if film.max_screenings < film.min_screenings:
-            return f"max_screenings {film.max_screenings} is below min_screenings {film.min_screenings}"
+            message = f"max_screenings {film.max_screenings} is below min_screenings {film.min_screenings}"
+            return Why("max_below_min", {"max": film.max_screenings, "min": film.min_screenings}, message)
         days = inst.film_days(film)
         if not len(days):
-            return (
+            message = (
                 f"its allowed dates ({_limit(film.not_before)}..{_limit(film.not_after)}) "
                 "do not meet the festival "
                 f"window {format_date(inst.first_day)}..{format_date(inst.last_day)}"
             )
+            window = {"not_before": film.not_before, "not_after": film.not_after}
+            return Why(
+                "no_dates", {**window, "first_day": inst.first_day, "last_day": inst.last_day}, message
+            )
+        first, last = days.start, days.stop - 1
         fitting_days = set()
         for t in compatible:
             self.budget.check()
             fitting_days.update(d for d in days if self.longest(t, d) >= inst.occupancy(film, t))
+        theaters = tuple(t.id for t in compatible)
         if not fitting_days:
-            return (
-                f"no compatible theater ({', '.join(t.id for t in compatible)}) is open for {film.runtime} "
-                f"minutes in a row between {format_date(days.start)} and {format_date(days.stop - 1)}"
+            message = (
+                f"no compatible theater ({', '.join(theaters)}) is open for {film.runtime} "
+                f"minutes in a row between {format_date(first)} and {format_date(last)}"
             )
+            params = {"theaters": theaters, "runtime": film.runtime, "first": first, "last": last}
+            return Why("no_long_stretch", params, message)
         if len(fitting_days) * film.max_per_day < film.min_screenings:
-            return (
-                f"only {len(fitting_days)} days between {format_date(days.start)} and "
-                f"{format_date(days.stop - 1)} "
-                f"can hold it and max_per_day is {film.max_per_day}: at most "
-                f"{len(fitting_days) * film.max_per_day} screenings"
+            most = len(fitting_days) * film.max_per_day
+            message = (
+                f"only {len(fitting_days)} days between {format_date(first)} and {format_date(last)} "
+                f"can hold it and max_per_day is {film.max_per_day}: at most {most} screenings"
             )
+            per_day = film.max_per_day
+            params = {
+                "days": len(fitting_days),
+                "first": first,
+                "last": last,
+                "max_per_day": per_day,
+                "most": most,
+            }
+            return Why("too_few_days", params, message)
         note = self.note(film)
+        group = {"format": film.format, "theaters": tuple(sorted(t.id for t in compatible))}
         if note.needed > note.available:
-            return note.words()
-        dates = f"{format_date(days.start)}..{format_date(days.stop - 1)}"
+            params = {**group, "films": note.films, "needed": note.needed, "available": note.available,
+                      "first": note.first, "last": note.last}  # fmt: skip
+            return Why("capacity", params, note.words())
         tours = ""
         if film.prints is not None:
             prints = "its only print" if film.prints == 1 else f"its {film.prints} prints"
             tours = f", or {prints} cannot reach the free places in time"
-        return (
-            f"{note.group} time on its allowed dates ({dates}) is taken by pinned or higher-value "
-            f"screenings{tours} ({scheduled} of {film.min_screenings} placed)"
+        message = (
+            f"{note.group} time on its allowed dates ({format_date(first)}..{format_date(last)}) is taken by "
+            f"pinned or higher-value screenings{tours} ({scheduled} of {film.min_screenings} placed)"
         )
+        params = {**group, "first": first, "last": last, "scheduled": scheduled,
+                  "minimum": film.min_screenings, "prints": film.prints}  # fmt: skip
+        return Why("taken", params, message)
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a film falls short of its minimum: ``code`` (``no_theater``, ``cannot_screen``,
+    ``max_below_min``, ``no_dates``, ``no_long_stretch``, ``too_few_days``, ``capacity``, ``taken``), the
+    values it names (``params``: days as date ordinals, minutes, theater ids) and the English ``message``."""
+
+    code: str
+    params: dict
+    message: str
 
 
 def capacity_note(instance: Instance, film: Film) -> CapacityNote:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..check import check_screenings
 from ..data import Instance, Screening
+from ..first.tours import pins_on_tour
 from .pins import pin_conflicts
 from .shortfalls import Explainer, capacity_notes, shortfalls, unknown_references
 from .tours import online_words, tour_words
@@ -14,9 +15,12 @@ def explain_text(instance: Instance, screenings: list[Screening] | None = None) 
     for a given schedule, the screenings it names that the instance does not know."""
     explainer = Explainer(instance)
     lines = []
-    if not check_screenings(instance, instance.fixed).valid:
+    pins = check_screenings(instance, pins_on_tour(instance))
+    if not pins.valid:
         lines.append("Pinned screenings that cannot all hold:")
-        lines += [f"  - {c}" for c in pin_conflicts(instance)]
+        # the smallest conflicts, else (prints' tours: rule 10) every rule the pins break
+        conflicts = pin_conflicts(instance) or [f"{v.rule}: {v.message}" for v in pins.violations[:10]]
+        lines += [f"  - {c}" for c in conflicts]
     else:
         lines.append(
             f"Pinned screenings: {len(instance.fixed)}, all compatible with each other and the rules."

@@ -44,9 +44,9 @@ class Filler:
     def place_one(self, table: Timetable, film: Film) -> Screening | None:
         """Place one more screening of the film at its best feasible slot; None when nothing fits.
 
-        Slots that can never take the film again on this timetable (its per-day count reached, or the slot
-        found full for a film at most as long) are dropped from the film's live list: between two resets
-        screenings are only added, so they stay useless.
+        Slots that can never take the film again on this timetable (its per-day count reached, or no start
+        found there for it) are dropped from the film's live list: between two resets screenings are only
+        added, so every rule that stopped it (counts, the theater, copies, prints) still does.
         """
         if table.count[film.id] >= film.max_screenings:
             return None
@@ -72,8 +72,6 @@ class Filler:
                 # prints (tours) were not what stopped it
                 if not runs.get((film.id, slot.day)) and film.prints is None:
                     full_from[slot.index] = min(film.runtime, full_from.get(slot.index, big))
-                else:
-                    keep.append(item)
                 continue
             table.place(film, t, start)
             keep.append(item)

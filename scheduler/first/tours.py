@@ -172,3 +172,10 @@ def _first_fit(edges: list[list[int]], n: int) -> list[list[int]]:
         else:
             tours.append([j])
     return tours
+
+
+def pins_on_tour(instance: Instance) -> list[Screening]:
+    """The pinned screenings with the prints that let their tours hold together when some can (those no
+    tour can take on print 1, so that the validator names the rule 10 they break)."""
+    toured, untoured = assign_prints(instance, instance.fixed, {p.key for p in instance.fixed})
+    return toured + [Screening(p.start, p.theater, p.film, 1) for p in untoured]

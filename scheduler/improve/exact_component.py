@@ -83,6 +83,10 @@ def solve_component(
 
     if left() <= 0.05:
         return
+
+    def out_of_time() -> bool:  # for the Python steps (rounding, relocation): the limit holds there too
+        return stop() or (not deterministic and left() <= 0)
+
     # the descent's solution (optimise.py rounded it already) steers the search when the LP does not fit
     warm = as_model_point(prices, model.keys) if prices is not None and prices.point else None
     # the LP: an honest bound and, rounded, a good timetable within seconds
@@ -100,7 +104,10 @@ def solve_component(
         take(ExactResult(None, None, prices.bound, False, "bounding"))
         take(
             ExactResult(
-                relocated(instance, lp_round(instance, model, warm), comp.films, stop), None, None, False
+                relocated(instance, lp_round(instance, model, warm), comp.films, out_of_time),
+                None,
+                None,
+                False,
             )
         )
     if deterministic or lp_fits:
@@ -116,7 +123,10 @@ def solve_component(
         take(ExactResult(None, None, bound, False, "bounding"))
         take(
             ExactResult(
-                relocated(instance, lp_round(instance, model, point), comp.films, stop), None, None, False
+                relocated(instance, lp_round(instance, model, point), comp.films, out_of_time),
+                None,
+                None,
+                False,
             )
         )
     if bound is not None and model.objective_of(best()) >= bound:

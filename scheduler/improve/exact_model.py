@@ -22,6 +22,10 @@ from ..budget import UNLIMITED, Budget
 from ..data import Film, Instance, Screening, Theater
 from ..first.slots import align_down, align_up
 
+# grid points a room's column covers in its one-at-a-time rows, about (runtime + changeover) / step in the
+# example editions: an online column covering more counts as more columns (online_weight)
+ROOM_ROWS = 8
+
 
 @dataclass
 class ExactModel:
@@ -70,10 +74,21 @@ class ExactModel:
 def count_columns(
     instance: Instance, films: list[str], theaters: list[str], budget: Budget = UNLIMITED
 ) -> int:
-    """Columns the model of a component would have, without building it; raises OutOfTime when the budget
-    runs out."""
+    """Columns the model of a component would have, without building it, an online channel's counted
+    ``online_weight`` times each; raises OutOfTime when the budget runs out."""
     ranges = _start_ranges(instance, films, theaters, budget)
-    return sum((hi - lo) // t.step + 1 for _, t, _, lo, hi in ranges)
+    return sum(((hi - lo) // t.step + 1) * online_weight(t) for _, t, _, lo, hi in ranges)
+
+
+def online_weight(theater: Theater) -> int:
+    """How many columns one column of the theater counts for when sizing a model: 1 for a room; for an
+    online channel, its window over ``ROOM_ROWS`` grid steps (a column sits in one one-at-a-time row per
+    grid point its window covers: 24 for a day's window on an hourly grid, against a few for a room's
+    screening), so that the choice between the exact model and the relaxation follows the LP's work,
+    which grows with the nonzeros."""
+    if not theater.online:
+        return 1
+    return max(1, -(-(theater.window + theater.changeover) // (theater.step * ROOM_ROWS)))
 
 
 def _start_ranges(

@@ -87,6 +87,8 @@ def solve_exact(
         mip.SetTimeLimit(int((100.0 * time_limit + 60.0) * 1000))  # only a safety net
     else:  # SCIP's clock starts after the model is handed over (about 1 s per 100,000 columns)
         left = time_limit - (time.monotonic() - started) - 1e-5 * len(xs)
+        if left <= 0:  # the building took the time (a loaded machine): nothing past the limit
+            return ExactResult(None, None, None, False)
         mip.SetTimeLimit(max(100, int(left * 1000)))
     mip.SetSolverSpecificParametersAsString("\n".join(params) + "\n")
     status = solve_interruptibly(mip, stop)

@@ -77,9 +77,7 @@ class Prices:
         relax, instance = self.relax, self.relax.instance
         members = set(self.relax.film_index)
         table = Timetable(instance)
-        for p in instance.fixed:
-            if p.film in members:
-                table.place(instance.film_by_id[p.film], instance.theater_by_id[p.theater], p.start)
+        table.place_pins(p for p in instance.fixed if p.film in members)  # their prints chosen together
         round_average(relax, table)
         filler.reset()
         complete(instance, table, filler, budget)

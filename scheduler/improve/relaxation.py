@@ -43,6 +43,7 @@ PATIENCE = 20
 # iterations between two publications (timetables built at the best prices so far): each costs as much as
 # tens of iterations, so more often means better timetables sooner but a slower descent of the bound
 CONSTRUCT_EVERY = 50
+BOUND_EVERY = 10  # iterations between two reports of a better bound (a report costs next to nothing)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
 # the share of a component's budget kept for the local search at the end: cross-day moves the day-by-day
 # construction cannot make, against iterations that would lower the bound
@@ -145,10 +146,30 @@ class Relaxation:
         self.grids = [
             g for g in (self._grid(instance.theater_by_id[t], film_set, previous) for t in theaters) if g
         ]
-        self.pi = np.zeros(n_f)
+        self.pi = self._initial_prices()
         self.mu = np.zeros((n_f, n_d))
         self.accumulated = 0  # iterations whose theater-day solutions the grids' ``chosen`` counts hold
         self.theta = 1.0  # the descent's step factor, kept between calls
+
+    def _initial_prices(self) -> np.ndarray:
+        """Count prices to start the descent from: for each film, the value of its best start on the
+        theater-day ranked just past its ``max_screenings`` (zero when it has no more theater-days than
+        that), so that at these prices each film is worth its place on about as many theater-days as it
+        may take. Any prices give an honest bound; these give a tight one in tens of iterations instead of
+        hundreds (four-times-CSTM dome: 112,786 after 20 iterations against 134,914 from zero prices)."""
+        best_days: list[list[np.ndarray]] = [[] for _ in self.films]
+        for g in self.grids:
+            top = g.value.max(axis=0)  # (days, films): each theater-day's best start of each film
+            for j, fi in enumerate(g.films.tolist()):
+                column = top[:, j]
+                best_days[fi].append(column[column > NEG / 2])
+        pi = np.zeros(len(self.films))
+        for fi, parts in enumerate(best_days):
+            values = np.sort(np.concatenate(parts))[::-1] if parts else np.zeros(0)
+            count = int(self.max_count[fi])
+            if len(values) > count:
+                pi[fi] = max(0.0, float(values[count]))
+        return pi
 
     def _grid(self, t: Theater, film_set: set[str], previous: set) -> _Grid | None:
         inst = self.instance
@@ -526,10 +547,17 @@ def solve_component(
             return None
         return math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
 
+    reported = [math.inf]
+
     def on_iterate(n: int, it: Iterate) -> None:
         lowest[0] = min(lowest[0], it.bound)
         if n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1:
             publish()
+            reported[0] = lowest[0]
+        elif n % BOUND_EVERY == BOUND_EVERY - 1 and lowest[0] < reported[0]:
+            # the bound between publications too: on a slow machine a publication may never come
+            reported[0] = lowest[0]
+            take(None, bound(), "bounding")
 
     # the last RELOCATE_SHARE of the budget goes to moving the best timetable's screenings up (relocate.py);
     # when that takes less, the descent goes on with what is left and the best timetable is moved up again

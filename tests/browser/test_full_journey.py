@@ -196,7 +196,7 @@ def _accept_and_release(page: Page, entry_id: int, reference: str) -> None:
     page.get_by_label(f"Release {reference}").check()
     page.check("#confirm")
     page.get_by_role("button", name="Release the selected decisions").click()
-    expect(page.locator(".flash-success")).to_contain_text("1 decisions released")
+    expect(page.locator(".flash-success")).to_contain_text("1 decision released; the filmmaker was e-mailed.")
     _shot(page, "07-released")
     _logout(page)
 
@@ -225,7 +225,7 @@ def _publish_a_timetable(page: Page, edition_slug: str) -> None:
     expect(page).to_have_url(re.compile(r"/staff/timetable/runs/\d+$"))
     expect(page.locator("h1 .run-status")).to_have_text(re.compile("finished|stopped"), timeout=60_000)
     _shot(page, "09-run-finished")
-    page.get_by_role("link", name=re.compile("Open the draft")).click()
+    page.get_by_role("link", name=re.compile(r"Open Draft \d+")).click()
     expect(page.locator(".version-head .badge")).to_have_text("draft")
     _shot(page, "10-draft")
 

@@ -95,6 +95,9 @@ def test_demo_load_publishes_a_valid_2021_timetable_once(runner):
     assert report.shortfall == 0
     pinned = {(s.entry_id, s.theater_id, s.start) for s in version.screenings if s.pinned}
     assert len(pinned) == 3
+    # no second, near-empty draft of the pins next to it: re-solves take the pins from the public version
+    assert _count(TimetableVersion, TimetableVersion.status == VersionStatus.DRAFT) == 0
+    assert version.draft_number == 2 and adapter.pin_source(edition).id == version.id
 
     again = runner.invoke(args=["demo", "load"])
     assert "Generating" not in again.output

@@ -88,7 +88,7 @@ def test_assignment_preview_writes_nothing_and_apply_reports_shortfalls(world, c
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
     applied = client.post(url, data={"panel": str(world.dome.id), "k": "2", "apply": "y"})
     html = applied.get_data(as_text=True)
-    assert "K = 2 cannot be met for 1 entries" in html and world.e3.reference in html
+    assert "K = 2 cannot be met for 1 entry:" in html and world.e3.reference in html
     pairs = {(a, c) for a, c in db.session.execute(sa.select(Assignment.entry_id, Assignment.curator_id))}
     assert pairs == {
         (world.e1.id, world.lead.id), (world.e1.id, world.curator.id), (world.e3.id, world.curator.id),

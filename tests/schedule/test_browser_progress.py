@@ -88,7 +88,8 @@ def test_staff_watch_live_progress_and_stop_keeps_the_best_timetable(page, queue
     expect(page.locator("[data-field=objective]")).not_to_have_text("–", timeout=30_000)
     first = float(page.text_content("[data-field=elapsed]"))
     expect(page.locator("[data-field=elapsed]")).not_to_have_text(str(first), timeout=5_000)
-    assert page.locator("#gap-bar").get_attribute("value") is not None
+    # the bound comes after the first timetable (the LP relaxation): the bar fills in once it is known
+    expect(page.locator("#gap-bar")).to_have_attribute("value", re.compile(r"^\d"), timeout=30_000)
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "solver-run-progress.png"), full_page=True)
 
@@ -96,6 +97,6 @@ def test_staff_watch_live_progress_and_stop_keeps_the_best_timetable(page, queue
     expect(page.locator(".run-result")).to_be_visible(timeout=60_000)
     expect(page.locator("h1 .run-status")).to_have_text("stopped")
     expect(page.locator(".run-result")).to_contain_text("stopped early, the best timetable found was kept")
-    expect(page.get_by_role("link", name=re.compile("Open the draft"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"Open Draft \d+"))).to_be_visible()
     expect(page.get_by_role("link", name="Download the schedule (JSON)")).to_be_visible()
     page.screenshot(path=str(SHOTS / "solver-run-result.png"), full_page=True)

@@ -13,8 +13,10 @@ from tests.conftest import Auth, csrf_token
 from tests.schedule.conftest import at, screen
 
 
-def _publish(version, actor=None, accept=True):
-    out = publishing.publish(version, actor=actor, lock=version.version, accept_warnings=accept)
+def _publish(version, actor=None, accept=True, name=None):
+    out = publishing.publish(
+        version, actor=actor, lock=version.version, accept_warnings=accept, confirm_name=name
+    )
     db.session.commit()
     return out
 
@@ -62,7 +64,7 @@ def test_a_second_publication_supersedes_the_first_with_a_change_log(fest, draft
     edits.remove_screening(_screening(second, f["b"]), actor=None, lock=None)
     edits.add_screening(second, entry=f["d"], theater=fest["giant"], start=at(5, 14), actor=None, lock=None)
     db.session.commit()
-    _publish(second)
+    _publish(second, name=fest["edition"].name)  # it removes a third of the public screenings
     db.session.refresh(draft)
     assert (draft.status, draft.number) == (VersionStatus.SUPERSEDED, 1)
     assert (second.status, second.number) == (VersionStatus.PUBLISHED, 2)
@@ -107,7 +109,8 @@ def test_hard_rule_problems_block_publishing(fest, draft):
     db.session.commit()
     problems = publishing.publish_problems(draft)
     assert {p.rule for p in problems if p.blocking} == {"one screening at a time", "counts"}
-    assert all(set(p.as_dict()) == {"kind", "rule", "message", "refs"} for p in problems)
+    assert all(set(p.as_dict()) == {"kind", "rule", "code", "message", "refs"} for p in problems)
+    assert {p.code for p in problems if p.blocking} == {"overlap", "max_per_day"}
     with pytest.raises(versions.PublishBlocked) as caught:
         publishing.publish(draft, actor=None, lock=None, accept_warnings=True)
     assert all(p.blocking for p in caught.value.problems)
@@ -121,7 +124,7 @@ def test_films_short_of_their_minimum_warn_and_need_confirmation(fest, draft):
     db.session.commit()
     problems = publishing.publish_problems(draft)
     assert [(p.kind, str(p.message)) for p in problems] == [
-        ("shortfall", "“Film C” has 0 of its minimum 1 screenings.")
+        ("shortfall", "“Film C” has 0 of its minimum of 1 screening.")
     ]
     assert problems[0].refs == (f"film:{fest['films']['c'].id}",)
     with pytest.raises(versions.PublishBlocked):
@@ -183,7 +186,8 @@ def test_the_publish_page_lists_problems_and_changes_then_publishes_with_a_real_
     Auth(csrf_client).login_as(fest["staff"])
     url = f"/staff/timetable/versions/{draft.id}/publish"
     page = csrf_client.get(url).get_data(as_text=True)
-    assert "Every hard rule holds" in page and "3 added" in page and "Publish as version 1" in page
+    assert "Every hard rule holds" in page and "Publish as version 1" in page
+    assert "This is the first version: 3 screenings become public." in page
     assert csrf_client.post(url, data={"lock": draft.version}).status_code == 400
     response = csrf_client.post(url, data={"lock": draft.version, "csrf_token": csrf_token(csrf_client, url)})
     assert response.status_code == 303
@@ -264,6 +268,6 @@ def test_problems_are_available_as_json(client, auth, fest, draft):
     auth.login_as(fest["staff"])
     data = client.get(f"/staff/timetable/versions/{draft.id}/problems.json").get_json()
     assert {(p["kind"], p["rule"]) for p in data["problems"]} == {("hard_rule", "one screening at a time")}
-    starry = "“Starry Sky” in Dome at 2031-04-02 10:30"
+    starry = "“Starry Sky”, Dome, Wed, Apr 2 10:30: “Film A” is already showing in Dome until 10:30"
     problem = next(p for p in data["problems"] if p["message"].startswith(starry))
     assert problem["refs"] == [f"film:{fest['films']['zh'].id}", f"film:{fest['films']['a'].id}"]

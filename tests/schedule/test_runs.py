@@ -98,7 +98,15 @@ def test_shortfalls_are_listed_with_the_solvers_reason(client, auth, tiny):
     assert [r["entry_id"] for r in rows] == [film.id]
     page = client.get(f"/staff/timetable/runs/{run.id}").get_data(as_text=True)
     assert "Films that did not get their minimum screenings" in page
-    assert "星空漫游" in page and rows[0]["reason"] in page
+    assert "星空漫游" in page and "Fulldome (planetarium)" in page
+    # in words, with the museum's dates: once a day, on the six open days of the week (closed on Mondays)
+    assert rows[0]["reason"].startswith(
+        "Only 6 days between Tue, Apr 1 and Mon, Apr 7 can hold it, at most 1 a day: 6 screenings at most."
+    )
+    assert rows[0]["reason"] in page and "max_per_day" not in page
+    client.get("/language/zh?next=/")
+    page_zh = client.get(f"/staff/timetable/runs/{run.id}").get_data(as_text=True)
+    assert "之间只有 6 天能安排它，每天最多 1 场：最多 6 场。" in page_zh
 
 
 def test_solver_exception_marks_run_failed_and_stores_nothing(client, auth, tiny, monkeypatch):

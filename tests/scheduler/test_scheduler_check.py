@@ -104,3 +104,52 @@ def test_objective_counts_shortfall_and_changes():
     report = check_screenings(parse_instance(data), [])
     assert report.shortfall == 2 and report.changes == 1
     assert report.objective == -2 * 1_000_000 - 7
+
+
+def _one(inst, screenings, code):
+    found = [v for v in check_screenings(inst, [s(*x) for x in screenings]).violations if v.code == code]
+    assert len(found) == 1, [
+        (v.code, v.message) for v in check_screenings(inst, [s(*x) for x in screenings]).violations
+    ]
+    return found[0]
+
+
+def test_violations_carry_their_check_the_screenings_and_the_values_involved():
+    from scheduler.data import DAY
+
+    t = parse_time
+    data = raw()
+    data["theaters"][0]["unavailable"] = [{"start": "2021-04-07T10:20", "end": "2021-04-07T10:40"}]
+    data["venues"][0]["closed_dates"] = ["2021-04-08"]
+    data["festival"]["last_day"] = "2021-04-13"
+    from scheduler.read import parse_instance
+
+    inst = parse_instance(data)
+    v = _one(inst, [("a", "big", "2021-04-06T10:00"), ("b", "big", "2021-04-06T10:30")], "overlap")
+    assert v.rule == "one screening at a time" and v.screening == s("b", "big", "2021-04-06T10:30")
+    assert v.other == s("a", "big", "2021-04-06T10:00")
+    assert v.params == {"end": t("2021-04-06T10:30"), "changeover": 10, "free": t("2021-04-06T10:40")}
+    v = _one(inst, [("a", "big", "2021-04-08T10:00")], "closed")
+    assert v.params["why"] == "closed_date" and v.params["venue"] == "v" and v.params["hours"] == ()
+    v = _one(inst, [("a", "big", "2021-04-12T10:00")], "closed")  # a Monday: no weekly hours
+    assert v.params["why"] == "weekday" and v.params["day"] == t("2021-04-12T00:00") // DAY
+    v = _one(inst, [("a", "big", "2021-04-06T11:45")], "outside_hours")
+    assert v.params["why"] is None and v.params["hours"] == ((t("2021-04-06T10:00"), t("2021-04-06T12:00")),)
+    v = _one(inst, [("a", "big", "2021-04-07T10:00")], "unavailable")
+    assert (v.params["from"], v.params["until"]) == (t("2021-04-07T10:20"), t("2021-04-07T10:40"))
+    assert _one(inst, [("b", "small", "2021-04-06T10:00")], "missing_features").params == {
+        "missing": ("fulldome",)
+    }
+    assert _one(inst, [("a", "big", "2021-04-06T10:05")], "start_step").params == {"step": 15}
+    v = _one(
+        inst,
+        [
+            ("a", "big", "2021-04-06T10:00"),
+            ("a", "small", "2021-04-07T10:00"),
+            ("a", "small", "2021-04-09T10:00"),
+        ],
+        "max_screenings",
+    )
+    assert v.screening is None and v.params == {"film": "a", "count": 3, "max": 2}
+    # the English message is unchanged: the command line and the logs read it
+    assert v.message == "film a: 3 screenings, more than max_screenings 2"

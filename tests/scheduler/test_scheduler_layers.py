@@ -19,11 +19,11 @@ LAYERS = {
     "first": {"data", "budget"},
     "bound": {"data", "budget", "first"},
     "improve": {"data", "budget", "read", "check", "first", "bound"},
-    "explain": {"data", "budget", "read", "check"},
+    "explain": {"data", "budget", "read", "check", "first"},
     "pipeline": {"data", "budget", "read", "check", "first", "improve", "explain"},
     "parts": {"data", "budget", "check", "improve", "explain", "pipeline"},
     "__main__": {"data", "read", "check", "explain", "pipeline"},
-    "__init__": {"data", "read", "check", "first", "explain", "pipeline", "parts"},
+    "__init__": {"data", "budget", "read", "check", "first", "explain", "pipeline", "parts"},
 }
 
 

@@ -26,6 +26,21 @@ GET = {
     "api.screenings": ("ok",) * 7,
     "api.theaters": ("ok",) * 7,
     "api.venues": ("ok",) * 7,
+    "audience.awards_page": ("ok",) * 7,
+    "audience.demand_page": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "audience.films": ("ok",) * 7,
+    "audience.jury": ("login", "403", "403", "403", "403", "403", "403"),  # nobody is on the jury
+    "audience.manage_awards": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "audience.my_plan": ("redirect",) * 7,
+    "audience.plan": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
+    # the secret address in the walk is no feed's
+    "audience.plan_feed": ("404",) * 7,
+    # without films and days there is nothing to propose
+    "audience.propose": ("login", "422", "422", "422", "422", "422", "422"),
+    "audience.prize": ("ok",) * 7,
+    "audience.staff_index": ("login", "403", "403", "403", "403", "redirect", "redirect"),
+    "audience.vote_audit": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "audience.vote_page": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
     "auth.confirm_email": ("login", "login", "login", "login", "login", "login", "login"),
     "auth.login": ("ok", "redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
     "auth.my_sessions": ("login", "ok", "ok", "ok", "ok", "ok", "ok"),
@@ -112,6 +127,23 @@ GET = {
 # (anonymous, other_filmmaker, curator, conflicted_curator)
 # (None: that visitor is allowed, so its POST is not sent here)
 POST_REFUSED = {
+    "audience.accept": ("login", "redirect", "redirect", "redirect"),  # an empty proposal is refused
+    "audience.add": ("login", "redirect", "redirect", "redirect"),  # the walk's screening is a draft's
+    "audience.add_juror": ("login", "403", "403", "403"),
+    "audience.approve_award": ("login", "403", "403", "403"),
+    "audience.ballot": ("login", "redirect", "redirect", "redirect"),  # not on the jury
+    "audience.jury_conflict": ("login", "403", "403", "403"),
+    "audience.manage_awards": ("login", "403", "403", "403"),
+    "audience.nominate": ("login", "403", "403", "403"),
+    "audience.publish_award": ("login", "403", "403", "403"),
+    "audience.remove_juror": ("login", "403", "403", "403"),
+    "audience.days": ("login", None, None, None),  # any confirmed account may say when it can come
+    "audience.demand_page": ("login", "403", "403", "403"),
+    "audience.new_feed": ("login", None, None, None),  # any confirmed account may have a plan's feed
+    "audience.remove": ("login", "redirect", "redirect", "redirect"),
+    "audience.revoke_feed": ("login", "redirect", "redirect", "redirect"),
+    "audience.star": ("login", "redirect", "redirect", "redirect"),  # not a selected film of the edition
+    "audience.vote": ("login", "redirect", "redirect", "redirect"),  # no rating given
     "auth.login": ("ok", "redirect", "redirect", "redirect"),
     "auth.change_password": ("login", "422", "422", "422"),
     "auth.end_other_sessions": ("login", None, None, None),  # anyone may end their own other sessions
@@ -149,6 +181,7 @@ POST_REFUSED = {
     "review.rubric": ("login", "403", "403", "403"),
     "schedule.add": ("login", "403", "403", "403"),
     "schedule.copy": ("login", "403", "403", "403"),
+    "schedule.discard": ("login", "403", "403", "403"),
     "schedule.new_draft": ("login", "403", "403", "403"),
     "schedule.pin": ("login", "403", "403", "403"),
     "schedule.publish": ("login", "403", "403", "403"),
@@ -167,6 +200,7 @@ POST_REFUSED = {
     "submissions.submit": ("login", "404", "404", "404"),
     "submissions.upload_image": ("login", "404", "404", "404"),
     "submissions.withdraw": ("login", "404", "404", "404"),
+    "submissions.withdraw_from_programme": ("login", "403", "403", "403"),
     "venues.blocks": ("login", "403", "403", "403"),
     "venues.copy_venues": ("login", "403", "403", "403"),
     "venues.delete_block": ("login", "403", "403", "403"),

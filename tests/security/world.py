@@ -152,6 +152,7 @@ def build_world() -> World:
         "assignment_id": _first(Assignment, Assignment.entry_id == entry.id).id,
         "conflict_id": _first(Conflict, Conflict.curator_id == conflicted.id).id,
         "edition_id": old.id,
+        "category_id": 1,  # an award category of the walk's edition (there is none: refused alike)
         "slug": old.slug,  # the edition with a published programme
         "mail_id": mail.id if isinstance(mail, OutboxMail) else mail,
         "token": "not-a-valid-token",

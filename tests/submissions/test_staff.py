@@ -225,3 +225,25 @@ def test_reopen_with_a_real_csrf_token(csrf_client, table, staff, clock):
         data={"csrf_token": token, "until": "2031-03-17T18:00", "action": "reopen"},
     )
     assert response.status_code == 303
+
+
+def test_staff_withdraw_an_accepted_film_from_the_programme_and_only_staff(
+    client, app, make, edition, filmmaker, staff
+):
+    entry = make.entry(edition, filmmaker, status=EntryStatus.SUBMITTED, title_en="Aurora")
+    make.accepted(entry)
+    db.session.commit()
+    Auth(client).login_as(filmmaker)
+    assert client.post(f"/entries/{entry.id}/withdraw-from-programme").status_code == 403
+    Auth(client).login_as(staff)
+    page = client.get(f"/entries/{entry.id}").get_data(as_text=True)
+    assert "Withdraw from the programme" in page
+    response = client.post(f"/entries/{entry.id}/withdraw-from-programme")
+    assert response.status_code == 303
+    db.session.refresh(entry)
+    assert entry.status == EntryStatus.WITHDRAWN and entry.withdrawn_at is not None
+    # a second press: it is no longer accepted, so it is refused with the reason
+    client.post(f"/entries/{entry.id}/withdraw-from-programme")
+    assert "Only an accepted film can be withdrawn" in client.get(f"/entries/{entry.id}").get_data(
+        as_text=True
+    )

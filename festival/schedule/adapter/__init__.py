@@ -11,12 +11,15 @@ The rest of the app imports these names from here (``from festival.schedule impo
 """
 
 from festival.schedule.adapter.build import (
+    DEFAULT_MOVE_COST,
     accepted_entries,
     build_instance,
     current_draft,
     edition_venues,
     film_json,
     latest_published,
+    move_cost,
+    pin_source,
     schedule_json_of,
     screenings_to_schedule,
     theater_json,
@@ -57,6 +60,7 @@ from festival.schedule.adapter.words import in_words
 from scheduler import WEEKDAYS  # the format's weekday keys, mon first
 
 __all__ = [
+    "DEFAULT_MOVE_COST",
     "WEEKDAYS",
     "InstanceBuildError",
     "ScheduleMappingError",
@@ -83,7 +87,9 @@ __all__ = [
     "intervals_error",
     "latest_published",
     "local_text",
+    "move_cost",
     "parse",
+    "pin_source",
     "schedule_json_of",
     "screenings_from_schedule",
     "screenings_to_schedule",

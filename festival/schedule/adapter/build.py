@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Screening, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
-from festival.schedule.adapter.ids import edition_theaters, film_id, local_text, theater_ids
+from festival.schedule.adapter.ids import edition_theaters, entry_id_of, film_id, local_text, theater_ids
 from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
 VENUE_KEYS = ("code", "name", "hours", "closed_dates", "special_hours")
@@ -21,6 +21,11 @@ DECISION_KEYS = (
     "min_screenings", "max_screenings", "max_per_day", "copies", "requires", "popularity", "not_before",
     "not_after",
 )  # fmt: skip
+# The cost of moving (or dropping) a published screening, in expected visitors, when the edition's demand
+# settings name none: more than any theater of the demo seats, far below a film's missing minimum
+# (``shortfall_penalty``), so a re-solve moves a published screening only to give a film its minimum or when
+# a rule forces it, never for a few more visitors.
+DEFAULT_MOVE_COST = 1000
 
 
 def values_of(obj: Any, keys: Iterable[str]) -> dict:
@@ -60,7 +65,7 @@ def latest_published(edition: Edition) -> TimetableVersion | None:
 
 
 def current_draft(edition: Edition) -> TimetableVersion | None:
-    """The edition's most recent draft version (the working draft), if any."""
+    """The edition's most recent draft, if any."""
     stmt = (
         sa.select(TimetableVersion)
         .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status == VersionStatus.DRAFT)
@@ -68,6 +73,33 @@ def current_draft(edition: Edition) -> TimetableVersion | None:
         .limit(1)
     )
     return db.session.scalars(stmt).first()
+
+
+def pin_source(edition: Edition) -> TimetableVersion | None:
+    """Where a run takes its pins from when none is chosen: the newest of the drafts and the public version
+    (after a publication, the public version's pins; once a newer draft exists, that draft's)."""
+    stmt = (
+        sa.select(TimetableVersion)
+        .where(
+            TimetableVersion.edition_id == edition.id,
+            TimetableVersion.status.in_((VersionStatus.DRAFT, VersionStatus.PUBLISHED)),
+        )
+        .order_by(TimetableVersion.id.desc())
+        .limit(1)
+    )
+    return db.session.scalars(stmt).first()
+
+
+def move_cost(edition: Edition) -> int:
+    """The cost of moving a published screening in a re-solve (the demand settings' ``change_penalty``,
+    DEFAULT_MOVE_COST when they name none): a published screening moves only when that gains more."""
+    value = (edition.schedule_weights or {}).get("change_penalty")
+    return DEFAULT_MOVE_COST if value is None else value
+
+
+def weights_json(edition: Edition) -> dict:
+    """The instance's ``weights``: the edition's demand settings with the move cost in force."""
+    return {**(edition.schedule_weights or {}), "change_penalty": move_cost(edition)}
 
 
 def version_screenings(version: TimetableVersion | None, *, pinned_only: bool = False) -> list[Screening]:
@@ -175,20 +207,30 @@ def screening_refs(
 
 
 def build_instance(
-    edition: Edition, *, base_version: TimetableVersion | None = None, keep_pins: bool = True
+    edition: Edition,
+    *,
+    base_version: TimetableVersion | None = None,
+    keep_pins: bool = True,
+    popularity: Mapping[int, int] | None = None,
 ) -> dict:
     """The edition's solver instance as a JSON-ready dict.
 
-    ``fixed`` holds the pinned screenings of ``base_version`` (default: the current draft) when
-    ``keep_pins``; ``previous`` holds the latest published version's screenings. Pins and previous
+    ``popularity`` (entry id -> expected audience) replaces the decisions' numbers of the films it names
+    (a run's demand source other than the curators', festival.schedule.demand).
+
+    ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``;
+    ``previous`` holds the latest published version's screenings, which the solver keeps unless a move
+    gains more than the move cost (``weights.change_penalty``, see ``move_cost``). Pins and previous
     screenings of films that are no longer accepted (or of deleted theaters) are left out."""
     theaters = edition_theaters(edition)
     tids = theater_ids(theaters)
     films = [film_json(e, d) for e, d in accepted_entries(edition)]
+    for film in films if popularity else ():
+        film["popularity"] = popularity.get(entry_id_of(film["id"]), film["popularity"])
     film_ids = {f["id"] for f in films}
     fixed: list[dict] = []
     if keep_pins:
-        source = base_version if base_version is not None else current_draft(edition)
+        source = base_version if base_version is not None else pin_source(edition)
         fixed = screening_refs(version_screenings(source, pinned_only=True), edition, tids, film_ids)
     previous = screening_refs(version_screenings(latest_published(edition)), edition, tids, film_ids)
     return {
@@ -207,7 +249,7 @@ def build_instance(
         "films": films,
         "fixed": fixed,
         "previous": previous,
-        "weights": dict(edition.schedule_weights or {}),
+        "weights": weights_json(edition),
     }
 
 

@@ -55,10 +55,14 @@ def parse(data: dict) -> scheduler.Instance:
 
 
 def instance_for(
-    edition: Edition, *, base_version: TimetableVersion | None = None, keep_pins: bool = True
+    edition: Edition,
+    *,
+    base_version: TimetableVersion | None = None,
+    keep_pins: bool = True,
+    popularity: Mapping[int, int] | None = None,
 ) -> tuple[dict, scheduler.Instance]:
     """build_instance() plus the parsed Instance; raises InstanceBuildError when the solver rejects it."""
-    data = build_instance(edition, base_version=base_version, keep_pins=keep_pins)
+    data = build_instance(edition, base_version=base_version, keep_pins=keep_pins, popularity=popularity)
     return data, parse(data)
 
 

@@ -31,7 +31,7 @@ from festival.schedule.adapter.ids import aware_from_minute, aware_from_text, en
 from scheduler import parse_time
 
 IMPORTED_BLOCK_LABEL = "Scheduled maintenance"
-IMPORTED_DRAFT_LABEL = "Working draft"
+IMPORTED_DRAFT_LABEL = "Pins"
 
 
 class ScheduleMappingError(ValueError):
