@@ -13,6 +13,7 @@ from festival import (
     audience,
     auth,
     dbpool,
+    events,
     main,
     models,  # noqa: F401  (importing the package registers every table)
     programme,
@@ -33,7 +34,7 @@ from festival.navigation import init_navigation
 from festival.security import init_security
 
 ROOT = Path(__file__).resolve().parent.parent
-AREAS = (main, auth, submissions, review, venues, schedule, programme, api, admin, audience)
+AREAS = (main, auth, submissions, review, events, venues, schedule, programme, api, admin, audience)
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -88,6 +88,9 @@ def init_i18n(app: Flask) -> None:
         film_title=labels.film_title,
         format_label=labels.format_label,
         other_title=labels.other_title,
+        event_title=labels.event_title,
+        event_description=labels.event_description,
+        event_kind_labels=labels.EVENT_KIND_LABELS,
     )
 
     @app.context_processor

@@ -1,5 +1,5 @@
 """How stored things are named on every page, in one wording: the labels of the stored choices (film
-formats, premieres, audiences, theater blocks) and a film's titles in the visitor's language.
+formats, premieres, audiences, event kinds) and a film's or event's titles in the visitor's language.
 
 The entry form, the review, the venues, the timetable and the public programme all name a format the
 same way; a label is looked up with ``label_of``, which never raises for an unknown value.
@@ -10,8 +10,15 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
-from festival.models import Entry
-from festival.models.enums import Audience, BlockKind, FilmFormat, PremiereStatus
+from festival.models import Entry, Event
+from festival.models.enums import (
+    Audience,
+    EventKind,
+    FilmFormat,
+    PremiereStatus,
+    RegistrationStatus,
+    SpeakerStatus,
+)
 
 FORMAT_LABELS = {
     FilmFormat.DOME: _l("Fulldome (planetarium)"),
@@ -32,13 +39,28 @@ AUDIENCE_LABELS = {
     Audience.GENERAL: _l("General audience"),
     Audience.SCHOOL_GROUPS: _l("School groups"),
 }
-BLOCK_LABELS = {
-    BlockKind.MAINTENANCE: _l("Maintenance"),
-    BlockKind.OPENING_CEREMONY: _l("Opening ceremony"),
-    BlockKind.FORUM: _l("Forum"),
-    BlockKind.AWARD_CEREMONY: _l("Award ceremony"),
-    BlockKind.ASTRONOMY_CLASS: _l("Astronomy class"),
-    BlockKind.OTHER: _l("Other"),
+EVENT_KIND_LABELS = {
+    EventKind.FORUM: _l("Forum session"),
+    EventKind.TALK: _l("Talk"),
+    EventKind.PANEL: _l("Panel"),
+    EventKind.WORKSHOP: _l("Workshop"),
+    EventKind.ASTRONOMY_CLASS: _l("Astronomy class"),
+    EventKind.CEREMONY: _l("Ceremony"),
+    EventKind.EXHIBITION_OPENING: _l("Exhibition opening"),
+    EventKind.OPENING_CEREMONY: _l("Opening ceremony"),
+    EventKind.AWARD_CEREMONY: _l("Award ceremony"),
+    EventKind.MAINTENANCE: _l("Maintenance"),
+    EventKind.OTHER: _l("Other"),
+}
+SPEAKER_STATUS_LABELS = {
+    SpeakerStatus.INVITED: _l("invited"),
+    SpeakerStatus.CONFIRMED: _l("confirmed"),
+    SpeakerStatus.DECLINED: _l("declined"),
+}
+REGISTRATION_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("Registered"),
+    RegistrationStatus.WAITING: _l("On the waiting list"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
 }
 
 
@@ -65,3 +87,19 @@ def other_title(entry: Entry) -> str | None:
     """The title in the other language, when it differs (shown under the main one)."""
     other = entry.display_title if str(get_locale()) == "zh" else entry.title_zh
     return other if other and other != film_title(entry) else None
+
+
+def event_title(event: Event) -> str:
+    """An event's title in the visitor's language (the other language's, then its kind, when missing)."""
+    zh = str(get_locale()) == "zh"
+    first, second = (event.title_zh, event.title) if zh else (event.title, event.title_zh)
+    return first or second or label_of(EVENT_KIND_LABELS, event.kind)
+
+
+def event_description(event: Event) -> str:
+    """An event's description in the visitor's language, else the other language's ('' when none)."""
+    zh = str(get_locale()) == "zh"
+    first, second = (
+        (event.description_zh, event.description) if zh else (event.description, event.description_zh)
+    )
+    return first or second or ""

@@ -36,6 +36,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("submissions.staff_entries", _l("Entries"), (Role.STAFF,)),
     NavEntry("review.staff_overview", _l("Selection"), (Role.STAFF,)),
     NavEntry("venues.index", _l("Venues"), (Role.STAFF,)),
+    NavEntry("events.index", _l("Events"), (Role.STAFF,)),
     NavEntry("schedule.index", _l("Timetable"), (Role.STAFF,)),
     NavEntry("audience.staff_index", _l("Audience"), (Role.STAFF,)),
     NavEntry("admin.outbox", _l("Outbox"), (Role.ADMIN,)),

@@ -143,3 +143,62 @@ def test_the_role_set_migration_keeps_every_users_role_and_downgrades_to_the_hig
                 ("staff@example.org", "staff"),
             ]
         db.engine.dispose()
+
+
+def test_the_events_migration_turns_every_block_into_an_event_that_is_not_public_and_back(tmp_path):
+    app = _fresh_app(tmp_path)
+    with app.app_context():
+        upgrade(revision="158cc6552e2f")  # theater blocks
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO edition (id, slug, name, section, reference_prefix, timezone, "
+                    "entry_deadline, first_day, last_day, status, schedule_weights, created_at) "
+                    "VALUES (7, 'e', 'E', 'S', 'E-', 'Asia/Shanghai', '2021-03-01', '2021-04-01', "
+                    "'2021-04-30', 'closed', '{}', '2021-01-01')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO venue (id, edition_id, code, name, hours, closed_dates, special_hours) "
+                    "VALUES (3, 7, 'cstm', 'CSTM', '{}', '[]', '{}')"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO theater (id, venue_id, code, name, seats, formats, features, "
+                    "changeover_minutes, start_step_minutes, position) "
+                    "VALUES (5, 3, 'dome', 'Dome', 400, '[\"dome\"]', '[]', 15, 5, 0)"
+                )
+            )
+            conn.execute(
+                sa.text(
+                    'INSERT INTO theater_block (id, theater_id, kind, label, start, "end") VALUES '
+                    "(11, 5, 'forum', 'Academic forum', '2021-04-03 01:30:00', '2021-04-03 04:00:00')"
+                )
+            )
+        upgrade()
+        with db.engine.begin() as conn:
+            row = conn.execute(
+                sa.text('SELECT id, edition_id, theater_id, kind, title, public, start, "end" FROM event')
+            ).one()
+            assert tuple(row[:6]) == (11, 7, 5, "forum", "Academic forum", False)
+            assert str(row.start).startswith("2021-04-03 01:30") and str(row.end).startswith(
+                "2021-04-03 04:00"
+            )
+            conn.execute(
+                sa.text(
+                    'INSERT INTO event (edition_id, theater_id, kind, title, start, "end", public, '
+                    "recurring, seats_taken, registration_required, created_at, updated_at) "
+                    "VALUES (7, 5, 'talk', 'Dome cinema', '2021-04-04 02:00:00', '2021-04-04 03:00:00', "
+                    "true, false, 0, false, '2021-01-01', '2021-01-01')"
+                )
+            )
+        downgrade(revision="158cc6552e2f")
+        with db.engine.begin() as conn:
+            rows = conn.execute(sa.text("SELECT id, theater_id, kind, label FROM theater_block ORDER BY id"))
+            assert [tuple(r) for r in rows] == [
+                (11, 5, "forum", "Academic forum"),
+                (12, 5, "forum", "Dome cinema"),
+            ]
+        db.engine.dispose()

@@ -12,10 +12,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from festival import localtime
-from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, Venue
+from festival.events import queries as event_queries
+from festival.models import Edition, Entry, Event, Screening, Theater, TimetableVersion, Venue
 from festival.navigation import public_url
 from festival.programme import queries
-from festival.programme.items import guid, screening_key
+from festival.programme.items import event_key, guid, screening_key
 
 
 def _time(moment: datetime | None, edition: Edition) -> str | None:
@@ -50,6 +51,7 @@ def edition(edition: Edition, version: TimetableVersion, *, current: bool) -> di
             "theaters": api("theaters"),
             "films": api("films"),
             "screenings": api("screenings"),
+            "events": api("events"),
             "programme": public_url("programme.index", slug=slug),
             "calendar": public_url("programme.calendar_ics", slug=slug),
             "schedule_xml": public_url("programme.schedule_xml", slug=slug),
@@ -162,4 +164,49 @@ def programme(edition: Edition, version: TimetableVersion, base_url: str) -> dic
         "films": [film(e, screenings=counts[e.id], poster=e.id in posters) for e in by_title],
         "theaters": [theater(t) for t in ordered],
         "venues": [venue(ts[0].venue, ts) for ts in venues.values()],
+    }
+
+
+def event(e: Event, edition: Edition, base_url: str) -> dict:
+    """A public event of the programme (a forum session, a talk) with its confirmed speakers."""
+    page = public_url("programme.event", slug=edition.slug, event_id=e.id)
+    return {
+        "id": e.id,
+        "guid": guid(base_url, edition.slug, event_key(e)),
+        "kind": e.kind.value,
+        "title": e.title,
+        "title_zh": e.title_zh,
+        "description": e.description,
+        "description_zh": e.description_zh,
+        "start": _time(e.start, edition),
+        "end": _time(e.end, edition),
+        "day": localtime.local_day(e.start, edition).isoformat(),
+        "theater": _named(e.theater) if e.theater else None,
+        "venue": _named(e.theater.venue) if e.theater else None,
+        "language": e.language,
+        "audience": e.audience.value if e.audience else None,
+        "speakers": [
+            {
+                "id": sp.id,
+                "name": sp.name,
+                "name_zh": sp.name_zh,
+                "page": public_url("programme.speaker", slug=edition.slug, speaker_id=sp.id),
+            }
+            for sp in event_queries.confirmed_speakers(e)
+        ],
+        "registration": {
+            "required": e.registration_required,
+            "capacity": e.capacity if e.registration_required else None,
+            "seats_left": e.capacity - e.seats_taken if e.registration_required else None,
+        },
+        "film": {
+            "id": e.entry_id,
+            "page": public_url("programme.film", slug=edition.slug, entry_id=e.entry_id),
+        }
+        if e.entry_id
+        else None,
+        "links": {
+            "page": page,
+            "calendar": public_url("programme.event_ics", slug=edition.slug, event_id=e.id),
+        },
     }

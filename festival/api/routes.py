@@ -18,8 +18,9 @@ from festival import readonly
 from festival.api import documents, paging, params
 from festival.api.errors import ApiError, NotFound, error_response
 from festival.editions import current_edition
+from festival.events import queries as event_queries
 from festival.models import Edition, TimetableVersion
-from festival.models.enums import FilmFormat
+from festival.models.enums import EventKind, FilmFormat
 from festival.navigation import public_url
 from festival.programme import caching, queries
 
@@ -188,3 +189,28 @@ def screenings(slug: str):
         return (day is None or s["day"] == query["day"]) and all(s[p]["id"] == v for p, v in ids.items())
 
     return _listing(slug, "screenings", query, keep)
+
+
+@bp.get("/editions/<slug>/events")
+def events(slug: str):
+    """The public events (forum sessions, talks, ...) in time order; ``day`` and ``kind`` filter them.
+
+    Events change without a publication (and their free seats with every registration), so the answer's
+    validator is a hash of its content."""
+    edition, _version = _published(slug)
+    day = params.day()
+    kind = params.choice("kind", [k.value for k in EventKind])
+    base_url = public_url("main.index")
+    rows = [
+        documents.event(e, edition, base_url)
+        for e in event_queries.public_events(edition)
+        if (kind is None or e.kind.value == kind)
+    ]
+    rows = [r for r in rows if day is None or r["day"] == day.isoformat()]
+    query = {
+        k: v for k, v in {"day": day.isoformat() if day else None, "kind": kind}.items() if v is not None
+    }
+    document, link = paging.document(paging.paginate(rows, params.paging()), query)
+    response = _by_content(document)
+    response.headers["Link"] = link
+    return response

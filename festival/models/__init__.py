@@ -14,11 +14,12 @@ from festival.models.audience import (
 )
 from festival.models.edition import Edition, RubricCriterion
 from festival.models.entry import Entry, EntryImage
+from festival.models.event import Event, EventRegistration, EventSpeaker, Speaker
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import Theater, TheaterBlock, Venue
+from festival.models.venue import Theater, Venue
 
 __all__ = [
     "Assignment",
@@ -32,6 +33,9 @@ __all__ = [
     "JuryBallot",
     "JuryMember",
     "EntryImage",
+    "Event",
+    "EventRegistration",
+    "EventSpeaker",
     "MailTemplate",
     "Nomination",
     "OutboxMail",
@@ -43,10 +47,10 @@ __all__ = [
     "Review",
     "RubricCriterion",
     "Screening",
+    "Speaker",
     "SolveRun",
     "Star",
     "Theater",
-    "TheaterBlock",
     "TimetableVersion",
     "User",
     "UserRole",

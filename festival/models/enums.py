@@ -93,13 +93,40 @@ class ConflictKind(enum.StrEnum):
     COUNTRY = "country"
 
 
-class BlockKind(enum.StrEnum):
-    MAINTENANCE = "maintenance"
-    OPENING_CEREMONY = "opening_ceremony"
-    FORUM = "forum"
-    AWARD_CEREMONY = "award_ceremony"
+class EventKind(enum.StrEnum):
+    """What an event is. The first seven are programme events; the rest were the kinds of theater blocks
+    before blocks became events (kept so that every block keeps its kind)."""
+
+    FORUM = "forum"  # a forum session
+    TALK = "talk"
+    PANEL = "panel"
+    WORKSHOP = "workshop"
     ASTRONOMY_CLASS = "astronomy_class"
+    CEREMONY = "ceremony"
+    EXHIBITION_OPENING = "exhibition_opening"
+    OPENING_CEREMONY = "opening_ceremony"
+    AWARD_CEREMONY = "award_ceremony"
+    MAINTENANCE = "maintenance"
     OTHER = "other"
+
+
+# the kinds of events the public programme offers as a filter (the others are blocks' kinds)
+PUBLIC_EVENT_KINDS = (
+    EventKind.FORUM, EventKind.TALK, EventKind.PANEL, EventKind.WORKSHOP, EventKind.ASTRONOMY_CLASS,
+    EventKind.CEREMONY, EventKind.EXHIBITION_OPENING, EventKind.OPENING_CEREMONY, EventKind.AWARD_CEREMONY,
+)  # fmt: skip
+
+
+class SpeakerStatus(enum.StrEnum):
+    INVITED = "invited"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
 
 
 class VersionStatus(enum.StrEnum):

@@ -1,15 +1,16 @@
-"""Venues, their theaters and the blocks when a theater is taken."""
+"""Venues and their theaters (what happens in a theater besides films: festival.models.event)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.extensions import db
-from festival.models.enums import BlockKind, enum_column
-from festival.models.types import AwareDateTime
+
+if TYPE_CHECKING:
+    from festival.models.event import Event
 
 
 class Venue(db.Model):
@@ -61,22 +62,7 @@ class Theater(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     venue: Mapped[Venue] = relationship(back_populates="theaters")
-    blocks: Mapped[list[TheaterBlock]] = relationship(
-        back_populates="theater", order_by="TheaterBlock.start", cascade="all, delete-orphan"
+    # every event in the theater, blocks included (an event keeps the theater from films while it lasts)
+    events: Mapped[list[Event]] = relationship(
+        back_populates="theater", order_by="(Event.start, Event.id)", cascade="all, delete-orphan"
     )
-
-
-class TheaterBlock(db.Model):
-    """A period when a theater cannot show films (maintenance, ceremonies, forums)."""
-
-    __tablename__ = "theater_block"
-    __table_args__ = (sa.CheckConstraint('start < "end"', name="ordered"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    theater_id: Mapped[int] = mapped_column(sa.ForeignKey("theater.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[BlockKind] = mapped_column(enum_column(BlockKind, "block_kind"))
-    label: Mapped[str | None] = mapped_column(sa.String(200))
-    start: Mapped[datetime] = mapped_column(AwareDateTime())
-    end: Mapped[datetime] = mapped_column(AwareDateTime())
-
-    theater: Mapped[Theater] = relationship(back_populates="blocks")

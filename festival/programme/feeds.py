@@ -6,7 +6,8 @@ day, in each day one ``room`` per place with something on, in each room one ``ev
 Both files are written from the same arrangement (``arrange``), so the JSON mirrors the XML.
 
 The builders read only ``ProgrammeItem``s (festival.programme.items), whatever their kind: a
-screening today, an event of the forum or a streaming window later.
+screening, a public event (a forum session, a talk, with its speakers as persons), a streaming window
+later.
 
 Rules the readers rely on (tests/programme/test_feeds.py checks each):
 - the root's children in the schema's order: generator, url, version, conference, day...;
@@ -28,10 +29,12 @@ from datetime import date, datetime, timedelta
 from flask_babel import force_locale
 
 from festival import localtime
+from festival.events import queries as event_queries
 from festival.models import Edition, Entry, TimetableVersion
+from festival.models import Event as EventRow
 from festival.navigation import localized
 from festival.programme import queries
-from festival.programme.items import Place, ProgrammeItem, guid, screening_items, theater_places
+from festival.programme.items import Place, ProgrammeItem, event_items, guid, screening_items, theater_places
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 GENERATOR = "festival"
@@ -181,14 +184,20 @@ def edition_schedule(
     programme_url: str,
     feed_url: str,
     film_url: Callable[[Entry], str],
+    event_url: Callable[[EventRow], str],
 ) -> tuple[Conference, list[Day]]:
-    """The published version of the edition as a conference and its days, in ``language``."""
+    """The published version of the edition and its public events as a conference and its days, in
+    ``language``."""
     screenings = queries.all_screenings(version)
-    theaters = sorted({s.theater for s in screenings}, key=lambda t: (t.venue_id, t.position, t.id))
+    public = event_queries.public_events(edition)
+    rooms = {s.theater for s in screenings} | {e.theater for e in public if e.theater is not None}
+    theaters = sorted(rooms, key=lambda t: (t.venue_id, t.position, t.id))
     with force_locale(language):
         places = theater_places(theaters)
         title = localized(edition, "name")
     items = screening_items(screenings, language=language, places=places, film_url=film_url)
+    speakers = event_queries.confirmed_speakers
+    items += event_items(public, language=language, places=places, event_url=event_url, speakers=speakers)
     published = localtime.to_local(version.published_at, edition) if version.published_at else None
     conference = Conference(
         edition_slug=edition.slug,

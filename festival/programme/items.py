@@ -1,12 +1,11 @@
 """The published programme as generic items: what the schedule feeds (and later the apps' other
 readers) are built from.
 
-Today every item is a screening of a film in a theater. An item only says when, where, what and
-for whom, so the other kinds the programme will hold slot in beside screenings without touching
-the feeds: an event of the forum (a talk, a panel: issue 20) is an item whose place is its room,
-a streaming window (issue 17) one whose place is its online channel, and a screening at a partner
-museum one whose place names its venue. Each kind gets one function here that turns its rows into
-items, like ``screening_items``.
+An item is a screening of a film in a theater, or a public event (a forum session, a talk: kind
+"event") in its room. An item only says when, where, what and for whom, so other kinds slot in beside
+them without touching the feeds: a streaming window (issue 17) is one whose place is its online
+channel. Each kind has one function here that turns its rows into items (``screening_items``,
+``event_items``).
 
 Identity: an item's ``key`` names what it is (the film, the theater and the start for a screening),
 never a row id, because a publication copies every screening into new rows. The key, the site's
@@ -16,6 +15,7 @@ base address and the edition's slug give the item's guid, so an unchanged screen
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections import Counter
@@ -27,8 +27,15 @@ from babel import Locale
 from flask_babel import force_locale
 from slugify import slugify
 
-from festival.labels import FORMAT_LABELS, film_title, other_title
-from festival.models import Entry, Screening, Theater
+from festival.labels import (
+    EVENT_KIND_LABELS,
+    FORMAT_LABELS,
+    event_description,
+    event_title,
+    film_title,
+    other_title,
+)
+from festival.models import Entry, Event, Screening, Speaker, Theater
 from festival.navigation import localized
 
 SLUG_LENGTH = 60
@@ -60,13 +67,13 @@ class ProgrammeItem:
     """One thing in the programme, in the feed's language."""
 
     key: str  # what the item is, stable across publications: "screening/e12/t3/20210402T0200Z"
-    kind: str  # "screening"
+    kind: str  # "screening" or "event"
     start: datetime  # aware
     end: datetime  # aware
     place: Place
     title: str
     subtitle: str | None  # the title in the other language
-    type: str  # the film format today; an event's kind later
+    type: str  # the film's format, or the event's kind
     track: str
     language: str | None  # language codes, "en" or "en, zh"
     abstract: str
@@ -170,6 +177,56 @@ def screening_items(
                     url=page,
                     links=(Link(url=page, title=film_title(e)),),
                     slug=slugify(e.display_title, max_length=SLUG_LENGTH, word_boundary=True),
+                )
+            )
+    return items
+
+
+def event_key(event: Event) -> str:
+    """What an event is: the event row itself (events are not copied by a publication, they move)."""
+    return f"event/{event.id}"
+
+
+NO_ROOM = Place(key="event-place/none", name="—", order=(math.inf,))
+
+
+def event_items(
+    events: Iterable[Event],
+    *,
+    language: str,
+    places: dict[int, Place],
+    event_url: Callable[[Event], str],
+    speakers: Callable[[Event], Sequence[Speaker]],
+) -> list[ProgrammeItem]:
+    """Public events as programme items in ``language``: their kind is the item's type and track, their
+    confirmed ``speakers(event)`` its persons, ``event_url(event)`` its page."""
+    items = []
+    with force_locale(language):
+        for e in events:
+            page = event_url(e)
+            kind = str(EVENT_KIND_LABELS[e.kind])
+            title = event_title(e)
+            other = (e.title if title == e.title_zh else e.title_zh) or None
+            items.append(
+                ProgrammeItem(
+                    key=event_key(e),
+                    kind="event",
+                    start=e.start,
+                    end=e.end,
+                    place=places.get(e.theater_id, NO_ROOM) if e.theater_id else NO_ROOM,
+                    title=title,
+                    subtitle=other if other != title else None,
+                    type=kind,
+                    track=kind,
+                    language=language_codes(e.language),
+                    abstract=event_description(e),
+                    description=event_description(e),
+                    persons=tuple(localized(p, "name") for p in speakers(e)),
+                    url=page,
+                    links=(Link(url=page, title=title),),
+                    slug=slugify(
+                        e.title or e.title_zh or e.kind.value, max_length=SLUG_LENGTH, word_boundary=True
+                    ),
                 )
             )
     return items

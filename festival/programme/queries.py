@@ -14,9 +14,18 @@ from werkzeug.datastructures import MultiDict
 
 from festival import localtime, params
 from festival.editions import current_edition
+from festival.events import queries as events
 from festival.extensions import db
-from festival.models import Edition, Entry, EntryImage, Screening, Theater, TimetableVersion
-from festival.models.enums import Audience, EditionStatus, EntryStatus, FilmFormat, ImageKind, VersionStatus
+from festival.models import Edition, Entry, EntryImage, Event, Screening, Theater, TimetableVersion
+from festival.models.enums import (
+    PUBLIC_EVENT_KINDS,
+    Audience,
+    EditionStatus,
+    EntryStatus,
+    FilmFormat,
+    ImageKind,
+    VersionStatus,
+)
 from festival.programme.caching import cached, for_a_while
 from festival.schedule import adapter
 from festival.schedule.grid import screening_days
@@ -25,16 +34,32 @@ from festival.schedule.grid import screening_days
 def public_programme(slug: str | None) -> tuple[Edition | None, TimetableVersion | None]:
     """The edition named by ``slug`` (else the site's current one) and its published version.
 
-    For a named edition both come in one round trip; it also becomes the header's edition."""
+    Both come in one round trip, with the stamp of the edition's events (``events_stamp``); a named
+    edition also becomes the header's edition."""
+    current = None
     if not slug:
-        edition = current_edition()
-        return edition, published(edition)
+        current = current_edition()
+        if current is None:
+            return None, None
+        slug = current.slug
     row = db.session.execute(_programme_statement(), {"slug": slug}).first()
     if row is None:
-        return None, None
+        return current, None
+    found, version, count, latest = row
     if has_request_context():
-        g.current_edition = row[0]  # the header names the edition shown, with no query of its own
-    return row[0], row[1]
+        if current is None:
+            g.current_edition = found  # the header names the edition shown, with no query of its own
+        stamp = (count, latest.isoformat() if latest is not None else "")
+        g.setdefault("events_stamps", {})[found.id] = stamp
+    return found, version
+
+
+def events_stamp(edition: Edition) -> tuple:
+    """The stamp of the edition's events that the public pages' caches follow (events change without a
+    publication): read with the edition by ``public_programme``, else asked now."""
+    if has_request_context() and edition.id in g.get("events_stamps", {}):
+        return g.events_stamps[edition.id]
+    return events.events_stamp(edition)
 
 
 def _latest_published() -> sa.ScalarSelect:
@@ -52,8 +77,11 @@ def _latest_published() -> sa.ScalarSelect:
 @functools.cache
 def _programme_statement() -> sa.Select:
     # built once: constructing this statement costs more than running it on a busy public page
+    of_edition = Event.edition_id == Edition.id
+    count = sa.select(sa.func.count(Event.id)).where(of_edition).correlate(Edition).scalar_subquery()
+    latest = sa.select(sa.func.max(Event.updated_at)).where(of_edition).correlate(Edition).scalar_subquery()
     return (
-        sa.select(Edition, TimetableVersion)
+        sa.select(Edition, TimetableVersion, count, latest)
         .outerjoin(TimetableVersion, TimetableVersion.id == _latest_published())
         .where(Edition.slug == sa.bindparam("slug"), Edition.status != EditionStatus.DRAFT)
     )
@@ -94,6 +122,11 @@ def published(edition: Edition | None) -> TimetableVersion | None:
     return adapter.latest_published(edition) if edition is not None else None
 
 
+SCREENING = "screening"
+# what the programme's kind filter offers: screenings, then the kinds of public events
+ITEM_KINDS = (SCREENING, *(k.value for k in PUBLIC_EVENT_KINDS))
+
+
 @dataclass(frozen=True)
 class Filters:
     """The visitor's filters; unknown values are ignored rather than refused."""
@@ -101,37 +134,53 @@ class Filters:
     format: str | None = None
     theater: int | None = None
     audience: str | None = None
+    kind: str | None = None  # "screening", or an event's kind ("forum", "talk", ...)
 
     @classmethod
     def from_args(cls, args: MultiDict, theater_ids: Collection[int]) -> Filters:
         fmt = args.get("format")
         audience = args.get("audience")
+        kind = args.get("kind")
         theater = params.record_id(args.get("theater"))
         return cls(
             format=fmt if fmt in {f.value for f in FilmFormat} else None,
             theater=theater if theater in theater_ids else None,
             audience=audience if audience in {a.value for a in Audience} else None,
+            kind=kind if kind in ITEM_KINDS else None,
         )
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.format, self.theater, self.audience))
+        return any(v is not None for v in (self.format, self.theater, self.audience, self.kind))
 
     def args(self) -> dict:
         """The filters as query arguments (for links that keep them)."""
-        return {
-            k: v
-            for k, v in (("format", self.format), ("theater", self.theater), ("audience", self.audience))
-            if v
-        }
+        pairs = (
+            ("format", self.format),
+            ("theater", self.theater),
+            ("audience", self.audience),
+            ("kind", self.kind),
+        )
+        return {k: v for k, v in pairs if v}
 
     def keep(self, screening: Screening) -> bool:
         e = screening.entry
+        if self.kind and self.kind != SCREENING:
+            return False
         if self.format and (e.format is None or e.format.value != self.format):
             return False
         if self.theater and screening.theater_id != self.theater:
             return False
         return not (self.audience and self.audience not in (e.audiences or []))
+
+    def keep_event(self, event: Event) -> bool:
+        """An event passes when no film format is asked for, its kind (if asked) and theater match, and it
+        is for everyone or for the audience asked."""
+        if self.format or (self.kind and self.kind != event.kind.value):
+            return False
+        if self.theater and event.theater_id != self.theater:
+            return False
+        return not (self.audience and event.audience is not None and event.audience.value != self.audience)
 
 
 def _screenings(version: TimetableVersion):
@@ -155,6 +204,12 @@ def day_screenings(
     if filters.format:
         stmt = stmt.where(Entry.format == FilmFormat(filters.format))
     return [s for s in db.session.scalars(stmt) if filters.keep(s)]
+
+
+def day_events(edition: Edition, day: date, filters: Filters) -> list[Event]:
+    """The public events starting on one local day that pass the filters."""
+    start, end = localtime.day_range(day, day, edition)
+    return [e for e in events.public_events(edition, start=start, end=end) if filters.keep_event(e)]
 
 
 def all_screenings(version: TimetableVersion) -> list[Screening]:

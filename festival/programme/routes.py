@@ -13,15 +13,28 @@ import json
 import re
 from datetime import date
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from festival import localtime
 from festival.editions import asked_day
-from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, film_title
-from festival.models import Edition, TimetableVersion
-from festival.models.enums import Audience, FilmFormat, ImageKind
+from festival.events import queries as events
+from festival.events import registrations, speakers
+from festival.extensions import db
+from festival.handlers import post_button
+from festival.labels import (
+    AUDIENCE_LABELS,
+    EVENT_KIND_LABELS,
+    FORMAT_LABELS,
+    REGISTRATION_LABELS,
+    event_title,
+    film_title,
+)
+from festival.models import Edition, Event, Speaker, TimetableVersion
+from festival.models.enums import PUBLIC_EVENT_KINDS, Audience, FilmFormat, ImageKind
 from festival.navigation import localized, public_url
 from festival.programme import bp, caching, feeds, queries
 from festival.schedule import exports
@@ -92,14 +105,21 @@ def _public_file(
     return caching.allow_any_origin(response) if shared else response
 
 
-def _ics(version: TimetableVersion, edition: Edition, screenings, name: str, filename: str) -> Response:
+def _ics(
+    version: TimetableVersion, edition: Edition, screenings, name: str, filename: str, public_events=None
+) -> Response:
+    """A calendar file of screenings (and, given ``public_events``, of events; then it follows them)."""
+
     def build() -> bytes:
         return exports.calendar(
             edition, screenings(), name=name, stamp=version.published_at,
             film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
+            events=public_events() if public_events else (),
+            event_url=lambda e: public_url("programme.event", slug=edition.slug, event_id=e.id),
         )  # fmt: skip
 
-    response = _public_file(version, build, "text/calendar")
+    stamp = queries.events_stamp(edition) if public_events else ()
+    response = _public_file(version, build, "text/calendar", depends_on=stamp)
     if response.status_code == 200:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -121,18 +141,22 @@ def index(slug: str | None):
     address = caching.canonical_address({"day": asked, **filters.args()})
     # without a day the page opens on today, so its validator changes at midnight
     today = localtime.today(edition)
+    # the events shown beside the screenings change without a publication
+    stamp = queries.events_stamp(edition)
     return _page(
         version,
         address,
-        lambda: _render_day(edition, version, address, asked, filters, today, editions),
+        lambda: _render_day(edition, version, address, asked, filters, today, editions, stamp),
         today=None if asked else today,
-        depends_on=editions,
+        depends_on=(editions, stamp),
     )
 
 
-def _render_day(edition, version, address: str, asked: date | None, filters, today: date, editions) -> str:
+def _render_day(
+    edition, version, address: str, asked: date | None, filters, today: date, editions, stamp: tuple
+) -> str:
     """The day page: its content comes from the published version's fragment cache."""
-    key = ("day", address, str(get_locale()), None if asked else today)
+    key = ("day", address, str(get_locale()), None if asked else today, stamp)
     day, content = caching.cached(version, key, lambda: _day_content(edition, version, asked, filters, today))
     canonical = public_url("programme.index", slug=edition.slug, day=asked.isoformat() if asked else None)
     return render_template(
@@ -150,6 +174,11 @@ def _day_content(edition, version, asked: date | None, filters, today: date) -> 
     days = caching.cached(version, ("days",), lambda: queries.programme_days(version))
     day = asked or queries.default_day(edition, days, today)
     screenings = queries.day_screenings(version, edition, day, filters)
+    day_events = queries.day_events(edition, day, filters)
+    items = sorted(
+        [("screening", s.start, s) for s in screenings] + [("event", e.start, e) for e in day_events],
+        key=lambda item: item[1],
+    )
     content = render_template(
         "programme/_day.html",
         edition=edition,
@@ -158,8 +187,11 @@ def _day_content(edition, version, asked: date | None, filters, today: date) -> 
         days=days,
         weeks=queries.group_days(days),
         screenings=screenings,
+        items=items,
         filters=filters,
         theaters=theaters,
+        kinds=[(queries.SCREENING, _("Screenings"))]
+        + [(k.value, EVENT_KIND_LABELS[k]) for k in PUBLIC_EVENT_KINDS],
         formats=[(f.value, FORMAT_LABELS[f]) for f in FilmFormat],
         audiences=[(a.value, AUDIENCE_LABELS[a]) for a in Audience],
         format_labels=FORMAT_LABELS,
@@ -259,7 +291,9 @@ def screening_ics(slug: str | None, screening_id: int):
 def calendar_ics(slug: str | None):
     edition, version = _programme(slug)
     screenings = functools.partial(queries.all_screenings, version)  # read only when not cached
-    return _ics(version, edition, screenings, localized(edition, "name"), f"{edition.slug}-programme.ics")
+    public_events = functools.partial(events.public_events, edition)
+    name, filename = localized(edition, "name"), f"{edition.slug}-programme.ics"
+    return _ics(version, edition, screenings, name, filename, public_events=public_events)
 
 
 @programme_route("/print")
@@ -311,11 +345,15 @@ def _schedule(slug: str | None, kind: str, mimetype: str, serialize) -> Response
             programme_url=public_url("programme.index", slug=edition.slug),
             feed_url=public_url(f"programme.schedule_{kind}", slug=edition.slug, lang=lang),
             film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
+            event_url=lambda e: public_url("programme.event", slug=edition.slug, event_id=e.id),
         )  # fmt: skip
         return serialize(conference, days)
 
-    build = functools.partial(caching.cached, version, ("schedule", kind, language, base_url), compute)
-    return _public_file(version, build, mimetype, query={"lang": lang}, depends_on=(base_url,), shared=True)
+    stamp = queries.events_stamp(edition)  # public events change without a publication
+    build = functools.partial(caching.cached, version, ("schedule", kind, language, base_url, stamp), compute)
+    return _public_file(
+        version, build, mimetype, query={"lang": lang}, depends_on=(base_url, stamp), shared=True
+    )
 
 
 @programme_route("/schedule.xml")
@@ -332,3 +370,113 @@ def schedule_json(slug: str | None):
 
 def _json_bytes(document: dict) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode()
+
+
+# ---------------------------------------------------------------- events
+
+
+def _public_event(slug: str | None, event_id: int) -> tuple[Event, Edition]:
+    """A public event with a time (of the edition named in the address, when one is), or 404."""
+    event = events.public_event(event_id, slug)
+    if event is None:
+        abort(404)
+    edition = db.session.get(Edition, event.edition_id)
+    return event, edition
+
+
+@programme_route("/event/<int:event_id>")
+def event(slug: str | None, event_id: int):
+    """An event's page: what, when, where, who speaks, and registration (the visitor's own place)."""
+    event, edition = _public_event(slug, event_id)
+    registration = None
+    if current_user.is_authenticated:
+        registration = registrations.registration_of(event, current_user)
+    return render_template(
+        "programme/event.html",
+        event=event,
+        edition=edition,
+        speakers=events.confirmed_speakers(event),
+        registration=registration,
+        waiting_position=registrations.waiting_position(registration) if registration else None,
+        registration_labels=REGISTRATION_LABELS,
+        audience_labels=AUDIENCE_LABELS,
+        canonical=public_url("programme.event", slug=edition.slug, event_id=event.id),
+    )
+
+
+@programme_route("/event/<int:event_id>.ics")
+def event_ics(slug: str | None, event_id: int):
+    """The event as a calendar file (updated in place when the event moves: its UID stays)."""
+    event, edition = _public_event(slug, event_id)
+    calendar = exports.calendar(
+        edition, [], name=event_title(event), stamp=None, events=[event],
+        event_url=lambda e: public_url("programme.event", slug=edition.slug, event_id=e.id),
+    )  # fmt: skip
+    response = Response(calendar, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
+    return response
+
+
+@programme_route("/event/<int:event_id>/register", methods=["POST"])
+@login_required
+def register(slug: str | None, event_id: int):
+    """Take a seat at the event, or a place on its waiting list."""
+    event, edition = _public_event(slug, event_id)
+    back = url_for("programme.event", slug=edition.slug, event_id=event.id)
+
+    def success(registration) -> None:
+        if registration.status == registrations.CONFIRMED:
+            flash(_("You have a seat. The details are on their way by e-mail."), "success")
+        else:
+            flash(
+                _("The event is full: you are on the waiting list. We write if a seat becomes free."),
+                "success",
+            )
+
+    return post_button(None, lambda: registrations.register(event, current_user), success=success, back=back)
+
+
+@programme_route("/event/<int:event_id>/cancel", methods=["POST"])
+@login_required
+def cancel_registration(slug: str | None, event_id: int):
+    """Give up one's seat or waiting place (the seat goes to the first visitor waiting)."""
+    event, edition = _public_event(slug, event_id)
+    back = url_for("programme.event", slug=edition.slug, event_id=event.id)
+    registration = registrations.registration_of(event, current_user)
+    if registration is None:
+        abort(404)
+    act = lambda: registrations.cancel(registration)  # noqa: E731
+    return post_button(None, act, success=_("Your registration is cancelled."), back=back)
+
+
+@programme_route("/speaker/<int:speaker_id>")
+def speaker(slug: str | None, speaker_id: int):
+    """A speaker's page: their bio and photo, and their events in the edition's programme."""
+    edition, _version = queries.public_programme(slug)
+    person = db.session.get(Speaker, speaker_id)
+    if edition is None or person is None:
+        abort(404)
+    speaking = events.speaker_events(person, edition)
+    if not speaking:
+        abort(404)
+    return render_template(
+        "programme/speaker.html", edition=edition, speaker=person, events=speaking,
+        canonical=public_url("programme.speaker", slug=edition.slug, speaker_id=person.id),
+    )  # fmt: skip
+
+
+@programme_route("/speaker/<int:speaker_id>/photo/<any(full, thumb):variant>")
+def speaker_photo(slug: str | None, speaker_id: int, variant: str):
+    """A speaker's photo, public while they have a confirmed public event in the edition."""
+    edition, _version = queries.public_programme(slug)
+    person = db.session.get(Speaker, speaker_id)
+    if (
+        edition is None
+        or person is None
+        or not person.photo_name
+        or not events.speaker_events(person, edition)
+    ):
+        abort(404)
+    path = speakers.photo_path(person, variant)
+    mime = "image/jpeg" if variant == "thumb" else person.photo_mime
+    return uploads.file_response(path, mime, f"speaker-{person.id}{path.suffix}", public=True)

@@ -15,7 +15,7 @@ import icalendar
 import scheduler
 from festival import localtime, spreadsheets
 from festival.extensions import db
-from festival.models import Edition, Entry, Screening, TimetableVersion
+from festival.models import Edition, Entry, Event, Screening, TimetableVersion
 from festival.models.types import utcnow
 from festival.schedule import adapter
 from festival.schedule.grid import version_screenings
@@ -92,6 +92,32 @@ def screening_uid(edition: Edition, s: Screening) -> str:
     return f"{edition.slug}-e{s.entry_id}-t{s.theater_id}-{s.start.strftime('%Y%m%dT%H%MZ')}@festival"
 
 
+def event_uid(edition: Edition, event: Event) -> str:
+    """An event's UID: the event row stays the same when it moves, so a calendar updates it in place."""
+    return f"{edition.slug}-event{event.id}@festival"
+
+
+def _event_component(edition: Edition, e: Event, url: str | None) -> icalendar.Event:
+    """A VEVENT of a public event (titles in both languages, as a screening's)."""
+    titles = [t for t in (e.title, e.title_zh) if t]
+    component = icalendar.Event()
+    component.add("uid", event_uid(edition, e))
+    component.add("dtstamp", e.updated_at)
+    component.add("dtstart", localtime.to_local(e.start, edition))
+    component.add("dtend", localtime.to_local(e.end, edition))
+    component.add("summary", " / ".join(dict.fromkeys(titles)) or e.kind.value.replace("_", " "))
+    if e.theater is not None:
+        component.add("location", f"{e.theater.name}, {e.theater.venue.name}")
+    details = [text for text in (e.description, e.description_zh, url) if text]
+    if details:
+        component.add("description", "\n\n".join(details))
+    if url:
+        component.add("url", url)
+    component.add("categories", [e.kind.value])
+    component.add("transp", "OPAQUE")
+    return component
+
+
 def _summary(entry: Entry) -> str:
     if entry.title_zh and entry.title_zh != entry.display_title:
         return f"{entry.display_title} / {entry.title_zh}"
@@ -105,11 +131,15 @@ def calendar(
     name: str,
     stamp: datetime | None,
     film_url: Callable[[Entry], str | None] | None = None,
+    events: Sequence[Event] = (),
+    event_url: Callable[[Event], str | None] | None = None,
 ) -> bytes:
-    """An RFC 5545 calendar of screenings, times in the edition's timezone with its VTIMEZONE.
+    """An RFC 5545 calendar of screenings (and public ``events``: forum sessions, talks), times in the
+    edition's timezone with its VTIMEZONE.
 
-    ``stamp`` is the DTSTAMP of every event (the version's publication time, so that the file is
-    the same byte for byte while the version is); ``film_url(entry)`` gives each event's URL."""
+    ``stamp`` is the DTSTAMP of every screening (the version's publication time, so that the file is
+    the same byte for byte while the version is); ``film_url(entry)`` gives each screening's URL,
+    ``event_url(event)`` each event's."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -138,6 +168,8 @@ def calendar(
             event.add("categories", [e.format.value])
         event.add("transp", "OPAQUE")
         cal.add_component(event)
+    for e in events:
+        cal.add_component(_event_component(edition, e, event_url(e) if event_url else None))
     cal.add_missing_timezones()
     return cal.to_ical()
 

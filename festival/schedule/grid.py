@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 import scheduler
 from festival import localtime, paging
 from festival.extensions import db
+from festival.labels import event_title
 from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import EntryStatus
 from festival.schedule import adapter
@@ -248,16 +249,16 @@ def _block_items(
 ) -> list[GridItem]:
     out = []
     day_start = localtime.day_start(day, edition)
-    for block in theater.blocks:
-        lo = int((block.start - day_start).total_seconds() // 60)
-        hi = int((block.end - day_start).total_seconds() // 60)
+    for event in adapter.placed_events(theater):
+        lo = int((event.start - day_start).total_seconds() // 60)
+        hi = int((event.end - day_start).total_seconds() // 60)
         lo, hi = max(lo, first), min(hi, last)
         if hi <= lo:
             continue
-        label = block.label or block.kind.value.replace("_", " ")
+        label = event_title(event)
         out.append(
             GridItem(
-                "block", column, _row(first, lo), _span(lo, hi), label=label, start=block.start, end=block.end
+                "block", column, _row(first, lo), _span(lo, hi), label=label, start=event.start, end=event.end
             )
         )
     return out

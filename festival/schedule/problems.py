@@ -22,7 +22,7 @@ from flask_babel import ngettext
 import scheduler
 from festival import localtime
 from festival.extensions import db
-from festival.labels import BLOCK_LABELS, FORMAT_LABELS, film_title, label_of
+from festival.labels import FORMAT_LABELS, event_title, film_title, label_of
 from festival.models import Edition, Entry, Theater, Venue
 from festival.models.enums import FilmFormat
 from festival.navigation import localized
@@ -147,13 +147,14 @@ class Namer:
                  when=self.when(s.start))  # fmt: skip
 
     def block(self, theater_id: str, start: int, end: int) -> str:
-        """What blocks a theater from ``start`` to ``end``: its blocks' labels, else "closed"."""
+        """What blocks a theater from ``start`` to ``end``: its events' titles (blocks are events), else
+        "closed"."""
         theater = self.theaters.get(theater_id)
         a, b = self.moment(start), self.moment(end)
         labels = [
-            blk.label or label_of(BLOCK_LABELS, blk.kind)
-            for blk in (theater.blocks if theater is not None else [])
-            if blk.start < b and a < blk.end
+            event_title(e)
+            for e in (adapter.placed_events(theater) if theater is not None else [])
+            if e.start < b and a < e.end
         ]
         return ", ".join(dict.fromkeys(labels)) or _("closed")
 

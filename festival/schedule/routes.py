@@ -332,6 +332,7 @@ def _edit_page(
     page = render_template(
         "schedule/screening.html", **ctx, screening=screening, form=form, problems=problems,
         suggestions=suggestions, button=LockForm(formdata=None, lock=version.version), tab="grid",
+        tie=adapter.screening_tie(screening, ctx["edition"]),
     )  # fmt: skip
     return page, status
 

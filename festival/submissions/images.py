@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from werkzeug.datastructures import FileStorage
@@ -57,17 +56,8 @@ def add_image(
                 ]
             }
         )
-    config = current_app.config
     try:
-        with uploads.decoding_slot(
-            actor.id,
-            per_process=config["UPLOAD_DECODES_PER_PROCESS"],
-            per_user=config["UPLOAD_DECODES_PER_USER"],
-            wait=config["UPLOAD_DECODE_WAIT_SECONDS"],
-        ):
-            clean = uploads.clean_image(
-                upload.stream, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
-            )
+        clean = uploads.checked_upload(actor.id, upload.stream)
     except UploadRejected as exc:  # the file's fault, or UploadBusy: said next to the image field
         raise type(exc)(errors={"image": [exc.message]}) from exc
     stored_name = uploads.new_stored_name(clean.extension)

@@ -236,6 +236,22 @@ def clean_image(stream: BinaryIO, *, max_bytes: int, max_pixels: int) -> CleanIm
     return CleanImage(cleaned, thumbnail, mime_type, extension, upright.width, upright.height)
 
 
+def checked_upload(user_id: int, stream: BinaryIO) -> CleanImage:
+    """An uploaded image checked and cleaned under the app's limits (bytes, pixels), decoded only while
+    fewer than UPLOAD_DECODES_PER_USER of this user's and UPLOAD_DECODES_PER_PROCESS in all are. Raises
+    UploadBusy and UploadRejected."""
+    config = current_app.config
+    with decoding_slot(
+        user_id,
+        per_process=config["UPLOAD_DECODES_PER_PROCESS"],
+        per_user=config["UPLOAD_DECODES_PER_USER"],
+        wait=config["UPLOAD_DECODE_WAIT_SECONDS"],
+    ):
+        return clean_image(
+            stream, max_bytes=config["UPLOAD_MAX_BYTES"], max_pixels=config["UPLOAD_MAX_PIXELS"]
+        )
+
+
 def entry_folder(entry_id: int) -> Path:
     """The folder holding one entry's images."""
     return Path(current_app.config["UPLOAD_FOLDER"]) / str(int(entry_id))
@@ -248,7 +264,12 @@ def image_path(entry_id: int, stored_name: str) -> Path:
 
 def thumbnail_path(entry_id: int, stored_name: str) -> Path:
     """Where an image's thumbnail is stored."""
-    return entry_folder(entry_id) / (Path(stored_name).stem + THUMB_SUFFIX)
+    return entry_folder(entry_id) / thumbnail_name(stored_name)
+
+
+def thumbnail_name(stored_name: str) -> str:
+    """The file name of an image's thumbnail."""
+    return Path(stored_name).stem + THUMB_SUFFIX
 
 
 def extension_for(mime_type: str) -> str:
@@ -280,8 +301,14 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def store_files(session: Session, entry_id: int, stored_name: str, image: CleanImage) -> list[Path]:
-    """Write the image and its thumbnail; they are removed again if the transaction rolls back."""
-    paths = [image_path(entry_id, stored_name), thumbnail_path(entry_id, stored_name)]
+    """Write an entry's image and its thumbnail; they are removed again if the transaction rolls back."""
+    return store_in(session, entry_folder(entry_id), stored_name, image)
+
+
+def store_in(session: Session, folder: Path, stored_name: str, image: CleanImage) -> list[Path]:
+    """Write a checked image and its thumbnail into ``folder`` (the thumbnail beside it, named by
+    ``thumbnail_name``); they are removed again if the transaction rolls back."""
+    paths = [folder / Path(stored_name).name, folder / thumbnail_name(stored_name)]
     new = session.info.setdefault(_NEW_FILES, [])
     for path, data in zip(paths, (image.data, image.thumbnail), strict=True):
         new.append(path)
@@ -300,8 +327,14 @@ def remove_files(paths: list[Path]) -> None:
 
 def remove_after_commit(session: Session, entry_id: int, stored_name: str) -> None:
     """Remove an image's files once the transaction deleting its row commits."""
-    doomed = session.info.setdefault(_DOOMED_FILES, [])
-    doomed += [image_path(entry_id, stored_name), thumbnail_path(entry_id, stored_name)]
+    remove_paths_after_commit(
+        session, [image_path(entry_id, stored_name), thumbnail_path(entry_id, stored_name)]
+    )
+
+
+def remove_paths_after_commit(session: Session, paths: list[Path]) -> None:
+    """Remove these files once the transaction that stops using them commits."""
+    session.info.setdefault(_DOOMED_FILES, []).extend(paths)
 
 
 def _after_commit(session: Session) -> None:
@@ -328,19 +361,29 @@ def image_response(image, variant: str, *, public: bool):
     """Serve an image file ("full" or "thumb") inline with safe headers; 404 when the file is gone.
 
     ``public`` images (posters of films in a published programme) may be cached by anyone."""
-    from flask import abort, send_file
-
     if variant == "thumb":
         path, mime_type, extension = thumbnail_path(image.entry_id, image.stored_name), "image/jpeg", ".jpg"
     else:
         path, mime_type = image_path(image.entry_id, image.stored_name), image.mime_type
         extension = extension_for(mime_type)
+    return file_response(
+        path,
+        mime_type,
+        safe_download_name(image.original_name, extension, f"image-{image.id}"),
+        public=public,
+    )
+
+
+def file_response(path: Path, mime_type: str, download_name: str, *, public: bool):
+    """Serve a stored image inline with safe headers (no sniffing, a sandbox); 404 when the file is gone."""
+    from flask import abort, send_file
+
     if not path.is_file():
         abort(404)
     response = send_file(
         path,
         mimetype=mime_type,
-        download_name=safe_download_name(image.original_name, extension, f"image-{image.id}"),
+        download_name=download_name,
         as_attachment=False,
         conditional=True,
         max_age=300,

@@ -18,8 +18,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival import localtime
 from festival.formtools import CleanForm, NameField, choices
-from festival.labels import BLOCK_LABELS, FORMAT_LABELS
-from festival.models.enums import BlockKind, FilmFormat
+from festival.labels import EVENT_KIND_LABELS, FORMAT_LABELS
+from festival.models.enums import EventKind, FilmFormat
 from festival.venues import hours as hours_text
 
 CODE_RE = r"^[a-z0-9][a-z0-9_-]*$"
@@ -211,7 +211,7 @@ class BlockForm(CleanForm):
         _l("Theaters"), coerce=int, validators=[InputRequired(_l("Tick at least one theater."))]
     )
     kind = SelectField(
-        _l("Kind"), choices=choices((k.value, BLOCK_LABELS[k]) for k in BlockKind), default="maintenance"
+        _l("Kind"), choices=choices((k.value, EVENT_KIND_LABELS[k]) for k in EventKind), default="maintenance"
     )
     label = NameField(_l("Label"), validators=[Optional(), Length(max=200)])
     start = DateTimeLocalField(
@@ -235,7 +235,7 @@ class BlockForm(CleanForm):
         return {
             "theaters": [block.theater_id],
             "kind": block.kind.value,
-            "label": block.label,
+            "label": block.title,
             "start": localtime.wall_clock(block.start, edition),
             "end": localtime.wall_clock(block.end, edition),
         }
@@ -243,7 +243,7 @@ class BlockForm(CleanForm):
     def values(self) -> dict:
         """The values for the services (naive local datetimes; the service attaches the timezone)."""
         return {
-            "kind": BlockKind(self.kind.data),
+            "kind": EventKind(self.kind.data),
             "label": (self.label.data or "").strip() or None,
             "start": self.start.data,
             "end": self.end.data,

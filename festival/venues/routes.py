@@ -1,4 +1,5 @@
-"""Views of the venues area: venues with opening hours, theaters, and the blocks when a theater is taken."""
+"""Views of the venues area: venues with opening hours, theaters, and the blocks when a theater is taken
+(blocks are events that are not public: festival.events.services writes them)."""
 
 from __future__ import annotations
 
@@ -12,18 +13,18 @@ from werkzeug.wrappers import Response
 
 from festival.editions import staff_edition, staff_editions
 from festival.errors import InvalidInput
+from festival.events import services as events
 from festival.extensions import db
 from festival.formtools import choices
 from festival.handlers import Render, post_button, submit_form
-from festival.labels import FORMAT_LABELS
-from festival.models import Edition, Theater, TheaterBlock, Venue
+from festival.labels import EVENT_KIND_LABELS, FORMAT_LABELS
+from festival.models import Edition, Event, Theater, Venue
 from festival.models.enums import Role
 from festival.navigation import localized
 from festival.schedule import adapter
 from festival.security import roles_required
 from festival.venues import bp, services
 from festival.venues.forms import (
-    BLOCK_LABELS,
     WEEKDAY_LABELS,
     BlockForm,
     CopyVenuesForm,
@@ -68,7 +69,7 @@ def _page(outcome: Response | Render, template: str, form, **context):
 def _render(template: str, form, status: int = 200, **context):
     context.setdefault("weekday_labels", WEEKDAY_LABELS)
     context.setdefault("format_labels", FORMAT_LABELS)
-    context.setdefault("block_labels", BLOCK_LABELS)
+    context.setdefault("block_labels", EVENT_KIND_LABELS)
     return render_template(template, form=form, **context), status
 
 
@@ -119,7 +120,10 @@ def copy_venues():
     act = partial(services.copy_venues, source, edition, actor=current_user)
     return _perform(
         act,
-        _("Venues and theaters copied; add this year's holidays, closed dates and blocks."),
+        _(
+            "Venues, theaters and recurring events copied; add this year's holidays, closed dates and "
+            "one-off blocks."
+        ),
         _index_url(edition),
     )
 
@@ -205,6 +209,14 @@ def _block_form(venue: Venue, **kwargs) -> BlockForm:
     return form
 
 
+def _block(block_id: int) -> Event:
+    """A block of a theater (an event that is not public; public events are edited on the events pages)."""
+    block = _get(Event, block_id)
+    if block.public or block.theater is None:
+        abort(404)
+    return block
+
+
 def _block_theaters(venue: Venue, ids: list[int]) -> list[Theater]:
     wanted = set(ids or [])
     return [t for t in venue.theaters if t.id in wanted]
@@ -219,10 +231,13 @@ def blocks(venue_id: int):
     form = _block_form(venue)
 
     def act(**values):
-        return services.add_blocks(_block_theaters(venue, form.theaters.data), actor=current_user, **values)
+        return events.add_blocks(_block_theaters(venue, form.theaters.data), actor=current_user, **values)
 
     done = _submit(form, act, _("Block added."), url_for("venues.blocks", venue_id=venue.id))
-    rows = sorted((b for t in venue.theaters for b in t.blocks), key=lambda b: (b.start, b.theater.position))
+    rows = sorted(
+        (e for t in venue.theaters for e in adapter.placed_events(t)),
+        key=lambda e: (e.start, e.theater.position),
+    )
     return _page(done, "venues/blocks.html", form, edition=edition, venue=venue, blocks=rows)
 
 
@@ -230,7 +245,7 @@ def blocks(venue_id: int):
 @roles_required(Role.STAFF)
 def edit_block(block_id: int):
     """Change one block (its theater, kind, label and period)."""
-    block = _get(TheaterBlock, block_id)
+    block = _block(block_id)
     venue = block.theater.venue
     edition = _edition_of(venue)
     form = _block_form(venue, data=_initial(BlockForm, block, edition))
@@ -239,7 +254,7 @@ def edit_block(block_id: int):
         chosen = _block_theaters(venue, form.theaters.data)
         if len(chosen) != 1:
             raise InvalidInput(errors={"theaters": [_("Tick exactly one theater for an existing block.")]})
-        return services.update_block(block, actor=current_user, theater=chosen[0], **values)
+        return events.update_block(block, actor=current_user, theater=chosen[0], **values)
 
     done = _submit(form, act, _("Block saved."), url_for("venues.blocks", venue_id=venue.id))
     return _page(done, "venues/block_form.html", form, edition=edition, venue=venue, block=block)
@@ -249,7 +264,7 @@ def edit_block(block_id: int):
 @roles_required(Role.STAFF)
 def delete_block(block_id: int):
     """Remove a block."""
-    block = _get(TheaterBlock, block_id)
+    block = _block(block_id)
     target = url_for("venues.blocks", venue_id=block.theater.venue_id)
-    act = partial(services.delete_block, block, actor=current_user)
+    act = partial(events.delete_block, block, actor=current_user)
     return _perform(act, _("Block removed."), target)

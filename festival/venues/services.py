@@ -1,4 +1,4 @@
-"""Venues, theaters and blocks: every write, and the rules that need the database or the edition.
+"""Venues and theaters: every write, and the rules that need the database or the edition.
 
 Each write is checked by the solver's own reader (the adapter's partial checks) before it is flushed, so
 the database never holds a venue or theater that a solver run would reject.
@@ -6,19 +6,15 @@ the database never holds a venue or theater that a solver run would reject.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
-from festival import localtime
 from festival.audit import record, record_changes
-from festival.editions import out_of_reach
 from festival.errors import InvalidInput, InvalidTransition
+from festival.events import services as events
 from festival.extensions import db
-from festival.models import Edition, Screening, Theater, TheaterBlock, User, Venue
-from festival.models.enums import BlockKind
+from festival.models import Edition, Screening, Theater, User, Venue
 from festival.schedule import adapter
 
 VENUE_FIELDS = ("code", "name", "name_zh", "hours", "closed_dates", "special_hours")
@@ -84,7 +80,7 @@ def _screenings_in(theater_ids: list[int]) -> int:
 
 
 def delete_venue(venue: Venue, *, actor: User | None) -> None:
-    """Delete a venue with its theaters and blocks; InvalidTransition if a timetable uses its theaters."""
+    """Delete a venue with its theaters and their events; InvalidTransition if a timetable uses them."""
     used = _screenings_in([t.id for t in venue.theaters])
     if used:
         raise InvalidTransition(
@@ -146,7 +142,7 @@ def update_theater(theater: Theater, *, actor: User | None, **values) -> Theater
 
 
 def delete_theater(theater: Theater, *, actor: User | None) -> None:
-    """Delete a theater and its blocks. Raises InvalidTransition if a timetable version uses it."""
+    """Delete a theater and its events (blocks too); InvalidTransition if a timetable version uses it."""
     used = _screenings_in([theater.id])
     if used:
         raise InvalidTransition(
@@ -161,102 +157,16 @@ def delete_theater(theater: Theater, *, actor: User | None) -> None:
     db.session.flush()
 
 
-# ---------------------------------------------------------------- blocks
-
-
-def _aware_block(edition: Edition, start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """Local wall-clock datetimes of the edition as aware datetimes, checked against the window."""
-    # typed wall-clock times are whole minutes; an aware time is an instant already
-    start, end = (
-        value if value.tzinfo else localtime.from_local(value.replace(second=0, microsecond=0), edition)
-        for value in (start, end)
-    )
-    errors: dict[str, list] = {}
-    if end <= start:
-        errors["end"] = [_l("The block must end after it starts.")]
-    for name, value in (("start", start), ("end", end)):
-        if message := out_of_reach(edition, value):
-            errors.setdefault(name, []).append(message)
-    if errors:
-        raise InvalidInput(errors=errors)
-    return start, end
-
-
-def add_blocks(
-    theaters: list[Theater],
-    *,
-    actor: User | None,
-    kind: BlockKind,
-    label: str | None,
-    start: datetime,
-    end: datetime,
-) -> list[TheaterBlock]:
-    """Block the same period in one or more theaters of one venue. Raises InvalidInput."""
-    if not theaters:
-        raise InvalidInput(errors={"theaters": [_l("Tick at least one theater.")]})
-    if len({t.venue_id for t in theaters}) != 1:
-        raise InvalidInput(errors={"theaters": [_l("The theaters must belong to the same venue.")]})
-    edition = db.session.get(Edition, theaters[0].venue.edition_id)
-    start, end = _aware_block(edition, start, end)
-    blocks = []
-    for theater in theaters:
-        block = TheaterBlock(theater_id=theater.id, kind=kind, label=label, start=start, end=end)
-        db.session.add(block)
-        blocks.append(block)
-    db.session.flush()
-    for block in blocks:
-        record(block, actor=actor, action="block.create", new=_block_values(block))
-    return blocks
-
-
-def _block_values(block: TheaterBlock) -> dict:
-    return {
-        "theater_id": block.theater_id,
-        "kind": block.kind.value,
-        "label": block.label,
-        "start": block.start.isoformat(),
-        "end": block.end.isoformat(),
-    }
-
-
-def update_block(
-    block: TheaterBlock,
-    *,
-    actor: User | None,
-    theater: Theater,
-    kind: BlockKind,
-    label: str | None,
-    start: datetime,
-    end: datetime,
-) -> TheaterBlock:
-    """Change a block (it may move to another theater of the same venue). Raises InvalidInput."""
-    if theater.venue_id != block.theater.venue_id:
-        raise InvalidInput(errors={"theaters": [_l("The theaters must belong to the same venue.")]})
-    edition = db.session.get(Edition, theater.venue.edition_id)
-    start, end = _aware_block(edition, start, end)
-    before = _block_values(block)
-    block.theater_id, block.kind, block.label, block.start, block.end = theater.id, kind, label, start, end
-    db.session.flush()
-    db.session.refresh(block)
-    record_changes(block, actor=actor, action="block.update", before=before, after=_block_values(block))
-    return block
-
-
-def delete_block(block: TheaterBlock, *, actor: User | None) -> None:
-    """Remove a block."""
-    record(block, actor=actor, action="block.delete", old=_block_values(block))
-    db.session.delete(block)
-    db.session.flush()
-
-
 # ---------------------------------------------------------------- copying
 
 
 def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list[Venue]:
-    """Copy the venues of another edition with their weekly hours and theaters into ``target``.
+    """Copy the venues of another edition with their weekly hours and theaters into ``target``, and its
+    recurring events (blocks too) on the same weekdays (``events.copy_recurring_events``).
 
-    Closed dates, special hours and blocks belong to their year and are not copied. Raises InvalidInput
-    when the editions are the same, the source has no venues, or a venue or theater code is taken."""
+    Closed dates, special hours and one-off events belong to their year and are not copied. Raises
+    InvalidInput when the editions are the same, the source has no venues, or a venue or theater code is
+    taken."""
     if source.id == target.id:
         raise InvalidInput(_l("Choose another edition to copy from."))
     venues = adapter.edition_venues(source)
@@ -269,13 +179,16 @@ def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list
     if clash:
         message = _l("These codes are already used in this edition: %(codes)s.", codes=", ".join(clash))
         raise InvalidInput(message)
-    copies = []
+    copies, theater_copies = [], {}
     for venue in venues:
         values = {**_snapshot(venue, VENUE_FIELDS), "closed_dates": [], "special_hours": {}}
         copy = create_venue(target, actor=actor, **values)
         for theater in venue.theaters:
-            create_theater(copy, actor=actor, **_snapshot(theater, THEATER_FIELDS))
+            theater_copies[theater.id] = create_theater(
+                copy, actor=actor, **_snapshot(theater, THEATER_FIELDS)
+            ).id
         copies.append(copy)
+    events.copy_recurring_events(source, target, theater_copies, actor=actor)
     return copies
 
 

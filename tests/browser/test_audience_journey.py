@@ -55,7 +55,9 @@ def _in_app(live_app, work):
 
 
 def _wish_edition(live_app, token: str) -> tuple[str, list[str]]:
-    """An edition whose decisions are released and whose timetable is not made: three selected films."""
+    """An edition whose decisions are released and whose timetable is not made: three selected films (its
+    window lies before the demo's, so the journeys sharing the live database keep the demo as the staff's
+    default edition)."""
 
     def make(db):
         from festival.models import Decision, Edition, Entry, User
@@ -63,7 +65,7 @@ def _wish_edition(live_app, token: str) -> tuple[str, list[str]]:
         from festival.models.types import utcnow
 
         owner = db.session.scalar(db.select(User).where(User.email == "distributor@demo.festival"))
-        first = date(2031, 4, 1)
+        first = date(2019, 4, 1)  # before the demo's editions: never the staff's default edition
         edition = Edition(
             slug=f"wish-{token}", name=f"Wish Edition {token}", section="Science & Technology Section",
             reference_prefix=f"W{token[:4]}", entry_deadline=utcnow() - timedelta(days=30),

@@ -36,7 +36,7 @@ def test_staff_withdraw_a_film_re_solve_and_publish_with_the_filmmakers_told(pag
     page.set_viewport_size({"width": 1366, "height": 900})
     page.on("dialog", lambda dialog: dialog.accept())
     _login_as_staff(page)
-    page.goto("/staff/timetable/")
+    page.goto("/staff/timetable/?edition=bjiff-11-st")
     page.locator("a.button", has_text=re.compile(r"^Open version \d+$")).click()
     public_id = int(re.search(r"/versions/(\d+)", page.url).group(1))
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from festival.demo.services import DEMO_ACCOUNTS, DemoRefused, load_demo
 from festival.extensions import db
-from festival.models import Decision, Edition, Entry, Screening, Theater, TheaterBlock, User
+from festival.models import Decision, Edition, Entry, Event, Screening, Theater, User
 from festival.models.enums import EditionStatus, EntryStatus, Role
 from festival.models.types import utcnow
 
@@ -149,7 +149,7 @@ def test_an_imported_instance_keeps_its_own_timezone(runner, tmp_path, make):
     assert edition.entry_deadline == datetime.combine(
         first, time(0, 0), tzinfo=berlin
     )  # the call closed as the window opened
-    block = db.session.scalar(sa.select(TheaterBlock).order_by(TheaterBlock.id))
+    block = db.session.scalar(sa.select(Event).order_by(Event.id))
     assert block.start == datetime.combine(first, time(10, 0), tzinfo=berlin)
 
 

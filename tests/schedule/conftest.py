@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from festival.extensions import db
-from festival.models import Edition, Screening, TheaterBlock, TimetableVersion
-from festival.models.enums import BlockKind, EditionStatus, EntryStatus, FilmFormat, Role, VersionStatus
+from festival.models import Edition, Event, Screening, TimetableVersion
+from festival.models.enums import EditionStatus, EntryStatus, EventKind, FilmFormat, Role, VersionStatus
 from tests.factories import TZ
 
 
@@ -66,8 +66,14 @@ def fest(app, make):
         venue, code="giant", name="Giant Screen", name_zh="巨幕影院", seats=500, position=2,
         formats=["giant_screen", "documentary"], features=["3d"], changeover_minutes=20,
     )  # fmt: skip
-    giant.blocks.append(
-        TheaterBlock(kind=BlockKind.FORUM, label="Academic forum", start=at(3, 9, 30), end=at(3, 12))
+    giant.events.append(
+        Event(
+            edition_id=edition.id,
+            kind=EventKind.FORUM,
+            title="Academic forum",
+            start=at(3, 9, 30),
+            end=at(3, 12),
+        )
     )
     owner = make.user(role=Role.FILMMAKER)
     films = {}
@@ -147,10 +153,11 @@ def tiny(app, make):
         venue, code="4d", name="4D", seats=120, formats=["4d"], features=["motion_seats"], position=1,
         changeover_minutes=10, start_step_minutes=10,
     )  # fmt: skip
-    dome.blocks.append(
-        TheaterBlock(
-            kind=BlockKind.MAINTENANCE,
-            label="Projector service",
+    dome.events.append(
+        Event(
+            edition_id=edition.id,
+            kind=EventKind.MAINTENANCE,
+            title="Projector service",
             start=datetime(2031, 4, 2, 9, 30, tzinfo=TZ),
             end=datetime(2031, 4, 2, 12, 0, tzinfo=TZ),
         )

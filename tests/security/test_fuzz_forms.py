@@ -33,6 +33,8 @@ FORMS = (
     ("staff", "venues.edit_theater"),
     ("staff", "venues.blocks"),
     ("staff", "venues.edit_block"),
+    ("staff", "events.new"),
+    ("staff", "events.edit"),
     ("staff", "schedule.add"),
     ("staff", "schedule.screening"),
 )

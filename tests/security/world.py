@@ -20,14 +20,16 @@ from festival.models import (
     Assignment,
     Conflict,
     Entry,
+    Event,
+    EventSpeaker,
     OutboxMail,
     Panel,
     PanelMember,
     RubricCriterion,
     Screening,
     SolveRun,
+    Speaker,
     Theater,
-    TheaterBlock,
     TimetableVersion,
     User,
     UserSession,
@@ -114,14 +116,29 @@ def build_world() -> World:
     screening = _first(Screening, Screening.timetable_id == draft.id)
     theater = db.session.get(Theater, screening.theater_id)
     venue = db.session.get(Venue, theater.venue_id)
-    block = TheaterBlock(
+    block = Event(
+        edition_id=venue.edition_id,
         theater_id=theater.id,
         kind="maintenance",
-        label="walk",
+        title="walk",
         start=screening.start.replace(hour=1),
         end=screening.start.replace(hour=2),
     )
-    db.session.add(block)
+    talk = Event(
+        edition_id=venue.edition_id,
+        theater_id=theater.id,
+        kind="talk",
+        title="Walk talk",
+        start=screening.start.replace(hour=2),
+        end=screening.start.replace(hour=3),
+        public=True,
+        capacity=10,
+        registration_required=True,
+    )
+    speaker = Speaker(email="walk-speaker@example.org", name="Walk Speaker")
+    db.session.add_all([block, talk, speaker])
+    db.session.flush()
+    talk.speakers.append(EventSpeaker(speaker_id=speaker.id, status="confirmed"))
     db.session.flush()
     panel = _first(Panel, Panel.edition_id == edition.id)
     world = World()
@@ -146,6 +163,9 @@ def build_world() -> World:
         "venue_id": venue.id,
         "theater_id": theater.id,
         "block_id": block.id,
+        "event_id": talk.id,
+        "speaker_id": speaker.id,
+        "answer": "confirm",
         "panel_id": panel.id,
         "member_id": _first(PanelMember, PanelMember.panel_id == panel.id).id,
         "criterion_id": _first(RubricCriterion, RubricCriterion.edition_id == edition.id).id,

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from festival.extensions import db
-from festival.models import AuditEvent, Screening, Theater, TheaterBlock, TimetableVersion, Venue
+from festival.models import AuditEvent, Event, Screening, Theater, TimetableVersion, Venue
 from festival.schedule import adapter
 from tests.conftest import Auth, csrf_token
 from tests.factories import TZ
@@ -76,7 +76,7 @@ def test_block_form_with_real_csrf_token(csrf_client, csrf_place):
         "label": "Academic forum", "start": "2031-04-20T09:30", "end": "2031-04-20T12:00",
     }  # fmt: skip
     assert csrf_client.post(url, data=data).status_code == 303
-    assert _count(TheaterBlock) == 1
+    assert _count(Event) == 1
 
 
 # ---------------------------------------------------------------- venue validation
@@ -227,7 +227,7 @@ def test_a_block_for_several_theaters_becomes_local_unavailable_intervals(client
     auth.login_as(place["staff"])
     response = client.post(f"/staff/venues/{place['venue'].id}/blocks", data=_block_form(place))
     assert response.status_code == 303
-    blocks = list(db.session.scalars(sa.select(TheaterBlock)))
+    blocks = list(db.session.scalars(sa.select(Event)))
     assert len(blocks) == 2
     assert blocks[0].start == datetime(2031, 4, 1, 1, 0, tzinfo=blocks[0].start.tzinfo)  # stored as UTC
     data = adapter.build_instance(place["edition"])
@@ -251,7 +251,7 @@ def test_bad_block_input_is_shown_and_nothing_is_saved(client, auth, place, extr
     response = client.post(f"/staff/venues/{place['venue'].id}/blocks", data=_block_form(place, **extra))
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
-    assert _count(TheaterBlock) == 0
+    assert _count(Event) == 0
 
 
 def test_edit_and_remove_a_block(client, auth, place):
@@ -259,7 +259,7 @@ def test_edit_and_remove_a_block(client, auth, place):
     client.post(
         f"/staff/venues/{place['venue'].id}/blocks", data=_block_form(place, theaters=[place["dome"].id])
     )
-    block = db.session.scalar(sa.select(TheaterBlock))
+    block = db.session.scalar(sa.select(Event))
     html = client.get(f"/staff/venues/blocks/{block.id}/edit").get_data(as_text=True)
     assert 'value="2031-04-01T09:00"' in html
     edited = _block_form(place, theaters=[place["giant"].id], kind="maintenance", end="2031-04-01T17:00")
@@ -267,7 +267,7 @@ def test_edit_and_remove_a_block(client, auth, place):
     db.session.refresh(block)
     assert block.theater_id == place["giant"].id and block.end.astimezone(TZ).hour == 17
     assert client.post(f"/staff/venues/blocks/{block.id}/delete").status_code == 303
-    assert _count(TheaterBlock) == 0
+    assert _count(Event) == 0
 
 
 def test_index_lists_demo_holidays_and_mondays_closed(client, auth, app):

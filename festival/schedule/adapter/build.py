@@ -5,14 +5,23 @@ used for a whole instance and for the fragments the partial checks read (``check
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
+from festival import localtime
 from festival.extensions import db
-from festival.models import Decision, Edition, Entry, Screening, TimetableVersion, Venue
+from festival.models import Decision, Edition, Entry, Event, Screening, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
-from festival.schedule.adapter.ids import edition_theaters, entry_id_of, film_id, local_text, theater_ids
+from festival.schedule.adapter.ids import (
+    edition_theaters,
+    entry_id_of,
+    film_id,
+    local_text,
+    placed_events,
+    theater_ids,
+)
 from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
 
 VENUE_KEYS = ("code", "name", "hours", "closed_dates", "special_hours")
@@ -146,7 +155,7 @@ def theater_json(
     values: Mapping, theater_id: str, venue_code: str, unavailable: list[dict] | None = None
 ) -> dict:
     """A ``theater`` from a theater's values (``THEATER_KEYS``), its instance id, its venue's code and
-    the periods it is unavailable (``block_json``)."""
+    the periods it is unavailable (``event_json``)."""
     return {
         "id": theater_id,
         "venue": venue_code,
@@ -160,9 +169,10 @@ def theater_json(
     }
 
 
-def block_json(block, edition: Edition) -> dict:
-    """An ``unavailable`` period from a theater block (rounded out to whole minutes: it never shrinks)."""
-    return {"start": local_text(block.start, edition), "end": local_text(block.end, edition, round_up=True)}
+def event_json(event, edition: Edition) -> dict:
+    """An ``unavailable`` period from an event in the theater, public or not (a block is an event that is
+    not public); rounded out to whole minutes: it never shrinks."""
+    return {"start": local_text(event.start, edition), "end": local_text(event.end, edition, round_up=True)}
 
 
 def film_json(entry: Entry, decision: Any) -> dict:
@@ -203,6 +213,50 @@ def screening_refs(
     return out
 
 
+def tie_start(event: Event, entry: Entry, edition: Edition) -> datetime:
+    """Where a film tied to an event is screened: right before the event in its theater, its end plus the
+    theater's changeover no later than the event's start, on the theater's start step (rounded down)."""
+    theater = event.theater
+    latest = event.start - timedelta(minutes=(entry.runtime_minutes or 0) + theater.changeover_minutes)
+    local = localtime.to_local(latest, edition).replace(second=0, microsecond=0)
+    minute = local.hour * 60 + local.minute
+    step = theater.start_step_minutes or 1
+    return localtime.from_local(local.replace(tzinfo=None) - timedelta(minutes=minute % step), edition)
+
+
+def tied_events(edition: Edition) -> list:
+    """The edition's events with a time, a theater and a film screened right before them."""
+    stmt = sa.select(Event).where(
+        Event.edition_id == edition.id,
+        Event.entry_id.is_not(None),
+        Event.theater_id.is_not(None),
+        Event.start.is_not(None),
+    )
+    return list(db.session.scalars(stmt.order_by(Event.start, Event.id)))
+
+
+def event_ties(edition: Edition, tids: dict[int, str], films: set[str]) -> list[dict]:
+    """A ``fixed`` screening for each film tied to an event (``tie_start``) whose film and theater are in
+    the instance: the solver places it as it places a pin."""
+    out = []
+    for event in tied_events(edition):
+        entry, tid = db.session.get(Entry, event.entry_id), tids.get(event.theater_id)
+        if film_id(entry.id) in films and tid is not None:
+            start = tie_start(event, entry, edition)
+            out.append({"film": film_id(entry.id), "theater": tid, "start": local_text(start, edition)})
+    return out
+
+
+def screening_tie(screening: Screening, edition: Edition) -> Event | None:
+    """The event a screening is placed before (its film tied to the event, in its theater, at
+    ``tie_start``), or None: what the timetable says of a screening pinned by an event."""
+    for event in tied_events(edition):
+        same_place = (event.entry_id, event.theater_id) == (screening.entry_id, screening.theater_id)
+        if same_place and tie_start(event, screening.entry, edition) == screening.start:
+            return event
+    return None
+
+
 # ---------------------------------------------------------------- the instance
 
 
@@ -218,10 +272,11 @@ def build_instance(
     ``popularity`` (entry id -> expected audience) replaces the decisions' numbers of the films it names
     (a run's demand source other than the curators', festival.schedule.demand).
 
-    ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``;
-    ``previous`` holds the latest published version's screenings, which the solver keeps unless a move
-    gains more than the move cost (``weights.change_penalty``, see ``move_cost``). Pins and previous
-    screenings of films that are no longer accepted (or of deleted theaters) are left out."""
+    ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``,
+    and always the screenings of films tied to events (``event_ties``); ``previous`` holds the latest
+    published version's screenings, which the solver keeps unless a move gains more than the move cost
+    (``weights.change_penalty``, see ``move_cost``). Pins and previous screenings of films that are no
+    longer accepted (or of deleted theaters) are left out."""
     theaters = edition_theaters(edition)
     tids = theater_ids(theaters)
     films = [film_json(e, d) for e, d in accepted_entries(edition)]
@@ -229,9 +284,14 @@ def build_instance(
         film["popularity"] = popularity.get(entry_id_of(film["id"]), film["popularity"])
     film_ids = {f["id"] for f in films}
     fixed: list[dict] = []
+    ties = event_ties(edition, tids, film_ids)
     if keep_pins:
         source = base_version if base_version is not None else pin_source(edition)
         fixed = screening_refs(version_screenings(source, pinned_only=True), edition, tids, film_ids)
+        # a film tied to an event in a theater is placed by the event alone there (it may have moved)
+        tied = {(t["film"], t["theater"]) for t in ties}
+        fixed = [f for f in fixed if (f["film"], f["theater"]) not in tied]
+    fixed += [t for t in ties if t not in fixed]
     previous = screening_refs(version_screenings(latest_published(edition)), edition, tids, film_ids)
     return {
         "format": INSTANCE_FORMAT,
@@ -242,7 +302,7 @@ def build_instance(
                 values_of(t, THEATER_KEYS),
                 tids[t.id],
                 t.venue.code,
-                [block_json(b, edition) for b in sorted(t.blocks, key=lambda b: (b.start, b.end))],
+                [event_json(e, edition) for e in sorted(placed_events(t), key=lambda e: (e.start, e.end))],
             )
             for t in theaters
         ],

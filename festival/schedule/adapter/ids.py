@@ -41,10 +41,15 @@ def edition_theaters(edition: Edition) -> list[Theater]:
         sa.select(Theater)
         .join(Venue, Theater.venue_id == Venue.id)
         .where(Venue.edition_id == edition.id)
-        .options(selectinload(Theater.blocks), selectinload(Theater.venue))
+        .options(selectinload(Theater.events), selectinload(Theater.venue))
         .order_by(Venue.id, Theater.position, Theater.id)
     )
     return list(db.session.scalars(stmt))
+
+
+def placed_events(theater: Theater) -> list:
+    """The events that keep ``theater`` from films: every event in it with a time, public or not."""
+    return [e for e in theater.events if e.start is not None]
 
 
 def theater_ids(theaters: Iterable[Theater]) -> dict[int, str]:

@@ -17,14 +17,14 @@ from festival.models import (
     Decision,
     Edition,
     Entry,
+    Event,
     Screening,
     Theater,
-    TheaterBlock,
     TimetableVersion,
     User,
     Venue,
 )
-from festival.models.enums import BlockKind, DecisionOutcome, EntryStatus, FilmFormat, VersionStatus
+from festival.models.enums import DecisionOutcome, EntryStatus, EventKind, FilmFormat, VersionStatus
 from festival.schedule.adapter.build import build_instance
 from festival.schedule.adapter.checks import parse
 from festival.schedule.adapter.ids import aware_from_minute, aware_from_text, entry_id_of, theater_map
@@ -188,10 +188,11 @@ def import_instance(
                 start_step_minutes=t.get("start_step_minutes", 5),
                 position=position,
             )
-            theater.blocks.extend(
-                TheaterBlock(
-                    kind=BlockKind.MAINTENANCE,
-                    label=IMPORTED_BLOCK_LABEL,
+            theater.events.extend(
+                Event(
+                    edition_id=edition.id,
+                    kind=EventKind.MAINTENANCE,
+                    title=IMPORTED_BLOCK_LABEL,
                     start=aware_from_text(block["start"], edition),
                     end=aware_from_text(block["end"], edition),
                 )

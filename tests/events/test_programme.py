@@ -1,0 +1,119 @@
+"""Public events beside the screenings: the day page and its kind filter, the event's page, calendars,
+the frab/c3voc feeds (the talks they are, with the confirmed speakers as persons) and the caches."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from festival import localtime
+from festival.events import services
+from festival.extensions import db
+from festival.models import Speaker
+from festival.models.enums import EventKind, SpeakerStatus
+from festival.models.event import EventSpeaker
+from tests.programme.conftest import past, published  # noqa: F401
+from tests.programme.test_feeds import _xml, assert_valid_schedule_json, assert_valid_schedule_xml
+from tests.schedule.conftest import at, draft, fest, request_context  # noqa: F401
+
+TITLE = "The Future of Dome Cinema"
+
+
+@pytest.fixture
+def forum(fest, published):  # noqa: F811 (fixtures)
+    """A public forum session on 3 April 14:00-15:30 in the dome, with a confirmed and an invited speaker,
+    and a block (not public) the morning before."""
+    edition = fest["edition"]
+    event = services.create_event(
+        edition, actor=None, kind=EventKind.FORUM, title=TITLE, title_zh="球幕电影的未来",
+        description="Makers of fulldome films on what comes next.", theater_id=fest["dome"].id,
+        start=at(3, 14), end=at(3, 15, 30), public=True, capacity=2, registration_required=True,
+        language="Chinese, English",
+    )  # fmt: skip
+    services.create_event(
+        edition, actor=None, kind=EventKind.MAINTENANCE, title="Projector service",
+        theater_id=fest["dome"].id, start=at(2, 8), end=at(2, 9), public=False,
+    )  # fmt: skip
+    yes = Speaker(email="liu@example.org", name="Liu Cixin", name_zh="刘慈欣")
+    maybe = Speaker(email="ada@example.org", name="Ada Invited")
+    db.session.add_all([yes, maybe])
+    db.session.flush()
+    event.speakers.append(EventSpeaker(speaker_id=yes.id, status=SpeakerStatus.CONFIRMED, position=0))
+    event.speakers.append(EventSpeaker(speaker_id=maybe.id, status=SpeakerStatus.INVITED, position=1))
+    db.session.commit()
+    return {"event": event, "speaker": yes, "slug": edition.slug, "edition": edition}
+
+
+def test_the_day_page_lists_public_events_beside_screenings_and_filters_by_kind(client, forum):
+    slug = forum["slug"]
+    page = client.get(f"/programme/{slug}/?day=2031-04-03").get_data(as_text=True)
+    assert TITLE in page and "Forum session" in page
+    assert "Projector service" not in client.get(f"/programme/{slug}/?day=2031-04-02").get_data(as_text=True)
+    assert TITLE in client.get(f"/programme/{slug}/?day=2031-04-03&kind=forum").get_data(as_text=True)
+    only_films = client.get(f"/programme/{slug}/?day=2031-04-03&kind=screening").get_data(as_text=True)
+    assert TITLE not in only_films
+    assert TITLE not in client.get(f"/programme/{slug}/?day=2031-04-03&format=dome").get_data(as_text=True)
+
+
+def test_the_event_page_names_time_room_and_confirmed_speakers_only(client, forum):
+    html = client.get(f"/programme/{forum['slug']}/event/{forum['event'].id}").get_data(as_text=True)
+    assert TITLE in html and "14:00" in html and "Dome" in html
+    assert "Liu Cixin" in html and "Ada Invited" not in html
+    assert "2 seats left of 2." in html and "Log in to register" in html
+    speaker = client.get(f"/programme/{forum['slug']}/speaker/{forum['speaker'].id}")
+    assert speaker.status_code == 200 and TITLE in speaker.get_data(as_text=True)
+
+
+def test_events_that_are_not_public_or_of_another_edition_have_no_page(client, forum, past):  # noqa: F811
+    block = db.session.scalar(sa.select(services.Event).where(services.Event.public.is_(False)))
+    assert client.get(f"/programme/{forum['slug']}/event/{block.id}").status_code == 404
+    assert client.get(f"/programme/{past['edition'].slug}/event/{forum['event'].id}").status_code == 404
+    assert client.get(f"/programme/{forum['slug']}/event/999999").status_code == 404
+
+
+def test_calendars_carry_the_event(client, forum):
+    one = client.get(f"/programme/{forum['slug']}/event/{forum['event'].id}.ics")
+    assert one.status_code == 200 and one.mimetype == "text/calendar"
+    text = one.get_data(as_text=True)
+    assert (
+        f"SUMMARY:{TITLE} / 球幕电影的未来" in text and "DTSTART;TZID=Asia/Shanghai:20310403T140000" in text
+    )
+    whole = client.get(f"/programme/{forum['slug']}/calendar.ics").get_data(as_text=True)
+    assert f"{forum['slug']}-event{forum['event'].id}@festival" in whole and "BEGIN:VEVENT" in whole
+
+
+def test_the_feeds_carry_the_event_as_a_talk_with_its_speakers(client, forum):
+    tz = localtime.zone(forum["edition"])
+    root = _xml(client, f"/programme/{forum['slug']}/schedule.xml")
+    assert_valid_schedule_xml(root, tz)
+    talk = next(e for e in root.iter("event") if e.findtext("title") == TITLE)
+    assert talk.findtext("type") == "Forum session" and talk.findtext("start") == "14:00"
+    assert talk.findtext("duration") == "01:30"
+    assert [p.text for p in talk.find("persons")] == ["Liu Cixin"]
+    assert talk.findtext("language") == "zh, en"
+    document = client.get(f"/programme/{forum['slug']}/schedule.json").get_json()
+    assert_valid_schedule_json(document, tz)
+    events = [
+        e
+        for day in document["schedule"]["conference"]["days"]
+        for room in day["rooms"].values()
+        for e in room
+    ]
+    talk = next(e for e in events if e["title"] == TITLE)
+    assert talk["persons"] == [{"name": "Liu Cixin"}] and talk["url"].endswith(f"/event/{forum['event'].id}")
+    zh = _xml(client, f"/programme/{forum['slug']}/schedule.xml?lang=zh")
+    assert any(e.findtext("title") == "球幕电影的未来" for e in zh.iter("event"))
+
+
+def test_a_change_to_an_event_reaches_the_cached_pages_and_feeds_without_a_publication(client, forum):
+    slug = forum["slug"]
+    first = client.get(f"/programme/{slug}/?day=2031-04-03")
+    feed = client.get(f"/programme/{slug}/schedule.xml")
+    services.update_event(forum["event"], actor=None, title="Domes, tomorrow")
+    db.session.commit()
+    again = client.get(f"/programme/{slug}/?day=2031-04-03", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200 and "Domes, tomorrow" in again.get_data(as_text=True)
+    feed_again = client.get(
+        f"/programme/{slug}/schedule.xml", headers={"If-None-Match": feed.headers["ETag"]}
+    )
+    assert feed_again.status_code == 200 and b"Domes, tomorrow" in feed_again.data
