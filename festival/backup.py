@@ -15,6 +15,10 @@ class BackupError(RuntimeError):
     """A backup or restore could not be made; the message says why."""
 
 
+class BadBackupPath(BackupError):
+    """The file given cannot be used: no such backup, not a backup, or no place to write one."""
+
+
 def _sqlite_path(url: sa.URL) -> Path:
     if not url.database or url.database == ":memory:":
         raise BackupError("an in-memory SQLite database cannot be backed up")
@@ -52,7 +56,10 @@ def _pg_tool(name: str) -> str:
 def backup(database_url: str, target: Path) -> Path:
     """Write a consistent copy of the live database to ``target``; returns the path written."""
     url = sa.make_url(database_url)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadBackupPath(f"{target}: cannot write there ({exc.strerror or exc})") from exc
     if url.get_backend_name() == "sqlite":
         source = sqlite3.connect(_sqlite_path(url))
         try:
@@ -60,6 +67,8 @@ def backup(database_url: str, target: Path) -> Path:
             with dest:
                 source.backup(dest)
             dest.close()
+        except sqlite3.Error as exc:
+            raise BadBackupPath(f"{target}: cannot write a backup there ({exc})") from exc
         finally:
             source.close()
         return target
@@ -76,14 +85,14 @@ def backup(database_url: str, target: Path) -> Path:
 def restore(database_url: str, source: Path) -> None:
     """Replace the database's contents with a backup made by ``backup``."""
     if not source.is_file():
-        raise BackupError(f"{source} does not exist")
+        raise BadBackupPath(f"{source} does not exist or is not a file")
     url = sa.make_url(database_url)
     if url.get_backend_name() == "sqlite":
         try:
             src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
             src.execute("PRAGMA schema_version").fetchone()
         except sqlite3.DatabaseError as exc:
-            raise BackupError(f"{source} is not a SQLite backup: {exc}") from exc
+            raise BadBackupPath(f"{source} is not a SQLite backup: {exc}") from exc
         try:
             dest = sqlite3.connect(_sqlite_path(url))
             with dest:
@@ -93,6 +102,9 @@ def restore(database_url: str, source: Path) -> None:
             src.close()
         return
     if url.get_backend_name() == "postgresql":
+        with source.open("rb") as fh:
+            if fh.read(5) != b"PGDMP":  # the custom format's signature, which ``backup`` writes
+                raise BadBackupPath(f"{source} is not a PostgreSQL backup (pg_dump --format=custom)")
         uri, env = _libpq(url)
         cmd = [
             _pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",

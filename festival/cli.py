@@ -17,11 +17,24 @@ users_cli = AppGroup("users", help="Accounts.")
 backup_cli = AppGroup("backup", help="Back up and restore the database.")
 
 
+class BadInput(click.ClickException):
+    """What was given (a file, an option's value) cannot be used: the message names the field, the exit
+    status is 2, as for a mistyped option; nothing was written. Exit status 1 stays for a failure of the
+    work itself (a backup tool that fails, a timetable that cannot be solved)."""
+
+    exit_code = 2
+
+
+def _field_lines(errors: dict) -> str:
+    """A DomainError's field errors, one ``field: message`` a line."""
+    return "\n".join(f"  {field}: {m}" if field else f"  {m}" for field, ms in errors.items() for m in ms)
+
+
 @backup_cli.command("create")
 @click.argument("target", type=click.Path(dir_okay=False, path_type=Path), required=False)
 def backup_create(target: Path | None) -> None:
     """Write a consistent backup of the database (default: instance/backups/<timestamp>)."""
-    from festival.backup import BackupError, backup
+    from festival.backup import BackupError, BadBackupPath, backup
 
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     if target is None:
@@ -30,6 +43,8 @@ def backup_create(target: Path | None) -> None:
         target = Path(current_app.instance_path) / "backups" / f"festival-{stamp}.{suffix}"
     try:
         written = backup(url, target)
+    except BadBackupPath as exc:
+        raise BadInput(str(exc)) from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Backup written to {written}")
@@ -40,12 +55,14 @@ def backup_create(target: Path | None) -> None:
 @click.confirmation_option(prompt="This replaces every row of the database. Continue?")
 def backup_restore(source: Path) -> None:
     """Replace the database's contents with a backup."""
-    from festival.backup import BackupError, restore
+    from festival.backup import BackupError, BadBackupPath, restore
 
     db.session.remove()
     db.engine.dispose()
     try:
         restore(current_app.config["SQLALCHEMY_DATABASE_URI"], source)
+    except BadBackupPath as exc:
+        raise BadInput(str(exc)) from exc
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Database restored from {source}")
@@ -110,45 +127,57 @@ def demo_load(timetable: bool, production: bool) -> None:
 
 @demo_cli.command("import-instance")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--slug", required=True, help="Short unique name of the new edition.")
+@click.option("--slug", required=True, help="Short unique name of the new edition (its public address).")
 @click.option("--owner", required=True, help="E-mail of the existing account that will own the films.")
 @click.option("--publish/--no-publish", default=False, help="Solve and publish its timetable.")
-@click.option("--time-limit", default=10, show_default=True, help="Solver seconds when publishing.")
+@click.option(
+    "--time-limit", default=10, show_default=True, type=click.IntRange(1, 3600), help="Solver seconds."
+)
 def demo_import_instance(path: Path, slug: str, owner: str, publish: bool, time_limit: int) -> None:
     """Create a closed edition from a solver instance file (venues, theaters, accepted films, pins).
 
-    Creates no account: the films belong to the account given with --owner."""
-    import json
-
+    Creates no account: the films belong to the account given with --owner. A file that cannot be used
+    is answered with each field's problem and exit status 2; nothing is written then (one transaction)."""
     from festival.auth.services import AccountError, find_user_by_email, normalise_email
     from festival.demo.services import import_edition
-    from festival.demo.timetable import publish_demo_timetable
+    from festival.demo.timetable import DemoTimetableError, publish_demo_timetable
+    from festival.errors import DomainError
     from festival.models import Edition
+    from festival.models.edition import SLUG_PATTERN
     from festival.schedule import adapter
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        adapter.parse(data)
+        data = adapter.read_instance_file(path)
+        adapter.check_importable(data)
     except adapter.InstanceBuildError as exc:
-        problems = "; ".join(exc.messages)
-        raise click.ClickException(f"{path} is not a valid instance: {problems}") from exc
-    except ValueError as exc:  # not JSON
-        raise click.ClickException(f"{path} is not a valid instance: {exc}") from exc
+        problems = "\n".join(f"  {adapter.in_words(p)}" for p in exc.problems)
+        raise BadInput(f"{path} is not a valid instance:\n{problems}") from None
+    except adapter.InstanceImportError as exc:
+        raise BadInput(f"{path} cannot be imported as it is:\n{_field_lines(exc.errors)}") from None
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise BadInput(
+            f"--slug: {slug!r} cannot be an address: use letters, digits, _ - and . (at most 64 characters)"
+        )
     if db.session.scalar(db.select(Edition).where(Edition.slug == slug)) is not None:
-        raise click.ClickException(f"an edition with the slug {slug!r} exists already")
+        raise BadInput(f"--slug: an edition with the slug {slug!r} exists already")
     try:
         owner_user = find_user_by_email(normalise_email(owner))
     except AccountError:
         owner_user = None
     if owner_user is None:
-        raise click.ClickException(
+        raise BadInput(
             f"--owner: no account has the address {owner!r} (create one first, e.g. flask users create-admin)"
         )
     edition = import_edition(data, owner=owner_user, slug=slug, reference_prefix=slug.upper()[:24])
     db.session.commit()
     click.echo(f"Edition {slug} created with {len(data['films'])} accepted films.")
     if publish:
-        version = publish_demo_timetable(edition, actor=None, time_limit=time_limit)
+        try:
+            version = publish_demo_timetable(edition, actor=None, time_limit=time_limit)
+        except (DemoTimetableError, DomainError) as exc:
+            db.session.rollback()
+            message = f"the edition is imported, but its timetable was not published: {exc}"
+            raise click.ClickException(message) from None
         click.echo(f"Published timetable version {version.number} with {len(version.screenings)} screenings.")
 
 
@@ -168,7 +197,7 @@ def create_admin(email: str, name: str, password: str) -> None:
         for field, messages in exc.errors.items():
             for message in messages:
                 click.echo(f"{field}: {message}", err=True)
-        raise SystemExit(1) from exc
+        raise SystemExit(BadInput.exit_code) from exc
     db.session.commit()
     click.echo(f"Administrator {user.email} created.")
 

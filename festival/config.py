@@ -60,11 +60,20 @@ class Config:
     UPLOAD_DECODE_WAIT_SECONDS = 10.0
     UPLOAD_FOLDER: str | None = None
     MAIL_SERVER = os.environ.get("MAIL_SERVER")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_PORT = 25  # MAIL_PORT in the environment: from_environment
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in {"1", "true", "yes"}
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "festival@localhost")
+    # mail is sent by the job queue (festival.mail.services): a temporary SMTP error (4xx, no connection)
+    # is tried again after 1, 4, 16, 64 minutes; after the last try the mail is "failed" in the outbox
+    MAIL_MAX_ATTEMPTS = 5
+    MAIL_RETRY_DELAY_SECONDS = 60.0
+    MAIL_RETRY_MAX_DELAY_SECONDS = 6 * 3600.0
+    MAIL_TIMEOUT_SECONDS = 20.0  # one SMTP conversation
+    # what a dead worker left: "sending" this long, or "queued" this long past its try, is queued again
+    MAIL_SENDING_STALE_SECONDS = 300.0
+    MAIL_QUEUED_STALE_SECONDS = 600.0
     JOB_QUEUE_IMMEDIATE = False
     RATELIMIT_STORAGE_URI = "memory://"
     # "5 failed logins in 15 minutes" means any 15 minutes, not per clock quarter (festival.auth.throttle)
@@ -88,13 +97,24 @@ class Config:
             values["RATELIMIT_ENABLED"] = False
         if os.environ.get("DATABASE_PING_AFTER_IDLE"):
             values["DATABASE_PING_AFTER_IDLE"] = _seconds("DATABASE_PING_AFTER_IDLE")
+        for name, low, high in (("MAIL_PORT", 1, 65535), ("MAIL_MAX_ATTEMPTS", 1, 100)):
+            if os.environ.get(name):
+                values[name] = _whole(name, low, high)
+        for name in ("MAIL_RETRY_DELAY_SECONDS", "MAIL_RETRY_MAX_DELAY_SECONDS"):
+            if os.environ.get(name):
+                values[name] = _seconds(name)
         if os.environ.get("TRUSTED_PROXIES"):
-            raw = os.environ["TRUSTED_PROXIES"]
-            hops = whole_number(raw, low=0, high=10)
-            if hops is None:
-                raise ConfigurationError(f"TRUSTED_PROXIES must be a whole number from 0 to 10, not {raw!r}")
-            values["TRUSTED_PROXIES"] = hops
+            values["TRUSTED_PROXIES"] = _whole("TRUSTED_PROXIES", 0, 10)
         return values
+
+
+def _whole(name: str, low: int, high: int) -> int:
+    """A whole number from ``low`` to ``high`` from the environment variable ``name``."""
+    raw = os.environ[name]
+    value = whole_number(raw, low=low, high=high)
+    if value is None:
+        raise ConfigurationError(f"{name} must be a whole number from {low} to {high}, not {raw!r}")
+    return value
 
 
 def _seconds(name: str) -> float:

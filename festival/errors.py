@@ -10,7 +10,7 @@ from flask import Flask, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 
 from festival.extensions import db
 from festival.security import show_as_anonymous
@@ -74,6 +74,13 @@ MESSAGES = {
     403: (_l("Forbidden"), _l("You do not have permission to see this page.")),
     404: (_l("Not found"), _l("There is no page at this address.")),
     405: (_l("Method not allowed"), _l("This page does not accept that kind of request.")),
+    409: (
+        _l("Saved at the same moment"),
+        _l(
+            "Someone else saved the same thing at the same moment, so what you sent was not saved. "
+            "Reload the page to see what is there now."
+        ),
+    ),
     413: (_l("Too large"), _l("The upload is larger than the site accepts.")),
     429: (_l("Too many requests"), _l("Too many attempts; please wait a moment and try again.")),
     500: (_l("Server error"), _l("Something went wrong on our side; nothing you sent was half-saved.")),
@@ -108,6 +115,12 @@ def refusal_json(exc: DomainError) -> tuple[dict, int]:
     return {"saved": False, "message": str(exc), "errors": errors}, exc.status
 
 
+def unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a row because its key is taken (PostgreSQL's unique_violation,
+    SQLite's "UNIQUE constraint failed"), not another constraint."""
+    return getattr(error.orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error.orig)
+
+
 def register_error_handlers(app: Flask) -> None:
     """Attach handlers for the common HTTP errors (a refusal no view handled: festival.handlers)."""
 
@@ -129,6 +142,19 @@ def register_error_handlers(app: Flask) -> None:
         if any(isinstance(v, int) and not -(2**31) <= v < 2**31 for v in view_args.values()):
             return render_error(404)
         return render_error(400, _("A value in the request is out of range."))
+
+    @app.errorhandler(IntegrityError)
+    def lost_race(error):
+        # A service checked that a name, code or address was free, and another request took it between
+        # the check and this insert (two clicks, two tabs, two staff): the database's unique constraint
+        # refused the second one. Nothing of this request was written; say so instead of a 500.
+        # Any other broken constraint is a fault of the code: a 500, as before.
+        db.session.rollback()
+        if not unique_violation(error):
+            current_app.logger.error("a write broke a constraint", exc_info=error)
+            return render_error(500)
+        current_app.logger.warning("a write lost a race to a unique constraint: %s", error.orig or error)
+        return render_error(409)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

@@ -38,6 +38,23 @@ _INVISIBLE_CHARACTERS = re.compile(
 )
 
 
+# Line and paragraph breaks (ASCII and Unicode), tabs and other control characters, with the spaces
+# around them: none belongs in a one-line text such as a name, a title or a mail header.
+_BREAKS = re.compile(r"\s*[\x00-\x1f\x7f\x85\u2028\u2029]+\s*")
+
+
+def single_line(value, limit: int | None = None):
+    """Text as one line: every line break, tab and control character (with the spaces around it) becomes
+    one space and the ends are trimmed; at most ``limit`` characters (the last an ellipsis when cut).
+    Other values unchanged. A mail subject built from what people typed can never add a header."""
+    if not isinstance(value, str):
+        return value
+    line = _BREAKS.sub(" ", value).strip()
+    if limit is not None and len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line
+
+
 def strip_control_characters(value):
     """Text without control characters; other values unchanged."""
     return _CONTROL_CHARACTERS.sub("", value) if isinstance(value, str) else value
@@ -50,7 +67,8 @@ def strip_invisible_characters(value):
 
 class NameField(StringField):
     """A one-line name or title (a person, a company, a film, a panel, a room): CleanForm drops the
-    invisible characters that could make it read as something else, besides control characters."""
+    invisible characters that could make it read as something else, and makes it one line (a line break
+    posted in it becomes a space: a title ends up in mail subjects and calendar files)."""
 
 
 class CleanForm(FlaskForm):
@@ -62,7 +80,7 @@ class CleanForm(FlaskForm):
             if issubclass(unbound_field.field_class, StringField):
                 filters = list(unbound_field.kwargs.get("filters") or ())
                 if issubclass(unbound_field.field_class, NameField):
-                    filters.insert(0, strip_invisible_characters)
+                    filters[:0] = [single_line, strip_invisible_characters]
                 options["filters"] = [strip_control_characters, *filters]
             return unbound_field.bind(form=form, **options)
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from flask import Flask, flash, redirect, request
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.utils import secure_filename
 from werkzeug.wrappers import Response
 
 from festival.errors import DomainError, StaleEdit, refusal_json, wants_json
@@ -181,3 +182,10 @@ def init_handlers(app: Flask) -> None:
 
     app.register_error_handler(DomainError, refused)
     app.register_error_handler(StaleDataError, lambda exc: refused(StaleEdit()))
+
+
+def attachment(filename: str) -> str:
+    """The Content-Disposition of a download named ``filename`` (built from slugs, codes, titles): the name
+    reduced to plain ASCII letters, digits, ``_ - .`` (werkzeug's ``secure_filename``), so that nothing a
+    code or a title holds (a quote, a line break) can break the header."""
+    return f'attachment; filename="{secure_filename(filename) or "download"}"'

@@ -66,6 +66,9 @@ def test_production_reads_database_url_and_secret_from_environment(monkeypatch):
     [
         ("DATABASE_PING_AFTER_IDLE", "2.5", 2.5, ("soon", "-1", "nan", "inf"), "must be a number of seconds"),
         ("TRUSTED_PROXIES", "1", 1, ("yes", "-1", "1.5", "11", "²"), "must be a whole number from 0 to 10"),
+        ("MAIL_PORT", "587", 587, ("smtp", "0", "65536", "²", "9" * 5000), "must be a whole number from 1"),
+        ("MAIL_MAX_ATTEMPTS", "3", 3, ("0", "101", "three"), "must be a whole number from 1 to 100"),
+        ("MAIL_RETRY_DELAY_SECONDS", "30", 30.0, ("-5", "nan", "soon"), "must be a number of seconds"),
     ],
 )
 def test_numeric_settings_come_from_the_environment_and_bad_ones_stop_the_start(

@@ -49,6 +49,23 @@ def test_logged_in_visitors_switch_with_a_csrf_protected_form_saved_on_the_accou
     assert 'lang="zh-Hans"' in csrf_client.get("/").get_data(as_text=True)
 
 
+def test_the_language_form_goes_back_to_a_path_of_this_site_whatever_the_headers(client, make):
+    user = make.user()
+    db.session.commit()
+    Auth(client).login_as(user)
+    back = client.post(
+        "/language", data={"lang": "zh"}, headers={"Referer": "http://localhost/programme/?day=2"}
+    )
+    assert back.headers["Location"] == "/programme/?day=2"
+    forged = client.post(
+        "/language",
+        data={"lang": "en"},
+        base_url="http://evil.example",
+        headers={"Referer": "http://evil.example//evil.example/phish"},
+    )
+    assert forged.headers["Location"] == "/"
+
+
 def test_browser_language_is_used_before_a_choice(client):
     html = client.get("/", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
     assert 'lang="zh-Hans"' in html

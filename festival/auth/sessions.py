@@ -14,6 +14,7 @@ successful request, on a connection of their own (``touch_after_request``).
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import timedelta
 
@@ -26,6 +27,8 @@ from sqlalchemy.orm import contains_eager
 from festival.extensions import db
 from festival.models import User, UserSession
 from festival.models.types import utcnow
+
+log = logging.getLogger("festival.auth")
 
 LAST_SEEN_EVERY = timedelta(minutes=5)
 # A login without "keep me logged in" lives in a browser-session cookie; the server ends it after this
@@ -75,6 +78,7 @@ def log_in(user: User, *, remember: bool) -> None:
     agent, address = _client()
     start_session(user, remember=remember, user_agent=agent, address=address)
     login_user(user, remember=remember)
+    log.info("login: user %s from %s", user.id, address)
 
 
 def load_user(token: str) -> User | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from festival.auth.forms import LoginForm
 from festival.auth.services import AccountError, normalise_email
 
+log = logging.getLogger("festival.auth")
 CLIENT_LIMIT = "20 per minute"
 ADDRESS_LIMIT = "5 per 15 minutes"
 DEVICE_LIMIT = "5 per 15 minutes"
@@ -95,8 +97,11 @@ def device_key() -> str:
 
 
 def note_failure() -> None:
-    """Mark this request's login as failed: the address and device limits count it."""
+    """Mark this request's login as failed (the address and device limits count it) and log it: the client's
+    address and the digest of the e-mail address tried (never the address itself: it may be a typo of a
+    password, or someone else's)."""
     g.login_failed = True
+    log.warning("failed login: address digest %s from %s", _posted_digest()[:12], request.remote_addr)
 
 
 def failed(response: Response) -> bool:
@@ -106,6 +111,9 @@ def failed(response: Response) -> bool:
 
 def locked_out(limit) -> Response:
     """The answer once an address or device limit is reached: the same for every address."""
+    which = getattr(limit, "limit", limit)
+    log.warning("login refused by a limit (%s): address digest %s from %s", which, _posted_digest()[:12],
+                request.remote_addr)  # fmt: skip
     flash(
         _(
             "Too many failed logins with this address. Please wait 15 minutes and try again, or log in "

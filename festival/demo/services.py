@@ -171,8 +171,9 @@ def import_edition(
 
     The films are entries of ``owner``, an existing account: an import creates no account.
     ``entry_deadline`` is an aware instant, or a wall-clock time of the edition (naive); by default the
-    call closed when the screening window opens. The instance must be well-formed (check it with
-    scheduler.parse_instance first)."""
+    call closed when the screening window opens. Raises (before any write) InstanceBuildError or
+    InstanceImportError when the instance cannot be imported (``adapter.check_importable``)."""
+    adapter.check_importable(instance)
     edition = Edition(
         slug=slug,
         name_zh=name_zh,

@@ -23,11 +23,20 @@ from pathlib import Path
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
 from huey.consumer import Consumer
+from huey.exceptions import RetryTask
 
 log = logging.getLogger("festival.jobs")
 QUEUE_NAME = "festival"
 EXTENSION = "festival.jobs"
 SHUTDOWN_GRACE_SECONDS = 30
+
+
+class RetryLater(RetryTask):
+    """Raised by a task to be run again in ``delay`` seconds, whatever its ``retries`` say: for a task that
+    keeps its own count of tries (and its backoff) in the database, e.g. ``send_mail``."""
+
+    def __init__(self, delay: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry in {delay} s", delay=delay)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import sqlalchemy as sa
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,10 +27,10 @@ def index():
 def set_language():
     """Logged-in visitors: the header's form, which also keeps the choice on the account."""
     form = LanguageForm()
-    target = request.referrer or url_for("main.index")
-    if not target.startswith(request.host_url):
-        target = url_for("main.index")
-    response = redirect(target)
+    # back to the page it came from, as a path of this site: never an address built from the request's
+    # Host and Referer headers, which the client chooses
+    came_from = urlsplit(request.referrer or "")
+    response = redirect(local_target(came_from.path + (f"?{came_from.query}" if came_from.query else "")))
     if form.validate_on_submit():
         remember_language(response, form.lang.data)
         if current_user.is_authenticated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -12,6 +13,9 @@ from festival.extensions import db
 from festival.localtime import DEFAULT_TIMEZONE
 from festival.models.enums import EditionStatus, enum_column
 from festival.models.types import AwareDateTime, utcnow
+
+# what an edition's slug may look like: it is its public address (/programme/<slug>) and file names' stem
+SLUG_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 class Edition(db.Model):

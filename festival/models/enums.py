@@ -143,6 +143,16 @@ class RunStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+class MailStatus(enum.StrEnum):
+    """Where an outgoing mail is (festival.mail.services holds the transitions)."""
+
+    KEPT = "kept"  # no SMTP server configured: the outbox is where it goes
+    QUEUED = "queued"  # waiting for the job queue (first try, or a retry at next_attempt_at)
+    SENDING = "sending"  # a worker is handing it to the SMTP server
+    SENT = "sent"  # the SMTP server accepted it
+    FAILED = "failed"  # refused for good, or still failing after the last try
+
+
 def enum_column(enum_cls: type[enum.Enum], name: str):
     """A portable string-backed enum column type with a named CHECK constraint."""
     import sqlalchemy as sa

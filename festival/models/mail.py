@@ -8,11 +8,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from festival.extensions import db
+from festival.models.enums import MailStatus, enum_column
 from festival.models.types import AwareDateTime, utcnow
 
 
 class OutboxMail(db.Model):
-    """A message the app sent or tried to send."""
+    """A message the app sent or tried to send, and where its delivery stands (festival.mail.services)."""
 
     __tablename__ = "outbox_mail"
 
@@ -22,8 +23,15 @@ class OutboxMail(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     kind: Mapped[str] = mapped_column(sa.String(60), default="general")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    status: Mapped[MailStatus] = mapped_column(
+        enum_column(MailStatus, "mail_status"), default=MailStatus.KEPT, index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)  # tries to hand it to the SMTP server
+    next_attempt_at: Mapped[datetime | None] = mapped_column(AwareDateTime())  # a queued mail's next try
+    claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())  # when a worker took it
+    worker: Mapped[str | None] = mapped_column(sa.String(200))  # who took it (festival.jobs.worker_id)
     sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
-    error: Mapped[str | None] = mapped_column(sa.Text)
+    error: Mapped[str | None] = mapped_column(sa.Text)  # the last try's error
 
 
 class AuditEvent(db.Model):

@@ -106,10 +106,26 @@ class Screening(db.Model):
     theater: Mapped[Theater] = relationship()
 
 
+# A run is active while queued or running; at most one per edition (the partial unique index below).
+ACTIVE_RUN = "status IN ('queued', 'running')"
+
+
 class SolveRun(db.Model):
     """A background run of the solver: its instance, progress and result."""
 
     __tablename__ = "solve_run"
+    __table_args__ = (
+        # One active run per edition, held by the database: two starts at the same moment cannot both
+        # insert one (festival.schedule.runs.start_run turns the second insert's IntegrityError into
+        # "a run is already in progress").
+        sa.Index(
+            "uq_solve_run_active_edition",
+            "edition_id",
+            unique=True,
+            sqlite_where=sa.text(ACTIVE_RUN),
+            postgresql_where=sa.text(ACTIVE_RUN),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id"), index=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -11,6 +12,11 @@ from festival.extensions import db
 
 if TYPE_CHECKING:
     from festival.models.event import Event
+
+# What a code may look like wherever one enters (the venue forms, an instance import): it ends up in
+# addresses, file names and calendar files, so it is plain lower-case ASCII, at most 40 characters.
+CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # a venue's or a theater's code (fullmatch)
+FEATURE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")  # a theater's feature, a film's required one
 
 
 class Venue(db.Model):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -23,7 +22,7 @@ from festival import localtime
 from festival.events import queries as events
 from festival.events import registrations, speakers
 from festival.extensions import db
-from festival.handlers import post_button
+from festival.handlers import attachment, post_button
 from festival.labels import (
     AUDIENCE_LABELS,
     EVENT_KIND_LABELS,
@@ -33,6 +32,7 @@ from festival.labels import (
     film_title,
 )
 from festival.models import Edition, Event, Speaker, TimetableVersion
+from festival.models.edition import SLUG_PATTERN
 from festival.models.enums import PUBLIC_EVENT_KINDS, Audience, FilmFormat, ImageKind
 from festival.navigation import localized, public_url
 from festival.programme import bp, caching, feeds, queries
@@ -40,8 +40,7 @@ from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
 from festival.submissions import uploads
 
-# what an edition's slug may look like in an address (anything else cannot name an edition)
-SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+SLUG = SLUG_PATTERN  # anything else in an address cannot name an edition
 
 
 def programme_route(rule: str, **options):
@@ -120,7 +119,7 @@ def _ics(
     stamp = queries.events_stamp(edition) if public_events else ()
     response = _public_file(version, build, "text/calendar", depends_on=stamp)
     if response.status_code == 200:
-        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response.headers["Content-Disposition"] = attachment(filename)
     return response
 
 

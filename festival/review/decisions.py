@@ -6,7 +6,6 @@ features), so they are checked here against the scheduler's rules and the editio
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields
 from datetime import date
 
@@ -21,6 +20,7 @@ from festival.mail.services import send_mail
 from festival.models import Decision, Edition, Entry, Theater, User, Venue
 from festival.models.enums import DecisionOutcome, EntryStatus
 from festival.models.types import utcnow
+from festival.models.venue import FEATURE_PATTERN
 from festival.review import queries
 from festival.review.letters import compose
 from festival.review.locking import optimistic
@@ -33,7 +33,6 @@ ENTRY_TRANSITIONS: dict[EntryStatus, frozenset[EntryStatus]] = {
     EntryStatus.SUBMITTED: frozenset({EntryStatus.ACCEPTED, EntryStatus.WAITLISTED, EntryStatus.REJECTED}),
     EntryStatus.WAITLISTED: frozenset({EntryStatus.ACCEPTED, EntryStatus.REJECTED}),
 }
-FEATURE_RE = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,39}$")
 LIMITS = {
     "min_screenings": 500,
     "max_screenings": 500,
@@ -161,7 +160,7 @@ def validate(values: DecisionInput, entry: Entry, edition: Edition) -> dict[str,
                     per_day=values.max_per_day,
                 )
             )
-    bad = [f for f in values.requires if not FEATURE_RE.match(f)]
+    bad = [f for f in values.requires if not FEATURE_PATTERN.fullmatch(f)]
     if bad:
         errors["requires"] = [_l("Use short lower-case feature names such as 3d or motion_seats.")]
     elif values.requires:

@@ -12,7 +12,7 @@ from flask_login import current_user
 from festival import params
 from festival.errors import InvalidInput
 from festival.extensions import db
-from festival.handlers import Render, post_button, submit_form
+from festival.handlers import Render, attachment, post_button, submit_form
 from festival.models import Edition, Entry, Panel
 from festival.models.enums import ConflictKind, DecisionOutcome, FilmFormat, Role
 from festival.review import bp, decisions, permissions, queries, services
@@ -263,7 +263,7 @@ def ranking_export():
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
+        headers={"Content-Disposition": attachment(name), "Cache-Control": "no-store"},
     )
 
 

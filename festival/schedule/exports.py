@@ -15,6 +15,7 @@ import icalendar
 import scheduler
 from festival import localtime, spreadsheets
 from festival.extensions import db
+from festival.formtools import single_line
 from festival.models import Edition, Entry, Event, Screening, TimetableVersion
 from festival.models.types import utcnow
 from festival.schedule import adapter
@@ -105,9 +106,9 @@ def _event_component(edition: Edition, e: Event, url: str | None) -> icalendar.E
     component.add("dtstamp", e.updated_at)
     component.add("dtstart", localtime.to_local(e.start, edition))
     component.add("dtend", localtime.to_local(e.end, edition))
-    component.add("summary", " / ".join(dict.fromkeys(titles)) or e.kind.value.replace("_", " "))
+    component.add("summary", single_line(" / ".join(dict.fromkeys(titles)) or e.kind.value.replace("_", " ")))
     if e.theater is not None:
-        component.add("location", f"{e.theater.name}, {e.theater.venue.name}")
+        component.add("location", single_line(f"{e.theater.name}, {e.theater.venue.name}"))
     details = [text for text in (e.description, e.description_zh, url) if text]
     if details:
         component.add("description", "\n\n".join(details))
@@ -120,8 +121,8 @@ def _event_component(edition: Edition, e: Event, url: str | None) -> icalendar.E
 
 def _summary(entry: Entry) -> str:
     if entry.title_zh and entry.title_zh != entry.display_title:
-        return f"{entry.display_title} / {entry.title_zh}"
-    return entry.display_title
+        return single_line(f"{entry.display_title} / {entry.title_zh}")
+    return single_line(entry.display_title)
 
 
 def calendar(
@@ -139,13 +140,14 @@ def calendar(
 
     ``stamp`` is the DTSTAMP of every screening (the version's publication time, so that the file is
     the same byte for byte while the version is); ``film_url(entry)`` gives each screening's URL,
-    ``event_url(event)`` each event's."""
+    ``event_url(event)`` each event's. Names and titles are one line each (``single_line``), whatever a row
+    holds: a property cannot be broken into two."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", single_line(name))
     cal.add("x-wr-timezone", edition.timezone)
     for s in screenings:
         e, t = s.entry, s.theater
@@ -155,7 +157,7 @@ def calendar(
         event.add("dtstart", localtime.to_local(s.start, edition))
         event.add("dtend", localtime.to_local(s.end, edition))
         event.add("summary", _summary(e))
-        event.add("location", f"{t.name}, {t.venue.name}")
+        event.add("location", single_line(f"{t.name}, {t.venue.name}"))
         details = [f"{(e.format.value if e.format else '').replace('_', ' ')} · {e.runtime_minutes} min"]
         if e.synopsis_short:
             details.append(e.synopsis_short)

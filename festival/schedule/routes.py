@@ -14,7 +14,7 @@ from flask_login import current_user
 from festival import localtime, params
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
-from festival.handlers import REDIRECT, Render, perform, post_button, submit_form
+from festival.handlers import REDIRECT, Render, attachment, perform, post_button, submit_form
 from festival.labels import FORMAT_LABELS, film_title
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import FilmFormat, Role, VersionStatus
@@ -543,7 +543,7 @@ def resolve(version_id: int):
 
 def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Content-Disposition"] = attachment(filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 

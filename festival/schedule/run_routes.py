@@ -11,7 +11,7 @@ from flask_login import current_user
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.formtools import choices
-from festival.handlers import REDIRECT, Render, post_button, submit_form
+from festival.handlers import REDIRECT, Render, attachment, post_button, submit_form
 from festival.models import Edition, SolveRun, TimetableVersion
 from festival.models.enums import Role
 from festival.schedule import adapter, bp, changelog, runs, versions
@@ -186,7 +186,7 @@ def _download(run: SolveRun, text: str | None, kind: str) -> Response:
     edition = db.session.get(Edition, run.edition_id)
     body = json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
     response = Response(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{edition.slug}-run{run.id}-{kind}.json"'
+    response.headers["Content-Disposition"] = attachment(f"{edition.slug}-run{run.id}-{kind}.json")
     return response
 
 

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 import scheduler
 from festival.audit import record
@@ -66,7 +67,8 @@ class InvalidResult(RuntimeError):
 
 
 class RunAlreadyActive(InvalidTransition):
-    """Another run of the same edition is queued or running."""
+    """Another run of the same edition is queued or running (``run``; or, when two started at the same
+    moment and the other has ended already, that run)."""
 
     def __init__(self, run: SolveRun):
         super().__init__(_l("Run #%(id)s is still in progress for this edition.", id=run.id))
@@ -124,8 +126,14 @@ def edition_runs(edition: Edition, limit: int = 50) -> list[SolveRun]:
 
 
 def active_run(edition: Edition) -> SolveRun | None:
-    """The edition's queued or running run, if any."""
+    """The edition's queued or running run, if any (at most one: the database holds it to that)."""
     stmt = sa.select(SolveRun).where(SolveRun.edition_id == edition.id, SolveRun.status.in_(ACTIVE))
+    return db.session.scalars(stmt.order_by(SolveRun.id.desc()).limit(1)).first()
+
+
+def latest_run(edition: Edition) -> SolveRun | None:
+    """The edition's newest run, whatever its status."""
+    stmt = sa.select(SolveRun).where(SolveRun.edition_id == edition.id)
     return db.session.scalars(stmt.order_by(SolveRun.id.desc()).limit(1)).first()
 
 
@@ -183,7 +191,17 @@ def start_run(
         created_by_id=actor.id if actor else None,
     )
     db.session.add(run)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Another start of this edition inserted its run between our check and our insert: the partial
+        # unique index (models.schedule.SolveRun) refuses a second active run. The failed insert ends the
+        # transaction (PostgreSQL refuses every later statement of it), so it is rolled back here.
+        db.session.rollback()
+        other = active_run(edition) or latest_run(edition)
+        if other is None:  # not the index: nothing of this edition was inserted meanwhile
+            raise
+        raise RunAlreadyActive(other) from None
     started = {"time_limit": time_limit, "keep_pins": keep_pins, "demand": demand}
     record(run, actor=actor, action="solve_run.start", new=started)
     return run

@@ -19,7 +19,16 @@ from festival.audit import history
 from festival.editions import open_editions
 from festival.errors import DomainError, InvalidInput, StaleEdit, refusal_json, wants_json
 from festival.extensions import db
-from festival.handlers import REDIRECT, Render, go_back, perform, post_button, stale_as, submit_form
+from festival.handlers import (
+    REDIRECT,
+    Render,
+    attachment,
+    go_back,
+    perform,
+    post_button,
+    stale_as,
+    submit_form,
+)
 from festival.labels import FORMAT_LABELS, PREMIERE_LABELS, label_of
 from festival.models import Edition, Entry, EntryImage
 from festival.models.enums import Role
@@ -493,5 +502,5 @@ def staff_export():
     return Response(
         text.encode("utf-8"),
         content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="entries.csv"', "Cache-Control": "no-store"},
+        headers={"Content-Disposition": attachment("entries.csv"), "Cache-Control": "no-store"},
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
@@ -20,11 +18,11 @@ from festival import localtime
 from festival.formtools import CleanForm, NameField, choices
 from festival.labels import EVENT_KIND_LABELS, FORMAT_LABELS
 from festival.models.enums import EventKind, FilmFormat
+from festival.models.venue import CODE_PATTERN, FEATURE_PATTERN
 from festival.venues import hours as hours_text
 
-CODE_RE = r"^[a-z0-9][a-z0-9_-]*$"
+CODE_RE = rf"^{CODE_PATTERN.pattern}$"
 CODE_MESSAGE = _l("Use lower-case letters, digits, - and _ (for example giant or dome-2).")
-FEATURE_RE = r"^[a-z0-9][a-z0-9_.-]*$"
 
 WEEKDAY_LABELS = (
     ("mon", _l("Monday")),
@@ -128,7 +126,7 @@ class FeaturesField(StringField):
     def pre_validate(self, form) -> None:
         words = [w.strip().lower() for w in (self.data or "").replace("，", ",").split(",") if w.strip()]
         for word in words:
-            if len(word) > 40 or not re.match(FEATURE_RE, word):
+            if not FEATURE_PATTERN.fullmatch(word):
                 raise ValidationError(
                     _l("“%(word)s”: a feature is one word of letters, digits, _ - or . (like 3d).", word=word)
                 )

@@ -81,3 +81,20 @@ def test_a_forged_or_foreign_device_cookie_does_not_bypass_the_address_limit(app
     forged = app.test_client()
     forged.set_cookie("festival_device", "eyJkIjoieCIsInUiOltdfQ.forged.signature", path="/auth/")
     assert _post(forged, "a@example.org", PASSWORD).status_code == 429
+
+
+@pytest.mark.parametrize("app_overrides", [LIMITED])
+def test_logins_failures_and_lockouts_are_logged_without_the_address_tried(app, make, caplog):
+    make.user(email="logged@example.org")
+    db.session.commit()
+    client = app.test_client()
+    with caplog.at_level("INFO", logger="festival.auth"):
+        assert _post(client, "logged@example.org", PASSWORD, ip="198.51.100.7").status_code == 302
+        client.post("/auth/logout")
+        _five_wrong(client, "someone@example.org", ip="198.51.100.8")
+        assert _post(client, "someone@example.org", "wrong-password-1", ip="198.51.100.8").status_code == 429
+    lines = [r.getMessage() for r in caplog.records if r.name == "festival.auth"]
+    assert any(line.startswith("login: user ") and "198.51.100.7" in line for line in lines)
+    assert sum(line.startswith("failed login: ") and "198.51.100.8" in line for line in lines) == 5
+    assert any(line.startswith("login refused by a limit") for line in lines)
+    assert not any("@example.org" in line for line in lines)

@@ -106,6 +106,25 @@ def test_icalendar_per_theater_and_per_film(staff_client, fest, draft):
     assert staff_client.get(f"{base}/theaters/99999.ics").status_code == 404
 
 
+def test_a_code_and_a_name_with_quotes_and_line_breaks_never_break_the_download(staff_client, fest, draft):
+    """Issue 15 item 11: a theater id with a quote and CRLF (imported before ids were checked) made its .ics
+    download answer 500; whatever a row holds, the file name and the calendar stay well-formed."""
+    dome = fest["dome"]
+    dome.code, dome.name = 'do"me\r\nSet-Cookie: x=1', 'Dome\r\nX-Evil: 1 "quoted"'
+    db.session.commit()
+    response = staff_client.get(f"/staff/timetable/versions/{draft.id}/theaters/{dome.id}.ics")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert "\r" not in disposition and "\n" not in disposition and disposition.count('"') == 2
+    assert (
+        not any("x=1" in c for c in response.headers.getlist("Set-Cookie"))
+        and "X-Evil" not in response.headers
+    )
+    cal = _calendar(response.data)
+    assert str(cal["X-WR-CALNAME"]).startswith('Dome X-Evil: 1 "quoted" · ')  # one line, read back whole
+    assert {str(e["LOCATION"]) for e in cal.walk("VEVENT")} == {'Dome X-Evil: 1 "quoted", Museum'}
+
+
 def test_icalendar_summary_carries_the_chinese_title(fest, draft):
     screen(draft, fest["films"]["zh"], fest["dome"], at(5, 14))
     db.session.commit()

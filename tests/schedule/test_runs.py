@@ -259,7 +259,7 @@ def _wait(predicate, seconds):
     pytest.fail("condition not reached in time")
 
 
-def test_run_of_a_vanished_local_worker_process_is_reaped_at_once(app, tiny):
+def test_run_of_a_vanished_local_worker_process_is_reaped_at_once(app, tiny, make):
     gone = subprocess.run(
         [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
     )
@@ -269,8 +269,8 @@ def test_run_of_a_vanished_local_worker_process_is_reaped_at_once(app, tiny):
         edition_id=tiny["edition"].id, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
         instance_json="{}", time_limit_seconds=60, worker=dead,
     )  # fmt: skip
-    alive = SolveRun(
-        edition_id=tiny["edition"].id, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
+    alive = SolveRun(  # another edition's: one active run per edition
+        edition_id=make.edition().id, status=RunStatus.RUNNING, started_at=now, heartbeat_at=now,
         instance_json="{}", time_limit_seconds=60, worker=jobs.worker_id(),
     )  # fmt: skip
     db.session.add_all([run, alive])

@@ -21,6 +21,7 @@ from scheduler.read import (
     schedule_from_json,
 )
 from scheduler.read.limits import MAX_OBJECTS, MAX_SCREENINGS
+from tests.jsonplaces import put_at
 
 CASES = [
     (("festival", "first_day"), "0001-01-01", "festival.first_day", "out_of_range"),
@@ -150,15 +151,7 @@ PLACES = [
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(changes=st.lists(st.tuples(st.sampled_from(PLACES), JSON), min_size=1, max_size=3))
 def test_the_reader_answers_any_value_anywhere_with_an_instance_or_problems(changes):
-    data = raw()
-    for path, value in changes:
-        target = data
-        try:
-            for key in path[:-1]:
-                target = target[key]
-            target[path[-1]] = value
-        except (KeyError, IndexError, TypeError):
-            continue
+    data = put_at(raw(), changes)
     try:
         instance = parse_instance(data)
     except InstanceError as exc:

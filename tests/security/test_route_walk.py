@@ -138,6 +138,7 @@ GET = {
 # (anonymous, other_filmmaker, curator, conflicted_curator)
 # (None: that visitor is allowed, so its POST is not sent here)
 POST_REFUSED = {
+    "admin.send_again": ("login", "403", "403", "403"),
     "audience.accept": ("login", "redirect", "redirect", "redirect"),  # an empty proposal is refused
     "audience.add": ("login", "redirect", "redirect", "redirect"),  # the walk's screening is a draft's
     "audience.add_juror": ("login", "403", "403", "403"),

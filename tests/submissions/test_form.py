@@ -420,3 +420,13 @@ def test_a_step_page_reads_without_a_transaction_and_a_save_writes_in_one(
     # the pool hands the connection back at the default level: the next request's transaction is real
     after = _isolation_levels(lambda: client.get("/entries/"))
     assert after and "AUTOCOMMIT" not in after, after
+
+
+def test_a_title_posted_with_line_breaks_is_saved_as_one_line(client, auth, filmmaker, complete_entry):
+    draft = complete_entry()
+    auth.login_as(filmmaker)
+    data = {**_film_data(draft), "title_en": "Dome\r\nBcc: victim@example.org\n", "director": "Anna\tBerg"}
+    response = _post(client, draft, "film", data)
+    assert response.status_code == 303
+    db.session.refresh(draft)
+    assert draft.title_en == "Dome Bcc: victim@example.org" and draft.director == "Anna Berg"

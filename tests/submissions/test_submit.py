@@ -235,3 +235,31 @@ def test_submit_with_a_real_csrf_token(csrf_client, complete_entry, filmmaker, c
     assert response.status_code == 303
     db.session.refresh(entry)
     assert entry.status == EntryStatus.SUBMITTED
+
+
+@pytest.fixture
+def smtp_server():
+    from tests.mail.smtpserver import SMTPServer
+
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+def test_a_title_with_a_line_break_submits_and_mails_a_one_line_subject(
+    app, smtp_server, complete_entry, filmmaker, clock, client, auth
+):
+    """Issue 15 item 9: a title holding a line break (written before titles were made one line) made the
+    receipt fail after the commit, and the filmmaker saw a 500 for a submission that succeeded."""
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_server.port)
+    clock(NOW)
+    entry = complete_entry(title_en="Northern Lights\nAbove Us")
+    auth.login_as(filmmaker)
+    response = client.post(
+        f"/entries/{entry.id}/submit", data={"accept_terms": "y", "version": entry.version}
+    )
+    assert response.status_code == 303
+    (message,) = smtp_server.received
+    assert message["Subject"] == "Entry received: BJIFF21-ST-0001 Northern Lights Above Us"
+    (receipt,) = mails("entry_receipt")
+    assert receipt.status == "sent" and receipt.subject == message["Subject"]

@@ -116,6 +116,27 @@ def test_duplicate_venue_code_in_the_same_edition_is_refused(client, auth, place
     assert "Another venue of this edition already uses this code." in response.get_data(as_text=True)
 
 
+def test_a_code_taken_between_the_check_and_the_insert_is_a_409_not_a_500(client, auth, place, monkeypatch):
+    """Two staff adding the same venue at the same moment: both checks find the code free, the database's
+    unique constraint refuses the second insert, and its sender is told (issue 15: a race decided by a
+    check-then-insert is never a server error)."""
+    from festival.venues import services
+
+    auth.login_as(place["staff"])
+    check = services._check_venue_code
+
+    def the_other_staff_saves_meanwhile(edition, code, venue):
+        check(edition, code, venue)  # free when looked at ...
+        with db.engine.begin() as conn:  # ... and taken by another request before our insert
+            conn.execute(sa.insert(Venue).values(edition_id=edition.id, code=code, name="Theirs", hours={}))
+
+    monkeypatch.setattr(services, "_check_venue_code", the_other_staff_saves_meanwhile)
+    response = client.post(f"/staff/venues/new?edition={place['edition'].slug}", data=_venue_form())
+    assert response.status_code == 409
+    assert "at the same moment" in response.get_data(as_text=True)
+    assert db.session.scalars(sa.select(Venue.name).where(Venue.code == "annex")).all() == ["Theirs"]
+
+
 def test_editing_hours_for_a_holiday_monday_changes_the_instance(client, auth, place):
     auth.login_as(place["staff"])
     venue = place["venue"]

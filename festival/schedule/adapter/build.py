@@ -315,7 +315,9 @@ def build_instance(
 
 def names_in(data: Mapping) -> dict[str, str]:
     """How people call the objects of an instance: ``venues[0]`` -> its name, ``films[3]`` -> its title."""
-    names = {}
+    names: dict[str, str] = {}
+    if not isinstance(data, Mapping):  # a file that is a list, a number or null: no object has a name
+        return names
     for key, label in (("venues", "name"), ("theaters", "name"), ("films", "title")):
         for i, item in enumerate(data.get(key) or []):
             if isinstance(item, Mapping) and isinstance(item.get(label) or item.get("id"), str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -52,6 +53,18 @@ def parse(data: dict) -> scheduler.Instance:
         return scheduler.parse_instance(data)
     except scheduler.InstanceError as exc:
         raise InstanceBuildError(exc.problems, names_in(data)) from None
+
+
+def read_instance_file(path: str | Path) -> Any:
+    """The decoded JSON of an instance file, checked by the solver's reader; raises InstanceBuildError when
+    the file cannot be read, is not JSON (or nests too deep, or holds a number of too many digits) or is not
+    a valid instance."""
+    try:
+        data = scheduler.read_json(path)  # the engine's one JSON boundary (its problems name the file)
+    except scheduler.FormatError as exc:
+        raise InstanceBuildError(exc.problems) from None
+    parse(data)
+    return data
 
 
 def instance_for(

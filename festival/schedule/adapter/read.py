@@ -4,15 +4,19 @@ import-instance``). The inverse of ``build``: every key of the format read here 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 import scheduler
 from festival import localtime
+from festival.errors import InvalidInput
 from festival.extensions import db
+from festival.formtools import single_line, strip_invisible_characters
 from festival.models import (
     Decision,
     Edition,
@@ -25,11 +29,15 @@ from festival.models import (
     Venue,
 )
 from festival.models.enums import DecisionOutcome, EntryStatus, EventKind, FilmFormat, VersionStatus
+from festival.models.venue import CODE_PATTERN, FEATURE_PATTERN
 from festival.schedule.adapter.build import build_instance
 from festival.schedule.adapter.checks import parse
 from festival.schedule.adapter.ids import aware_from_minute, aware_from_text, entry_id_of, theater_map
 from scheduler import parse_time
 
+# a film's id in an instance file: never stored (the entry's id replaces it), but shown in messages and
+# used as a title when the file has none, so it is as plain as a code, with upper case, "." and ":" too
+FILM_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
 IMPORTED_BLOCK_LABEL = "Scheduled maintenance"
 IMPORTED_DRAFT_LABEL = "Pins"
 
@@ -137,7 +145,7 @@ def edition_values(data: Mapping) -> dict:
     """The Edition columns an instance gives: its festival's name, timezone and window, and its weights."""
     fest = data["festival"]
     return {
-        "name": fest["name"],
+        "name": clean_name(fest["name"]),
         "timezone": fest.get("timezone") or localtime.DEFAULT_TIMEZONE,
         "first_day": date.fromisoformat(fest["first_day"]),
         "last_day": date.fromisoformat(fest["last_day"]),
@@ -148,6 +156,79 @@ def edition_values(data: Mapping) -> dict:
 def default_deadline(edition: Edition) -> datetime:
     """The call of an imported edition closed when its screening window opened (local midnight)."""
     return localtime.from_local(datetime.combine(edition.first_day, time()), edition)
+
+
+class InstanceImportError(InvalidInput):
+    """An instance the solver's reader accepts but the database cannot hold as it is: an id outside the safe
+    pattern of codes, a name longer than its column. ``errors`` maps each field's path to its messages."""
+
+    default = _l("This instance cannot be imported as it is:")
+
+
+CODE_TEXT = _l("“%(value)s” is not a code: use lower-case letters, digits, - and _ (at most 40 characters).")
+FEATURE_TEXT = _l(
+    "“%(value)s” is not a feature: one word of lower-case letters, digits, _ - or . (at most 40)."
+)
+FILM_ID_TEXT = _l("“%(value)s” is not a film id: use letters, digits, _ - . and : (at most 100 characters).")
+NAME_TEXT = _l("This is %(length)s characters long; the festival keeps at most %(maximum)s.")
+
+
+def clean_name(value: object) -> object:
+    """A name or title of an instance as the forms keep one: one line, without invisible characters."""
+    return single_line(strip_invisible_characters(value))
+
+
+def _length(column) -> int:
+    return column.property.columns[0].type.length
+
+
+def _import_checks(data: Mapping) -> Iterator[tuple[str, str, object]]:
+    """(path, kind, value) of every id and name an import stores or shows (of a well-formed instance)."""
+    yield "festival.name", "edition_name", data["festival"]["name"]
+    for i, venue in enumerate(data["venues"]):
+        yield f"venues[{i}].id", "code", venue["id"]
+        yield f"venues[{i}].name", "venue_name", venue.get("name")
+    for i, theater in enumerate(data["theaters"]):
+        yield f"theaters[{i}].id", "code", theater["id"]
+        yield f"theaters[{i}].name", "venue_name", theater.get("name")
+        for j, word in enumerate(theater.get("features") or []):
+            yield f"theaters[{i}].features[{j}]", "feature", word
+    for i, film in enumerate(data["films"]):
+        yield f"films[{i}].id", "film_id", film["id"]
+        yield f"films[{i}].title", "title", film.get("title")
+        for j, word in enumerate(film.get("requires") or []):
+            yield f"films[{i}].requires[{j}]", "feature", word
+
+
+def import_problems(data: Mapping) -> dict[str, list[object]]:
+    """What stops a well-formed instance (the reader accepted it) from being imported, by field path: ids
+    outside the safe patterns (they end up in addresses, file names and calendar files), names longer
+    than the columns that keep them. Empty when it can be imported."""
+    patterns = {"code": (CODE_PATTERN, CODE_TEXT), "feature": (FEATURE_PATTERN, FEATURE_TEXT)}
+    patterns["film_id"] = (FILM_ID_PATTERN, FILM_ID_TEXT)
+    lengths = {
+        "edition_name": _length(Edition.name),
+        "venue_name": min(_length(Venue.name), _length(Theater.name)),
+        "title": _length(Entry.title_en),
+    }
+    problems: dict[str, list[object]] = {}
+    for path, kind, value in _import_checks(data):
+        if kind in patterns:
+            pattern, text = patterns[kind]
+            if not pattern.fullmatch(value):
+                problems[path] = [text % {"value": value.encode("unicode_escape").decode("ascii")}]
+        elif isinstance(value, str) and len(clean_name(value)) > lengths[kind]:
+            problems[path] = [NAME_TEXT % {"length": len(clean_name(value)), "maximum": lengths[kind]}]
+    return problems
+
+
+def check_importable(data: Mapping) -> None:
+    """Raise InstanceBuildError (the reader's problems) or InstanceImportError (``import_problems``) unless
+    ``data`` is an instance that can be imported as it is."""
+    parse(data)
+    problems = import_problems(data)
+    if problems:
+        raise InstanceImportError(errors=problems)
 
 
 def import_instance(
@@ -162,14 +243,15 @@ def import_instance(
     venues with their theaters and blocks, each film an accepted entry of ``owner`` with a released
     decision, the pins a working draft. ``entry_details(number, film)`` gives an entry's other columns;
     ``names_zh`` the Chinese names of venues (by id) and theaters (``venue id/theater id``). Returns the
-    entries by film id. Flushes, never commits."""
+    entries by film id. Flushes, never commits; raises (before any write) what ``check_importable`` raises."""
+    check_importable(data)
     names_zh = names_zh or {}
     theaters: dict[str, Theater] = {}
     for v in data["venues"]:
         venue = Venue(
             edition_id=edition.id,
             code=v["id"],
-            name=v.get("name") or v["id"],
+            name=clean_name(v.get("name")) or v["id"],
             name_zh=names_zh.get(v["id"]),
             hours=v.get("hours", {}),
             closed_dates=v.get("closed_dates", []),
@@ -179,7 +261,7 @@ def import_instance(
         for position, t in enumerate(x for x in data["theaters"] if x["venue"] == v["id"]):
             theater = Theater(
                 code=t["id"],
-                name=t.get("name") or t["id"],
+                name=clean_name(t.get("name")) or t["id"],
                 name_zh=names_zh.get(f"{v['id']}/{t['id']}"),
                 seats=t["seats"],
                 formats=t["formats"],
@@ -218,8 +300,8 @@ def _import_films(
             number=number,
             reference=f"{edition.reference_prefix}-{number:04d}",
             status=EntryStatus.ACCEPTED,
-            title_original=film.get("title") or film["id"],
-            title_en=film.get("title") or film["id"],
+            title_original=clean_name(film.get("title")) or film["id"],
+            title_en=clean_name(film.get("title")) or film["id"],
             format=FilmFormat(film["format"]),
             runtime_minutes=film["runtime_minutes"],
             submitted_at=submitted_at,
