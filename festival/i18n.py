@@ -86,6 +86,7 @@ def init_i18n(app: Flask) -> None:
         timezone_label=localtime.timezone_label,
         timezone_name=localtime.zone_name,
         film_title=labels.film_title,
+        format_label=labels.format_label,
         other_title=labels.other_title,
         event_title=labels.event_title,
         event_description=labels.event_description,

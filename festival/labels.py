@@ -110,6 +110,11 @@ def label_of(labels: dict, value) -> str:
     return str(labels.get(value, value))
 
 
+def format_label(value) -> str:
+    """A film format's label on every page ('' for none, the stored value itself when unknown)."""
+    return label_of(FORMAT_LABELS, value)
+
+
 def film_title(entry: Entry) -> str:
     """The film's Chinese title for Chinese visitors when it has one, else its display title."""
     if str(get_locale()) == "zh" and entry.title_zh:

@@ -1,4 +1,5 @@
-"""Numbers from the request, read one way: ids, versions, page numbers and finite decimals.
+"""Numbers and dates from the request, read one way: ids, versions, page numbers, finite decimals and
+calendar dates.
 
 ``str.isdigit()`` accepts "²" and other digits that ``int()`` refuses (a 500), and ``int()`` refuses more
 than 4,300 digits; ``float()`` accepts "nan" and "inf". These read ASCII digits only, within the bounds a
@@ -10,11 +11,13 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
+from datetime import date
 
 MAX_ID = 2**31 - 1  # ids, versions and counts are 32-bit integer columns
 MAX_PAGE = 100_000
 MAX_DECIMAL = 1e15  # beyond any weight, score or count a form asks for
 _WHOLE = re.compile(r"[0-9]{1,10}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DECIMAL = re.compile(r"[-+]?(?:[0-9]{1,15}(?:\.[0-9]{0,15})?|\.[0-9]{1,15})")
 
 
@@ -62,3 +65,13 @@ def decimal(text: object, *, low: float, high: float) -> float | None:
     else:
         return None
     return value if math.isfinite(value) and low <= value <= high else None
+
+
+def calendar_date(text: object) -> date | None:
+    """A calendar date written YYYY-MM-DD (surrounding spaces allowed), else None (2031-02-30 too)."""
+    if not isinstance(text, str) or not _DATE.fullmatch(text.strip()):
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None

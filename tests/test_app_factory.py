@@ -208,7 +208,7 @@ def test_every_name_and_title_field_drops_invisible_characters(app):
 def test_invisible_characters_are_dropped_from_names_where_people_type_them(client):
     data = {"name": "Ada\u202e Producer\u200b", "organisation": "Orbit\u2066 Films\ufeff"}
     data |= {"email": "ada@example.org", "password": "Nebula-Dome-4471", "confirm": "Nebula-Dome-4471"}
-    assert client.post("/auth/register", data=data).status_code == 302
+    assert client.post("/auth/register", data=data).status_code == 303
     user = db.session.scalar(sa.select(User).where(User.email == "ada@example.org"))
     assert (user.name, user.organisation) == ("Ada Producer", "Orbit Films")
 

@@ -3,30 +3,28 @@ parameter, never a 500 and never silently ignored."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from flask import request
 from flask_babel import gettext as _
 
+from festival import params
 from festival.api.errors import BadParameter
 
-MAX_ID = 2**31 - 1  # the largest id a row can have (32-bit integer columns)
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 100
-DIGITS = re.compile(r"[0-9]{1,10}")
 
 
-def whole_number(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
+def whole_number(name: str, *, low: int = 1, high: int = params.MAX_ID) -> int | None:
     """The parameter as a whole number from ``low`` to ``high``, or None when it is absent or empty.
 
     Raises BadParameter naming the parameter for anything else (signs, decimals, words, huge numbers)."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    value = int(raw) if DIGITS.fullmatch(raw) else None
-    if value is None or not low <= value <= high:
+    value = params.whole_number(raw, low=low, high=high)
+    if value is None:
         raise BadParameter(
             _("%(name)s must be a whole number from %(low)d to %(high)d.", name=name, low=low, high=high),
             parameter=name,
@@ -39,14 +37,10 @@ def day(name: str = "day") -> date | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    try:
-        if len(raw) != len("YYYY-MM-DD"):
-            raise ValueError(raw)
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadParameter(
-            _("%(name)s must be a date written YYYY-MM-DD.", name=name), parameter=name
-        ) from None
+    value = params.calendar_date(raw)
+    if value is None:
+        raise BadParameter(_("%(name)s must be a date written YYYY-MM-DD.", name=name), parameter=name)
+    return value
 
 
 def choice(name: str, allowed: list[str]) -> str | None:

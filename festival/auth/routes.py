@@ -17,17 +17,11 @@ from festival.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from festival.auth.services import AccountError, authenticate
+from festival.auth.services import authenticate
 from festival.extensions import db, limiter
+from festival.handlers import Render, perform, post_button, submit_form
 from festival.models.enums import Role
 from festival.navigation import home_url, local_target
-
-
-def _show_errors(form, exc: AccountError) -> None:
-    """Nothing was saved: put the service's messages next to the form's fields."""
-    db.session.rollback()
-    for field, messages in exc.errors.items():
-        getattr(form, field).errors = list(messages)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -72,10 +66,11 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    sessions.log_out()
-    db.session.commit()
-    flash(_("You are logged out."), "info")
-    return redirect(url_for("main.index"))
+    return perform(
+        sessions.log_out,
+        success=lambda _result: flash(_("You are logged out."), "info"),
+        target=url_for("main.index"),
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -86,37 +81,34 @@ def register():
     form = RegistrationForm()
     if not form.is_submitted() and request.args.get("as") == "visitor":
         form.kind.data = "visitor"
-    if form.validate_on_submit():
-        try:
-            services.register_account(
-                email=form.email.data,
-                name=form.name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-                organisation=form.organisation.data,
-                kind=Role(form.kind.data),
-            )
-        except AccountError as exc:
-            _show_errors(form, exc)
-            return render_template("auth/register.html", form=form), 422
-        db.session.commit()
+    outcome = submit_form(
+        form,
+        lambda: services.register_account(
+            email=form.email.data,
+            name=form.name.data,
+            password=form.password.data,
+            locale=form.locale.data,
+            organisation=form.organisation.data,
+            kind=Role(form.kind.data),
+        ),
         # The same answer whether or not the address had an account (its owner got a mail instead).
-        flash(
-            _(
-                "Thank you. We sent a message to %(email)s: open the link in it to confirm your address "
-                "(you need a confirmed address to submit entries, or to wish, plan and vote). You can log "
-                "in now.",
-                email=form.email.data.strip(),
-            ),
-            "success",
-        )
+        success=_(
+            "Thank you. We sent a message to %(email)s: open the link in it to confirm your address "
+            "(you need a confirmed address to submit entries, or to wish, plan and vote). You can log "
+            "in now.",
+            email=(form.email.data or "").strip(),
+        ),
         # once logged in, a new filmmaker lands on their entries (where a film is entered), others on the
         # first page of their roles
-        if form.kind.data == Role.FILMMAKER:
-            return redirect(url_for("auth.login", next=url_for("submissions.my_entries")))
-        return redirect(url_for("auth.login"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/register.html", form=form), status
+        target=lambda _user: (
+            url_for("auth.login", next=url_for("submissions.my_entries"))
+            if form.kind.data == Role.FILMMAKER
+            else url_for("auth.login")
+        ),
+    )
+    if isinstance(outcome, Render):
+        return render_template("auth/register.html", form=form), outcome.status
+    return outcome
 
 
 @bp.route("/sessions", methods=["GET"])
@@ -140,24 +132,29 @@ def _render_account(password_form: PasswordChangeForm, status: int = 200):
 @bp.route("/sessions/<int(max=2147483647):session_id>/end", methods=["POST"])
 @login_required
 def end_session(session_id: int):
-    if ConfirmForm().validate_on_submit():
+    def end() -> None:
         try:
             sessions.end_session(current_user._get_current_object(), session_id)
         except sessions.SessionNotFound:
             abort(404)
-        db.session.commit()
-        flash(_("That session has ended: the device it was on is logged out."), "success")
-    return redirect(url_for("auth.my_sessions"))
+
+    return post_button(
+        ConfirmForm(),
+        end,
+        success=_("That session has ended: the device it was on is logged out."),
+        back=url_for("auth.my_sessions"),
+    )
 
 
 @bp.route("/sessions/end-others", methods=["POST"])
 @login_required
 def end_other_sessions():
-    if ConfirmForm().validate_on_submit():
-        sessions.end_sessions(current_user._get_current_object(), except_current=True)
-        db.session.commit()
-        flash(_("Every other session has ended; this one goes on."), "success")
-    return redirect(url_for("auth.my_sessions"))
+    return post_button(
+        ConfirmForm(),
+        lambda: sessions.end_sessions(current_user._get_current_object(), except_current=True),
+        success=_("Every other session has ended; this one goes on."),
+        back=url_for("auth.my_sessions"),
+    )
 
 
 @bp.route("/password", methods=["POST"])
@@ -165,18 +162,17 @@ def end_other_sessions():
 @limiter.limit("10 per minute", methods=["POST"])
 def change_password():
     form = PasswordChangeForm()
-    if not form.validate_on_submit():
-        return _render_account(form, 422)
-    try:
-        services.change_password(
+    outcome = submit_form(
+        form,
+        lambda: services.change_password(
             current_user._get_current_object(), current=form.current.data, new=form.password.data
-        )
-    except AccountError as exc:
-        _show_errors(form, exc)
-        return _render_account(form, 422)
-    db.session.commit()
-    flash(_("Your password is changed. Your other sessions have ended."), "success")
-    return redirect(url_for("auth.my_sessions"))
+        ),
+        success=_("Your password is changed. Your other sessions have ended."),
+        target=url_for("auth.my_sessions"),
+    )
+    if isinstance(outcome, Render):
+        return _render_account(form, outcome.status)
+    return outcome
 
 
 @bp.route("/confirm/<token>")
@@ -214,19 +210,22 @@ def resend_confirmation():
 @limiter.limit("5 per minute;20 per hour", methods=["POST"])
 def request_reset():
     form = ResetRequestForm()
-    if form.validate_on_submit():
-        services.request_password_reset(form.email.data)
-        db.session.commit()
+    outcome = submit_form(
+        form,
+        lambda: services.request_password_reset(form.email.data),
         # The same answer whether or not the address has an account (no account enumeration).
-        flash(
+        success=lambda _result: flash(
             _(
                 "If an account uses this address, we sent it a link to choose a new password. "
                 "The link works for one hour."
             ),
             "info",
-        )
-        return redirect(url_for("auth.login"))
-    return render_template("auth/reset_request.html", form=form), 422 if form.is_submitted() else 200
+        ),
+        target=url_for("auth.login"),
+    )
+    if isinstance(outcome, Render):
+        return render_template("auth/reset_request.html", form=form), outcome.status
+    return outcome
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
@@ -241,16 +240,17 @@ def reset_password(token: str):
         flash(_("This password link is not valid or was already used. Ask for a new one below."), "error")
         return redirect(url_for("auth.request_reset"))
     form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(token, form.password.data)
-        except AccountError as exc:
-            db.session.rollback()
-            form.password.errors = list(exc.errors.get("password", []))
-            return render_template("auth/reset_password.html", form=form, user=user), 422
-        db.session.commit()
+
+    def done(_user) -> None:
         logout_user()
         flash(_("Your new password is set. Log in with it."), "success")
-        return redirect(url_for("auth.login"))
-    status = 422 if form.is_submitted() else 200
-    return render_template("auth/reset_password.html", form=form, user=user), status
+
+    outcome = submit_form(
+        form,
+        lambda: services.reset_password(token, form.password.data),
+        success=done,
+        target=url_for("auth.login"),
+    )
+    if isinstance(outcome, Render):
+        return render_template("auth/reset_password.html", form=form, user=user), outcome.status
+    return outcome

@@ -7,17 +7,16 @@ holidays) and ``demand`` (the demand settings and the solver's weights made from
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import abort, g, has_request_context, session
 from flask_babel import lazy_gettext as _l
 
-from festival import localtime
+from festival import localtime, params
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, TimetableVersion, Venue
 from festival.models.enums import DecisionOutcome, EditionStatus, VersionStatus
-from festival.models.types import utcnow
 
 # How far from its screening window a time typed for an edition may lie (blocks for rehearsals before it,
 # repairs after it); beyond that a date is a typing error and never reaches the timetable's rules.
@@ -37,9 +36,18 @@ def out_of_reach(edition: Edition, moment: datetime) -> object | None:
     )
 
 
+def asked_day(edition: Edition, text: object) -> date | None:
+    """The day a page is asked to show (``?day=YYYY-MM-DD``) when it is a day of the edition's screening
+    window, else None (the page then picks its own)."""
+    day = params.calendar_date(text)
+    return day if day is not None and edition.first_day <= day <= edition.last_day else None
+
+
 def open_editions(now: datetime | None = None) -> list[Edition]:
-    """Editions whose call for entries is open now (or at ``now``), the earliest deadline first."""
-    stmt = sa.select(Edition).where(Edition.call_open(now or utcnow())).order_by(Edition.entry_deadline)
+    """Editions whose call for entries is open now (the rules' clock, ``localtime.now``) or at ``now``, the
+    earliest deadline first."""
+    moment = now or localtime.now()
+    stmt = sa.select(Edition).where(Edition.call_open(moment)).order_by(Edition.entry_deadline)
     return list(db.session.scalars(stmt))
 
 

@@ -23,9 +23,10 @@ from festival.audit import record
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.extensions import db
 from festival.labels import event_title
+from festival.mail.services import send_mail
 from festival.models import Edition, Event, EventSpeaker, Speaker, Theater, User
 from festival.models.enums import SpeakerStatus
-from festival.navigation import localized
+from festival.navigation import localized, public_url
 from festival.submissions import uploads
 
 log = logging.getLogger(__name__)
@@ -140,7 +141,35 @@ def add_speaker(event: Event, *, email: str, name: str, actor: User | None) -> E
     event.speakers.append(part)
     db.session.flush()
     record(event, actor=actor, action="event.speaker_add", new={"speaker": speaker.email})
+    _mail_invitation(speaker, event)
     return part
+
+
+def _mail_invitation(speaker: Speaker, event: Event) -> None:
+    """Tell the speaker where to answer: their page, reached by logging in (or signing up) with the invited
+    address. The generic invitation link (festival.people, issue 16) replaces this once it is in main."""
+    edition = db.session.get(Edition, event.edition_id)
+    when = _when(event) if event.start is not None else ""
+    body = "\n".join(
+        str(line)
+        for line in (
+            _l("%(name)s,", name=speaker.name),
+            "",
+            _l(
+                "You are invited to speak at “%(event)s” (%(when)s), %(edition)s.",
+                event=event_title(event),
+                when=when,
+                edition=edition.name,
+            ),  # fmt: skip
+            _l(
+                "Log in (or sign up) with this e-mail address and confirm or decline on your page: %(url)s",
+                url=public_url("events.speaking"),
+            ),  # fmt: skip
+            _l("There you can also write your bio in English and Chinese and upload a photo."),
+        )
+    )
+    subject = str(_l("Invitation to speak: %(event)s", event=event_title(event)))
+    send_mail(to=speaker.email, subject=subject, body=body, kind="speaker_invitation")
 
 
 def remove_speaker(event: Event, speaker: Speaker, *, actor: User | None) -> None:

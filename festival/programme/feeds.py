@@ -24,8 +24,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask_babel import force_locale
 
@@ -53,7 +52,7 @@ class Conference:
     title: str
     first_day: date
     last_day: date
-    tz: ZoneInfo
+    timezone: str  # the edition's, so festival.localtime converts for the feed as for the pages
     timeslot_minutes: int
     base_url: str  # the site's address
     url: str  # the programme's page
@@ -114,20 +113,20 @@ def arrange(conference: Conference, items: Sequence[ProgrammeItem]) -> list[Day]
     outside it), each with the places that have items that day, in the places' order."""
     guids = {item.key: conference.guid(item.key) for item in items}
     ids = event_ids(list(guids.values()))
-    tz = conference.tz
     by_day: dict[date, dict[Place, list[Event]]] = {}
     for item in sorted(items, key=lambda i: (i.start, i.place.order, i.key)):
         g = guids[item.key]
         event = Event(guid=g, id=ids[g], slug=_slug(conference, item, ids[g]), item=item)
-        by_day.setdefault(item.start.astimezone(tz).date(), {}).setdefault(item.place, []).append(event)
+        day = localtime.local_day(item.start, conference)
+        by_day.setdefault(day, {}).setdefault(item.place, []).append(event)
     first = min([conference.first_day, *by_day])
     last = max([conference.last_day, *by_day])
     days = []
     for index in range((last - first).days + 1):
         day = first + timedelta(days=index)
-        start = datetime.combine(day, time(0), tzinfo=tz)
+        start, end = localtime.day_range(day, day, conference)
         rooms = sorted(by_day.get(day, {}).items(), key=lambda pair: pair[0].order)
-        days.append(Day(index=index + 1, date=day, start=start, end=start + timedelta(days=1), rooms=rooms))
+        days.append(Day(index=index + 1, date=day, start=start, end=end, rooms=rooms))
     return days
 
 
@@ -142,7 +141,7 @@ def _minutes(start: datetime, end: datetime) -> int:
 def _event_fields(conference: Conference, event: Event) -> dict:
     """An event's fields in the order the schema lists them (shared by the XML and the JSON)."""
     item = event.item
-    local = item.start.astimezone(conference.tz)
+    local = localtime.to_local(item.start, conference)
     return {
         "room": item.place.name,
         "title": item.title,
@@ -170,7 +169,7 @@ def _conference_fields(conference: Conference, days: Sequence[Day]) -> dict:
         "end": days[-1].date.isoformat(),
         "days": len(days),
         "timeslot_duration": _hhmm(conference.timeslot_minutes),
-        "time_zone_name": conference.tz.key,
+        "time_zone_name": localtime.zone_name(conference),
         "base_url": conference.base_url,
         "url": conference.url,
     }
@@ -206,7 +205,7 @@ def edition_schedule(
         title=title,
         first_day=edition.first_day,
         last_day=edition.last_day,
-        tz=localtime.zone(edition),
+        timezone=localtime.zone_name(edition),
         timeslot_minutes=math.gcd(*(t.start_step_minutes for t in theaters)) or DEFAULT_TIMESLOT,
         base_url=base_url,
         url=programme_url,

@@ -19,6 +19,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from festival import localtime
+from festival.editions import asked_day
 from festival.events import queries as events
 from festival.events import registrations, speakers
 from festival.extensions import db
@@ -131,7 +132,7 @@ def index(slug: str | None):
     editions = queries.editions_on_offer()  # the switcher's list: the page depends on it
     if version is None:
         return render_template("programme/none.html", edition=edition, editions=editions)
-    asked = _asked_day(edition)
+    asked = asked_day(edition, request.args.get("day"))
     ids = caching.cached(
         version, ("theater ids",), lambda: frozenset(t.id for t in edition_theaters(edition))
     )
@@ -148,15 +149,6 @@ def index(slug: str | None):
         today=None if asked else today,
         depends_on=(editions, stamp),
     )
-
-
-def _asked_day(edition: Edition) -> date | None:
-    """The day asked for with ?day=, when it is a date of the edition's window."""
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        return None
-    return day if edition.first_day <= day <= edition.last_day else None
 
 
 def _render_day(

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival import params
-from festival.labels import FORMAT_LABELS
+from festival.labels import format_label
 from festival.models import Edition, RubricCriterion
 from festival.models.enums import ReviewStatus
 from festival.navigation import localized
@@ -48,14 +48,15 @@ def outcome_label(outcome) -> str:
     return str(OUTCOME_LABELS.get(outcome, outcome or ""))
 
 
-def format_label(film_format) -> str:
-    return str(FORMAT_LABELS.get(film_format, film_format or _("any format")))
+def panel_format_label(panel) -> str:
+    """The format a panel reviews, or "any format" for a panel that takes the entries no other takes."""
+    return format_label(panel.format) if panel.format else _("any format")
 
 
 @bp.context_processor
 def review_labels() -> dict:
     return {
-        "format_label": format_label,
+        "panel_format_label": panel_format_label,
         "outcome_label": outcome_label,
         "review_status_label": lambda s: str(REVIEW_STATUS_LABELS.get(s, s)),
         "letter_kind_label": lambda k: str(KIND_LABELS.get(k, k)),

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival import localtime, params
-from festival.editions import staff_edition, staff_editions
+from festival.editions import asked_day, staff_edition, staff_editions
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, attachment, perform, post_button, submit_form
-from festival.labels import FORMAT_LABELS, film_title
+from festival.labels import FORMAT_LABELS, film_title, format_label
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import FilmFormat, Role, VersionStatus
 from festival.navigation import localized, public_url
@@ -54,11 +54,8 @@ def _screening(version: TimetableVersion, screening_id: int) -> Screening:
 
 def _day(version: TimetableVersion, edition: Edition) -> date:
     """The day asked for (?day=YYYY-MM-DD), else the first day with screenings, else the first day."""
-    try:
-        day = date.fromisoformat(request.args.get("day", ""))
-    except ValueError:
-        day = None
-    if day is not None and edition.first_day <= day <= edition.last_day:
+    day = asked_day(edition, request.args.get("day"))
+    if day is not None:
         return day
     days = grid.screening_days(version)
     return min(days) if days else edition.first_day
@@ -77,7 +74,7 @@ def _film_choices(edition: Edition) -> list[tuple[int, str]]:
                 e.id,
                 label.format(
                     title=film_title(e),
-                    fmt=FORMAT_LABELS.get(e.format, ""),
+                    fmt=format_label(e.format),
                     minutes=e.runtime_minutes,
                 ),
             )
@@ -282,7 +279,7 @@ def stats(version_id: int):
     totals = grid.totals(
         grid.usage(version),
         theater_label=lambda t: localized(t, "name"),
-        format_label=lambda code: str(FORMAT_LABELS.get(code, code)),
+        format_label=format_label,
     )
     return render_template("schedule/stats.html", **_common(version), totals=totals, tab="stats")
 

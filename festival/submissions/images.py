@@ -15,7 +15,7 @@ from festival.models import Entry, EntryImage, User
 from festival.models.enums import EntryStatus, ImageKind
 from festival.submissions import uploads
 from festival.submissions.completeness import MAX_STILLS
-from festival.submissions.errors import UploadBusy, UploadRejected
+from festival.submissions.errors import UploadRejected
 from festival.submissions.window import ensure_editable, ensure_owner, resolve
 
 log = logging.getLogger(__name__)
@@ -58,10 +58,8 @@ def add_image(
         )
     try:
         clean = uploads.checked_upload(actor.id, upload.stream)
-    except uploads.UploadBusy as exc:
-        raise UploadBusy(errors={"image": [str(exc)]}) from exc
-    except uploads.UploadRejected as exc:
-        raise UploadRejected(errors={"image": [str(exc)]}) from exc
+    except UploadRejected as exc:  # the file's fault, or UploadBusy: said next to the image field
+        raise type(exc)(errors={"image": [exc.message]}) from exc
     stored_name = uploads.new_stored_name(clean.extension)
     try:
         paths = uploads.store_files(db.session, entry.id, stored_name, clean)

@@ -29,7 +29,7 @@ from festival.handlers import (
     submit_form,
 )
 from festival.history import trail
-from festival.labels import FORMAT_LABELS, PREMIERE_LABELS, label_of
+from festival.labels import PREMIERE_LABELS, label_of
 from festival.models import Edition, Entry, EntryImage
 from festival.models.enums import Role
 from festival.security import roles_required
@@ -50,7 +50,6 @@ from festival.submissions.permissions import can_view_images
 
 TEMPLATE_GLOBALS = {
     "status_label": display.status_label,
-    "format_label": lambda value: label_of(FORMAT_LABELS, value),
     "premiere_label": lambda value: label_of(PREMIERE_LABELS, value),
     "step_labels": completeness.STEP_LABELS,
 }

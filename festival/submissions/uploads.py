@@ -30,6 +30,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
+from festival.submissions.errors import UploadBusy, UploadRejected
+
 log = logging.getLogger(__name__)
 
 # Pillow's name for the detected format -> (stored MIME type, file extension). MPO is the JPEG
@@ -54,14 +56,6 @@ KEPT_INFO = ("icc_profile", "transparency")
 
 _NEW_FILES = "festival.uploads.new"
 _DOOMED_FILES = "festival.uploads.doomed"
-
-
-class UploadRejected(ValueError):
-    """The upload is not an acceptable image; the message says why, for the person uploading."""
-
-
-class UploadBusy(UploadRejected):
-    """Too many images are being decoded at once (by this user, or in this process): try again soon."""
 
 
 _slots = threading.Condition()

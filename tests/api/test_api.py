@@ -135,7 +135,8 @@ def test_the_private_draft_appears_only_once_published(client, fest, published):
     ("query", "parameter"),
     [("page=0", "page"), ("page=-1", "page"), ("page=abc", "page"), ("page=1.5", "page"),
      ("page=99999999999999999999", "page"), ("per_page=0", "per_page"), ("per_page=101", "per_page"),
-     ("day=2031-4-2", "day"), ("day=tomorrow", "day"), ("day=2031-02-30", "day"), ("film=x", "film"),
+     ("day=2031-4-2", "day"), ("day=tomorrow", "day"), ("day=2031-02-30", "day"), ("day=2031-W14-1", "day"),
+     ("film=x", "film"), ("film=²", "film"),
      ("film=-3", "film"), ("theater=2147483648", "theater"), ("venue=1e3", "venue"),
      ("format=imax", "format")],
 )  # fmt: skip

@@ -25,7 +25,7 @@ def test_anyone_can_sign_up_as_a_visitor_and_is_mailed_in_their_language(csrf_cl
         data={"csrf_token": token, "kind": "visitor", "name": "Lin Visitor", "email": "lin@example.org",
               "password": PASSWORD, "confirm": PASSWORD, "locale": "zh"},
     )  # fmt: skip
-    assert response.status_code == 302
+    assert response.status_code == 303
     user = db.session.scalar(sa.select(User).where(User.email == "lin@example.org"))
     assert user.roles == {Role.VISITOR} and user.locale == "zh" and user.email_confirmed_at is None
     mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.recipient == "lin@example.org"))

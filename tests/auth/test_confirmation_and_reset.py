@@ -164,7 +164,7 @@ def test_reset_link_sets_a_new_password_once(client, make):
     link = _link(mail)
     assert client.get(link).status_code == 200
     response = client.post(link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(user)
     assert verify_password(user.password_hash, NEW_PASSWORD)
     assert not verify_password(user.password_hash, PASSWORD)
@@ -239,7 +239,7 @@ def test_reset_with_real_csrf_tokens(csrf_client, make):
     response = csrf_client.post(
         link, data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "csrf_token": form_token}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(user)
     assert verify_password(user.password_hash, NEW_PASSWORD)
 

@@ -30,7 +30,7 @@ def _users() -> int:
 def test_registration_creates_a_filmmaker_with_normalised_email_and_hashed_password(client):
     response = client.post("/auth/register", data=GOOD)
     # the login page, which then leads the new filmmaker to their entries
-    assert response.status_code == 302 and unquote(response.headers["Location"]).endswith(
+    assert response.status_code == 303 and unquote(response.headers["Location"]).endswith(
         "/auth/login?next=/entries/"
     )
     user = db.session.scalar(sa.select(User))
@@ -57,7 +57,7 @@ def test_registration_with_an_existing_address_answers_like_a_new_one_and_mails_
     existing = _answer(client, GOOD)  # the same address in other capitals and spaces
     new = _answer(client, dict(GOOD, email="grace.new@example.org"))
     assert existing == new
-    assert existing[0] == 302 and "We sent a message to @" in existing[2]
+    assert existing[0] == 303 and "We sent a message to @" in existing[2]
     assert _users() == 2  # the owner and the new filmmaker: no second account for the known address
     assert _mail_kinds() == [("already_registered", owner.email), ("confirm_email", "grace.new@example.org")]
     (told,) = db.session.scalars(sa.select(OutboxMail).where(OutboxMail.kind == "already_registered"))
@@ -145,5 +145,5 @@ def test_post_without_csrf_token_is_rejected(csrf_client):
 def test_registration_with_real_csrf_token(csrf_client):
     token = csrf_token(csrf_client, "/auth/register")
     response = csrf_client.post("/auth/register", data=dict(GOOD, csrf_token=token))
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _users() == 1

@@ -84,7 +84,7 @@ def test_changing_the_password_keeps_this_session_and_ends_the_others(app, clien
     remembered = _with_cookies(app, phone, "remember_token")
     data = {"current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
     response = client.post("/auth/password", data=data)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _logged_in(client)
     assert not _logged_in(phone) and not _logged_in(remembered)
 
@@ -122,7 +122,7 @@ def test_users_see_their_sessions_and_end_another(app, client, person):
     phone_session = db.session.scalar(
         sa.select(UserSession).where(UserSession.user_agent == "Safari on a phone")
     )
-    assert client.post(f"/auth/sessions/{phone_session.id}/end").status_code == 302
+    assert client.post(f"/auth/sessions/{phone_session.id}/end").status_code == 303
     assert not _logged_in(phone) and _logged_in(client)
     assert "Safari on a phone" not in client.get(PRIVATE).get_data(as_text=True)
 

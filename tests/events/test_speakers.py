@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from festival.errors import InvalidInput
 from festival.events import services, speakers
 from festival.extensions import db
-from festival.models import EventSpeaker, Speaker
+from festival.models import EventSpeaker, OutboxMail, Speaker
 from festival.models.enums import EventKind, SpeakerStatus
 from tests import factories
 from tests.factories import TZ
@@ -51,6 +51,8 @@ def test_staff_invite_two_speakers_and_see_their_answers(client, auth, place):
     ]  # fmt: skip
     page = client.get(f"/staff/events/{event.id}/edit").get_data(as_text=True)
     assert "Liu Cixin" in page and "Ada Lovelace" in page and "invited" in page
+    mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.recipient == "liu@example.org"))
+    assert "The Future of Dome Cinema" in mail.subject and "/speaking/" in mail.body
     again = client.post(
         f"/staff/events/{event.id}/speakers", data={"name": "Liu", "email": "liu@example.org"}
     )

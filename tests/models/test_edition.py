@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from festival import localtime
 from festival.editions import open_editions
 from festival.extensions import db
 from festival.models import Edition
 from festival.models.enums import EditionStatus
+from festival.submissions.window import window_open
 
 # 23:59 Beijing time on 14 March 2031 is 15:59 UTC
 DEADLINE = datetime(2031, 3, 14, 23, 59, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -51,3 +53,13 @@ def test_a_call_that_is_not_open_takes_no_entries_whatever_the_time(app, make, s
     early = DEADLINE - timedelta(days=30)
     assert not edition.call_open(early)
     assert not _open_in_sql(edition, early)
+
+
+def test_the_list_of_open_calls_reads_the_same_clock_as_the_entry_form(app, make, monkeypatch):
+    edition = make.edition(deadline=DEADLINE)
+    entry = make.entry(edition, make.user())
+    db.session.commit()
+    for moment, expected in ((DEADLINE - timedelta(minutes=1), True), (DEADLINE, False)):
+        monkeypatch.setattr(localtime, "now", lambda moment=moment: moment)
+        assert (edition in open_editions()) is expected
+        assert window_open(entry) is expected

@@ -28,6 +28,12 @@ def test_navigation_endpoints_exist_for_curators_and_staff(world, client, auth):
     assert client.get("/review/staff").status_code == 403
 
 
+def test_the_overview_names_each_panels_format_and_any_format_for_a_panel_without_one(world, client, auth):
+    auth.login_as(world.staff)
+    page = client.get(f"/review/staff?edition={world.edition.id}").get_data(as_text=True)
+    assert "<td>Fulldome (planetarium)</td>" in page and "<td>any format</td>" in page
+
+
 def test_staff_create_a_panel_add_a_lead_and_the_lead_changes_hands(csrf_world, csrf_client):
     world = csrf_world
     log_in(csrf_client, world.staff)

@@ -112,7 +112,7 @@ def _worker_process(app, tmp_path) -> subprocess.Popen:
         env["REDIS_URL"] = app.config["REDIS_URL"]
     log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
-        [sys.executable, "-m", "festival.jobs.worker"],
+        [sys.executable, "-m", "festival.worker"],
         cwd=ROOT,
         env=env,
         stdout=log,

@@ -1,4 +1,4 @@
-"""Run a job-queue consumer: ``python -m festival.jobs.worker [--workers N]`` (see scripts/worker).
+"""Run a job-queue consumer: ``python -m festival.worker [--workers N]`` (see scripts/worker).
 
 With ``REDIS_URL`` set, start as many of these as you like, on any machine that reaches Redis and the
 database. Without it, the consumer reads the embedded SQLite queue of this instance folder (the one
