@@ -16,9 +16,10 @@ from scheduler.improve import lanes, optimise, relaxation
 from scheduler.pipeline import solve
 from scheduler.read import parse_instance
 
-# what a solve may take beyond its limit: validating and explaining what it returns (the work itself
-# ends pipeline.FINISH_SECONDS before the limit)
-MARGIN = 1.5
+# what a solve may take beyond its limit: validating and explaining what it returns (the work itself ends
+# pipeline.FINISH_SECONDS before the limit), with room for a busy machine; the faults these tests guard
+# against overran by minutes
+MARGIN = 2.5
 WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
