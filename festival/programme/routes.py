@@ -64,7 +64,8 @@ def _edition_in_the_address():
         return None
     if not SLUG.fullmatch(slug):
         abort(404)
-    args = {k: v for k, v in request.args.lists() if k != "edition"}
+    # the address's own parts win over a query argument of the same name (?entry_id=... on a film page)
+    args = {k: v for k, v in request.args.lists() if k != "edition" and k not in (request.view_args or {})}
     return redirect(url_for(request.endpoint, **{**(request.view_args or {}), "slug": slug}, **args), 301)
 
 

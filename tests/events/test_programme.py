@@ -117,3 +117,12 @@ def test_a_change_to_an_event_reaches_the_cached_pages_and_feeds_without_a_publi
         f"/programme/{slug}/schedule.xml", headers={"If-None-Match": feed.headers["ETag"]}
     )
     assert feed_again.status_code == 200 and b"Domes, tomorrow" in feed_again.data
+
+
+def test_the_old_edition_argument_redirects_even_beside_a_query_argument_named_like_the_address(
+    client, forum
+):
+    event_id = forum["event"].id
+    response = client.get(f"/programme/event/{event_id}?edition={forum['slug']}&event_id=999")
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith(f"/programme/{forum['slug']}/event/{event_id}")
