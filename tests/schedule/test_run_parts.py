@@ -106,7 +106,8 @@ def test_parts_are_solved_by_redis_workers(app, client, auth, tiny):
     messages = _Messages()
     logger = logging.getLogger("festival.schedule.parts")
     logger.addHandler(messages)
-    level, logger.level = logger.level, logging.INFO
+    level = logger.level
+    logger.setLevel(logging.INFO)  # setLevel, not the attribute: it clears the logger's cached 'not enabled'
     disabled, logger.disabled = logger.disabled, False  # the migrations' logging config disables it
     try:
         deadline = time.monotonic() + 90
@@ -115,7 +116,8 @@ def test_parts_are_solved_by_redis_workers(app, client, auth, tiny):
     finally:
         consumer.stop(graceful=True)
         logger.removeHandler(messages)
-        logger.level, logger.disabled = level, disabled
+        logger.setLevel(level)
+        logger.disabled = disabled
     run = _run(run_id)
     _check_merged(run)
     came_back = [m for m in messages.messages if "came back from" in m]
