@@ -20,7 +20,7 @@ from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import Theater, Venue
+from festival.models.venue import Theater, Venue, VenueManagerVenue
 
 __all__ = [
     "Assignment",
@@ -59,6 +59,7 @@ __all__ = [
     "UserRole",
     "UserSession",
     "Venue",
+    "VenueManagerVenue",
     "ViewerVote",
     "VisitorDays",
 ]

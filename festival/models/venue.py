@@ -25,6 +25,10 @@ class Venue(db.Model):
     ``hours`` maps weekday keys (mon..sun) to lists of ["HH:MM", "HH:MM"] intervals,
     ``closed_dates`` lists ISO dates and ``special_hours`` maps ISO dates to intervals,
     exactly as in the scheduler's instance format.
+
+    ``city`` is a plain key (``beijing``, ``hefei``): the solver's cities are these keys, and the transit
+    days between two cities are looked up by them. ``is_partner`` marks an alliance partner museum (the
+    edition's own museum is not a partner). The contact is whom staff call about the venue's rooms.
     """
 
     __tablename__ = "venue"
@@ -38,6 +42,11 @@ class Venue(db.Model):
     hours: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     closed_dates: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     special_hours: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    city: Mapped[str] = mapped_column(sa.String(40), default="")
+    is_partner: Mapped[bool] = mapped_column(default=False)
+    contact_name: Mapped[str | None] = mapped_column(sa.String(200))
+    contact_email: Mapped[str | None] = mapped_column(sa.String(254))
+    contact_phone: Mapped[str | None] = mapped_column(sa.String(40))
 
     theaters: Mapped[list[Theater]] = relationship(
         back_populates="venue", order_by="Theater.position", cascade="all, delete-orphan"
@@ -71,4 +80,15 @@ class Theater(db.Model):
     # every event in the theater, blocks included (an event keeps the theater from films while it lasts)
     events: Mapped[list[Event]] = relationship(
         back_populates="theater", order_by="(Event.start, Event.id)", cascade="all, delete-orphan"
+    )
+
+
+class VenueManagerVenue(db.Model):
+    """The venues a venue manager looks after (the scope of the venue_manager role)."""
+
+    __tablename__ = "venue_manager_venue"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    venue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True, index=True
     )
