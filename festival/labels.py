@@ -93,6 +93,31 @@ HOLIDAY_KIND_LABELS = {
 }
 
 
+# The alliance's cities by key (``Venue.city``): a venue in a city not listed here is named by its key
+CITY_LABELS = {
+    "beijing": _l("Beijing"),
+    "tianjin": _l("Tianjin"),
+    "shanghai": _l("Shanghai"),
+    "hefei": _l("Hefei"),
+    "guangzhou": _l("Guangzhou"),
+    "shenzhen": _l("Shenzhen"),
+    "chengdu": _l("Chengdu"),
+    "chongqing": _l("Chongqing"),
+    "wuhan": _l("Wuhan"),
+    "nanjing": _l("Nanjing"),
+    "hangzhou": _l("Hangzhou"),
+    "xian": _l("Xi'an"),
+    "harbin": _l("Harbin"),
+    "kunming": _l("Kunming"),
+}
+
+
+def city_label(key: str | None) -> str:
+    """A city key's name in the visitor's language (the key itself for a city not in CITY_LABELS; '' for
+    none, the edition's one city)."""
+    return label_of(CITY_LABELS, key or None)
+
+
 def role_words(roles) -> str:
     """Roles in words, the highest first ("staff, curator"); unknown names as they are; '' for none."""
     return ", ".join(str(ROLE_LABELS[r]) for r in ranked(roles))

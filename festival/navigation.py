@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from festival.editions import current_edition
 from festival.extensions import db
-from festival.labels import ROLE_LABELS, role_labels, role_words
+from festival.labels import ROLE_LABELS, city_label, role_labels, role_words
 from festival.models import Edition
 from festival.models.enums import Role
 
@@ -26,6 +26,7 @@ class NavEntry:
     endpoint: str
     label: object
     roles: tuple[str, ...]
+    exclude: tuple[str, ...] = ()  # not shown to these roles (who have a fuller page of their own)
 
 
 # Entries whose endpoint is not registered are skipped, so each area adds its own line here.
@@ -36,8 +37,9 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("review.my_queue", _l("Review"), (Role.CURATOR,)),
     NavEntry("submissions.staff_entries", _l("Entries"), (Role.STAFF,)),
     NavEntry("review.staff_overview", _l("Selection"), (Role.STAFF,)),
-    NavEntry("venues.index", _l("Venues"), (Role.STAFF,)),
-    NavEntry("events.index", _l("Events"), (Role.STAFF,)),
+    NavEntry("venues.index", _l("Venues"), (Role.STAFF, Role.VENUE_MANAGER)),
+    NavEntry("venues.timetable", _l("Venue timetable"), (Role.VENUE_MANAGER,), exclude=(Role.STAFF,)),
+    NavEntry("events.index", _l("Events"), (Role.STAFF, Role.VENUE_MANAGER)),
     NavEntry("schedule.index", _l("Timetable"), (Role.STAFF,)),
     NavEntry("edition_admin.index", _l("Editions"), (Role.STAFF,)),
     NavEntry("people.index", _l("People"), (Role.STAFF,)),
@@ -55,6 +57,8 @@ def nav_items() -> list[dict]:
         if entry.endpoint not in endpoints:
             continue
         if PUBLIC not in entry.roles and (user is None or not user.has_role(*entry.roles)):
+            continue
+        if entry.exclude and user is not None and user.has_role(*entry.exclude):
             continue
         items.append(
             {
@@ -160,6 +164,7 @@ def init_navigation(app: Flask) -> None:
             "site_title": title,
             "edition_name": edition_name,
             "localized": localized,
+            "city_label": city_label,
             "role_label": lambda role: ROLE_LABELS.get(role, role),
             "role_labels": role_labels,
             "role_words": role_words,

@@ -6,6 +6,7 @@ Every write flushes and records its audit event; views commit. The lifecycle is 
 
 from __future__ import annotations
 
+import copy as copy_module
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -31,6 +32,8 @@ from festival.models import (
     Venue,
 )
 from festival.models.enums import EditionStatus, FilmFormat, HolidayKind
+from festival.models.venue import COPIED_VENUE_FIELDS
+from festival.venues import scope
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
@@ -276,7 +279,8 @@ def copy_edition(
     source: Edition, values: EditionValues, *, with_panel_members: bool = False, actor: User
 ) -> CopyReport:
     """A new edition in draft made from ``source``: its settings (time zone, formats, terms, contact),
-    venues with their weekly hours, theaters, recurring events and blocks (``Event.recurring``) moved by
+    venues with their weekly hours, city, partner flag and contact, and their venue managers' scope
+    (``scope.copy_scope``), theaters, recurring events and blocks (``Event.recurring``) moved by
     whole weeks to the same weekdays of the new window (those that fall outside it are left out), rubric,
     panels (with their members only when asked), letter templates and demand settings (weekday and hour
     weights, the holiday and make-up working day weights, the two costs).
@@ -322,11 +326,13 @@ def copy_edition(
     moved_events = _moved_blocks(source, edition, recurring)
     new_theaters: dict[int, Theater] = {}
     moved = 0
+    venue_copies: list[tuple[Venue, Venue]] = []
     for venue in db.session.scalars(sa.select(Venue).where(Venue.edition_id == source.id).order_by(Venue.id)):
         copy = Venue(
-            edition_id=edition.id, code=venue.code, name=venue.name, name_zh=venue.name_zh,
-            hours=dict(venue.hours), closed_dates=[], special_hours={},
+            edition_id=edition.id, closed_dates=[], special_hours={},
+            **{name: copy_module.deepcopy(getattr(venue, name)) for name in COPIED_VENUE_FIELDS},
         )  # fmt: skip
+        venue_copies.append((venue, copy))
         for theater in venue.theaters:
             new_theater = Theater(
                 code=theater.code, name=theater.name, name_zh=theater.name_zh, seats=theater.seats,
@@ -338,6 +344,7 @@ def copy_edition(
             copy.theaters.append(new_theater)
         db.session.add(copy)
     db.session.flush()
+    scope.copy_scope(venue_copies)
     for event, moved_event in moved_events:
         if event.theater_id is not None:
             if event.theater_id not in new_theaters:

@@ -8,7 +8,6 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from festival.editions import staff_edition, staff_editions
 from festival.events import bp, queries, services
 from festival.events.forms import EventForm
 from festival.events.speaker_forms import AddSpeakerForm
@@ -20,20 +19,31 @@ from festival.models.enums import Role
 from festival.navigation import localized
 from festival.schedule import adapter
 from festival.security import roles_required
+from festival.venues import scope
+
+# staff see every event; a venue manager those in their venues' theaters (``scope.can_manage_venue``)
+MANAGERS = (Role.STAFF, Role.VENUE_MANAGER)
 
 
 def _event_or_404(event_id: int) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
         abort(404)
+    if not current_user.has_role(Role.STAFF) and not (
+        event.theater is not None and scope.can_manage_venue(current_user, event.theater.venue)
+    ):
+        abort(403)
     return event
 
 
+def _theaters(edition: Edition) -> list:
+    """The theaters the current user may place events in."""
+    mine = {v.id for v in scope.manageable_venues(current_user, edition)}
+    return [t for t in adapter.edition_theaters(edition) if t.venue_id in mine]
+
+
 def _form(edition: Edition, **kwargs) -> EventForm:
-    theaters = [
-        (t.id, f"{localized(t.venue, 'name')} · {localized(t, 'name')}")
-        for t in adapter.edition_theaters(edition)
-    ]
+    theaters = [(t.id, f"{localized(t.venue, 'name')} · {localized(t, 'name')}") for t in _theaters(edition)]
     films = [(e.id, film_title(e)) for e, _decision in adapter.accepted_entries(edition)]
     return EventForm(theaters=theaters, films=films, **kwargs)
 
@@ -51,24 +61,29 @@ def _page(outcome, form, **context):
 
 
 @bp.get("/staff/events/")
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def index():
-    """The edition's events (public ones and blocks), those still to be placed last."""
-    edition = staff_edition(request.args.get("edition"))
+    """The edition's events (public ones and blocks), those still to be placed last; a venue manager's
+    only those in their venues."""
+    edition, editions = scope.venue_edition(request.args.get("edition"))
+    mine = {t.id for t in _theaters(edition)}
+    events = queries.edition_events(edition)
+    if not current_user.has_role(Role.STAFF):
+        events = [e for e in events if e.theater_id in mine]
     return render_template(
         "events/index.html",
         edition=edition,
-        editions=staff_editions(),
-        events=queries.edition_events(edition),
+        editions=editions,
+        events=events,
         speaker_status_labels=SPEAKER_STATUS_LABELS,
     )
 
 
 @bp.route("/staff/events/new", methods=["GET", "POST"])
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def new():
     """Add an event to the edition."""
-    edition = staff_edition(request.args.get("edition"))
+    edition, _editions = scope.venue_edition(request.args.get("edition"))
     form = _form(edition)
     act = partial(services.create_event, edition, actor=current_user)
     done = submit_form(
@@ -81,7 +96,7 @@ def new():
 
 
 @bp.route("/staff/events/<int:event_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def edit(event_id: int):
     """Change an event's kind, titles, place, time, capacity and registration."""
     event = _event_or_404(event_id)
@@ -94,7 +109,7 @@ def edit(event_id: int):
 
 
 @bp.post("/staff/events/<int:event_id>/delete")
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def delete(event_id: int):
     """Remove an event with its speakers' parts and registrations."""
     event = _event_or_404(event_id)

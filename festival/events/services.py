@@ -15,11 +15,12 @@ from flask_babel import lazy_gettext as _l
 from festival import localtime
 from festival.audit import record, record_changes
 from festival.editions import out_of_reach
-from festival.errors import InvalidInput
+from festival.errors import InvalidInput, NotAllowed
 from festival.events import speakers
 from festival.extensions import db
 from festival.models import Edition, Entry, Event, Theater, User, Venue
-from festival.models.enums import EventKind
+from festival.models.enums import EventKind, Role
+from festival.venues.scope import can_manage_venue
 
 EVENT_FIELDS = (
     "theater_id", "kind", "title", "title_zh", "description", "description_zh", "start", "end",
@@ -80,6 +81,7 @@ def add_blocks(
         raise InvalidInput(errors={"theaters": [_l("Tick at least one theater.")]})
     if len({t.venue_id for t in theaters}) != 1:
         raise InvalidInput(errors={"theaters": [_l("The theaters must belong to the same venue.")]})
+    _require_scope(actor, theaters[0])
     edition = db.session.get(Edition, theaters[0].venue.edition_id)
     start, end = aware_period(edition, start, end)
     blocks = [
@@ -108,6 +110,7 @@ def update_block(
     """Change a block (it may move to another theater of the same venue). Raises InvalidInput."""
     if block.theater is None or theater.venue_id != block.theater.venue_id:
         raise InvalidInput(errors={"theaters": [_l("The theaters must belong to the same venue.")]})
+    _require_scope(actor, block.theater)
     edition = db.session.get(Edition, block.edition_id)
     start, end = aware_period(edition, start, end)
     before = _values(block)
@@ -142,6 +145,17 @@ def _entry_of(edition: Edition, entry_id: int | None) -> Entry | None:
     if entry is None or entry.edition_id != edition.id:
         raise InvalidInput(errors={"entry_id": [_l("Choose a film of this edition.")]})
     return entry
+
+
+def _require_scope(actor: User | None, *theaters: Theater | None) -> None:
+    """Staff place events anywhere; anyone else (a venue manager) only in the theaters of their venues
+    (``can_manage_venue``), and never leaves one without a theater. Raises InvalidInput, NotAllowed."""
+    if actor is None or actor.has_role(Role.STAFF):
+        return
+    if any(t is None for t in theaters):
+        raise InvalidInput(errors={"theater_id": [_l("Choose a theater of your venues.")]})
+    if not all(can_manage_venue(actor, t.venue) for t in theaters):
+        raise NotAllowed(_l("You may only change events and blocks in your venues."))
 
 
 def _checked(edition: Edition, event: Event | None, values: dict) -> dict:
@@ -215,6 +229,7 @@ def create_event(edition: Edition, *, actor: User | None, **values) -> Event:
     """Add an event to an edition (values: ``EVENT_FIELDS``, times as local wall-clock or aware). Raises
     InvalidInput naming each field at fault."""
     values = _checked(edition, None, {name: values.get(name) for name in EVENT_FIELDS})
+    _require_scope(actor, _theater_of(edition, values["theater_id"]))
     event = Event(edition_id=edition.id, **values)
     db.session.add(event)
     db.session.flush()
@@ -227,6 +242,7 @@ def update_event(event: Event, *, actor: User | None, **values) -> Event:
     edition = db.session.get(Edition, event.edition_id)
     merged = {name: values.get(name, getattr(event, name)) for name in EVENT_FIELDS}
     merged = _checked(edition, event, merged)
+    _require_scope(actor, event.theater, _theater_of(edition, merged["theater_id"]))
     before = _values(event)
     for name, value in merged.items():
         setattr(event, name, value)
@@ -238,7 +254,8 @@ def update_event(event: Event, *, actor: User | None, **values) -> Event:
 
 
 def delete_event(event: Event, *, actor: User | None, action: str = "event.delete") -> None:
-    """Remove an event with its speakers' parts and its registrations."""
+    """Remove an event with its speakers' parts and its registrations (a venue manager: in their venues)."""
+    _require_scope(actor, event.theater)
     record(event, actor=actor, action=action, old=_values(event))
     db.session.delete(event)
     db.session.flush()

@@ -20,7 +20,7 @@ from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import Theater, Venue, VenueManagerVenue
+from festival.models.venue import InvitationVenue, Theater, Venue, VenueManagerVenue
 
 __all__ = [
     "Assignment",
@@ -36,6 +36,7 @@ __all__ = [
     "JuryMember",
     "EntryImage",
     "Invitation",
+    "InvitationVenue",
     "Event",
     "EventRegistration",
     "EventSpeaker",

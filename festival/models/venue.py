@@ -17,6 +17,12 @@ if TYPE_CHECKING:
 # addresses, file names and calendar files, so it is plain lower-case ASCII, at most 40 characters.
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")  # a venue's or a theater's code (fullmatch)
 FEATURE_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,39}")  # a theater's feature, a film's required one
+# what a venue's copy in another edition keeps (its dated closures and special hours belong to a year)
+COPIED_VENUE_FIELDS = (
+    "code", "name", "name_zh", "hours", "city", "is_partner",
+    "contact_name", "contact_email", "contact_phone",
+)  # fmt: skip
+CITY_PATTERN = re.compile(r"[a-z][a-z0-9_-]{0,39}")  # a venue's city key: beijing, hefei (fullmatch)
 
 
 class Venue(db.Model):
@@ -89,6 +95,19 @@ class VenueManagerVenue(db.Model):
     __tablename__ = "venue_manager_venue"
 
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    venue_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class InvitationVenue(db.Model):
+    """The venues a venue manager's invitation (purpose ``venue_manager``) gives once accepted."""
+
+    __tablename__ = "invitation_venue"
+
+    invitation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("invitation.id", ondelete="CASCADE"), primary_key=True
+    )
     venue_id: Mapped[int] = mapped_column(
         sa.ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True, index=True
     )

@@ -117,9 +117,12 @@ def invite(
     name: str | None = None,
     target=None,
     valid_for: timedelta = VALID_FOR,
+    attach: Callable[[Invitation], None] | None = None,
 ) -> Invitation:
     """Invite a person by e-mail: store the invitation (a hash of its token) and mail them the link.
 
+    ``attach(invitation)`` lets the area store more about what the invitation gives (a venue manager's
+    venues) once the row exists and before the mail, which describes it, goes.
     A pending invitation of the same address, purpose and target is withdrawn (the new link replaces it).
     Raises InvalidInput (the address) and NotAllowed (a role the actor may not give)."""
     spec = _PURPOSES[purpose]
@@ -160,6 +163,8 @@ def invite(
     )
     db.session.add(invitation)
     db.session.flush()
+    if attach is not None:
+        attach(invitation)
     audit.record(
         invitation, actor=actor, action="invitation.send", new={"email": address, "roles": invitation.roles}
     )

@@ -55,10 +55,12 @@ def programme_days(edition: Edition, screenings: Iterable[Screening]) -> list[tu
 # ---------------------------------------------------------------- CSV
 
 
-def csv_text(version: TimetableVersion) -> str:
-    """The version as CSV (festival.spreadsheets: BOM, no formulas), one screening a row, local times."""
+def csv_text(version: TimetableVersion, screenings: Iterable[Screening] | None = None) -> str:
+    """The version as CSV (festival.spreadsheets: BOM, no formulas), one screening a row, local times;
+    only ``screenings`` (of the version) when given, e.g. those of a venue manager's venues."""
     edition = db.session.get(Edition, version.edition_id)
-    return spreadsheets.csv_text(CSV_COLUMNS, (_csv_row(s, edition) for s in version_screenings(version)))
+    rows = version_screenings(version) if screenings is None else screenings
+    return spreadsheets.csv_text(CSV_COLUMNS, (_csv_row(s, edition) for s in rows))
 
 
 def _csv_row(s: Screening, edition: Edition) -> tuple:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectField,
     StringField,
@@ -83,30 +85,51 @@ class VenueForm(CleanForm):
     hours_sun = _hours_field(_l("Sunday"))
     closed_dates = DatesField(_l("Closed dates"), validators=[Length(max=5000)])
     special_hours = SpecialHoursField(_l("Special hours (holidays)"), validators=[Length(max=10000)])
+    city = StringField(_l("City"), validators=[Length(max=40)])
+    is_partner = BooleanField(_l("Partner museum of the alliance"))
+    contact_name = NameField(_l("Contact person"), validators=[Optional(), Length(max=200)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[Length(max=254)])
+    contact_phone = StringField(_l("Contact phone"), validators=[Length(max=40)])
 
     def hours_fields(self) -> list:
         return [self[f"hours_{day}"] for day, _label in WEEKDAY_LABELS]
 
     def values(self) -> dict:
-        """The parsed values, ready for the services."""
-        return {
-            "code": self.code.data.strip(),
+        """The parsed values, ready for the services (only those of the form's fields)."""
+        values = {
+            "code": (self.code.data or "").strip() if "code" in self else None,
             "name": self.name.data.strip(),
             "name_zh": (self.name_zh.data or "").strip() or None,
             "hours": {day: self[f"hours_{day}"].parsed or [] for day, _label in WEEKDAY_LABELS},
             "closed_dates": self.closed_dates.parsed or [],
             "special_hours": self.special_hours.parsed or {},
+            "city": (self.city.data or "").strip().lower() if "city" in self else None,
+            "is_partner": bool(self.is_partner.data) if "is_partner" in self else None,
+            "contact_name": (self.contact_name.data or "").strip() or None,
+            "contact_email": (self.contact_email.data or "").strip() or None,
+            "contact_phone": (self.contact_phone.data or "").strip() or None,
         }
+        return {k: v for k, v in values.items() if k in self or k == "hours"}
 
     @classmethod
     def data_of(cls, venue) -> dict:
         """Initial data for editing a venue."""
-        data = {"code": venue.code, "name": venue.name, "name_zh": venue.name_zh}
+        data = {"code": venue.code, "name": venue.name, "name_zh": venue.name_zh, "city": venue.city}
+        data |= {"is_partner": venue.is_partner, "contact_name": venue.contact_name}
+        data |= {"contact_email": venue.contact_email, "contact_phone": venue.contact_phone}
         for day, _label in WEEKDAY_LABELS:
             data[f"hours_{day}"] = hours_text.format_intervals((venue.hours or {}).get(day))
         data["closed_dates"] = hours_text.format_dates(venue.closed_dates)
         data["special_hours"] = hours_text.format_special_hours(venue.special_hours)
         return data
+
+
+class ManagerVenueForm(VenueForm):
+    """A venue manager's venue form: the code, city and partner flag are staff's."""
+
+    code = None
+    city = None
+    is_partner = None
 
 
 class FeaturesField(StringField):
@@ -243,3 +266,13 @@ class CopyVenuesForm(CleanForm):
     """Which edition to copy venues and theaters from."""
 
     source = SelectField(_l("Copy venues and theaters from"), coerce=int, validate_choice=True)
+
+
+class InviteManagerForm(CleanForm):
+    """Invite a venue manager for one or more venues of the edition."""
+
+    name = NameField(_l("Name"), validators=[Length(max=120)])
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)])
+    venues = MultiCheckboxField(
+        _l("Venues"), coerce=int, validators=[InputRequired(_l("Choose at least one venue."))]
+    )

@@ -6,32 +6,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from festival.editions import staff_edition, staff_editions
 from festival.errors import InvalidInput
 from festival.events import services as events
 from festival.extensions import db
 from festival.formtools import choices
-from festival.handlers import Render, post_button, submit_form
-from festival.labels import EVENT_KIND_LABELS, FORMAT_LABELS
-from festival.models import Edition, Event, Theater, Venue
+from festival.handlers import Render, attachment, post_button, submit_form
+from festival.labels import CITY_LABELS, EVENT_KIND_LABELS, FORMAT_LABELS, film_title
+from festival.models import Edition, Event, Theater, TimetableVersion, User, Venue
 from festival.models.enums import Role
 from festival.navigation import localized
-from festival.schedule import adapter
+from festival.schedule import adapter, exports, versions
 from festival.security import roles_required
-from festival.venues import bp, services
+from festival.venues import bp, managers, scope, services
 from festival.venues.forms import (
     WEEKDAY_LABELS,
     BlockForm,
     CopyVenuesForm,
+    InviteManagerForm,
+    ManagerVenueForm,
     TheaterForm,
     VenueForm,
 )
 from festival.venues.hours import format_intervals
+
+# who may open the venue pages: staff (any venue) and venue managers (their venues: ``_managed``)
+MANAGERS = (Role.STAFF, Role.VENUE_MANAGER)
 
 
 def _get(model, object_id: int):
@@ -39,6 +43,17 @@ def _get(model, object_id: int):
     if obj is None:
         abort(404)
     return obj
+
+
+def _managed(venue: Venue) -> Venue:
+    """The venue, if the current user may manage it (``scope.can_manage_venue``); else 403."""
+    if not scope.can_manage_venue(current_user, venue):
+        abort(403)
+    return venue
+
+
+def _is_staff() -> bool:
+    return current_user.has_role(Role.STAFF)
 
 
 def _edition_of(venue: Venue) -> Edition:
@@ -70,6 +85,7 @@ def _render(template: str, form, status: int = 200, **context):
     context.setdefault("weekday_labels", WEEKDAY_LABELS)
     context.setdefault("format_labels", FORMAT_LABELS)
     context.setdefault("block_labels", EVENT_KIND_LABELS)
+    context.setdefault("city_keys", list(CITY_LABELS))
     return render_template(template, form=form, **context), status
 
 
@@ -89,18 +105,21 @@ def _copy_form(edition: Edition) -> CopyVenuesForm:
 
 
 @bp.get("/")
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def index():
-    """The edition's venues with their hours, theaters and blocks, and what the solver says about them."""
-    edition = staff_edition(request.args.get("edition"))
-    errors, warnings = services.solver_problems(edition)
+    """The edition's venues (a venue manager's own only) by city, with their hours, theaters and blocks,
+    and (for staff) what the solver says about them."""
+    edition, editions = scope.venue_edition(request.args.get("edition"))
+    errors, warnings = services.solver_problems(edition) if _is_staff() else ([], [])
+    venues = scope.manageable_venues(current_user, edition)
     return _render(
         "venues/index.html",
         None,
-        copy_form=_copy_form(edition),
+        copy_form=_copy_form(edition) if _is_staff() else None,
         edition=edition,
-        editions=staff_editions(),
-        venues=adapter.edition_venues(edition),
+        editions=editions,
+        cities=services.by_city(venues),
+        managers={v.id: scope.managers_of(v) for v in venues} if _is_staff() else {},
         solver_errors=errors,
         solver_warnings=warnings,
         format_intervals=format_intervals,
@@ -140,12 +159,14 @@ def new_venue():
 
 
 @bp.route("/<int:venue_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def edit_venue(venue_id: int):
-    """Change a venue's names, weekly hours, closed dates and special hours."""
-    venue = _get(Venue, venue_id)
+    """Change a venue's names, weekly hours, closed dates, special hours and contact (staff: its code,
+    city and partner flag too)."""
+    venue = _managed(_get(Venue, venue_id))
     edition = _edition_of(venue)
-    form = VenueForm(data=_initial(VenueForm, venue))
+    form_class = VenueForm if _is_staff() else ManagerVenueForm
+    form = form_class(data=_initial(form_class, venue))
     act = partial(services.update_venue, venue, actor=current_user)
     done = _submit(form, act, _("Venue saved."), _index_url(edition, venue))
     return _page(done, "venues/venue_form.html", form, edition=edition, venue=venue)
@@ -165,10 +186,10 @@ def delete_venue(venue_id: int):
 
 
 @bp.route("/<int:venue_id>/theaters/new", methods=["GET", "POST"])
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def new_theater(venue_id: int):
     """Add a theater to a venue."""
-    venue = _get(Venue, venue_id)
+    venue = _managed(_get(Venue, venue_id))
     edition = _edition_of(venue)
     form = TheaterForm()
     act = partial(services.create_theater, venue, actor=current_user)
@@ -177,10 +198,11 @@ def new_theater(venue_id: int):
 
 
 @bp.route("/theaters/<int:theater_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def edit_theater(theater_id: int):
     """Change a theater's seats, formats, features, changeover and start step."""
     theater = _get(Theater, theater_id)
+    _managed(theater.venue)
     edition = _edition_of(theater.venue)
     form = TheaterForm(data=_initial(TheaterForm, theater))
     act = partial(services.update_theater, theater, actor=current_user)
@@ -191,10 +213,11 @@ def edit_theater(theater_id: int):
 
 
 @bp.post("/theaters/<int:theater_id>/delete")
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def delete_theater(theater_id: int):
     """Delete a theater that no timetable uses."""
     theater = _get(Theater, theater_id)
+    _managed(theater.venue)
     target = _index_url(_edition_of(theater.venue), theater.venue)
     act = partial(services.delete_theater, theater, actor=current_user)
     return _perform(act, _("Theater deleted."), target)
@@ -210,10 +233,12 @@ def _block_form(venue: Venue, **kwargs) -> BlockForm:
 
 
 def _block(block_id: int) -> Event:
-    """A block of a theater (an event that is not public; public events are edited on the events pages)."""
+    """A block of a theater (an event that is not public; public events are edited on the events pages)
+    in a venue the current user manages."""
     block = _get(Event, block_id)
     if block.public or block.theater is None:
         abort(404)
+    _managed(block.theater.venue)
     return block
 
 
@@ -223,10 +248,10 @@ def _block_theaters(venue: Venue, ids: list[int]) -> list[Theater]:
 
 
 @bp.route("/<int:venue_id>/blocks", methods=["GET", "POST"])
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def blocks(venue_id: int):
     """The venue's blocks, and a form to block one or more theaters for a period."""
-    venue = _get(Venue, venue_id)
+    venue = _managed(_get(Venue, venue_id))
     edition = _edition_of(venue)
     form = _block_form(venue)
 
@@ -242,7 +267,7 @@ def blocks(venue_id: int):
 
 
 @bp.route("/blocks/<int:block_id>/edit", methods=["GET", "POST"])
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def edit_block(block_id: int):
     """Change one block (its theater, kind, label and period)."""
     block = _block(block_id)
@@ -261,10 +286,127 @@ def edit_block(block_id: int):
 
 
 @bp.post("/blocks/<int:block_id>/delete")
-@roles_required(Role.STAFF)
+@roles_required(*MANAGERS)
 def delete_block(block_id: int):
     """Remove a block."""
     block = _block(block_id)
     target = url_for("venues.blocks", venue_id=block.theater.venue_id)
     act = partial(events.delete_block, block, actor=current_user)
     return _perform(act, _("Block removed."), target)
+
+
+# ---------------------------------------------------------------- venue managers
+
+
+@bp.route("/managers/invite", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def invite_manager():
+    """Invite a person to manage chosen venues of the edition (the generic invitations)."""
+    edition = staff_edition(request.args.get("edition"))
+    venues = adapter.edition_venues(edition)
+    chosen = request.args.get("venue", type=int)
+    form = InviteManagerForm(data=None if request.method == "POST" else {"venues": [chosen]})
+    form.venues.choices = choices((v.id, localized(v, "name")) for v in venues)
+
+    def act():
+        wanted = set(form.venues.data or [])
+        picked = [v for v in venues if v.id in wanted]
+        actor = current_user._get_current_object()
+        return managers.invite_manager(email=form.email.data, name=form.name.data, venues=picked, actor=actor)
+
+    def sent(invitation) -> None:
+        flash(_("We sent an invitation to %(email)s.", email=invitation.email), "success")
+
+    done = submit_form(form, act, success=sent, target=_index_url(edition))
+    return _page(
+        done,
+        "venues/invite_manager.html",
+        form,
+        edition=edition,
+        pending=managers.pending_manager_invitations(venues),
+        venues=venues,
+    )
+
+
+@bp.post("/<int:venue_id>/managers/<int(max=2147483647):user_id>/remove")
+@roles_required(Role.STAFF)
+def remove_manager(venue_id: int, user_id: int):
+    """Take a venue out of a manager's scope (the last one takes the role too)."""
+    venue = _get(Venue, venue_id)
+    user = _get(User, user_id)
+    act = partial(managers.remove_from_scope, user, venue, actor=current_user._get_current_object())
+    done = _("%(name)s no longer manages this venue.", name=user.name)
+    return _perform(act, done, _index_url(_edition_of(venue), venue))
+
+
+# ---------------------------------------------------------------- the venues' timetable (read-only)
+
+WHICH_VERSION = ("published", "draft")
+
+
+def _timetable(edition: Edition) -> tuple[str, TimetableVersion | None, list[Venue]]:
+    """The version asked for (``?version=published`` or ``draft``: the published timetable, else the
+    newest draft) and the venues of the current user in the edition."""
+    which = request.args.get("version")
+    which = which if which in WHICH_VERSION else WHICH_VERSION[0]
+    version = versions.published_version(edition) if which == "published" else versions.current_draft(edition)
+    return which, version, scope.manageable_venues(current_user, edition)
+
+
+def _timetable_file(edition: Edition, version: TimetableVersion, extension: str) -> str:
+    which = f"v{version.number}" if version.number else f"draft{version.draft_number or version.id}"
+    return f"{edition.slug}-venues-{which}.{extension}"
+
+
+@bp.get("/timetable")
+@roles_required(*MANAGERS)
+def timetable():
+    """The screenings in the current user's venues (all venues for staff), of the published timetable or
+    the newest draft, by day; read-only, with CSV and iCalendar downloads."""
+    edition, editions = scope.venue_edition(request.args.get("edition"))
+    which, version, venues = _timetable(edition)
+    screenings = scope.venue_screenings(version, venues) if version else []
+    return render_template(
+        "venues/timetable.html",
+        edition=edition,
+        editions=editions,
+        which=which,
+        version=version,
+        venues=venues,
+        venue_names=", ".join(localized(v, "name") for v in venues),
+        days=exports.programme_days(edition, screenings),
+        format_labels=FORMAT_LABELS,
+        film_title=film_title,
+    )
+
+
+def _download(edition: Edition, extension: str, build) -> Response:
+    _which, version, venues = _timetable(edition)
+    if version is None:
+        abort(404)
+    response = Response(build(version, scope.venue_screenings(version, venues)))
+    response.mimetype = {"csv": "text/csv", "ics": "text/calendar"}[extension]
+    response.headers["Content-Disposition"] = attachment(_timetable_file(edition, version, extension))
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/timetable.csv")
+@roles_required(*MANAGERS)
+def timetable_csv():
+    """The venues' screenings as CSV (the box office's columns)."""
+    edition, _editions = scope.venue_edition(request.args.get("edition"))
+    return _download(edition, "csv", lambda version, rows: exports.csv_text(version, rows).encode("utf-8"))
+
+
+@bp.get("/timetable.ics")
+@roles_required(*MANAGERS)
+def timetable_ics():
+    """The venues' screenings as an iCalendar file."""
+    edition, _editions = scope.venue_edition(request.args.get("edition"))
+
+    def build(version: TimetableVersion, rows: list) -> bytes:
+        name = _timetable_file(edition, version, "ics").removesuffix(".ics")
+        return exports.calendar(edition, rows, name=name, stamp=version.published_at or version.created_at)
+
+    return _download(edition, "ics", build)

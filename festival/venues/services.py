@@ -6,18 +6,32 @@ the database never holds a venue or theater that a solver run would reject.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
 from festival.audit import record, record_changes
-from festival.errors import InvalidInput, InvalidTransition
+from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.events import services as events
 from festival.extensions import db
 from festival.models import Edition, Screening, Theater, User, Venue
+from festival.models.enums import Role
+from festival.models.venue import CITY_PATTERN
 from festival.schedule import adapter
+from festival.venues import scope
 
-VENUE_FIELDS = ("code", "name", "name_zh", "hours", "closed_dates", "special_hours")
+VENUE_FIELDS = (
+    "code", "name", "name_zh", "hours", "closed_dates", "special_hours",
+    "city", "is_partner", "contact_name", "contact_email", "contact_phone",
+)  # fmt: skip
+# what only staff change: a venue manager edits the rest of their venue (hours, names, contact)
+STAFF_VENUE_FIELDS = ("code", "city", "is_partner")
+# a telephone number as people write it: digits with spaces, dashes, dots, brackets, a leading + and an
+# extension ("+86 10 6261 8888", "(0551) 6362-1234 ext. 12")
+PHONE_PATTERN = re.compile(r"\+?[0-9 ().-]{5,30}(\s*(ext\.?|x|转)\s*[0-9]{1,6})?")
 THEATER_FIELDS = (
     "code", "name", "name_zh", "seats", "formats", "features",
     "changeover_minutes", "start_step_minutes", "position",
@@ -38,6 +52,32 @@ def _refuse_unless_readable(errors: dict[str, list[str]]) -> None:
 # ---------------------------------------------------------------- venues
 
 
+def contact_errors(values: dict) -> dict[str, list]:
+    """Why a venue's city or contact cannot be stored: the city is a key (``hefei``: lower-case letters,
+    digits, - and _), the e-mail an address, the phone a telephone number with at least six digits."""
+    errors: dict[str, list] = {}
+    city = values.get("city") or ""
+    if city and not CITY_PATTERN.fullmatch(city):
+        errors["city"] = [_l("Write the city as a short key of lower-case letters, like hefei.")]
+    email = values.get("contact_email")
+    if email:
+        try:
+            validate_email(email, check_deliverability=False)
+        except EmailNotValidError as exc:
+            errors["contact_email"] = [_l("This is not a valid e-mail address: %(why)s", why=str(exc))]
+    phone = values.get("contact_phone")
+    if phone and (not PHONE_PATTERN.fullmatch(phone) or sum(c.isdigit() for c in phone) < 6):
+        errors["contact_phone"] = [
+            _l("Write a telephone number of digits, spaces and dashes, like +86 551 6362 1234.")
+        ]
+    return errors
+
+
+def _check_venue(values: dict) -> None:
+    """Refuse a city or contact ``contact_errors`` names, and hours the solver's reader refuses."""
+    _refuse_unless_readable(contact_errors(values) | adapter.venue_errors(values))
+
+
 def _check_venue_code(edition: Edition, code: str, venue: Venue | None) -> None:
     stmt = sa.select(Venue.id).where(Venue.edition_id == edition.id, Venue.code == code)
     if venue is not None:
@@ -47,10 +87,11 @@ def _check_venue_code(edition: Edition, code: str, venue: Venue | None) -> None:
 
 
 def create_venue(edition: Edition, *, actor: User | None, **values) -> Venue:
-    """Add a venue to an edition. Raises InvalidInput (code taken, hours the solver refuses)."""
+    """Add a venue to an edition. Raises InvalidInput (code taken, hours the solver refuses, a city or
+    contact ``contact_errors`` refuses)."""
     _check_venue_code(edition, values["code"], None)
-    _refuse_unless_readable(adapter.venue_errors(values))
-    venue = Venue(edition_id=edition.id, **{k: values[k] for k in VENUE_FIELDS})
+    _check_venue(values)
+    venue = Venue(edition_id=edition.id, **{k: values[k] for k in VENUE_FIELDS if k in values})
     db.session.add(venue)
     db.session.flush()
     record(venue, actor=actor, action="venue.create", new=values)
@@ -58,13 +99,19 @@ def create_venue(edition: Edition, *, actor: User | None, **values) -> Venue:
 
 
 def update_venue(venue: Venue, *, actor: User | None, **values) -> Venue:
-    """Change a venue's code, names and hours. Raises InvalidInput."""
-    edition = db.session.get(Edition, venue.edition_id)
-    _check_venue_code(edition, values["code"], venue)
-    _refuse_unless_readable(adapter.venue_errors(values))
+    """Change a venue's code, names, hours, city, partner flag and contact (only the ``values`` given).
+
+    Raises InvalidInput, and NotAllowed when someone who is not staff (a venue manager) changes one of
+    STAFF_VENUE_FIELDS."""
+    manager = actor is not None and not actor.has_role(Role.STAFF)
+    if manager and any(k in values and values[k] != getattr(venue, k) for k in STAFF_VENUE_FIELDS):
+        raise NotAllowed(_l("Only staff change a venue's code, city and partner flag."))
     before = _snapshot(venue, VENUE_FIELDS)
+    after = before | {k: values[k] for k in VENUE_FIELDS if k in values}
+    _check_venue_code(db.session.get(Edition, venue.edition_id), after["code"], venue)
+    _check_venue(after)
     for key in VENUE_FIELDS:
-        setattr(venue, key, values[key])
+        setattr(venue, key, after[key])
     db.session.flush()
     record_changes(
         venue, actor=actor, action="venue.update", before=before, after=_snapshot(venue, VENUE_FIELDS)
@@ -161,7 +208,8 @@ def delete_theater(theater: Theater, *, actor: User | None) -> None:
 
 
 def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list[Venue]:
-    """Copy the venues of another edition with their weekly hours and theaters into ``target``, and its
+    """Copy the venues of another edition with their weekly hours, city, contact, venue managers
+    (``scope.copy_scope``) and theaters into ``target``, and its
     recurring events (blocks too) on the same weekdays (``events.copy_recurring_events``).
 
     Closed dates, special hours and one-off events belong to their year and are not copied. Raises
@@ -183,6 +231,7 @@ def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list
     for venue in venues:
         values = {**_snapshot(venue, VENUE_FIELDS), "closed_dates": [], "special_hours": {}}
         copy = create_venue(target, actor=actor, **values)
+        scope.copy_scope([(venue, copy)])
         for theater in venue.theaters:
             theater_copies[theater.id] = create_theater(
                 copy, actor=actor, **_snapshot(theater, THEATER_FIELDS)
@@ -193,6 +242,14 @@ def copy_venues(source: Edition, target: Edition, *, actor: User | None) -> list
 
 
 # ---------------------------------------------------------------- reads
+
+
+def by_city(venues: list[Venue]) -> list[tuple[str, list[Venue]]]:
+    """The venues grouped by city key, the cities in the order their first venue comes."""
+    groups: dict[str, list[Venue]] = {}
+    for venue in venues:
+        groups.setdefault(venue.city or "", []).append(venue)
+    return list(groups.items())
 
 
 def solver_problems(edition: Edition) -> tuple[list[str], list[str]]:

@@ -141,6 +141,11 @@ GET = {
     "venues.index": ("login", "403", "403", "403", "403", "ok", "ok"),
     "venues.new_theater": ("login", "403", "403", "403", "403", "ok", "ok"),
     "venues.new_venue": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.invite_manager": ("login", "403", "403", "403", "403", "ok", "ok"),
+    # the walk's edition has a published version (?version= defaults to it)
+    "venues.timetable": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.timetable_csv": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "venues.timetable_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
 }
 
 # endpoint: outcome for the visitors who must be refused, in the order of POST_ROLES
@@ -257,6 +262,8 @@ POST_REFUSED = {
     "venues.edit_venue": ("login", "403", "403", "403"),
     "venues.new_theater": ("login", "403", "403", "403"),
     "venues.new_venue": ("login", "403", "403", "403"),
+    "venues.invite_manager": ("login", "403", "403", "403"),
+    "venues.remove_manager": ("login", "403", "403", "403"),
 }
 
 POST_ROLES = ("anonymous", "other_filmmaker", "curator", "conflicted_curator")

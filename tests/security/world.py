@@ -34,6 +34,7 @@ from festival.models import (
     User,
     UserSession,
     Venue,
+    VenueManagerVenue,
 )
 from festival.models.enums import ConflictKind, EntryStatus, ImageKind, Role, VersionStatus
 from festival.people import services as people
@@ -51,6 +52,8 @@ class World:
     args: dict[str, object] = field(default_factory=dict)
     # endpoint -> arguments that differ from ``args`` (e.g. a film of the published programme)
     overrides: dict[str, dict[str, object]] = field(default_factory=dict)
+    # venue managers: "manager" looks after the walk's venue, "other_manager" a partner venue of the edition
+    managers: dict[str, User] = field(default_factory=dict)
 
 
 def _first(model, *where):
@@ -136,6 +139,16 @@ def build_world() -> World:
         capacity=10,
         registration_required=True,
     )
+    partner = factories.venue(old, code="walk-partner", name="Walk Partner", city="hefei", is_partner=True)
+    factories.theater(partner, code="walk-hall", formats=["documentary"])
+    managers = {
+        "manager": factories.user(Role.VENUE_MANAGER, email="walk-manager@example.org"),
+        "other_manager": factories.user(Role.VENUE_MANAGER, email="walk-other-manager@example.org"),
+    }
+    db.session.add_all([
+        VenueManagerVenue(user_id=managers["manager"].id, venue_id=venue.id),
+        VenueManagerVenue(user_id=managers["other_manager"].id, venue_id=partner.id),
+    ])  # fmt: skip
     speaker = Speaker(email="walk-speaker@example.org", name="Walk Speaker")
     db.session.add_all([block, talk, speaker])
     db.session.flush()
@@ -145,7 +158,7 @@ def build_world() -> World:
     invitation = people.invite_to_team(
         email="invited@example.org", name=None, roles=[Role.CURATOR], actor=admin
     )
-    world = World()
+    world = World(managers=managers)
     world.users = {
         "anonymous": None,
         "filmmaker": filmmaker,
