@@ -7,7 +7,7 @@ same way; a label is looked up with ``label_of``, which never raises for an unkn
 
 from __future__ import annotations
 
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import lazy_gettext as _l
 
 from festival.models import Entry, Event
@@ -116,6 +116,17 @@ def city_label(key: str | None) -> str:
     """A city key's name in the visitor's language (the key itself for a city not in CITY_LABELS; '' for
     none, the edition's one city)."""
     return label_of(CITY_LABELS, key or None)
+
+
+def city_names(key: str | None) -> dict | None:
+    """A city key with its names in both languages (for the API); None for none."""
+    if not key:
+        return None
+    with force_locale("en"):
+        name = city_label(key)
+    with force_locale("zh"):
+        name_zh = city_label(key)
+    return {"key": key, "name": name, "name_zh": name_zh}
 
 
 def role_words(roles) -> str:

@@ -16,7 +16,7 @@ FESTIVAL = ROOT / "festival"
 BASE = {
     "audit", "backup", "config", "dbpool", "editions", "errors", "extensions", "formtools", "handlers",
     "history", "i18n", "jobs", "labels", "localtime", "logs", "mail", "models", "namekeys", "navigation",
-    "paging", "params", "readonly", "search", "security", "spreadsheets",
+    "paging", "params", "readonly", "search", "security", "spreadsheets", "venue_scope",
 }  # fmt: skip
 # the models are the bottom of the base: besides the extensions, only these leaf modules
 MODELS_IMPORT = {"extensions", "localtime", "namekeys"}
@@ -27,7 +27,7 @@ AREAS = {
     "submissions": set(),
     "review": {"submissions", "schedule"},
     "events": {"schedule", "submissions"},
-    "venues": {"schedule", "events"},
+    "venues": {"schedule", "events", "people"},
     "schedule": set(),
     "programme": {"schedule", "submissions", "events"},
     "api": {"programme", "events"},

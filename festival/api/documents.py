@@ -13,6 +13,7 @@ from datetime import datetime
 
 from festival import localtime
 from festival.events import queries as event_queries
+from festival.labels import city_names
 from festival.models import Edition, Entry, Event, Screening, Theater, TimetableVersion, Venue
 from festival.navigation import public_url
 from festival.programme import queries
@@ -78,6 +79,8 @@ def venue(venue: Venue, theaters: list[Theater]) -> dict:
         "code": venue.code,
         "name": venue.name,
         "name_zh": venue.name_zh,
+        "city": city_names(venue.city),
+        "partner": venue.is_partner,
         "theaters": [{k: v for k, v in theater(t).items() if k != "venue"} for t in theaters],
     }
 
@@ -131,6 +134,7 @@ def screening(s: Screening, edition: Edition, base_url: str) -> dict:
         },
         "theater": _named(s.theater),
         "venue": _named(s.theater.venue),
+        "city": city_names(s.theater.venue.city),
         "links": {
             "film": public_url("api.film", slug=edition.slug, entry_id=e.id),
             "page": public_url("programme.film", slug=edition.slug, entry_id=e.id),
@@ -183,6 +187,7 @@ def event(e: Event, edition: Edition, base_url: str) -> dict:
         "day": localtime.local_day(e.start, edition).isoformat(),
         "theater": _named(e.theater) if e.theater else None,
         "venue": _named(e.theater.venue) if e.theater else None,
+        "city": city_names(e.theater.venue.city) if e.theater else None,
         "language": e.language,
         "audience": e.audience.value if e.audience else None,
         "speakers": [

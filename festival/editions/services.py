@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from festival import audit, localtime
+from festival import venue_scope as scope
 from festival.editions import demand, lifecycle
 from festival.errors import InvalidInput
 from festival.extensions import db
@@ -33,7 +34,6 @@ from festival.models import (
 )
 from festival.models.enums import EditionStatus, FilmFormat, HolidayKind
 from festival.models.venue import COPIED_VENUE_FIELDS
-from festival.venues import scope
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")

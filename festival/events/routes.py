@@ -8,6 +8,7 @@ from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival import venue_scope as scope
 from festival.events import bp, queries, services
 from festival.events.forms import EventForm
 from festival.events.speaker_forms import AddSpeakerForm
@@ -19,7 +20,6 @@ from festival.models.enums import Role
 from festival.navigation import localized
 from festival.schedule import adapter
 from festival.security import roles_required
-from festival.venues import scope
 
 # staff see every event; a venue manager those in their venues' theaters (``scope.can_manage_venue``)
 MANAGERS = (Role.STAFF, Role.VENUE_MANAGER)

@@ -20,7 +20,7 @@ from festival.events import speakers
 from festival.extensions import db
 from festival.models import Edition, Entry, Event, Theater, User, Venue
 from festival.models.enums import EventKind, Role
-from festival.venues.scope import can_manage_venue
+from festival.venue_scope import can_manage_venue
 
 EVENT_FIELDS = (
     "theater_id", "kind", "title", "title_zh", "description", "description_zh", "start", "end",

@@ -30,6 +30,7 @@ from slugify import slugify
 from festival.labels import (
     EVENT_KIND_LABELS,
     FORMAT_LABELS,
+    city_label,
     event_description,
     event_title,
     film_title,
@@ -53,6 +54,8 @@ class Place:
     name: str
     order: tuple  # places are listed in this order
     capacity: int | None = None
+    venue: str | None = None  # the venue's name, in the feed's language
+    city: str | None = None  # the venue's city in words (None: the edition's one city)
 
 
 @dataclass(frozen=True)
@@ -97,15 +100,26 @@ def screening_key(screening: Screening) -> str:
 
 
 def theater_places(theaters: Sequence[Theater]) -> dict[int, Place]:
-    """A place per theater, named in the current language; a name two venues share gets its venue's."""
+    """A place per theater, named in the current language with its venue and city: a name two venues
+    share gets its venue's ("Dome (Hefei Museum)"), and when the theaters are in more than one city every
+    name gets its venue's and its city's ("Dome (Hefei Museum, Hefei)"), so a room of a feed says where."""
     names = {t.id: localized(t, "name") for t in theaters}
     shared = {name for name, count in Counter(names.values()).items() if count > 1}
+    cities = {t.venue.city for t in theaters}
+
+    def name(t: Theater) -> str:
+        if len(cities) > 1:
+            return f"{names[t.id]} ({localized(t.venue, 'name')}, {city_label(t.venue.city)})"
+        return f"{names[t.id]} ({localized(t.venue, 'name')})" if names[t.id] in shared else names[t.id]
+
     return {
         t.id: Place(
             key=f"theater/{t.id}",
-            name=f"{names[t.id]} ({localized(t.venue, 'name')})" if names[t.id] in shared else names[t.id],
+            name=name(t),
             order=(t.venue_id, t.position, t.id),
             capacity=t.seats,
+            venue=localized(t.venue, "name"),
+            city=city_label(t.venue.city) or None,
         )
         for t in theaters
     }

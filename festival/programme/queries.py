@@ -135,23 +135,28 @@ class Filters:
     theater: int | None = None
     audience: str | None = None
     kind: str | None = None  # "screening", or an event's kind ("forum", "talk", ...)
+    city: str | None = None  # a city key of the edition's venues
 
     @classmethod
-    def from_args(cls, args: MultiDict, theater_ids: Collection[int]) -> Filters:
+    def from_args(
+        cls, args: MultiDict, theater_ids: Collection[int], cities: Collection[str] = ()
+    ) -> Filters:
         fmt = args.get("format")
         audience = args.get("audience")
         kind = args.get("kind")
+        city = args.get("city")
         theater = params.record_id(args.get("theater"))
         return cls(
             format=fmt if fmt in {f.value for f in FilmFormat} else None,
             theater=theater if theater in theater_ids else None,
             audience=audience if audience in {a.value for a in Audience} else None,
             kind=kind if kind in ITEM_KINDS else None,
+            city=city if city in cities else None,
         )
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.format, self.theater, self.audience, self.kind))
+        return any(v is not None for v in (self.format, self.theater, self.audience, self.kind, self.city))
 
     def args(self) -> dict:
         """The filters as query arguments (for links that keep them)."""
@@ -160,6 +165,7 @@ class Filters:
             ("theater", self.theater),
             ("audience", self.audience),
             ("kind", self.kind),
+            ("city", self.city),
         )
         return {k: v for k, v in pairs if v}
 
@@ -171,14 +177,18 @@ class Filters:
             return False
         if self.theater and screening.theater_id != self.theater:
             return False
+        if self.city and screening.theater.venue.city != self.city:
+            return False
         return not (self.audience and self.audience not in (e.audiences or []))
 
     def keep_event(self, event: Event) -> bool:
-        """An event passes when no film format is asked for, its kind (if asked) and theater match, and it
-        is for everyone or for the audience asked."""
+        """An event passes when no film format is asked for, its kind (if asked), theater and city match,
+        and it is for everyone or for the audience asked."""
         if self.format or (self.kind and self.kind != event.kind.value):
             return False
         if self.theater and event.theater_id != self.theater:
+            return False
+        if self.city and (event.theater is None or event.theater.venue.city != self.city):
             return False
         return not (self.audience and event.audience is not None and event.audience.value != self.audience)
 
@@ -191,6 +201,16 @@ def _screenings(version: TimetableVersion):
         .options(joinedload(Screening.entry), joinedload(Screening.theater).joinedload(Theater.venue))
         .order_by(Screening.start, Screening.theater_id, Screening.id)
     )
+
+
+def cities_of(theaters: Iterable[Theater]) -> list[str]:
+    """The city keys of the theaters' venues, in the theaters' order, each once ('' left out)."""
+    return list(dict.fromkeys(t.venue.city for t in theaters if t.venue.city))
+
+
+def film_cities(screenings: Iterable[Screening]) -> list[str]:
+    """The city keys a film's screenings visit, in the order of its first screening in each."""
+    return cities_of(s.theater for s in screenings)
 
 
 def day_screenings(

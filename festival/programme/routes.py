@@ -134,10 +134,8 @@ def index(slug: str | None):
     if version is None:
         return render_template("programme/none.html", edition=edition, editions=editions)
     asked = asked_day(edition, request.args.get("day"))
-    ids = caching.cached(
-        version, ("theater ids",), lambda: frozenset(t.id for t in edition_theaters(edition))
-    )
-    filters = queries.Filters.from_args(request.args, ids)
+    ids, cities = caching.cached(version, ("theater ids and cities",), lambda: _places(edition))
+    filters = queries.Filters.from_args(request.args, ids, cities)
     address = caching.canonical_address({"day": asked, **filters.args()})
     # without a day the page opens on today, so its validator changes at midnight
     today = localtime.today(edition)
@@ -150,6 +148,12 @@ def index(slug: str | None):
         today=None if asked else today,
         depends_on=(editions, stamp),
     )
+
+
+def _places(edition: Edition) -> tuple[frozenset[int], tuple[str, ...]]:
+    """The ids of the edition's theaters and its city keys: what the filters may ask for."""
+    theaters = edition_theaters(edition)
+    return frozenset(t.id for t in theaters), tuple(queries.cities_of(theaters))
 
 
 def _render_day(
@@ -190,6 +194,8 @@ def _day_content(edition, version, asked: date | None, filters, today: date) -> 
         items=items,
         filters=filters,
         theaters=theaters,
+        cities=queries.cities_of(theaters),
+        several_venues=len({t.venue_id for t in theaters}) > 1,
         kinds=[(queries.SCREENING, _("Screenings"))]
         + [(k.value, EVENT_KIND_LABELS[k]) for k in PUBLIC_EVENT_KINDS],
         formats=[(f.value, FORMAT_LABELS[f]) for f in FilmFormat],
@@ -226,6 +232,7 @@ def film_notes(entry) -> tuple[str, ...]:
 
 
 def _render_film(entry, version: TimetableVersion, address: str, notes: tuple[str, ...] = ()) -> str:
+    screenings = queries.film_screenings(version, entry)
     content = caching.cached_fragment(
         version,
         address,
@@ -234,7 +241,8 @@ def _render_film(entry, version: TimetableVersion, address: str, notes: tuple[st
             edition=entry.edition,
             version=version,
             entry=entry,
-            screenings=queries.film_screenings(version, entry),
+            screenings=screenings,
+            cities=queries.film_cities(screenings),
             format_labels=FORMAT_LABELS,
             audience_labels=AUDIENCE_LABELS,
             poster_url=_poster_url(entry),

@@ -10,6 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from festival import venue_scope as scope
 from festival.editions import staff_edition, staff_editions
 from festival.errors import InvalidInput
 from festival.events import services as events
@@ -22,7 +23,7 @@ from festival.models.enums import Role
 from festival.navigation import localized
 from festival.schedule import adapter, exports, versions
 from festival.security import roles_required
-from festival.venues import bp, managers, scope, services
+from festival.venues import bp, managers, services
 from festival.venues.forms import (
     WEEKDAY_LABELS,
     BlockForm,

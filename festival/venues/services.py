@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 
+from festival import venue_scope as scope
 from festival.audit import record, record_changes
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.events import services as events
@@ -21,7 +22,6 @@ from festival.models import Edition, Screening, Theater, User, Venue
 from festival.models.enums import Role
 from festival.models.venue import CITY_PATTERN
 from festival.schedule import adapter
-from festival.venues import scope
 
 VENUE_FIELDS = (
     "code", "name", "name_zh", "hours", "closed_dates", "special_hours",

@@ -12,7 +12,7 @@ from festival.models import Screening, TimetableVersion
 from festival.models.enums import VersionStatus
 from festival.programme import queries
 from festival.schedule import publishing, versions
-from tests.schedule.conftest import at
+from tests.schedule.conftest import at, screen
 from tests.statements import sent_while
 
 DAY = "/programme/{slug}/?day={day}"
@@ -333,3 +333,41 @@ def test_calendar_files_feeds_and_the_api_link_to_the_public_site_whatever_the_h
         body = client.get(url, headers={"Host": "evil.example"}).get_data(as_text=True)
         assert "evil.example" not in body, url
         assert "http://localhost/" in body, url  # PUBLIC_BASE_URL in tests
+
+
+def _second_city(make, fest, published):
+    """A partner museum in Hefei showing Film B in the published version (version 1)."""
+    fest["venue"].city = "beijing"
+    partner = make.venue(
+        fest["edition"], code="hefei-stm", name="Hefei Museum", name_zh="合肥科技馆", city="hefei"
+    )
+    hall = make.theater(partner, code="hefei-dome", name="Hefei Dome", formats=["dome"])
+    screen(published, fest["films"]["b"], hall, at(2, 15))
+    db.session.commit()
+    return hall
+
+
+def test_one_city_has_no_city_filter(client, fest, published):
+    page = _day(client, fest).get_data(as_text=True)
+    assert 'name="city"' not in page and 'name="theater"' in page
+
+
+def test_the_programme_filters_by_city_when_the_edition_has_several(client, make, fest, published):
+    _second_city(make, fest, published)
+    page = _day(client, fest).get_data(as_text=True)
+    assert 'name="city"' in page and "Hefei Museum" in page and "Hefei</span>" in page
+    hefei = _day(client, fest, city="hefei").get_data(as_text=True)
+    assert "Film B" in hefei and "Film A" not in hefei
+    beijing = _day(client, fest, city="beijing").get_data(as_text=True)
+    listing = beijing[beijing.index('class="programme-day"') :]
+    assert "Film A" in listing and "Hefei Dome" not in listing and "Hefei Museum" not in listing
+    unknown = _day(client, fest, city="<lhasa>")
+    assert unknown.status_code == 200 and "Film A" in unknown.get_data(as_text=True)
+
+
+def test_a_film_page_lists_every_city_it_visits(client, make, fest, published):
+    _second_city(make, fest, published)
+    film = fest["films"]["b"]
+    page = client.get(f"/programme/{fest['edition'].slug}/film/{film.id}").get_data(as_text=True)
+    assert "Shown in 2 cities:" in page
+    assert page.index("Beijing") < page.index("Hefei")

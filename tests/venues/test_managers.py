@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 import sqlalchemy as sa
 
+from festival import venue_scope as scope
 from festival.editions.services import EditionValues, copy_edition
 from festival.errors import NotAllowed
 from festival.events import services as events
@@ -17,7 +18,7 @@ from festival.models.enums import EventKind, Role, VersionStatus
 from festival.models.types import utcnow
 from festival.models.venue import VenueManagerVenue
 from festival.people import invitations
-from festival.venues import managers, scope, services
+from festival.venues import managers, services
 from tests.factories import TZ
 from tests.venues.test_forms import WEEK
 
