@@ -12,6 +12,7 @@ from flask import current_app
 
 from festival import localtime
 from festival.auth.services import create_user, find_user_by_email
+from festival.demo.alliance import add_alliance
 from festival.editions import open_editions
 from festival.extensions import db
 from festival.models import (
@@ -45,6 +46,7 @@ DEMO_ACCOUNTS = (
     ("staff@demo.festival", "Li Ming", Role.STAFF, "CSTM programme office", "zh"),
     ("admin@demo.festival", "Zhao Lei", Role.ADMIN, "CSTM", "en"),
     ("distributor@demo.festival", "Archive Distributor", Role.FILMMAKER, "Various producers", "en"),
+    ("manager@demo.festival", "Xu Min", Role.VENUE_MANAGER, "Hefei Partner Science Museum", "en"),
 )
 FILMMAKER, DISTRIBUTOR, STAFF = "filmmaker@demo.festival", "distributor@demo.festival", "staff@demo.festival"
 
@@ -286,9 +288,12 @@ def load_demo(today: date | None = None, *, production_confirmed: bool = False) 
         )
     users = _ensure_demo_accounts()
     created = False
-    if db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st")) is None:
-        _add_2021_holidays(_load_2021(users))
+    edition_2021 = db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st"))
+    if edition_2021 is None:
+        edition_2021 = _load_2021(users)
+        _add_2021_holidays(edition_2021)
         created = True
+    add_alliance(edition_2021, users)
     if not open_editions():
         edition = _load_open_edition(users, today or localtime.today(None))
         db.session.flush()

@@ -42,9 +42,12 @@ def _theaters(edition: Edition) -> list:
     return [t for t in adapter.edition_theaters(edition) if t.venue_id in mine]
 
 
-def _form(edition: Edition, **kwargs) -> EventForm:
+def _form(edition: Edition, event: Event | None = None, **kwargs) -> EventForm:
     theaters = [(t.id, f"{localized(t.venue, 'name')} · {localized(t, 'name')}") for t in _theaters(edition)]
-    films = [(e.id, film_title(e)) for e, _decision in adapter.accepted_entries(edition)]
+    if current_user.has_role(Role.STAFF):
+        films = [(e.id, film_title(e)) for e, _decision in adapter.accepted_entries(edition)]
+    else:  # a venue manager sees nothing of the entries: only the film staff put before this event
+        films = [(event.entry.id, film_title(event.entry))] if event is not None and event.entry else []
     return EventForm(theaters=theaters, films=films, **kwargs)
 
 
@@ -101,7 +104,7 @@ def edit(event_id: int):
     """Change an event's kind, titles, place, time, capacity and registration."""
     event = _event_or_404(event_id)
     edition = db.session.get(Edition, event.edition_id)
-    form = _form(edition, data=None if request.method == "POST" else EventForm.data_of(event, edition))
+    form = _form(edition, event, data=None if request.method == "POST" else EventForm.data_of(event, edition))
     act = partial(services.update_event, event, actor=current_user)
     target = url_for("events.edit", event_id=event.id)
     done = submit_form(form, lambda: act(**form.values()), success=_("Event saved."), target=target)

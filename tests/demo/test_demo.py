@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from festival.demo.alliance import MANAGED_VENUE, MANAGER, alliance_data
 from festival.demo.services import DEMO_ACCOUNTS, DemoRefused, load_demo
 from festival.extensions import db
 from festival.models import Decision, Edition, Entry, Event, Screening, Theater, User
@@ -45,7 +46,8 @@ def test_demo_load_builds_2021_edition_from_instance_and_is_idempotent(runner):
         film["max_screenings"],
     )
     assert decision.popularity == film["popularity"]
-    assert _count(Theater) == len(instance["theaters"])
+    partners = alliance_data()["venues"]
+    assert _count(Theater) == len(instance["theaters"]) + sum(len(v["theaters"]) for v in partners)
     assert _count(Screening, Screening.pinned.is_(True)) == len(instance["fixed"])
     roles = set().union(*(u.roles for u in db.session.scalars(sa.select(User))))
     assert {Role.FILMMAKER, Role.CURATOR, Role.STAFF, Role.ADMIN} <= roles
@@ -211,3 +213,19 @@ def test_the_demo_service_itself_refuses_production_without_confirmation(app):
     with pytest.raises(DemoRefused):
         load_demo()
     assert _count(User) == 0
+
+
+def test_the_demo_has_the_alliance_partners_in_several_cities_and_a_venue_manager(runner):
+    from festival import venue_scope
+    from festival.models import Venue
+
+    assert runner.invoke(args=["demo", "load", "--no-timetable"]).exit_code == 0
+    edition = db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st"))
+    venues = db.session.scalars(sa.select(Venue).where(Venue.edition_id == edition.id)).all()
+    assert {v.city for v in venues} == {"beijing", "shanghai", "hefei", "guangzhou"}
+    assert {v.code for v in venues if v.is_partner} == {v["code"] for v in alliance_data()["venues"]}
+    manager = db.session.scalar(sa.select(User).where(User.email == MANAGER))
+    assert Role.VENUE_MANAGER in manager.roles
+    assert [v.code for v in venues if v.id in venue_scope.managed_venue_ids(manager)] == [MANAGED_VENUE]
+    assert runner.invoke(args=["demo", "load", "--no-timetable"]).exit_code == 0
+    assert _count(Venue) == len(venues)

@@ -130,7 +130,8 @@ def draft(fest):
 
 @pytest.fixture
 def demo_edition(app):
-    """The 2021 demo edition (48 accepted films, five theaters, three pins)."""
+    """The 2021 demo edition (48 accepted films, CSTM's five theaters and the partner museums' four, three
+    pins)."""
     from festival.demo.services import load_demo
 
     load_demo(today=date(2030, 1, 1))

@@ -14,7 +14,7 @@ from festival.errors import NotAllowed
 from festival.events import services as events
 from festival.extensions import db
 from festival.models import AuditEvent, Event, Invitation, OutboxMail, Screening, TimetableVersion, Venue
-from festival.models.enums import EventKind, Role, VersionStatus
+from festival.models.enums import EntryStatus, EventKind, Role, VersionStatus
 from festival.models.types import utcnow
 from festival.models.venue import VenueManagerVenue
 from festival.people import invitations
@@ -90,7 +90,9 @@ def test_a_manager_opens_their_venue_and_is_refused_another(client, auth, allian
     assert db.session.get(Event, other_block.id) is not None and db.session.get(Venue, alliance["venue"].id)
 
 
-def test_a_manager_sees_only_their_venues_and_events_in_the_lists(client, auth, alliance):
+def test_a_manager_sees_only_their_venues_and_events_in_the_lists(client, auth, make, alliance):
+    film = make.entry(alliance["edition"], make.user(), EntryStatus.SUBMITTED, title_en="Secret Selection")
+    make.accepted(film)
     _block(alliance["hall"], public=True, title="Hefei talk")
     _block(alliance["dome"], public=True, title="Beijing talk")
     db.session.commit()
@@ -101,7 +103,9 @@ def test_a_manager_sees_only_their_venues_and_events_in_the_lists(client, auth, 
     listing = client.get("/staff/events/").get_data(as_text=True)
     assert "Hefei talk" in listing and "Beijing talk" not in listing
     form = client.get("/staff/events/new").get_data(as_text=True)
-    assert "Hall" in form and "Dome" not in form
+    assert "Hall" in form and "Dome" not in form and "Secret Selection" not in form
+    auth.login_as(alliance["staff"])
+    assert "Secret Selection" in client.get("/staff/events/new").get_data(as_text=True)
 
 
 def test_a_manager_edits_their_hours_but_not_the_code_city_or_partner_flag(client, auth, alliance):
