@@ -26,16 +26,20 @@ from .data import (
     relative_gap,
 )
 from .explain import (
+    Alternative,
     Capacity,
     Explainer,
     FilmUse,
     GroupCapacity,
+    Loss,
     Supply,
     Why,
+    WhyHere,
     capacity,
     film_use,
     online_words,
     tour_words,
+    why_here,
 )
 from .first.greedy import greedy_schedule
 from .parts import (
@@ -80,6 +84,10 @@ from .read import (
 )
 
 __all__ = [
+    "Alternative",
+    "Loss",
+    "WhyHere",
+    "why_here",
     "DAY",
     "FORMATS",
     "INSTANCE_FORMAT",

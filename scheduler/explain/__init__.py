@@ -16,8 +16,13 @@ from .shortfalls import (
 )
 from .text import explain_text
 from .tours import Stay, online_words, stays, tour_words
+from .why import Alternative, Loss, WhyHere, why_here
 
 __all__ = [
+    "Alternative",
+    "Loss",
+    "WhyHere",
+    "why_here",
     "Capacity",
     "FilmUse",
     "GroupCapacity",
