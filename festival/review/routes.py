@@ -419,6 +419,8 @@ def _staged_from_args(entries: list[Entry]) -> dict[Entry, decisions.DecisionInp
             return {entries[0]: _decision_input(form)}
         except ValueError:  # an outcome that is none of ours
             abort(400)
+    if not entries:  # nothing ticked: the selection as it stands
+        return {}
     form = BulkDecisionForm(formdata=request.args, meta={"csrf": False})
     try:
         outcome = DecisionOutcome(form.outcome.data)

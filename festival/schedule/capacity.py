@@ -266,6 +266,7 @@ class Selection:
     uses: list[UseFigure]
     refused: list[str]
     no_theater: bool
+    errors: tuple[str, ...] = ()  # the edition's data cannot form an instance: what the reader says
 
     def as_json(self) -> dict:
         return {
@@ -273,6 +274,7 @@ class Selection:
             "uses": [u.as_json() for u in self.uses],
             "refused": self.refused,
             "no_theater": self.no_theater,
+            "errors": list(self.errors),
         }
 
 
@@ -282,7 +284,10 @@ def selection(
     """The capacity by theater group of the edition's selection with ``staged`` in place, and what the
     ``focus`` entries (when accepted) take of their groups."""
     data = staged_instance(edition, staged or {})
-    instance, refused = read_staged(data)
+    try:
+        instance, refused = read_staged(data)
+    except adapter.InstanceBuildError as exc:  # venues or theaters the reader refuses: say so, count nothing
+        return Selection([], [], [], False, errors=(str(exc.message), *map(str, exc.messages)))
     engine = scheduler.Capacity(instance, supply_for(instance))
     names = {tid: localized(t, "name") for tid, t in adapter.theater_map(edition).items()}
     groups = [GroupFigure(group_name(g, names), g) for g in engine.groups()]

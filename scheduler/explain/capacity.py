@@ -19,26 +19,35 @@ from ..data import Film, Instance, base_end
 
 
 class Supply:
-    """Free minutes (open, not unavailable) of every theater of an instance, day by day, as running sums:
-    ``minutes(theaters, first, last)`` costs one subtraction per theater. It depends on the venues, the
-    theaters and the screening window only, not on the films, so one supply serves every instance with the
-    same rooms (``key``)."""
+    """Free minutes (open, not unavailable) of the theaters of an instance, day by day, as running sums:
+    ``minutes(theaters, first, last)`` costs one subtraction per theater once a theater's sums are known
+    (worked out the first time it is asked, so that an explanation that needs one group walks only that
+    group's days). It depends on the venues, the theaters and the screening window only, not on the films,
+    so one supply serves every instance with the same rooms (``key``)."""
 
     def __init__(self, instance: Instance, budget: Budget = UNLIMITED):
+        self.instance = instance
+        self.budget = budget
         self.first_day, self.last_day = instance.first_day, instance.last_day
         self._sums: dict[str, list[int]] = {}
-        for t in instance.theaters:
-            budget.check()
-            per_day = []
-            for day in instance.days:
-                end = base_end(day)  # an online channel's segments run on past the day: only its part counts
-                per_day.append(sum(min(b, end) - a for a, b in instance.free_segments(t, day)))
-            self._sums[t.id] = [0, *accumulate(per_day)]
 
     @staticmethod
     def key(instance: Instance) -> tuple:
         """What the supply depends on: the window, the venues and the theaters (hashable)."""
         return (instance.first_day, instance.last_day, instance.venues, instance.theaters)
+
+    def _running(self, theater_id: str) -> list[int] | None:
+        if theater_id not in self._sums:
+            t = self.instance.theater_by_id.get(theater_id)
+            if t is None:
+                return None
+            self.budget.check()
+            per_day = []
+            for day in self.instance.days:
+                end = base_end(day)  # an online channel's segments run on past the day: only its part counts
+                per_day.append(sum(min(b, end) - a for a, b in self.instance.free_segments(t, day)))
+            self._sums[theater_id] = [0, *accumulate(per_day)]
+        return self._sums[theater_id]
 
     def minutes(self, theater_ids, first: int, last: int) -> int:
         """Free minutes of the theaters between two days, both included (clipped to the window)."""
@@ -46,7 +55,12 @@ class Supply:
         hi = min(last, self.last_day) - self.first_day + 1
         if hi <= lo:
             return 0
-        return sum(self._sums[t][hi] - self._sums[t][lo] for t in theater_ids if t in self._sums)
+        total = 0
+        for t in theater_ids:
+            sums = self._running(t)
+            if sums is not None:
+                total += sums[hi] - sums[lo]
+        return total
 
 
 @dataclass(frozen=True)

@@ -146,3 +146,14 @@ def test_numbers_that_are_not_numbers_are_left_to_the_form(world, rooms, client,
     half = _ask(client, world, [world.e1], **{**DECIDE, "min_screenings": "9", "max_screenings": "2"})
     body = half.get_json()
     assert half.status_code == 200 and body["refused"] == [world.e1.reference or world.e1.display_title]
+
+
+def test_rooms_the_reader_refuses_are_said_not_a_500(world, make, client, auth):
+    venue = make.venue(world.edition, hours={"tue": [["17:00", "09:30"]]})  # reversed: the reader refuses it
+    make.theater(venue, name="Dome Theater", formats=["dome"])
+    db.session.commit()
+    auth.login_as(world.staff)
+    page = client.get(f"/review/ranking?edition={world.edition.id}")
+    assert page.status_code == 200 and b"The solver cannot use the data of this edition yet" in page.data
+    body = _ask(client, world, [world.e1], **DECIDE).get_json()
+    assert body["groups"] == [] and body["errors"]
