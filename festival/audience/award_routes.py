@@ -7,7 +7,6 @@ from functools import partial
 
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from festival import params
@@ -128,27 +127,30 @@ def invite_juror(slug: str):
     )
 
 
-DONE = {
-    "withdraw": _l("The invitation is withdrawn: its link no longer works."),
-    "resend": _l("The invitation is sent again with a new link; the old link no longer works."),
-}
-
-
-@bp.post("/<slug>/jury/invitations/<int(max=2147483647):invitation_id>/<any(withdraw, resend):act>")
-@roles_required(Role.STAFF)
-def jury_invitation(slug: str, invitation_id: int, act: str):
-    """Withdraw a pending jury invitation, or send it again with a new link."""
+def _on_jury_invitation(slug: str, invitation_id: int, act, done: str):
+    """Staff act on one of the edition's pending jury invitations (``act(invitation, actor=...)``)."""
     edition = edition_or_404(slug)
     invitation = awards.jury_invitation(edition, invitation_id)
     if invitation is None:
         abort(404)
-    action = invitations.withdraw if act == "withdraw" else invitations.send_again
-    return post_button(
-        ButtonForm(),
-        partial(action, invitation, actor=current_user),
-        success=str(DONE[act]),
-        back=_back(slug),
-    )
+    action = partial(act, invitation, actor=current_user)
+    return post_button(ButtonForm(), action, success=done, back=_back(slug))
+
+
+@bp.post("/<slug>/jury/invitations/<int(max=2147483647):invitation_id>/withdraw")
+@roles_required(Role.STAFF)
+def withdraw_jury_invitation(slug: str, invitation_id: int):
+    """Withdraw a pending jury invitation: its link stops working."""
+    done = _("The invitation is withdrawn: its link no longer works.")
+    return _on_jury_invitation(slug, invitation_id, invitations.withdraw, done)
+
+
+@bp.post("/<slug>/jury/invitations/<int(max=2147483647):invitation_id>/resend")
+@roles_required(Role.STAFF)
+def resend_jury_invitation(slug: str, invitation_id: int):
+    """Send a jury invitation again with a new link (the old one stops working)."""
+    done = _("The invitation is sent again with a new link; the old link no longer works.")
+    return _on_jury_invitation(slug, invitation_id, invitations.send_again, done)
 
 
 @bp.post("/<slug>/jury/remove")

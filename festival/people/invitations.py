@@ -352,6 +352,18 @@ def pending_invitations(purpose: str, target=None) -> list[Invitation]:
     return list(db.session.scalars(stmt))
 
 
+def latest(purpose: str, target, email: str) -> Invitation | None:
+    """The newest invitation of kind ``purpose`` to ``target`` sent to ``email``, whatever its state."""
+    target_type, target_id = _target_ref(target)
+    stmt = sa.select(Invitation).where(
+        Invitation.purpose == purpose,
+        Invitation.target_type == target_type,
+        Invitation.target_id == target_id,
+        Invitation.email == email.strip().lower(),
+    )
+    return db.session.scalars(stmt.order_by(Invitation.id.desc()).limit(1)).first()
+
+
 def is_for(invitation: Invitation, purpose: str, target) -> bool:
     """Whether the invitation is of kind ``purpose`` and to ``target`` (routes check it before acting)."""
     return invitation.purpose == purpose and (invitation.target_type, invitation.target_id) == _target_ref(
