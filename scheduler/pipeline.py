@@ -101,7 +101,8 @@ def solve(
         result = optimise(
             instance,
             greedy,
-            time_limit=max(0.0, time_limit - elapsed()),
+            # deterministic: the budgets split from the limit alone, never from the clock
+            time_limit=time_limit if deterministic else max(0.0, time_limit - elapsed()),
             workers=workers,
             seed=seed,
             deterministic=deterministic,
