@@ -52,8 +52,18 @@ def _landing(invitation: Invitation, user: User) -> str:
     return url_for("venues.index")
 
 
+def _give_venues(invitation: Invitation, venues: Iterable[Venue]) -> None:
+    db.session.add_all(InvitationVenue(invitation_id=invitation.id, venue_id=v.id) for v in venues)
+    db.session.flush()
+
+
+def _resent(old: Invitation, new: Invitation) -> None:
+    _give_venues(new, invitation_venues(old))
+
+
 invitations.register_purpose(
-    VENUE_MANAGER, invitations.Purpose(describe=_describe, accepted=_accepted, landing=_landing)
+    VENUE_MANAGER,
+    invitations.Purpose(describe=_describe, accepted=_accepted, landing=_landing, resent=_resent),
 )
 
 
@@ -68,10 +78,6 @@ def invite_manager(*, email: str, name: str | None, venues: Iterable[Venue], act
     if len({v.edition_id for v in chosen}) > 1:
         raise InvalidInput(errors={"venues": [_l("Choose venues of one edition.")]})
 
-    def attach(invitation: Invitation) -> None:
-        db.session.add_all(InvitationVenue(invitation_id=invitation.id, venue_id=v.id) for v in chosen)
-        db.session.flush()
-
     return invitations.invite(
         email=email,
         purpose=VENUE_MANAGER,
@@ -79,7 +85,7 @@ def invite_manager(*, email: str, name: str | None, venues: Iterable[Venue], act
         name=name,
         target=chosen[0],
         actor=actor,
-        attach=attach,
+        attach=lambda invitation: _give_venues(invitation, chosen),
     )
 
 

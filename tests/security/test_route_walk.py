@@ -90,6 +90,8 @@ GET = {
     # the walk's speaker has no photo
     "programme.speaker_photo": ("404",) * 7,
     "review.assign": ("login", "403", "403", "403", "403", "ok", "ok"),
+    # leads of a panel see the edition's screen time (totals by theater group: no entry is named)
+    "review.capacity": ("login", "403", "403", "ok", "ok", "ok", "ok"),
     "review.conflicts": ("login", "403", "403", "ok", "ok", "403", "403"),
     "review.criterion": ("login", "403", "403", "403", "403", "ok", "ok"),
     "review.decision": ("login", "403", "403", "ok", "404", "ok", "ok"),
@@ -122,6 +124,7 @@ GET = {
     "schedule.run_schedule": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.runs_index": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.screening": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.why_here": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.stats": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theater_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theaters": ("login", "403", "403", "403", "403", "ok", "ok"),
@@ -155,10 +158,13 @@ POST_REFUSED = {
     "admin.send_again": ("login", "403", "403", "403"),
     "audience.accept": ("login", "redirect", "redirect", "redirect"),  # an empty proposal is refused
     "audience.add": ("login", "redirect", "redirect", "redirect"),  # the walk's screening is a draft's
-    "audience.add_juror": ("login", "403", "403", "403"),
+    "audience.invite_juror": ("login", "403", "403", "403"),
+    "audience.resend_jury_invitation": ("login", "403", "403", "403"),
+    "audience.withdraw_jury_invitation": ("login", "403", "403", "403"),
     "audience.approve_award": ("login", "403", "403", "403"),
     "audience.ballot": ("login", "redirect", "redirect", "redirect"),  # not on the jury
     "audience.jury_conflict": ("login", "403", "403", "403"),
+    "audience.jury_named_conflict": ("login", "403", "403", "403"),
     "audience.manage_awards": ("login", "403", "403", "403"),
     "audience.nominate": ("login", "403", "403", "403"),
     "audience.publish_award": ("login", "403", "403", "403"),
@@ -193,6 +199,7 @@ POST_REFUSED = {
     "events.edit": ("login", "403", "403", "403"),
     "events.new": ("login", "403", "403", "403"),
     "events.add_speaker": ("login", "403", "403", "403"),
+    "events.resend_invitation": ("login", "403", "403", "403"),
     "events.remove_speaker": ("login", "403", "403", "403"),
     "events.speaking": ("login", "404", "404", "404"),
     "events.speaker_photo": ("login", "404", "404", "404"),

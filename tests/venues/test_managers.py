@@ -261,3 +261,12 @@ def test_copying_the_edition_copies_the_scope_to_the_copied_venues(alliance):
     assert set(rows) == {(alliance["manager_b"].id, copied["hefei-stm"].id),
                          (alliance["manager_a"].id, copied["cstm"].id)}  # fmt: skip
     assert scope.manager_editions(alliance["manager_b"])[0].id == report.edition.id
+
+
+def test_an_invitation_sent_again_gives_the_same_venues(alliance):
+    first = managers.invite_manager(
+        email="keeper@hfstm.example.cn", name=None, venues=[alliance["partner"]], actor=alliance["staff"]
+    )
+    again = invitations.send_again(first, actor=alliance["staff"])
+    assert again.id != first.id and first.revoked_at is not None
+    assert managers.invitation_venues(again) == [alliance["partner"]]
