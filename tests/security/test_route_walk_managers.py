@@ -31,6 +31,7 @@ GET_DIFFERENT = {
     "events.new": ("ok", "ok"),
     "events.edit": ("ok", "403"),  # the walk's talk is in the walk's venue
     # what any logged-in account without a review assignment gets
+    "review.capacity": ("403", "403"),
     "review.conflicts": ("403", "403"),
     "review.decision": ("403", "403"),
     "review.entry": ("403", "403"),
