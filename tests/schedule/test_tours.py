@@ -3,12 +3,16 @@ refused in words naming the tour it would break."""
 
 from __future__ import annotations
 
+import csv
+import io
+from datetime import date
+
 import pytest
 from flask_babel import force_locale
 
 from festival.extensions import db
 from festival.models import Decision
-from festival.schedule import edits, versions
+from festival.schedule import edits, tours, versions
 from tests.schedule.conftest import at, screen
 
 
@@ -79,3 +83,55 @@ def test_an_added_screening_takes_a_print_or_is_refused(tour, draft):
         draft, entry=a, theater=tour["hf_dome"], start=at(9, 14), actor=None, lock=None
     )
     assert added.print_number == 1
+
+
+def test_the_tour_view_says_where_each_print_is_on_each_day(client, auth, tour, draft):
+    (film,) = tours.film_tours(draft)
+    (print_1,) = film.tours
+    assert [(s.venue.code, s.first, s.last) for s in print_1.stops] == [
+        ("cstm", date(2031, 4, 2), date(2031, 4, 2)),
+        ("hf", date(2031, 4, 8), date(2031, 4, 8)),
+    ]
+    assert [(leg.leave_by, leg.arrive_by, leg.days) for leg in print_1.legs] == [
+        (date(2031, 4, 6), date(2031, 4, 8), 2)
+    ]
+    where = dict(tours.tour_days(tour["edition"], film))
+    assert [kind for kind, _ in where[date(2031, 4, 1)]] == ["start"]
+    assert [kind for kind, _ in where[date(2031, 4, 2)]] == ["screening"]
+    assert [kind for kind, _ in where[date(2031, 4, 5)]] == ["shipping"]
+    assert [kind for kind, _ in where[date(2031, 4, 9)]] == ["waiting"]
+
+    auth.login_as(tour["staff"])
+    page = client.get(f"/staff/timetable/versions/{draft.id}/films/{tour['films']['a'].id}/tour")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Hefei Museum" in text and "shipping from Museum to Hefei" in text
+    listing = client.get(f"/staff/timetable/versions/{draft.id}/tours").get_data(as_text=True)
+    assert "Film A" in listing and "Hefei Museum" in listing
+    digital = tour["films"]["b"].id
+    assert client.get(f"/staff/timetable/versions/{draft.id}/films/{digital}/tour").status_code == 404
+
+
+def test_the_shipping_csv_has_one_row_per_leg_through_the_spreadsheet_guard(client, auth, tour, draft):
+    tour["hf_dome"].venue.name = "=HYPERLINK(1)"
+    db.session.commit()
+    auth.login_as(tour["staff"])
+    response = client.get(f"/staff/timetable/versions/{draft.id}/tours.csv")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows == [
+        [
+            "Film",
+            "Film print",
+            "From venue",
+            "From city",
+            "To venue",
+            "To city",
+            "Leave by",
+            "Arrive by",
+            "Transit days",
+        ],
+        ["Film A", "1", "Museum", "Museum", "'=HYPERLINK(1)", "Hefei", "2031-04-06", "2031-04-08", "2"],
+    ]
+    auth.logout()
+    assert client.get(f"/staff/timetable/versions/{draft.id}/tours.csv").status_code in (302, 401, 403)
