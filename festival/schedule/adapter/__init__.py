@@ -44,6 +44,7 @@ from festival.schedule.adapter.checks import (
     parse,
     read_instance_file,
     theater_errors,
+    transit_errors,
     venue_errors,
     warnings_of,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "theater_ids",
     "theater_json",
     "tie_start",
+    "transit_errors",
     "transit_pairs",
     "uses_version_2",
     "theater_map",
