@@ -94,6 +94,8 @@ GET = {
     # the walk's speaker has no photo
     "programme.speaker_photo": ("404",) * 7,
     "review.assign": ("login", "403", "403", "403", "403", "ok", "ok"),
+    # leads of a panel see the edition's screen time (totals by theater group: no entry is named)
+    "review.capacity": ("login", "403", "403", "ok", "ok", "ok", "ok"),
     "review.conflicts": ("login", "403", "403", "ok", "ok", "403", "403"),
     "review.criterion": ("login", "403", "403", "403", "403", "ok", "ok"),
     "review.decision": ("login", "403", "403", "ok", "404", "ok", "ok"),
@@ -126,6 +128,7 @@ GET = {
     "schedule.run_schedule": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.runs_index": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.screening": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.why_here": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.stats": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theater_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theaters": ("login", "403", "403", "403", "403", "ok", "ok"),
