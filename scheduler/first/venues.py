@@ -1,4 +1,5 @@
-"""A first timetable venue by venue, for festivals too large for the greedy over every film and theater.
+"""A first timetable venue by venue, for festivals too large for the greedy over every film and theater
+(the pipeline uses it past ``WHOLE_GREEDY_PLACES``).
 
 The greedy (greedy.py) lists every film's places in every compatible theater: films x theaters x days,
 9 million pairs for 2,400 films over 32 venues, past its memory caps and far past the seconds a first
@@ -23,7 +24,8 @@ from .timetable import Timetable
 
 # the greedy over the whole festival lists about films x compatible theaters x days places and takes
 # about a second of CPU per 100,000 of them (alliance, 284,202: 2.7 s; the national instance's 720
-# dome films over 28 theaters, 1.2 million: 12.5 s); past this many it is not run at all
+# dome films over 28 theaters, 1.2 million: 12.5 s); past this many the first timetable is built venue by
+# venue instead
 WHOLE_GREEDY_PLACES = 500_000
 
 
@@ -40,12 +42,12 @@ def greedy_places(instance: Instance) -> int:
 
 
 def venue_first_wanted(instance: Instance) -> bool:
-    """Whether the first timetable is built venue by venue: the festival has several venues."""
+    """Whether the festival has several venues (the venue-first construction needs them)."""
     return len({t.venue for t in instance.theaters}) > 1
 
 
 def whole_greedy_fits(instance: Instance) -> bool:
-    """Whether the whole greedy's tables are small enough to run it too (``WHOLE_GREEDY_PLACES``)."""
+    """Whether the whole greedy's tables are small enough to run it (``WHOLE_GREEDY_PLACES``)."""
     return greedy_places(instance) <= WHOLE_GREEDY_PLACES
 
 
