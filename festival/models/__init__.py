@@ -20,7 +20,7 @@ from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import Theater, Venue, VenueManagerVenue
+from festival.models.venue import FilmPrint, Theater, TransitDays, Venue, VenueManagerVenue
 
 __all__ = [
     "Assignment",
@@ -37,6 +37,7 @@ __all__ = [
     "EntryImage",
     "Invitation",
     "Event",
+    "FilmPrint",
     "EventRegistration",
     "EventSpeaker",
     "MailTemplate",
@@ -55,6 +56,7 @@ __all__ = [
     "Star",
     "Theater",
     "TimetableVersion",
+    "TransitDays",
     "User",
     "UserRole",
     "UserSession",
