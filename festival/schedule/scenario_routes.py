@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from festival.editions import staff_edition, staff_editions
-from festival.editions.demand import DemandSettings
+from festival.editions.demand import WEEKDAYS, DemandSettings
 from festival.extensions import db
 from festival.formtools import choices
 from festival.handlers import REDIRECT, Render, post_button, submit_form
@@ -18,7 +18,7 @@ from festival.models.enums import Role
 from festival.navigation import localized
 from festival.schedule import adapter, bp, runs, scenarios, versions
 from festival.schedule.run_routes import version_url
-from festival.schedule.scenario_forms import WEEKDAY_LABELS, ScenarioForm
+from festival.schedule.scenario_forms import ScenarioForm
 from festival.security import roles_required
 
 STAFF = (Role.STAFF,)  # admins hold every staff right
@@ -40,7 +40,7 @@ def _form(edition: Edition, formdata=None) -> ScenarioForm:
     form.drop_films.choices = choices(films)
     if not form.is_submitted():
         settings = DemandSettings.of(edition)
-        for key, _label in WEEKDAY_LABELS:
+        for key in WEEKDAYS:
             form[key].data = settings.day[key]
         form.shortfall_cost.data = settings.shortfall_cost
         form.move_cost.data = adapter.move_cost(edition)
@@ -56,7 +56,7 @@ def _render(edition: Edition, form: ScenarioForm, status: int = 200):
             edition=edition,
             editions=staff_editions(),
             form=form,
-            weekdays=WEEKDAY_LABELS,
+            weekdays=WEEKDAYS,
             scenarios=scenarios.scenarios_of(edition),
             active=runs.active_run(edition),
             describe=lambda s: scenarios.describe(s, edition),
@@ -97,7 +97,7 @@ def create_scenario():
         changes = scenarios.changes_from_form(
             edition,
             closure=(form.closure_theater.data or None, form.closure_first.data, form.closure_last.data),
-            day={key: form[key].data for key, _label in WEEKDAY_LABELS},
+            day={key: form[key].data for key in WEEKDAYS},
             shortfall_cost=form.shortfall_cost.data,
             move_cost=form.move_cost.data,
             add=form.add_films.data or [],
@@ -171,8 +171,8 @@ def promote_scenario(scenario_id: int):
         lambda: scenarios.promote(scenario, actor=current_user),
         success=lambda draft: flash(
             _(
-                "%(name)s is a copy of scenario “%(scenario)s”.",
-                name=versions.version_name(draft),
+                "Draft %(number)s is a copy of scenario “%(scenario)s”; it is in the drafts list below.",
+                number=draft.draft_number,
                 scenario=scenario.name,
             ),
             "success",

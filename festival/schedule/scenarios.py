@@ -452,12 +452,12 @@ def promote(scenario: Scenario, *, actor: User | None) -> TimetableVersion:
 # ---------------------------------------------------------------- the figures compared (one per KPI)
 
 
-def expected_attendance(version: TimetableVersion) -> int:
-    """Expected visitors over all the version's screenings (each screening's stored expectation)."""
-    stmt = sa.select(sa.func.coalesce(sa.func.sum(Screening.expected_attendance), 0)).where(
-        Screening.timetable_id == version.id
-    )
-    return int(db.session.scalar(stmt))
+def expected_attendance(version: TimetableVersion, instance: scheduler.Instance) -> int:
+    """Expected visitors over all the version's screenings, as the solver counts them under ``instance``'s
+    demand (each screening ``min(seats, popularity x weights)``, ``scheduler.check_json``): with the
+    edition's instance every column of a comparison is measured with the same yardstick, whatever demand
+    weights a scenario tried."""
+    return scheduler.check_json(instance, adapter.schedule_json_of(version)).attendance
 
 
 def screenings_by_format(use: grid.Usage) -> dict[str, int]:
@@ -573,20 +573,21 @@ def verdict(key: str, value: float | None, reference: float | None) -> str:
 
 
 def column(kind: str, version: TimetableVersion, published: TimetableVersion | None, namer: Namer,
-           instance: scheduler.Instance, scenario: Scenario | None = None) -> Column:  # fmt: skip
-    """A version's figures. ``instance`` holds the films and minimums its shortfalls are counted
-    against: a scenario's own run instance, else the edition's."""
+           own: scheduler.Instance, instance: scheduler.Instance | None = None,
+           scenario: Scenario | None = None) -> Column:  # fmt: skip
+    """A version's figures: its attendance under the edition's demand (``own``), its shortfalls against
+    ``instance`` (a scenario's own run instance: its films and minimums; else the edition's)."""
     use = grid.usage(version)
     return Column(
         kind=kind,
         version=version,
         scenario=scenario,
-        attendance=expected_attendance(version),
+        attendance=expected_attendance(version, own),
         by_format=screenings_by_format(use),
         by_theater=screenings_by_theater(use),
         weekend=weekend_share(use),
         utilisation=utilisation(use),
-        shortfalls=shortfalls(version, instance, namer),
+        shortfalls=shortfalls(version, instance or own, namer),
         moves=moves(version, published),
         gap=gap(version),
     )
@@ -610,7 +611,7 @@ def compare(edition: Edition, chosen: Iterable[Scenario]) -> list[Column]:
             columns.append(column("draft", base, published, namer, own))
     for s in chosen:
         instance = adapter.parse(json.loads(s.run.instance_json)) if s.run and s.run.instance_json else own
-        columns.append(column("scenario", s.result_version, published, namer, instance, scenario=s))
+        columns.append(column("scenario", s.result_version, published, namer, own, instance, scenario=s))
     return columns
 
 

@@ -25,7 +25,7 @@ def _version(fest, rows) -> TimetableVersion:
 
 @pytest.fixture
 def four(fest):
-    """A twice (Saturday and Sunday) and B in the dome, C in the giant screen: 1,050 expected visitors."""
+    """A twice (Saturday and Sunday) and B in the dome at 10:00 and 11:00, C in the giant screen."""
     return _version(
         fest,
         [
@@ -37,9 +37,19 @@ def four(fest):
     )
 
 
-def test_expected_attendance_adds_the_screenings_expectations(fest, four):
-    assert scenarios.expected_attendance(four) == 300 + 250 + 100 + 400
-    assert scenarios.expected_attendance(_version(fest, [])) == 0
+def _edition_instance(fest):
+    return adapter.parse(adapter.build_instance(fest["edition"], keep_pins=False))
+
+
+def test_expected_attendance_counts_each_screening_under_the_editions_demand(fest, four):
+    # every film draws 120 at weight 1; Saturday and Sunday weigh 1.5, 14:00-16:00 1.2 (the stored
+    # expectations of the rows, 300 + 250 + 100 + 400, are not the yardstick)
+    instance = _edition_instance(fest)
+    assert scenarios.expected_attendance(four, instance) == 180 + 180 + 120 + 120
+    # Saturday 14:00 in the small dome: 120 x 1.5 x 1.2 = 216, but it seats 80
+    small = _version(fest, [("a", "dome2", at(5, 14), 0)])
+    assert scenarios.expected_attendance(small, instance) == 80
+    assert scenarios.expected_attendance(_version(fest, []), instance) == 0
 
 
 def test_screenings_per_format_and_per_theater(fest, four):
@@ -69,15 +79,14 @@ def test_utilisation_is_screen_minutes_over_open_minutes(fest, four):
 
 def test_shortfalls_name_the_film_and_say_why(fest):
     only_a = _version(fest, [("a", "dome", at(2, 10), 100)])
-    instance = adapter.parse(adapter.build_instance(fest["edition"], keep_pins=False))
+    instance = _edition_instance(fest)
     rows = scenarios.shortfalls(only_a, instance, Namer.for_edition(fest["edition"]))
     assert [(r["title"], r["missing"]) for r in rows] == [("“Film B”", 1), ("“Film C”", 1)]
     assert all(r["reason"] for r in rows)  # the explainer's words, never empty
 
 
 def test_no_shortfalls_when_every_minimum_is_met(fest, four):
-    instance = adapter.parse(adapter.build_instance(fest["edition"], keep_pins=False))
-    assert scenarios.shortfalls(four, instance, Namer.for_edition(fest["edition"])) == []
+    assert scenarios.shortfalls(four, _edition_instance(fest), Namer.for_edition(fest["edition"])) == []
 
 
 def test_moves_against_the_published_version(fest, four):
