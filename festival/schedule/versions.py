@@ -24,7 +24,7 @@ import scheduler
 from festival import audit
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed, StaleEdit
 from festival.extensions import db
-from festival.models import Edition, Screening, SolveRun, TimetableVersion, User
+from festival.models import Edition, Scenario, Screening, SolveRun, TimetableVersion, User
 from festival.models.enums import VersionStatus
 from festival.schedule import adapter, changelog, runs
 from festival.schedule.problems import Problem
@@ -218,7 +218,7 @@ def draft_rows(edition: Edition, drafts: Iterable[TimetableVersion]) -> list[Dra
 
 
 def discard_draft(draft: TimetableVersion, *, actor: User | None, lock: int | None) -> None:
-    """Delete a draft and its screenings; runs and drafts that came from it no longer name it.
+    """Delete a draft and its screenings; runs, drafts and scenarios that came from it no longer name it.
 
     Raises VersionFrozen (published versions stay), StaleVersion, and InvalidTransition while a solver
     run that starts from the draft is queued or running (its result names the draft)."""
@@ -234,6 +234,9 @@ def discard_draft(draft: TimetableVersion, *, actor: User | None, lock: int | No
         db.session.execute(sa.update(SolveRun).where(column == draft.id).values({column.key: None}))
     db.session.execute(
         sa.update(TimetableVersion).where(TimetableVersion.based_on_id == draft.id).values(based_on_id=None)
+    )
+    db.session.execute(
+        sa.update(Scenario).where(Scenario.base_version_id == draft.id).values(base_version_id=None)
     )
     audit.record(
         draft, actor=actor, action="timetable.draft_discarded",

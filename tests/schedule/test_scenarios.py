@@ -183,6 +183,26 @@ def test_deleting_a_scenario_deletes_its_version(client, auth, tiny, published_a
     assert {"scenario.created", "scenario.deleted"} <= actions
 
 
+def test_a_scenario_whose_draft_was_deleted_keeps_its_result_and_cannot_run(
+    client, auth, tiny, published_and_draft
+):
+    _published, draft = published_and_draft
+    auth.login_as(tiny["staff"])
+    client.post(f"{URL}?edition={tiny['edition'].slug}", data=_form(draft, name="Orphan"))
+    versions.discard_draft(draft, actor=None, lock=None)
+    db.session.commit()
+    scenario = _scenario("Orphan")
+    assert scenario.base_version_id is None and scenario.result_version is not None
+    page = client.get(f"{URL}?edition={tiny['edition'].slug}").get_data(as_text=True)
+    assert "deleted" in page and f"/scenarios/{scenario.id}/promote" in page
+    scenario.result_version_id = None  # as if it had never run: running it is refused in words
+    db.session.commit()
+    response = client.post(f"{URL}/{scenario.id}/run", follow_redirects=True)
+    assert "The draft this scenario starts from was deleted; it cannot run." in response.get_data(
+        as_text=True
+    )
+
+
 def test_dropping_and_adding_films_and_changing_the_weights_reach_the_instance(tiny, published_and_draft):
     _published, draft = published_and_draft
     edition, staff = tiny["edition"], tiny["staff"]
