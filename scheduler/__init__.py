@@ -25,7 +25,22 @@ from .data import (
     format_time,
     relative_gap,
 )
-from .explain import Explainer, Why, online_words, tour_words
+from .explain import (
+    Alternative,
+    Capacity,
+    Explainer,
+    FilmUse,
+    GroupCapacity,
+    Loss,
+    Supply,
+    Why,
+    WhyHere,
+    capacity,
+    film_use,
+    online_words,
+    tour_words,
+    why_here,
+)
 from .first.greedy import greedy_schedule
 from .parts import (
     Part,
@@ -69,6 +84,10 @@ from .read import (
 )
 
 __all__ = [
+    "Alternative",
+    "Loss",
+    "WhyHere",
+    "why_here",
     "DAY",
     "FORMATS",
     "INSTANCE_FORMAT",
@@ -80,9 +99,12 @@ __all__ = [
     "WEEKDAYS",
     "FieldError",
     "Budget",
+    "Capacity",
     "Explainer",
     "Film",
+    "FilmUse",
     "FormatError",
+    "GroupCapacity",
     "Instance",
     "InstanceError",
     "OutOfTime",
@@ -95,11 +117,13 @@ __all__ = [
     "ScheduleError",
     "Screening",
     "Shortfall",
+    "Supply",
     "Theater",
     "Venue",
     "Violation",
     "Weights",
     "Why",
+    "capacity",
     "check_closed_dates",
     "check_film",
     "check_intervals",
@@ -110,6 +134,7 @@ __all__ = [
     "check_transit_days",
     "check_venue",
     "check_weekly_hours",
+    "film_use",
     "format_date",
     "format_label",
     "format_time",

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from festival import localtime, params
 from festival.editions import asked_day, staff_edition, staff_editions
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, attachment, perform, post_button, submit_form
 from festival.labels import FORMAT_LABELS, film_title, format_label
@@ -31,6 +32,7 @@ from festival.schedule import (
     publishing,
     runs,
     versions,
+    why,
 )
 from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
 from festival.security import roles_required
@@ -385,6 +387,22 @@ def _button_edit(version_id: int, screening_id: int, action, done: str):
     screening = _screening(version, screening_id)
     return _edit_page(
         version, screening, problems=getattr(outcome.error, "problems", ()), status=outcome.status
+    )
+
+
+@bp.route("/versions/<int:version_id>/screenings/<int:screening_id>/why")
+@roles_required(*STAFF)
+def why_here(version_id: int, screening_id: int):
+    """Why a screening sits where it is: its value, the best other starts and what stops each, and what
+    the timetable would lose without it (festival.schedule.why)."""
+    version = _version(version_id)
+    screening = _screening(version, screening_id)
+    try:
+        result, error = why.why_here(version, screening), None
+    except InvalidInput as exc:
+        result, error = None, exc.message
+    return render_template(
+        "schedule/why_here.html", **_common(version), screening=screening, why=result, error=error, tab="grid"
     )
 
 

@@ -90,6 +90,8 @@ GET = {
     # the walk's speaker has no photo
     "programme.speaker_photo": ("404",) * 7,
     "review.assign": ("login", "403", "403", "403", "403", "ok", "ok"),
+    # leads of a panel see the edition's screen time (totals by theater group: no entry is named)
+    "review.capacity": ("login", "403", "403", "ok", "ok", "ok", "ok"),
     "review.conflicts": ("login", "403", "403", "ok", "ok", "403", "403"),
     "review.criterion": ("login", "403", "403", "403", "403", "ok", "ok"),
     "review.decision": ("login", "403", "403", "ok", "404", "ok", "ok"),
@@ -125,6 +127,7 @@ GET = {
     # no scenario chosen: back to the scenarios with a message
     "schedule.compare_scenarios": ("login", "403", "403", "403", "403", "redirect", "redirect"),
     "schedule.screening": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.why_here": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.stats": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theater_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theaters": ("login", "403", "403", "403", "403", "ok", "ok"),
