@@ -5,7 +5,7 @@ published). Existing runs were all made for drafts (purpose ``draft``). Downgrad
 versions and their screenings (the runs that made them no longer name them).
 
 Revision ID: 9ea3b92d138f
-Revises: cd39e2d97810
+Revises: e4a1f0c2b917
 Create Date: 2026-12-06 06:44:51.046870
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '9ea3b92d138f'
-down_revision = 'cd39e2d97810'
+down_revision = 'e4a1f0c2b917'
 branch_labels = None
 depends_on = None
 
