@@ -18,9 +18,10 @@ from festival.models.event import Event, EventRegistration, EventSpeaker, Speake
 from festival.models.invitation import Invitation
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
+from festival.models.scenario import Scenario
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import InvitationVenue, Theater, Venue, VenueManagerVenue
+from festival.models.venue import FilmPrint, InvitationVenue, Theater, TransitDays, Venue, VenueManagerVenue
 
 __all__ = [
     "Assignment",
@@ -38,6 +39,7 @@ __all__ = [
     "Invitation",
     "InvitationVenue",
     "Event",
+    "FilmPrint",
     "EventRegistration",
     "EventSpeaker",
     "MailTemplate",
@@ -50,12 +52,14 @@ __all__ = [
     "PlanItem",
     "Review",
     "RubricCriterion",
+    "Scenario",
     "Screening",
     "Speaker",
     "SolveRun",
     "Star",
     "Theater",
     "TimetableVersion",
+    "TransitDays",
     "User",
     "UserRole",
     "UserSession",

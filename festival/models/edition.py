@@ -52,6 +52,10 @@ class Edition(db.Model):
     # what staff typed on the demand settings page that is not in the scheduler's format: the weight of
     # a public holiday and of a make-up working day, school breaks as ranges (festival.editions.demand)
     demand: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # the days a print needs between two cities with no pair of their own (festival.models.TransitDays)
+    transit_days_default: Mapped[int] = mapped_column(default=1)
+    # the formats (FilmFormat values) an online channel can stream; 4D cannot (festival.schedule.online)
+    stream_formats: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # the edition this one was copied from (its one-off blocks are listed to staff, not copied)
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("edition.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)

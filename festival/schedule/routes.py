@@ -31,6 +31,7 @@ from festival.schedule import (
     notices,
     publishing,
     runs,
+    tours,
     versions,
     why,
 )
@@ -159,6 +160,7 @@ def _status_label(status: VersionStatus) -> str:
         VersionStatus.DRAFT: _("draft"),
         VersionStatus.PUBLISHED: _("published"),
         VersionStatus.SUPERSEDED: _("superseded"),
+        VersionStatus.SCENARIO: _("scenario"),
     }[status]
 
 
@@ -272,6 +274,32 @@ def theaters(version_id: int):
     version = _version(version_id)
     lines = grid.theater_lines(version)
     return render_template("schedule/theaters.html", **_common(version), lines=lines, tab="theaters")
+
+
+@bp.route("/versions/<int:version_id>/tours")
+@roles_required(*STAFF)
+def tour_list(version_id: int):
+    """Every touring film's prints: their stops and legs."""
+    version = _version(version_id)
+    return render_template(
+        "schedule/tours.html", **_common(version), tours=tours.film_tours(version), tab="tours"
+    )
+
+
+@bp.route("/versions/<int:version_id>/films/<int:entry_id>/tour")
+@roles_required(*STAFF)
+def tour(version_id: int, entry_id: int):
+    """Where each print of one film is on each day of the window."""
+    version = _version(version_id)
+    edition = db.session.get(Edition, version.edition_id)
+    found = [(e, d) for e, d in tours.touring_films(edition) if e.id == entry_id]
+    if not found:
+        abort(404)
+    (film_tour,) = tours.film_tours(version, found)
+    return render_template(
+        "schedule/tour.html", **_common(version), tour=film_tour, days=tours.tour_days(edition, film_tour),
+        tab="tours",
+    )  # fmt: skip
 
 
 @bp.route("/versions/<int:version_id>/stats")
@@ -591,6 +619,14 @@ def _film_url(version: TimetableVersion):
 def export_csv(version_id: int):
     version = _version(version_id)
     return _download(exports.csv_text(version).encode("utf-8"), "text/csv", f"{_file_stem(version)}.csv")
+
+
+@bp.route("/versions/<int:version_id>/tours.csv")
+@roles_required(*STAFF)
+def tours_csv(version_id: int):
+    version = _version(version_id)
+    body = tours.tours_csv(version).encode("utf-8")
+    return _download(body, "text/csv", f"{_file_stem(version)}-print-tours.csv")
 
 
 @bp.route("/versions/<int:version_id>/export.json")

@@ -8,13 +8,16 @@ checked with the validator (``check_screenings``) on the timetable with the scre
 violations the move adds are what stops it, and a start with none is a valid move. At most one valid and
 one blocked start are kept per theater-day, so the list shows different places.
 
-The loss: the screening's day in the theaters of its component (the theaters linked to its own by films
-they can all show: ``improve.components``) is solved exactly twice with the rest of the timetable fixed
-(``improve.exact_model``, as the neighbourhood search does): once as it is, once with the film limited to
-one screening fewer there. The difference of the two objectives, each at least the timetable's own, is
-what the screening is worth to the timetable (it is never negative: every timetable without it is a
-timetable with one screening fewer allowed). A film that would fall below its minimum costs the
-shortfall penalty too; ``below_minimum`` says so.
+The loss: the screening's day in the theaters of its component at its venue (the theaters linked to its
+own by films they can all show, ``improve.components``, in the same museum) is solved exactly twice with
+the rest of the timetable fixed (``improve.exact_model``, as the neighbourhood search does): once as it
+is, once with the film limited to one screening fewer there. The films' screenings on other days and at
+other venues are taken off their counts and their day's limit; their copies running at other venues at
+the same moment are not seen (a relaxation: the figure is an estimate there, exact within one venue).
+The difference of the two objectives, each at least the timetable's own, is what the screening is worth
+to the timetable (never negative: every timetable without it is a timetable with one screening fewer
+allowed). A film that would fall below its minimum costs the shortfall penalty too; ``below_minimum``
+says so. Building the models counts against the time limit.
 """
 
 from __future__ import annotations
@@ -194,9 +197,9 @@ def loss_without(
     time_limit: float = LOSS_SECONDS,
     deterministic: bool = False,
 ) -> Loss:
-    """What the timetable loses without the screening: its day in its component's theaters re-solved
-    exactly with and without it (see the module's text); raises OutOfTime when the time limit is spent
-    before both re-solves could start."""
+    """What the timetable loses without the screening: its day in its component's theaters at its venue
+    re-solved exactly with and without it (see the module's text); raises OutOfTime when the time limit
+    is spent before both re-solves could start (or while a model is built)."""
     # imported here: the exact model loads OR-Tools' solvers, which a process that only reads and checks
     # timetables (the web app's) does not need
     from ..improve.components import components
@@ -207,12 +210,16 @@ def loss_without(
     day = screening.start // DAY
     comps, _ = components(instance)
     comp = next(c for c in comps if screening.theater in c.theaters)
-    theaters, films = set(comp.theaters), set(comp.films)
+    # the affected theater-days: the component's theaters at the screening's venue (a whole component can
+    # span a country's partner museums)
+    venue = instance.theater_by_id[screening.theater].venue
+    order = [t for t in comp.theaters if instance.theater_by_id[t].venue == venue]
+    theaters, films = set(order), set(comp.films)
     inside = [s for s in screenings if s.theater in theaters and s.start // DAY == day and s.film in films]
-    count = defaultdict(int)
+    count, that_day, on_day = defaultdict(int), defaultdict(int), defaultdict(int)
     for s in screenings:
         count[s.film] += 1
-    on_day = defaultdict(int)
+        that_day[s.film] += s.start // DAY == day
     for s in inside:
         on_day[s.film] += 1
 
@@ -221,9 +228,11 @@ def loss_without(
         most one screening fewer than it has there now."""
         elsewhere = count[f.id] - on_day[f.id]
         most = on_day[f.id] - 1 if fewer else f.max_screenings - elsewhere
+        per_day = f.max_per_day - (that_day[f.id] - on_day[f.id])  # its other venues' screenings that day
         return dataclasses.replace(
-            f, min_screenings=max(0, f.min_screenings - elsewhere), max_screenings=max(0, most)
-        )
+            f, min_screenings=max(0, f.min_screenings - elsewhere), max_screenings=max(0, most),
+            max_per_day=max(0, per_day),
+        )  # fmt: skip
 
     def local(fewer: bool):
         films_now = tuple(
@@ -237,7 +246,8 @@ def loss_without(
         sub = dataclasses.replace(
             instance, first_day=day, last_day=day, films=films_now, fixed=pins, previous=previous
         )
-        return sub, build(sub, [f.id for f in films_now], sorted(theaters, key=list(comp.theaters).index))
+        budget = UNLIMITED if deterministic else Budget.after(max(0.0, left()))
+        return sub, build(sub, [f.id for f in films_now], order, budget)
 
     left = lambda: time_limit - (time.monotonic() - started)  # noqa: E731
     results = []
@@ -266,7 +276,7 @@ def loss_without(
         objective=with_obj - without_obj,
         attendance=with_att - without_att,
         below_minimum=count[screening.film] - 1 < instance.film_by_id[screening.film].min_screenings,
-        theaters=tuple(comp.theaters),
+        theaters=tuple(order),
         day=day,
         optimal=with_opt and without_opt,
     )
