@@ -67,6 +67,7 @@ from .read import (
     schedule_to_json,
     write_schedule,
 )
+from .shorts import Grouping, Lengths, Room, ShortFilm, Unplaced, propose_programmes
 
 __all__ = [
     "DAY",
@@ -82,6 +83,12 @@ __all__ = [
     "Budget",
     "Explainer",
     "Film",
+    "Grouping",
+    "Lengths",
+    "Room",
+    "ShortFilm",
+    "Unplaced",
+    "propose_programmes",
     "FormatError",
     "Instance",
     "InstanceError",
