@@ -21,8 +21,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ortools.sat.python import cp_model
-
 # why a film is in no programme (``Unplaced.reason``)
 TOO_LONG = "too_long"  # the film alone runs longer than a programme may
 NO_ROOM = "no_room"  # no theater shows its format with the features it requires
@@ -124,10 +122,39 @@ def can_share(a: ShortFilm, b: ShortFilm, kinds: Sequence[tuple[str, frozenset[s
 
 
 def compatible(films: Sequence[ShortFilm], rooms: Iterable[Room]) -> bool:
-    """The films may form one programme: one room kind shows all of them and one audience fits all."""
+    """The films may form one programme, whatever its length: one room kind shows all of them and one
+    audience fits all."""
+    return not set(programme_faults(films, rooms, Lengths(0, 10**9))) - {PROGRAMME_TOO_SHORT}
+
+
+# what makes a list of films no valid programme (``programme_faults``)
+MIXED_FORMATS = "mixed_formats"
+NO_COMMON_ROOM = "no_common_room"
+NO_COMMON_AUDIENCE = "no_common_audience"
+PROGRAMME_TOO_LONG = "programme_too_long"
+PROGRAMME_TOO_SHORT = "programme_too_short"
+
+
+def programme_faults(films: Sequence[ShortFilm], rooms: Iterable[Room], lengths: Lengths) -> list[str]:
+    """Why these films cannot be one programme, as codes (in this order: ``MIXED_FORMATS`` or
+    ``NO_COMMON_ROOM``, ``NO_COMMON_AUDIENCE``, ``PROGRAMME_TOO_LONG`` or ``PROGRAMME_TOO_SHORT``); empty
+    when they can. The one statement of a programme's rules: the proposer's model encodes the same."""
+    if not films:
+        return []
+    faults = []
     kinds = room_kinds(rooms)
-    room = any(all(shows(k, f) for f in films) for k in kinds)
-    return room and any(all(addresses(a, f) for f in films) for a in audiences_of(films))
+    if len({f.format for f in films}) > 1:
+        faults.append(MIXED_FORMATS)
+    elif not any(all(shows(k, f) for f in films) for k in kinds):
+        faults.append(NO_COMMON_ROOM)
+    if not any(all(addresses(a, f) for f in films) for a in audiences_of(films)):
+        faults.append(NO_COMMON_AUDIENCE)
+    minutes = lengths.of(f.runtime for f in films)
+    if minutes > lengths.maximum:
+        faults.append(PROGRAMME_TOO_LONG)
+    elif minutes < lengths.minimum:
+        faults.append(PROGRAMME_TOO_SHORT)
+    return faults
 
 
 # ---------------------------------------------------------------- the model
@@ -153,25 +180,31 @@ def propose_programmes(
     return Grouping(programmes=programmes, unplaced=unplaced, optimal=optimal)
 
 
+def why_alone(
+    film: ShortFilm, films: Sequence[ShortFilm], kinds: Sequence[tuple[str, frozenset[str]]], lengths: Lengths
+) -> Unplaced | None:
+    """What stops ``film`` from being in any programme whatever the grouping of ``films`` (the short films
+    it could share one with), or None: it runs longer than a programme may, no room kind shows it, or it
+    and the films it can share a programme with run shorter together than the minimum."""
+    if film.runtime > lengths.maximum:
+        return Unplaced(film.id, TOO_LONG, film.runtime)
+    if not any(shows(k, film) for k in kinds):
+        return Unplaced(film.id, NO_ROOM)
+    mates = [
+        g for g in films if g.id != film.id and g.runtime <= lengths.maximum and can_share(film, g, kinds)
+    ]
+    total = lengths.of(g.runtime for g in [film, *mates])
+    if total < lengths.minimum:
+        return Unplaced(film.id, TOO_FEW, total)
+    return None
+
+
 def _early_reasons(
     films: Sequence[ShortFilm], kinds: Sequence[tuple[str, frozenset[str]]], lengths: Lengths
 ) -> dict[str, Unplaced]:
-    """Films that no grouping can place, with why: too long alone, no room kind, or the films it can
-    share a programme with (itself included) run shorter together than the minimum."""
-    out: dict[str, Unplaced] = {}
-    for film in films:
-        if film.runtime > lengths.maximum:
-            out[film.id] = Unplaced(film.id, TOO_LONG, film.runtime)
-        elif not any(shows(k, film) for k in kinds):
-            out[film.id] = Unplaced(film.id, NO_ROOM)
-    for film in films:
-        if film.id in out:
-            continue
-        mates = [film] + [g for g in films if g is not film and g.id not in out and can_share(film, g, kinds)]
-        total = lengths.of(g.runtime for g in mates)
-        if total < lengths.minimum:
-            out[film.id] = Unplaced(film.id, TOO_FEW, total)
-    return out
+    """Films that no grouping can place, with why (``why_alone``)."""
+    reasons = {f.id: why_alone(f, films, kinds, lengths) for f in films}
+    return {fid: reason for fid, reason in reasons.items() if reason is not None}
 
 
 def _solve(
@@ -181,6 +214,8 @@ def _solve(
     seed: int,
     time_limit: float,
 ) -> tuple[list[list[str]], bool]:
+    from ortools.sat.python import cp_model  # loaded when a grouping is asked for, as explain/pins.py does
+
     n = len(films)
     audiences = audiences_of(films)
     # at most as many programmes as the films' total length allows (each needs the minimum), and no more

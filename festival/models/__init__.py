@@ -19,6 +19,7 @@ from festival.models.invitation import Invitation
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
+from festival.models.shorts import ShortsProgramme, ShortsProgrammeEntry
 from festival.models.user import User, UserRole, UserSession
 from festival.models.venue import Theater, Venue, VenueManagerVenue
 
@@ -50,6 +51,8 @@ __all__ = [
     "Review",
     "RubricCriterion",
     "Screening",
+    "ShortsProgramme",
+    "ShortsProgrammeEntry",
     "Speaker",
     "SolveRun",
     "Star",

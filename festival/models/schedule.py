@@ -14,6 +14,7 @@ from festival.models.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from festival.models.entry import Entry
+    from festival.models.shorts import ShortsProgramme
     from festival.models.venue import Theater
 
 
@@ -82,19 +83,25 @@ def _number_new_drafts(session: Session, _context, _instances) -> None:
 
 
 class Screening(db.Model):
-    """One showing of an accepted entry in a theater."""
+    """One showing of an accepted entry, or of a shorts programme (``programme_id``), in a theater."""
 
     __tablename__ = "screening"
     __table_args__ = (
         sa.UniqueConstraint(
             "timetable_id", "entry_id", "theater_id", "start", name="uq_screening_timetable_entry"
         ),
+        sa.UniqueConstraint(
+            "timetable_id", "programme_id", "theater_id", "start", name="uq_screening_timetable_programme"
+        ),
         sa.Index("ix_screening_timetable_start", "timetable_id", "start"),
+        # a screening shows one film or one shorts programme
+        sa.CheckConstraint("(entry_id IS NULL) <> (programme_id IS NULL)", name="one_item"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     timetable_id: Mapped[int] = mapped_column(sa.ForeignKey("timetable_version.id", ondelete="CASCADE"))
-    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entry.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shorts_programme.id"), index=True)
     theater_id: Mapped[int] = mapped_column(sa.ForeignKey("theater.id"), index=True)
     start: Mapped[datetime] = mapped_column(AwareDateTime())
     end: Mapped[datetime] = mapped_column(AwareDateTime())
@@ -102,8 +109,16 @@ class Screening(db.Model):
     expected_attendance: Mapped[int] = mapped_column(default=0)
 
     timetable: Mapped[TimetableVersion] = relationship(back_populates="screenings")
-    entry: Mapped[Entry] = relationship()
+    entry: Mapped[Entry | None] = relationship()
+    programme: Mapped[ShortsProgramme | None] = relationship()
     theater: Mapped[Theater] = relationship()
+
+    @property
+    def films(self) -> list[Entry]:
+        """The films this screening shows: its entry, or its programme's films in screening order."""
+        if self.programme is not None:
+            return self.programme.films
+        return [self.entry] if self.entry is not None else []
 
 
 # A run is active while queued or running; at most one per edition (the partial unique index below).

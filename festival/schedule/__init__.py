@@ -13,4 +13,4 @@ def _tell_filmmakers_on_publish(state) -> None:
     publishing.on_publish(state.app, notices.mail_filmmakers)
 
 
-from festival.schedule import routes, run_routes, tasks  # noqa: E402,F401  (views attach to bp; tasks register)
+from festival.schedule import routes, run_routes, shorts_routes, tasks  # noqa: E402,F401  (views attach; tasks register)
