@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from festival.extensions import db
 from festival.models.enums import RunStatus, VersionStatus, enum_column
+from festival.models.shorts import ShortsProgrammeEntry
 from festival.models.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -112,6 +114,20 @@ class Screening(db.Model):
     entry: Mapped[Entry | None] = relationship()
     programme: Mapped[ShortsProgramme | None] = relationship()
     theater: Mapped[Theater] = relationship()
+
+    @classmethod
+    def showing(cls, entry_ids: Iterable[int]) -> sa.ColumnElement[bool]:
+        """The SQL condition "the screening shows one of these films": the film itself, or a shorts
+        programme it is in (a programme's screening is a screening of each of its films)."""
+        ids = list(entry_ids)
+        members = sa.select(ShortsProgrammeEntry.programme_id).where(ShortsProgrammeEntry.entry_id.in_(ids))
+        return sa.or_(cls.entry_id.in_(ids), cls.programme_id.in_(members))
+
+    @property
+    def item(self) -> Entry | ShortsProgramme:
+        """What the screening shows: its entry, or its shorts programme (which names its titles, format
+        and running time as an entry does)."""
+        return self.programme if self.programme is not None else self.entry
 
     @property
     def films(self) -> list[Entry]:

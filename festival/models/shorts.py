@@ -12,7 +12,9 @@ from festival.extensions import db
 from festival.models.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
+    from festival.models.edition import Edition
     from festival.models.entry import Entry
+    from festival.models.enums import FilmFormat
 
 
 class ShortsProgramme(db.Model):
@@ -31,6 +33,7 @@ class ShortsProgramme(db.Model):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
+    edition: Mapped[Edition] = relationship()
     entries: Mapped[list[ShortsProgrammeEntry]] = relationship(
         back_populates="programme",
         order_by="ShortsProgrammeEntry.position",
@@ -56,6 +59,34 @@ class ShortsProgramme(db.Model):
     def films(self) -> list[Entry]:
         """The member films in screening order."""
         return [member.entry for member in self.entries]
+
+    # What a page or an export shows of the item a screening shows, named as an entry names it (a
+    # screening's ``item`` is its entry or its programme): titles, format, running time.
+
+    @property
+    def title_original(self) -> str:
+        return self.title_en
+
+    @property
+    def reference(self) -> str | None:
+        return None
+
+    @property
+    def format(self) -> FilmFormat | None:
+        """Its films' format (they share one)."""
+        films = self.films
+        return films[0].format if films else None
+
+    @property
+    def runtime_minutes(self) -> int:
+        """Its films and the edition's gap between two films."""
+        films = self.films
+        gaps = self.edition.programme_gap_minutes * max(0, len(films) - 1)
+        return sum(e.runtime_minutes or 0 for e in films) + gaps
+
+    @property
+    def audiences(self) -> list[str]:
+        return sorted({a for e in self.films for a in e.audiences or ()})
 
 
 class ShortsProgrammeEntry(db.Model):

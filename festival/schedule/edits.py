@@ -31,11 +31,23 @@ from scheduler import parse_time
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a screening would go: the film, the theater and the aware start."""
+    """Where a screening would go: the film (or, with ``programme_id``, the shorts programme), the theater
+    and the aware start."""
 
-    entry_id: int
+    entry_id: int | None
     theater_id: int
     start: datetime
+    programme_id: int | None = None
+
+    @classmethod
+    def of(cls, s: Screening, theater_id: int | None = None, start: datetime | None = None) -> Placement:
+        """Where a screening row is (or, given a theater and a start, would be)."""
+        return cls(s.entry_id, theater_id or s.theater_id, start or s.start, s.programme_id)
+
+    @property
+    def film(self) -> str:
+        """The instance film id: ``e<entry>`` or ``p<programme>``."""
+        return adapter.item_film_id(self)
 
 
 @dataclass
@@ -49,7 +61,7 @@ class EditCheck:
 
     def value(self, p: Placement, edition: Edition) -> int:
         """Expected attendance of a placement (the objective's value of the screening)."""
-        film = self.instance.film_by_id.get(adapter.film_id(p.entry_id))
+        film = self.instance.film_by_id.get(p.film)
         theater = self.instance.theater_by_id.get(self.theater_ids.get(p.theater_id, ""))
         if film is None or theater is None:
             return 0
@@ -58,7 +70,7 @@ class EditCheck:
 
 def _spec(p: Placement, edition: Edition, tids: dict[int, str]) -> dict:
     return {
-        "film": adapter.film_id(p.entry_id),
+        "film": p.film,
         "theater": tids.get(p.theater_id, f"#{p.theater_id}"),
         "start": adapter.local_text(p.start, edition),
     }
@@ -90,7 +102,7 @@ def check_edit(
             _l("The festival data cannot be checked: %(errors)s", errors="; ".join(exc.messages))
         ) from None
     tids = adapter.theater_ids(theaters)
-    current = {s.id: Placement(s.entry_id, s.theater_id, s.start) for s in rows}
+    current = {s.id: Placement.of(s) for s in rows}
     after = dict(current)
     if remove is not None:
         after.pop(remove.id, None)
@@ -139,7 +151,7 @@ def _reject_if(check: EditCheck, edition: Edition | None = None, want: Placement
     if want is not None and not (moving is not None and moving.pinned):
         now = _instance_screening(moving, edition, check.theater_ids) if moving is not None else None
         suggestions = suggest.nearest_starts(
-            edition, check.instance, check.theater_ids, check.others, entry_id=want.entry_id,
+            edition, check.instance, check.theater_ids, check.others, film_id=want.film,
             theater=db.session.get(Theater, want.theater_id), start=want.start, exclude=now,
         )  # fmt: skip
     raise EditRejected(
@@ -150,19 +162,22 @@ def _reject_if(check: EditCheck, edition: Edition | None = None, want: Placement
 
 
 def _instance_screening(s: Screening, edition: Edition, tids: dict[int, str]) -> scheduler.Screening:
-    spec = _spec(Placement(s.entry_id, s.theater_id, s.start), edition, tids)
+    spec = _spec(Placement.of(s), edition, tids)
     return scheduler.Screening(parse_time(spec["start"]), spec["theater"], spec["film"])
 
 
 def _describe(s: Screening | Placement, edition: Edition) -> dict:
-    return {"film": s.entry_id, "theater": s.theater_id, "start": adapter.local_text(s.start, edition)}
+    described = {"film": s.entry_id, "theater": s.theater_id, "start": adapter.local_text(s.start, edition)}
+    if s.programme_id is not None:
+        described["programme"] = s.programme_id
+    return described
 
 
-def _runtime(entry_id: int) -> int:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or not entry.runtime_minutes:
+def _runtime(item) -> int:
+    """The running time of what a screening shows (an entry, or a shorts programme with its gaps)."""
+    if item is None or not item.runtime_minutes:
         raise InvalidInput(_l("This film has no running time, so it cannot be scheduled."))
-    return entry.runtime_minutes
+    return item.runtime_minutes
 
 
 def _ensure_within_reach(start: datetime, edition: Edition) -> None:
@@ -218,12 +233,12 @@ def move_screening(
 
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     version = screening.timetable
-    target = Placement(screening.entry_id, theater.id, start)
+    target = Placement.of(screening, theater.id, start)
     edition, check = _placement_checked(version, lock, target, remove=screening)
     before = _describe(screening, edition)
     screening.theater_id = theater.id
     screening.start = start
-    screening.end = start + timedelta(minutes=_runtime(screening.entry_id))
+    screening.end = start + timedelta(minutes=_runtime(screening.item))
     screening.expected_attendance = check.value(target, edition)
     touch(version)
     audit.record(version, actor=actor, action="screening.moved", old=before, new=_describe(target, edition))
@@ -250,7 +265,7 @@ def add_screening(
         entry_id=entry.id,
         theater_id=theater.id,
         start=start,
-        end=start + timedelta(minutes=_runtime(entry.id)),
+        end=start + timedelta(minutes=_runtime(entry)),
         pinned=pinned,
         expected_attendance=check.value(target, edition),
     )

@@ -610,7 +610,7 @@ def film_ics(version_id: int, entry_id: int):
     entry = db.get_or_404(Entry, entry_id)
     if entry.edition_id != version.edition_id:
         abort(404)
-    rows = [s for s in grid.version_screenings(version) if s.entry_id == entry.id]
+    rows = [s for s in grid.version_screenings(version) if entry in s.films]  # its programme's too
     name = f"{_file_stem(version)}-e{entry.id}"
     return _download(_calendar(version, rows, entry.display_title), "text/calendar", f"{name}.ics")
 
