@@ -152,7 +152,8 @@ def calendar(
     edition's timezone with its VTIMEZONE.
 
     ``stamp`` is the DTSTAMP of every screening (the version's publication time, so that the file is
-    the same byte for byte while the version is); ``film_url(entry)`` gives each screening's URL,
+    the same byte for byte while the version is); ``film_url(item)`` gives each screening's URL (of its
+    film, or of its shorts programme),
     ``event_url(event)`` each event's. Names and titles are one line each (``single_line``), whatever a row
     holds: a property cannot be broken into two."""
     cal = icalendar.Calendar()
@@ -178,7 +179,7 @@ def calendar(
             )
         elif e.synopsis_short:
             details.append(e.synopsis_short)
-        url = film_url(e) if film_url and s.programme is None else None
+        url = film_url(e) if film_url else None
         if url:
             details.append(url)
             event.add("url", url)

@@ -18,7 +18,7 @@ from festival.handlers import REDIRECT, Render, attachment, perform, post_button
 from festival.labels import FORMAT_LABELS, film_title, format_label
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import FilmFormat, Role, VersionStatus
-from festival.navigation import localized, public_url
+from festival.navigation import item_url, localized
 from festival.paging import page_of, search_words
 from festival.schedule import (
     adapter,
@@ -565,7 +565,7 @@ def _calendar(version: TimetableVersion, screenings, name: str) -> bytes:
 def _film_url(version: TimetableVersion):
     if version.status != VersionStatus.PUBLISHED:
         return None
-    return lambda entry: public_url("programme.film", entry_id=entry.id)
+    return item_url  # a film's page, or a shorts programme's
 
 
 @bp.route("/versions/<int:version_id>/export.csv")

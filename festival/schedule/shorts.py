@@ -318,6 +318,9 @@ def create_programme(
     note_zh: str | None = None,
 ) -> ShortsProgramme:
     """A programme of these films in this order, checked whole."""
+    if not entries:
+        message = _l("Choose the programme's films.")
+        raise ShortsRefused(message, errors={"films": [message]})
     for entry in entries:
         _check_candidate(entry, edition)
     if len({e.id for e in entries}) != len(entries):
