@@ -317,14 +317,22 @@ def national_main(args) -> int:
 
 
 def make_family(
-    tools: Path, out: Path, kind: str, size: int, films: int, venues: int, hybrid_films: int
+    tools: Path,
+    out: Path,
+    kind: str,
+    size: int,
+    films: int,
+    venues: int,
+    hybrid_films: int,
+    first_seed: int | None = None,
 ) -> list[Path]:
     """``size`` version-2 instances of one kind (``tour`` or ``hybrid``) made by the shared tools under
-    seeds of their own; every third tour has one more print per film with prints (at most 3), every
-    third other one a day more between every two cities."""
+    seeds of their own (from ``first_seed``; default 1000 for tours, 2000 for hybrids); every third tour
+    has one more print per film with prints (at most 3), every third other one a day more between every
+    two cities."""
     paths = []
     for k in range(size):
-        seed = (1_000 if kind == "tour" else 2_000) + k
+        seed = (first_seed if first_seed is not None else 1_000 if kind == "tour" else 2_000) + k
         v1, v2 = out / f"{kind}-{seed}-v1.json", out / f"{kind}-{seed}.json"
         places = ["--venues", str(venues), "--copies-max", "3"] if kind == "tour" else []
         n_films = films if kind == "tour" else hybrid_films
@@ -365,40 +373,51 @@ def _pct(part: float, whole: float) -> float:
 
 
 def main_v2(args) -> int:
-    """The version-2 families: one table per kind, then medians and worst cases."""
+    """The version-2 families: one table per kind and engine (``--compare``: the other engine on each
+    instance right after this one, so both share the machine's load), then medians and worst cases."""
     began = time.monotonic()
+    now = Path(args.engine) if args.engine else ROOT
+    engines = [("now", now)] + ([("before", Path(args.compare))] if args.compare else [])
+    print(f"load average at start: {uptime()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for kind in ("tour", "hybrid"):
+        for kind in args.kinds:
             paths = make_family(
-                args.tools, Path(tmp), kind, args.count, args.films, args.venues, args.hybrid_films
+                args.tools, Path(tmp), kind, args.count, args.films, args.venues, args.hybrid_films, args.seed
             )
-            rows = []
+            rows: dict[str, list] = {name: [] for name, _ in engines}
             for path in paths:
                 g = run("greedy", path, 0, 1)
-                e = run("engine", path, args.limit, args.workers)
-                d = run("engine", digital(path), args.limit, args.workers) if kind == "tour" else None
-                for r in (g, e, d):
-                    if r is not None and not r["valid"]:
-                        raise SystemExit(f"INVALID schedule on {path.name}: {r}")
-                    if r is not None and r.get("bound") is not None and r["bound"] < r["objective"]:
-                        raise SystemExit(f"bound below a valid objective on {path.name}: {r}")
-                rows.append((path.stem, g, e, d))
-                print(f"# {path.stem} done ({time.monotonic() - began:.0f} s)", file=sys.stderr, flush=True)
-            _print_family(kind, rows, args.limit)
+                for name, root in engines:
+                    e = run("engine", path, args.limit, args.workers, root)
+                    d = None
+                    if kind == "tour" and not args.no_digital:
+                        d = run("engine", digital(path), args.limit, args.workers, root)
+                    rows[name].append((path.stem, g, e, d))
+                    print(
+                        f"# {path.stem} {name}: greedy {g['objective']}, {e['objective']}/{e['bound']} "
+                        f"({gap(e['objective'], e['bound'])}), first {e['first']:.2f} s, load {uptime()} "
+                        f"({time.monotonic() - began:.0f} s)",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+            touring = kind == "tour" and not args.no_digital
+            for name, _ in engines:
+                _print_family(f"{kind} ({name})", rows[name], args.limit, touring)
+    print(f"load average at end: {uptime()}")
     return 0
 
 
-def _print_family(kind: str, rows: list, limit: float) -> None:
+def _print_family(kind: str, rows: list, limit: float, touring: bool) -> None:
     lim = f"{limit:g} s"
-    touring = kind == "tour"
     head = (
         f"| {kind} | films | valid | first valid | objective @{lim} | bound @{lim} | gap @{lim} | vs greedy "
     )
     head += "| digital objective | touring costs |" if touring else "|"
     print(head)
     print("|" + "---|" * (10 if touring else 8))
-    gaps, firsts, greedy_gains, costs = [], [], [], []
+    gaps, firsts, greedy_gains, costs, peaks = [], [], [], [], []
     for name, g, e, d in rows:
+        peaks.append(e["peak_mb"])
         gap_value = _pct(max(0, e["bound"] - e["objective"]), e["bound"]) if e["bound"] is not None else None
         gaps.append(gap_value if gap_value is not None else float("inf"))
         firsts.append(e["first"])
@@ -415,6 +434,7 @@ def _print_family(kind: str, rows: list, limit: float) -> None:
     print()
     print(f"{kind}: {len(rows)} instances, every schedule valid")
     print(f"- first valid: median {statistics.median(firsts):.2f} s, worst {max(firsts):.2f} s")
+    print(f"- peak RSS: median {statistics.median(peaks):.0f} MB, worst {max(peaks):.0f} MB")
     print(f"- gap @{lim}: median {statistics.median(gaps):.2f}%, worst {max(gaps):.2f}%")
     print(
         f"- engine vs greedy: median {statistics.median(greedy_gains):+.2f}%, worst {min(greedy_gains):+.2f}%"
@@ -433,7 +453,9 @@ def main(argv: list[str] | None = None) -> int:
         "--family", nargs="*", choices=sorted(FAMILIES), help="generated families instead of files"
     )
     parser.add_argument("--count", type=int, default=10, help="instances per family (--v2: of each kind)")
-    parser.add_argument("--seed", type=int, default=7100, help="the first generator seed")
+    parser.add_argument(
+        "--seed", type=int, help="the first generator seed (default 7100; --v2: 1000 tours, 2000 hybrids)"
+    )
     parser.add_argument("--compare", help="a directory with another scheduler/ to run on the same instances")
     parser.add_argument("--engine", help="a directory with the scheduler/ to measure (default: this one)")
     parser.add_argument("--short-only", action="store_true", help="only the short limit")
@@ -447,6 +469,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="limits of 3 s and 10 s")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--v2", action="store_true", help="version-2 families (tours, hybrids) instead")
+    parser.add_argument("--kinds", nargs="*", default=["tour", "hybrid"], choices=["tour", "hybrid"],
+                        help="--v2: which families")  # fmt: skip
+    parser.add_argument("--no-digital", action="store_true", help="--v2: skip the tours' digital runs")
     parser.add_argument("--limit", type=float, default=60.0, help="--v2: seconds per solve")
     parser.add_argument("--films", type=int, default=150, help="--v2: films per tour")
     parser.add_argument("--hybrid-films", type=int, default=48, help="--v2: films per hybrid edition")
@@ -454,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tools", type=Path, default=TOOLS,
                         help="--v2: the folder of gen_instance.py and make_v2.py")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.seed is None and not args.v2:
+        args.seed = 7100
     if args.v2:
         return main_v2(args)
     if args.national:

@@ -20,6 +20,7 @@ from .data import Instance, Progress, Schedule, Screening, relative_gap
 from .explain import pin_conflicts, shortfalls
 from .first.greedy import greedy_schedule
 from .first.tours import pins_on_tour
+from .first.venues import venue_first_schedule, venue_first_wanted
 
 log = logging.getLogger("scheduler")
 
@@ -85,7 +86,10 @@ def solve(
         seconds = _seconds(elapsed(), deterministic)
         return Schedule("infeasible", None, None, seconds, (), (), conflicts, instance.version)
 
-    greedy = greedy_schedule(instance, budget=budget)
+    # festivals of many venues and films: venue by venue (the whole greedy's tables grow with films x
+    # theaters x days, past its seconds and memory)
+    first = venue_first_schedule if venue_first_wanted(instance) else greedy_schedule
+    greedy = first(instance, budget=budget)
     checked = check_screenings(instance, greedy)
     if not checked.valid:  # a bug: the greedy only adds screenings that keep every rule
         log.error("the first timetable is not valid: %s", checked.violations[:5])
@@ -101,7 +105,8 @@ def solve(
         result = optimise(
             instance,
             greedy,
-            time_limit=max(0.0, time_limit - elapsed()),
+            # deterministic: the budgets split from the limit alone, never from the clock
+            time_limit=time_limit if deterministic else max(0.0, time_limit - elapsed()),
             workers=workers,
             seed=seed,
             deterministic=deterministic,

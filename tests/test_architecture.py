@@ -26,7 +26,7 @@ AREAS = {
     "main": {"auth"},
     "submissions": set(),
     "review": {"submissions", "schedule"},
-    "events": {"schedule", "submissions"},
+    "events": {"schedule", "submissions", "people"},
     "venues": {"schedule", "events"},
     "schedule": set(),
     "programme": {"schedule", "submissions", "events"},
@@ -34,7 +34,7 @@ AREAS = {
     "admin": set(),
     "people": {"auth"},
     "edition_admin": {"schedule"},
-    "audience": {"schedule", "programme", "review", "auth"},
+    "audience": {"schedule", "programme", "review", "auth", "people"},
 }
 # the factory and the programs that start the app or load data may import anything of festival
 ENTRY_POINTS = {"festival", "festival.cli", "festival.serve", "festival.worker"}

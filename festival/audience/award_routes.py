@@ -3,6 +3,8 @@ public awards page."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,14 +14,15 @@ from festival.audience import awards, bp
 from festival.audience.forms import ButtonForm, CategoryForm, EntryChoiceForm, JurorForm
 from festival.audience.routes import edition_or_404
 from festival.audience.services import selected_films
-from festival.auth.services import AccountError, find_user_by_email, normalise_email
-from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.formtools import choices
 from festival.handlers import Render, post_button, submit_form
 from festival.models import User
 from festival.models.enums import ConflictKind, Role
+from festival.people import invitations
+from festival.review import queries as review_queries
 from festival.review import services as review
+from festival.review.forms import ConflictForm
 from festival.security import roles_required
 
 
@@ -59,6 +62,7 @@ def manage_awards(slug: str):
             standings=[awards.standing(c) for c in awards.categories(edition)],
             nominate_form=_film_choices(EntryChoiceForm(formdata=None), films),
             jurors=awards.jurors(edition),
+            pending=awards.pending_jury_invitations(edition),
             juror_form=JurorForm(formdata=None),
             button_form=ButtonForm(),
         ),
@@ -109,27 +113,44 @@ def publish_award(slug: str, category_id: int):
     )
 
 
-def _juror_by_email(address: str | None) -> User:
-    try:
-        user = find_user_by_email(normalise_email(address or ""))
-    except AccountError as exc:
-        raise InvalidInput(errors={"email": exc.errors["email"]}) from exc
-    if user is None:
-        raise InvalidInput(errors={"email": [_("No account has this address; invite the person instead.")]})
-    return user
-
-
-@bp.post("/<slug>/jury/add")
+@bp.post("/<slug>/jury/invite")
 @roles_required(Role.STAFF)
-def add_juror(slug: str):
+def invite_juror(slug: str):
+    """Invite a person to the jury by e-mail (a new account or an existing one accepts the link)."""
     edition = edition_or_404(slug)
     form = JurorForm()
     return post_button(
         form,
-        lambda: awards.add_juror(edition, _juror_by_email(form.email.data), actor=current_user),
-        success=_("The juror is added."),
+        lambda: awards.invite_juror(edition, email=form.email.data, name=form.name.data, actor=current_user),
+        success=_("The invitation to the jury is sent."),
         back=_back(slug),
     )
+
+
+def _on_jury_invitation(slug: str, invitation_id: int, act, done: str):
+    """Staff act on one of the edition's pending jury invitations (``act(invitation, actor=...)``)."""
+    edition = edition_or_404(slug)
+    invitation = awards.jury_invitation(edition, invitation_id)
+    if invitation is None:
+        abort(404)
+    action = partial(act, invitation, actor=current_user)
+    return post_button(ButtonForm(), action, success=done, back=_back(slug))
+
+
+@bp.post("/<slug>/jury/invitations/<int(max=2147483647):invitation_id>/withdraw")
+@roles_required(Role.STAFF)
+def withdraw_jury_invitation(slug: str, invitation_id: int):
+    """Withdraw a pending jury invitation: its link stops working."""
+    done = _("The invitation is withdrawn: its link no longer works.")
+    return _on_jury_invitation(slug, invitation_id, invitations.withdraw, done)
+
+
+@bp.post("/<slug>/jury/invitations/<int(max=2147483647):invitation_id>/resend")
+@roles_required(Role.STAFF)
+def resend_jury_invitation(slug: str, invitation_id: int):
+    """Send a jury invitation again with a new link (the old one stops working)."""
+    done = _("The invitation is sent again with a new link; the old link no longer works.")
+    return _on_jury_invitation(slug, invitation_id, invitations.send_again, done)
 
 
 @bp.post("/<slug>/jury/remove")
@@ -168,7 +189,14 @@ def jury(slug: str):
         rows.append((category, may, awards.has_voted(user, category), form))
     conflict_form = _film_choices(EntryChoiceForm(formdata=None), nominated.values())
     return render_template(
-        "audience/jury.html", edition=edition, rows=rows, conflict_form=conflict_form, quorum=awards.quorum
+        "audience/jury.html",
+        edition=edition,
+        rows=rows,
+        conflict_form=conflict_form,
+        named_conflict_form=ConflictForm(formdata=None),
+        conflicts=review_queries.conflicts_of(user, edition),
+        films=nominated,
+        quorum=awards.quorum,
     )
 
 
@@ -208,6 +236,31 @@ def jury_conflict(slug: str):
             reason=request.form.get("reason"),
         ),
         success=_("Your conflict of interest is recorded: you do not vote for that film's awards."),
+        back=url_for("audience.jury", slug=slug),
+    )
+
+
+@bp.post("/<slug>/jury/conflicts")
+@login_required
+def jury_named_conflict(slug: str):
+    """A juror declares a conflict with a company, a person or a country, as curators do: every nominee
+    whose names share it is covered."""
+    edition = edition_or_404(slug)
+    if not awards.is_juror(current_user, edition):
+        abort(403)
+    form = ConflictForm()
+    return post_button(
+        form,
+        lambda: review.declare_conflict(
+            edition,
+            curator=current_user,
+            kind=ConflictKind(form.kind.data),
+            value=form.value.data,
+            reason=form.reason.data,
+        ),
+        success=_(
+            "Your conflict of interest is recorded: you do not vote for the awards of the films it covers."
+        ),
         back=url_for("audience.jury", slug=slug),
     )
 

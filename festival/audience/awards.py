@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -23,10 +25,23 @@ from festival import audit
 from festival.audience.services import selected_film
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.extensions import db
-from festival.models import AwardCategory, Edition, Entry, JuryBallot, JuryMember, Nomination, User
+from festival.models import (
+    AwardCategory,
+    Edition,
+    Entry,
+    Invitation,
+    JuryBallot,
+    JuryMember,
+    Nomination,
+    User,
+)
+from festival.models.enums import Role
 from festival.models.types import utcnow
 from festival.navigation import localized
+from festival.people import invitations
 from festival.review.queries import conflicted
+
+JURY = "jury"  # the invitations' purpose (festival.people.invitations)
 
 
 class NotOnJury(NotAllowed):
@@ -99,6 +114,56 @@ def add_juror(edition: Edition, user: User, *, actor: User) -> JuryMember:
         db.session.flush()
         audit.record(edition, actor=actor, action="jury.add", new={"user": user.email})
     return member
+
+
+def _jury_edition(invitation: Invitation) -> Edition:
+    edition = db.session.get(Edition, invitations.target_id(invitation, Edition))
+    if edition is None:  # the edition was deleted after the invitation went out
+        raise invitations.InvitationWithdrawn()
+    return edition
+
+
+def _describe_jury(invitation: Invitation) -> str:
+    edition = db.session.get(Edition, invitations.target_id(invitation, Edition))
+    return _("to sit on the jury of %(edition)s", edition=edition.name if edition else "")
+
+
+def _seat_juror(invitation: Invitation, user: User) -> None:
+    add_juror(_jury_edition(invitation), user, actor=user)
+
+
+def _jury_page(invitation: Invitation, user: User) -> str:
+    return url_for("audience.jury", slug=_jury_edition(invitation).slug)
+
+
+invitations.register_purpose(
+    JURY, invitations.Purpose(describe=_describe_jury, accepted=_seat_juror, landing=_jury_page)
+)
+
+
+def invite_juror(edition: Edition, *, email: str, name: str | None, actor: User) -> Invitation:
+    """Invite a person by e-mail to the edition's jury (festival.people.invitations): accepting creates
+    their account or attaches the existing one, makes it a visitor's and gives it the jury seat. Raises
+    NotAllowed (not staff) and InvalidInput (the address; a person on the jury already)."""
+    if not actor.has_role(Role.STAFF):
+        raise NotAllowed()
+    existing = invitations.account_of(email)
+    if existing is not None and is_juror(existing, edition):
+        raise InvalidInput(errors={"email": [_l("%(email)s is on the jury already.", email=existing.email)]})
+    return invitations.invite(
+        email=email, purpose=JURY, actor=actor, roles=(Role.VISITOR,), name=name, target=edition
+    )
+
+
+def pending_jury_invitations(edition: Edition) -> list[Invitation]:
+    """The jury invitations of the edition still waiting for an answer."""
+    return invitations.pending_invitations(JURY, edition)
+
+
+def jury_invitation(edition: Edition, invitation_id: int) -> Invitation | None:
+    """One of the edition's jury invitations (None for any other invitation)."""
+    invitation = db.session.get(Invitation, invitation_id)
+    return invitation if invitation and invitations.is_for(invitation, JURY, edition) else None
 
 
 def remove_juror(edition: Edition, user: User, *, actor: User) -> None:

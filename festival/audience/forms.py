@@ -13,7 +13,7 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from festival.formtools import CleanForm, FiniteFloatField, NameField, choices
@@ -106,4 +106,10 @@ class EntryChoiceForm(CleanForm):
 
 
 class JurorForm(CleanForm):
+    """Staff invite a person to the jury by e-mail."""
+
     email = EmailField(_l("E-mail of the juror"), validators=[InputRequired(), Length(max=254)])
+    # its own id: the award form on the same page has a "name" too
+    name = NameField(
+        _l("Name (optional, for the mail)"), validators=[Optional(), Length(max=120)], id="juror-name"
+    )

@@ -30,24 +30,38 @@ def _event_or_404(event_id: int) -> Event:
 @bp.post("/staff/events/<int:event_id>/speakers")
 @roles_required(Role.STAFF)
 def add_speaker(event_id: int):
-    """Add a speaker to the event by name and e-mail (refused when double-booked)."""
+    """Add a speaker to the event by name and e-mail and mail them the invitation (refused when
+    double-booked)."""
     event = _event_or_404(event_id)
     form = AddSpeakerForm()
     back = url_for("events.edit", event_id=event.id, _anchor="speakers")
     act = lambda: speakers.add_speaker(event, actor=current_user, **form.values())  # noqa: E731
-    return post_button(form, act, success=_("Speaker added."), back=back)
+    return post_button(form, act, success=_("Speaker added; we mailed them the invitation."), back=back)
 
 
-@bp.post("/staff/events/<int:event_id>/speakers/<int:speaker_id>/remove")
-@roles_required(Role.STAFF)
-def remove_speaker(event_id: int, speaker_id: int):
+def _on_speaker(event_id: int, speaker_id: int, act, done: str):
+    """Staff act on one speaker of an event (``act(event, speaker, actor=...)``), then back to its page."""
     event = _event_or_404(event_id)
     speaker = db.session.get(Speaker, speaker_id)
     if speaker is None:
         abort(404)
     back = url_for("events.edit", event_id=event.id, _anchor="speakers")
-    act = partial(speakers.remove_speaker, event, speaker, actor=current_user)
-    return post_button(None, act, success=_("Speaker removed."), back=back)
+    return post_button(None, partial(act, event, speaker, actor=current_user), success=done, back=back)
+
+
+@bp.post("/staff/events/<int:event_id>/speakers/<int:speaker_id>/remove")
+@roles_required(Role.STAFF)
+def remove_speaker(event_id: int, speaker_id: int):
+    """Take a speaker off the event (their pending invitation to it is withdrawn)."""
+    return _on_speaker(event_id, speaker_id, speakers.remove_speaker, _("Speaker removed."))
+
+
+@bp.post("/staff/events/<int:event_id>/speakers/<int:speaker_id>/resend")
+@roles_required(Role.STAFF)
+def resend_invitation(event_id: int, speaker_id: int):
+    """Mail a speaker who has not accepted yet their invitation again, with a new link."""
+    done = _("The invitation is sent again with a new link; the old link no longer works.")
+    return _on_speaker(event_id, speaker_id, speakers.send_again, done)
 
 
 def _speaker_or_404() -> Speaker:

@@ -1,6 +1,11 @@
 """Speakers: staff add them to events (by e-mail), they confirm or decline each event and keep their
 bilingual bio and photo themselves; nobody speaks at two events at once.
 
+**The invitation** is the people area's (``festival.people.invitations``, purpose ``speaker``, target the
+event): adding a speaker mails them the link; accepting it (a new account, or the invited address's
+existing one) attaches the speaker's profile to the account, which then answers and edits the profile on
+``/speaking/``. Removing a speaker withdraws their pending invitation to that event.
+
 **Double-booking** (``check_double_booking``): a speaker's events that are not declined may not overlap,
 and between two events at different venues there must be at least ``SPEAKER_TRAVEL_MINUTES`` (app
 setting, 60 by default) to get from one to the other. The rule runs when a speaker is added, when they
@@ -15,7 +20,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival import localtime
@@ -23,15 +29,16 @@ from festival.audit import record
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.extensions import db
 from festival.labels import event_title
-from festival.mail.services import send_mail
-from festival.models import Edition, Event, EventSpeaker, Speaker, Theater, User
-from festival.models.enums import SpeakerStatus
-from festival.navigation import localized, public_url
+from festival.models import Edition, Event, EventSpeaker, Invitation, Speaker, Theater, User
+from festival.models.enums import Role, SpeakerStatus
+from festival.navigation import localized
+from festival.people import invitations
 from festival.submissions import uploads
 
 log = logging.getLogger(__name__)
 DEFAULT_TRAVEL_MINUTES = 60
 PROFILE_FIELDS = ("name", "name_zh", "affiliation", "bio", "bio_zh")
+SPEAKER = "speaker"  # the invitations' purpose (festival.people.invitations)
 
 
 def travel_time() -> timedelta:
@@ -128,9 +135,9 @@ def speaker_for_email(email: str, name: str) -> Speaker:
     return speaker
 
 
-def add_speaker(event: Event, *, email: str, name: str, actor: User | None) -> EventSpeaker:
-    """Add a speaker to an event (invited until they answer). Raises InvalidInput: no address or name, the
-    speaker is on the event already, or double-booked."""
+def add_speaker(event: Event, *, email: str, name: str, actor: User) -> EventSpeaker:
+    """Add a speaker to an event (invited until they answer) and mail them the invitation's link. Raises
+    InvalidInput: no address or name, the speaker is on the event already, or double-booked."""
     speaker = speaker_for_email(email, name)
     if any(part.speaker_id == speaker.id for part in event.speakers):
         raise InvalidInput(
@@ -141,35 +148,74 @@ def add_speaker(event: Event, *, email: str, name: str, actor: User | None) -> E
     event.speakers.append(part)
     db.session.flush()
     record(event, actor=actor, action="event.speaker_add", new={"speaker": speaker.email})
-    _mail_invitation(speaker, event)
+    _invite(event, speaker, actor)
     return part
 
 
-def _mail_invitation(speaker: Speaker, event: Event) -> None:
-    """Tell the speaker where to answer: their page, reached by logging in (or signing up) with the invited
-    address. The generic invitation link (festival.people, issue 16) replaces this once it is in main."""
-    edition = db.session.get(Edition, event.edition_id)
-    when = _when(event) if event.start is not None else ""
-    body = "\n".join(
-        str(line)
-        for line in (
-            _l("%(name)s,", name=speaker.name),
-            "",
-            _l(
-                "You are invited to speak at “%(event)s” (%(when)s), %(edition)s.",
-                event=event_title(event),
-                when=when,
-                edition=edition.name,
-            ),  # fmt: skip
-            _l(
-                "Log in (or sign up) with this e-mail address and confirm or decline on your page: %(url)s",
-                url=public_url("events.speaking"),
-            ),  # fmt: skip
-            _l("There you can also write your bio in English and Chinese and upload a photo."),
-        )
+def _invite(event: Event, speaker: Speaker, actor: User) -> Invitation:
+    """Mail the speaker the link of an invitation to the event (it makes their account a visitor's)."""
+    return invitations.invite(
+        email=speaker.email,
+        purpose=SPEAKER,
+        actor=actor,
+        roles=[Role.VISITOR],
+        name=speaker.name,
+        target=event,
     )
-    subject = str(_l("Invitation to speak: %(event)s", event=event_title(event)))
-    send_mail(to=speaker.email, subject=subject, body=body, kind="speaker_invitation")
+
+
+def _describe_talk(invitation: Invitation) -> str:
+    event = db.session.get(Event, invitations.target_id(invitation, Event))
+    if event is None:
+        return _("to speak at the festival")
+    edition = db.session.get(Edition, event.edition_id)
+    if event.start is None:
+        return _("to speak at “%(event)s”, %(edition)s", event=event_title(event), edition=edition.name)
+    return _(
+        "to speak at “%(event)s” (%(when)s), %(edition)s",
+        event=event_title(event),
+        when=_when(event),
+        edition=edition.name,
+    )
+
+
+def _attach_invited(invitation: Invitation, user: User) -> None:
+    """On accepting a speaker's invitation: the invited address's speaker profile is the account's."""
+    speaker = db.session.scalar(sa.select(Speaker).where(Speaker.email == invitation.email))
+    if speaker is None:  # removed since
+        raise invitations.InvitationWithdrawn()
+    own = db.session.scalar(sa.select(Speaker).where(Speaker.user_id == user.id))
+    if own is not None and own.id != speaker.id:
+        raise InvalidTransition(_l("Your account already speaks under another address."))
+    if speaker.user_id is not None and speaker.user_id != user.id:
+        raise InvalidTransition(_l("This speaker's profile belongs to another account."))
+    if speaker.user_id is None:
+        attach(speaker, user)
+
+
+invitations.register_purpose(
+    SPEAKER,
+    invitations.Purpose(
+        describe=_describe_talk,
+        accepted=_attach_invited,
+        landing=lambda invitation, user: url_for("events.speaking"),
+    ),
+)
+
+
+def send_again(event: Event, speaker: Speaker, *, actor: User) -> Invitation:
+    """Mail a speaker of the event their invitation again, with a new link. Raises InvalidTransition when
+    they accepted it already (their account is attached) or are not a speaker of the event."""
+    if not any(part.speaker_id == speaker.id for part in event.speakers):
+        raise InvalidTransition(_l("This person is not a speaker of the event."))
+    if speaker.user_id is not None:
+        raise InvalidTransition(
+            _l("%(name)s has accepted already and answers on their own page.", name=speaker.name)
+        )
+    last = invitations.latest(SPEAKER, event, speaker.email)
+    if last is None or last.accepted_at is not None:
+        return _invite(event, speaker, actor)
+    return invitations.send_again(last, actor=actor)
 
 
 def remove_speaker(event: Event, speaker: Speaker, *, actor: User | None) -> None:
@@ -180,18 +226,16 @@ def remove_speaker(event: Event, speaker: Speaker, *, actor: User | None) -> Non
     event.speakers.remove(part)
     db.session.flush()
     record(event, actor=actor, action="event.speaker_remove", old={"speaker": speaker.email})
+    last = invitations.latest(SPEAKER, event, speaker.email)
+    if last is not None and last.is_pending(localtime.now()):
+        invitations.withdraw(last, actor=actor)
 
 
 def speaker_of(user: User) -> Speaker | None:
-    """The speaker the account is (attached by an accepted invitation, or by the same confirmed address)."""
-    speaker = db.session.scalar(sa.select(Speaker).where(Speaker.user_id == user.id))
-    if speaker is None and user.email_confirmed_at is not None:
-        speaker = db.session.scalar(
-            sa.select(Speaker).where(Speaker.email == user.email.lower(), Speaker.user_id.is_(None))
-        )
-        if speaker is not None:
-            attach(speaker, user)
-    return speaker
+    """The speaker the account is (attached by an accepted invitation)."""
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(sa.select(Speaker).where(Speaker.user_id == user.id))
 
 
 def attach(speaker: Speaker, user: User) -> None:

@@ -122,6 +122,44 @@ def invite(
 
     A pending invitation of the same address, purpose and target is withdrawn (the new link replaces it).
     Raises InvalidInput (the address) and NotAllowed (a role the actor may not give)."""
+    return _send(
+        email=email,
+        purpose=purpose,
+        actor=actor,
+        roles=roles,
+        name=name,
+        target_ref=_target_ref(target),
+        valid_for=valid_for,
+    )
+
+
+def send_again(invitation: Invitation, *, actor: User) -> Invitation:
+    """Send an invitation that is not accepted yet again, with a new link (the old one stops working):
+    the same address, name, roles and target. Raises InvitationUsed and NotAllowed (a role above the
+    actor's)."""
+    if invitation.accepted_at is not None:
+        raise InvitationUsed()
+    return _send(
+        email=invitation.email,
+        purpose=invitation.purpose,
+        actor=actor,
+        roles=invitation.roles,
+        name=invitation.name,
+        target_ref=(invitation.target_type, invitation.target_id),
+        valid_for=VALID_FOR,
+    )
+
+
+def _send(
+    *,
+    email: str,
+    purpose: str,
+    actor: User,
+    roles: Iterable[Role | str],
+    name: str | None,
+    target_ref: tuple[str | None, int | None],
+    valid_for: timedelta,
+) -> Invitation:
     spec = _PURPOSES[purpose]
     try:
         address = normalise_email(email)
@@ -134,7 +172,7 @@ def invite(
     if not timedelta(days=1) <= valid_for <= LONGEST:
         raise InvalidInput(errors={"valid_for": [_l("An invitation lasts between a day and 60 days.")]})
     now = localtime.now()
-    target_type, target_id = _target_ref(target)
+    target_type, target_id = target_ref
     for old in db.session.scalars(
         sa.select(Invitation).where(
             Invitation.email == address,
@@ -165,6 +203,15 @@ def invite(
     )
     mails.send_invitation(invitation, token, inviter=actor, describe=spec.describe)
     return invitation
+
+
+def account_of(email: str) -> User | None:
+    """The account of an address about to be invited (None when it has none); raises InvalidInput (not
+    an address)."""
+    try:
+        return find_user_by_email(normalise_email(email))
+    except AccountError as exc:
+        raise InvalidInput(errors=exc.errors) from exc
 
 
 def above_own(role: Role) -> object:
@@ -292,11 +339,38 @@ def withdraw(invitation: Invitation, *, actor: User) -> None:
     db.session.flush()
 
 
-def pending_invitations(purpose: str) -> list[Invitation]:
-    """Invitations of a kind still waiting for an answer, the newest first."""
+def pending_invitations(purpose: str, target=None) -> list[Invitation]:
+    """Invitations of a kind (to ``target``, when given) still waiting for an answer, the newest first."""
     stmt = (
         sa.select(Invitation)
         .where(Invitation.purpose == purpose, _pending(localtime.now()))
         .order_by(Invitation.created_at.desc(), Invitation.id.desc())
     )
+    if target is not None:
+        target_type, target_id = _target_ref(target)
+        stmt = stmt.where(Invitation.target_type == target_type, Invitation.target_id == target_id)
     return list(db.session.scalars(stmt))
+
+
+def latest(purpose: str, target, email: str) -> Invitation | None:
+    """The newest invitation of kind ``purpose`` to ``target`` sent to ``email``, whatever its state."""
+    target_type, target_id = _target_ref(target)
+    stmt = sa.select(Invitation).where(
+        Invitation.purpose == purpose,
+        Invitation.target_type == target_type,
+        Invitation.target_id == target_id,
+        Invitation.email == email.strip().lower(),
+    )
+    return db.session.scalars(stmt.order_by(Invitation.id.desc()).limit(1)).first()
+
+
+def is_for(invitation: Invitation, purpose: str, target) -> bool:
+    """Whether the invitation is of kind ``purpose`` and to ``target`` (routes check it before acting)."""
+    return invitation.purpose == purpose and (invitation.target_type, invitation.target_id) == _target_ref(
+        target
+    )
+
+
+def target_id(invitation: Invitation, model) -> int | None:
+    """The id of the invitation's target when it is a row of ``model``'s table, else None."""
+    return invitation.target_id if invitation.target_type == model.__tablename__ else None

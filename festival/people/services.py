@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from festival import audit
-from festival.auth.services import AccountError, find_user_by_email, normalise_email
 from festival.auth.sessions import end_sessions
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.extensions import db
@@ -53,10 +52,7 @@ def invite_to_team(*, email: str, name: str | None, roles: Iterable[Role | str],
         raise InvalidInput(errors={"roles": [_l("Choose curator, staff or admin.")]})
     if not actor.has_role(Role.STAFF):
         raise NotAllowed()
-    try:
-        existing = find_user_by_email(normalise_email(email))
-    except AccountError as exc:
-        raise InvalidInput(errors=exc.errors) from exc
+    existing = invitations.account_of(email)
     if existing is not None and wanted <= existing.roles:
         raise InvalidInput(
             errors={"email": [_l("%(email)s holds these roles already.", email=existing.email)]}

@@ -80,8 +80,8 @@ def run_lanes(
             else:
                 rest = sum(sizes[j] for j in lane[pos:])
                 budget = (budget_end - time.monotonic()) * sizes[i] / max(1, rest)
-            if budget <= 0.05:
-                return
+            if budget <= 0.05:  # too little for this one; a larger one after it may still have enough
+                continue
             warm = (prices or {}).get(i)
             if warm is not None and not deterministic and budget < build_seconds(sizes[i]) * BUILD_PAYS_OFF:
                 # too little time for the exact model to pay for its building: the descent goes on, with

@@ -27,6 +27,7 @@ from . import prices
 from .components import component_objective, components, formats_of
 from .exact_model import ExactResult, count_columns
 from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
+from .repair import repair_shortfalls, repaired
 
 log = logging.getLogger("scheduler")
 
@@ -106,6 +107,15 @@ def optimise(
             report(sum(objectives) + orphan_objective, total_bound(), res.phase, names[i])
 
     todo = [i for i in range(len(comps)) if sizes[i] > 0]
+    # the first timetable's shortfalls repaired first (repair.py): a film short of its minimum takes the
+    # place of screenings that can spare it; within a second, and every later stage must beat it
+    for i in todo:
+        try:
+            part = _repaired_part(instance, best[i], comps[i], options, Budget(deadline - reserve, stop))
+        except OutOfTime:
+            break
+        if part is not None:
+            take(i, ExactResult(part, None, None, False, "improving"))
     # prices first (prices.py): every component the exact model takes gets a bound within a second or two
     # and a point to round, before any LP or MIP
     descents: dict[int, prices.Prices] = {}
@@ -155,6 +165,25 @@ def optimise(
     return result
 
 
+def _repaired_part(
+    instance: Instance, part: list[Screening], comp, options: dict, budget: Budget
+) -> list[Screening] | None:
+    """A component's timetable with its shortfalls repaired (repair.py), or None when it has none or the
+    repair finds nothing (OutOfTime when ``budget`` runs out)."""
+    films = set(comp.films)
+    table = Timetable(instance)
+    for s in part:
+        table.place(instance.film_by_id[s.film], instance.theater_by_id[s.theater], s.start, s.print)
+    if all(table.count[f] >= instance.film_by_id[f].min_screenings for f in films):
+        return None
+    filler = Filler(instance, {f: options.get(f, []) for f in comp.films}, budget=budget)
+    if not repair_shortfalls(instance, table, filler.ranked, films, budget.expired):
+        return None
+    filler.reset()
+    complete(instance, table, filler, budget)
+    return [s for s in table.screenings() if s.film in films]
+
+
 class _Touring:
     """Prints for a component's timetable from a phase that leaves rule 10 out (the exact model and its
     neighbourhoods): each film's screenings that its prints can tour keep a print (tours.py's flow), the
@@ -190,6 +219,7 @@ class _Touring:
             filler = self.fillers[i] = Filler(inst, {f: o for f, o in self.options.items() if f in films})
         filler.reset()
         complete(inst, table, filler)
+        repaired(inst, table, filler, set(self.comps[i].films), lambda: False)
         return table.screenings()
 
 

@@ -23,6 +23,7 @@ from ..first.timetable import Timetable
 from .components import Component
 from .relaxation import ITERATIONS_PER_SECOND, Relaxation, round_average
 from .relocation import relocate
+from .repair import repaired
 
 # the share of the time limit the descents take together, at most MAX_SECONDS: more gives a tighter early
 # bound and a better point, less leaves more to the exact model; split between components by size
@@ -81,6 +82,7 @@ class Prices:
         round_average(relax, table)
         filler.reset()
         complete(instance, table, filler, budget)
+        repaired(instance, table, filler, members, budget.expired, budget)
         relocate(instance, table, filler.ranked, members, budget.expired)
         return [s for s in table.screenings() if s.film in members]
 

@@ -35,6 +35,7 @@ from ..first.slots import align_down, align_up, build_slots, film_options
 from ..first.timetable import Timetable
 from .components import component_objective
 from .relocation import relocate
+from .repair import repaired
 
 NEG = -1e15  # the priced value of a start a film cannot take
 # iterations without a better bound before the step halves: fewer shrink the step before it has done its
@@ -506,6 +507,7 @@ def solve_component(
         construct(relax, relax.pi, relax.mu, table, "max_screenings")
         filler.reset()
         complete(instance, table, filler)
+        repaired(instance, table, filler, members, stop)
         short = [i for i, f in enumerate(relax.films) if table.count[f.id] < f.min_screenings]
         if short:  # they, and every film confined to the theaters they can use, go first from now on
             scarce = set().union(*(theaters_of[i] for i in short))
@@ -524,10 +526,13 @@ def solve_component(
         round_average(relax, table)
         filler.reset()
         complete(instance, table, filler)
+        repaired(instance, table, filler, members, stop)
         construct_seconds[1] = max(construct_seconds[1], time.monotonic() - started)
         return table
 
-    champion: list = [None, -math.inf]  # the best timetable built here, and its objective
+    # the best timetable so far, from any stage (the first timetable at least): what is built here must
+    # beat it, and the relocation at the end polishes it, so no stage's timetable is lost
+    champion: list = [_table_of(instance, best()), incumbent[0]]
 
     def publish() -> None:
         tables = [rounded()] if relax.accumulated else []
@@ -593,3 +598,12 @@ def solve_component(
         descent_end[0] = end - 1.5 * (took + sum(construct_seconds)) - 0.2
         if deterministic or descent_end[0] - time.monotonic() < 1.0:
             return
+
+
+def _table_of(instance: Instance, screenings: list[Screening]) -> Timetable:
+    """A timetable holding these screenings as they are (prints included)."""
+    table = Timetable(instance)
+    films, theaters = instance.film_by_id, instance.theater_by_id
+    for s in screenings:
+        table.place(films[s.film], theaters[s.theater], s.start, s.print)
+    return table

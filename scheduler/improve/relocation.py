@@ -29,9 +29,7 @@ def relocate(
     is worth more than where it was. Counts do not change, so neither do shortfalls; pins and, when
     changes cost, previous screenings stay. Returns how many screenings moved."""
     films_by_id, theaters = instance.film_by_id, instance.theater_by_id
-    keep = {p.key for p in instance.fixed}
-    if instance.weights.change_penalty > 0:
-        keep |= {p.key for p in instance.previous}
+    keep = staying(instance)
     moves = 0
     for _ in range(PASSES):
         moved = 0
@@ -55,6 +53,15 @@ def relocate(
         if not moved:
             break
     return moves
+
+
+def staying(instance: Instance) -> set:
+    """The keys of the screenings a local search never moves or removes: pins, and previous screenings
+    when changes cost."""
+    keep = {p.key for p in instance.fixed}
+    if instance.weights.change_penalty > 0:
+        keep |= {p.key for p in instance.previous}
+    return keep
 
 
 def relocated(

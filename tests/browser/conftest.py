@@ -9,6 +9,7 @@ should not depend on each other's leftovers.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 
@@ -86,3 +87,18 @@ def live_server(live_app):
 @pytest.fixture(scope="session")
 def base_url(live_server):
     return live_server
+
+
+def mailed_link(live_app, email: str, prefix: str) -> str:
+    """The path of the link starting with ``prefix`` (e.g. "/invitation/") in the live app's last mail to
+    ``email``."""
+    from festival.models import OutboxMail
+
+    with live_app.app_context():
+        try:
+            mail = db.session.scalars(
+                db.select(OutboxMail).where(OutboxMail.recipient == email).order_by(OutboxMail.id.desc())
+            ).first()
+            return re.search(rf"https?://\S*?({prefix}[A-Za-z0-9._\-]+)", mail.body).group(1)
+        finally:
+            db.session.remove()

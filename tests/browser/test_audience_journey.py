@@ -20,6 +20,7 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
 from festival.demo.services import DEMO_PASSWORD
+from tests.browser.conftest import mailed_link
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("test-results")
@@ -130,18 +131,6 @@ def _clashing_pair(live_app) -> tuple[dict, dict]:
     return _in_app(live_app, find)
 
 
-def _confirmation_link(live_app, email: str) -> str:
-    def find(db):
-        from festival.models import OutboxMail
-
-        mail = db.session.scalars(
-            db.select(OutboxMail).where(OutboxMail.recipient == email).order_by(OutboxMail.id.desc())
-        ).first()
-        return re.search(r"https?://\S*?(/auth/confirm/[A-Za-z0-9._\-]+)", mail.body).group(1)
-
-    return _in_app(live_app, find)
-
-
 def test_a_visitor_wishes_plans_subscribes_votes_and_the_jury_awards(page: Page, live_app, live_server):
     page.set_viewport_size(PHONE)
     token = uuid.uuid4().hex[:8]
@@ -159,7 +148,7 @@ def test_a_visitor_wishes_plans_subscribes_votes_and_the_jury_awards(page: Page,
     page.fill("#confirm", PASSWORD)
     page.locator("form button[type=submit].primary").click()
     expect(page.locator(".flash-success")).to_contain_text("We sent a message to")
-    page.goto(_confirmation_link(live_app, email))
+    page.goto(mailed_link(live_app, email, "/auth/confirm/"))
     expect(page.locator(".flash-success")).to_contain_text("is confirmed")
     _login(page, email, PASSWORD)
 
@@ -235,11 +224,18 @@ def test_a_visitor_wishes_plans_subscribes_votes_and_the_jury_awards(page: Page,
         card.get_by_role("button", name="Nominate").click()
         expect(page.locator(".flash-success")).to_contain_text("The nominations are saved")
     page.fill("#email", email)
-    page.get_by_role("button", name="Add to the jury").click()
-    expect(page.locator(".flash-success")).to_contain_text("The juror is added")
+    page.get_by_role("button", name="Invite to the jury").click()
+    expect(page.locator(".flash-success")).to_contain_text("The invitation to the jury is sent")
+    expect(page.locator(".jury-invitations")).to_contain_text(email)
+
+    # the visitor opens the mailed invitation logged in with their account and accepts: a jury seat
+    _login(page, email, PASSWORD)
+    page.goto(mailed_link(live_app, email, "/invitation/"))
+    page.get_by_role("button", name="Accept the invitation").click()
+    expect(page.locator(".flash-success")).to_contain_text("the invitation is accepted")
+    expect(page.locator("h1")).to_contain_text("The jury's ballots")
 
     # the juror's secret ballot
-    _login(page, email, PASSWORD)
     page.goto(f"/audience/{SLUG}/plan")
     page.get_by_role("link", name="The jury's ballots").click()
     ballot = page.locator("section.card", has_text=award)

@@ -15,12 +15,14 @@ from playwright.sync_api import Browser, Page, expect
 
 from festival import localtime
 from festival.demo.services import DEMO_PASSWORD
+from tests.browser.conftest import mailed_link
 from tests.browser.test_full_journey import _login
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("test-results")
 TITLE = "The Future of Dome Cinema"
 SLUG = "bjiff-11-st"
+NEW_PASSWORD = "Orbit-Nebula-Lantern-77"
 
 
 def _shot(page: Page, name: str) -> None:
@@ -105,7 +107,6 @@ def forum_goes_afterwards(live_app):
 def test_staff_speakers_timetable_and_a_visitor_with_a_seat(
     browser: Browser, live_app, live_server, monkeypatch, forum_goes_afterwards
 ):
-    _person(live_app, "liu.cixin@example.org", "Liu Cixin")
     _person(live_app, "reader@example.org", "Wang Fang")
 
     # staff create the forum session in the dome, with registration for two
@@ -130,15 +131,23 @@ def test_staff_speakers_timetable_and_a_visitor_with_a_seat(
         staff.fill("form.add-speaker #name", name)
         staff.fill("form.add-speaker #email", email)
         staff.locator("form.add-speaker button[type=submit]").click()
-        expect(staff.locator(".flash-success")).to_contain_text("Speaker added.")
+        expect(staff.locator(".flash-success")).to_contain_text("we mailed them the invitation")
     expect(staff.locator(".speaker-list li")).to_have_count(2)
     expect(staff.locator(".speaker-list")).to_contain_text("invited")
+    expect(staff.locator(".speaker-list")).to_contain_text("invitation not accepted yet")
     _shot(staff, "1-forum-with-speakers")
 
-    # a speaker confirms and writes their bio
+    # a speaker without an account opens the mailed invitation, creates the account and accepts; their
+    # page lists the session to confirm, and they write their bio
     speaker = _page_for(browser, live_server)
-    _login(speaker, "liu.cixin@example.org")
-    speaker.goto("/speaking/")
+    speaker.goto(mailed_link(live_app, "liu.cixin@example.org", "/invitation/"))
+    expect(speaker.locator("main")).to_contain_text(f"to speak at “{TITLE}”")
+    expect(speaker.locator("#name")).to_have_value("Liu Cixin")
+    speaker.fill("#password", NEW_PASSWORD)
+    speaker.fill("#confirm", NEW_PASSWORD)
+    speaker.get_by_role("button", name="Create my account and accept").click()
+    expect(speaker.locator(".flash-success")).to_contain_text("the invitation is accepted")
+    expect(speaker).to_have_url(re.compile(r"/speaking/$"))
     expect(speaker.locator("table.events")).to_contain_text(TITLE)
     speaker.get_by_role("button", name="Confirm").click()
     expect(speaker.locator(".flash-success")).to_contain_text("You confirmed.")

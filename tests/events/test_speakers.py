@@ -4,16 +4,19 @@ page lists their events, and nobody is double-booked (overlapping, or too little
 from __future__ import annotations
 
 import io
-from datetime import datetime
+import re
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
-from festival.errors import InvalidInput
+from festival import localtime
+from festival.errors import InvalidInput, InvalidTransition
 from festival.events import services, speakers
 from festival.extensions import db
-from festival.models import EventSpeaker, OutboxMail, Speaker
-from festival.models.enums import EventKind, SpeakerStatus
+from festival.models import EventSpeaker, OutboxMail, Speaker, User
+from festival.models.enums import EventKind, Role, SpeakerStatus
+from festival.people import invitations
 from tests import factories
 from tests.factories import TZ
 
@@ -27,6 +30,24 @@ def _event(place, title, theater, start, end):
         place["edition"], actor=None, kind=EventKind.FORUM, title=title, theater_id=theater.id, start=start,
         end=end, public=True,
     )  # fmt: skip
+
+
+LINK = re.compile(r"https?://\S+/invitation/(\S+)")
+NEW_PASSWORD = "Orbit-Nebula-Lantern-77"
+
+
+def _token(email: str) -> str:
+    """The link's token in the last invitation mailed to ``email``."""
+    mail = db.session.scalars(
+        sa.select(OutboxMail).where(OutboxMail.recipient == email).order_by(OutboxMail.id.desc())
+    ).first()
+    return LINK.search(mail.body).group(1)
+
+
+def _accept_as(client, auth, person) -> None:
+    """``person`` logs in and accepts the last invitation mailed to their address."""
+    auth.login_as(person)
+    assert client.post(f"/invitation/{_token(person.email)}").status_code == 303
 
 
 @pytest.fixture
@@ -52,7 +73,8 @@ def test_staff_invite_two_speakers_and_see_their_answers(client, auth, place):
     page = client.get(f"/staff/events/{event.id}/edit").get_data(as_text=True)
     assert "Liu Cixin" in page and "Ada Lovelace" in page and "invited" in page
     mail = db.session.scalar(sa.select(OutboxMail).where(OutboxMail.recipient == "liu@example.org"))
-    assert "The Future of Dome Cinema" in mail.subject and "/speaking/" in mail.body
+    assert "to speak at “The Future of Dome Cinema” (2031-04-03 14:00–15:30)" in mail.subject
+    assert "/invitation/" in mail.body and mail.kind == "invitation"
     again = client.post(
         f"/staff/events/{event.id}/speakers", data={"name": "Liu", "email": "liu@example.org"}
     )
@@ -64,9 +86,9 @@ def test_staff_invite_two_speakers_and_see_their_answers(client, auth, place):
 def test_a_speaker_at_overlapping_events_is_refused_in_words_naming_both(place):
     forum = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
     talk = _event(place, "Giant Screens Today", place["giant"], _at(3, 15), _at(3, 16))
-    speakers.add_speaker(forum, email="liu@example.org", name="Liu Cixin", actor=None)
+    speakers.add_speaker(forum, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     with pytest.raises(InvalidInput) as refused:
-        speakers.add_speaker(talk, email="liu@example.org", name="Liu Cixin", actor=None)
+        speakers.add_speaker(talk, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     message = str(refused.value.errors["email"][0])
     assert "Liu Cixin already speaks at “The Future of Dome Cinema”" in message
     assert "which overlaps “Giant Screens Today”" in message
@@ -76,12 +98,12 @@ def test_too_little_time_between_venues_is_refused_and_a_move_that_clashes_too(p
     forum = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
     same_venue = _event(place, "Giant Screens Today", place["giant"], _at(3, 15, 45), _at(3, 16, 30))
     elsewhere = _event(place, "Science Films Abroad", annex, _at(3, 16), _at(3, 17))
-    speakers.add_speaker(forum, email="liu@example.org", name="Liu Cixin", actor=None)
+    speakers.add_speaker(forum, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     speakers.add_speaker(
-        same_venue, email="liu@example.org", name="Liu Cixin", actor=None
+        same_venue, email="liu@example.org", name="Liu Cixin", actor=place["staff"]
     )  # 15 minutes, same venue
     with pytest.raises(InvalidInput) as refused:
-        speakers.add_speaker(elsewhere, email="liu@example.org", name="Liu Cixin", actor=None)
+        speakers.add_speaker(elsewhere, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     message = str(refused.value.errors["email"][0])
     assert "“The Future of Dome Cinema” (2031-04-03 14:00–15:30) at another venue" in message
     assert "the 30 minutes between it and “Science Films Abroad”" in message
@@ -98,19 +120,19 @@ def test_too_little_time_between_venues_is_refused_and_a_move_that_clashes_too(p
 def test_a_declined_event_does_not_count(place):
     forum = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
     talk = _event(place, "Giant Screens Today", place["giant"], _at(3, 15), _at(3, 16))
-    part = speakers.add_speaker(forum, email="liu@example.org", name="Liu Cixin", actor=None)
+    part = speakers.add_speaker(forum, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     part.status = SpeakerStatus.DECLINED
-    speakers.add_speaker(talk, email="liu@example.org", name="Liu Cixin", actor=None)
+    speakers.add_speaker(talk, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
 
 
 def test_the_speaker_answers_edits_bio_and_photo_and_has_a_public_page(
     client, auth, place, make, published_place
 ):
     event = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
-    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=None)
+    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     person = make.user(role="visitor", email="liu@example.org")
     db.session.commit()
-    auth.login_as(person)
+    _accept_as(client, auth, person)
     page = client.get("/speaking/").get_data(as_text=True)
     assert "The Future of Dome Cinema" in page and "invited" in page
     assert client.post(f"/speaking/{event.id}/confirm").status_code == 303
@@ -136,11 +158,10 @@ def test_the_speaker_answers_edits_bio_and_photo_and_has_a_public_page(
 
 def test_a_bad_photo_is_refused_by_its_content(client, auth, place, make):
     event = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
-    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=None)
+    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     person = make.user(role="visitor", email="liu@example.org")
     db.session.commit()
-    auth.login_as(person)
-    client.get("/speaking/")
+    _accept_as(client, auth, person)
     upload = {"photo": (io.BytesIO(b"<?php echo 1; ?>"), "me.png")}
     client.post("/speaking/photo", data=upload, content_type="multipart/form-data")
     assert db.session.scalar(sa.select(Speaker.photo_name)) is None
@@ -148,10 +169,80 @@ def test_a_bad_photo_is_refused_by_its_content(client, auth, place, make):
 
 def test_only_the_speaker_answers_and_only_speakers_have_a_page(client, auth, place, make):
     event = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
-    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=None)
+    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
     stranger = make.user(role="visitor", email="someone@example.org")
     db.session.commit()
     auth.login_as(stranger)
     assert client.get("/speaking/").status_code == 404
     client.post(f"/speaking/{event.id}/confirm")
     assert event.speakers[0].status == SpeakerStatus.INVITED
+
+
+def test_a_new_speaker_accepts_the_invitation_with_a_new_account_and_lands_on_their_page(client, place):
+    event = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
+    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
+    db.session.commit()
+    token = _token("liu@example.org")
+    page = client.get(f"/invitation/{token}").get_data(as_text=True)
+    assert "to speak at “The Future of Dome Cinema”" in page and 'value="Liu Cixin"' in page
+    data = {"name": "Liu Cixin", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD, "locale": "zh"}
+    response = client.post(f"/invitation/{token}", data=data)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/speaking/")
+    speaker = db.session.scalar(sa.select(Speaker))
+    account = db.session.scalar(sa.select(User).where(User.email == "liu@example.org"))
+    assert speaker.user_id == account.id and account.roles == {Role.VISITOR}
+    assert "The Future of Dome Cinema" in client.get("/speaking/").get_data(as_text=True)
+    # the link works once
+    assert client.post(f"/invitation/{token}").status_code == 410
+
+
+def test_an_account_of_the_address_is_no_speaker_until_it_accepts(client, auth, place, make):
+    event = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
+    speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
+    person = make.user(role="visitor", email="liu@example.org")
+    stranger = make.user(role="visitor", email="someone@example.org")
+    db.session.commit()
+    token = _token("liu@example.org")
+    auth.login_as(stranger)  # the wrong account cannot take it
+    assert client.post(f"/invitation/{token}").status_code == 403
+    auth.login_as(person)
+    assert client.get("/speaking/").status_code == 404
+    assert client.post(f"/speaking/{event.id}/confirm").status_code == 303
+    assert event.speakers[0].status == SpeakerStatus.INVITED
+    assert client.post(f"/invitation/{token}").status_code == 303
+    assert client.get("/speaking/").status_code == 200
+
+
+def test_staff_send_again_and_removing_a_speaker_withdraws_the_invitation(client, auth, place, monkeypatch):
+    event = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
+    part = speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
+    db.session.commit()
+    first = _token("liu@example.org")
+    auth.login_as(place["staff"])
+    page = client.get(f"/staff/events/{event.id}/edit").get_data(as_text=True)
+    assert "invitation not accepted yet" in page
+    # an expired link can be sent again: a new link, the old one is dead
+    later = localtime.now() + invitations.VALID_FOR + timedelta(hours=1)
+    with monkeypatch.context() as patch:
+        patch.setattr(localtime, "now", lambda: later)
+        assert client.get(f"/invitation/{first}").status_code == 410
+        assert client.post(f"/staff/events/{event.id}/speakers/{part.speaker_id}/resend").status_code == 303
+        second = _token("liu@example.org")
+        assert second != first and client.get(f"/invitation/{second}").status_code == 200
+    # removed from the event: the pending link stops working
+    assert client.post(f"/staff/events/{event.id}/speakers/{part.speaker_id}/remove").status_code == 303
+    response = client.get(f"/invitation/{second}")
+    assert response.status_code == 410 and "withdrawn" in response.get_data(as_text=True)
+    with pytest.raises(InvalidTransition):  # no longer a speaker of the event
+        speakers.send_again(event, db.session.get(Speaker, part.speaker_id), actor=place["staff"])
+
+
+def test_a_speaker_who_accepted_is_not_sent_the_invitation_again(client, auth, place, make):
+    event = _event(place, "The Future of Dome Cinema", place["dome"], _at(3, 14), _at(3, 15, 30))
+    part = speakers.add_speaker(event, email="liu@example.org", name="Liu Cixin", actor=place["staff"])
+    person = make.user(role="visitor", email="liu@example.org")
+    db.session.commit()
+    _accept_as(client, auth, person)
+    with pytest.raises(InvalidTransition) as refused:
+        speakers.send_again(event, part.speaker, actor=place["staff"])
+    assert "has accepted already" in str(refused.value.message)

@@ -150,10 +150,13 @@ POST_REFUSED = {
     "admin.send_again": ("login", "403", "403", "403"),
     "audience.accept": ("login", "redirect", "redirect", "redirect"),  # an empty proposal is refused
     "audience.add": ("login", "redirect", "redirect", "redirect"),  # the walk's screening is a draft's
-    "audience.add_juror": ("login", "403", "403", "403"),
+    "audience.invite_juror": ("login", "403", "403", "403"),
+    "audience.resend_jury_invitation": ("login", "403", "403", "403"),
+    "audience.withdraw_jury_invitation": ("login", "403", "403", "403"),
     "audience.approve_award": ("login", "403", "403", "403"),
     "audience.ballot": ("login", "redirect", "redirect", "redirect"),  # not on the jury
     "audience.jury_conflict": ("login", "403", "403", "403"),
+    "audience.jury_named_conflict": ("login", "403", "403", "403"),
     "audience.manage_awards": ("login", "403", "403", "403"),
     "audience.nominate": ("login", "403", "403", "403"),
     "audience.publish_award": ("login", "403", "403", "403"),
@@ -188,6 +191,7 @@ POST_REFUSED = {
     "events.edit": ("login", "403", "403", "403"),
     "events.new": ("login", "403", "403", "403"),
     "events.add_speaker": ("login", "403", "403", "403"),
+    "events.resend_invitation": ("login", "403", "403", "403"),
     "events.remove_speaker": ("login", "403", "403", "403"),
     "events.speaking": ("login", "404", "404", "404"),
     "events.speaker_photo": ("login", "404", "404", "404"),

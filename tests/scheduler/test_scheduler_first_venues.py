@@ -1,0 +1,57 @@
+"""The venue-first construction: valid by construction, every film at home in one venue, and the
+pipeline's first timetable when the whole greedy would be too large."""
+
+import dataclasses
+
+import pytest
+from helpers import load
+
+from scheduler import solve
+from scheduler.check import check_screenings
+from scheduler.data import Screening
+from scheduler.first import venues
+from scheduler.first.greedy import greedy_schedule
+from scheduler.first.venues import home_venues, venue_first_schedule
+
+
+@pytest.mark.parametrize("name", ["alliance", "alliance-tour"])
+def test_a_timetable_built_venue_by_venue_keeps_every_rule_and_every_minimum(name):
+    inst = load(name)
+    screenings = venue_first_schedule(inst)
+    report = check_screenings(inst, screenings)
+    assert report.valid, report.violations[:3]
+    assert report.shortfall == 0
+    homes = home_venues(inst)
+    assert sorted(f.id for films in homes.values() for f in films) == sorted(f.id for f in inst.films)
+    # every film's home venue can show it
+    for venue, films in homes.items():
+        here = [t for t in inst.theaters if t.venue == venue]
+        assert all(any(inst.compatible(f, t) for t in here) for f in films)
+
+
+def test_pins_stay_and_a_demanding_film_reaches_its_minimum():
+    inst = load("alliance")
+    film = inst.films[0]
+    theater = next(t for t in inst.theaters if inst.compatible(film, t))
+    segment = next(
+        s for day in inst.film_days(film) for s in inst.free_segments(theater, day) if s[1] - s[0] >= 240
+    )
+    pin = Screening(segment[0] + (-segment[0]) % theater.step, theater.id, film.id)
+    # a film with a minimum far above the others'
+    greedy = dataclasses.replace(inst.films[1], min_screenings=40, max_screenings=40, max_per_day=1)
+    inst = dataclasses.replace(inst, fixed=(pin,), films=(inst.films[0], greedy, *inst.films[2:]))
+    screenings = venue_first_schedule(inst)
+    report = check_screenings(inst, screenings)
+    assert report.valid, report.violations[:3]
+    assert pin.key in {s.key for s in screenings}
+    assert sum(1 for s in screenings if s.film == greedy.id) == 40
+
+
+def test_the_pipeline_builds_venue_by_venue_past_the_whole_greedys_size(monkeypatch):
+    inst = load("alliance-tour")
+    assert not venues.venue_first_wanted(inst)  # 600 films, 8 venues: the whole greedy copes
+    monkeypatch.setattr(venues, "WHOLE_GREEDY_PLACES", 0)
+    assert venues.venue_first_wanted(inst)
+    first = solve(inst, time_limit=0, deterministic=True)
+    assert sorted(s.key for s in first.screenings) == sorted(s.key for s in venue_first_schedule(inst))
+    assert sorted(s.key for s in first.screenings) != sorted(s.key for s in greedy_schedule(inst))
