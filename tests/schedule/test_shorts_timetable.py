@@ -164,3 +164,13 @@ def test_changes_and_mails_name_each_film_of_a_moved_programme(fest, programme, 
     mails = notices.filmmaker_notices(diff, 2)
     assert {m.entry.id for m in mails} == {f["a"].id, f["zh"].id}
     assert all("Dome" in m.body for m in mails)
+
+
+def test_a_programme_screenings_page_names_the_programme(client, auth, fest, programme, unit_draft):
+    auth.login_as(fest["staff"])
+    unit = next(s for s in unit_draft.screenings if s.programme_id)
+    page = client.get(f"/staff/timetable/versions/{unit_draft.id}/screenings/{unit.id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Night sky" in html and "62 min" in html
+    assert html.index("Starry Sky (30 min)") < html.index("Film A (30 min)")
