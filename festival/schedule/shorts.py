@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -305,6 +306,16 @@ def _set_films(programme: ShortsProgramme, entries: Sequence[Entry]) -> None:
     programme.entries = [current.get(e.id) or ShortsProgrammeEntry(entry_id=e.id, entry=e) for e in entries]
     for position, member in enumerate(programme.entries):
         member.position = position
+    db.session.flush()
+    # its screenings in drafts keep their starts and take the new length (a check before publishing,
+    # or the next edit, says whether it still fits there)
+    length = timedelta(minutes=minutes_of(programme, programme.edition))
+    drafts = sa.select(TimetableVersion.id).where(TimetableVersion.status == VersionStatus.DRAFT)
+    stmt = sa.select(Screening).where(
+        Screening.programme_id == programme.id, Screening.timetable_id.in_(drafts)
+    )
+    for screening in db.session.scalars(stmt):
+        screening.end = screening.start + length
     db.session.flush()
 
 

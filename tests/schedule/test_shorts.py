@@ -120,6 +120,12 @@ def test_a_programme_screened_in_a_published_version_keeps_its_films(fest):
     )  # fmt: skip
     db.session.flush()
     shorts.move_film(programme, f["zh"], -1)  # a draft's screening does not stop an edit
+    shorts.update_settings(edition, threshold=30, minimum=60, maximum=90, gap=5)
+    shorts.move_film(programme, f["zh"], 1)
+    draft_screening = db.session.scalars(
+        sa.select(Screening).where(Screening.programme_id == programme.id)
+    ).one()
+    assert draft_screening.end == at(2, 11, 5)  # 30 + 5 + 30 minutes: the draft's screening follows
     version.status, version.number, version.published_at = VersionStatus.PUBLISHED, 1, at(1, 9)
     db.session.flush()
     with pytest.raises(DomainError, match="published timetable"):
