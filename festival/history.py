@@ -73,6 +73,7 @@ ACTION_LABELS = {
     "decision.save": _l("Decision saved"),
     "decision.discard": _l("Decision discarded"),
     "decision.release": _l("Decision released"),
+    "decision.prints": _l("Prints of the film recorded"),
     "panel.create": _l("Panel created"),
     "panel.update": _l("Panel changed"),
     "panel.delete": _l("Panel deleted"),
@@ -110,6 +111,8 @@ ACTION_LABELS = {
     "edition.update": _l("Edition settings changed"),
     "edition.state": _l("Edition state changed"),
     "edition.demand": _l("Demand settings changed"),
+    "edition.transit_days": _l("Transit days changed"),
+    "edition.online": _l("Edition switched online"),
     "holiday.add": _l("Holiday added"),
     "holiday.remove": _l("Holiday removed"),
     # mail

@@ -26,7 +26,22 @@ from .data import (
     format_time,
     relative_gap,
 )
-from .explain import Explainer, Why, online_words, tour_words
+from .explain import (
+    Alternative,
+    Capacity,
+    Explainer,
+    FilmUse,
+    GroupCapacity,
+    Loss,
+    Supply,
+    Why,
+    WhyHere,
+    capacity,
+    film_use,
+    online_words,
+    tour_words,
+    why_here,
+)
 from .first.greedy import greedy_schedule
 from .parts import (
     Part,
@@ -80,6 +95,10 @@ from .shorts import (
 )
 
 __all__ = [
+    "Alternative",
+    "Loss",
+    "WhyHere",
+    "why_here",
     "DAY",
     "FORMATS",
     "INSTANCE_FORMAT",
@@ -91,8 +110,10 @@ __all__ = [
     "WEEKDAYS",
     "FieldError",
     "Budget",
+    "Capacity",
     "Explainer",
     "Film",
+    "FilmUse",
     "Grouping",
     "Lengths",
     "Room",
@@ -103,6 +124,7 @@ __all__ = [
     "shorts",
     "why_alone",
     "FormatError",
+    "GroupCapacity",
     "Instance",
     "InstanceError",
     "OutOfTime",
@@ -115,11 +137,13 @@ __all__ = [
     "ScheduleError",
     "Screening",
     "Shortfall",
+    "Supply",
     "Theater",
     "Venue",
     "Violation",
     "Weights",
     "Why",
+    "capacity",
     "check_closed_dates",
     "check_film",
     "check_intervals",
@@ -130,6 +154,7 @@ __all__ = [
     "check_transit_days",
     "check_venue",
     "check_weekly_hours",
+    "film_use",
     "format_date",
     "format_label",
     "format_time",

@@ -43,6 +43,7 @@ TOOLS = {"demo"}
 FORMAT_READERS = {
     "parse_instance", "read_instance", "check_venue", "check_theater", "check_film", "check_intervals",
     "check_weekly_hours", "check_special_hours", "check_closed_dates", "parse_date", "parse_clock",
+    "check_transit_days",
 }  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     EmailField,
+    FieldList,
     IntegerField,
     SelectField,
     StringField,
@@ -225,3 +226,64 @@ class DemandForm(CleanForm):
             shortfall_cost=self.shortfall_cost.data,
             move_cost=self.move_cost.data,
         )
+
+
+_TRANSIT_LINE = re.compile(r"^([a-z0-9][a-z0-9_-]{0,39})[\s,;]+([a-z0-9][a-z0-9_-]{0,39})[\s,;]+(\d{1,4})$")
+
+
+class TransitPairsField(_ParsedLines):
+    """Transit days between two cities, one pair a line: ``beijing hefei 2``."""
+
+    example = "beijing hefei 2"
+
+    def parse_line(self, line: str):
+        match = _TRANSIT_LINE.match(line.lower())
+        if not match:
+            raise ValueError
+        return (match.group(1), match.group(2), int(match.group(3)))
+
+
+class TransitForm(CleanForm):
+    default = IntegerField(
+        _l("Days between two cities"), validators=[InputRequired(), NumberRange(min=0, max=366)]
+    )
+    pairs = TransitPairsField(_l("Other days for some pairs of cities"), validators=[Length(max=4000)])
+
+
+class PrintsForm(CleanForm):
+    """How many prints a film has (empty: digital) and where each one is when the window opens (``starts``:
+    one venue choice per print, 0 = not known; the view gives the choices and shows at least three)."""
+
+    prints = IntegerField(_l("Prints"), validators=[Optional(), NumberRange(min=1, max=20)])
+    starts = FieldList(SelectField(_l("Where it is when the window opens"), coerce=int), max_entries=20)
+
+    def start_venues(self) -> dict[int, int | None]:
+        """Print number -> venue id (None: not known), for the prints the film has."""
+        count = self.prints.data or 0
+        return {n: (f.data or None) for n, f in enumerate(self.starts, start=1) if n <= count}
+
+
+class OnlineForm(CleanForm):
+    """The online edition: hybrid or online only, the channels, their window and tickets, what streams."""
+
+    mode = SelectField(
+        _l("Rooms"),
+        choices=choices([("hybrid", _l("Hybrid: the rooms stay open, the channels add online windows")),
+                         ("online", _l("Online only: the rooms close for the whole window"))]),
+        default="hybrid",
+    )  # fmt: skip
+    channels = IntegerField(
+        _l("Channels (streams at once)"), default=2, validators=[InputRequired(), NumberRange(min=1, max=20)]
+    )
+    window_hours = IntegerField(
+        _l("Window (hours a ticket holder can watch)"), default=48,
+        validators=[InputRequired(), NumberRange(min=1, max=336)],
+    )  # fmt: skip
+    tickets = IntegerField(
+        _l("Tickets per window"), default=1000, validators=[InputRequired(), NumberRange(min=1, max=100_000)]
+    )
+    stream_formats = MultiCheckboxField(
+        _l("Formats that can stream"),
+        choices=choices((f.value, FORMAT_LABELS[f]) for f in FilmFormat),
+        default=[f.value for f in FilmFormat if f != FilmFormat.FOUR_D],
+    )

@@ -12,15 +12,26 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from festival.edition_admin import bp
-from festival.edition_admin.forms import CopyForm, DemandForm, EditionForm, HolidayForm
+from festival.edition_admin.forms import (
+    CopyForm,
+    DemandForm,
+    EditionForm,
+    HolidayForm,
+    OnlineForm,
+    PrintsForm,
+    TransitForm,
+)
 from festival.editions import demand, lifecycle, remember_edition, services
 from festival.extensions import db
+from festival.formtools import choices
 from festival.handlers import REDIRECT, Render, post_button, submit_form
 from festival.history import trail
-from festival.labels import EVENT_KIND_LABELS, HOLIDAY_KIND_LABELS
-from festival.models import Edition, EditionHoliday, User
+from festival.labels import EVENT_KIND_LABELS, HOLIDAY_KIND_LABELS, film_title
+from festival.models import Edition, EditionHoliday, Entry, User
 from festival.models.enums import EditionStatus, HolidayKind, Role
-from festival.navigation import local_target
+from festival.navigation import local_target, localized
+from festival.schedule import online, runs
+from festival.schedule import prints as film_prints
 from festival.security import roles_required
 
 
@@ -245,3 +256,126 @@ def remove_holiday(slug: str, holiday_id: int):
         success=_("The day is removed; the demand weights follow."),
         back=url_for("edition_admin.demand_settings", slug=found.slug, _anchor="holidays"),
     )
+
+
+# ---------------------------------------------------------------- prints and transit days
+
+
+@bp.route("/<slug>/transit", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def transit(slug: str):
+    """The days a print needs between two cities: the edition's default and the pairs that differ."""
+    found = _edition(slug)
+    pairs = film_prints.pairs_of(found)
+    typed = "\n".join(f"{p.city_a} {p.city_b} {p.days}" for p in pairs)
+    form = TransitForm(data=None if request.method == "POST" else {"default": found.transit_days_default,
+                                                                   "pairs": typed})  # fmt: skip
+    outcome = submit_form(
+        form,
+        lambda: film_prints.set_transit(
+            found,
+            default=form.default.data,
+            pairs=[film_prints.Pair(*p) for p in form.pairs.parsed],
+            actor=_actor(),
+        ),  # fmt: skip
+        success=_("The transit days are saved."),
+        target=url_for("edition_admin.transit", slug=found.slug),
+    )
+    if isinstance(outcome, Render):
+        page = render_template(
+            "edition_admin/transit.html", edition=found, form=form, cities=film_prints.edition_cities(found)
+        )
+        return page, outcome.status
+    return outcome
+
+
+@bp.route("/<slug>/prints")
+@roles_required(Role.STAFF)
+def prints(slug: str):
+    """The accepted films with their prints (digital unless staff say otherwise)."""
+    found = _edition(slug)
+    films = [(e, d, film_prints.film_prints(e)) for e, d in film_prints.accepted_films(found)]
+    return render_template("edition_admin/prints.html", edition=found, films=films)
+
+
+@bp.route("/<slug>/prints/<int(max=2147483647):entry_id>", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def film_prints_form(slug: str, entry_id: int):
+    """One film's prints: how many, and where each one is when the window opens."""
+    found = _edition(slug)
+    entry = db.get_or_404(Entry, entry_id)
+    decision = film_prints.accepted_decision(entry)
+    if entry.edition_id != found.id or decision is None:
+        abort(404)
+    rows = film_prints.film_prints(entry)
+    shown = max(3, decision.prints or 0)
+    data = None
+    if request.method != "POST":
+        data = {"prints": decision.prints, "starts": [p.start_venue_id or 0 for p in rows]}
+    form = PrintsForm(data=data)
+    while len(form.starts) < shown:
+        form.starts.append_entry(0)
+    venues = choices(
+        [(0, _("not known"))] + [(v.id, localized(v, "name")) for v in film_prints.venue_choices(found)]
+    )
+    for f in form.starts:
+        f.choices = venues
+    outcome = submit_form(
+        form,
+        lambda: film_prints.set_prints(
+            entry, prints=form.prints.data, start_venues=form.start_venues(), actor=_actor()
+        ),
+        success=_("The prints of %(film)s are saved.", film=film_title(entry)),
+        target=url_for("edition_admin.prints", slug=found.slug),
+    )
+    if isinstance(outcome, Render):
+        page = render_template("edition_admin/film_prints.html", edition=found, entry=entry, form=form)
+        return page, outcome.status
+    return outcome
+
+
+# ---------------------------------------------------------------- the online edition
+
+
+@bp.route("/<slug>/online", methods=["GET", "POST"])
+@roles_required(Role.STAFF)
+def online_edition(slug: str):
+    """Turn the edition, or part of it, online: every entry, review and decision stays; a run makes the new
+    draft of the online or hybrid programme."""
+    found = _edition(slug)
+    current = online.settings_of(found)
+    data = None
+    if request.method != "POST" and current is not None:
+        data = {
+            "mode": current.mode, "channels": current.channels, "window_hours": current.window_minutes // 60,
+            "tickets": current.tickets, "stream_formats": list(current.stream_formats),
+        }  # fmt: skip
+    form = OnlineForm(data=data)
+
+    def switch():
+        settings = online.OnlineSettings(
+            channels=form.channels.data, window_minutes=form.window_hours.data * 60,
+            tickets=form.tickets.data, stream_formats=tuple(form.stream_formats.data or ()),
+            mode=form.mode.data,
+        )  # fmt: skip
+        return online.go_online(found, settings, actor=_actor())
+
+    def queued(run) -> None:
+        if runs.enqueue(run):
+            flash(_("The edition is switched; the new draft is being generated."), "success")
+        else:
+            flash(_("The job queue could not take the run; see the error below."), "error")
+
+    outcome = submit_form(
+        form, switch, success=queued, target=lambda run: url_for("schedule.run_detail", run_id=run.id),
+        field_names={"window_minutes": "window_hours"},
+    )  # fmt: skip
+    if isinstance(outcome, Render):
+        if isinstance(outcome.error, runs.RunAlreadyActive):
+            flash(_("A timetable run is in progress; switch once it has finished."), "error")
+        page = render_template(
+            "edition_admin/online.html", edition=found, form=form, current=current,
+            channels=online.channels(found),
+        )  # fmt: skip
+        return page, outcome.status
+    return outcome

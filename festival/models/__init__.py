@@ -21,7 +21,7 @@ from festival.models.review import Assignment, Conflict, Decision, Panel, PanelE
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.shorts import ShortsProgramme, ShortsProgrammeEntry
 from festival.models.user import User, UserRole, UserSession
-from festival.models.venue import Theater, Venue, VenueManagerVenue
+from festival.models.venue import FilmPrint, Theater, TransitDays, Venue, VenueManagerVenue
 
 __all__ = [
     "Assignment",
@@ -38,6 +38,7 @@ __all__ = [
     "EntryImage",
     "Invitation",
     "Event",
+    "FilmPrint",
     "EventRegistration",
     "EventSpeaker",
     "MailTemplate",
@@ -58,6 +59,7 @@ __all__ = [
     "Star",
     "Theater",
     "TimetableVersion",
+    "TransitDays",
     "User",
     "UserRole",
     "UserSession",

@@ -152,6 +152,7 @@ class Decision(db.Model):
         sa.CheckConstraint(
             "not_before IS NULL OR not_after IS NULL OR not_before <= not_after", name="dates_ordered"
         ),
+        sa.CheckConstraint("prints IS NULL OR prints > 0", name="prints_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,6 +167,9 @@ class Decision(db.Model):
     popularity: Mapped[int | None]
     not_before: Mapped[date | None]
     not_after: Mapped[date | None]
+    # the physical prints (15/70 reels, dome masters on drives) that tour the venues; None: digital, shown
+    # anywhere at once (``copies`` then limits the screenings at one moment). Each print: ``FilmPrint``.
+    prints: Mapped[int | None]
     note: Mapped[str | None] = mapped_column(sa.Text)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     released_at: Mapped[datetime | None] = mapped_column(AwareDateTime())

@@ -109,6 +109,8 @@ class Screening(db.Model):
     end: Mapped[datetime] = mapped_column(AwareDateTime())
     pinned: Mapped[bool] = mapped_column(default=False)
     expected_attendance: Mapped[int] = mapped_column(default=0)
+    # which print of a touring film the screening uses (the solver's choice; None: no print needed)
+    print_number: Mapped[int | None]
 
     timetable: Mapped[TimetableVersion] = relationship(back_populates="screenings")
     entry: Mapped[Entry | None] = relationship()

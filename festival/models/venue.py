@@ -54,7 +54,9 @@ class Venue(db.Model):
 
 
 class Theater(db.Model):
-    """A screen in a venue with what it can show."""
+    """A screen in a venue with what it can show, or (``online``) a streaming channel of an online edition:
+    one screening is a window of ``window_minutes`` in which ``seats`` ticket holders may watch it, and the
+    formats it streams are the edition's ``stream_formats``."""
 
     __tablename__ = "theater"
     __table_args__ = (
@@ -62,6 +64,7 @@ class Theater(db.Model):
         sa.CheckConstraint("seats > 0", name="seats_positive"),
         sa.CheckConstraint("changeover_minutes >= 0", name="changeover_nonnegative"),
         sa.CheckConstraint("start_step_minutes > 0", name="step_positive"),
+        sa.CheckConstraint("NOT online OR window_minutes > 0", name="online_has_window"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -75,6 +78,8 @@ class Theater(db.Model):
     changeover_minutes: Mapped[int] = mapped_column(default=0)
     start_step_minutes: Mapped[int] = mapped_column(default=5)
     position: Mapped[int] = mapped_column(default=0)
+    online: Mapped[bool] = mapped_column(default=False)
+    window_minutes: Mapped[int | None]
 
     venue: Mapped[Venue] = relationship(back_populates="theaters")
     # every event in the theater, blocks included (an event keeps the theater from films while it lasts)
@@ -92,3 +97,39 @@ class VenueManagerVenue(db.Model):
     venue_id: Mapped[int] = mapped_column(
         sa.ForeignKey("venue.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class FilmPrint(db.Model):
+    """One physical print of an accepted film (``Decision.prints`` of them, numbered 1..n) and the venue it
+    is at when the screening window opens, if staff know it."""
+
+    __tablename__ = "film_print"
+    __table_args__ = (
+        sa.UniqueConstraint("entry_id", "number", name="uq_film_print_entry_number"),
+        sa.CheckConstraint("number > 0", name="number_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    start_venue_id: Mapped[int | None] = mapped_column(sa.ForeignKey("venue.id", ondelete="SET NULL"))
+
+    start_venue: Mapped[Venue | None] = relationship()
+
+
+class TransitDays(db.Model):
+    """The whole days a print needs between two cities of an edition, both ways, where they differ from the
+    edition's ``transit_days_default``. The pair is kept in order (``city_a < city_b``)."""
+
+    __tablename__ = "transit_days"
+    __table_args__ = (
+        sa.UniqueConstraint("edition_id", "city_a", "city_b", name="uq_transit_days_edition_pair"),
+        sa.CheckConstraint("city_a < city_b", name="pair_ordered"),
+        sa.CheckConstraint("days >= 0", name="days_nonnegative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    city_a: Mapped[str] = mapped_column(sa.String(40))
+    city_b: Mapped[str] = mapped_column(sa.String(40))
+    days: Mapped[int]

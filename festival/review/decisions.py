@@ -237,6 +237,32 @@ class BulkResult:
     skipped: list[tuple[Entry, str]]
 
 
+def bulk_values(
+    entry: Entry,
+    outcome: DecisionOutcome,
+    *,
+    min_screenings: int | None,
+    max_screenings: int | None,
+    popularity: int | None,
+) -> DecisionInput | None:
+    """What a bulk decision makes of one entry: its draft's details (or the defaults) with the outcome and
+    the numbers given; None for a released decision, which a bulk decision skips. The ranking's capacity
+    figures stage the same values (festival.schedule.capacity)."""
+    decision = queries.decision_of(entry)
+    if decision is not None and decision.released_at is not None:
+        return None
+    values = DecisionInput.from_decision(decision) if decision else DecisionInput(outcome=outcome)
+    values.outcome = outcome
+    for name, value in (
+        ("min_screenings", min_screenings),
+        ("max_screenings", max_screenings),
+        ("popularity", popularity),
+    ):
+        if value is not None:
+            setattr(values, name, value)
+    return values
+
+
 def bulk_decide(
     entries: list[Entry],
     *,
@@ -251,20 +277,12 @@ def bulk_decide(
     an existing draft are kept. All or nothing: one invalid entry fails the whole batch."""
     result = BulkResult(saved=[], skipped=[])
     problems: list[str] = []
+    numbers = {"min_screenings": min_screenings, "max_screenings": max_screenings, "popularity": popularity}
     for entry in entries:
-        decision = queries.decision_of(entry)
-        if decision is not None and decision.released_at is not None:
+        values = bulk_values(entry, outcome, **numbers)
+        if values is None:
             result.skipped.append((entry, _l("already released")))
             continue
-        values = DecisionInput.from_decision(decision) if decision else DecisionInput(outcome=outcome)
-        values.outcome = outcome
-        for name, value in (
-            ("min_screenings", min_screenings),
-            ("max_screenings", max_screenings),
-            ("popularity", popularity),
-        ):
-            if value is not None:
-                setattr(values, name, value)
         try:
             result.saved.append(
                 save_decision(entry, values, actor=actor, expected_version=expected_versions.get(entry.id))

@@ -4,7 +4,7 @@ with staff. Every entry is loaded through ``queries.entry_in_review_or_404``: a 
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -29,10 +29,12 @@ from festival.review.forms import (
     review_form,
 )
 from festival.review.viewtools import criterion_label, edition_from_args
+from festival.schedule import capacity as screen_time
 from festival.security import roles_required
 from festival.submissions.display import entry_rows
 
 REVIEWERS = (Role.CURATOR, Role.STAFF)
+MAX_STAGED = 1000  # entries one capacity request may stage (a ranking page ticked whole)
 
 
 @bp.route("/")
@@ -258,6 +260,7 @@ def ranking():
         panels=panels,
         formats=list(FilmFormat),
         bulk_form=BulkDecisionForm() if bulk else None,
+        capacity=screen_time.selection(edition) if bulk else None,
     )
 
 
@@ -339,6 +342,10 @@ def _decision_input(form: DecisionForm) -> decisions.DecisionInput:
 def _decision_page(entry: Entry, form: DecisionForm, status: int = 200):
     decision = queries.decision_of(entry)
     edition = db.session.get(Edition, entry.edition_id)
+    try:
+        staged = _decision_input(form)
+    except ValueError:  # an outcome that is none of ours (the form says so next to the field)
+        staged = None
     return render_template(
         "review/decision.html",
         entry=entry,
@@ -347,6 +354,7 @@ def _decision_page(entry: Entry, form: DecisionForm, status: int = 200):
         decision=decision,
         discard_form=DiscardDecisionForm(data={"version": decision.version}) if decision else None,
         events=trail([decision], edition=edition) if current_user.is_staff else [],
+        capacity=_capacity(edition, {entry: staged}),
     ), status
 
 
@@ -388,3 +396,66 @@ def discard_decision(entry_id: int):
         success=_("The draft decision was deleted."),
         back=url_for(".entry", entry_id=entry.id),
     )
+
+
+# -- screen time while selecting ----------------------------------------------------------------------
+
+
+def _capacity(edition: Edition, staged: dict[Entry, decisions.DecisionInput | None]):
+    """The capacity figures with these decisions staged, the accepted ones in focus."""
+    accepted = {
+        e: v if v is not None and v.outcome == DecisionOutcome.ACCEPTED else None for e, v in staged.items()
+    }
+    return screen_time.selection(edition, accepted, focus=[e for e, v in accepted.items() if v is not None])
+
+
+def _staged_from_args(entries: list[Entry]) -> dict[Entry, decisions.DecisionInput | None]:
+    """The values a page is staging, read from the query string: the decision form of one entry
+    (``form=decision``) or the ranking's bulk form over the ticked entries. Numbers that are not numbers
+    count as not given: the figures follow what the form holds, its checks come when it is saved."""
+    if request.args.get("form") == "decision" and len(entries) == 1:
+        form = DecisionForm(formdata=request.args, meta={"csrf": False})
+        try:
+            return {entries[0]: _decision_input(form)}
+        except ValueError:  # an outcome that is none of ours
+            abort(400)
+    if not entries:  # nothing ticked: the selection as it stands
+        return {}
+    form = BulkDecisionForm(formdata=request.args, meta={"csrf": False})
+    try:
+        outcome = DecisionOutcome(form.outcome.data)
+    except ValueError:
+        abort(400)
+    numbers = {
+        "min_screenings": form.min_screenings.data,
+        "max_screenings": form.max_screenings.data,
+        "popularity": form.popularity.data,
+    }
+    staged = {e: decisions.bulk_values(e, outcome, **numbers) for e in entries}
+    return {e: v for e, v in staged.items() if v is not None}
+
+
+@bp.route("/capacity.json")
+@roles_required(*REVIEWERS)
+def capacity():
+    """Screen time by theater group with the decisions a page is staging (its decision form, or the
+    entries ticked in the ranking and the bulk form's values), as JSON with the panel's HTML."""
+    edition = edition_from_args()
+    ids = params.record_ids(request.args.getlist("entry_ids"))
+    if len(ids) > MAX_STAGED:
+        abort(400)
+    entries = [queries.entry_in_review_or_404(current_user, i) for i in ids]
+    if any(e.edition_id != edition.id for e in entries):
+        abort(404)
+    if not all(permissions.can_decide(current_user, e) for e in entries):
+        abort(403)
+    if not entries and not (
+        current_user.is_staff or queries.panels_of(current_user, edition, lead_only=True)
+    ):
+        abort(403)
+    figures = _capacity(edition, _staged_from_args(entries))
+    body = figures.as_json()
+    body["html"] = render_template("review/_capacity.html", capacity=figures)
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -9,7 +9,7 @@ the validator's messages in words, and nothing is written.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from festival import audit
 from festival.editions import out_of_reach
 from festival.errors import InvalidInput
 from festival.extensions import db
-from festival.models import Edition, Entry, Screening, Theater, TimetableVersion, User
+from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion, User
 from festival.schedule import adapter, suggest
 from festival.schedule.problems import Namer, Problem
 from festival.schedule.versions import EditRejected, check_editable, touch
@@ -31,18 +31,22 @@ from scheduler import parse_time
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a screening would go: the film (or, with ``programme_id``, the shorts programme), the theater
-    and the aware start."""
+    """Where a screening would go: the film (or, with ``programme_id``, the shorts programme), the theater,
+    the aware start and, for a touring film in a room, the print it uses."""
 
     entry_id: int | None
     theater_id: int
     start: datetime
+    print_number: int | None = None
     programme_id: int | None = None
 
     @classmethod
     def of(cls, s: Screening, theater_id: int | None = None, start: datetime | None = None) -> Placement:
-        """Where a screening row is (or, given a theater and a start, would be)."""
-        return cls(s.entry_id, theater_id or s.theater_id, start or s.start, s.programme_id)
+        """Where a screening row is (with its print), or, given a theater and a start, would be (the print
+        to be chosen)."""
+        if theater_id is None and start is None:
+            return cls(s.entry_id, s.theater_id, s.start, s.print_number, s.programme_id)
+        return cls(s.entry_id, theater_id or s.theater_id, start or s.start, None, s.programme_id)
 
     @property
     def film(self) -> str:
@@ -69,11 +73,14 @@ class EditCheck:
 
 
 def _spec(p: Placement, edition: Edition, tids: dict[int, str]) -> dict:
-    return {
+    out = {
         "film": p.film,
         "theater": tids.get(p.theater_id, f"#{p.theater_id}"),
         "start": adapter.local_text(p.start, edition),
     }
+    if p.print_number is not None:
+        out["print"] = p.print_number
+    return out
 
 
 def check_edit(
@@ -123,7 +130,8 @@ def check_edit(
     seen = set(before.violations)
     namer = Namer.for_edition(edition)
     problems = [namer.problem(v) for v in report.violations if v not in seen]
-    others = [scheduler.Screening(parse_time(x["start"]), x["theater"], x["film"]) for x in after_list]
+    others = [scheduler.Screening(parse_time(x["start"]), x["theater"], x["film"], x.get("print"))
+              for x in after_list]  # fmt: skip
     return EditCheck(instance, tids, problems, others[: len(after)])
 
 
@@ -141,12 +149,16 @@ def _validate(data: dict, screenings: list[dict]) -> scheduler.Report:
     return scheduler.check_json(adapter.parse(data), {"screenings": screenings})
 
 
-def _reject_if(check: EditCheck, edition: Edition | None = None, want: Placement | None = None,
-               moving: Screening | None = None) -> None:  # fmt: skip
-    """Refuse an edit that breaks a rule; for a move or an addition (``want``), with the nearest valid
-    starts (none for a pinned screening: it must be unpinned before it moves)."""
-    if not check.new_problems:
-        return
+def _reject_if(check: EditCheck) -> None:
+    """Refuse an edit that breaks a rule."""
+    if check.new_problems:
+        raise _rejection(check)
+
+
+def _rejection(check: EditCheck, edition: Edition | None = None, want: Placement | None = None,
+               moving: Screening | None = None) -> EditRejected:  # fmt: skip
+    """The refusal of an edit that breaks a rule; for a move or an addition (``want``), with the nearest
+    valid starts (none for a pinned screening: it must be unpinned before it moves)."""
     suggestions = []
     if want is not None and not (moving is not None and moving.pinned):
         now = _instance_screening(moving, edition, check.theater_ids) if moving is not None else None
@@ -154,7 +166,7 @@ def _reject_if(check: EditCheck, edition: Edition | None = None, want: Placement
             edition, check.instance, check.theater_ids, check.others, film_id=want.film,
             theater=db.session.get(Theater, want.theater_id), start=want.start, exclude=now,
         )  # fmt: skip
-    raise EditRejected(
+    return EditRejected(
         _l("This change would break the timetable's rules, so nothing was saved."),
         check.new_problems,
         suggestions,
@@ -194,17 +206,46 @@ def _placement_checked(
     *,
     remove: Screening | None = None,
     add_pinned: bool = False,
-) -> tuple[Edition, EditCheck]:
+) -> tuple[Edition, EditCheck, Placement]:
     """Before a screening is placed (moved: ``remove`` is the screening; or added): the draft may change,
     the start is within reach, and every hard rule holds with the edit (else EditRejected with the nearest
-    valid starts). Returns the edition and the check (its values give the placement's expected
-    attendance)."""
+    valid starts). A touring film's screening in a room takes a print whose tour can have it (the one it
+    had first, then the others in turn; ``print_choices``); when none can, the refusal says the tour the
+    first one would break. Returns the edition, the check (its values give the placement's expected
+    attendance) and the placement with its print."""
     check_editable(version, lock)
     edition = db.session.get(Edition, version.edition_id)
     _ensure_within_reach(target.start, edition)
-    check = check_edit(version, remove=remove, add=target, add_pinned=add_pinned)
-    _reject_if(check, edition, target, remove)
-    return edition, check
+    refused: list[EditCheck] = []
+    for number in print_choices(target, remove):
+        placed = replace(target, print_number=number)
+        check = check_edit(version, remove=remove, add=placed, add_pinned=add_pinned)
+        if not check.new_problems:
+            return edition, check, placed
+        refused.append(check)
+        if not any(p.rule == "prints" for p in check.new_problems):
+            break  # another print would not mend a rule that is not the prints'
+    raise _rejection(refused[0], edition, target, remove)
+
+
+def print_choices(target: Placement, moving: Screening | None) -> list[int | None]:
+    """The prints a placement may use, in the order they are tried: none for a digital film or an online
+    channel; else the moved screening's own print first, then every other one."""
+    decision = db.session.scalar(sa.select(Decision).where(Decision.entry_id == target.entry_id))
+    theater = db.session.get(Theater, target.theater_id)
+    if decision is None or not decision.prints or theater is None or theater.online:
+        return [None]
+    numbers = list(range(1, decision.prints + 1))
+    own = moving.print_number if moving is not None else None
+    return [own, *(k for k in numbers if k != own)] if own in numbers else numbers
+
+
+def occupied_until(theater: Theater, start: datetime, item) -> datetime:
+    """When a screening of ``item`` (a film, or a shorts programme) starting at ``start`` frees its theater:
+    its end, or a channel's window."""
+    if theater.online and theater.window_minutes:
+        return start + timedelta(minutes=theater.window_minutes)
+    return start + timedelta(minutes=_runtime(item))
 
 
 def set_pinned(screening: Screening, pinned: bool, *, actor: User | None, lock: int | None) -> Screening:
@@ -234,11 +275,12 @@ def move_screening(
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     version = screening.timetable
     target = Placement.of(screening, theater.id, start)
-    edition, check = _placement_checked(version, lock, target, remove=screening)
+    edition, check, target = _placement_checked(version, lock, target, remove=screening)
     before = _describe(screening, edition)
     screening.theater_id = theater.id
     screening.start = start
-    screening.end = start + timedelta(minutes=_runtime(screening.item))
+    screening.end = occupied_until(theater, start, screening.item)
+    screening.print_number = target.print_number
     screening.expected_attendance = check.value(target, edition)
     touch(version)
     audit.record(version, actor=actor, action="screening.moved", old=before, new=_describe(target, edition))
@@ -259,13 +301,14 @@ def add_screening(
 
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     target = Placement(entry.id, theater.id, start)
-    edition, check = _placement_checked(version, lock, target, add_pinned=pinned)
+    edition, check, target = _placement_checked(version, lock, target, add_pinned=pinned)
     screening = Screening(
         timetable_id=version.id,
         entry_id=entry.id,
         theater_id=theater.id,
         start=start,
-        end=start + timedelta(minutes=_runtime(entry)),
+        end=occupied_until(theater, start, entry),
+        print_number=target.print_number,
         pinned=pinned,
         expected_attendance=check.value(target, edition),
     )

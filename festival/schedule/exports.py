@@ -20,7 +20,6 @@ from festival.models import Edition, Entry, Event, Screening, ShortsProgramme, T
 from festival.models.types import utcnow
 from festival.schedule import adapter
 from festival.schedule.grid import version_screenings
-from scheduler import SCHEDULE_FORMAT
 
 CSV_COLUMNS = (
     "date",
@@ -206,7 +205,7 @@ def schedule_json(version: TimetableVersion) -> dict:
     edition = db.session.get(Edition, version.edition_id)
     screenings = adapter.screenings_to_schedule(version)
     out: dict = {
-        "format": SCHEDULE_FORMAT,
+        "format": adapter.schedule_format(screenings),
         "status": "unknown",
         "objective": None,
         "bound": None,

@@ -10,7 +10,7 @@ one edition. Refused edits, publish problems and pin conflicts all go through it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -135,6 +135,11 @@ class Namer:
     def venue(self, venue_id: str) -> str:
         venue = self.venues.get(venue_id)
         return localized(venue, "name") if venue is not None else venue_id
+
+    def city(self, key: str) -> str:
+        """A city of the instance (``adapter.city_key``) by its name: the edition's own city by its venue's
+        name, another by its key with a capital (``hefei`` -> ``Hefei``)."""
+        return city_name(key, self.venues.values())
 
     def moment(self, minute: int) -> datetime:
         """An absolute scheduler minute (local wall-clock time) as an aware instant."""
@@ -335,17 +340,34 @@ def _print_not_needed(n: Namer, v: scheduler.Violation) -> str:
 
 def _print_overlap(n: Namer, v: scheduler.Violation) -> str:
     return _(
-        "print %(print)s also shows at %(other)s, at the same time: one print cannot be in two places.",
-        print=v.print, other=n.screening(v.other),
+        "print %(print)s of %(film)s also shows at %(other)s, at the same time: one print cannot be in two "
+        "places.",
+        print=v.print, film=n.film(v.screening.film), other=n.screening(v.other),
     )  # fmt: skip
 
 
 def _print_transit(n: Namer, v: scheduler.Violation) -> str:
+    """The tour the screenings would break: where the print is until when, and from when the next city
+    can have it (``v.screening`` is the earlier of the two, ``v.other`` the next on the same print)."""
+    here, there = v.screening.start // DAY, v.other.start // DAY
     return ngettext(
-        "print %(print)s shows at %(other)s and needs %(num)d day to travel between the two places.",
-        "print %(print)s shows at %(other)s and needs %(num)d days to travel between the two places.",
-        v.params["days_needed"], print=v.print, other=n.screening(v.other),
+        "print %(print)s of %(film)s is in %(city_a)s until %(until)s; %(city_b)s can have it from %(ready)s "
+        "(%(num)d day of transit), not on %(there)s.",
+        "print %(print)s of %(film)s is in %(city_a)s until %(until)s; %(city_b)s can have it from %(ready)s "
+        "(%(num)d days of transit), not on %(there)s.",
+        v.params["days_needed"], print=v.print, film=n.film(v.screening.film),
+        city_a=n.city(v.params["city_a"]), city_b=n.city(v.params["city_b"]), until=n.date(here),
+        ready=n.date(here + v.params["days_needed"]), there=n.date(there),
     )  # fmt: skip
+
+
+def city_name(key: str, venues: Iterable[Venue]) -> str:
+    """How people call a city of the solver's instance: the edition's own city (``adapter.HOME_CITY``,
+    the venues with no city) by its first venue's name, another by its key with a capital."""
+    if key == adapter.HOME_CITY:
+        home = [v for v in venues if not v.city]
+        return localized(home[0], "name") if home else _("the festival's city")
+    return key[:1].upper() + key[1:]
 
 
 def _pin_missing(_n: Namer, _v: scheduler.Violation) -> str:

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from festival import localtime, params
 from festival.editions import asked_day, staff_edition, staff_editions
+from festival.errors import InvalidInput
 from festival.extensions import db
 from festival.handlers import REDIRECT, Render, attachment, perform, post_button, submit_form
 from festival.labels import FORMAT_LABELS, film_title, format_label
@@ -30,7 +31,9 @@ from festival.schedule import (
     notices,
     publishing,
     runs,
+    tours,
     versions,
+    why,
 )
 from festival.schedule.forms import AddForm, LockForm, MoveForm, NewDraftForm, PublishForm, ResolveForm
 from festival.security import roles_required
@@ -272,6 +275,32 @@ def theaters(version_id: int):
     return render_template("schedule/theaters.html", **_common(version), lines=lines, tab="theaters")
 
 
+@bp.route("/versions/<int:version_id>/tours")
+@roles_required(*STAFF)
+def tour_list(version_id: int):
+    """Every touring film's prints: their stops and legs."""
+    version = _version(version_id)
+    return render_template(
+        "schedule/tours.html", **_common(version), tours=tours.film_tours(version), tab="tours"
+    )
+
+
+@bp.route("/versions/<int:version_id>/films/<int:entry_id>/tour")
+@roles_required(*STAFF)
+def tour(version_id: int, entry_id: int):
+    """Where each print of one film is on each day of the window."""
+    version = _version(version_id)
+    edition = db.session.get(Edition, version.edition_id)
+    found = [(e, d) for e, d in tours.touring_films(edition) if e.id == entry_id]
+    if not found:
+        abort(404)
+    (film_tour,) = tours.film_tours(version, found)
+    return render_template(
+        "schedule/tour.html", **_common(version), tour=film_tour, days=tours.tour_days(edition, film_tour),
+        tab="tours",
+    )  # fmt: skip
+
+
 @bp.route("/versions/<int:version_id>/stats")
 @roles_required(*STAFF)
 def stats(version_id: int):
@@ -384,6 +413,22 @@ def _button_edit(version_id: int, screening_id: int, action, done: str):
     screening = _screening(version, screening_id)
     return _edit_page(
         version, screening, problems=getattr(outcome.error, "problems", ()), status=outcome.status
+    )
+
+
+@bp.route("/versions/<int:version_id>/screenings/<int:screening_id>/why")
+@roles_required(*STAFF)
+def why_here(version_id: int, screening_id: int):
+    """Why a screening sits where it is: its value, the best other starts and what stops each, and what
+    the timetable would lose without it (festival.schedule.why)."""
+    version = _version(version_id)
+    screening = _screening(version, screening_id)
+    try:
+        result, error = why.why_here(version, screening), None
+    except InvalidInput as exc:
+        result, error = None, exc.message
+    return render_template(
+        "schedule/why_here.html", **_common(version), screening=screening, why=result, error=error, tab="grid"
     )
 
 
@@ -573,6 +618,14 @@ def _film_url(version: TimetableVersion):
 def export_csv(version_id: int):
     version = _version(version_id)
     return _download(exports.csv_text(version).encode("utf-8"), "text/csv", f"{_file_stem(version)}.csv")
+
+
+@bp.route("/versions/<int:version_id>/tours.csv")
+@roles_required(*STAFF)
+def tours_csv(version_id: int):
+    version = _version(version_id)
+    body = tours.tours_csv(version).encode("utf-8")
+    return _download(body, "text/csv", f"{_file_stem(version)}-print-tours.csv")
 
 
 @bp.route("/versions/<int:version_id>/export.json")

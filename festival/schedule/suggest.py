@@ -83,7 +83,7 @@ def _starts(instance: scheduler.Instance, film: scheduler.Film, theater: schedul
         for a, b in instance.free_segments(theater, day):
             base = day * DAY
             first = a + (-(a - base) % theater.step)
-            out.extend(range(first, b - film.runtime + 1, theater.step))
+            out.extend(range(first, b - instance.occupancy(film, theater) + 1, theater.step))
     return out
 
 
@@ -99,14 +99,18 @@ def _valid_near(
     """The ``limit`` valid starts of the film in the theater nearest to ``wanted`` (earlier first on ties)."""
     nearby = [s for s in others if s.theater == theater.id or s.film == film.id]
     before = set(scheduler.check_screenings(instance, nearby).violations)
+    # a touring film's screening in a room is valid when one of its prints can take it
+    prints = range(1, film.prints + 1) if film.prints is not None and not theater.online else (None,)
     out = []
     for minute in sorted(_starts(instance, film, theater), key=lambda m: (abs(m - wanted), m)):
-        candidate = scheduler.Screening(minute, theater.id, film.id)
-        if candidate in skip:
+        if scheduler.Screening(minute, theater.id, film.id) in skip:
             continue
-        report = scheduler.check_screenings(instance, [*nearby, candidate])
-        if not set(report.violations) - before:
-            out.append((theater.id, minute))
-            if len(out) >= limit:
+        for k in prints:
+            candidate = scheduler.Screening(minute, theater.id, film.id, k)
+            report = scheduler.check_screenings(instance, [*nearby, candidate])
+            if not set(report.violations) - before:
+                out.append((theater.id, minute))
                 break
+        if len(out) >= limit:
+            break
     return out

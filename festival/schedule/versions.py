@@ -165,6 +165,7 @@ def create_draft(
                 end=s.end,
                 pinned=s.pinned,
                 expected_attendance=s.expected_attendance,
+                print_number=s.print_number,
             )
             for s in rows
         )

@@ -1,6 +1,7 @@
 """Explaining a timetable: why films fall short, which pins conflict, what a schedule names that the
 instance does not know."""
 
+from .capacity import Capacity, FilmUse, GroupCapacity, Supply, capacity, film_use
 from .pins import minimal_conflict, pin_conflicts
 from .shortfalls import (
     CapacityNote,
@@ -15,8 +16,19 @@ from .shortfalls import (
 )
 from .text import explain_text
 from .tours import Stay, online_words, stays, tour_words
+from .why import Alternative, Loss, WhyHere, why_here
 
 __all__ = [
+    "Alternative",
+    "Loss",
+    "WhyHere",
+    "why_here",
+    "Capacity",
+    "FilmUse",
+    "GroupCapacity",
+    "Supply",
+    "capacity",
+    "film_use",
     "CapacityNote",
     "Stay",
     "Why",

@@ -14,12 +14,12 @@ from ..data import (
     Screening,
     Shortfall,
     Theater,
-    base_end,
     format_date,
     format_label,
     format_minutes,
 )
 from ..read import no_theater_problem
+from .capacity import Capacity, GroupCapacity, Supply, counts
 from .tours import tour_words
 
 OUT_OF_TIME = "not worked out: the time limit ran out first ({scheduled} of {minimum} placed)"
@@ -31,15 +31,7 @@ def _group_name(film: Film, theater_ids: frozenset[str]) -> str:
 
 def open_minutes(instance: Instance, theater_ids, first: int, last: int, budget: Budget = UNLIMITED) -> int:
     """Free minutes (open, not unavailable) of the theaters between two days, both included."""
-    total = 0
-    for t in instance.theaters:
-        if t.id in theater_ids:
-            budget.check()
-            for day in range(max(first, instance.first_day), min(last, instance.last_day) + 1):
-                # an online channel's segments run on past the day: only the day's part is its own
-                end = base_end(day)
-                total += sum(min(b, end) - a for a, b in instance.free_segments(t, day))
-    return total
+    return Supply(instance, budget).minutes(theater_ids, first, last)
 
 
 @dataclass(frozen=True)
@@ -50,6 +42,13 @@ class CapacityNote:
     available: int
     first: int
     last: int
+
+    @classmethod
+    def of(cls, film: Film, group: GroupCapacity) -> CapacityNote:
+        """A group's capacity named after one of its films' format."""
+        theaters = frozenset(group.theaters)
+        return cls(_group_name(film, theaters), len(group.films), group.needed, group.available, group.first,
+                   group.last)  # fmt: skip
 
     def words(self) -> str:
         return (
@@ -64,9 +63,10 @@ class Explainer:
     theaters each kind of film can use, each group's note, each theater-day's longest free stretch), so
     explaining every film of a large instance stays cheap; ``budget`` bounds the work (OutOfTime)."""
 
-    def __init__(self, instance: Instance, budget: Budget = UNLIMITED):
+    def __init__(self, instance: Instance, budget: Budget = UNLIMITED, supply: Supply | None = None):
         self.instance = instance
         self.budget = budget
+        self.capacity = Capacity(instance, supply, budget)
         self._theaters: dict[tuple, tuple[Theater, ...]] = {}
         self._notes: dict[frozenset[str], CapacityNote] = {}
         self._longest: dict[tuple[str, int], int] = {}
@@ -88,28 +88,12 @@ class Explainer:
         return self._longest[key]
 
     def note(self, film: Film) -> CapacityNote:
-        """Demand of the films confined to this film's theaters against the open time they share."""
+        """Demand of the films confined to this film's theaters against the open time they share (the
+        group's ``Capacity``, named after this film's format)."""
         group = frozenset(t.id for t in self.theaters(film))
         if group not in self._notes:
-            self._notes[group] = self._note(film, group)
+            self._notes[group] = CapacityNote.of(film, self.capacity.group_of(film))
         return self._notes[group]
-
-    def _note(self, film: Film, group: frozenset[str]) -> CapacityNote:
-        inst = self.instance
-        members = []
-        for k, f in enumerate(inst.films):
-            if k % 256 == 0:
-                self.budget.check()
-            if f.min_screenings > 0 and len(inst.film_days(f)):
-                ts = frozenset(t.id for t in self.theaters(f))
-                if ts and ts <= group:
-                    members.append(f)
-        first = min(inst.film_days(f).start for f in members)
-        last = max(inst.film_days(f).stop - 1 for f in members)
-        change = min(t.changeover for t in inst.theaters if t.id in group)
-        needed = sum(f.min_screenings * (f.runtime + change) for f in members)
-        available = open_minutes(inst, group, first, last, self.budget)
-        return CapacityNote(_group_name(film, group), len(members), needed, available, first, last)
 
     def reason(self, film: Film, scheduled: int = 0) -> str:
         """A human reason why the film gets fewer than min_screenings."""
@@ -235,12 +219,15 @@ def shortfalls(
 
 
 def capacity_notes(instance: Instance, explainer: Explainer | None = None) -> list[CapacityNote]:
-    """One note per distinct group of compatible theaters, demand against open time."""
+    """One note per group of compatible theaters, demand against open time (``capacity.capacity``), named
+    after the format of the first film that can use exactly that group's theaters."""
     explainer = explainer or Explainer(instance)
+    groups = {frozenset(g.theaters): g for g in explainer.capacity.groups()}
     seen = {}
     for f in instance.films:
-        if f.min_screenings > 0 and len(instance.film_days(f)) and explainer.theaters(f):
-            note = explainer.note(f)
+        g = groups.pop(frozenset(explainer.capacity.theaters(f)), None) if counts(instance, f) else None
+        if g is not None:
+            note = CapacityNote.of(f, g)
             seen.setdefault(note.group, note)
     return [seen[k] for k in sorted(seen)]
 

@@ -133,19 +133,23 @@ def solve_component(
         return  # the rounded LP is optimal
     if prices is not None and prices.bound is not None and model.objective_of(best()) >= prices.bound:
         return  # the rounded descent is optimal
-    if model.size <= WHOLE_MODEL_COLUMNS:  # then SCIP on the whole model, hinted with the best so far
+    whole = model.size <= WHOLE_MODEL_COLUMNS
+    if whole:  # then SCIP on the whole model, hinted with the best so far
         res = solve_exact(
             model, hint=best(), time_limit=left(), seed=seed, deterministic=deterministic, stop=stop
         )
         take(res)
-        return
+        if res.optimal or deterministic or stop() or left() <= 1.0:
+            return
+        # SCIP ended before the limit (its memory cap, exact_solve.SCIP_MEMORY_MB): the time left goes to
+        # the neighbourhood search, whose sub-models are small
     share = budget / (2 * len(RESTRICTED_SIZES) + 2)  # deterministic: from the budget alone
     if bound is None:
         if warm is None:
             return  # the LP did not finish: the component keeps its timetable and capacity-free bound
         point = warm  # no LP in time: the descent's solution steers the neighbourhood search
     # restricted models need the LP's reduced costs (most promising columns first)
-    ranked = [] if reduced is None else sorted(range(model.size), key=lambda v: (-reduced[v], v))
+    ranked = [] if reduced is None or whole else sorted(range(model.size), key=lambda v: (-reduced[v], v))
     for size in RESTRICTED_SIZES if ranked else ():
         if stop() or left() <= 0.05:
             return

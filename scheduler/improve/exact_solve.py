@@ -16,6 +16,10 @@ from .exact_model import ExactModel, ExactResult, as_linear
 # deterministic mode: SCIP is limited by branch-and-bound nodes, this many per second of its time limit
 # (more nodes: better timetables and bounds from the same limit, but a longer run on a slow machine)
 DETERMINISTIC_NODES_PER_SECOND = 200
+# SCIP's own memory (its estimate, in MB) at most per model: two lanes each solve one at once, and the
+# process must stay under 512 MB on CSTM-sized festivals (a whole 60,000-column model grew past 400 MB in
+# 40 s). At the cap SCIP ends with its best timetable and bound, and the neighbourhood search goes on.
+SCIP_MEMORY_MB = 150
 
 
 def _floor(x: float) -> int:
@@ -81,7 +85,7 @@ def solve_exact(
     obj.SetMaximization()
     start = model.point_of(hint)
     mip.SetHint(list(xs.values()), [float(start[v]) for v in xs])
-    params = [f"randomization/randomseedshift = {seed % 1000}"]
+    params = [f"randomization/randomseedshift = {seed % 1000}", f"limits/memory = {SCIP_MEMORY_MB}"]
     if deterministic:
         params.append(f"limits/nodes = {max(1, int(time_limit * DETERMINISTIC_NODES_PER_SECOND))}")
         mip.SetTimeLimit(int((100.0 * time_limit + 60.0) * 1000))  # only a safety net

@@ -96,10 +96,11 @@ def test_a_print_that_cannot_travel_in_time_is_said_with_the_places_and_days(fes
     a = fest["films"]["a"]
     here = scheduler.Screening(at_minute(2, 10), "dome", f"e{a.id}", 1)
     there = scheduler.Screening(at_minute(3, 10), "giant", f"e{a.id}", 1)
-    v = scheduler.Violation("prints", "...", "print_transit", here.film, (here, there), 1, {"days_needed": 2})
+    params = {"city_a": "hefei", "city_b": "home", "days_needed": 2, "days": 1}
+    v = scheduler.Violation("prints", "...", "print_transit", here.film, (here, there), 1, params)
     assert namer.problem(v).message == (
-        "“Film A”, Dome, Wed, Apr 2 10:00: print 1 shows at “Film A”, Giant Screen, Thu, Apr 3 10:00 and "
-        "needs 2 days to travel between the two places."
+        "“Film A”, Dome, Wed, Apr 2 10:00: print 1 of “Film A” is in Hefei until Wed, Apr 2; Museum can have "
+        "it from Fri, Apr 4 (2 days of transit), not on Thu, Apr 3."
     )
     with force_locale("zh"):
         assert "2 天" in str(namer.problem(v).message)

@@ -150,3 +150,38 @@ def test_without_scip_the_model_is_solved_by_cp_sat(monkeypatch):
     res = solve_exact(ti, hint=[], time_limit=10, seed=0, deterministic=True, stop=lambda: False)
     report = check_screenings(inst, res.screenings)
     assert report.valid and report.objective == res.objective <= res.bound
+
+
+def test_scip_at_its_memory_cap_hands_the_time_left_to_the_neighbourhood_search(monkeypatch):
+    """SCIP stopped by its memory cap at once (1 MB, before any solution): the component's time left goes
+    to the day windows, and every timetable handed over is valid under an honest bound."""
+    from scheduler.improve import exact_solve
+
+    monkeypatch.setattr(exact_solve, "SCIP_MEMORY_MB", 1)
+    windows = []
+    real = exact_component.improve_by_windows
+    monkeypatch.setattr(
+        exact_component, "improve_by_windows", lambda *a, **k: windows.append(1) or real(*a, **k)
+    )
+    inst = load("cstm-2021-resolve")
+    greedy = greedy_schedule(inst)
+    comp = max(components(inst)[0], key=lambda c: len(c.films))  # the one its LP does not solve
+    others = [s for s in greedy if s.film not in comp.films]
+    results = []
+    exact_component.solve_component(
+        inst,
+        comp,
+        budget=40,
+        best=lambda: [s for s in greedy if s.film in comp.films],
+        seed=0,
+        deterministic=False,
+        stop=lambda: False,
+        take=results.append,
+        hand_over=True,  # the search ends once it stalls
+    )
+    assert windows
+    bound = min(r.bound for r in results if r.bound is not None)
+    for r in results:
+        if r.screenings is not None:
+            assert check_screenings(inst, r.screenings + others).valid
+            assert component_objective(inst, r.screenings, comp.films) <= bound

@@ -19,7 +19,7 @@ LAYERS = {
     "first": {"data", "budget"},
     "bound": {"data", "budget", "first"},
     "improve": {"data", "budget", "read", "check", "first", "bound"},
-    "explain": {"data", "budget", "read", "check", "first"},
+    "explain": {"data", "budget", "read", "check", "first", "improve"},  # improve: why.py's local re-solve
     "pipeline": {"data", "budget", "read", "check", "first", "improve", "explain"},
     "parts": {"data", "budget", "check", "improve", "explain", "pipeline"},
     "shorts": set(),

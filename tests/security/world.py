@@ -197,6 +197,7 @@ def build_world() -> World:
         "programme.film_ics": programme,
         "programme.screening_ics": programme,
         "schedule.film_ics": {"entry_id": screening.entry_id},
+        "edition_admin.film_prints_form": programme,  # an accepted film of the edition in the address
     }
     db.session.commit()
     return world

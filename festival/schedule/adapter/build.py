@@ -1,6 +1,10 @@
 """Rows -> instance: the edition's venues, theaters, accepted films, pins and published screenings written
-in the solver's format (``festival-schedule-instance/1``). Each object of the format has one writer here,
-used for a whole instance and for the fragments the partial checks read (``checks``)."""
+in the solver's format. Each object of the format has one writer here, used for a whole instance and for
+the fragments the partial checks read (``checks``).
+
+The instance is ``festival-schedule-instance/1`` unless the edition uses a version-2 feature
+(``uses_version_2``: venues in more than one city, films with prints, online channels); then it is
+``/2``, with every venue's city, the transit days, the films' prints and the channels' windows."""
 
 from __future__ import annotations
 
@@ -20,7 +24,9 @@ from festival.models import (
     Event,
     Screening,
     ShortsProgramme,
+    Theater,
     TimetableVersion,
+    TransitDays,
     Venue,
 )
 from festival.models.enums import DecisionOutcome, EntryStatus, VersionStatus
@@ -34,7 +40,7 @@ from festival.schedule.adapter.ids import (
     programme_film_id,
     theater_ids,
 )
-from scheduler import INSTANCE_FORMAT, SCHEDULE_FORMAT
+from scheduler import INSTANCE_FORMAT, INSTANCE_FORMAT_2, SCHEDULE_FORMAT, SCHEDULE_FORMAT_2
 
 VENUE_KEYS = ("code", "name", "hours", "closed_dates", "special_hours")
 THEATER_KEYS = ("name", "seats", "formats", "features", "changeover_minutes", "start_step_minutes")
@@ -42,6 +48,8 @@ DECISION_KEYS = (
     "min_screenings", "max_screenings", "max_per_day", "copies", "requires", "popularity", "not_before",
     "not_after",
 )  # fmt: skip
+# the solver's city of a venue whose ``city`` is "" (the edition's own city: every such venue is in it)
+HOME_CITY = "home"
 
 
 def values_of(obj: Any, keys: Iterable[str]) -> dict:
@@ -154,9 +162,10 @@ def venue_json(values: Mapping) -> dict:
 def theater_json(
     values: Mapping, theater_id: str, venue_code: str, unavailable: list[dict] | None = None
 ) -> dict:
-    """A ``theater`` from a theater's values (``THEATER_KEYS``), its instance id, its venue's code and
-    the periods it is unavailable (``event_json``)."""
-    return {
+    """A ``theater`` from a theater's values (``THEATER_KEYS``, and ``online``/``window_minutes`` for a
+    streaming channel: version 2), its instance id, its venue's code and the periods it is unavailable
+    (``event_json``)."""
+    out = {
         "id": theater_id,
         "venue": venue_code,
         "name": values.get("name") or theater_id,
@@ -167,6 +176,10 @@ def theater_json(
         "start_step_minutes": values["start_step_minutes"],
         "unavailable": list(unavailable or []),
     }
+    if values.get("online"):
+        out["online"] = True
+        out["window_minutes"] = values.get("window_minutes")
+    return out
 
 
 def event_json(event, edition: Edition) -> dict:
@@ -179,7 +192,8 @@ def film_json(entry: Entry, decision: Any) -> dict:
     """A ``film`` from an entry and its decision (a ``Decision`` row, or the values a lead is deciding)."""
     values = values_of(decision, DECISION_KEYS)
     minimum = values["min_screenings"] if values["min_screenings"] is not None else 1
-    return {
+    prints = decision.get("prints") if isinstance(decision, Mapping) else getattr(decision, "prints", None)
+    film = {
         "id": film_id(entry.id),
         "title": entry.display_title,
         "format": entry.format.value if entry.format is not None else None,
@@ -193,6 +207,9 @@ def film_json(entry: Entry, decision: Any) -> dict:
         "not_before": values["not_before"].isoformat() if values["not_before"] else None,
         "not_after": values["not_after"].isoformat() if values["not_after"] else None,
     }
+    if prints is not None:  # version 2: a digital film (None) writes no key, as in version 1
+        film["prints"] = prints
+    return film
 
 
 def edition_programmes(edition: Edition) -> list[ShortsProgramme]:
@@ -356,13 +373,15 @@ def build_instance(
         fixed = [f for f in fixed if (f["film"], f["theater"]) not in tied]
     fixed += [t for t in ties if t not in fixed]
     previous = screening_refs(version_screenings(latest_published(edition)), edition, tids, film_ids)
-    return {
-        "format": INSTANCE_FORMAT,
+    venues = edition_venues(edition)
+    v2 = uses_version_2(venues, theaters, films)
+    data = {
+        "format": INSTANCE_FORMAT_2 if v2 else INSTANCE_FORMAT,
         "festival": festival_json(edition),
-        "venues": [venue_json(values_of(v, VENUE_KEYS)) for v in edition_venues(edition)],
+        "venues": [venue_json(values_of(v, VENUE_KEYS)) for v in venues],
         "theaters": [
             theater_json(
-                values_of(t, THEATER_KEYS),
+                theater_values(t, edition),
                 tids[t.id],
                 t.venue.code,
                 [event_json(e, edition) for e in sorted(placed_events(t), key=lambda e: (e.start, e.end))],
@@ -374,6 +393,57 @@ def build_instance(
         "previous": previous,
         "weights": weights_json(edition),
     }
+    if v2:
+        for venue, item in zip(venues, data["venues"], strict=True):
+            item["city"] = city_key(venue.city)
+        data["transit_days"] = transit_json(edition, {city_key(v.city) for v in venues})
+    return data
+
+
+# ---------------------------------------------------------------- version 2: cities, prints, channels
+
+
+def city_key(city: str | None) -> str:
+    """The solver's city of a venue's ``city`` ("": the edition's own city, ``HOME_CITY``)."""
+    return city or HOME_CITY
+
+
+def uses_version_2(venues: Iterable[Venue], theaters: Iterable[Theater], films: Iterable[dict]) -> bool:
+    """Whether an instance needs ``festival-schedule-instance/2``: its venues are in more than one city, a
+    film has prints or a theater is an online channel. Otherwise it is written as version 1, byte for byte
+    what it was before version 2 existed."""
+    return (
+        len({city_key(v.city) for v in venues}) > 1
+        or any(f.get("prints") is not None for f in films)
+        or any(t.online for t in theaters)
+    )
+
+
+def theater_values(theater: Theater, edition: Edition) -> dict:
+    """A theater's values for ``theater_json``: a channel streams the edition's streamable formats and
+    needs no feature (a film that needs motion seats or another feature cannot stream)."""
+    values = values_of(theater, (*THEATER_KEYS, "online", "window_minutes"))
+    if theater.online:
+        values["formats"] = list(edition.stream_formats or [])
+        values["features"] = []
+    return values
+
+
+def transit_pairs(edition: Edition) -> list[TransitDays]:
+    """The edition's transit days between two cities, by city."""
+    stmt = sa.select(TransitDays).where(TransitDays.edition_id == edition.id)
+    return list(db.session.scalars(stmt.order_by(TransitDays.city_a, TransitDays.city_b)))
+
+
+def transit_json(edition: Edition, cities: set[str]) -> dict:
+    """The instance's ``transit_days``: the edition's default and its pairs between cities some venue is in
+    (a pair of a city no venue is in any more is kept in the table but not written)."""
+    pairs = [
+        [city_key(p.city_a), city_key(p.city_b), p.days]
+        for p in transit_pairs(edition)
+        if {city_key(p.city_a), city_key(p.city_b)} <= cities
+    ]
+    return {"default": edition.transit_days_default, "pairs": pairs}
 
 
 def names_in(data: Mapping) -> dict[str, str]:
@@ -391,20 +461,32 @@ def names_in(data: Mapping) -> dict[str, str]:
 # ---------------------------------------------------------------- a version as a schedule
 
 
+def screening_json(s: Screening, edition: Edition, tids: Mapping[int, str]) -> dict:
+    """A screening row as a spec screening ``{film, theater, start}`` (the film ``p<id>`` for a shorts
+    programme), with its ``print`` when it uses one (version 2)."""
+    out = {
+        "film": item_film_id(s),
+        "theater": tids.get(s.theater_id, f"#{s.theater_id}"),
+        "start": local_text(s.start, edition),
+    }
+    if s.print_number is not None:
+        out["print"] = s.print_number
+    return out
+
+
 def screenings_to_schedule(version: TimetableVersion) -> list[dict]:
-    """A version's screenings as spec screenings ``{film, theater, start}`` (ids as in build_instance)."""
+    """A version's screenings as spec screenings (ids as in build_instance, ``screening_json``)."""
     edition = db.session.get(Edition, version.edition_id)
     tids = theater_ids(edition_theaters(edition))
-    return [
-        {
-            "film": item_film_id(s),
-            "theater": tids.get(s.theater_id, f"#{s.theater_id}"),
-            "start": local_text(s.start, edition),
-        }
-        for s in version_screenings(version)
-    ]
+    return [screening_json(s, edition, tids) for s in version_screenings(version)]
+
+
+def schedule_format(screenings: Iterable[Mapping]) -> str:
+    """``festival-schedule/2`` when a screening names a print, else ``/1``."""
+    return SCHEDULE_FORMAT_2 if any("print" in s for s in screenings) else SCHEDULE_FORMAT
 
 
 def schedule_json_of(version: TimetableVersion) -> dict:
-    """A version as a minimal ``festival-schedule/1`` object (for checks and downloads)."""
-    return {"format": SCHEDULE_FORMAT, "status": "feasible", "screenings": screenings_to_schedule(version)}
+    """A version as a minimal ``festival-schedule`` object (for checks and downloads)."""
+    screenings = screenings_to_schedule(version)
+    return {"format": schedule_format(screenings), "status": "feasible", "screenings": screenings}

@@ -174,3 +174,13 @@ def date_error(text: str) -> str | None:
     """What the reader says about a date (``YYYY-MM-DD``), in words; None when it is a real date."""
     problems = scheduler.check_closed_dates([text])
     return in_words(problems[0], where=False) if problems else None
+
+
+def transit_errors(transit: Mapping[str, Any], cities: Iterable[str]) -> dict[str, list[str]]:
+    """What the reader says about a ``transit_days`` object (``default``, ``pairs``) of an edition whose
+    venues are in ``cities``, by form field (``default`` or ``pairs``); empty when it accepts it."""
+
+    def field(head: str, _member: str | None) -> str:
+        return "default" if head == "default" else "pairs"
+
+    return _field_errors(scheduler.check_transit_days(dict(transit), "", cities=set(cities)), field)

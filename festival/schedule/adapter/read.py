@@ -22,10 +22,12 @@ from festival.models import (
     Edition,
     Entry,
     Event,
+    FilmPrint,
     Screening,
     ShortsProgramme,
     Theater,
     TimetableVersion,
+    TransitDays,
     User,
     Venue,
 )
@@ -95,8 +97,9 @@ def screenings_from_schedule(
     edition: Edition, schedule_json: dict, *, instance: dict | scheduler.Instance | None = None
 ) -> list[dict]:
     """Row values for a schedule's screenings: entry_id (or programme_id, for a shorts programme's
-    ``p<id>``), theater_id, aware start/end, pinned and expected_attendance (the objective's value of the
-    screening).
+    ``p<id>``), theater_id, aware start/end (an online window's end for a channel), pinned,
+    expected_attendance (the objective's value of the screening) and print_number (the print the solver
+    chose, version 2).
 
     ``instance`` is the instance the schedule was solved for (dict or parsed); by default it is built
     from the database. Raises ScheduleMappingError for unknown films/theaters and InstanceBuildError
@@ -115,25 +118,27 @@ def screenings_from_schedule(
         except ValueError as exc:
             errors.append(f"screenings[{i}].start: {exc}")
             continue
-        item = look.item(fid)
+        what = look.item(fid)  # the entry or the shorts programme the film id names
         theater = look.theaters.get(tid)
         film = parsed.film_by_id.get(fid)
         itheater = parsed.theater_by_id.get(tid)
-        if item is None or film is None:
+        if what is None or film is None:
             errors.append(f"screenings[{i}].film: unknown film {fid!r}")
         if theater is None or itheater is None:
             errors.append(f"screenings[{i}].theater: unknown theater {tid!r}")
-        if item is None or theater is None or film is None or itheater is None:
+        if what is None or theater is None or film is None or itheater is None:
             continue
         start = aware_from_minute(minute, edition)
+        number = item.get("print")
         rows.append(
             {
-                **item,
+                **what,
                 "theater_id": theater.id,
                 "start": start,
-                "end": start + timedelta(minutes=film.runtime),
+                "end": start + timedelta(minutes=parsed.occupancy(film, itheater)),
                 "pinned": (fid, tid, minute) in fixed,
                 "expected_attendance": parsed.value(film, itheater, minute),
+                "print_number": number if isinstance(number, int) and not isinstance(number, bool) else None,
             }
         )
     if errors:
@@ -211,6 +216,8 @@ def _import_checks(data: Mapping) -> Iterator[tuple[str, str, object]]:
     for i, venue in enumerate(data["venues"]):
         yield f"venues[{i}].id", "code", venue["id"]
         yield f"venues[{i}].name", "venue_name", venue.get("name")
+        if isinstance(venue.get("city"), str):  # version 2: kept as the venue's city key
+            yield f"venues[{i}].city", "code", venue["city"]
     for i, theater in enumerate(data["theaters"]):
         yield f"theaters[{i}].id", "code", theater["id"]
         yield f"theaters[{i}].name", "venue_name", theater.get("name")
@@ -270,6 +277,7 @@ def import_instance(
     check_importable(data)
     names_zh = names_zh or {}
     theaters: dict[str, Theater] = {}
+    version_2 = data.get("format") == scheduler.INSTANCE_FORMAT_2
     for v in data["venues"]:
         venue = Venue(
             edition_id=edition.id,
@@ -279,6 +287,8 @@ def import_instance(
             hours=v.get("hours", {}),
             closed_dates=v.get("closed_dates", []),
             special_hours=v.get("special_hours", {}),
+            # version 2: a venue without a city is a city of its own (the format's default)
+            city=v.get("city", v["id"]) if version_2 else "",
         )
         db.session.add(venue)
         for position, t in enumerate(x for x in data["theaters"] if x["venue"] == v["id"]):
@@ -292,6 +302,8 @@ def import_instance(
                 changeover_minutes=t.get("changeover_minutes", 0),
                 start_step_minutes=t.get("start_step_minutes", 5),
                 position=position,
+                online=bool(t.get("online")),
+                window_minutes=t.get("window_minutes") if t.get("online") else None,
             )
             theater.events.extend(
                 Event(
@@ -308,7 +320,25 @@ def import_instance(
     db.session.flush()
     entries = _import_films(data["films"], edition, owner, entry_details)
     _import_pins(data.get("fixed") or [], edition, entries, theaters)
+    if version_2:
+        _import_version_2(data, edition, entries)
     return entries
+
+
+def _import_version_2(data: Mapping, edition: Edition, entries: Mapping[str, Entry]) -> None:
+    """An instance's version-2 keys: the transit days, each film's prints (where they start is not in the
+    format: unknown) and the formats its channels stream (the edition's streamable formats)."""
+    transit = data.get("transit_days") or {}
+    edition.transit_days_default = transit.get("default", 1)
+    for city_a, city_b, days in transit.get("pairs") or []:
+        a, b = sorted((city_a, city_b))
+        db.session.add(TransitDays(edition_id=edition.id, city_a=a, city_b=b, days=days))
+    for film in data["films"]:
+        for number in range(1, (film.get("prints") or 0) + 1):
+            db.session.add(FilmPrint(entry_id=entries[film["id"]].id, number=number))
+    streamed = {f for t in data["theaters"] if t.get("online") for f in t.get("formats") or []}
+    edition.stream_formats = sorted(streamed)
+    db.session.flush()
 
 
 def _import_films(
@@ -354,6 +384,7 @@ def _decision(entry: Entry, film: Mapping, *, released_at: datetime) -> Decision
         copies=film.get("copies", 1),
         requires=film.get("requires", []),
         popularity=film.get("popularity", 0),
+        prints=film.get("prints"),
         not_before=day("not_before"),
         not_after=day("not_after"),
         released_at=released_at,
