@@ -11,9 +11,10 @@ A programme is a list of short films shown back to back with a fixed gap between
 The model places as many films as it can; among the groupings that place the most, it makes the
 programmes' popularities (the sum of their members') as even as it can (the smallest spread between the
 most and the least popular programme). It is solved with one worker and a fixed seed, so the same input
-gives the same programmes; ``time_limit`` bounds it (the best grouping found by then is returned, with
-``optimal`` False). A film left out is reported with a reason code and its values (``Unplaced``); the
-app says it in words.
+gives the same programmes; ``time_limit`` bounds it in CP-SAT's deterministic time (so a loaded machine
+gives the same answer), with the wall clock as a backstop at ``WALL_FACTOR`` times the limit (the best
+grouping found by then is returned, with ``optimal`` False). A film left out is reported with a reason
+code and its values (``Unplaced``); the app says it in words.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ NO_ROOM = "no_room"  # no theater shows its format with the features it requires
 TOO_FEW = "too_few"  # the films it can share a programme with do not reach the minimum length together
 NO_FIT = "no_fit"  # compatible films exist, but no grouping within the lengths had room for it
 REASONS = (TOO_LONG, NO_ROOM, TOO_FEW, NO_FIT)
+# how many times the deterministic time limit the wall clock may take before the model stops anyway
+WALL_FACTOR = 4
 
 
 @dataclass(frozen=True)
@@ -269,7 +272,10 @@ def _solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = time_limit
+    # the bound is CP-SAT's deterministic time (the same work on a loaded machine as on an idle one, so the
+    # same answer); the wall clock stops it only when the machine is far slower than that
+    solver.parameters.max_deterministic_time = time_limit
+    solver.parameters.max_time_in_seconds = WALL_FACTOR * time_limit
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return [], False
