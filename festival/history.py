@@ -46,6 +46,7 @@ OBJECT_LABELS = {
     "theater_block": _l("Block"),
     "timetable_version": _l("Timetable"),
     "solve_run": _l("Timetable run"),
+    "scenario": _l("Scenario"),
     "mail_template": _l("Letter template"),
     "award_category": _l("Award"),
     "event": _l("Event"),
@@ -103,6 +104,9 @@ ACTION_LABELS = {
     "solve_run.start": _l("Timetable run started"),
     "solve_run.stop": _l("Timetable run stopped"),
     "timetable.draft_created": _l("Draft created"),
+    "scenario.created": _l("Scenario created"),
+    "scenario.promoted": _l("Scenario made the draft"),
+    "scenario.deleted": _l("Scenario deleted"),
     "timetable.draft_discarded": _l("Draft discarded"),
     "timetable.published": _l("Timetable published"),
     # editions

@@ -18,6 +18,7 @@ from festival.models import (
     Edition,
     EditionHoliday,
     Entry,
+    FilmPrint,
     RubricCriterion,
     User,
 )
@@ -221,6 +222,32 @@ def _add_2021_holidays(edition: Edition) -> None:
     edition.demand = {"holiday_weight": 2.0, "workday_weight": 1.0, "breaks": []}
 
 
+# The demo's touring films: every giant-screen film is one 15/70 print, the first four dome films are a few
+# dome masters on drives (3, 2, 2, 1), each starting at the museum; the rest are digital (format -> prints
+# of its films in entry order; one number: every film of the format)
+DEMO_PRINTS = {
+    "giant_screen": (1,),
+    "dome": (3, 2, 2, 1),
+}
+
+
+def _add_demo_prints(edition: Edition) -> None:
+    """Give the 2021 edition's films their prints (``DEMO_PRINTS``), starting at the edition's first venue,
+    so that its timetable sends them on tour (the alliance's partner venues, where the demo has them)."""
+    home = adapter.edition_venues(edition)[0]
+    given: dict[str, int] = {}
+    for entry, decision in adapter.accepted_entries(edition):
+        counts = DEMO_PRINTS.get(entry.format.value if entry.format else "", ())
+        index = given.get(entry.format.value, 0) if entry.format else 0
+        if not counts or (len(counts) > 1 and index >= len(counts)):
+            continue
+        decision.prints = counts[min(index, len(counts) - 1)]
+        given[entry.format.value] = index + 1
+        for number in range(1, decision.prints + 1):
+            db.session.add(FilmPrint(entry_id=entry.id, number=number, start_venue_id=home.id))
+    db.session.flush()
+
+
 def _load_open_edition(users: dict[str, User], today: date) -> Edition:
     deadline_day = today + timedelta(days=90)
     first_day = date(deadline_day.year + (1 if deadline_day.month > 3 else 0), 4, 1)
@@ -287,7 +314,9 @@ def load_demo(today: date | None = None, *, production_confirmed: bool = False) 
     users = _ensure_demo_accounts()
     created = False
     if db.session.scalar(sa.select(Edition).where(Edition.slug == "bjiff-11-st")) is None:
-        _add_2021_holidays(_load_2021(users))
+        edition_2021 = _load_2021(users)
+        _add_2021_holidays(edition_2021)
+        _add_demo_prints(edition_2021)
         created = True
     if not open_editions():
         edition = _load_open_edition(users, today or localtime.today(None))

@@ -18,6 +18,7 @@ from festival.models.event import Event, EventRegistration, EventSpeaker, Speake
 from festival.models.invitation import Invitation
 from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
+from festival.models.scenario import Scenario
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
 from festival.models.shorts import ShortsProgramme, ShortsProgrammeEntry
 from festival.models.user import User, UserRole, UserSession
@@ -51,6 +52,7 @@ __all__ = [
     "PlanItem",
     "Review",
     "RubricCriterion",
+    "Scenario",
     "Screening",
     "ShortsProgramme",
     "ShortsProgrammeEntry",

@@ -149,6 +149,7 @@ class VersionStatus(enum.StrEnum):
     DRAFT = "draft"
     PUBLISHED = "published"
     SUPERSEDED = "superseded"
+    SCENARIO = "scenario"  # a scenario's result: never among the drafts, never published (promote copies it)
 
 
 class RunStatus(enum.StrEnum):

@@ -25,16 +25,19 @@ class TimetableVersion(db.Model):
 
     Every version starts as a draft and keeps its ``draft_number`` (numbered per edition, in creation
     order) when it is published; ``number`` counts the published versions. ``hand_edits`` counts the
-    changes staff made by hand (pins, moves, additions, removals) since the draft was made."""
+    changes staff made by hand (pins, moves, additions, removals) since the draft was made. A scenario's
+    result (status ``scenario``) takes no draft number: it is not a draft until promoted (copied into a
+    new draft, festival.schedule.scenarios)."""
 
     __tablename__ = "timetable_version"
     __table_args__ = (
         sa.UniqueConstraint("edition_id", "number", name="uq_timetable_version_edition_number"),
         sa.UniqueConstraint("edition_id", "draft_number", name="uq_timetable_version_edition_draft_number"),
         sa.CheckConstraint(
-            "status = 'draft' OR (number IS NOT NULL AND published_at IS NOT NULL)",
+            "status IN ('draft', 'scenario') OR (number IS NOT NULL AND published_at IS NOT NULL)",
             name="published_numbered",
         ),
+        sa.CheckConstraint("status = 'scenario' OR draft_number IS NOT NULL", name="draft_numbered"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +46,7 @@ class TimetableVersion(db.Model):
         enum_column(VersionStatus, "version_status"), default=VersionStatus.DRAFT, index=True
     )
     number: Mapped[int | None]
-    draft_number: Mapped[int]
+    draft_number: Mapped[int | None]  # None only for a scenario's result (festival.schedule.scenarios)
     hand_edits: Mapped[int] = mapped_column(default=0)
     label: Mapped[str | None] = mapped_column(sa.String(200))
     based_on_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
@@ -71,7 +74,11 @@ class TimetableVersion(db.Model):
 def _number_new_drafts(session: Session, _context, _instances) -> None:
     """Give each new version the next draft number of its edition, wherever it is created (services, the
     solver's worker, the demo loader); the unique constraint catches two writers taking the same one."""
-    new = [v for v in session.new if isinstance(v, TimetableVersion) and v.draft_number is None]
+    new = [
+        v
+        for v in session.new
+        if isinstance(v, TimetableVersion) and v.draft_number is None and v.status != VersionStatus.SCENARIO
+    ]
     taken: dict[int, int] = {}
     for version in new:  # in the order they were added
         if version.edition_id not in taken:
@@ -172,6 +179,8 @@ class SolveRun(db.Model):
     # whose expected audience the run used: "curators" (the decisions' numbers) or "wishes" (the blend of
     # the curators' numbers with the visitors' wishes, festival.audience.demand)
     demand_source: Mapped[str] = mapped_column(sa.String(16), default="curators", server_default="curators")
+    # what the run is for: "draft" (its result is a new draft) or "scenario" (a scenario's result version)
+    purpose: Mapped[str] = mapped_column(sa.String(16), default="draft", server_default="draft")
     base_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
     result_version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("timetable_version.id"))
     instance_json: Mapped[str | None] = mapped_column(sa.Text)

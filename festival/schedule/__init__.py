@@ -13,4 +13,18 @@ def _tell_filmmakers_on_publish(state) -> None:
     publishing.on_publish(state.app, notices.mail_filmmakers)
 
 
-from festival.schedule import routes, run_routes, shorts_routes, tasks  # noqa: E402,F401  (views attach; tasks register)
+@bp.record_once
+def _link_scenario_results(state) -> None:
+    """A scenario's run stores its result as the scenario's version (festival.schedule.scenarios)."""
+    from festival.schedule import scenarios
+
+    scenarios.register(state.app)
+
+
+from festival.schedule import (  # noqa: E402,F401  (views attach to bp; tasks register)
+    routes,
+    run_routes,
+    scenario_routes,
+    shorts_routes,
+    tasks,
+)

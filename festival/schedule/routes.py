@@ -160,6 +160,7 @@ def _status_label(status: VersionStatus) -> str:
         VersionStatus.DRAFT: _("draft"),
         VersionStatus.PUBLISHED: _("published"),
         VersionStatus.SUPERSEDED: _("superseded"),
+        VersionStatus.SCENARIO: _("scenario"),
     }[status]
 
 

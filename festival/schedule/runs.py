@@ -19,6 +19,7 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -51,6 +52,7 @@ TIME_LIMIT_MAX = 600
 TIME_LIMIT_DEFAULT = 60
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 SOLVE_RUN = "solve_run"  # the job-queue task that executes a run (festival.schedule.tasks)
+DRAFT, SCENARIO = "draft", "scenario"  # a run's purpose: its result is a new draft, or a scenario's version
 TERMINAL = (RunStatus.FINISHED, RunStatus.STOPPED, RunStatus.FAILED)
 
 # to-status -> the statuses it may come from
@@ -60,6 +62,15 @@ ALLOWED: dict[RunStatus, tuple[RunStatus, ...]] = {
     RunStatus.STOPPED: (RunStatus.QUEUED, RunStatus.RUNNING),
     RunStatus.FAILED: (RunStatus.QUEUED, RunStatus.RUNNING),
 }
+
+
+ON_RESULT = "festival.on_run_result"
+
+
+def on_result(app, listener: Callable[[SolveRun, TimetableVersion], None]) -> None:
+    """Call ``listener(run, version)`` in the transaction that stores a run's result version (an area that
+    starts runs of its own purpose links the version to its rows: festival.schedule.scenarios)."""
+    app.extensions.setdefault(ON_RESULT, []).append(listener)
 
 
 class InvalidResult(RuntimeError):
@@ -148,9 +159,13 @@ def start_run(
     keep_pins: bool = True,
     base_version: TimetableVersion | None = None,
     demand: str = CURATORS,
+    purpose: str = DRAFT,
+    adjust: Callable[[dict], dict] | None = None,
 ) -> SolveRun:
     """Create a queued run with its instance built from the database (flushes; enqueue after commit).
     ``demand`` names where the films' expected audience comes from (festival.schedule.demand).
+    ``purpose`` SCENARIO makes the result a version with status ``scenario`` instead of a draft;
+    ``adjust`` changes the built instance before it is checked and stored (a scenario's changes).
 
     Raises RunAlreadyActive, InvalidInput (bad time limit, nothing to schedule) and
     adapter.InstanceBuildError (the database holds something the solver rejects)."""
@@ -172,6 +187,9 @@ def start_run(
     data, instance = adapter.instance_for(
         edition, base_version=base_version, keep_pins=keep_pins, popularity=popularity
     )
+    if adjust is not None:
+        data = adjust(data)
+        instance = adapter.parse(data)
     if not instance.films:
         raise InvalidInput(_l("There are no accepted films with screening counts to schedule yet."))
     if not instance.theaters:
@@ -184,6 +202,7 @@ def start_run(
         time_limit_seconds=time_limit,
         keep_pins=keep_pins,
         demand_source=demand,
+        purpose=purpose,
         move_cost=instance.weights.change_penalty,
         base_version_id=base_version.id if base_version is not None else None,
         instance_json=json.dumps(data, ensure_ascii=False, indent=1),
@@ -202,7 +221,7 @@ def start_run(
         if other is None:  # not the index: nothing of this edition was inserted meanwhile
             raise
         raise RunAlreadyActive(other) from None
-    started = {"time_limit": time_limit, "keep_pins": keep_pins, "demand": demand}
+    started = {"time_limit": time_limit, "keep_pins": keep_pins, "demand": demand, "purpose": purpose}
     record(run, actor=actor, action="solve_run.start", new=started)
     return run
 
@@ -474,7 +493,7 @@ def _store_result(run_id, instance, schedule, schedule_json, stopped, monitor, u
         edition = db.session.get(Edition, run.edition_id)
         version = TimetableVersion(
             edition_id=edition.id,
-            status=VersionStatus.DRAFT,
+            status=VersionStatus.SCENARIO if run.purpose == SCENARIO else VersionStatus.DRAFT,
             label=None,  # shown as "from solver run #N" (source_run_id) in the viewer's language
             based_on_id=run.base_version_id,
             source_run_id=run.id,
@@ -484,6 +503,8 @@ def _store_result(run_id, instance, schedule, schedule_json, stopped, monitor, u
         db.session.flush()
         adapter.apply_schedule(edition, schedule_json, version=version, instance=instance)
         run.result_version_id = version.id
+        for listener in current_app.extensions.get(ON_RESULT, []):
+            listener(run, version)
     db.session.commit()
     log.info("run %s %s: %s, objective %s", run_id, to.value, schedule.status, schedule.objective)
     return to

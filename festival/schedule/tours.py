@@ -89,6 +89,11 @@ class FilmTour:
     unassigned: list[Screening]  # room screenings that name no print (an old draft), online windows apart
     online: list[Screening]
 
+    @property
+    def legs(self) -> list[Leg]:
+        """Every shipment of the film's prints, print by print."""
+        return [leg for tour in self.tours for leg in tour.legs]
+
 
 def touring_films(edition: Edition) -> list[tuple[Entry, Decision]]:
     """The edition's accepted films with prints, in entry order."""
@@ -203,9 +208,8 @@ CSV_COLUMNS = (
 
 def legs_of(tours: Iterable[FilmTour]) -> Iterator[tuple[FilmTour, Leg]]:
     for tour in tours:
-        for print_tour in tour.tours:
-            for leg in print_tour.legs:
-                yield tour, leg
+        for leg in tour.legs:
+            yield tour, leg
 
 
 def tours_csv(version: TimetableVersion) -> str:

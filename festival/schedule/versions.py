@@ -24,7 +24,7 @@ import scheduler
 from festival import audit
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed, StaleEdit
 from festival.extensions import db
-from festival.models import Edition, Screening, SolveRun, TimetableVersion, User
+from festival.models import Edition, Scenario, Screening, SolveRun, TimetableVersion, User
 from festival.models.enums import VersionStatus
 from festival.schedule import adapter, changelog, runs
 from festival.schedule.problems import Problem
@@ -84,15 +84,21 @@ def published_versions(edition: Edition) -> list[TimetableVersion]:
     """The edition's published and superseded versions, the newest number first."""
     stmt = (
         sa.select(TimetableVersion)
-        .where(TimetableVersion.edition_id == edition.id, TimetableVersion.status != VersionStatus.DRAFT)
+        .where(
+            TimetableVersion.edition_id == edition.id,
+            TimetableVersion.status.in_((VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED)),
+        )
         .order_by(TimetableVersion.number.desc())
     )
     return list(db.session.scalars(stmt))
 
 
 def versions_of(edition: Edition) -> list[TimetableVersion]:
-    """Every version of the edition: published first, then superseded by number, then drafts newest first."""
-    stmt = sa.select(TimetableVersion).where(TimetableVersion.edition_id == edition.id)
+    """Every version of the edition: published first, then superseded by number, then drafts newest first
+    (scenarios' results are not among them: festival.schedule.scenarios)."""
+    stmt = sa.select(TimetableVersion).where(
+        TimetableVersion.edition_id == edition.id, TimetableVersion.status != VersionStatus.SCENARIO
+    )
     versions = list(db.session.scalars(stmt))
     order = {VersionStatus.PUBLISHED: 0, VersionStatus.DRAFT: 1, VersionStatus.SUPERSEDED: 2}
     return sorted(versions, key=lambda v: (order[v.status], -(v.number or 0), -v.id))
@@ -112,6 +118,8 @@ def version_name(version: TimetableVersion) -> str:
     """What staff call a version: "Draft 3", or "Version 2" once published (with its label, if any)."""
     if version.status == VersionStatus.DRAFT:
         name = _("Draft %(number)s", number=version.draft_number)
+    elif version.status == VersionStatus.SCENARIO:
+        name = _("Scenario result")
     else:
         name = _("Version %(number)s", number=version.number)
     return f"{name} · {version.label}" if version.label else name
@@ -212,7 +220,7 @@ def draft_rows(edition: Edition, drafts: Iterable[TimetableVersion]) -> list[Dra
 
 
 def discard_draft(draft: TimetableVersion, *, actor: User | None, lock: int | None) -> None:
-    """Delete a draft and its screenings; runs and drafts that came from it no longer name it.
+    """Delete a draft and its screenings; runs, drafts and scenarios that came from it no longer name it.
 
     Raises VersionFrozen (published versions stay), StaleVersion, and InvalidTransition while a solver
     run that starts from the draft is queued or running (its result names the draft)."""
@@ -229,6 +237,9 @@ def discard_draft(draft: TimetableVersion, *, actor: User | None, lock: int | No
     db.session.execute(
         sa.update(TimetableVersion).where(TimetableVersion.based_on_id == draft.id).values(based_on_id=None)
     )
+    db.session.execute(
+        sa.update(Scenario).where(Scenario.base_version_id == draft.id).values(base_version_id=None)
+    )
     audit.record(
         draft, actor=actor, action="timetable.draft_discarded",
         old={"draft": draft.draft_number, "screenings": screening_counts([draft]).get(draft.id, 0)},
@@ -238,7 +249,10 @@ def discard_draft(draft: TimetableVersion, *, actor: User | None, lock: int | No
 
 
 def check_editable(version: TimetableVersion, lock: int | None) -> None:
-    """Raise VersionFrozen for a published/superseded version, StaleVersion when ``lock`` is outdated."""
+    """Raise VersionFrozen for a published/superseded version (or a scenario's result), StaleVersion when
+    ``lock`` is outdated."""
+    if version.status == VersionStatus.SCENARIO:
+        raise VersionFrozen(_l("A scenario's result is never edited; make it the draft to change it."))
     if version.status != VersionStatus.DRAFT:
         raise VersionFrozen(
             _l(

@@ -5,7 +5,7 @@ Existing screenings keep their entry; a screening now shows one film (entry_id) 
 older schema cannot hold them) before entry_id becomes required again.
 
 Revision ID: 74ac096f3215
-Revises: e4a1f0c2b917
+Revises: 9ea3b92d138f
 Create Date: 2026-12-06 06:45:40.997377
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '74ac096f3215'
-down_revision = 'e4a1f0c2b917'
+down_revision = '9ea3b92d138f'
 branch_labels = None
 depends_on = None
 

@@ -87,9 +87,11 @@ def fits(film: Film, theater: Theater, slot: Slot, instance: Instance) -> bool:
     )
 
 
-def film_options(instance: Instance, slots: list[Slot], budget: Budget = UNLIMITED) -> dict[str, list[Slot]]:
-    """Slots each film may use (``MAX_OPTIONS`` in all at most); raises OutOfTime when the budget runs
-    out."""
+def film_options(
+    instance: Instance, slots: list[Slot], budget: Budget = UNLIMITED, cut: set[str] | None = None
+) -> dict[str, list[Slot]]:
+    """Slots each film may use (``MAX_OPTIONS`` in all at most: the films past it get none, and their
+    ids go into ``cut`` when given); raises OutOfTime when the budget runs out."""
     by_theater: dict[str, list[Slot]] = {}
     for s in slots:
         by_theater.setdefault(s.theater, []).append(s)
@@ -102,6 +104,8 @@ def film_options(instance: Instance, slots: list[Slot], budget: Budget = UNLIMIT
             if not full:
                 log.warning("more than %d film options: the first timetable leaves films out", MAX_OPTIONS)
             full = True
+            if cut is not None:
+                cut.add(f.id)
         elif f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0:
             first = -(1 << 60) if f.not_before is None else f.not_before
             last = 1 << 60 if f.not_after is None else f.not_after

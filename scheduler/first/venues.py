@@ -1,4 +1,5 @@
-"""A first timetable venue by venue, for festivals too large for the greedy over every film and theater.
+"""A first timetable venue by venue, for festivals too large for the greedy over every film and theater
+(the pipeline uses it past ``WHOLE_GREEDY_PLACES``).
 
 The greedy (greedy.py) lists every film's places in every compatible theater: films x theaters x days,
 9 million pairs for 2,400 films over 32 venues, past its memory caps and far past the seconds a first
@@ -21,9 +22,11 @@ from .greedy import Filler, greedy_schedule, order_for_minimum, place_fixed_and_
 from .slots import build_slots, film_options
 from .timetable import Timetable
 
-# the greedy over the whole festival lists about films x compatible theaters x days places; above this
-# many the venue-first construction is used (the greedy's tables then take seconds and hundreds of MB)
-WHOLE_GREEDY_PLACES = 1_500_000
+# the greedy over the whole festival lists about films x compatible theaters x days places and takes
+# about a second of CPU per 100,000 of them (alliance, 284,202: 2.7 s; the national instance's 720
+# dome films over 28 theaters, 1.2 million: 12.5 s); past this many the first timetable is built venue by
+# venue instead
+WHOLE_GREEDY_PLACES = 500_000
 
 
 def greedy_places(instance: Instance) -> int:
@@ -39,9 +42,13 @@ def greedy_places(instance: Instance) -> int:
 
 
 def venue_first_wanted(instance: Instance) -> bool:
-    """Whether the venue-first construction should replace the whole greedy: several venues, and the
-    greedy's tables past ``WHOLE_GREEDY_PLACES``."""
-    return len({t.venue for t in instance.theaters}) > 1 and greedy_places(instance) > WHOLE_GREEDY_PLACES
+    """Whether the festival has several venues (the venue-first construction needs them)."""
+    return len({t.venue for t in instance.theaters}) > 1
+
+
+def whole_greedy_fits(instance: Instance) -> bool:
+    """Whether the whole greedy's tables are small enough to run it (``WHOLE_GREEDY_PLACES``)."""
+    return greedy_places(instance) <= WHOLE_GREEDY_PLACES
 
 
 def home_venues(instance: Instance, budget: Budget = UNLIMITED) -> dict[str, list[Film]]:

@@ -63,10 +63,13 @@ def optimise(
     deadline = started + time_limit
     try:
         slots = build_slots(instance, budget)
-        options = film_options(instance, slots, budget)
+        cut: set[str] = (
+            set()
+        )  # films past the options' cap: the capacity-free bound must not count them short
+        options = film_options(instance, slots, budget, cut)
         comps, orphans = components(instance, budget)
-        bounds = [capacity_free_bound(instance, options, c.films, budget) for c in comps]
-        constant = capacity_free_bound(instance, options, orphans, budget)
+        bounds = [capacity_free_bound(instance, options, c.films, budget, cut) for c in comps]
+        constant = capacity_free_bound(instance, options, orphans, budget, cut)
         sizes = [count_columns(instance, list(c.films), list(c.theaters), budget) for c in comps]
         comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
         best: list[list[Screening]] = [[] for _ in comps]

@@ -31,7 +31,10 @@ def _greedy_json(instance) -> dict:
 def test_demo_instance_parses_and_matches_the_demo_file(demo_edition):
     data, instance = adapter.instance_for(demo_edition)
     original = json.loads(DEMO_INSTANCE.read_text())
-    assert data["format"] == "festival-schedule-instance/1"
+    # the demo's giant-screen films and four dome films are prints (festival.demo.services.DEMO_PRINTS)
+    assert data["format"] == "festival-schedule-instance/2"
+    prints = sorted(f["prints"] for f in data["films"] if "prints" in f)
+    assert prints == [1] * 11 + [1, 2, 2, 3]
     assert data["festival"]["first_day"] == "2021-04-01" and data["festival"]["timezone"] == "Asia/Shanghai"
     assert len(instance.films) == len(original["films"])
     assert {t["id"] for t in data["theaters"]} == {t["id"] for t in original["theaters"]}

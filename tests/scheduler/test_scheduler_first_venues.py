@@ -49,9 +49,25 @@ def test_pins_stay_and_a_demanding_film_reaches_its_minimum():
 
 def test_the_pipeline_builds_venue_by_venue_past_the_whole_greedys_size(monkeypatch):
     inst = load("alliance-tour")
-    assert not venues.venue_first_wanted(inst)  # 600 films, 8 venues: the whole greedy copes
+    assert venues.venue_first_wanted(inst) and venues.whole_greedy_fits(inst)
+    first = solve(inst, time_limit=0, deterministic=True)
+    assert sorted(s.key for s in first.screenings) == sorted(s.key for s in greedy_schedule(inst))
     monkeypatch.setattr(venues, "WHOLE_GREEDY_PLACES", 0)
-    assert venues.venue_first_wanted(inst)
     first = solve(inst, time_limit=0, deterministic=True)
     assert sorted(s.key for s in first.screenings) == sorted(s.key for s in venue_first_schedule(inst))
-    assert sorted(s.key for s in first.screenings) != sorted(s.key for s in greedy_schedule(inst))
+
+
+def test_films_past_the_options_cap_never_make_the_capacity_bound_dishonest(monkeypatch):
+    """At national scale the film options hit their cap (slots.MAX_OPTIONS) and the films past it get
+    none; counted as unable to screen, they made the capacity-free bound a billion below valid timetables."""
+    from scheduler.bound.capacity import capacity_free_bound
+    from scheduler.first import slots
+
+    inst = load("small")
+    best = check_screenings(inst, greedy_schedule(inst)).objective
+    monkeypatch.setattr(slots, "MAX_OPTIONS", 50)
+    cut = set()
+    options = slots.film_options(inst, slots.build_slots(inst), cut=cut)
+    assert cut and all(not options[f] for f in cut)
+    assert capacity_free_bound(inst, options) < best  # the cut films counted short: not a bound
+    assert capacity_free_bound(inst, options, cut=cut) >= best

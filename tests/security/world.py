@@ -26,6 +26,7 @@ from festival.models import (
     Panel,
     PanelMember,
     RubricCriterion,
+    Scenario,
     Screening,
     SolveRun,
     Speaker,
@@ -141,6 +142,9 @@ def build_world() -> World:
     db.session.flush()
     talk.speakers.append(EventSpeaker(speaker_id=speaker.id, status="confirmed"))
     db.session.flush()
+    scenario = Scenario(edition_id=old.id, name="Walk", base_version_id=draft.id, changes={})
+    db.session.add(scenario)
+    db.session.flush()
     panel = _first(Panel, Panel.edition_id == edition.id)
     invitation = people.invite_to_team(
         email="invited@example.org", name=None, roles=[Role.CURATOR], actor=admin
@@ -164,6 +168,7 @@ def build_world() -> World:
         "version_id": draft.id,
         "screening_id": screening.id,
         "run_id": _first(SolveRun).id,
+        "scenario_id": scenario.id,
         "venue_id": venue.id,
         "theater_id": theater.id,
         "block_id": block.id,

@@ -153,11 +153,13 @@ def apply_schedule(
     version: TimetableVersion,
     instance: dict | scheduler.Instance | None = None,
 ) -> list[Screening]:
-    """Add a schedule's screenings as Screening rows of a draft version (flushes, never commits).
+    """Add a schedule's screenings as Screening rows of a draft (or a scenario's result) version (flushes,
+    never commits).
 
-    Raises ValueError when the version is not a draft of this edition, plus the errors of
-    screenings_from_schedule()."""
-    if version.edition_id != edition.id or version.status != VersionStatus.DRAFT:
+    Raises ValueError when the version is not a draft or scenario version of this edition, plus the errors
+    of screenings_from_schedule()."""
+    writable = (VersionStatus.DRAFT, VersionStatus.SCENARIO)
+    if version.edition_id != edition.id or version.status not in writable:
         raise ValueError("screenings can only be written into a draft version of the same edition")
     values = screenings_from_schedule(edition, schedule_json, instance=instance)
     rows = [Screening(timetable_id=version.id, **v) for v in values]
