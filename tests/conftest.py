@@ -18,11 +18,67 @@ from tests import factories
 CSRF_RE = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
+# pytest-xdist's worker name ("gw0", "gw1", ...; None when the suite runs in one process)
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the test database (the `database_url` fixture): scripts/test's "
+        "PostgreSQL run, where the others would only repeat the SQLite run's work",
+    )
+
+
+def pytest_configure(config):
+    """Under pytest-xdist each worker has its own Redis database (1, 2, ...; 0 is the single process's),
+    so their job queues never take each other's tasks. (Per-worker SQLite files come from each worker's
+    own tmp_path_factory, PostgreSQL databases from ``database_url``, live servers use free ports.)"""
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if WORKER and redis_url:
+        number = int(WORKER.removeprefix("gw")) + 1
+        os.environ["TEST_REDIS_URL"] = (
+            sa.make_url(redis_url).set(database=str(number)).render_as_string(hide_password=False)
+        )
+
+
+def pytest_collection_modifyitems(config, items):
+    """``--database-tests-only``: drop the tests that never touch the test database (the engine's pure
+    Python, the translation catalogue, SQLite-only migration round trips on their own files...): on
+    PostgreSQL they would prove nothing the SQLite run did not."""
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if "database_url" in getattr(item, "fixturenames", ())]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    """The test database, migrated to head once per session."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
-    return migrated(url)
+    """The test database, migrated to head once per session (per pytest-xdist worker: its own SQLite
+    file, or its own database on the PostgreSQL server of TEST_DATABASE_URL)."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        return migrated(f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}")
+    return migrated(worker_database(server) if WORKER else server)
+
+
+def worker_database(server_url: str) -> str:
+    """This worker's own database beside the one of ``server_url`` (e.g. festival_test_gw1), created on
+    the same server when missing."""
+    url = sa.make_url(server_url)
+    name = f"{url.database}_{WORKER}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if not exists:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def migrated(url: str) -> str:

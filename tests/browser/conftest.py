@@ -33,12 +33,15 @@ CHROMIUM_ARGS = [
 
 
 def pytest_collection_modifyitems(config, items):
-    if os.path.exists(CHROMIUM):
-        return
+    """Browser tests run on one pytest-xdist worker (``--dist loadgroup``): one Chromium and one demo-loaded
+    live server serve them all, while the other workers take the rest of the suite."""
+    found = os.path.exists(CHROMIUM)
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}: browser tests skipped")
     for item in items:
         if "browser" in item.keywords:
-            item.add_marker(skip)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+            if not found:
+                item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
