@@ -15,7 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from festival.editions import current_edition
 from festival.extensions import db
 from festival.labels import ROLE_LABELS, city_label, role_labels, role_words
-from festival.models import Edition
+from festival.models import Edition, ShortsProgramme
 from festival.models.enums import Role
 
 PUBLIC = "public"
@@ -103,6 +103,14 @@ def public_url(endpoint: str, **values) -> str:
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def item_url(item, **values) -> str:
+    """The public page (``public_url``) of what a screening shows: a film's page, or a shorts
+    programme's (the page that lists its films)."""
+    if isinstance(item, ShortsProgramme):
+        return public_url("programme.shorts", programme_id=item.id, **values)
+    return public_url("programme.film", entry_id=item.id, **values)
 
 
 def edition_name(edition: Edition | None) -> str:

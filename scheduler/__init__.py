@@ -4,6 +4,7 @@ This module is the public API: the web app imports scheduler names from here onl
 behind it can move without reaching the app.
 """
 
+from . import shorts
 from .budget import Budget, OutOfTime
 from .check import Report, Violation, check_json, check_screenings
 from .data import (
@@ -82,6 +83,16 @@ from .read import (
     schedule_to_json,
     write_schedule,
 )
+from .shorts import (
+    Grouping,
+    Lengths,
+    Room,
+    ShortFilm,
+    Unplaced,
+    programme_faults,
+    propose_programmes,
+    why_alone,
+)
 
 __all__ = [
     "Alternative",
@@ -103,6 +114,15 @@ __all__ = [
     "Explainer",
     "Film",
     "FilmUse",
+    "Grouping",
+    "Lengths",
+    "Room",
+    "ShortFilm",
+    "Unplaced",
+    "programme_faults",
+    "propose_programmes",
+    "shorts",
+    "why_alone",
     "FormatError",
     "GroupCapacity",
     "Instance",

@@ -15,7 +15,7 @@ from festival import localtime
 from festival.events import queries as event_queries
 from festival.labels import city_names
 from festival.models import Edition, Entry, Event, Screening, Theater, TimetableVersion, Venue
-from festival.navigation import public_url
+from festival.navigation import item_url, public_url
 from festival.programme import queries
 from festival.programme.items import event_key, guid, screening_key
 
@@ -118,26 +118,36 @@ def film(entry: Entry, *, screenings: int, poster: bool) -> dict:
     }
 
 
+def _film_ref(e) -> dict:
+    return {
+        "id": e.id,
+        "title": e.display_title,
+        "title_zh": e.title_zh,
+        "format": e.format.value if e.format else None,
+    }
+
+
 def screening(s: Screening, edition: Edition, base_url: str) -> dict:
-    e = s.entry
+    """A public screening. ``films`` lists what it shows (one film, or a shorts programme's films in
+    order); ``film`` is that one film (null for a programme), ``programme`` the shorts programme (null for
+    a film)."""
+    e, films = s.item, queries.public_films(s)
+    shorts = s.programme is not None
     return {
         "id": s.id,
         "guid": guid(base_url, edition.slug, screening_key(s)),
         "start": _time(s.start, edition),
         "end": _time(s.end, edition),
         "day": localtime.local_day(s.start, edition).isoformat(),
-        "film": {
-            "id": e.id,
-            "title": e.display_title,
-            "title_zh": e.title_zh,
-            "format": e.format.value if e.format else None,
-        },
+        "film": None if shorts else _film_ref(e),
+        "programme": {**_film_ref(e), "runtime_minutes": e.runtime_minutes} if shorts else None,
+        "films": [{**_film_ref(f), "runtime_minutes": f.runtime_minutes} for f in films],
         "theater": _named(s.theater),
         "venue": _named(s.theater.venue),
         "city": city_names(s.theater.venue.city),
         "links": {
-            "film": public_url("api.film", slug=edition.slug, entry_id=e.id),
-            "page": public_url("programme.film", slug=edition.slug, entry_id=e.id),
+            "film": None if shorts else public_url("api.film", slug=edition.slug, entry_id=e.id),
+            "page": item_url(e, slug=edition.slug),
             "calendar": public_url("programme.screening_ics", slug=edition.slug, screening_id=s.id),
         },
     }
@@ -151,8 +161,9 @@ def programme(edition: Edition, version: TimetableVersion, base_url: str) -> dic
     counts: dict[int, int] = {}
     theaters: dict[int, Theater] = {}
     for s in shown:
-        entries.setdefault(s.entry_id, s.entry)
-        counts[s.entry_id] = counts.get(s.entry_id, 0) + 1
+        for e in queries.public_films(s):  # a shorts programme's screening counts for each of its films
+            entries.setdefault(e.id, e)
+            counts[e.id] = counts.get(e.id, 0) + 1
         theaters.setdefault(s.theater_id, s.theater)
     ordered = sorted(theaters.values(), key=lambda t: (t.venue_id, t.position, t.id))
     venues: dict[int, list[Theater]] = {}

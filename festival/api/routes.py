@@ -168,7 +168,8 @@ def film(slug: str, entry_id: int):
         found = next((f for f in lists["films"] if f["id"] == entry_id), None)
         if found is None:
             raise NotFound(_("Film %(id)d is not in this edition's published programme.", id=entry_id))
-        return {**found, "screenings": [s for s in lists["screenings"] if s["film"]["id"] == entry_id]}, None
+        shown = [s for s in lists["screenings"] if entry_id in {f["id"] for f in s["films"]}]
+        return {**found, "screenings": shown}, None
 
     return _from_programme(slug, (entry_id,), answer)
 
@@ -186,7 +187,10 @@ def screenings(slug: str):
     ids = {part: value for part, value in query.items() if part != "day" and value is not None}
 
     def keep(s: dict) -> bool:
-        return (day is None or s["day"] == query["day"]) and all(s[p]["id"] == v for p, v in ids.items())
+        # a shorts programme's screening is one of each of its films
+        film = ids.get("film") is None or ids["film"] in {f["id"] for f in s["films"]}
+        places = all(s[p]["id"] == v for p, v in ids.items() if p != "film")
+        return (day is None or s["day"] == query["day"]) and film and places
 
     return _listing(slug, "screenings", query, keep)
 

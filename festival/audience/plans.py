@@ -33,7 +33,8 @@ def slot_of(screening: Screening, edition: Edition) -> Slot:
     venue = screening.theater.venue
     return Slot(
         key=screening.id,
-        film=screening.entry_id,
+        # a shorts programme is one item of a visit: its screenings share a key apart from every film's
+        film=screening.entry_id if screening.entry_id is not None else -screening.programme_id,
         start=screening.start,
         end=screening.end,
         venue=venue.id,
@@ -51,6 +52,12 @@ def public_screenings(edition: Edition) -> list[Screening]:
 
 def _key(s) -> tuple:
     return (s.entry_id, s.theater_id, s.start)
+
+
+def _keys(s: Screening) -> set[tuple]:
+    """The plan keys of a public screening: (film, theater, start) for its film, or for each film of its
+    shorts programme (a plan holds a programme's screening as one item per film)."""
+    return {(f.id, s.theater_id, s.start) for f in queries.public_films(s)}
 
 
 @dataclass
@@ -74,7 +81,7 @@ def planned_screenings(
     """The user's planned screenings found in the edition's public version, by start."""
     public = public_screenings(edition) if public is None else public
     keys = {_key(i) for i in plan_items(user, edition)}
-    return [s for s in public if _key(s) in keys]
+    return [s for s in public if _keys(s) & keys]
 
 
 def plan_view(user: User, edition: Edition) -> PlanView:
@@ -90,9 +97,9 @@ def plan_view(user: User, edition: Edition) -> PlanView:
         alternatives[s.id] = [
             o
             for o in public
-            if o.entry_id == s.entry_id
+            if (o.entry_id, o.programme_id) == (s.entry_id, s.programme_id)
             and o.id != s.id
-            and _key(o) not in {_key(p) for p in planned}
+            and o.id not in {p.id for p in planned}
             and not any(clash(slots[o.id], other, rule) for other in others)
         ]
     return PlanView(planned, pairs, alternatives)
@@ -107,27 +114,30 @@ def _public_screening(edition: Edition, screening_id: int) -> Screening:
 
 
 def _same_screening(screening: Screening) -> tuple:
-    """The condition on plan items naming ``screening`` (film, theater, start)."""
+    """The condition on plan items naming ``screening`` (film, or any film of its shorts programme;
+    theater; start)."""
     return (
-        PlanItem.entry_id == screening.entry_id,
+        PlanItem.entry_id.in_([f.id for f in screening.films]),
         PlanItem.theater_id == screening.theater_id,
         PlanItem.start == screening.start,
     )
 
 
 def _plan(user: User, edition: Edition, screening: Screening) -> None:
-    """Add a plan item for ``screening`` and star its film."""
-    db.session.add(
-        PlanItem(
-            user_id=user.id,
-            edition_id=edition.id,
-            entry_id=screening.entry_id,
-            theater_id=screening.theater_id,
-            start=screening.start,
+    """Add a plan item for ``screening`` and star its film (for a shorts programme's screening: an item
+    and a star for each of its films)."""
+    for film in queries.public_films(screening):
+        db.session.add(
+            PlanItem(
+                user_id=user.id,
+                edition_id=edition.id,
+                entry_id=film.id,
+                theater_id=screening.theater_id,
+                start=screening.start,
+            )
         )
-    )
-    if db.session.get(Star, (user.id, screening.entry_id)) is None:
-        db.session.add(Star(user_id=user.id, entry_id=screening.entry_id))
+        if db.session.get(Star, (user.id, film.id)) is None:
+            db.session.add(Star(user_id=user.id, entry_id=film.id))
 
 
 def add_to_plan(user: User, edition: Edition, screening_id: int) -> Screening:
@@ -173,7 +183,7 @@ def propose_visit(edition: Edition, entry_ids: Iterable[int], days: Iterable[dat
     if not allowed:
         raise InvalidInput(errors={"days": [_l("Choose at least one day you can come.")]})
     public = public_screenings(edition)
-    candidates = [slot_of(s, edition) for s in public if s.entry_id in films]
+    candidates = [slot_of(s, edition) for s in public if films & {f.id for f in queries.public_films(s)}]
     candidates = [c for c in candidates if c.day in allowed]
     chosen = {c.key for c in propose(candidates, travel_rule(edition))}
     return [s for s in public if s.id in chosen]

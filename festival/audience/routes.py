@@ -30,7 +30,7 @@ from festival.handlers import Render, go_back, post_button, submit_form
 from festival.labels import FORMAT_LABELS
 from festival.models import Edition
 from festival.models.enums import EditionStatus, Role
-from festival.navigation import edition_name, local_target, public_url
+from festival.navigation import edition_name, item_url, local_target, public_url
 from festival.schedule import exports
 from festival.security import roles_required
 
@@ -130,7 +130,7 @@ def plan(slug: str):
         edition=edition,
         view=view,
         starred=[f for f in services.selected_films(edition) if f.id in starred],
-        by_film={e: [s for s in public if s.entry_id == e] for e in starred},
+        by_film={e: [s for s in public if e in {f.id for f in s.films}] for e in starred},
         planned={s.id for s in view.screenings},
         clashing={x.id for pair in view.clashes for x in pair},
         visit_form=form,
@@ -299,7 +299,7 @@ def plan_feed(token: str):
         screenings,
         name=_("My plan: %(edition)s", edition=edition_name(edition)),
         stamp=None,
-        film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
+        film_url=lambda e: item_url(e, slug=edition.slug),
     )
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-store"

@@ -22,7 +22,7 @@ from festival.audience.demand import settings_of
 from festival.audience.services import ensure_visitor, selected_film, selected_films
 from festival.errors import InvalidInput, InvalidTransition, NotAllowed
 from festival.extensions import db
-from festival.models import Edition, Entry, PlanItem, Screening, User, ViewerVote
+from festival.models import Edition, Entry, PlanItem, Screening, ShortsProgrammeEntry, User, ViewerVote
 from festival.models.types import utcnow
 from festival.programme import queries
 
@@ -54,15 +54,21 @@ def _started(edition: Edition, now: datetime, user: User | None, entry_id: int |
     version = queries.published(edition)
     if version is None:
         return set()
-    stmt = sa.select(Screening.entry_id).where(Screening.timetable_id == version.id, Screening.start <= now)
+    # a shorts programme's screening is a screening of each of its films
+    film = sa.func.coalesce(Screening.entry_id, ShortsProgrammeEntry.entry_id)
+    stmt = (
+        sa.select(film)
+        .outerjoin(ShortsProgrammeEntry, ShortsProgrammeEntry.programme_id == Screening.programme_id)
+        .where(Screening.timetable_id == version.id, Screening.start <= now)
+    )
     if entry_id is not None:
-        stmt = stmt.where(Screening.entry_id == entry_id)
+        stmt = stmt.where(film == entry_id)
     if not settings_of(edition).vote_after_any_screening:
         stmt = stmt.join(
             PlanItem,
             sa.and_(
                 PlanItem.user_id == (user.id if user else None),
-                PlanItem.entry_id == Screening.entry_id,
+                PlanItem.entry_id == film,
                 PlanItem.theater_id == Screening.theater_id,
                 PlanItem.start == Screening.start,
             ),

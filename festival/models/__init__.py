@@ -20,6 +20,7 @@ from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.scenario import Scenario
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
+from festival.models.shorts import ShortsProgramme, ShortsProgrammeEntry
 from festival.models.user import User, UserRole, UserSession
 from festival.models.venue import FilmPrint, InvitationVenue, Theater, TransitDays, Venue, VenueManagerVenue
 
@@ -54,6 +55,8 @@ __all__ = [
     "RubricCriterion",
     "Scenario",
     "Screening",
+    "ShortsProgramme",
+    "ShortsProgrammeEntry",
     "Speaker",
     "SolveRun",
     "Star",

@@ -22,7 +22,14 @@ class Edition(db.Model):
     """One edition of the section: its call for entries and its screening window."""
 
     __tablename__ = "edition"
-    __table_args__ = (sa.CheckConstraint("first_day <= last_day", name="window_ordered"),)
+    __table_args__ = (
+        sa.CheckConstraint("first_day <= last_day", name="window_ordered"),
+        sa.CheckConstraint(
+            "shorts_threshold_minutes > 0 AND programme_gap_minutes >= 0 "
+            "AND 0 < programme_min_minutes AND programme_min_minutes <= programme_max_minutes",
+            name="shorts_settings",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -52,6 +59,12 @@ class Edition(db.Model):
     # what staff typed on the demand settings page that is not in the scheduler's format: the weight of
     # a public holiday and of a make-up working day, school breaks as ranges (festival.editions.demand)
     demand: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    # shorts programmes (festival.programme.shorts): a film of at most this many minutes is a short film;
+    # a programme runs (its films and a gap between two films) between the minimum and the maximum
+    shorts_threshold_minutes: Mapped[int] = mapped_column(default=30, server_default="30")
+    programme_min_minutes: Mapped[int] = mapped_column(default=60, server_default="60")
+    programme_max_minutes: Mapped[int] = mapped_column(default=90, server_default="90")
+    programme_gap_minutes: Mapped[int] = mapped_column(default=2, server_default="2")
     # the days a print needs between two cities with no pair of their own (festival.models.TransitDays)
     transit_days_default: Mapped[int] = mapped_column(default=1)
     # the formats (FilmFormat values) an online channel can stream; 4D cannot (festival.schedule.online)

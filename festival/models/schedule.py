@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,10 +11,12 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from festival.extensions import db
 from festival.models.enums import RunStatus, VersionStatus, enum_column
+from festival.models.shorts import ShortsProgrammeEntry
 from festival.models.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
     from festival.models.entry import Entry
+    from festival.models.shorts import ShortsProgramme
     from festival.models.venue import Theater
 
 
@@ -89,19 +92,25 @@ def _number_new_drafts(session: Session, _context, _instances) -> None:
 
 
 class Screening(db.Model):
-    """One showing of an accepted entry in a theater."""
+    """One showing of an accepted entry, or of a shorts programme (``programme_id``), in a theater."""
 
     __tablename__ = "screening"
     __table_args__ = (
         sa.UniqueConstraint(
             "timetable_id", "entry_id", "theater_id", "start", name="uq_screening_timetable_entry"
         ),
+        sa.UniqueConstraint(
+            "timetable_id", "programme_id", "theater_id", "start", name="uq_screening_timetable_programme"
+        ),
         sa.Index("ix_screening_timetable_start", "timetable_id", "start"),
+        # a screening shows one film or one shorts programme
+        sa.CheckConstraint("(entry_id IS NULL) <> (programme_id IS NULL)", name="one_item"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     timetable_id: Mapped[int] = mapped_column(sa.ForeignKey("timetable_version.id", ondelete="CASCADE"))
-    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("entry.id"), index=True)
+    entry_id: Mapped[int | None] = mapped_column(sa.ForeignKey("entry.id"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shorts_programme.id"), index=True)
     theater_id: Mapped[int] = mapped_column(sa.ForeignKey("theater.id"), index=True)
     start: Mapped[datetime] = mapped_column(AwareDateTime())
     end: Mapped[datetime] = mapped_column(AwareDateTime())
@@ -111,8 +120,30 @@ class Screening(db.Model):
     print_number: Mapped[int | None]
 
     timetable: Mapped[TimetableVersion] = relationship(back_populates="screenings")
-    entry: Mapped[Entry] = relationship()
+    entry: Mapped[Entry | None] = relationship()
+    programme: Mapped[ShortsProgramme | None] = relationship()
     theater: Mapped[Theater] = relationship()
+
+    @classmethod
+    def showing(cls, entry_ids: Iterable[int]) -> sa.ColumnElement[bool]:
+        """The SQL condition "the screening shows one of these films": the film itself, or a shorts
+        programme it is in (a programme's screening is a screening of each of its films)."""
+        ids = list(entry_ids)
+        members = sa.select(ShortsProgrammeEntry.programme_id).where(ShortsProgrammeEntry.entry_id.in_(ids))
+        return sa.or_(cls.entry_id.in_(ids), cls.programme_id.in_(members))
+
+    @property
+    def item(self) -> Entry | ShortsProgramme:
+        """What the screening shows: its entry, or its shorts programme (which names its titles, format
+        and running time as an entry does)."""
+        return self.programme if self.programme is not None else self.entry
+
+    @property
+    def films(self) -> list[Entry]:
+        """The films this screening shows: its entry, or its programme's films in screening order."""
+        if self.programme is not None:
+            return self.programme.films
+        return [self.entry] if self.entry is not None else []
 
 
 # A run is active while queued or running; at most one per edition (the partial unique index below).

@@ -38,6 +38,7 @@ from festival.labels import (
 )
 from festival.models import Entry, Event, Screening, Speaker, Theater
 from festival.navigation import localized
+from festival.programme.queries import public_films
 
 SLUG_LENGTH = 60
 # spoken-language names that Babel's list of language names does not know, as written on entry forms
@@ -94,9 +95,11 @@ def guid(base_url: str, edition_slug: str, key: str) -> str:
 
 
 def screening_key(screening: Screening) -> str:
-    """What a screening is: its film, its theater and its start (UTC); row ids change on publication."""
+    """What a screening is: its film (or shorts programme), its theater and its start (UTC); row ids
+    change on publication."""
     start = screening.start.astimezone(UTC)
-    return f"screening/e{screening.entry_id}/t{screening.theater_id}/{start.strftime('%Y%m%dT%H%MZ')}"
+    what = f"p{screening.programme_id}" if screening.programme_id is not None else f"e{screening.entry_id}"
+    return f"screening/{what}/t{screening.theater_id}/{start.strftime('%Y%m%dT%H%MZ')}"
 
 
 def theater_places(theaters: Sequence[Theater]) -> dict[int, Place]:
@@ -166,13 +169,21 @@ def screening_items(
 ) -> list[ProgrammeItem]:
     """The screenings as programme items in ``language`` ("en" or "zh"), in time order.
 
-    ``places`` maps theater id -> place (``theater_places``), ``film_url(entry)`` gives a film's page."""
+    ``places`` maps theater id -> place (``theater_places``), ``film_url(item)`` gives a film's (or a
+    shorts programme's) page. A programme's screening links to each of its films' pages."""
     items = []
     with force_locale(language):
         for s in sorted(screenings, key=lambda s: (s.start, places[s.theater_id].order, s.id)):
-            e = s.entry
+            e = s.item  # a film, or a shorts programme (then its films fill in what a film's fields say)
+            films = public_films(s)
             page = film_url(e)
             fmt = str(FORMAT_LABELS[e.format]) if e.format else ""
+            if s.programme is not None:
+                lines = [f"{i}. {film_title(f)} ({f.runtime_minutes} min)" for i, f in enumerate(films, 1)]
+                abstract = description = "\n".join(lines)
+                languages = ", ".join(f.languages for f in films if f.languages)
+            else:
+                abstract, description, languages = e.synopsis_short or "", e.synopsis_long or "", e.languages
             items.append(
                 ProgrammeItem(
                     key=screening_key(s),
@@ -184,12 +195,12 @@ def screening_items(
                     subtitle=other_title(e),
                     type=fmt,
                     track=fmt,
-                    language=language_codes(e.languages),
-                    abstract=e.synopsis_short or "",
-                    description=e.synopsis_long or "",
-                    persons=persons(e.director),
+                    language=language_codes(languages),
+                    abstract=abstract,
+                    description=description,
+                    persons=tuple(p for f in films for p in persons(f.director)),
                     url=page,
-                    links=(Link(url=page, title=film_title(e)),),
+                    links=tuple(Link(url=film_url(f), title=film_title(f)) for f in films),
                     slug=slugify(e.display_title, max_length=SLUG_LENGTH, word_boundary=True),
                 )
             )

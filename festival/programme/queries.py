@@ -16,7 +16,17 @@ from festival import localtime, params
 from festival.editions import current_edition
 from festival.events import queries as events
 from festival.extensions import db
-from festival.models import Edition, Entry, EntryImage, Event, Screening, Theater, TimetableVersion
+from festival.models import (
+    Edition,
+    Entry,
+    EntryImage,
+    Event,
+    Screening,
+    ShortsProgramme,
+    ShortsProgrammeEntry,
+    Theater,
+    TimetableVersion,
+)
 from festival.models.enums import (
     PUBLIC_EVENT_KINDS,
     Audience,
@@ -170,7 +180,7 @@ class Filters:
         return {k: v for k, v in pairs if v}
 
     def keep(self, screening: Screening) -> bool:
-        e = screening.entry
+        e = screening.item  # a film, or a shorts programme (its films' format and audiences)
         if self.kind and self.kind != SCREENING:
             return False
         if self.format and (e.format is None or e.format.value != self.format):
@@ -194,11 +204,22 @@ class Filters:
 
 
 def _screenings(version: TimetableVersion):
+    """The public screenings of a version: of accepted films, and of shorts programmes (which list their
+    accepted films only, ``public_films``)."""
     return (
         sa.select(Screening)
-        .join(Entry, Entry.id == Screening.entry_id)
-        .where(Screening.timetable_id == version.id, Entry.status == EntryStatus.ACCEPTED)
-        .options(joinedload(Screening.entry), joinedload(Screening.theater).joinedload(Theater.venue))
+        .outerjoin(Entry, Entry.id == Screening.entry_id)
+        .where(
+            Screening.timetable_id == version.id,
+            sa.or_(Entry.status == EntryStatus.ACCEPTED, Screening.programme_id.is_not(None)),
+        )
+        .options(
+            joinedload(Screening.entry),
+            joinedload(Screening.theater).joinedload(Theater.venue),
+            joinedload(Screening.programme)
+            .selectinload(ShortsProgramme.entries)
+            .joinedload(ShortsProgrammeEntry.entry),
+        )
         .order_by(Screening.start, Screening.theater_id, Screening.id)
     )
 
@@ -213,6 +234,11 @@ def film_cities(screenings: Iterable[Screening]) -> list[str]:
     return cities_of(s.theater for s in screenings)
 
 
+def public_films(screening: Screening) -> list[Entry]:
+    """The accepted films a public screening shows (a shorts programme's in their order)."""
+    return [e for e in screening.films if e.status == EntryStatus.ACCEPTED]
+
+
 def day_screenings(
     version: TimetableVersion, edition: Edition, day: date, filters: Filters
 ) -> list[Screening]:
@@ -222,7 +248,9 @@ def day_screenings(
     if filters.theater:
         stmt = stmt.where(Screening.theater_id == filters.theater)
     if filters.format:
-        stmt = stmt.where(Entry.format == FilmFormat(filters.format))
+        stmt = stmt.where(
+            sa.or_(Entry.format == FilmFormat(filters.format), Screening.programme_id.is_not(None))
+        )
     return [s for s in db.session.scalars(stmt) if filters.keep(s)]
 
 
@@ -269,10 +297,13 @@ def film_in_programme(entry_id: int, slug: str | None = None) -> tuple[Entry, Ti
 
 
 def programme_films(version: TimetableVersion) -> frozenset[int]:
-    """The ids of the accepted films screened in a published version (kept per version)."""
+    """The ids of the accepted films screened in a published version, alone or in a shorts programme
+    (kept per version)."""
+    film = sa.func.coalesce(Screening.entry_id, ShortsProgrammeEntry.entry_id)
     stmt = (
-        sa.select(Screening.entry_id)
-        .join(Entry, Entry.id == Screening.entry_id)
+        sa.select(film)
+        .outerjoin(ShortsProgrammeEntry, ShortsProgrammeEntry.programme_id == Screening.programme_id)
+        .join(Entry, Entry.id == film)
         .where(Screening.timetable_id == version.id, Entry.status == EntryStatus.ACCEPTED)
         .distinct()
     )
@@ -288,8 +319,28 @@ def films_with_a_poster(entry_ids: Iterable[int]) -> set[int]:
 
 
 def film_screenings(version: TimetableVersion, entry: Entry) -> list[Screening]:
-    """The film's public screenings in the version, in order."""
-    return list(db.session.scalars(_screenings(version).where(Screening.entry_id == entry.id)))
+    """The film's public screenings in the version, in order: its own and its shorts programme's."""
+    return list(db.session.scalars(_screenings(version).where(Screening.showing([entry.id]))))
+
+
+def public_shorts(
+    programme_id: int, slug: str | None = None
+) -> tuple[ShortsProgramme, TimetableVersion, list[Screening]] | None:
+    """A shorts programme screened in its edition's published version (of the edition ``slug`` when
+    given), with the version and its screenings, or None: a programme without public screenings has no
+    public page. The programme's edition becomes the header's edition."""
+    programme = db.session.get(ShortsProgramme, programme_id)
+    if programme is None or (slug is not None and programme.edition.slug != slug):
+        return None
+    version = published(programme.edition)
+    if version is None:
+        return None
+    screenings = list(db.session.scalars(_screenings(version).where(Screening.programme_id == programme.id)))
+    if not screenings:
+        return None
+    if has_request_context():
+        g.current_edition = programme.edition
+    return programme, version, screenings
 
 
 def public_film(

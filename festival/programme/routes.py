@@ -35,7 +35,7 @@ from festival.labels import (
 from festival.models import Edition, Event, Speaker, TimetableVersion
 from festival.models.edition import SLUG_PATTERN
 from festival.models.enums import PUBLIC_EVENT_KINDS, Audience, FilmFormat, ImageKind
-from festival.navigation import localized, public_url
+from festival.navigation import item_url, localized, public_url
 from festival.programme import bp, caching, feeds, queries
 from festival.schedule import exports
 from festival.schedule.grid import edition_theaters
@@ -113,7 +113,7 @@ def _ics(
     def build() -> bytes:
         return exports.calendar(
             edition, screenings(), name=name, stamp=version.published_at,
-            film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
+            film_url=lambda e: item_url(e, slug=edition.slug),
             events=public_events() if public_events else (),
             event_url=lambda e: public_url("programme.event", slug=edition.slug, event_id=e.id),
         )  # fmt: skip
@@ -201,6 +201,7 @@ def _day_content(edition, version, asked: date | None, filters, today: date) -> 
         formats=[(f.value, FORMAT_LABELS[f]) for f in FilmFormat],
         audiences=[(a.value, AUDIENCE_LABELS[a]) for a in Audience],
         format_labels=FORMAT_LABELS,
+        public_films=queries.public_films,
         previous_day=max((d for d in days if d < day), default=None),
         next_day=min((d for d in days if d > day), default=None),
     )
@@ -265,6 +266,37 @@ def _poster_url(entry) -> str | None:
     return url_for(".poster", slug=entry.edition.slug, entry_id=entry.id, variant="full")
 
 
+@programme_route("/shorts/<int:programme_id>")
+def shorts(slug: str | None, programme_id: int):
+    """A shorts programme's page: its films in screening order (with their running times) and its
+    screenings."""
+    found = queries.public_shorts(programme_id, slug)
+    if found is None:
+        abort(404)
+    programme, version, screenings = found
+    address = caching.canonical_address()
+
+    def render() -> str:
+        content = caching.cached_fragment(
+            version,
+            address,
+            lambda: render_template(
+                "programme/_shorts.html",
+                edition=programme.edition,
+                programme=programme,
+                films=queries.public_films(screenings[0]),
+                screenings=screenings,
+                format_labels=FORMAT_LABELS,
+            ),
+        )
+        canonical = public_url("programme.shorts", slug=programme.edition.slug, programme_id=programme.id)
+        return render_template(
+            "programme/shorts.html", programme=programme, content=content, canonical=canonical
+        )
+
+    return _page(version, address, render)
+
+
 @programme_route("/film/<int:entry_id>/poster/<any(full, thumb):variant>")
 def poster(slug: str | None, entry_id: int, variant: str):
     """The poster of a film in the published programme (other images stay private)."""
@@ -290,8 +322,8 @@ def screening_ics(slug: str | None, screening_id: int):
     if found is None:
         abort(404)
     screening, version = found
-    edition = screening.entry.edition
-    name = film_title(screening.entry)
+    edition = db.session.get(Edition, version.edition_id)
+    name = film_title(screening.item)
     return _ics(version, edition, lambda: [screening], name, f"screening-{screening.id}.ics")
 
 
@@ -352,7 +384,7 @@ def _schedule(slug: str | None, kind: str, mimetype: str, serialize) -> Response
             edition, version, language=language, base_url=base_url,
             programme_url=public_url("programme.index", slug=edition.slug),
             feed_url=public_url(f"programme.schedule_{kind}", slug=edition.slug, lang=lang),
-            film_url=lambda e: public_url("programme.film", slug=edition.slug, entry_id=e.id),
+            film_url=lambda e: item_url(e, slug=edition.slug),
             event_url=lambda e: public_url("programme.event", slug=edition.slug, event_id=e.id),
         )  # fmt: skip
         return serialize(conference, days)

@@ -21,4 +21,10 @@ def _link_scenario_results(state) -> None:
     scenarios.register(state.app)
 
 
-from festival.schedule import routes, run_routes, scenario_routes, tasks  # noqa: E402,F401  (views attach to bp; tasks register)
+from festival.schedule import (  # noqa: E402,F401  (views attach to bp; tasks register)
+    routes,
+    run_routes,
+    scenario_routes,
+    shorts_routes,
+    tasks,
+)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from festival import paging
 from festival.extensions import db
-from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
+from festival.models import Edition, Entry, Screening, ShortsProgrammeEntry, Theater, TimetableVersion
 from festival.schedule import adapter
 
 # ---------------------------------------------------------------- diff
@@ -95,13 +95,17 @@ class _Row:
 
 
 def _rows(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], _Row]:
-    """A version's screenings keyed by (film, theater, start), read as plain columns (fast for thousands)."""
+    """A version's screenings keyed by (film, theater, start), read as plain columns (fast for thousands).
+    A shorts programme's screening is a row for each of its films: a change to it is a change to each."""
     if version is None:
         return {}
-    stmt = sa.select(Screening.entry_id, Screening.theater_id, Screening.start, Screening.end).where(
-        Screening.timetable_id == version.id
+    film = sa.func.coalesce(Screening.entry_id, ShortsProgrammeEntry.entry_id)
+    stmt = (
+        sa.select(film, Screening.theater_id, Screening.start, Screening.end)
+        .outerjoin(ShortsProgrammeEntry, ShortsProgrammeEntry.programme_id == Screening.programme_id)
+        .where(Screening.timetable_id == version.id)
     )
-    return {(r.entry_id, r.theater_id, r.start): _Row(*r) for r in db.session.execute(stmt)}
+    return {(r[0], r.theater_id, r.start): _Row(*r) for r in db.session.execute(stmt)}
 
 
 @dataclass(frozen=True)

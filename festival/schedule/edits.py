@@ -31,13 +31,27 @@ from scheduler import parse_time
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a screening would go: the film, the theater, the aware start and, for a touring film in a
-    room, the print it uses."""
+    """Where a screening would go: the film (or, with ``programme_id``, the shorts programme), the theater,
+    the aware start and, for a touring film in a room, the print it uses."""
 
-    entry_id: int
+    entry_id: int | None
     theater_id: int
     start: datetime
     print_number: int | None = None
+    programme_id: int | None = None
+
+    @classmethod
+    def of(cls, s: Screening, theater_id: int | None = None, start: datetime | None = None) -> Placement:
+        """Where a screening row is (with its print), or, given a theater and a start, would be (the print
+        to be chosen)."""
+        if theater_id is None and start is None:
+            return cls(s.entry_id, s.theater_id, s.start, s.print_number, s.programme_id)
+        return cls(s.entry_id, theater_id or s.theater_id, start or s.start, None, s.programme_id)
+
+    @property
+    def film(self) -> str:
+        """The instance film id: ``e<entry>`` or ``p<programme>``."""
+        return adapter.item_film_id(self)
 
 
 @dataclass
@@ -51,7 +65,7 @@ class EditCheck:
 
     def value(self, p: Placement, edition: Edition) -> int:
         """Expected attendance of a placement (the objective's value of the screening)."""
-        film = self.instance.film_by_id.get(adapter.film_id(p.entry_id))
+        film = self.instance.film_by_id.get(p.film)
         theater = self.instance.theater_by_id.get(self.theater_ids.get(p.theater_id, ""))
         if film is None or theater is None:
             return 0
@@ -60,7 +74,7 @@ class EditCheck:
 
 def _spec(p: Placement, edition: Edition, tids: dict[int, str]) -> dict:
     out = {
-        "film": adapter.film_id(p.entry_id),
+        "film": p.film,
         "theater": tids.get(p.theater_id, f"#{p.theater_id}"),
         "start": adapter.local_text(p.start, edition),
     }
@@ -95,7 +109,7 @@ def check_edit(
             _l("The festival data cannot be checked: %(errors)s", errors="; ".join(exc.messages))
         ) from None
     tids = adapter.theater_ids(theaters)
-    current = {s.id: Placement(s.entry_id, s.theater_id, s.start, s.print_number) for s in rows}
+    current = {s.id: Placement.of(s) for s in rows}
     after = dict(current)
     if remove is not None:
         after.pop(remove.id, None)
@@ -149,7 +163,7 @@ def _rejection(check: EditCheck, edition: Edition | None = None, want: Placement
     if want is not None and not (moving is not None and moving.pinned):
         now = _instance_screening(moving, edition, check.theater_ids) if moving is not None else None
         suggestions = suggest.nearest_starts(
-            edition, check.instance, check.theater_ids, check.others, entry_id=want.entry_id,
+            edition, check.instance, check.theater_ids, check.others, film_id=want.film,
             theater=db.session.get(Theater, want.theater_id), start=want.start, exclude=now,
         )  # fmt: skip
     return EditRejected(
@@ -160,19 +174,22 @@ def _rejection(check: EditCheck, edition: Edition | None = None, want: Placement
 
 
 def _instance_screening(s: Screening, edition: Edition, tids: dict[int, str]) -> scheduler.Screening:
-    spec = _spec(Placement(s.entry_id, s.theater_id, s.start), edition, tids)
+    spec = _spec(Placement.of(s), edition, tids)
     return scheduler.Screening(parse_time(spec["start"]), spec["theater"], spec["film"])
 
 
 def _describe(s: Screening | Placement, edition: Edition) -> dict:
-    return {"film": s.entry_id, "theater": s.theater_id, "start": adapter.local_text(s.start, edition)}
+    described = {"film": s.entry_id, "theater": s.theater_id, "start": adapter.local_text(s.start, edition)}
+    if s.programme_id is not None:
+        described["programme"] = s.programme_id
+    return described
 
 
-def _runtime(entry_id: int) -> int:
-    entry = db.session.get(Entry, entry_id)
-    if entry is None or not entry.runtime_minutes:
+def _runtime(item) -> int:
+    """The running time of what a screening shows (an entry, or a shorts programme with its gaps)."""
+    if item is None or not item.runtime_minutes:
         raise InvalidInput(_l("This film has no running time, so it cannot be scheduled."))
-    return entry.runtime_minutes
+    return item.runtime_minutes
 
 
 def _ensure_within_reach(start: datetime, edition: Edition) -> None:
@@ -223,11 +240,12 @@ def print_choices(target: Placement, moving: Screening | None) -> list[int | Non
     return [own, *(k for k in numbers if k != own)] if own in numbers else numbers
 
 
-def occupied_until(theater: Theater, start: datetime, entry_id: int) -> datetime:
-    """When a screening starting at ``start`` frees its theater: the film's end, or a channel's window."""
+def occupied_until(theater: Theater, start: datetime, item) -> datetime:
+    """When a screening of ``item`` (a film, or a shorts programme) starting at ``start`` frees its theater:
+    its end, or a channel's window."""
     if theater.online and theater.window_minutes:
         return start + timedelta(minutes=theater.window_minutes)
-    return start + timedelta(minutes=_runtime(entry_id))
+    return start + timedelta(minutes=_runtime(item))
 
 
 def set_pinned(screening: Screening, pinned: bool, *, actor: User | None, lock: int | None) -> Screening:
@@ -256,12 +274,12 @@ def move_screening(
 
     Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
     version = screening.timetable
-    target = Placement(screening.entry_id, theater.id, start)
+    target = Placement.of(screening, theater.id, start)
     edition, check, target = _placement_checked(version, lock, target, remove=screening)
     before = _describe(screening, edition)
     screening.theater_id = theater.id
     screening.start = start
-    screening.end = occupied_until(theater, start, screening.entry_id)
+    screening.end = occupied_until(theater, start, screening.item)
     screening.print_number = target.print_number
     screening.expected_attendance = check.value(target, edition)
     touch(version)
@@ -289,7 +307,7 @@ def add_screening(
         entry_id=entry.id,
         theater_id=theater.id,
         start=start,
-        end=occupied_until(theater, start, entry.id),
+        end=occupied_until(theater, start, entry),
         print_number=target.print_number,
         pinned=pinned,
         expected_attendance=check.value(target, edition),

@@ -16,7 +16,7 @@ import scheduler
 from festival import localtime, spreadsheets
 from festival.extensions import db
 from festival.formtools import single_line
-from festival.models import Edition, Entry, Event, Screening, TimetableVersion
+from festival.models import Edition, Entry, Event, Screening, ShortsProgramme, TimetableVersion
 from festival.models.types import utcnow
 from festival.schedule import adapter
 from festival.schedule.grid import version_screenings
@@ -39,6 +39,7 @@ CSV_COLUMNS = (
     "audiences",
     "expected_attendance",
     "pinned",
+    "films",
 )
 PRODID = "-//BJIFF Science & Technology Section//festival timetable//EN"
 
@@ -64,7 +65,7 @@ def csv_text(version: TimetableVersion, screenings: Iterable[Screening] | None =
 
 def _csv_row(s: Screening, edition: Edition) -> tuple:
     start, end = localtime.to_local(s.start, edition), localtime.to_local(s.end, edition)
-    e, t = s.entry, s.theater
+    e, t = s.item, s.theater
     return (
         start.date().isoformat(),
         start.strftime("%a"),
@@ -83,6 +84,16 @@ def _csv_row(s: Screening, edition: Edition) -> tuple:
         " ".join(e.audiences or []),
         s.expected_attendance,
         "yes" if s.pinned else "",
+        _films_cell(s),
+    )
+
+
+def _films_cell(s: Screening) -> str:
+    """A shorts programme's films in screening order (reference, title, minutes); empty for one film."""
+    if s.programme is None:
+        return ""
+    return " | ".join(
+        f"{e.reference or ''} {e.display_title} ({e.runtime_minutes} min)".strip() for e in s.films
     )
 
 
@@ -90,8 +101,10 @@ def _csv_row(s: Screening, edition: Edition) -> tuple:
 
 
 def screening_uid(edition: Edition, s: Screening) -> str:
-    """A UID that stays the same for the same film, theater and start in every version."""
-    return f"{edition.slug}-e{s.entry_id}-t{s.theater_id}-{s.start.strftime('%Y%m%dT%H%MZ')}@festival"
+    """A UID that stays the same for the same film (or shorts programme), theater and start in every
+    version."""
+    when = s.start.strftime("%Y%m%dT%H%MZ")
+    return f"{edition.slug}-{adapter.item_film_id(s)}-t{s.theater_id}-{when}@festival"
 
 
 def event_uid(edition: Edition, event: Event) -> str:
@@ -120,7 +133,7 @@ def _event_component(edition: Edition, e: Event, url: str | None) -> icalendar.E
     return component
 
 
-def _summary(entry: Entry) -> str:
+def _summary(entry: Entry | ShortsProgramme) -> str:
     if entry.title_zh and entry.title_zh != entry.display_title:
         return single_line(f"{entry.display_title} / {entry.title_zh}")
     return single_line(entry.display_title)
@@ -140,7 +153,8 @@ def calendar(
     edition's timezone with its VTIMEZONE.
 
     ``stamp`` is the DTSTAMP of every screening (the version's publication time, so that the file is
-    the same byte for byte while the version is); ``film_url(entry)`` gives each screening's URL,
+    the same byte for byte while the version is); ``film_url(item)`` gives each screening's URL (of its
+    film, or of its shorts programme),
     ``event_url(event)`` each event's. Names and titles are one line each (``single_line``), whatever a row
     holds: a property cannot be broken into two."""
     cal = icalendar.Calendar()
@@ -151,7 +165,7 @@ def calendar(
     cal.add("x-wr-calname", single_line(name))
     cal.add("x-wr-timezone", edition.timezone)
     for s in screenings:
-        e, t = s.entry, s.theater
+        e, t = s.item, s.theater
         event = icalendar.Event()
         event.add("uid", screening_uid(edition, s))
         event.add("dtstamp", stamp or utcnow())
@@ -160,7 +174,11 @@ def calendar(
         event.add("summary", _summary(e))
         event.add("location", single_line(f"{t.name}, {t.venue.name}"))
         details = [f"{(e.format.value if e.format else '').replace('_', ' ')} · {e.runtime_minutes} min"]
-        if e.synopsis_short:
+        if s.programme is not None:  # a shorts programme: its films, in order
+            details.append(
+                "\n".join(f"{i}. {_summary(f)} ({f.runtime_minutes} min)" for i, f in enumerate(s.films, 1))
+            )
+        elif e.synopsis_short:
             details.append(e.synopsis_short)
         url = film_url(e) if film_url else None
         if url:
@@ -222,20 +240,28 @@ def schedule_json(version: TimetableVersion) -> dict:
     return out
 
 
+def _film_description(e: Entry | ShortsProgramme) -> dict:
+    return {
+        "title": e.display_title,
+        "title_zh": e.title_zh,
+        "title_original": e.title_original,
+        "reference": e.reference,
+        "format": e.format.value if e.format else None,
+        "runtime_minutes": e.runtime_minutes,
+    }
+
+
 def _descriptions(edition: Edition, version: TimetableVersion) -> dict:
     rows = version_screenings(version)
     tids = adapter.theater_ids(adapter.edition_theaters(edition))
     films, theaters = {}, {}
     for s in rows:
-        e, t = s.entry, s.theater
-        films[adapter.film_id(e.id)] = {
-            "title": e.display_title,
-            "title_zh": e.title_zh,
-            "title_original": e.title_original,
-            "reference": e.reference,
-            "format": e.format.value if e.format else None,
-            "runtime_minutes": e.runtime_minutes,
-        }
+        t = s.theater
+        films[adapter.item_film_id(s)] = _film_description(s.item)
+        if s.programme is not None:
+            films[adapter.item_film_id(s)]["films"] = {
+                adapter.film_id(e.id): _film_description(e) for e in s.films
+            }
         theaters[tids.get(t.id, f"#{t.id}")] = {"name": t.name, "name_zh": t.name_zh, "seats": t.seats}
     return {
         "timetable": {

@@ -20,7 +20,16 @@ import scheduler
 from festival import localtime, paging
 from festival.extensions import db
 from festival.labels import event_title
-from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion
+from festival.models import (
+    Decision,
+    Edition,
+    Entry,
+    Screening,
+    ShortsProgramme,
+    ShortsProgrammeEntry,
+    Theater,
+    TimetableVersion,
+)
 from festival.models.enums import EntryStatus
 from festival.schedule import adapter
 from festival.schedule.adapter import edition_theaters
@@ -87,11 +96,18 @@ class Calendar:
 def version_screenings(
     version: TimetableVersion, *, start: datetime | None = None, end: datetime | None = None
 ) -> list[Screening]:
-    """A version's screenings (optionally within [start, end)), with film and theater loaded."""
+    """A version's screenings (optionally within [start, end)), with film (or shorts programme and its
+    films) and theater loaded."""
     stmt = (
         sa.select(Screening)
         .where(Screening.timetable_id == version.id)
-        .options(joinedload(Screening.entry), joinedload(Screening.theater))
+        .options(
+            joinedload(Screening.entry),
+            joinedload(Screening.theater),
+            joinedload(Screening.programme)
+            .selectinload(ShortsProgramme.entries)
+            .joinedload(ShortsProgrammeEntry.entry),
+        )
         .order_by(Screening.start, Screening.theater_id, Screening.id)
     )
     if start is not None:
@@ -131,7 +147,7 @@ class GridItem:
     def css(self) -> str:
         classes = [self.kind, f"c-{self.column}", f"rs-{self.row}", f"rspan-{self.span}"]
         if self.screening is not None:
-            classes.append(f"fmt-{self.screening.entry.format or 'none'}")
+            classes.append(f"fmt-{self.screening.item.format or 'none'}")
             if self.screening.pinned:
                 classes.append("pinned")
             if self.span <= 6:
@@ -333,15 +349,15 @@ def usage(version: TimetableVersion) -> Usage:
     cells = {
         (t.id, d): TheaterDay(free=sum(b - a for a, b in calendar.free(t, d))) for t in theaters for d in days
     }
-    stmt = (
-        sa.select(Screening.theater_id, Screening.start, Screening.end, Screening.expected_attendance)
-        .add_columns(Entry.format)
-        .join(Entry, Entry.id == Screening.entry_id)
-        .where(Screening.timetable_id == version.id)
-    )
     booked = [
-        Booked(theater, start, int((end - start).total_seconds() // 60), people, fmt.value if fmt else "")
-        for theater, start, end, people, fmt in db.session.execute(stmt)
+        Booked(
+            s.theater_id,
+            s.start,
+            int((s.end - s.start).total_seconds() // 60),
+            s.expected_attendance,
+            s.item.format.value if s.item.format else "",
+        )
+        for s in version_screenings(version)
     ]
     for b in booked:
         cell = cells.get((b.theater_id, localtime.local_day(b.start, edition)))
@@ -440,7 +456,8 @@ def film_lines(version: TimetableVersion) -> list[FilmLine]:
     screenings = version_screenings(version)
     by_entry: dict[int, list[Screening]] = defaultdict(list)
     for s in screenings:
-        by_entry[s.entry_id].append(s)
+        for film in s.films:  # a shorts programme's screening counts for each of its films
+            by_entry[film.id].append(s)
     stmt = (
         sa.select(Entry, Decision)
         .outerjoin(Decision, Decision.entry_id == Entry.id)

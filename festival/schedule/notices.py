@@ -69,12 +69,14 @@ def mail_filmmakers(version: TimetableVersion, diff: Diff, actor: User | None) -
 def _screenings(version: TimetableVersion, entry_ids: set[int]) -> dict[int, list[Screening]]:
     stmt = (
         sa.select(Screening)
-        .where(Screening.timetable_id == version.id, Screening.entry_id.in_(entry_ids))
+        .where(Screening.timetable_id == version.id, Screening.showing(entry_ids))
         .order_by(Screening.start, Screening.theater_id)
     )
     out: dict[int, list[Screening]] = defaultdict(list)
     for s in db.session.scalars(stmt):
-        out[s.entry_id].append(s)
+        for film in s.films:  # a shorts programme's screening is one of each of its films
+            if film.id in entry_ids:
+                out[film.id].append(s)
     return out
 
 

@@ -23,7 +23,7 @@ import scheduler
 from festival import localtime
 from festival.extensions import db
 from festival.labels import FORMAT_LABELS, event_title, film_title, label_of
-from festival.models import Edition, Entry, Theater, Venue
+from festival.models import Edition, Entry, ShortsProgramme, Theater, Venue
 from festival.models.enums import FilmFormat
 from festival.navigation import localized
 from festival.schedule import adapter
@@ -93,9 +93,17 @@ class Namer:
     """Says the validator's ids and minutes in words for one edition: films by their title, theaters and
     venues by their names (in the reader's language), minutes as local dates and times."""
 
-    def __init__(self, edition: Edition, entries: dict[int, Entry], theaters: dict[str, Theater], venues):
+    def __init__(
+        self,
+        edition: Edition,
+        entries: dict[int, Entry],
+        theaters: dict[str, Theater],
+        venues,
+        programmes: dict[int, ShortsProgramme] | None = None,
+    ):
         self.edition = edition
         self.entries = entries
+        self.programmes = programmes or {}
         self.theaters = theaters
         self.venues: dict[str, Venue] = venues
 
@@ -108,13 +116,16 @@ class Namer:
         }
         theaters = adapter.theater_map(edition)
         venues = {t.venue.code: t.venue for t in theaters.values()}
-        return cls(edition, entries, theaters, venues)
+        stmt = sa.select(ShortsProgramme).where(ShortsProgramme.edition_id == edition.id)
+        programmes = {p.id: p for p in db.session.scalars(stmt)}
+        return cls(edition, entries, theaters, venues, programmes)
 
     # ------------------------------------------------------------ names
 
     def film(self, film_id: str) -> str:
-        """A film's title in quotes (its id when the edition has no such film)."""
+        """A film's (or a shorts programme's) title in quotes (its id when the edition has no such film)."""
         entry = self.entries.get(adapter.entry_id_of(film_id) or 0)
+        entry = entry or self.programmes.get(adapter.programme_id_of(film_id) or 0)
         return _("“%(title)s”", title=film_title(entry)) if entry is not None else film_id
 
     def theater(self, theater_id: str) -> str:
@@ -171,11 +182,14 @@ class Namer:
         return say(self, v) if say is not None else v.message
 
     def refs(self, v: scheduler.Violation) -> tuple[str, ...]:
-        """``film:<entry id>`` for every film the violation involves."""
+        """``film:<entry id>`` for every film the violation involves (a programme's own films for it)."""
         films = [s.film for s in (v.screening, v.other) if s is not None]
         if "film" in v.params:
             films.append(v.params["film"])
         ids = dict.fromkeys(adapter.entry_id_of(f) for f in films)
+        for f in films:
+            programme = self.programmes.get(adapter.programme_id_of(f) or 0)
+            ids.update(dict.fromkeys(m.entry_id for m in programme.entries) if programme is not None else {})
         return tuple(f"film:{i}" for i in ids if i in self.entries)
 
     def problem(self, v: scheduler.Violation) -> Problem:

@@ -19,7 +19,7 @@ from festival.handlers import REDIRECT, Render, attachment, perform, post_button
 from festival.labels import FORMAT_LABELS, film_title, format_label
 from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
 from festival.models.enums import FilmFormat, Role, VersionStatus
-from festival.navigation import localized, public_url
+from festival.navigation import item_url, localized
 from festival.paging import page_of, search_words
 from festival.schedule import (
     adapter,
@@ -611,7 +611,7 @@ def _calendar(version: TimetableVersion, screenings, name: str) -> bytes:
 def _film_url(version: TimetableVersion):
     if version.status != VersionStatus.PUBLISHED:
         return None
-    return lambda entry: public_url("programme.film", entry_id=entry.id)
+    return item_url  # a film's page, or a shorts programme's
 
 
 @bp.route("/versions/<int:version_id>/export.csv")
@@ -664,7 +664,7 @@ def film_ics(version_id: int, entry_id: int):
     entry = db.get_or_404(Entry, entry_id)
     if entry.edition_id != version.edition_id:
         abort(404)
-    rows = [s for s in grid.version_screenings(version) if s.entry_id == entry.id]
+    rows = [s for s in grid.version_screenings(version) if entry in s.films]  # its programme's too
     name = f"{_file_stem(version)}-e{entry.id}"
     return _download(_calendar(version, rows, entry.display_title), "text/calendar", f"{name}.ics")
 

@@ -35,7 +35,7 @@ def nearest_starts(
     theater_ids: dict[int, str],
     others: list[scheduler.Screening],
     *,
-    entry_id: int,
+    film_id: str,
     theater: Theater,
     start: datetime,
     exclude: scheduler.Screening | None = None,
@@ -44,7 +44,7 @@ def nearest_starts(
     """Up to ``limit`` valid starts for the film nearest to ``start``: in ``theater`` first, then in the other
     theaters that can show it. ``others`` are the draft's screenings without the one placed (ids as in the
     instance); ``exclude`` is a place not worth suggesting (where a moved screening is now)."""
-    film = instance.film_by_id.get(adapter.film_id(entry_id))
+    film = instance.film_by_id.get(film_id)
     if film is None:
         return []
     check = dataclasses.replace(instance, fixed=())  # pins are the edit's own business, not a place's

@@ -167,6 +167,7 @@ def create_draft(
             Screening(
                 timetable_id=draft.id,
                 entry_id=s.entry_id,
+                programme_id=s.programme_id,
                 theater_id=s.theater_id,
                 start=s.start,
                 end=s.end,

@@ -66,8 +66,7 @@ def why_here(version: TimetableVersion, screening: Screening, *, time_limit: flo
     placed = [
         _engine(s, edition, tids)
         for s in db.session.scalars(stmt)
-        if adapter.film_id(s.entry_id) in instance.film_by_id
-        and tids.get(s.theater_id) in instance.theater_by_id
+        if adapter.item_film_id(s) in instance.film_by_id and tids.get(s.theater_id) in instance.theater_by_id
     ]
     target = _engine(screening, edition, tids)
     if target.film not in instance.film_by_id or target.theater not in instance.theater_by_id:
@@ -92,5 +91,5 @@ def _engine(s: Screening, edition: Edition, tids: dict[int, str]) -> scheduler.S
     return scheduler.Screening(
         parse_time(adapter.local_text(s.start, edition)),
         tids.get(s.theater_id, ""),
-        adapter.film_id(s.entry_id),
+        adapter.item_film_id(s),
     )

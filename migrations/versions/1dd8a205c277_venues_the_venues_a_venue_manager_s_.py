@@ -1,7 +1,7 @@
 """venues: the venues a venue manager's invitation gives (invitation_venue)
 
 Revision ID: 1dd8a205c277
-Revises: 9ea3b92d138f
+Revises: 74ac096f3215
 Create Date: 2026-12-06 06:46:29.293141
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1dd8a205c277'
-down_revision = '9ea3b92d138f'
+down_revision = '74ac096f3215'
 branch_labels = None
 depends_on = None
 

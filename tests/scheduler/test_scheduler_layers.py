@@ -22,8 +22,9 @@ LAYERS = {
     "explain": {"data", "budget", "read", "check", "first", "improve"},  # improve: why.py's local re-solve
     "pipeline": {"data", "budget", "read", "check", "first", "improve", "explain"},
     "parts": {"data", "budget", "check", "improve", "explain", "pipeline"},
+    "shorts": set(),
     "__main__": {"data", "read", "check", "explain", "pipeline"},
-    "__init__": {"data", "budget", "read", "check", "first", "explain", "pipeline", "parts"},
+    "__init__": {"data", "budget", "read", "check", "first", "explain", "pipeline", "parts", "shorts"},
 }
 
 

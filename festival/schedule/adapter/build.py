@@ -23,6 +23,7 @@ from festival.models import (
     Entry,
     Event,
     Screening,
+    ShortsProgramme,
     Theater,
     TimetableVersion,
     TransitDays,
@@ -33,8 +34,10 @@ from festival.schedule.adapter.ids import (
     edition_theaters,
     entry_id_of,
     film_id,
+    item_film_id,
     local_text,
     placed_events,
+    programme_film_id,
     theater_ids,
 )
 from scheduler import INSTANCE_FORMAT, INSTANCE_FORMAT_2, SCHEDULE_FORMAT, SCHEDULE_FORMAT_2
@@ -209,6 +212,66 @@ def film_json(entry: Entry, decision: Any) -> dict:
     return film
 
 
+def edition_programmes(edition: Edition) -> list[ShortsProgramme]:
+    """The edition's shorts programmes in creation order."""
+    stmt = (
+        sa.select(ShortsProgramme)
+        .where(ShortsProgramme.edition_id == edition.id)
+        .order_by(ShortsProgramme.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def programme_json(programme: ShortsProgramme, members: list[dict], gap: int) -> dict | None:
+    """A shorts programme as one ``film`` (``p<id>``) from its accepted members' films, in screening order;
+    None when the members cannot screen as one (formats that differ, dates that do not overlap).
+
+    The rule (docs/timetable.md, "Shorts programmes in the timetable"): the running time is the members'
+    plus ``gap`` between two films; the format is theirs; it requires every feature any member requires;
+    it screens at least as often as the member that needs most screenings and at most as often as the
+    member that allows fewest (never below that minimum), with the fewest screenings a day and copies of
+    any member; its popularity (the expected audience of one screening) is the members' mean, rounded; it
+    screens only on the dates every member may screen."""
+    if len({m["format"] for m in members}) != 1:
+        return None
+    minimum = max(m["min_screenings"] for m in members)
+    befores = [m["not_before"] for m in members if m["not_before"]]
+    afters = [m["not_after"] for m in members if m["not_after"]]
+    not_before, not_after = max(befores, default=None), min(afters, default=None)
+    if not_before and not_after and not_before > not_after:
+        return None
+    return {
+        "id": programme_film_id(programme.id),
+        "title": programme.display_title,
+        "format": members[0]["format"],
+        "runtime_minutes": sum(m["runtime_minutes"] for m in members) + gap * (len(members) - 1),
+        "requires": sorted({word for m in members for word in m["requires"]}),
+        "min_screenings": minimum,
+        "max_screenings": max(minimum, min(m["max_screenings"] for m in members)),
+        "max_per_day": min(m["max_per_day"] for m in members),
+        "copies": min(m["copies"] for m in members),
+        "popularity": round(sum(m["popularity"] for m in members) / len(members)),
+        "not_before": not_before,
+        "not_after": not_after,
+    }
+
+
+def fold_programmes(edition: Edition, films: list[dict]) -> list[dict]:
+    """The instance's films with each shorts programme of the edition as one film (``programme_json``) in
+    place of its accepted members, which are left out; a programme none of whose members is accepted (or
+    whose members cannot screen as one) is not scheduled, and its accepted members stay single films."""
+    by_id = {f["id"]: f for f in films}
+    folded: set[str] = set()
+    units = []
+    for programme in edition_programmes(edition):
+        members = [by_id[fid] for fid in (film_id(m.entry_id) for m in programme.entries) if fid in by_id]
+        unit = programme_json(programme, members, edition.programme_gap_minutes) if members else None
+        if unit is not None:
+            units.append(unit)
+            folded.update(m["id"] for m in members)
+    return [f for f in films if f["id"] not in folded] + units
+
+
 def screening_refs(
     screenings: Iterable[Screening], edition: Edition, tids: dict[int, str], films: set[str]
 ) -> list[dict]:
@@ -216,7 +279,7 @@ def screening_refs(
     dropped), each once."""
     out, seen = [], set()
     for s in screenings:
-        fid, tid = film_id(s.entry_id), tids.get(s.theater_id)
+        fid, tid = item_film_id(s), tids.get(s.theater_id)
         if fid not in films or tid is None:
             continue
         item = {"film": fid, "theater": tid, "start": local_text(s.start, edition)}
@@ -286,6 +349,8 @@ def build_instance(
     ``popularity`` (entry id -> expected audience) replaces the decisions' numbers of the films it names
     (a run's demand source other than the curators', festival.schedule.demand).
 
+    Each shorts programme is one film ``p<id>`` in place of its members (``fold_programmes``).
+
     ``fixed`` holds the pinned screenings of ``base_version`` (default: ``pin_source``) when ``keep_pins``,
     and always the screenings of films tied to events (``event_ties``); ``previous`` holds the latest
     published version's screenings, which the solver keeps unless a move gains more than the move cost
@@ -296,6 +361,7 @@ def build_instance(
     films = [film_json(e, d) for e, d in accepted_entries(edition)]
     for film in films if popularity else ():
         film["popularity"] = popularity.get(entry_id_of(film["id"]), film["popularity"])
+    films = fold_programmes(edition, films)
     film_ids = {f["id"] for f in films}
     fixed: list[dict] = []
     ties = event_ties(edition, tids, film_ids)
@@ -396,10 +462,10 @@ def names_in(data: Mapping) -> dict[str, str]:
 
 
 def screening_json(s: Screening, edition: Edition, tids: Mapping[int, str]) -> dict:
-    """A screening row as a spec screening ``{film, theater, start}``, with its ``print`` when it uses one
-    (version 2)."""
+    """A screening row as a spec screening ``{film, theater, start}`` (the film ``p<id>`` for a shorts
+    programme), with its ``print`` when it uses one (version 2)."""
     out = {
-        "film": film_id(s.entry_id),
+        "film": item_film_id(s),
         "theater": tids.get(s.theater_id, f"#{s.theater_id}"),
         "start": local_text(s.start, edition),
     }

@@ -1,6 +1,7 @@
 """Ids and times as the instance format writes them, for rows of the database.
 
-* films are ``e<entry.id>`` (``e12``), so a schedule maps back to entries without a lookup table;
+* films are ``e<entry.id>`` (``e12``), so a schedule maps back to entries without a lookup table; a
+  shorts programme, scheduled as one film, is ``p<programme.id>`` (``p3``);
 * theaters are the theater's ``code`` (``dome``), or ``<venue code>-<theater code>`` when two venues of
   the edition use the same theater code, so the id is readable and unique within the edition;
 * venues are the venue's ``code``;
@@ -22,6 +23,7 @@ from festival.models import Edition, Theater, Venue
 from scheduler import DAY
 
 FILM_PREFIX = "e"
+PROGRAMME_PREFIX = "p"
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -33,6 +35,23 @@ def film_id(entry_id: int) -> str:
 def entry_id_of(film: str) -> int | None:
     """The entry id behind an instance film id, or None when it is not one of ours."""
     return params.record_id(film[len(FILM_PREFIX) :]) if film.startswith(FILM_PREFIX) else None
+
+
+def programme_film_id(programme_id: int) -> str:
+    """The instance id of a shorts programme, scheduled as one film: ``p<programme.id>``."""
+    return f"{PROGRAMME_PREFIX}{programme_id}"
+
+
+def programme_id_of(film: str) -> int | None:
+    """The shorts programme id behind an instance film id, or None when it is not a programme."""
+    return params.record_id(film[len(PROGRAMME_PREFIX) :]) if film.startswith(PROGRAMME_PREFIX) else None
+
+
+def item_film_id(screening) -> str:
+    """The instance film id of a screening row: its entry's (``e<id>``) or its programme's (``p<id>``)."""
+    if screening.programme_id is not None:
+        return programme_film_id(screening.programme_id)
+    return film_id(screening.entry_id)
 
 
 def edition_theaters(edition: Edition) -> list[Theater]:

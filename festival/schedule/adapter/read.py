@@ -24,6 +24,7 @@ from festival.models import (
     Event,
     FilmPrint,
     Screening,
+    ShortsProgramme,
     Theater,
     TimetableVersion,
     TransitDays,
@@ -34,7 +35,13 @@ from festival.models.enums import DecisionOutcome, EntryStatus, EventKind, FilmF
 from festival.models.venue import CODE_PATTERN, FEATURE_PATTERN
 from festival.schedule.adapter.build import build_instance
 from festival.schedule.adapter.checks import parse
-from festival.schedule.adapter.ids import aware_from_minute, aware_from_text, entry_id_of, theater_map
+from festival.schedule.adapter.ids import (
+    aware_from_minute,
+    aware_from_text,
+    entry_id_of,
+    programme_id_of,
+    theater_map,
+)
 from scheduler import parse_time
 
 # a film's id in an instance file: never stored (the entry's id replaces it), but shown in messages and
@@ -59,23 +66,40 @@ class ScheduleMappingError(ValueError):
 class _Lookup:
     theaters: dict[str, Theater]
     entries: dict[int, Entry]
+    programmes: dict[int, ShortsProgramme]
+
+    def item(self, film: str) -> dict | None:
+        """The row values naming what an instance film id shows (an entry or a shorts programme), or None
+        when the edition has no such film."""
+        eid, pid = entry_id_of(film), programme_id_of(film)
+        if eid is not None and eid in self.entries:
+            return {"entry_id": eid, "programme_id": None}
+        if pid is not None and pid in self.programmes:
+            return {"entry_id": None, "programme_id": pid}
+        return None
+
+
+def _rows_of(model, edition: Edition, wanted: set) -> dict:
+    if not wanted:
+        return {}
+    stmt = sa.select(model).where(model.edition_id == edition.id, model.id.in_(wanted))
+    return {row.id: row for row in db.session.scalars(stmt)}
 
 
 def _lookup(edition: Edition, screenings: Sequence[dict]) -> _Lookup:
-    wanted = {entry_id_of(s.get("film", "")) for s in screenings} - {None}
-    entries = {}
-    if wanted:
-        stmt = sa.select(Entry).where(Entry.edition_id == edition.id, Entry.id.in_(wanted))
-        entries = {e.id: e for e in db.session.scalars(stmt)}
-    return _Lookup(theater_map(edition), entries)
+    films = [s.get("film", "") for s in screenings if isinstance(s.get("film", ""), str)]
+    entries = _rows_of(Entry, edition, {entry_id_of(f) for f in films} - {None})
+    programmes = _rows_of(ShortsProgramme, edition, {programme_id_of(f) for f in films} - {None})
+    return _Lookup(theater_map(edition), entries, programmes)
 
 
 def screenings_from_schedule(
     edition: Edition, schedule_json: dict, *, instance: dict | scheduler.Instance | None = None
 ) -> list[dict]:
-    """Row values for a schedule's screenings: entry_id, theater_id, aware start/end (an online window's
-    end for a channel), pinned, expected_attendance (the objective's value of the screening) and
-    print_number (the print the solver chose, version 2).
+    """Row values for a schedule's screenings: entry_id (or programme_id, for a shorts programme's
+    ``p<id>``), theater_id, aware start/end (an online window's end for a channel), pinned,
+    expected_attendance (the objective's value of the screening) and print_number (the print the solver
+    chose, version 2).
 
     ``instance`` is the instance the schedule was solved for (dict or parsed); by default it is built
     from the database. Raises ScheduleMappingError for unknown films/theaters and InstanceBuildError
@@ -94,22 +118,21 @@ def screenings_from_schedule(
         except ValueError as exc:
             errors.append(f"screenings[{i}].start: {exc}")
             continue
-        eid = entry_id_of(fid)
-        entry = look.entries.get(eid) if eid is not None else None
+        what = look.item(fid)  # the entry or the shorts programme the film id names
         theater = look.theaters.get(tid)
         film = parsed.film_by_id.get(fid)
         itheater = parsed.theater_by_id.get(tid)
-        if entry is None or film is None:
+        if what is None or film is None:
             errors.append(f"screenings[{i}].film: unknown film {fid!r}")
         if theater is None or itheater is None:
             errors.append(f"screenings[{i}].theater: unknown theater {tid!r}")
-        if entry is None or theater is None or film is None or itheater is None:
+        if what is None or theater is None or film is None or itheater is None:
             continue
         start = aware_from_minute(minute, edition)
         number = item.get("print")
         rows.append(
             {
-                "entry_id": entry.id,
+                **what,
                 "theater_id": theater.id,
                 "start": start,
                 "end": start + timedelta(minutes=parsed.occupancy(film, itheater)),
