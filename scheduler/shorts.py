@@ -29,7 +29,7 @@ TOO_FEW = "too_few"  # the films it can share a programme with do not reach the 
 NO_FIT = "no_fit"  # compatible films exist, but no grouping within the lengths had room for it
 REASONS = (TOO_LONG, NO_ROOM, TOO_FEW, NO_FIT)
 # how many times the deterministic time limit the wall clock may take before the model stops anyway
-WALL_FACTOR = 4
+WALL_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -269,6 +269,17 @@ def _solve(
     model.add(spread == high - low)
     model.add(low <= high)
     model.maximize(sum(placed) * (pop_max + 1) - spread)
+    # a first-fit grouping as the search's starting point (and the answer when the search finds none in
+    # time): on a hundred films the model alone may find nothing within seconds
+    start = first_fit(films, kinds, lengths)
+    for k, group in enumerate(start):
+        for i in group:
+            model.add_hint(x[i, k], 1)
+    for (i, k), var in x.items():
+        if not any(i in group for group in start[k : k + 1]):
+            model.add_hint(var, 0)
+    for k in range(slots):
+        model.add_hint(used[k], int(k < len(start)))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
@@ -278,13 +289,34 @@ def _solve(
     solver.parameters.max_time_in_seconds = WALL_FACTOR * time_limit
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return [], False
+        return [[f.id for f in screening_order([films[i] for i in group])] for group in start], False
     programmes = []
     for k in range(slots):
         if solver.value(used[k]):
             members = [films[i] for i in range(n) if (i, k) in x and solver.value(x[i, k])]
             programmes.append([f.id for f in screening_order(members)])
     return programmes, status == cp_model.OPTIMAL
+
+
+def first_fit(
+    films: Sequence[ShortFilm], kinds: Sequence[tuple[str, frozenset[str]]], lengths: Lengths
+) -> list[list[int]]:
+    """A quick valid grouping (film indexes): longest films first, each into the first programme it keeps
+    valid and within the maximum, else a new one; programmes still short of the minimum are dropped.
+    Ordered by their first film's index, so programme k's films all have an index >= k (the model's
+    symmetry rule)."""
+    rooms = [Room(frozenset({fmt}), features) for fmt, features in kinds]
+    open_groups: list[list[int]] = []
+    for i in sorted(range(len(films)), key=lambda i: (-films[i].runtime, films[i].id)):
+        for group in open_groups:
+            faults = set(programme_faults([films[j] for j in [*group, i]], rooms, lengths))
+            if not faults - {PROGRAMME_TOO_SHORT}:
+                group.append(i)
+                break
+        else:
+            open_groups.append([i])
+    valid = [sorted(g) for g in open_groups if not programme_faults([films[j] for j in g], rooms, lengths)]
+    return sorted(valid)
 
 
 def screening_order(films: Sequence[ShortFilm]) -> list[ShortFilm]:

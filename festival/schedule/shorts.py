@@ -36,7 +36,7 @@ from festival.schedule.adapter import accepted_entries, edition_theaters
 from scheduler import shorts as rules
 
 # how long the proposer may think (seconds); it is proven best well before on a festival's shorts
-PROPOSE_SECONDS = 10
+PROPOSE_SECONDS = 5
 PROPOSE_SEED = 2026
 
 
