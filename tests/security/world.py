@@ -28,6 +28,7 @@ from festival.models import (
     RubricCriterion,
     Scenario,
     Screening,
+    ShortsProgramme,
     SolveRun,
     Speaker,
     Theater,
@@ -156,7 +157,9 @@ def build_world() -> World:
     talk.speakers.append(EventSpeaker(speaker_id=speaker.id, status="confirmed"))
     db.session.flush()
     scenario = Scenario(edition_id=old.id, name="Walk", base_version_id=draft.id, changes={})
-    db.session.add(scenario)
+    # a shorts programme that no published version screens: staff see it, the public has no page of it
+    shorts = ShortsProgramme(edition_id=old.id, title_en="Walk shorts")
+    db.session.add_all([scenario, shorts])
     db.session.flush()
     panel = _first(Panel, Panel.edition_id == edition.id)
     invitation = people.invite_to_team(
@@ -182,6 +185,8 @@ def build_world() -> World:
         "screening_id": screening.id,
         "run_id": _first(SolveRun).id,
         "scenario_id": scenario.id,
+        "programme_id": shorts.id,
+        "action": "remove",
         "venue_id": venue.id,
         "theater_id": theater.id,
         "block_id": block.id,
