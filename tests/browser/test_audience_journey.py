@@ -113,13 +113,23 @@ def _clashing_pair(live_app) -> tuple[dict, dict]:
         def day(s):
             return s.start.astimezone(BEIJING).date()
 
+        def venue(s):
+            return s.theater.venue_id
+
+        # all three in one venue (no travel time between them): screenings in other venues or cities need
+        # travel time too, and the demo's solved timetable (which film plays where) differs between loads
         for i, a in enumerate(rows):
-            for b in rows[i + 1 : i + 40]:
-                if b.entry_id == a.entry_id or b.start >= a.end:
+            for b in rows[i + 1 : i + 200]:
+                if None in (a.entry_id, b.entry_id) or b.entry_id == a.entry_id:
+                    continue
+                if b.start >= a.end or venue(b) != venue(a):
                     continue
                 # the proposal can take both films that day: b's film has another screening clear of a
                 if any(
-                    c.entry_id == b.entry_id and day(c) == day(a) and (c.start >= a.end or c.end <= a.start)
+                    c.entry_id == b.entry_id
+                    and venue(c) == venue(a)
+                    and day(c) == day(a)
+                    and (c.start >= a.end or c.end <= a.start)
                     for c in rows
                 ):
                     return tuple(
