@@ -49,14 +49,14 @@ def manageable_venues(user, edition: Edition) -> list[Venue]:
 
 def manager_editions(user: User) -> list[Edition]:
     """The editions in which a venue manager manages a venue, the newest first."""
-    stmt = (
-        sa.select(Edition)
-        .join(Venue, Venue.edition_id == Edition.id)
+    # ids through a subquery, not DISTINCT over whole rows: PostgreSQL has no equality for JSON columns
+    managed = (
+        sa.select(Venue.edition_id)
         .join(VenueManagerVenue, VenueManagerVenue.venue_id == Venue.id)
         .where(VenueManagerVenue.user_id == user.id)
-        .distinct()
-        .order_by(Edition.first_day.desc(), Edition.id.desc())
     )
+    newest_first = (Edition.first_day.desc(), Edition.id.desc())
+    stmt = sa.select(Edition).where(Edition.id.in_(managed)).order_by(*newest_first)
     return list(db.session.scalars(stmt))
 
 
