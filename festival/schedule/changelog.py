@@ -108,6 +108,11 @@ def _rows(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], _
     return {(r[0], r.theater_id, r.start): _Row(*r) for r in db.session.execute(stmt)}
 
 
+def films_of(version: TimetableVersion) -> set[int]:
+    """The entries a version screens, a shorts programme's films included (as ``_rows`` counts them)."""
+    return {row.entry_id for row in _rows(version).values()}
+
+
 @dataclass(frozen=True)
 class Counts:
     """How many screenings a version adds, removes and moves against another."""

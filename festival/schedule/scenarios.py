@@ -36,7 +36,7 @@ from festival.editions.demand import WEEKDAYS, DemandSettings
 from festival.errors import InvalidInput, InvalidTransition
 from festival.extensions import db
 from festival.labels import film_title
-from festival.models import Edition, Scenario, Screening, SolveRun, TimetableVersion, User
+from festival.models import Edition, Scenario, Screening, ShortsProgramme, SolveRun, TimetableVersion, User
 from festival.models.enums import VersionStatus
 from festival.navigation import localized
 from festival.schedule import adapter, changelog, grid, runs, versions
@@ -121,9 +121,21 @@ def _day_of(value: Any) -> date | None:
 
 
 def base_films(base: TimetableVersion) -> set[int]:
-    """The entries a version screens."""
-    stmt = sa.select(Screening.entry_id).where(Screening.timetable_id == base.id).distinct()
-    return set(db.session.scalars(stmt))
+    """The entries a version screens: its films' own screenings and the films of the shorts programmes it
+    screens (a programme's screening is one of each of its films)."""
+    return changelog.films_of(base)
+
+
+def programme_members(edition: Edition) -> dict[int, tuple[ShortsProgramme, frozenset[int]]]:
+    """The edition's shorts programmes by id, each with its accepted films (the ones the instance folds
+    into the programme's one solver film, ``adapter.fold_programmes``)."""
+    accepted = {e.id for e, _d in adapter.accepted_entries(edition)}
+    out = {}
+    for programme in adapter.edition_programmes(edition):
+        members = frozenset(m.entry_id for m in programme.entries) & accepted
+        if members:
+            out[programme.id] = (programme, members)
+    return out
 
 
 def parse_changes(data: Any, edition: Edition, base: TimetableVersion) -> Changes:
@@ -259,7 +271,42 @@ def _films(
             if (entry_id in screened) == refused_if_screened:
                 title, draft = accepted[entry_id].display_title, versions.version_name(base)
                 fail(name, message % {"title": title, "draft": draft})
+    _whole_programmes(lists, programme_members(edition), screened, accepted, fail)
     return lists["add"], lists["drop"]
+
+
+def _whole_programmes(lists: dict, programmes: dict, screened: set[int], accepted: dict, fail) -> None:
+    """A shorts programme screens as one: a scenario adds or drops all its films or none of them."""
+    wording = (
+        (
+            "add",
+            "add_films",
+            False,
+            _l(
+                "“%(title)s” screens in the shorts programme “%(programme)s”: add its other films "
+                "too (%(films)s)."
+            ),
+        ),
+        (
+            "drop",
+            "drop_films",
+            True,
+            _l(
+                "“%(title)s” screens in the shorts programme “%(programme)s”: drop its other films "
+                "too (%(films)s)."
+            ),
+        ),
+    )
+    for key, name, screened_side, message in wording:
+        chosen = set(lists[key])
+        for programme, members in programmes.values():
+            concerned = {e for e in members if (e in screened) == screened_side}
+            picked = chosen & concerned
+            if not picked or picked == concerned:
+                continue
+            others = ", ".join(f"“{accepted[e].display_title}”" for e in sorted(concerned - picked))
+            title = accepted[min(picked)].display_title
+            fail(name, message % {"title": title, "programme": programme.display_title, "films": others})
 
 
 def changes_of(scenario: Scenario) -> Changes:
@@ -301,6 +348,12 @@ def apply_changes(data: dict, changes: Changes, edition: Edition, base: Timetabl
 
     keep = (base_films(base) | set(changes.add)) - set(changes.drop)
     films = {adapter.film_id(e) for e in keep}
+    # a shorts programme is one solver film (p<id>): it stays when its films do
+    films |= {
+        adapter.programme_film_id(pid)
+        for pid, (_programme, members) in programme_members(edition).items()
+        if members & keep
+    }
     data["films"] = [f for f in data["films"] if f["id"] in films]
     data["fixed"] = [f for f in data["fixed"] if f["film"] in films and not inside_closure(f)]
     data["previous"] = [p for p in data["previous"] if p["film"] in films]
@@ -491,7 +544,7 @@ def shortfalls(version: TimetableVersion, instance: scheduler.Instance, namer: N
     """The films of ``instance`` the version screens fewer times than their minimum: title, how many are
     missing and why in words (the explainer's ``why``, worded by ``problems.shortfall_words``; None when
     it cannot be worked out in time)."""
-    counts = Counter(adapter.film_id(e) for e in _entry_ids(version))
+    counts = Counter(_film_ids(version))
     explainer = scheduler.Explainer(instance, scheduler.Budget.after(SHORTFALL_WORDS_SECONDS))
     rows = []
     for film in instance.films:
@@ -529,8 +582,11 @@ def gap(version: TimetableVersion) -> float | None:
     return scheduler.relative_gap(run.objective, run.bound)
 
 
-def _entry_ids(version: TimetableVersion) -> list[int]:
-    return list(db.session.scalars(sa.select(Screening.entry_id).where(Screening.timetable_id == version.id)))
+def _film_ids(version: TimetableVersion) -> list[str]:
+    """The solver film id of each of the version's screenings: ``e<entry>``, or ``p<programme>`` for a
+    shorts programme's (the instance's film for it)."""
+    stmt = sa.select(Screening.entry_id, Screening.programme_id).where(Screening.timetable_id == version.id)
+    return [adapter.item_film_id(row) for row in db.session.execute(stmt)]
 
 
 # ---------------------------------------------------------------- the comparison

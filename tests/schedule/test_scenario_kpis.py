@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from festival.errors import InvalidInput
 from festival.extensions import db
-from festival.models import SolveRun, TimetableVersion
+from festival.models import Screening, SolveRun, TimetableVersion
 from festival.models.enums import RunStatus, VersionStatus
-from festival.schedule import adapter, changelog, grid, scenarios
+from festival.schedule import adapter, changelog, grid, scenarios, shorts, versions
 from festival.schedule.problems import Namer
 from tests.schedule.conftest import at, screen
 
@@ -139,3 +140,92 @@ def test_a_closure_makes_the_theater_unavailable_and_releases_the_pins_inside_it
     # only the draft's films: A and B (C, D and the Chinese film are not in it)
     assert {f["id"] for f in data["films"]} == {f"e{fest['films']['a'].id}", f"e{fest['films']['b'].id}"}
     adapter.parse(data)  # still a valid instance
+
+
+# ---------------------------------------------------------------- shorts programmes (screened as one film)
+
+
+@pytest.fixture
+def night_sky(fest):
+    """Starry Sky and Film A as the programme "Night sky" (62 minutes), screened twice in a draft beside
+    Film B and Film C."""
+    f = fest["films"]
+    programme = shorts.create_programme(
+        fest["edition"], title_en="Night sky", title_zh="夜空", entries=[f["zh"], f["a"]]
+    )
+    version = _version(fest, [("b", "dome", at(2, 11, 30), 100), ("c", "giant", at(2, 10), 100)])
+    for day in (2, 3):
+        db.session.add(
+            Screening(
+                timetable_id=version.id, programme_id=programme.id, theater_id=fest["dome"].id,
+                start=at(day, 10), end=at(day, 11, 2),
+            )
+        )  # fmt: skip
+    db.session.commit()
+    return programme, version
+
+
+def test_a_programmes_screenings_count_for_the_programme_in_the_shortfalls(fest, night_sky):
+    programme, version = night_sky
+    instance = _edition_instance(fest)
+    unit = instance.film_by_id[f"p{programme.id}"]
+    assert unit.min_screenings == 1  # Film A needs one: the programme needs one
+    # twice screened: no shortfall for the programme, nor for B and C
+    assert scenarios.shortfalls(version, instance, Namer.for_edition(fest["edition"])) == []
+    # without its screenings the programme is the film short of its minimum, named by its title
+    for s in [s for s in version.screenings if s.programme_id]:
+        db.session.delete(s)
+    db.session.commit()
+    rows = scenarios.shortfalls(version, instance, Namer.for_edition(fest["edition"]))
+    assert [(r["title"], r["missing"]) for r in rows] == [("“Night sky”", 1)]
+
+
+def test_a_programmes_screening_is_one_screening_of_its_format_and_theater(fest, night_sky):
+    _programme, version = night_sky
+    use = grid.usage(version)
+    assert scenarios.screenings_by_format(use) == {"dome": 3, "giant_screen": 1}
+    assert scenarios.screenings_by_theater(use)[fest["dome"].id] == 3
+
+
+def test_the_base_screens_a_programmes_films_and_the_scenario_keeps_the_programme(fest, night_sky):
+    programme, version = night_sky
+    f, edition = fest["films"], fest["edition"]
+    assert scenarios.base_films(version) == {f["a"].id, f["zh"].id, f["b"].id, f["c"].id}
+    # dropping Film B keeps the programme as its one solver film
+    changes = scenarios.parse_changes({"films": {"add": [], "drop": [f["b"].id]}}, edition, version)
+    data = scenarios.apply_changes(adapter.build_instance(edition), changes, edition, version)
+    assert {film["id"] for film in data["films"]} == {f"p{programme.id}", f"e{f['c'].id}"}
+    # dropping both its films drops the programme
+    both = {"films": {"add": [], "drop": [f["a"].id, f["zh"].id]}}
+    changes = scenarios.parse_changes(both, edition, version)
+    data = scenarios.apply_changes(adapter.build_instance(edition), changes, edition, version)
+    assert {film["id"] for film in data["films"]} == {f"e{f['b'].id}", f"e{f['c'].id}"}
+    adapter.parse(data)
+
+
+def test_a_programmes_films_are_added_or_dropped_together(fest, night_sky):
+    programme, version = night_sky
+    f, edition = fest["films"], fest["edition"]
+    # its films are screened (through the programme): they cannot be added, and one alone cannot be dropped
+    errors = _errors(fest, version, {"films": {"add": [f["a"].id], "drop": [f["zh"].id]}})
+    assert errors["add_films"] == [
+        f"“Film A” is already in {versions.version_name(version)}; only films it does not screen can be added."
+    ]
+    assert errors["drop_films"] == [
+        "“Starry Sky” screens in the shorts programme “Night sky”: drop its other films too (“Film A”)."
+    ]
+    # a draft without the programme: adding one of its films alone is refused, both are accepted
+    other = _version(fest, [("b", "dome", at(2, 11, 30), 100)])
+    errors = _errors(fest, other, {"films": {"add": [f["a"].id], "drop": []}})
+    assert errors["add_films"] == [
+        "“Film A” screens in the shorts programme “Night sky”: add its other films too (“Starry Sky”)."
+    ]
+    changes = scenarios.parse_changes({"films": {"add": [f["a"].id, f["zh"].id], "drop": []}}, edition, other)
+    data = scenarios.apply_changes(adapter.build_instance(edition), changes, edition, other)
+    assert {film["id"] for film in data["films"]} == {f"e{f['b'].id}", f"p{programme.id}"}
+
+
+def _errors(fest, base, data) -> dict:
+    with pytest.raises(InvalidInput) as caught:
+        scenarios.parse_changes(data, fest["edition"], base)
+    return {k: [str(m) for m in v] for k, v in caught.value.errors.items()}
