@@ -29,6 +29,15 @@ class Change:
     entry: Entry
     before: Slot | None
     after: Slot | None
+    # the shorts programme whose screening changed (its screening is a change for each of its films)
+    programme_id: int | None = None
+
+    @property
+    def screening_key(self) -> tuple:
+        """What tells the changed screenings apart: a programme's screening once for all its films."""
+        slot = self.before or self.after
+        film = ("p", self.programme_id) if self.programme_id is not None else ("e", self.entry.id)
+        return (self.kind, film, slot.theater.id, slot.start)
 
     @property
     def sort_key(self):
@@ -77,6 +86,11 @@ class Diff:
     def removed(self) -> list[Change]:
         return self.of_kind("removed")
 
+    def screenings(self, kind: str) -> int:
+        """How many screenings changed in this way: a shorts programme's screening counts once, however
+        many films it holds (the changes list it once per film)."""
+        return len({c.screening_key for c in self.of_kind(kind)})
+
     @property
     def moved(self) -> list[Change]:
         return self.of_kind("moved")
@@ -92,6 +106,7 @@ class _Row:
     theater_id: int
     start: datetime
     end: datetime
+    programme_id: int | None = None
 
 
 def _rows(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], _Row]:
@@ -101,7 +116,7 @@ def _rows(version: TimetableVersion | None) -> dict[tuple[int, int, datetime], _
         return {}
     film = sa.func.coalesce(Screening.entry_id, ShortsProgrammeEntry.entry_id)
     stmt = (
-        sa.select(film, Screening.theater_id, Screening.start, Screening.end)
+        sa.select(film, Screening.theater_id, Screening.start, Screening.end, Screening.programme_id)
         .outerjoin(ShortsProgrammeEntry, ShortsProgrammeEntry.programme_id == Screening.programme_id)
         .where(Screening.timetable_id == version.id)
     )
@@ -192,9 +207,9 @@ def diff_versions(base: TimetableVersion | None, target: TimetableVersion) -> Di
     changes: list[Change] = []
     for entry_id, (removed, added, moves) in per_film.items():
         entry = entries[entry_id]
-        changes += [Change("moved", entry, slot(b), slot(a)) for b, a in moves]
-        changes += [Change("removed", entry, slot(b), None) for b in removed]
-        changes += [Change("added", entry, None, slot(a)) for a in added]
+        changes += [Change("moved", entry, slot(b), slot(a), b.programme_id) for b, a in moves]
+        changes += [Change("removed", entry, slot(b), None, b.programme_id) for b in removed]
+        changes += [Change("added", entry, None, slot(a), a.programme_id) for a in added]
     changes.sort(key=lambda c: c.sort_key)
     return Diff(base, target, changes, sum(1 for key in new if key in old))
 

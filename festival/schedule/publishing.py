@@ -64,8 +64,13 @@ class Summary:
     filmmakers: list[User]
 
     @property
+    def removed(self) -> int:
+        """Public screenings the draft removes (a shorts programme's screening once, not once per film)."""
+        return self.diff.screenings("removed")
+
+    @property
     def removed_share(self) -> float:
-        return len(self.diff.removed) / self.public if self.public else 0.0
+        return self.removed / self.public if self.public else 0.0
 
     @property
     def needs_name(self) -> bool:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from festival.extensions import db
 from festival.models import OutboxMail, Screening, TimetableVersion
 from festival.models.enums import VersionStatus
-from festival.schedule import edits, notices, publishing, routes, versions
+from festival.schedule import edits, notices, publishing, routes, shorts, versions
 from festival.schedule.publishing import NameNotConfirmed
 from tests.conftest import Auth, csrf_token
 from tests.schedule.conftest import at, screen
@@ -38,14 +38,19 @@ def public(fest):
     for day in (2, 3):
         screen(version, f["b"], fest["dome"], at(day, 11))
         screen(version, f["zh"], fest["dome2"], at(day, 10))
-    for day in (2, 4, 5, 6):
-        screen(version, f["c"], fest["giant"], at(day, 10))
-    for day in (5, 6):
-        screen(version, f["d"], fest["giant"], at(day, 14))
+    _giant_screen_films(fest, version)
     db.session.commit()
     publishing.publish(version, actor=None, lock=version.version, accept_warnings=True)
     db.session.commit()
     return version
+
+
+def _giant_screen_films(fest, version) -> None:
+    """C four times and D twice in the giant screen."""
+    for day in (2, 4, 5, 6):
+        screen(version, fest["films"]["c"], fest["giant"], at(day, 10))
+    for day in (5, 6):
+        screen(version, fest["films"]["d"], fest["giant"], at(day, 14))
 
 
 def _copy(fest, version):
@@ -187,3 +192,58 @@ def test_the_publish_form_posts_with_a_real_csrf_token(csrf_client, fest, public
     url = f"/staff/timetable/versions/{draft.id}/publish"
     token = csrf_token(csrf_client, url)
     assert csrf_client.post(url, data={"lock": draft.version, "csrf_token": token}).status_code == 303
+
+
+@pytest.fixture
+def public_with_programme(fest):
+    """Version 1 with 10 screenings: the programme "Night sky" (Starry Sky and Film A; at most twice, as
+    Starry Sky) twice, B twice, C four times, D twice."""
+    f = fest["films"]
+    programme = shorts.create_programme(
+        fest["edition"], title_en="Night sky", title_zh=None, entries=[f["zh"], f["a"]]
+    )
+    version = TimetableVersion(edition_id=fest["edition"].id, status=VersionStatus.DRAFT)
+    db.session.add(version)
+    db.session.flush()
+    for day in (2, 3):
+        db.session.add(
+            Screening(timetable_id=version.id, programme_id=programme.id, theater_id=fest["dome"].id,
+                      start=at(day, 10), end=at(day, 11, 2))
+        )  # fmt: skip
+    for day in (2, 3):
+        screen(version, f["b"], fest["dome"], at(day, 11, 30))
+    _giant_screen_films(fest, version)
+    db.session.commit()
+    publishing.publish(version, actor=None, lock=version.version, accept_warnings=True)
+    db.session.commit()
+    return version
+
+
+def _programme_screenings(version) -> list[Screening]:
+    return sorted((s for s in version.screenings if s.programme_id), key=lambda s: s.start)
+
+
+def test_a_programmes_removed_screening_counts_once_not_once_per_film(
+    client, auth, fest, public_with_programme
+):
+    draft = _copy(fest, public_with_programme)
+    edits.remove_screening(_programme_screenings(draft)[0], actor=None, lock=None)  # 1 of 10: 10 %
+    db.session.commit()
+    changes = publishing.summary(draft)
+    assert len(changes.diff.removed) == 2  # the change log names each of its two films
+    assert changes.removed == 1 and not changes.needs_name
+    publishing.publish(draft, actor=None, lock=None, accept_warnings=True)
+    assert draft.number == 2
+
+
+def test_two_removed_programme_screenings_of_ten_need_the_name(client, auth, fest, public_with_programme):
+    draft = _copy(fest, public_with_programme)
+    for s in _programme_screenings(draft):  # 2 of 10: 20 %
+        edits.remove_screening(s, actor=None, lock=None)
+    db.session.commit()
+    assert publishing.summary(draft).removed == 2
+    auth.login_as(fest["staff"])
+    page = client.get(f"/staff/timetable/versions/{draft.id}/publish").get_data(as_text=True)
+    assert "This draft removes 2 of the 10 public screenings (20 %)" in page
+    with pytest.raises(NameNotConfirmed):
+        publishing.publish(draft, actor=None, lock=None, accept_warnings=True)

@@ -208,8 +208,9 @@ def test_a_programmes_films_are_added_or_dropped_together(fest, night_sky):
     f, edition = fest["films"], fest["edition"]
     # its films are screened (through the programme): they cannot be added, and one alone cannot be dropped
     errors = _errors(fest, version, {"films": {"add": [f["a"].id], "drop": [f["zh"].id]}})
+    draft = versions.version_name(version)
     assert errors["add_films"] == [
-        f"“Film A” is already in {versions.version_name(version)}; only films it does not screen can be added."
+        f"“Film A” is already in {draft}; only films it does not screen can be added."
     ]
     assert errors["drop_films"] == [
         "“Starry Sky” screens in the shorts programme “Night sky”: drop its other films too (“Film A”)."
