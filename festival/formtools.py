@@ -18,9 +18,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from festival import params
 
 
-def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
-    """SelectField choices from (value, label) pairs (WTForms 3.3 style, no tuple deprecation)."""
-    return [SelectChoice(value, label) for value, label in pairs]
+def choices(pairs: Iterable[tuple[str, object]], *, group: str | None = None) -> list[SelectChoice]:
+    """SelectField choices from (value, label) pairs (WTForms 3.3 style, no tuple deprecation), in the
+    ``<optgroup>`` labelled ``group`` when one is given."""
+    return [SelectChoice(value, label, optgroup=group) for value, label in pairs]
 
 
 LANGUAGE_CHOICES = (("en", "English"), ("zh", "中文"))

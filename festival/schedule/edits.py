@@ -20,7 +20,16 @@ from festival import audit
 from festival.editions import out_of_reach
 from festival.errors import InvalidInput
 from festival.extensions import db
-from festival.models import Decision, Edition, Entry, Screening, Theater, TimetableVersion, User
+from festival.models import (
+    Decision,
+    Edition,
+    Entry,
+    Screening,
+    ShortsProgramme,
+    Theater,
+    TimetableVersion,
+    User,
+)
 from festival.schedule import adapter, suggest
 from festival.schedule.problems import Namer, Problem
 from festival.schedule.versions import EditRejected, check_editable, touch
@@ -290,24 +299,34 @@ def move_screening(
 def add_screening(
     version: TimetableVersion,
     *,
-    entry: Entry,
+    entry: Entry | None = None,
+    programme: ShortsProgramme | None = None,
     theater: Theater,
     start: datetime,
     actor: User | None,
     lock: int | None,
     pinned: bool = False,
 ) -> Screening:
-    """Add a screening of an accepted film to a draft, if every hard rule still holds.
+    """Add a screening of an accepted film, or of a shorts programme (one screening of all its films, as the
+    solver schedules it), to a draft, if every hard rule still holds.
 
-    Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window), EditRejected."""
-    target = Placement(entry.id, theater.id, start)
+    Raises VersionFrozen, StaleVersion, InvalidInput (a day a year away from the window; not one film or
+    programme of the draft's edition), EditRejected."""
+    item = programme if programme is not None else entry
+    if item is None or (entry is not None and programme is not None) or item.edition_id != version.edition_id:
+        raise InvalidInput(errors={"entry": [_l("Choose a film or a shorts programme of this edition.")]})
+    if programme is not None:
+        target = Placement(None, theater.id, start, programme_id=programme.id)
+    else:
+        target = Placement(entry.id, theater.id, start)
     edition, check, target = _placement_checked(version, lock, target, add_pinned=pinned)
     screening = Screening(
         timetable_id=version.id,
-        entry_id=entry.id,
+        entry_id=target.entry_id,
+        programme_id=target.programme_id,
         theater_id=theater.id,
         start=start,
-        end=occupied_until(theater, start, entry),
+        end=occupied_until(theater, start, item),
         print_number=target.print_number,
         pinned=pinned,
         expected_attendance=check.value(target, edition),

@@ -35,9 +35,9 @@ class MoveForm(LockForm):
 
 
 class AddForm(MoveForm):
-    """Add a screening of an accepted film."""
+    """Add a screening of an accepted film (its id) or of a shorts programme (``p<id>``)."""
 
-    entry = SelectField(_l("Film"), coerce=int, validators=[InputRequired()])
+    entry = SelectField(_l("Film or shorts programme"), validators=[InputRequired()])
     pinned = BooleanField(_l("Pin it (a re-solve keeps it exactly here)"))
 
 

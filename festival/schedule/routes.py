@@ -15,9 +15,10 @@ from festival import localtime, params
 from festival.editions import asked_day, staff_edition, staff_editions
 from festival.errors import InvalidInput
 from festival.extensions import db
+from festival.formtools import choices
 from festival.handlers import REDIRECT, Render, attachment, perform, post_button, submit_form
 from festival.labels import FORMAT_LABELS, film_title, format_label
-from festival.models import Edition, Entry, Screening, Theater, TimetableVersion
+from festival.models import Edition, Entry, Screening, ShortsProgramme, Theater, TimetableVersion
 from festival.models.enums import FilmFormat, Role, VersionStatus
 from festival.navigation import item_url, localized
 from festival.paging import page_of, search_words
@@ -68,23 +69,27 @@ def _theater_choices(edition: Edition) -> list[tuple[int, str]]:
     return [(t.id, localized(t, "name")) for t in grid.edition_theaters(edition)]
 
 
-def _film_choices(edition: Edition) -> list[tuple[int, str]]:
-    films = adapter.accepted_entries(edition)
-    label = "{title} ({fmt}, {minutes} min)"
-    return sorted(
-        (
-            (
-                e.id,
-                label.format(
-                    title=film_title(e),
-                    fmt=format_label(e.format),
-                    minutes=e.runtime_minutes,
-                ),
-            )
-            for e, _d in films
-        ),
-        key=lambda c: c[1].casefold(),
-    )
+def _item_choices(edition: Edition) -> list:
+    """What a screening can show, as the solver schedules it: the films that screen on their own, then (in
+    their own group) the shorts programmes, each one item in place of its films (value ``p<id>``)."""
+    singles, programmes = adapter.schedulable(edition)
+
+    def label(item) -> str:
+        return f"{film_title(item)} ({format_label(item.format)}, {item.runtime_minutes} min)"
+
+    films = sorted(((str(e.id), label(e)) for e, _d in singles), key=lambda c: c[1].casefold())
+    if not programmes:
+        return choices(films)
+    units = [(adapter.programme_film_id(p.id), label(p)) for p in programmes]
+    return choices(films, group=_("Films")) + choices(units, group=_("Shorts programmes"))
+
+
+def _chosen_item(value: str) -> dict:
+    """The film (``entry``) or shorts programme (``programme``) an add form's value names."""
+    programme_id = adapter.programme_id_of(value)
+    if programme_id is not None:
+        return {"programme": db.session.get(ShortsProgramme, programme_id)}
+    return {"entry": db.session.get(Entry, params.record_id(value) or 0)}
 
 
 def _local(edition: Edition, day: date, clock) -> datetime:
@@ -466,12 +471,12 @@ def add(version_id: int):
     edition = ctx["edition"]
     form = AddForm(lock=version.version, day=_day(version, edition))
     form.theater.choices = _theater_choices(edition)
-    form.entry.choices = _film_choices(edition)
+    form.entry.choices = _item_choices(edition)
     outcome = submit_form(
         form,
         lambda: edits.add_screening(
             version,
-            entry=db.session.get(Entry, form.entry.data),
+            **_chosen_item(form.entry.data),
             theater=db.session.get(Theater, form.theater.data),
             start=_local(edition, form.day.data, form.start.data),
             actor=current_user,

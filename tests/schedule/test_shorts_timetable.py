@@ -12,10 +12,12 @@ import pytest
 import sqlalchemy as sa
 
 import scheduler
+from festival.errors import InvalidInput
 from festival.extensions import db
-from festival.models import Decision, Screening, TimetableVersion
+from festival.models import Decision, Screening, ShortsProgramme, TimetableVersion
 from festival.models.enums import VersionStatus
 from festival.schedule import adapter, changelog, edits, exports, grid, notices, publishing, shorts, versions
+from tests.conftest import Auth, csrf_token
 from tests.schedule.conftest import at
 
 
@@ -174,3 +176,74 @@ def test_a_programme_screenings_page_names_the_programme(client, auth, fest, pro
     html = page.get_data(as_text=True)
     assert "Night sky" in html and "62 min" in html
     assert html.index("Starry Sky (30 min)") < html.index("Film A (30 min)")
+
+
+def test_the_add_form_offers_programmes_in_place_of_their_films_with_csrf(
+    csrf_client, fest, programme, unit_draft
+):
+    f = fest["films"]
+    Auth(csrf_client).login_as(fest["staff"])
+    url = f"/staff/timetable/versions/{unit_draft.id}/screenings/new"
+    page = csrf_client.get(url).get_data(as_text=True)
+    page = page[page.index('<select id="entry"') :]
+    page = page[: page.index("</select>")]
+    unit = f"p{programme.id}"
+    assert '<optgroup label="Shorts programmes">' in page
+    assert f'<option value="{unit}">Night sky (Fulldome (planetarium), 62 min)</option>' in page
+    # the programme's films screen only within it: not offered alone (Film B is)
+    assert f'<option value="{f["a"].id}">' not in page and f'<option value="{f["zh"].id}">' not in page
+    assert f'<option value="{f["b"].id}">' in page
+    data = _addition(unit, fest["dome"], "2031-04-03", "10:00", unit_draft)
+    assert csrf_client.post(url, data=data).status_code == 400  # no token: nothing added
+    assert len(_units(unit_draft)) == 1
+    done = csrf_client.post(url, data={**data, "csrf_token": csrf_token(csrf_client, url)})
+    assert done.status_code == 303
+    added = [s for s in _units(unit_draft) if s.start == at(3, 10)]
+    assert len(added) == 1 and added[0].entry_id is None
+    assert added[0].end == at(3, 11, 2)  # 62 minutes
+    assert added[0].expected_attendance > 0  # valued by the solver
+    assert adapter.check_version(unit_draft).valid
+
+
+def test_adding_a_programme_is_checked_as_the_solver_schedules_it(client, auth, fest, programme, unit_draft):
+    auth.login_as(fest["staff"])
+    url = f"/staff/timetable/versions/{unit_draft.id}/screenings/new"
+    unit = f"p{programme.id}"
+    # at most one a day (as Starry Sky): a second on 2 April is refused, with starts on other days offered
+    data = _addition(unit, fest["dome"], "2031-04-02", "14:00", unit_draft)
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "This change would break the timetable&#39;s rules, so nothing was saved." in html
+    assert "“Night sky” would be shown 2 times on Wed, Apr 2; it may be shown 1 time a day." in html
+    assert html.count(f'<input type="hidden" name="entry" value="{unit}">') == 3  # starts that add it
+    # the giant screen shows no dome films
+    data.update(theater=fest["giant"].id, day="2031-04-04", start="14:00")
+    assert client.post(url, data=data).status_code == 422
+    assert len(_units(unit_draft)) == 1
+
+
+def test_the_service_refuses_a_programme_of_another_edition(fest, programme, unit_draft, make):
+    other = make.edition()
+    foreign = ShortsProgramme(edition_id=other.id, title_en="Elsewhere")
+    db.session.add(foreign)
+    db.session.flush()
+    with pytest.raises(InvalidInput):
+        edits.add_screening(
+            unit_draft, programme=foreign, theater=fest["dome"], start=at(4, 10), actor=None, lock=None
+        )
+
+
+def _addition(item: str, theater, day: str, start: str, version) -> dict:
+    return {"entry": item, "theater": theater.id, "day": day, "start": start, "lock": version.version}
+
+
+def _units(version) -> list[Screening]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            sa.select(Screening).where(
+                Screening.timetable_id == version.id, Screening.programme_id.is_not(None)
+            )
+        )
+    )

@@ -272,6 +272,15 @@ def fold_programmes(edition: Edition, films: list[dict]) -> list[dict]:
     return [f for f in films if f["id"] not in folded] + units
 
 
+def schedulable(edition: Edition) -> tuple[list[tuple[Entry, Decision]], list[ShortsProgramme]]:
+    """What the edition's timetable screens, as its instance has it: the accepted films that screen on their
+    own, and the shorts programmes that screen as one film in place of their films (``fold_programmes``)."""
+    accepted = accepted_entries(edition)
+    ids = {f["id"] for f in fold_programmes(edition, [film_json(e, d) for e, d in accepted])}
+    singles = [(e, d) for e, d in accepted if film_id(e.id) in ids]
+    return singles, [p for p in edition_programmes(edition) if programme_film_id(p.id) in ids]
+
+
 def screening_refs(
     screenings: Iterable[Screening], edition: Edition, tids: dict[int, str], films: set[str]
 ) -> list[dict]:
