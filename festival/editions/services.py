@@ -29,6 +29,7 @@ from festival.models import (
     PanelMember,
     RubricCriterion,
     Theater,
+    TransitDays,
     User,
     Venue,
 )
@@ -275,19 +276,28 @@ class CopyReport:
     one_off: list[Event]
 
 
+# the edition's own settings a copy keeps: what a short film is and how long a programme runs, the transit
+# days between two cities without a pair of their own, the formats an online channel streams
+COPIED_EDITION_FIELDS = (
+    "shorts_threshold_minutes", "programme_min_minutes", "programme_max_minutes", "programme_gap_minutes",
+    "transit_days_default", "stream_formats",
+)  # fmt: skip
+
+
 def copy_edition(
     source: Edition, values: EditionValues, *, with_panel_members: bool = False, actor: User
 ) -> CopyReport:
-    """A new edition in draft made from ``source``: its settings (time zone, formats, terms, contact),
-    venues with their weekly hours, city, partner flag and contact, and their venue managers' scope
-    (``scope.copy_scope``), theaters, recurring events and blocks (``Event.recurring``) moved by
-    whole weeks to the same weekdays of the new window (those that fall outside it are left out), rubric,
-    panels (with their members only when asked), letter templates and demand settings (weekday and hour
-    weights, the holiday and make-up working day weights, the two costs).
+    """A new edition in draft made from ``source``: its settings (time zone, formats, terms, contact; the
+    shorts settings, transit days and streamed formats, ``COPIED_EDITION_FIELDS``), venues with their weekly
+    hours, city, partner flag and contact, and their venue managers' scope (``scope.copy_scope``), theaters
+    (online channels with their window), the transit days between two cities, recurring events and blocks
+    (``Event.recurring``) moved by whole weeks to the same weekdays of the new window (those that fall
+    outside it are left out), rubric, panels (with their members only when asked), letter templates and
+    demand settings (weekday and hour weights, the holiday and make-up working day weights, the two costs).
 
     Not copied, because they belong to one year: dated closures and special hours of the venues, one-off
     events (listed in the report and on the new edition's page), school breaks, the holiday list, entries,
-    decisions, timetables."""
+    decisions, timetables, and so the shorts programmes (they group the year's entries)."""
     values.timezone = values.timezone or source.timezone
     errors = errors_of(values)
     if errors:
@@ -299,6 +309,8 @@ def copy_edition(
         copied_from_id=source.id,
     )
     _apply(edition, values)
+    for name in COPIED_EDITION_FIELDS:
+        setattr(edition, name, copy_module.deepcopy(getattr(source, name)))
     settings = demand.DemandSettings.of(source)
     settings.breaks = []
     edition.demand = {
@@ -338,13 +350,18 @@ def copy_edition(
                 code=theater.code, name=theater.name, name_zh=theater.name_zh, seats=theater.seats,
                 formats=list(theater.formats), features=list(theater.features),
                 changeover_minutes=theater.changeover_minutes, start_step_minutes=theater.start_step_minutes,
-                position=theater.position,
+                position=theater.position, online=theater.online, window_minutes=theater.window_minutes,
             )  # fmt: skip
             new_theaters[theater.id] = new_theater
             copy.theaters.append(new_theater)
         db.session.add(copy)
     db.session.flush()
     scope.copy_scope(venue_copies)
+    pairs = sa.select(TransitDays).where(TransitDays.edition_id == source.id).order_by(TransitDays.id)
+    for pair in db.session.scalars(pairs):
+        db.session.add(
+            TransitDays(edition_id=edition.id, city_a=pair.city_a, city_b=pair.city_b, days=pair.days)
+        )
     for event, moved_event in moved_events:
         if event.theater_id is not None:
             if event.theater_id not in new_theaters:

@@ -12,8 +12,20 @@ from festival import localtime
 from festival.editions import demand, services
 from festival.errors import InvalidInput
 from festival.extensions import db
-from festival.models import Edition, Event, MailTemplate, Panel, PanelMember, Venue
-from festival.models.enums import EditionStatus, EventKind, FilmFormat, HolidayKind, Role
+from festival.models import (
+    Edition,
+    Entry,
+    Event,
+    MailTemplate,
+    Panel,
+    PanelMember,
+    ShortsProgramme,
+    Theater,
+    TransitDays,
+    Venue,
+)
+from festival.models.enums import EditionStatus, EntryStatus, EventKind, FilmFormat, HolidayKind, Role
+from festival.schedule import shorts
 from tests.conftest import log_in
 
 
@@ -237,3 +249,44 @@ def test_a_make_up_working_day_takes_its_own_weight(source):
     settings.workday_weight = 0.9
     demand.save(edition, settings, actor=staff)
     assert edition.schedule_weights["date"]["2031-04-26"] == 0.9
+
+
+def test_a_copy_keeps_the_shorts_transit_and_online_settings_but_no_programmes(source, make):
+    edition, staff = source
+    edition.shorts_threshold_minutes, edition.programme_gap_minutes = 25, 3
+    edition.programme_min_minutes, edition.programme_max_minutes = 45, 80
+    edition.transit_days_default, edition.stream_formats = 2, ["dome", "documentary"]
+    db.session.add(TransitDays(edition_id=edition.id, city_a="Hefei", city_b="Shanghai", days=3))
+    online = make.venue(edition, code="online", name="Online", city="online")
+    make.theater(online, code="ch1", online=True, window_minutes=2880, seats=1200, formats=["dome"])
+    owner = make.user(Role.FILMMAKER)
+    films = []
+    for title in ("Comet", "Aurora"):
+        entry = make.entry(
+            edition, owner, EntryStatus.SUBMITTED, title_en=title, format=FilmFormat.DOME, runtime_minutes=24
+        )
+        make.accepted(entry)
+        films.append(entry)
+    db.session.flush()
+    shorts.create_programme(edition, title_en="Sky shorts", title_zh=None, entries=films)
+    db.session.commit()
+
+    copy = services.copy_edition(edition, _values(), actor=staff).edition
+    db.session.commit()
+    assert (copy.shorts_threshold_minutes, copy.programme_min_minutes, copy.programme_max_minutes) == (
+        25,
+        45,
+        80,
+    )
+    assert copy.programme_gap_minutes == 3
+    assert copy.transit_days_default == 2 and copy.stream_formats == ["dome", "documentary"]
+    pairs = db.session.scalars(sa.select(TransitDays).where(TransitDays.edition_id == copy.id)).all()
+    assert [(p.city_a, p.city_b, p.days) for p in pairs] == [("Hefei", "Shanghai", 3)]
+    channel = db.session.scalar(
+        sa.select(Theater).join(Venue).where(Venue.edition_id == copy.id, Theater.code == "ch1")
+    )
+    assert channel.online and channel.window_minutes == 2880
+    # the programmes group this year's entries, which a copy never brings
+    assert db.session.scalar(sa.select(sa.func.count()).where(ShortsProgramme.edition_id == copy.id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).where(Entry.edition_id == copy.id)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).where(ShortsProgramme.edition_id == edition.id)) == 1
