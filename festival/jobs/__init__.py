@@ -115,6 +115,16 @@ class JobQueue:
         """Queue a call of the task ``name`` in the current app's queue (inline in immediate mode)."""
         self.queue().enqueue(name, *args)
 
+    def offer(self, name: str, *args) -> Exception | None:
+        """Queue a call as ``enqueue`` does, but return the storage's refusal (Redis unreachable, a full
+        disk; logged) instead of raising it, for the caller to record on the job's row."""
+        try:
+            self.enqueue(name, *args)
+        except Exception as exc:
+            log.exception("could not queue %s%r", name, args)
+            return exc
+        return None
+
     def worker_started(self, app: Flask) -> None:
         """Run the worker-start hooks in an app context of ``app``."""
         with app.app_context():

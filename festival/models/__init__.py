@@ -20,7 +20,7 @@ from festival.models.mail import AuditEvent, MailTemplate, OutboxMail
 from festival.models.review import Assignment, Conflict, Decision, Panel, PanelEntry, PanelMember, Review
 from festival.models.scenario import Scenario
 from festival.models.schedule import Screening, SolveRun, TimetableVersion
-from festival.models.shorts import ShortsProgramme, ShortsProgrammeEntry
+from festival.models.shorts import ShortsProgramme, ShortsProgrammeEntry, ShortsProposal
 from festival.models.user import User, UserRole, UserSession
 from festival.models.venue import FilmPrint, InvitationVenue, Theater, TransitDays, Venue, VenueManagerVenue
 
@@ -57,6 +57,7 @@ __all__ = [
     "Screening",
     "ShortsProgramme",
     "ShortsProgrammeEntry",
+    "ShortsProposal",
     "Speaker",
     "SolveRun",
     "Star",

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from festival.extensions import db
 from festival.models.enums import RunStatus, VersionStatus, enum_column
 from festival.models.shorts import ShortsProgrammeEntry
-from festival.models.types import AwareDateTime, utcnow
+from festival.models.types import AwareDateTime, one_active_per_edition, utcnow
 
 if TYPE_CHECKING:
     from festival.models.entry import Entry
@@ -146,26 +146,12 @@ class Screening(db.Model):
         return [self.entry] if self.entry is not None else []
 
 
-# A run is active while queued or running; at most one per edition (the partial unique index below).
-ACTIVE_RUN = "status IN ('queued', 'running')"
-
-
 class SolveRun(db.Model):
     """A background run of the solver: its instance, progress and result."""
 
     __tablename__ = "solve_run"
-    __table_args__ = (
-        # One active run per edition, held by the database: two starts at the same moment cannot both
-        # insert one (festival.schedule.runs.start_run turns the second insert's IntegrityError into
-        # "a run is already in progress").
-        sa.Index(
-            "uq_solve_run_active_edition",
-            "edition_id",
-            unique=True,
-            sqlite_where=sa.text(ACTIVE_RUN),
-            postgresql_where=sa.text(ACTIVE_RUN),
-        ),
-    )
+    # One active run per edition, held by the database (festival.schedule.runs.start_run).
+    __table_args__ = (one_active_per_edition("uq_solve_run_active_edition"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id"), index=True)

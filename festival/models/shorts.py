@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from festival.extensions import db
-from festival.models.types import AwareDateTime, utcnow
+from festival.models.types import AwareDateTime, one_active_per_edition, utcnow
 
 if TYPE_CHECKING:
     from festival.models.edition import Edition
@@ -103,3 +103,32 @@ class ShortsProgrammeEntry(db.Model):
 
     programme: Mapped[ShortsProgramme] = relationship(back_populates="entries")
     entry: Mapped[Entry] = relationship()
+
+
+class ShortsProposal(db.Model):
+    """A proposal of shorts programmes made in the background (the job queue's ``propose_shorts`` task,
+    festival.schedule.shorts): its state (``queued``, ``running``, ``finished``, ``failed``) and, once
+    finished, what it made and left out (``result``: ``{"programmes": [ids], "left_out": [{"entry",
+    "reason", "minutes"}], "optimal"}``; the reasons are the proposer's codes, worded when shown)."""
+
+    __tablename__ = "shorts_proposal"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('queued', 'running', 'finished', 'failed')", name="status_known"),
+        # One active proposal per edition, held by the database: two presses at once make one proposal.
+        one_active_per_edition("uq_shorts_proposal_active_edition"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(sa.ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16), default="queued")
+    result: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    worker: Mapped[str | None] = mapped_column(sa.String(200))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+
+    @property
+    def active(self) -> bool:
+        return self.status in ("queued", "running")

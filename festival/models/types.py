@@ -36,3 +36,15 @@ class AwareDateTime(TypeDecorator):
 def utcnow() -> datetime:
     """The current moment as an aware UTC datetime."""
     return datetime.now(UTC)
+
+
+# queued or running: the background jobs (solver runs, shorts proposals) of which an edition has one at most
+ACTIVE_JOB = "status IN ('queued', 'running')"
+
+
+def one_active_per_edition(name: str) -> sa.Index:
+    """A partial unique index: at most one row of the table per edition while queued or running. Two
+    starts at the same moment cannot both insert one; the service turns the second insert's
+    IntegrityError into "already in progress"."""
+    where = sa.text(ACTIVE_JOB)
+    return sa.Index(name, "edition_id", unique=True, sqlite_where=where, postgresql_where=where)

@@ -228,13 +228,10 @@ def start_run(
 
 def enqueue(run: SolveRun) -> bool:
     """Hand a committed queued run to the job queue; if the queue refuses, mark the run failed."""
-    try:
-        job_queue.enqueue(SOLVE_RUN, run.id)
-    except Exception as exc:  # the queue's storage is down (Redis unreachable, disk full, ...)
-        log.exception("could not queue run %s", run.id)
-        transition(run.id, RunStatus.FAILED, error=f"Could not queue the run: {exc}")
-        return False
-    return True
+    refused = job_queue.offer(SOLVE_RUN, run.id)
+    if refused is not None:  # the queue's storage is down (Redis unreachable, disk full, ...)
+        transition(run.id, RunStatus.FAILED, error=f"Could not queue the run: {refused}")
+    return refused is None
 
 
 def request_stop(run: SolveRun, *, actor: User | None) -> SolveRun:

@@ -10,17 +10,21 @@ films plus ``Edition.programme_gap_minutes`` between two films, between ``progra
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 import scheduler
+from festival import audit
 from festival.errors import InvalidInput, InvalidTransition
-from festival.extensions import db
+from festival.extensions import db, job_queue
+from festival.jobs import worker_id, worker_is_gone
 from festival.labels import AUDIENCE_LABELS, FORMAT_LABELS, film_title, label_of
 from festival.models import (
     Decision,
@@ -29,15 +33,21 @@ from festival.models import (
     Screening,
     ShortsProgramme,
     ShortsProgrammeEntry,
+    ShortsProposal,
     TimetableVersion,
+    User,
 )
 from festival.models.enums import VersionStatus
+from festival.models.types import utcnow
 from festival.schedule.adapter import accepted_entries, edition_theaters
 from scheduler import shorts as rules
 
 # how long the proposer may think (seconds); it is proven best well before on a festival's shorts
 PROPOSE_SECONDS = 5
 PROPOSE_SEED = 2026
+PROPOSE_TASK = "propose_shorts"  # the job queue's task (festival.schedule.tasks)
+
+log = logging.getLogger("festival.shorts")
 
 
 class ShortsRefused(InvalidInput):
@@ -209,19 +219,26 @@ class Proposal:
     optimal: bool
 
 
-def propose(edition: Edition, *, seed: int = PROPOSE_SEED, time_limit: float = PROPOSE_SECONDS) -> Proposal:
-    """Group the edition's accepted short films that are in no programme yet into new programmes (the
-    engine's grouping, ``scheduler.propose_programmes``), titled "Shorts programme N"."""
+def grouping(
+    edition: Edition,
+    *,
+    seed: int = PROPOSE_SEED,
+    time_limit: float = PROPOSE_SECONDS,
+    release: Callable[[], object] = lambda: None,
+) -> scheduler.Grouping:
+    """The engine's grouping (``scheduler.propose_programmes``) of the edition's accepted short films that
+    are in no programme yet; ``release()`` is called once the films are read, before the engine works (a
+    background task ends its transaction there)."""
     taken = member_ids(edition)
-    shorts = [(e, d) for e, d in short_entries(edition) if e.id not in taken]
-    by_id = {str(e.id): e for e, _ in shorts}
-    grouping = scheduler.propose_programmes(
-        [short_film(e, d) for e, d in shorts],
-        rooms_of(edition),
-        lengths_of(edition),
-        seed=seed,
-        time_limit=time_limit,
-    )
+    films = [short_film(e, d) for e, d in short_entries(edition) if e.id not in taken]
+    rooms, lengths = rooms_of(edition), lengths_of(edition)
+    release()
+    return scheduler.propose_programmes(films, rooms, lengths, seed=seed, time_limit=time_limit)
+
+
+def store_grouping(edition: Edition, grouping: scheduler.Grouping) -> Proposal:
+    """The grouping's programmes as new programmes of the edition, titled "Shorts programme N" (flushes;
+    IntegrityError when one of the films went into a programme meanwhile)."""
     number = len(programmes_of(edition))
     made = []
     for ids in grouping.programmes:
@@ -229,14 +246,155 @@ def propose(edition: Edition, *, seed: int = PROPOSE_SEED, time_limit: float = P
         programme = ShortsProgramme(
             edition_id=edition.id, title_en=f"Shorts programme {number}", title_zh=f"短片单元 {number}"
         )
-        programme.entries = [
-            ShortsProgrammeEntry(entry_id=by_id[fid].id, position=i) for i, fid in enumerate(ids)
-        ]
+        programme.entries = [ShortsProgrammeEntry(entry_id=int(fid), position=i) for i, fid in enumerate(ids)]
         db.session.add(programme)
         made.append(programme)
     db.session.flush()
-    left_out = [(by_id[u.film], reason_words(u, edition)) for u in grouping.unplaced]
+    left_out = [(db.session.get(Entry, int(u.film)), reason_words(u, edition)) for u in grouping.unplaced]
     return Proposal(made, left_out, grouping.optimal)
+
+
+def propose(edition: Edition, *, seed: int = PROPOSE_SEED, time_limit: float = PROPOSE_SECONDS) -> Proposal:
+    """Group the edition's accepted short films that are in no programme yet into new programmes, here and
+    now (staff start it in the background: ``start_proposal``)."""
+    return store_grouping(edition, grouping(edition, seed=seed, time_limit=time_limit))
+
+
+# ---------------------------------------------------------------- proposing in the background
+
+
+class ProposalActive(InvalidTransition):
+    """A proposal of the edition is queued or being made; a second would group the same films."""
+
+    default = _l(
+        "Programmes are being proposed for this edition already; the page shows when they are ready."
+    )
+
+
+def latest_proposal(edition: Edition) -> ShortsProposal | None:
+    """The edition's newest proposal, freshly read (a worker changes it)."""
+    stmt = (
+        sa.select(ShortsProposal)
+        .where(ShortsProposal.edition_id == edition.id)
+        .order_by(ShortsProposal.id.desc())
+        .limit(1)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalar(stmt)
+
+
+def start_proposal(edition: Edition, *, actor: User | None) -> ShortsProposal:
+    """A queued proposal of programmes for the edition (flushes; the view enqueues it after the commit).
+    Raises ProposalActive while another is queued or running (the database's partial unique index decides
+    between two presses at once)."""
+    current = latest_proposal(edition)
+    if current is not None and current.active:
+        raise ProposalActive()
+    proposal = ShortsProposal(edition_id=edition.id, created_by_id=actor.id if actor else None)
+    db.session.add(proposal)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise ProposalActive() from None
+    audit.record(edition, actor=actor, action="shorts.propose")
+    return proposal
+
+
+def enqueue_proposal(proposal: ShortsProposal) -> bool:
+    """Hand a committed queued proposal to the job queue; when the queue refuses, mark it failed."""
+    refused = job_queue.offer(PROPOSE_TASK, proposal.id)
+    if refused is not None:
+        _set_status(proposal.id, "failed", ("queued",), error=f"Could not queue the proposal: {refused}")
+    return refused is None
+
+
+def _set_status(proposal_id: int, to: str, allowed: tuple[str, ...], **values) -> bool:
+    """Move a proposal to ``to`` when its status is one of ``allowed``, in a short transaction of its own
+    (visible to every process at once); whether it moved."""
+    if to in ("finished", "failed"):
+        values.setdefault("finished_at", utcnow())
+    stmt = (
+        sa.update(ShortsProposal)
+        .where(ShortsProposal.id == proposal_id, ShortsProposal.status.in_(allowed))
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    with db.engine.begin() as conn:
+        return conn.execute(stmt).rowcount == 1
+
+
+def execute_proposal(proposal_id: int) -> str | None:
+    """The job: make a queued proposal's programmes and keep what it made and left out on the proposal.
+    Commits (it is the command). Every exception ends the proposal as failed with its text, nothing of it
+    kept; returns the final status (None when it was not queued any more)."""
+    if not _set_status(proposal_id, "running", ("queued",), started_at=utcnow(), worker=worker_id()):
+        return None
+    try:
+        proposal = db.session.get(ShortsProposal, proposal_id)
+        edition = db.session.get(Edition, proposal.edition_id)
+        found = grouping(edition, release=db.session.rollback)  # no transaction held while it thinks
+        made = store_grouping(edition, found)
+        proposal = db.session.get(ShortsProposal, proposal_id)
+        proposal.result = {
+            "programmes": [p.id for p in made.programmes],
+            "left_out": [
+                {"entry": int(u.film), "reason": u.reason, "minutes": u.minutes} for u in found.unplaced
+            ],
+            "optimal": found.optimal,
+        }
+        proposal.status, proposal.finished_at = "finished", utcnow()
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        error = "A film went into a programme while the proposal was being made; nothing was kept."
+        _set_status(proposal_id, "failed", ("running",), error=error)
+        return "failed"
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("shorts proposal %s failed", proposal_id)
+        _set_status(proposal_id, "failed", ("running",), error=f"{type(exc).__name__}: {exc}")
+        return "failed"
+    return "finished"
+
+
+def reap_stale_proposals() -> int:
+    """Mark failed the running proposals whose worker process is gone (crashed or killed); how many.
+    Called when a worker starts and when the programmes page is shown."""
+    stmt = sa.select(ShortsProposal.id, ShortsProposal.worker).where(ShortsProposal.status == "running")
+    reaped = 0
+    for proposal_id, worker in db.session.execute(stmt).all():
+        if worker_is_gone(worker):
+            error = f"The worker process {worker} is gone: it crashed or was killed. Nothing was kept."
+            reaped += _set_status(proposal_id, "failed", ("running",), error=error)
+    return reaped
+
+
+@dataclass(frozen=True)
+class ProposalOutcome:
+    """A finished proposal as the programmes page shows it: the programmes it made that still exist, and
+    each film it left out with why, in the reader's language."""
+
+    made: int
+    programmes: list[ShortsProgramme]
+    left_out: list[tuple[Entry, str]]
+
+
+def outcome_of(proposal: ShortsProposal) -> ProposalOutcome | None:
+    """What a finished proposal made and left out (None until it has finished)."""
+    if proposal.status != "finished":
+        return None
+    edition = db.session.get(Edition, proposal.edition_id)
+    result = proposal.result or {}
+    ids = result.get("programmes", [])
+    programmes = [p for p in (db.session.get(ShortsProgramme, i) for i in ids) if p is not None]
+    left_out = []
+    for item in result.get("left_out", []):
+        entry = db.session.get(Entry, item["entry"])
+        if entry is not None:
+            unplaced = scheduler.Unplaced(str(item["entry"]), item["reason"], item.get("minutes", 0))
+            left_out.append((entry, reason_words(unplaced, edition)))
+    return ProposalOutcome(len(ids), programmes, left_out)
 
 
 def waiting_shorts(edition: Edition) -> list[tuple[Entry, str]]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from flask import abort, flash, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_login import current_user
 
 from festival.editions import staff_edition, staff_editions
 from festival.extensions import db
 from festival.formtools import choices
 from festival.handlers import Render, post_button, submit_form
 from festival.labels import film_title, format_label
-from festival.models import Edition, Entry, ShortsProgramme
+from festival.models import Edition, Entry, ShortsProgramme, ShortsProposal
 from festival.models.enums import Role
 from festival.schedule import bp, shorts
 from festival.schedule.shorts_forms import (
@@ -57,19 +57,19 @@ def _home(edition: Edition) -> str:
     return url_for("schedule.shorts_index", edition=edition.slug)
 
 
-def _said(proposal: shorts.Proposal) -> None:
-    made = len(proposal.programmes)
-    flash(ngettext("%(num)s programme proposed.", "%(num)s programmes proposed.", made), "success")
-    for entry, reason in proposal.left_out:
-        flash(
-            _("“%(title)s” is in no programme: %(reason)s", title=film_title(entry), reason=reason), "warning"
-        )
+def _queued(proposal) -> None:
+    if shorts.enqueue_proposal(proposal):  # committed: a worker can read it
+        flash(_("Programmes are being proposed; this page shows them when they are ready."), "success")
+    else:
+        flash(_("The job queue could not take the proposal; see the error below."), "error")
 
 
 @bp.route("/shorts", methods=["GET", "POST"])
 @roles_required(*STAFF)
 def shorts_index():
     edition = staff_edition(request.args.get("edition"))
+    shorts.reap_stale_proposals()
+    proposal = shorts.latest_proposal(edition)
     waiting = shorts.waiting_shorts(edition)
     form = NewProgrammeForm()
     form.films.choices = choices([(e.id, _label(e)) for e, _reason in waiting])
@@ -108,6 +108,8 @@ def shorts_index():
             form=form,
             settings=settings,
             propose=ProposeForm(formdata=None),
+            proposal=proposal,
+            outcome=shorts.outcome_of(proposal) if proposal is not None else None,
         ),
         status,
     )
@@ -132,7 +134,22 @@ def shorts_settings():
 @roles_required(*STAFF)
 def shorts_propose():
     edition = staff_edition(request.args.get("edition"))
-    return post_button(ProposeForm(), lambda: shorts.propose(edition), success=_said, back=_home(edition))
+    return post_button(
+        ProposeForm(),
+        lambda: shorts.start_proposal(edition, actor=current_user),
+        success=_queued,
+        back=_home(edition),
+    )
+
+
+@bp.get("/shorts/proposals/<int:proposal_id>.json")
+@roles_required(*STAFF)
+def shorts_proposal_state(proposal_id: int):
+    """A proposal's state, for the programmes page to reload when it changes."""
+    proposal = db.get_or_404(ShortsProposal, proposal_id)
+    shorts.reap_stale_proposals()
+    db.session.refresh(proposal)
+    return {"status": proposal.status, "active": proposal.active}
 
 
 @bp.route("/shorts/<int:programme_id>", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from festival.extensions import job_queue
-from festival.schedule import parts
+from festival.schedule import parts, shorts
 from festival.schedule.runs import SOLVE_RUN, execute_run, reap_stale_runs
 
 
@@ -19,5 +19,12 @@ def solve_run_part(run_id: int, index: int, time_limit: float) -> None:
     parts.solve_part_task(run_id, index, time_limit)
 
 
-# A worker that starts marks failed the runs a dead worker left running.
+@job_queue.task(shorts.PROPOSE_TASK)
+def propose_shorts(proposal_id: int) -> None:
+    """Make one ShortsProposal's programmes (its state and result are written to the database)."""
+    shorts.execute_proposal(proposal_id)
+
+
+# A worker that starts marks failed the runs and proposals a dead worker left running.
 job_queue.on_worker_start(reap_stale_runs)
+job_queue.on_worker_start(shorts.reap_stale_proposals)

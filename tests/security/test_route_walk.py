@@ -135,6 +135,7 @@ GET = {
     "schedule.why_here": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.shorts_index": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.shorts_programme": ("login", "403", "403", "403", "403", "ok", "ok"),
+    "schedule.shorts_proposal_state": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.stats": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theater_ics": ("login", "403", "403", "403", "403", "ok", "ok"),
     "schedule.theaters": ("login", "403", "403", "403", "403", "ok", "ok"),

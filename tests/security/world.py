@@ -29,6 +29,7 @@ from festival.models import (
     Scenario,
     Screening,
     ShortsProgramme,
+    ShortsProposal,
     SolveRun,
     Speaker,
     Theater,
@@ -159,7 +160,8 @@ def build_world() -> World:
     scenario = Scenario(edition_id=old.id, name="Walk", base_version_id=draft.id, changes={})
     # a shorts programme that no published version screens: staff see it, the public has no page of it
     shorts = ShortsProgramme(edition_id=old.id, title_en="Walk shorts")
-    db.session.add_all([scenario, shorts])
+    proposal = ShortsProposal(edition_id=old.id, status="finished", result={"programmes": [], "left_out": []})
+    db.session.add_all([scenario, shorts, proposal])
     db.session.flush()
     panel = _first(Panel, Panel.edition_id == edition.id)
     invitation = people.invite_to_team(
@@ -186,6 +188,7 @@ def build_world() -> World:
         "run_id": _first(SolveRun).id,
         "scenario_id": scenario.id,
         "programme_id": shorts.id,
+        "proposal_id": proposal.id,
         "action": "remove",
         "venue_id": venue.id,
         "theater_id": theater.id,
