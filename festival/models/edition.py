@@ -69,6 +69,9 @@ class Edition(db.Model):
     transit_days_default: Mapped[int] = mapped_column(default=1)
     # the formats (FilmFormat values) an online channel can stream; 4D cannot (festival.schedule.online)
     stream_formats: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # when an event of the edition was last added, changed or deleted (festival.models.event's listener):
+    # the public pages that show events take it as their Last-Modified when later than the publication
+    events_changed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     # the edition this one was copied from (its one-off blocks are listed to staff, not copied)
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("edition.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(AwareDateTime(), default=utcnow)

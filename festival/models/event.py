@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from festival.extensions import db
+from festival.models.edition import Edition
 from festival.models.enums import (
     Audience,
     EventKind,
@@ -20,7 +21,6 @@ from festival.models.enums import (
 from festival.models.types import AwareDateTime, utcnow
 
 if TYPE_CHECKING:
-    from festival.models.edition import Edition
     from festival.models.entry import Entry
     from festival.models.user import User
     from festival.models.venue import Theater
@@ -156,3 +156,19 @@ class EventRegistration(db.Model):
 
     event: Mapped[Event] = relationship()
     user: Mapped[User] = relationship()
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _note_event_changes(session: Session, _context, _instances) -> None:
+    """Stamp ``Edition.events_changed_at`` whenever an event of the edition is added, changed or deleted,
+    wherever that happens (services, the online switch, the demo): the public pages' Last-Modified follows
+    it, so a deleted event, which leaves no row to date, still makes the pages newer."""
+    changed = {e.edition_id for e in session.new if isinstance(e, Event)}
+    changed |= {e.edition_id for e in session.deleted if isinstance(e, Event)}
+    changed |= {e.edition_id for e in session.dirty if isinstance(e, Event) and session.is_modified(e)}
+    now = utcnow()
+    with session.no_autoflush:
+        for edition_id in changed - {None}:
+            edition = session.get(Edition, edition_id)
+            if edition is not None:
+                edition.events_changed_at = now

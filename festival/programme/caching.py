@@ -21,7 +21,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from flask import Response, current_app, g, request, session
@@ -69,22 +69,36 @@ def etag_for(
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
-def not_modified(version: TimetableVersion, etag: str, *, public: bool = False) -> Response | None:
-    """A 304 response when the client's copy is current, else None."""
+def last_modified(version: TimetableVersion, changed: datetime | None = None) -> datetime | None:
+    """A page's Last-Modified, to the second: the publication, or ``changed`` when later (what else the
+    page shows changed since: the edition's events, ``Edition.events_changed_at``)."""
+    moments = [m for m in (version.published_at, changed) if m is not None]
+    return max(moments).replace(microsecond=0) if moments else None
+
+
+def not_modified(
+    version: TimetableVersion, etag: str, *, public: bool = False, changed: datetime | None = None
+) -> Response | None:
+    """A 304 response when the client's copy is current, else None. Without If-None-Match, a copy is
+    current when it is as new as ``last_modified(version, changed)``."""
     fresh = etag in request.if_none_match if request.if_none_match else False
-    if not request.if_none_match and request.if_modified_since and version.published_at:
-        fresh = version.published_at.replace(microsecond=0) <= request.if_modified_since
+    stamp = last_modified(version, changed)
+    if not request.if_none_match and request.if_modified_since and stamp is not None:
+        fresh = stamp <= request.if_modified_since
     if not fresh:
         return None
     response = Response(status=304)
-    return finish(response, version, etag, public=public)
+    return finish(response, version, etag, public=public, changed=changed)
 
 
-def finish(response: Response, version: TimetableVersion, etag: str, *, public: bool) -> Response:
-    """Add the cache headers to a programme response."""
+def finish(
+    response: Response, version: TimetableVersion, etag: str, *, public: bool, changed: datetime | None = None
+) -> Response:
+    """Add the cache headers to a programme response (``changed`` as in ``last_modified``)."""
     response.set_etag(etag)
-    if version.published_at:
-        response.last_modified = version.published_at.replace(microsecond=0)
+    stamp = last_modified(version, changed)
+    if stamp is not None:
+        response.last_modified = stamp
     scope = "public" if public else "private"
     response.headers["Cache-Control"] = f"{scope}, max-age={FILE_MAX_AGE if public else HTML_MAX_AGE}"
     response.vary.update(("Accept-Language", "Cookie") if not public else ())

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
-from datetime import date
+from datetime import date, datetime
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -78,30 +78,45 @@ def _programme(slug: str | None) -> tuple[Edition, TimetableVersion]:
 
 
 def _page(
-    version: TimetableVersion, address: str, render, *, today: date | None = None, depends_on: tuple = ()
+    version: TimetableVersion,
+    address: str,
+    render,
+    *,
+    today: date | None = None,
+    depends_on: tuple = (),
+    changed: datetime | None = None,
 ) -> Response:
     """Answer 304 when the visitor's copy is current, else render and add the cache headers.
 
-    ``address`` is the page's canonical_address: the query arguments it reads, normalised."""
+    ``address`` is the page's canonical_address: the query arguments it reads, normalised;
+    ``changed``: when what else it shows last changed (caching.last_modified)."""
     etag = caching.etag_for(version, address, today=today, depends_on=depends_on)
-    cached = caching.not_modified(version, etag)
+    cached = caching.not_modified(version, etag, changed=changed)
     if cached is not None:
         return cached
     response = caching.page(version, address, render, today=today, depends_on=depends_on)
-    return caching.finish(response, version, etag, public=False)
+    return caching.finish(response, version, etag, public=False, changed=changed)
 
 
 def _public_file(
-    version: TimetableVersion, build, mimetype: str, *, query: dict | None = None, depends_on=(), shared=False
+    version: TimetableVersion,
+    build,
+    mimetype: str,
+    *,
+    query: dict | None = None,
+    depends_on=(),
+    shared=False,
+    changed: datetime | None = None,
 ):
     """A file that is the same for everyone (calendar, feed): validators, 304, public caching;
     ``query`` holds the query arguments it reads, normalised; ``shared`` files may also be read by
     scripts of other sites (CORS)."""
     address = caching.canonical_address(query)
     etag = caching.etag_for(version, address, per_visitor=False, depends_on=depends_on)
-    response = caching.not_modified(version, etag, public=True)
+    response = caching.not_modified(version, etag, public=True, changed=changed)
     if response is None:
-        response = caching.finish(Response(build(), mimetype=mimetype), version, etag, public=True)
+        response = Response(build(), mimetype=mimetype)
+        response = caching.finish(response, version, etag, public=True, changed=changed)
     return caching.allow_any_origin(response) if shared else response
 
 
@@ -119,7 +134,8 @@ def _ics(
         )  # fmt: skip
 
     stamp = queries.events_stamp(edition) if public_events else ()
-    response = _public_file(version, build, "text/calendar", depends_on=stamp)
+    changed = edition.events_changed_at if public_events else None
+    response = _public_file(version, build, "text/calendar", depends_on=stamp, changed=changed)
     if response.status_code == 200:
         response.headers["Content-Disposition"] = attachment(filename)
     return response
@@ -147,6 +163,7 @@ def index(slug: str | None):
         lambda: _render_day(edition, version, address, asked, filters, today, editions, stamp),
         today=None if asked else today,
         depends_on=(editions, stamp),
+        changed=edition.events_changed_at,
     )
 
 
@@ -392,8 +409,9 @@ def _schedule(slug: str | None, kind: str, mimetype: str, serialize) -> Response
     stamp = queries.events_stamp(edition)  # public events change without a publication
     build = functools.partial(caching.cached, version, ("schedule", kind, language, base_url, stamp), compute)
     return _public_file(
-        version, build, mimetype, query={"lang": lang}, depends_on=(base_url, stamp), shared=True
-    )
+        version, build, mimetype, query={"lang": lang}, depends_on=(base_url, stamp), shared=True,
+        changed=edition.events_changed_at,
+    )  # fmt: skip
 
 
 @programme_route("/schedule.xml")

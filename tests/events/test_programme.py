@@ -3,15 +3,20 @@ the frab/c3voc feeds (the talks they are, with the confirmed speakers as persons
 
 from __future__ import annotations
 
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
 import pytest
 import sqlalchemy as sa
 
 from festival import localtime
 from festival.events import services
 from festival.extensions import db
-from festival.models import Speaker
-from festival.models.enums import EventKind, SpeakerStatus
+from festival.models import Edition, Speaker, TimetableVersion
+from festival.models.enums import EventKind, SpeakerStatus, VersionStatus
 from festival.models.event import EventSpeaker
+from festival.models.types import utcnow
+from festival.programme import caching
 from tests.programme.conftest import past, published  # noqa: F401
 from tests.programme.test_feeds import _xml, assert_valid_schedule_json, assert_valid_schedule_xml
 from tests.schedule.conftest import at, draft, fest, request_context  # noqa: F401
@@ -126,3 +131,48 @@ def test_the_old_edition_argument_redirects_even_beside_a_query_argument_named_l
     response = client.get(f"/programme/event/{event_id}?edition={forum['slug']}&event_id=999")
     assert response.status_code == 301
     assert response.headers["Location"].endswith(f"/programme/{forum['slug']}/event/{event_id}")
+
+
+def _backdate(forum, minutes: int) -> None:
+    """Make the publication and the events' last change older (Last-Modified is to the second)."""
+    edition = forum["edition"]
+    version = db.session.scalars(
+        sa.select(TimetableVersion).where(
+            TimetableVersion.edition_id == edition.id, TimetableVersion.status == VersionStatus.PUBLISHED
+        )
+    ).one()
+    version.published_at = utcnow() - timedelta(minutes=minutes + 60)
+    edition.events_changed_at = utcnow() - timedelta(minutes=minutes)
+    db.session.commit()
+    caching.clear_fragments()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/programme/{slug}/?day=2031-04-03", "/programme/{slug}/schedule.xml", "/programme/{slug}/calendar.ics"],
+)
+def test_if_modified_since_never_gets_a_stale_304_after_an_event_changes(client, forum, address):
+    url = address.format(slug=forum["slug"])
+    _backdate(forum, 60)
+    first = client.get(url)
+    edition = db.session.get(Edition, forum["edition"].id)
+    # the events changed after the publication: Last-Modified is their change, not the publication
+    assert parsedate_to_datetime(first.headers["Last-Modified"]) == edition.events_changed_at.replace(
+        microsecond=0
+    )
+    assert client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]}).status_code == 304
+    services.update_event(forum["event"], actor=None, title="Domes of tomorrow")
+    db.session.commit()
+    changed = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert changed.status_code == 200 and b"Domes of tomorrow" in changed.data
+    assert parsedate_to_datetime(changed.headers["Last-Modified"]) > parsedate_to_datetime(
+        first.headers["Last-Modified"]
+    )
+    # a deleted event leaves no row to date: the edition's stamp still moves
+    _backdate(forum, 30)
+    before = client.get(url)
+    services.delete_event(forum["event"], actor=None)
+    db.session.commit()
+    gone = client.get(url, headers={"If-Modified-Since": before.headers["Last-Modified"]})
+    assert gone.status_code == 200 and b"Domes of tomorrow" not in gone.data
+    assert client.get(url, headers={"If-Modified-Since": gone.headers["Last-Modified"]}).status_code == 304
