@@ -9,13 +9,20 @@ times are ISO 8601 with the edition's UTC offset. Every address in an answer is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from festival import localtime
+from flask import request
+from flask_babel import gettext as _
+
+from festival import localtime, paging
+from festival.api.errors import NotFound
+from festival.api.params import Paging
 from festival.events import queries as event_queries
 from festival.labels import city_names
 from festival.models import Edition, Entry, Event, Screening, Theater, TimetableVersion, Venue
 from festival.navigation import item_url, public_url
+from festival.paging import ListPagination
 from festival.programme import queries
 from festival.programme.items import event_key, guid, screening_key
 
@@ -226,3 +233,49 @@ def event(e: Event, edition: Edition, base_url: str) -> dict:
             "calendar": public_url("programme.event_ics", slug=edition.slug, event_id=e.id),
         },
     }
+
+
+# ---------------------------------------------------------------- pages of a list
+
+
+def page_of(rows: Sequence, asked: Paging) -> ListPagination:
+    """The page of ``rows`` asked for, by the site's one pager (``festival.paging.page_of``). Raises
+    NotFound (naming ``page``) past the last page; an empty list has one, empty page."""
+    found = paging.page_of(rows, asked.page, asked.per_page)
+    last = max(1, found.pages)
+    if asked.page > last:
+        raise NotFound(
+            _("There is no page %(page)d: the last page is %(pages)d.", page=asked.page, pages=last),
+            parameter="page",
+        )
+    return found
+
+
+def page_links(page: ListPagination, query: dict) -> dict[str, str | None]:
+    """Absolute addresses of this page and of the first, last, previous and next ones (None at the
+    ends), with the list's own parameters ``query`` (the ones it read, never any others)."""
+    last = max(1, page.pages)
+
+    def url(number: int) -> str:
+        return public_url(
+            request.endpoint, **(request.view_args or {}), **query, per_page=page.per_page, page=number
+        )
+
+    return {
+        "self": url(page.page),
+        "first": url(1),
+        "last": url(last),
+        "prev": url(page.prev_num) if page.has_prev else None,
+        "next": url(page.next_num) if page.page < last else None,
+    }
+
+
+def listing(rows: Sequence, asked: Paging, query: dict) -> tuple[dict, str]:
+    """The page of ``rows`` asked for as the API answers it (``data``, ``pagination``, ``links``), and the
+    same links as an HTTP ``Link`` header (RFC 8288). Raises NotFound past the last page."""
+    page = page_of(rows, asked)
+    found = page_links(page, query)
+    pages = max(1, page.pages)
+    pagination = {"page": page.page, "per_page": page.per_page, "total": page.total, "pages": pages}
+    header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in found.items() if url and rel != "self")
+    return {"data": page.items, "pagination": pagination, "links": found}, header

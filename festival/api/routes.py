@@ -15,7 +15,7 @@ from flask import Blueprint, Response, request
 from flask_babel import gettext as _
 
 from festival import readonly
-from festival.api import documents, paging, params
+from festival.api import documents, params
 from festival.api.errors import ApiError, NotFound, error_response
 from festival.editions import current_edition
 from festival.events import queries as event_queries
@@ -101,7 +101,7 @@ def _listing(slug: str, name: str, query: dict, keep: Callable[[dict], bool] = l
     asked = params.paging()
 
     def answer(lists: dict[str, list[dict]]) -> tuple[dict, str]:
-        return paging.document(paging.paginate([row for row in lists[name] if keep(row)], asked), query)
+        return documents.listing([row for row in lists[name] if keep(row)], asked, query)
 
     return _from_programme(slug, (tuple(sorted(query.items())), asked), answer)
 
@@ -125,7 +125,7 @@ def editions():
     rows = queries.published_editions()
     current = current_edition()
     docs = [documents.edition(e, v, current=current is not None and e.id == current.id) for e, v in rows]
-    document, link = paging.document(paging.paginate(docs, params.paging()), {})
+    document, link = documents.listing(docs, params.paging(), {})
     latest = max((v.published_at for _e, v in rows if v.published_at), default=None)
     response = _by_content(document, last_modified=latest)
     response.headers["Link"] = link
@@ -214,7 +214,7 @@ def events(slug: str):
     query = {
         k: v for k, v in {"day": day.isoformat() if day else None, "kind": kind}.items() if v is not None
     }
-    document, link = paging.document(paging.paginate(rows, params.paging()), query)
+    document, link = documents.listing(rows, params.paging(), query)
     response = _by_content(document)
     response.headers["Link"] = link
     return response
