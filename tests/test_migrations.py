@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -48,19 +50,31 @@ def test_downgrade_to_base_and_upgrade_again(tmp_path):
         db.engine.dispose()
 
 
-def test_downgrade_and_upgrade_on_the_server_database(database_url):
+@contextmanager
+def _scratch_database(database_url: str, tmp_path, name: str):
+    """A database of its own for a migration test: a SQLite file, or on the PostgreSQL server of
+    ``database_url`` a scratch database dropped afterwards; yields its URL."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
+        return
+    server = sa.make_url(database_url)
+    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name}"))
+        conn.execute(sa.text(f"CREATE DATABASE {name}"))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
+def test_downgrade_and_upgrade_on_the_server_database(database_url, tmp_path):
     """On PostgreSQL (TEST_DATABASE_URL), round-trip the whole chain in a scratch database."""
     if database_url.startswith("sqlite"):
         pytest.skip("covered by the SQLite round trip above; this one needs PostgreSQL")
-
-    server = sa.make_url(database_url)
-    admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    scratch = "festival_migration_roundtrip"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f"DROP DATABASE IF EXISTS {scratch}"))
-        conn.execute(sa.text(f"CREATE DATABASE {scratch}"))
-    try:
-        url = server.set(database=scratch).render_as_string(hide_password=False)
+    with _scratch_database(database_url, tmp_path, "festival_migration_roundtrip") as url:
         app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
             upgrade()
@@ -72,10 +86,46 @@ def test_downgrade_and_upgrade_on_the_server_database(database_url):
                 assert compare_metadata(context, db.metadata) == []
             db.session.remove()
             db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
-        admin.dispose()
+
+
+def test_the_phone_migration_keeps_contact_numbers_in_e164_and_back(database_url, tmp_path):
+    """On SQLite and on PostgreSQL: the venues' contact phones as typed become E.164 (an extension after
+    ";ext="), what is no valid number stays as it was, and the downgrade writes the international format."""
+    # venue code: as typed, stored in E.164, written back by the downgrade
+    phones = {
+        "hefei": ("(0551) 6362-1234 ext. 12", "+8655163621234;ext=12", "+86 551 6362 1234 ext. 12"),
+        "shanghai": ("+86 21 6854 2000", "+862168542000", "+86 21 6854 2000"),
+        "guangzhou": ("020 3902 9000", "+862039029000", "+86 20 3902 9000"),
+        "nowhere": ("call the front desk",) * 3,
+        "none": (None,) * 3,
+    }
+    insert = sa.text(
+        "INSERT INTO venue (edition_id, code, name, hours, closed_dates, special_hours, city, is_partner, "
+        "contact_phone) VALUES (:edition, :code, :code, '{}', '[]', '{}', '', false, :phone)"
+    )
+    with _scratch_database(database_url, tmp_path, "festival_phone_migration") as url:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            upgrade(revision="05dfe924f1be")  # phones as typed
+            from tests import factories
+
+            edition = factories.edition()
+            db.session.commit()
+            with db.engine.begin() as conn:
+                for code, (typed, _stored, _shown) in phones.items():
+                    conn.execute(insert, {"edition": edition.id, "code": code, "phone": typed})
+            db.session.remove()
+
+            def stored() -> dict:
+                with db.engine.connect() as conn:
+                    return dict(conn.execute(sa.text("SELECT code, contact_phone FROM venue")).all())
+
+            upgrade(revision="21001d7fd31c")
+            assert stored() == {code: values[1] for code, values in phones.items()}
+            downgrade(revision="05dfe924f1be")
+            assert stored() == {code: values[2] for code, values in phones.items()}
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_the_name_keys_migration_fills_the_keys_of_existing_rows(tmp_path):

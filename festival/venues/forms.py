@@ -20,6 +20,7 @@ from festival.labels import EVENT_KIND_LABELS, FORMAT_LABELS
 from festival.models.enums import EventKind, FilmFormat
 from festival.models.venue import CODE_PATTERN, FEATURE_PATTERN
 from festival.venues import hours as hours_text
+from festival.venues import phones
 
 CODE_RE = rf"^{CODE_PATTERN.pattern}$"
 CODE_MESSAGE = _l("Use lower-case letters, digits, - and _ (for example giant or dome-2).")
@@ -116,7 +117,7 @@ class VenueForm(CleanForm):
         """Initial data for editing a venue."""
         data = {"code": venue.code, "name": venue.name, "name_zh": venue.name_zh, "city": venue.city}
         data |= {"is_partner": venue.is_partner, "contact_name": venue.contact_name}
-        data |= {"contact_email": venue.contact_email, "contact_phone": venue.contact_phone}
+        data |= {"contact_email": venue.contact_email, "contact_phone": phones.shown(venue.contact_phone)}
         for day, _label in WEEKDAY_LABELS:
             data[f"hours_{day}"] = hours_text.format_intervals((venue.hours or {}).get(day))
         data["closed_dates"] = hours_text.format_dates(venue.closed_dates)

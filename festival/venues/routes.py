@@ -23,7 +23,7 @@ from festival.models.enums import Role
 from festival.navigation import localized
 from festival.schedule import adapter, exports, versions
 from festival.security import roles_required
-from festival.venues import bp, managers, services
+from festival.venues import bp, managers, phones, services
 from festival.venues.forms import (
     WEEKDAY_LABELS,
     BlockForm,
@@ -87,6 +87,8 @@ def _render(template: str, form, status: int = 200, **context):
     context.setdefault("format_labels", FORMAT_LABELS)
     context.setdefault("block_labels", EVENT_KIND_LABELS)
     context.setdefault("city_keys", list(CITY_LABELS))
+    context.setdefault("phone_shown", phones.shown)
+    context.setdefault("phone_uri", phones.tel_uri)
     return render_template(template, form=form, **context), status
 
 

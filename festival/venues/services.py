@@ -6,8 +6,6 @@ the database never holds a venue or theater that a solver run would reject.
 
 from __future__ import annotations
 
-import re
-
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
@@ -22,6 +20,7 @@ from festival.models import Edition, Screening, Theater, User, Venue
 from festival.models.enums import Role
 from festival.models.venue import CITY_PATTERN
 from festival.schedule import adapter
+from festival.venues import phones
 
 VENUE_FIELDS = (
     "code", "name", "name_zh", "hours", "closed_dates", "special_hours",
@@ -29,9 +28,6 @@ VENUE_FIELDS = (
 )  # fmt: skip
 # what only staff change: a venue manager edits the rest of their venue (hours, names, contact)
 STAFF_VENUE_FIELDS = ("code", "city", "is_partner")
-# a telephone number as people write it: digits with spaces, dashes, dots, brackets, a leading + and an
-# extension ("+86 10 6261 8888", "(0551) 6362-1234 ext. 12")
-PHONE_PATTERN = re.compile(r"\+?[0-9 ().-]{5,30}(\s*(ext\.?|x|转)\s*[0-9]{1,6})?")
 THEATER_FIELDS = (
     "code", "name", "name_zh", "seats", "formats", "features",
     "changeover_minutes", "start_step_minutes", "position",
@@ -54,7 +50,8 @@ def _refuse_unless_readable(errors: dict[str, list[str]]) -> None:
 
 def contact_errors(values: dict) -> dict[str, list]:
     """Why a venue's city or contact cannot be stored: the city is a key (``hefei``: lower-case letters,
-    digits, - and _), the e-mail an address, the phone a telephone number with at least six digits."""
+    digits, - and _), the e-mail an address, the phone a valid telephone number (``phones.normalised``: a
+    Chinese one needs no +86)."""
     errors: dict[str, list] = {}
     city = values.get("city") or ""
     if city and not CITY_PATTERN.fullmatch(city):
@@ -66,16 +63,26 @@ def contact_errors(values: dict) -> dict[str, list]:
         except EmailNotValidError as exc:
             errors["contact_email"] = [_l("This is not a valid e-mail address: %(why)s", why=str(exc))]
     phone = values.get("contact_phone")
-    if phone and (not PHONE_PATTERN.fullmatch(phone) or sum(c.isdigit() for c in phone) < 6):
-        errors["contact_phone"] = [
-            _l("Write a telephone number of digits, spaces and dashes, like +86 551 6362 1234.")
-        ]
+    if phone:
+        try:
+            phones.normalised(phone)
+        except ValueError:
+            errors["contact_phone"] = [
+                _l(
+                    "Write a telephone number with its area code, like 0551 6362 1234, or with its country "
+                    "code, like +86 551 6362 1234."
+                )
+            ]
     return errors
 
 
-def _check_venue(values: dict) -> None:
-    """Refuse a city or contact ``contact_errors`` names, and hours the solver's reader refuses."""
+def _check_venue(values: dict) -> dict:
+    """Refuse a city or contact ``contact_errors`` names, and hours the solver's reader refuses; the values
+    to store (the phone in E.164, ``phones.normalised``)."""
     _refuse_unless_readable(contact_errors(values) | adapter.venue_errors(values))
+    if values.get("contact_phone"):
+        values = {**values, "contact_phone": phones.normalised(values["contact_phone"])}
+    return values
 
 
 def _check_venue_code(edition: Edition, code: str, venue: Venue | None) -> None:
@@ -90,7 +97,7 @@ def create_venue(edition: Edition, *, actor: User | None, **values) -> Venue:
     """Add a venue to an edition. Raises InvalidInput (code taken, hours the solver refuses, a city or
     contact ``contact_errors`` refuses)."""
     _check_venue_code(edition, values["code"], None)
-    _check_venue(values)
+    values = _check_venue(values)
     venue = Venue(edition_id=edition.id, **{k: values[k] for k in VENUE_FIELDS if k in values})
     db.session.add(venue)
     db.session.flush()
@@ -109,7 +116,7 @@ def update_venue(venue: Venue, *, actor: User | None, **values) -> Venue:
     before = _snapshot(venue, VENUE_FIELDS)
     after = before | {k: values[k] for k in VENUE_FIELDS if k in values}
     _check_venue_code(db.session.get(Edition, venue.edition_id), after["code"], venue)
-    _check_venue(after)
+    after = _check_venue(after)
     for key in VENUE_FIELDS:
         setattr(venue, key, after[key])
     db.session.flush()

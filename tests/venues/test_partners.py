@@ -3,11 +3,12 @@ edition copies that keep them."""
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from festival.extensions import db
 from festival.models import Venue
-from festival.venues import services
+from festival.venues import phones, services
 from tests.venues.test_forms import _venue_form
 
 
@@ -22,7 +23,7 @@ def test_staff_save_a_partner_venue_with_its_city_and_contact(client, auth, plac
     venue = db.session.scalar(sa.select(Venue).where(Venue.code == "annex"))
     assert (venue.city, venue.is_partner) == ("hefei", True)
     assert (venue.contact_name, venue.contact_email, venue.contact_phone) == (
-        "Xu Min", "xu@hfstm.example.cn", "+86 551 6362 1234",
+        "Xu Min", "xu@hfstm.example.cn", "+8655163621234",
     )  # fmt: skip
 
 
@@ -42,6 +43,42 @@ def test_contact_errors_name_each_field():
     assert services.contact_errors({"city": "hefei", "contact_phone": "(0551) 6362-1234 ext. 12"}) == {}
     errors = services.contact_errors({"city": "He Fei", "contact_email": "a@", "contact_phone": "12345"})
     assert set(errors) == {"city", "contact_email", "contact_phone"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("+86 551 6362 1234", "+8655163621234", "+86 551 6362 1234"),
+        ("0551 6362 1234", "+8655163621234", "+86 551 6362 1234"),  # a Chinese number needs no +86
+        ("(0551) 6362-1234 ext. 12", "+8655163621234;ext=12", "+86 551 6362 1234 ext. 12"),
+        ("0551-63621234 转 12", "+8655163621234;ext=12", "+86 551 6362 1234 ext. 12"),
+        ("138 1234 5678", "+8613812345678", "+86 138 1234 5678"),
+        ("+81 3-1234-5678", "+81312345678", "+81 3-1234-5678"),
+        ("+8655163621234;ext=12", "+8655163621234;ext=12", "+86 551 6362 1234 ext. 12"),  # saved again
+    ],
+)
+def test_a_phone_number_is_stored_in_e164_and_shown_formatted(typed, stored, shown):
+    assert phones.normalised(typed) == stored
+    assert phones.shown(stored) == shown
+
+
+@pytest.mark.parametrize("typed", ["12345", "call us", "+86 551 6362", "0000 0000"])
+def test_what_is_not_a_valid_number_is_refused(typed):
+    with pytest.raises(ValueError):
+        phones.normalised(typed)
+    assert "contact_phone" in services.contact_errors({"contact_phone": typed})
+
+
+def test_the_list_shows_the_number_formatted_with_a_tel_link_and_the_form_offers_it_again(
+    client, auth, place
+):
+    place["venue"].contact_phone = "+8655163621234;ext=12"
+    db.session.commit()
+    auth.login_as(place["staff"])
+    page = client.get(f"/staff/venues/?edition={place['edition'].slug}").get_data(as_text=True)
+    assert '<a href="tel:+86-551-6362-1234;ext=12">+86 551 6362 1234 ext. 12</a>' in page
+    form = client.get(f"/staff/venues/{place['venue'].id}/edit").get_data(as_text=True)
+    assert 'value="+86 551 6362 1234 ext. 12"' in form
 
 
 def test_the_venue_list_groups_by_city_with_bilingual_labels(client, auth, make, place):
