@@ -109,6 +109,7 @@ ACTION_LABELS = {
     "scenario.created": _l("Scenario created"),
     "scenario.promoted": _l("Scenario made the draft"),
     "scenario.deleted": _l("Scenario deleted"),
+    "shorts.propose": _l("Shorts programmes proposal started"),
     "timetable.draft_discarded": _l("Draft discarded"),
     "timetable.published": _l("Timetable published"),
     # editions
