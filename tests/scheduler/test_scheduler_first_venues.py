@@ -58,16 +58,54 @@ def test_the_pipeline_builds_venue_by_venue_past_the_whole_greedys_size(monkeypa
 
 
 def test_films_past_the_options_cap_never_make_the_capacity_bound_dishonest(monkeypatch):
-    """At national scale the film options hit their cap (slots.MAX_OPTIONS) and the films past it get
-    none; counted as unable to screen, they made the capacity-free bound a billion below valid timetables."""
+    """At national scale the film options hit their cap (slots.MAX_OPTIONS) and each film keeps only its
+    most valuable slots; counted from those alone, the films' shortfalls made the capacity-free bound a
+    billion below valid timetables."""
     from scheduler.bound.capacity import capacity_free_bound
     from scheduler.first import slots
 
     inst = load("small")
     best = check_screenings(inst, greedy_schedule(inst)).objective
-    monkeypatch.setattr(slots, "MAX_OPTIONS", 50)
+    monkeypatch.setattr(slots, "MAX_OPTIONS", 20)
     cut = set()
     options = slots.film_options(inst, slots.build_slots(inst), cut=cut)
-    assert cut and all(not options[f] for f in cut)
+    assert cut and all(len(options[f]) < inst.film_by_id[f].min_screenings for f in cut)
     assert capacity_free_bound(inst, options) < best  # the cut films counted short: not a bound
     assert capacity_free_bound(inst, options, cut=cut) >= best
+
+
+def test_past_the_options_cap_every_film_keeps_its_most_valuable_slots(monkeypatch):
+    """Every film its share of the cap (the films with fewer slots keep all theirs), the share its most
+    valuable slots, in slot order: the first timetable, its completions and relocations can place every
+    film (before, the films past the cap got no slots at all)."""
+    from scheduler.first import slots
+
+    inst = load("cstm-2021")
+    built = slots.build_slots(inst)
+    full = slots.film_options(inst, built)
+    monkeypatch.setattr(slots, "MAX_OPTIONS", 2_000)
+    cut = set()
+    capped = slots.film_options(inst, built, cut=cut)
+    share = slots._share([len(o) for o in full.values()], 2_000)
+    assert 0 < sum(len(o) for o in capped.values()) <= 2_000
+    assert cut == {f for f, o in full.items() if len(o) > share}
+    for f, options in capped.items():
+        film = inst.film_by_id[f]
+        assert set(options) <= set(full[f])
+        assert options == sorted(options, key=lambda s: s.index)
+        if f not in cut:
+            assert options == full[f]
+            continue
+        assert len(options) == share
+        worth = [inst.value(film, inst.theater_by_id[s.theater], s.lo) for s in full[f]]
+        kept = sorted((inst.value(film, inst.theater_by_id[s.theater], s.lo) for s in options), reverse=True)
+        assert kept == sorted(worth, reverse=True)[:share]
+
+
+def test_the_share_of_the_cap():
+    from scheduler.first.slots import _share
+
+    assert _share([1, 2, 10, 10], 23) == 10  # all fit
+    assert _share([1, 2, 10, 10], 13) == 5  # 1 + 2 + 5 + 5
+    assert _share([4, 4], 3) == 1
+    assert _share([], 5) == 0
