@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..budget import UNLIMITED, Budget
+from ..budget import UNLIMITED, Budget, OutOfTime
 from ..data import DAY, Instance, Screening, Theater
 from ..first.greedy import Filler, complete
 from ..first.slots import align_down, align_up, build_slots, film_options
@@ -645,8 +645,14 @@ def solve_component(
     end = time.monotonic() + budget
     relax = relax or Relaxation(instance, list(comp.films), list(comp.theaters))
     members = set(comp.films)
-    options = {f: o for f, o in film_options(instance, build_slots(instance)).items() if f in members}
-    filler = Filler(instance, options)
+    # within the budget (the national instance's parts have millions of places: seconds of Python)
+    starting = Budget(end, stop) if not deterministic else Budget(stop=stop)
+    try:
+        places = film_options(instance, build_slots(instance, starting), starting)
+        options = {f: o for f, o in places.items() if f in members}
+        filler = Filler(instance, options, budget=starting)
+    except OutOfTime:
+        return
     incumbent = [relax.objective_of(best())]
     lowest = [math.inf]
     construct_seconds = [0.0, 0.0]  # the longest construction and rounding so far

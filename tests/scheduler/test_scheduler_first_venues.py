@@ -109,3 +109,32 @@ def test_the_share_of_the_cap():
     assert _share([1, 2, 10, 10], 13) == 5  # 1 + 2 + 5 + 5
     assert _share([4, 4], 3) == 1
     assert _share([], 5) == 0
+
+
+def test_a_component_of_millions_of_places_starts_from_the_cheap_bound_and_counts_columns_only_so_far(
+    monkeypatch,
+):
+    """The national instance's parts: the capacity-free bound and the exact model's column count took tens
+    of seconds of Python there. Past CHEAP_BOUND places a component starts from every film at its maximum
+    at its best value (honest, looser); the columns are counted only until past SIZE_COUNTED."""
+    from scheduler.bound.capacity import capacity_free_bound
+    from scheduler.first import slots
+    from scheduler.improve import optimise
+    from scheduler.improve.components import components
+    from scheduler.improve.exact_model import count_columns
+
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    full = count_columns(inst, list(comp.films), list(comp.theaters))
+    assert 100 < count_columns(inst, list(comp.films), list(comp.theaters), above=100) < full
+    options = slots.film_options(inst, slots.build_slots(inst))
+    cheap = capacity_free_bound(inst, options, comp.films, cut=set(comp.films))
+    assert cheap > capacity_free_bound(inst, options, comp.films)
+    monkeypatch.setattr(optimise, "CHEAP_BOUND", 0)
+    monkeypatch.setattr(optimise, "SIZE_COUNTED", 1)
+    bounds = []
+    result = solve(inst, time_limit=3, workers=1, on_progress=lambda p: bounds.append(p.bound))
+    report = check_screenings(inst, list(result.screenings))
+    assert report.valid and report.objective == result.objective
+    assert all(b >= result.objective for b in bounds if b is not None)
+    assert max(b for b in bounds if b is not None) >= cheap  # the first bound reported: the cheap one
