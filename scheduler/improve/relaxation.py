@@ -648,9 +648,10 @@ def solve_component(
     # within the budget (the national instance's parts have millions of places: seconds of Python)
     starting = Budget(end, stop) if not deterministic else Budget(stop=stop)
     try:
-        places = film_options(instance, build_slots(instance, starting), starting)
+        slots = build_slots(instance, starting)
+        places = film_options(instance, slots, starting)
         options = {f: o for f, o in places.items() if f in members}
-        filler = Filler(instance, options, budget=starting)
+        filler = Filler(instance, options, budget=starting, slots=slots)
     except OutOfTime:
         return
     incumbent = [relax.objective_of(best())]
