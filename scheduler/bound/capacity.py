@@ -28,7 +28,7 @@ def capacity_free_bound(
     """
     total = 0
     chosen = instance.films if films is None else [instance.film_by_id[fid] for fid in films]
-    scored = slot_values(instance, {f.id: options.get(f.id, ()) for f in chosen}, budget)
+    scored = slot_values(instance, {f.id: options.get(f.id, ()) for f in chosen if f.id not in cut}, budget)
     for f in chosen:
         budget.check()
         if f.id in cut:
