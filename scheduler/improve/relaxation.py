@@ -44,7 +44,7 @@ NEG = -1e15  # the priced value of a start a film cannot take
 # prices' value) made steps too long near the optimum: twice the iterations for the same bound on
 # alliance-sized components (docs/scheduler.md)
 TARGET_SHARE = 0.1
-MIN_TARGET_SHARE = 0.005
+MIN_TARGET_SHARE = 0.001
 PATIENCE = 8
 # iterations between two publications (timetables built at the best prices so far): each costs as much as
 # tens of iterations, so more often means better timetables sooner but a slower descent of the bound
