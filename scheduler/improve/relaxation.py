@@ -8,7 +8,10 @@ the rows that link theater-days are moved into the objective with prices:
 - the copies rows are dropped (fewer rows: still a relaxation).
 What is left per theater-day is choosing non-overlapping screenings on the start grid (changeover
 included) of greatest priced value: weighted interval scheduling, solved exactly by a backward dynamic
-programme over the grid, all days of a theater at once with numpy. For any prices the sum of these
+programme over the grid, all days of a theater at once with numpy. Films that occupy the same number of
+grid points are interchangeable to the programme: only the best priced of them at each start matters, so
+each such class's best is taken for every start at once before the programme, which then steps through
+a few classes per grid point instead of every film (``_best_of_classes``). For any prices the sum of these
 optima plus the prices' constants is an upper bound of every valid timetable's objective (weak duality),
 so every iterate's value is an honest bound; subgradient steps lower it towards the LP bound of the
 exact model (interval rows have the integrality property, so the two coincide without copies rows).
@@ -64,9 +67,17 @@ ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the b
 # a component's budget below this is too short for the relaxation's tables and one publication: it keeps
 # what it has (a child process started that late would only run past the limit)
 MIN_SECONDS = 0.3
-# the value tables of a component at most (far above the largest example's; docs/scheduler.md): past it
-# the relaxation would take gigabytes, so such a component keeps its first timetable and capacity-free bound
-MAX_GRID_CELLS = 30_000_000
+# grids of at least this many cells compare films in float32 in evaluate (twice as fast; the bound then
+# carries a margin for the rounding: ``_f32_margin``, about 3e-5 of the national instance's largest part's
+# bound); smaller ones in float64, exactly. Classes whose values and prices reach F32_LARGEST (films
+# rewarded near the shortfall penalty) are compared in float64 (the margin would grow with them)
+F32_CELLS = 1_000_000
+F32_LARGEST = 2.0**13
+# the value tables of a component at most (8 bytes a cell with the counts of chosen starts: 800 MB; the
+# national instance's largest part has 76 million, alliance's 4D component 3 million; docs/scheduler.md):
+# past it the relaxation would take gigabytes, so such a component keeps its first timetable and
+# capacity-free bound
+MAX_GRID_CELLS = 100_000_000
 
 
 @dataclass
@@ -77,11 +88,21 @@ class _Grid:
     films: np.ndarray  # (F,) indices into Relaxation.films
     days: np.ndarray  # (D,) indices into Relaxation.days
     origin: int  # minute of day of grid point 0
-    value: np.ndarray  # (K, D, F) objective coefficient of a start, NEG where the film cannot start
-    length: np.ndarray  # (F,) grid points from a start to the next start the theater allows
+    # (K, D, F) objective coefficient of a start, NEG where the film cannot start (float32 when the values,
+    # whole numbers, are exact in it: half the memory; every sum is taken in float64)
+    value: np.ndarray
+    length: np.ndarray  # (F,) grid points from a start to the next start the theater allows, ascending
     runtime: np.ndarray  # (F,) minutes
     pins: list[tuple[int, int, float]]  # (film index, day index, coefficient) of pinned screenings
     chosen: np.ndarray | None = None  # (K, D, F) how often each start was chosen since the last reset
+    most: np.ndarray | None = None  # (F,) each film's best value on the grid (made when first needed)
+
+    @property
+    def classes(self) -> list[tuple[int, int]]:
+        """The films' (first, end) index ranges of equal ``length`` (the films are sorted by it)."""
+        cuts = np.flatnonzero(np.diff(self.length)) + 1
+        edges = [0, *cuts.tolist(), len(self.length)]
+        return list(zip(edges[:-1], edges[1:], strict=True))
 
     def start(self, day_index: int, k: int, days: list[int]) -> int:
         return days[self.days[day_index]] * DAY + self.origin + k * self.theater.step
@@ -123,7 +144,7 @@ class _Shape:
 
 
 def grid_cells(instance: Instance, comp, budget: Budget = UNLIMITED) -> int:
-    """Entries of a component's value tables, without building them (memory: 12 bytes each, with the
+    """Entries of a component's value tables, without building them (memory: 8 bytes each, with the
     counts of chosen starts); raises OutOfTime when the budget runs out."""
     films = [instance.film_by_id[f] for f in comp.films]
     days = list(instance.days)
@@ -133,6 +154,105 @@ def grid_cells(instance: Instance, comp, budget: Budget = UNLIMITED) -> int:
         shape = _Shape.of(instance, instance.theater_by_id[tid], films, days)
         total += shape.cells if shape is not None else 0
     return total
+
+
+def _best_of_classes(g: _Grid, price: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """For every start of the theater's grid, the best priced film of each class of equal length (the
+    dynamic programme needs no other: a film of the same length and less priced value leads to the same
+    next start). ``price``: (D, F) each film's price on each day. Returns the classes' best priced values
+    (K, D, C, float64), those films (K, D, C: indices into the grid's films) and what the programme's
+    value of each theater-day may lie below the exact one (0.0, or ``_f32_margin``'s).
+
+    Films whose best value on the grid is not above their lowest price are left out: the programme never
+    takes a start of priced value <= 0 (the best of a later start is never above the best of an earlier
+    one), so the classes' best starts that it may take are the same without them, and past a few
+    iterations most films are priced out of most theaters.
+
+    On grids of at least ``F32_CELLS`` the films are compared in float32 (half the memory traffic, twice
+    as fast), the chosen film's priced value then taken exactly in float64: the choice may miss the best
+    film by the float32 rounding of the two compared values, which the returned margin covers."""
+    classes = g.classes
+    k_count, n_d, _ = g.value.shape
+    if g.most is None:
+        g.most = g.value.max(axis=(0, 1))
+    live = g.most > price.min(axis=0)
+    top = np.full((k_count, n_d, len(classes)), NEG)
+    film_of = np.zeros((k_count, n_d, len(classes)), dtype=np.int64)
+    narrow = g.value.dtype == np.float32 and g.value.size >= F32_CELLS
+    # the films left out priced out of reach (compared over whole classes: gathering the others' columns
+    # costs more than comparing them)
+    masked = np.where(live[None, :], price, np.inf)
+    masked32 = masked.astype(np.float32) if narrow else None
+    error = 0.0  # the largest rounding of a compared value in float32 (0.0: compared in float64)
+    days = np.arange(n_d)[None, :]
+    for c, (lo, hi) in enumerate(classes):
+        if not live[lo:hi].any():
+            continue  # no film of the class is worth a start: the class stays out (NEG)
+        values = g.value[:, :, lo:hi]
+        size = float(g.most[lo:hi][live[lo:hi]].max()) + float(np.abs(price[:, lo:hi][:, live[lo:hi]]).max())
+        if narrow and size <= F32_LARGEST:
+            # |float32(v - float32(p)) - (v - p)| <= 3 * 2**-24 * (|v| + |p|), v exact in float32
+            error = max(error, 3 * 2.0**-24 * size)
+            j = (values - masked32[None, :, lo:hi]).argmax(axis=2) + lo
+            top[:, :, c] = np.take_along_axis(g.value, j[:, :, None], axis=2)[:, :, 0] - price[days, j]
+        else:
+            profit = values - masked[None, :, lo:hi]  # float64
+            j = profit.argmax(axis=2)
+            top[:, :, c] = np.take_along_axis(profit, j[:, :, None], axis=2)[:, :, 0]
+            j += lo
+        film_of[:, :, c] = j
+    return top, film_of, _f32_margin(g, error)
+
+
+def _f32_margin(g: _Grid, error: float) -> float:
+    """How far below the exact programme's value a theater-day's may lie when each class's best film was
+    chosen by values rounded by at most ``error``: each start's class best by at most twice that (the
+    chosen film's float32 value was not below the best one's), on every screening of a path (at most
+    the grid's points over the shortest length, plus one)."""
+    if error == 0.0:
+        return 0.0
+    return 2 * error * (g.value.shape[0] // int(g.length.min()) + 1)
+
+
+@dataclass
+class _Stack:
+    """evaluate's layout: every theater-day of every grid as one row of one programme (grid by grid,
+    each grid's days in order: ``first_row``), every grid's films one after another (``first_film``);
+    per row its grid, its day (an index into Relaxation.days) and its classes' lengths (the classes a
+    grid lacks: length 1, never taken); per stacked film its index in the component and its length."""
+
+    rows: int
+    k_count: int  # grid points of the longest grid (the shorter ones' rows end in starts never taken)
+    classes: int  # classes of the grid that has most
+    first_row: list[int]
+    first_film: list[int]
+    grid: np.ndarray  # (rows,)
+    day: np.ndarray  # (rows,)
+    lengths: np.ndarray  # (rows, classes)
+    film: np.ndarray  # (stacked films,)
+    length: np.ndarray  # (stacked films,)
+
+    @classmethod
+    def of(cls, grids: list[_Grid]) -> _Stack:
+        first_row = np.cumsum([0] + [len(g.days) for g in grids]).tolist()
+        first_film = np.cumsum([0] + [len(g.films) for g in grids]).tolist()
+        n_c = max(len(g.classes) for g in grids)
+        lengths = np.ones((first_row[-1], n_c), dtype=np.int64)
+        for gi, g in enumerate(grids):
+            row_lengths = [g.length[lo] for lo, _ in g.classes]
+            lengths[first_row[gi] : first_row[gi + 1], : len(row_lengths)] = row_lengths
+        return cls(
+            first_row[-1],
+            max(g.value.shape[0] for g in grids),
+            n_c,
+            first_row,
+            first_film,
+            np.repeat(np.arange(len(grids)), [len(g.days) for g in grids]),
+            np.concatenate([g.days for g in grids]),
+            lengths,
+            np.concatenate([g.films for g in grids]),
+            np.concatenate([g.length for g in grids]),
+        )
 
 
 class Relaxation:
@@ -162,6 +282,7 @@ class Relaxation:
         ]
         self.pi = self._initial_prices()
         self.mu = np.zeros((n_f, n_d))
+        self._stack: _Stack | None = None  # evaluate's layout of the grids, made when first needed
         self.accumulated = 0  # iterations whose theater-day solutions the grids' ``chosen`` counts hold
         self.share = TARGET_SHARE  # how far below the best bound the steps aim, kept between calls
 
@@ -202,6 +323,9 @@ class Relaxation:
         # minutes a screening occupies the theater (an online channel: its window; the theater-days stay
         # apart, so a window running into the next days is not seen there: a relaxation still)
         runtime = np.array([inst.occupancy(self.films[i], t) for i in films])
+        # the films by the grid points a screening takes (evaluate's classes), stably
+        order = np.argsort(np.ceil((runtime + t.changeover) / step), kind="stable")
+        films, runtime = [films[i] for i in order.tolist()], runtime[order]
         fits = np.zeros((len(days), len(films), k_count), dtype=bool)
         for di, d in enumerate(days):
             base = self.days[d] * DAY + origin
@@ -246,7 +370,9 @@ class Relaxation:
             fi = films.index(self.film_index[fid]) if self.film_index[fid] in films else None
             if fi is not None and rem == 0 and 0 <= k < k_count:
                 value[days.index(d), fi, k] += inst.weights.change_penalty
-        value = np.where(fits, value, NEG)
+        # float32 holds whole numbers exactly below 2**24 (seats, plus a change penalty): else float64
+        exact = not fits.any() or float(np.abs(value[fits]).max()) < 2**24
+        value = np.where(fits, value, NEG).astype(np.float32 if exact else np.float64)
         length = np.ceil((runtime + t.changeover) / step).astype(int)
         return _Grid(
             t,
@@ -265,48 +391,62 @@ class Relaxation:
 
     def evaluate(self, pi: np.ndarray, mu: np.ndarray, *, accumulate: bool = False) -> Iterate:
         """The relaxation's value at these prices and the theater-day solutions behind it (added to the
-        grids' ``chosen`` counts when ``accumulate``)."""
+        grids' ``chosen`` counts when ``accumulate``). The programmes of every theater-day of every
+        theater run side by side, one numpy step per grid point (``_Stack``)."""
         counts = np.zeros(len(self.films))
         per_day = np.zeros((len(self.films), len(self.days)))
         total = self.constant
-        for g in self.grids:
-            price = pi[g.films][None, None, :] + mu[np.ix_(g.films, g.days)].T[None, :, :]
-            profit = g.value - price
-            k_count, n_d, n_f = profit.shape
-            best = np.zeros((n_d, k_count + int(g.length.max()) + 1))
-            choice = np.full((n_d, k_count), -1)
-            rows = np.arange(n_d)
-            for k in range(k_count - 1, -1, -1):
-                cand = profit[k] + best[:, k + g.length]
-                j = cand.argmax(axis=1)
-                top = cand[rows, j]
+        if self.grids:
+            stack = self._stack or _Stack.of(self.grids)
+            self._stack = stack
+            top = np.full((stack.k_count, stack.rows, stack.classes), NEG)
+            flat = np.zeros((stack.k_count, stack.rows, stack.classes), dtype=np.int64)
+            for gi, g in enumerate(self.grids):
+                price = pi[g.films][None, :] + mu[np.ix_(g.films, g.days)].T  # (D, F)
+                best_of, film_of, margin = _best_of_classes(g, price)
+                k_count, n_d, n_c = best_of.shape
+                total += margin * n_d  # the float32 comparisons' rounding, every theater-day: honest
+                r0 = stack.first_row[gi]
+                top[:k_count, r0 : r0 + n_d, :n_c] = best_of
+                flat[:k_count, r0 : r0 + n_d, :n_c] = film_of + stack.first_film[gi]
+            rows = np.arange(stack.rows)
+            best = np.zeros((stack.rows, stack.k_count + int(stack.length.max()) + 1))
+            choice = np.full((stack.rows, stack.k_count), -1)
+            for k in range(stack.k_count - 1, -1, -1):
+                cand = top[k] + best[rows[:, None], k + stack.lengths]  # (rows, classes)
+                c = cand.argmax(axis=1)
+                value = cand[rows, c]
                 skip = best[:, k + 1]
-                take = top > skip + 1e-9
-                best[:, k] = np.where(take, top, skip)
-                choice[:, k] = np.where(take, j, -1)
+                take = value > skip + 1e-9
+                best[:, k] = np.where(take, value, skip)
+                choice[:, k] = np.where(take, flat[k, rows, c], -1)
             total += float(best[:, 0].sum())
-            pos = np.zeros(n_d, dtype=int)
-            live = pos < k_count
-            hits_k, hits_d, hits_j = [], [], []
-            while live.any():  # follow every day's choices forward, collecting the starts chosen
+            pos = np.zeros(stack.rows, dtype=int)
+            live = pos < stack.k_count
+            hits_k, hits_r, hits_j = [], [], []
+            while live.any():  # follow every theater-day's choices forward, collecting the starts chosen
                 r = rows[live]
                 j = choice[r, pos[r]]
                 hit = j >= 0
                 hits_k.append(pos[r[hit]])
-                hits_d.append(r[hit])
+                hits_r.append(r[hit])
                 hits_j.append(j[hit])
-                pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
-                live = pos < k_count
-            if hits_j:  # counted at once: one ufunc.at call per table instead of one per step
-                hk, hd, hj = np.concatenate(hits_k), np.concatenate(hits_d), np.concatenate(hits_j)
-                counts += np.bincount(g.films[hj], minlength=len(counts))
-                n_days = per_day.shape[1]
-                flat = g.films[hj] * n_days + g.days[hd]
-                per_day += np.bincount(flat, minlength=per_day.size).reshape(per_day.shape)
-                if accumulate:
+                pos[r] += np.where(hit, stack.length[np.maximum(j, 0)], 1)
+                live = pos < stack.k_count
+            hk, hr, hj = np.concatenate(hits_k), np.concatenate(hits_r), np.concatenate(hits_j)
+            films = stack.film[hj]
+            counts += np.bincount(films, minlength=len(counts))
+            flat_day = films * per_day.shape[1] + stack.day[hr]
+            per_day += np.bincount(flat_day, minlength=per_day.size).reshape(per_day.shape)
+            if accumulate and len(hj):
+                grid = stack.grid[hr]
+                for gi in np.unique(grid).tolist():
+                    g, sel = self.grids[gi], grid == gi
                     if g.chosen is None:
                         g.chosen = np.zeros(g.value.shape, dtype=np.float32)
-                    g.chosen[hk, hd, hj] += 1  # a day's path passes each grid point once: no repeats
+                    # a day's path passes each grid point once: no repeats
+                    g.chosen[hk[sel], hr[sel] - stack.first_row[gi], hj[sel] - stack.first_film[gi]] += 1
+        for g in self.grids:
             for fi, di, coef in g.pins:
                 d = g.days[di]
                 total += coef - pi[fi] - mu[fi, d]
@@ -433,25 +573,40 @@ def construct(
         for gi, g in enumerate(relax.grids)
         for di, d in enumerate(g.days)
     ]
+    # the films' counts as arrays, kept with the table's (only the construction places meanwhile): which
+    # films have room is then one test per theater-day, not one per film (1,296 films on 2,928
+    # theater-days at national scale)
+    films = relax.films
+    counts = _Counts(
+        np.array([table.count.get(f.id, 0) for f in films]),
+        np.array([[table.per_day.get((f.id, d), 0) for d in relax.days] for f in films]),
+        np.array([getattr(f, goal) for f in films]),
+    )
     for _, day, _, _, gi, di in sorted(jobs):
         if stop():
             return
         # the sequence may repeat a film beyond its limits (the programme does not count): what could not
         # be kept leaves time that the next round fills, around the screenings placed so far
         for _ in range(DAY_ROUNDS):
-            if not _fill_theater_day(relax, pi, mu, table, goal, relax.grids[gi], di, day):
+            if not _fill_theater_day(relax, pi, mu, table, counts, relax.grids[gi], di, day):
                 break
 
 
-def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: int, day: int) -> int:
+@dataclass
+class _Counts:
+    """construct's copy of the table's counts: per film (F,), per film and day (F, D), and the goal (F,)."""
+
+    count: np.ndarray
+    per_day: np.ndarray
+    goal: np.ndarray
+
+
+def _fill_theater_day(relax, pi, mu, table: Timetable, counts: _Counts, g: _Grid, di: int, day: int) -> int:
     """One round of construct on one theater-day; returns how many screenings it placed."""
     films = relax.films
-    room = np.array(
-        [
-            table.count[films[fi].id] < getattr(films[fi], goal)
-            and table.per_day[(films[fi].id, day)] < films[fi].max_per_day
-            for fi in g.films
-        ]
+    d = int(g.days[di])
+    room = (counts.count[g.films] < counts.goal[g.films]) & (
+        counts.per_day[g.films, d] < relax.max_day[g.films]
     )
     if not room.any():
         return 0
@@ -483,9 +638,12 @@ def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: 
         if j < 0:
             k += 1
             continue
-        f, start = films[g.films[j]], g.start(di, k, relax.days)
+        fi = int(g.films[j])
+        f, start = films[fi], g.start(di, k, relax.days)
         if table.can_place_on_grid(f, t, start):
             table.place(f, t, start)
+            counts.count[fi] += 1
+            counts.per_day[fi, d] += 1
             placed += 1
         k += int(g.length[j])
     return placed
@@ -516,14 +674,20 @@ def solve_component(
         return  # too little for even the relaxation's tables: the component keeps what it has
     relax = relax or Relaxation(instance, list(comp.films), list(comp.theaters))
     members = set(comp.films)
-    fillers: list[Filler] = []  # built at the first publication: the descent's bound comes first
+    # built at the first publication (the descent's bound comes first), within the budget: the national
+    # instance's parts have millions of places (seconds of Python); None when the budget ran out there
+    fillers: list[Filler | None] = []
 
-    def filler() -> Filler:
+    def filler() -> Filler | None:
         if not fillers:
-            slots = build_slots(instance)
-            fillers.append(
-                Filler(instance, {f: o for f, o in film_options(instance, slots).items() if f in members})
-            )
+            starting = Budget(end, stop) if not deterministic else Budget(stop=stop)
+            try:
+                slots = build_slots(instance, starting)
+                places = film_options(instance, slots, starting)
+                options = {f: o for f, o in places.items() if f in members}
+                fillers.append(Filler(instance, options, budget=starting, slots=slots))
+            except OutOfTime:
+                fillers.append(None)
         return fillers[0]
 
     incumbent = [relax.objective_of(best())]
@@ -545,6 +709,8 @@ def solve_component(
     def finished(table: Timetable) -> Timetable:
         """The films brought up to their counts and repaired, as far as the budget allows."""
         fill = filler()
+        if fill is None:
+            return table
         fill.reset()
         try:
             complete(instance, table, fill, limit)
@@ -586,9 +752,9 @@ def solve_component(
 
     def publish() -> None:
         published[0] = True
-        filler()
-        tables = [rounded()] if relax.accumulated and not past_end() else []
-        if not past_end():
+        ready = filler() is not None
+        tables = [rounded()] if ready and relax.accumulated and not past_end() else []
+        if ready and not past_end():
             tables.append(timetable())
         improved = False
         for table in tables:
@@ -641,6 +807,8 @@ def solve_component(
                 take(None, bound(), "bounding")
             return
         publish()
+        if filler() is None:  # the budget ran out building it: nothing to relocate with
+            return
         started_moving = time.monotonic()
         table = champion[0]
         relocate(instance, table, filler().ranked, members, past_end)
