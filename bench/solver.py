@@ -301,6 +301,14 @@ def national_main(args) -> int:
         first = max(o[1] or 0 for o in outs)
         rows.append((pool, wall, merged, first, max(o[2] for o in outs)))
         print(f"# {pool} workers: {wall:.0f} s, load {uptime()}", file=sys.stderr, flush=True)
+        for (result, part_first, part_peak, _), part in zip(outs, parts, strict=True):
+            print(
+                f"#   part {part.index} ({len(part.films)} films): {result.objective} / {result.bound} "
+                f"({gap(result.objective, result.bound)}), first valid {part_first or 0:.1f} s, "
+                f"{part_peak:.0f} MB",
+                file=sys.stderr,
+                flush=True,
+            )
     print(f"load average at end: {uptime()}")
     print()
     print(

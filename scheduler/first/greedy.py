@@ -21,9 +21,18 @@ class Filler:
         pack: bool = False,
         scored: dict[str, list[tuple[int, Slot]]] | None = None,
         budget: Budget = UNLIMITED,
+        slots: list[Slot] | None = None,
     ):
+        """``slots``: the list the options' slots come from (``slot.index`` their place in it): the
+        ranked lists are then made with numpy (``ranked_by_value``), the same lists several times faster
+        (the national instance's parts: 7.9 million places, 20 s of Python)."""
         self.instance = instance
         self.ranked: dict[str, list[tuple[int, Slot]]] = {}
+        self.full_from: dict[int, int] = {}  # slot index -> smallest runtime that found no room
+        self.live: dict[str, list[tuple[int, Slot]]] = {}  # per film: ranked slots still worth trying
+        if slots is not None and not pack and scored is None:
+            self.ranked = ranked_by_value(instance, options, slots, budget)
+            return
         scored = slot_values(instance, options, budget) if scored is None else scored
         for f in instance.films:
             budget.check()
@@ -33,8 +42,6 @@ class Filler:
             else:
                 items.sort(key=lambda vs: (-vs[0], vs[1].day, vs[1].theater, vs[1].lo))
             self.ranked[f.id] = items
-        self.full_from: dict[int, int] = {}  # slot index -> smallest runtime that found no room
-        self.live: dict[str, list[tuple[int, Slot]]] = {}  # per film: ranked slots still worth trying
 
     def reset(self) -> None:
         """Forget what was learnt about one timetable before working on another."""
@@ -122,6 +129,36 @@ def slot_values(
                 hw = hour_w[minute] = weights.hour_weight(minute)
             scored.append((min(seats[s.theater], math.floor(pop * dw * hw + 1e-9)), s))
         out[f.id] = scored
+    return out
+
+
+def ranked_by_value(
+    instance: Instance, options: dict[str, list[Slot]], slots: list[Slot], budget: Budget = UNLIMITED
+) -> dict[str, list[tuple[int, Slot]]]:
+    """The filler's ranked lists, with numpy: each film's (value, slot) by decreasing value, then day,
+    theater and start, ties in the options' order (the order and the values of ``slot_values`` and
+    Filler's sort: the same arithmetic, stable sorts). ``slots``: the list the options' slots come from.
+    Raises OutOfTime when the budget runs out."""
+    import numpy as np  # here: importing the package must not load numpy (the web app's processes)
+
+    weights = instance.weights
+    rank = {tid: r for r, tid in enumerate(sorted(t.id for t in instance.theaters))}
+    seats = {t.id: t.seats for t in instance.theaters}
+    day = np.array([s.day for s in slots], dtype=np.int64)
+    lo = np.array([s.lo for s in slots], dtype=np.int64)
+    theater = np.array([rank[s.theater] for s in slots], dtype=np.int64)
+    room = np.array([seats[s.theater] for s in slots], dtype=float)
+    day_w = {d: weights.day_weight(d) for d in set(day.tolist())}
+    dw = np.array([day_w[d] for d in day.tolist()])
+    hw = np.array([weights.hour_weight(s.lo % 1440) for s in slots])
+    out: dict[str, list[tuple[int, Slot]]] = {}
+    for f in instance.films:
+        budget.check()
+        opts = options.get(f.id, ())
+        idx = np.fromiter((s.index for s in opts), dtype=np.int64, count=len(opts))
+        value = np.minimum(room[idx], np.floor(f.popularity * dw[idx] * hw[idx] + 1e-9)).astype(np.int64)
+        order = np.lexsort((lo[idx], theater[idx], day[idx], -value)).tolist()
+        out[f.id] = list(zip(value[order].tolist(), [opts[i] for i in order], strict=True))
     return out
 
 

@@ -72,12 +72,22 @@ class ExactModel:
 
 
 def count_columns(
-    instance: Instance, films: list[str], theaters: list[str], budget: Budget = UNLIMITED
+    instance: Instance,
+    films: list[str],
+    theaters: list[str],
+    budget: Budget = UNLIMITED,
+    above: int | None = None,
 ) -> int:
     """Columns the model of a component would have, without building it, an online channel's counted
-    ``online_weight`` times each; raises OutOfTime when the budget runs out."""
-    ranges = _start_ranges(instance, films, theaters, budget)
-    return sum(((hi - lo) // t.step + 1) * online_weight(t) for _, t, _, lo, hi in ranges)
+    ``online_weight`` times each; counted only until past ``above`` when given (then some number above
+    it: the national instance's parts have millions, counted in seconds of Python); raises OutOfTime
+    when the budget runs out."""
+    total = 0
+    for _, t, _, lo, hi in _start_ranges(instance, films, theaters, budget):
+        total += ((hi - lo) // t.step + 1) * online_weight(t)
+        if above is not None and total > above:
+            break
+    return total
 
 
 def online_weight(theater: Theater) -> int:

@@ -37,6 +37,20 @@ RESERVE = 0.04
 RESERVE_SECONDS = 1.0
 
 
+# components with more places than this (film options: the national instance's parts, millions) start
+# from the bound of every film at its maximum at its best value (capacity.py's for films past the options'
+# cap) instead of the capacity-free bound, which would take tens of seconds of Python there; their
+# relaxation bounds them within seconds
+CHEAP_BOUND = 2_000_000
+# the exact model's columns are counted up to this many (10 x EXACT_MODEL_COLUMNS, far beyond what decides
+# between the exact model and the relaxation): counting the national instance's parts to the end took 8 s
+SIZE_COUNTED = 10 * EXACT_MODEL_COLUMNS
+
+
+def _places(options: dict, comp) -> int:
+    return sum(len(options.get(f, ())) for f in comp.films)
+
+
 @dataclass
 class OptResult:
     candidates: list[tuple[list[Screening], str]] = field(default_factory=list)
@@ -68,9 +82,20 @@ def optimise(
         )  # films past the options' cap: the capacity-free bound must not count them short
         options = film_options(instance, slots, budget, cut)
         comps, orphans = components(instance, budget)
-        bounds = [capacity_free_bound(instance, options, c.films, budget, cut) for c in comps]
+        bounds = [
+            capacity_free_bound(
+                instance,
+                options,
+                c.films,
+                budget,
+                cut if _places(options, c) <= CHEAP_BOUND else cut | set(c.films),
+            )
+            for c in comps
+        ]
         constant = capacity_free_bound(instance, options, orphans, budget, cut)
-        sizes = [count_columns(instance, list(c.films), list(c.theaters), budget) for c in comps]
+        sizes = [
+            count_columns(instance, list(c.films), list(c.theaters), budget, SIZE_COUNTED) for c in comps
+        ]
         comp_of_film = {fid: i for i, c in enumerate(comps) for fid in c.films}
         best: list[list[Screening]] = [[] for _ in comps]
         for s in greedy:

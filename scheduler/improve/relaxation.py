@@ -8,7 +8,10 @@ the rows that link theater-days are moved into the objective with prices:
 - the copies rows are dropped (fewer rows: still a relaxation).
 What is left per theater-day is choosing non-overlapping screenings on the start grid (changeover
 included) of greatest priced value: weighted interval scheduling, solved exactly by a backward dynamic
-programme over the grid, all days of a theater at once with numpy. For any prices the sum of these
+programme over the grid, all days of a theater at once with numpy. Films that occupy the same number of
+grid points are interchangeable to the programme: only the best priced of them at each start matters, so
+each such class's best is taken for every start at once before the programme, which then steps through
+a few classes per grid point instead of every film (``_best_of_classes``). For any prices the sum of these
 optima plus the prices' constants is an upper bound of every valid timetable's objective (weak duality),
 so every iterate's value is an honest bound; subgradient steps lower it towards the LP bound of the
 exact model (interval rows have the integrality property, so the two coincide without copies rows).
@@ -28,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..budget import UNLIMITED, Budget
+from ..budget import UNLIMITED, Budget, OutOfTime
 from ..data import DAY, Instance, Screening, Theater
 from ..first.greedy import Filler, complete
 from ..first.slots import align_down, align_up, build_slots, film_options
@@ -38,12 +41,22 @@ from .relocation import relocate
 from .repair import repaired
 
 NEG = -1e15  # the priced value of a start a film cannot take
-# iterations without a better bound before the step halves: fewer shrink the step before it has done its
-# work, more waste iterations oscillating around the optimum prices
-PATIENCE = 20
+# Polyak's step aims at a target below the best bound so far by TARGET_SHARE of it at first (never below
+# the incumbent: the optimum is at least that); after PATIENCE iterations without a better bound the share
+# halves, down to MIN_TARGET_SHARE. Aiming at the incumbent instead (a few per cent below the optimum
+# prices' value) made steps too long near the optimum: twice the iterations for the same bound on
+# alliance-sized components (docs/scheduler.md)
+TARGET_SHARE = 0.1
+MIN_TARGET_SHARE = 0.001
+PATIENCE = 8
 # iterations between two publications (timetables built at the best prices so far): each costs as much as
 # tens of iterations, so more often means better timetables sooner but a slower descent of the bound
 CONSTRUCT_EVERY = 50
+# the first publication comes sooner, after FIRST_PUBLISH iterations or FIRST_PUBLISH_SHARE of the budget,
+# whichever is first: the descent runs before any construction, so the bound is there within a second,
+# and the first timetable is built at prices already better than the starting ones
+FIRST_PUBLISH = 20
+FIRST_PUBLISH_SHARE = 0.3
 BOUND_EVERY = 10  # iterations between two reports of a better bound (a report costs next to nothing)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
 # the share of a component's budget kept for the local search at the end: cross-day moves the day-by-day
@@ -51,9 +64,20 @@ DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more ro
 RELOCATE_SHARE = 0.15
 RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget (no clock)
-# the value tables of a component at most (far above the largest example's; docs/scheduler.md): past it
-# the relaxation would take gigabytes, so such a component keeps its first timetable and capacity-free bound
-MAX_GRID_CELLS = 30_000_000
+# a component's budget below this is too short for the relaxation's tables and one publication: it keeps
+# what it has (a child process started that late would only run past the limit)
+MIN_SECONDS = 0.3
+# grids of at least this many cells compare films in float32 in evaluate (twice as fast; the bound then
+# carries a margin for the rounding: ``_f32_margin``, about 3e-5 of the national instance's largest part's
+# bound); smaller ones in float64, exactly. Classes whose values and prices reach F32_LARGEST (films
+# rewarded near the shortfall penalty) are compared in float64 (the margin would grow with them)
+F32_CELLS = 1_000_000
+F32_LARGEST = 2.0**13
+# the value tables of a component at most (8 bytes a cell with the counts of chosen starts: 800 MB; the
+# national instance's largest part has 76 million, alliance's 4D component 3 million; docs/scheduler.md):
+# past it the relaxation would take gigabytes, so such a component keeps its first timetable and
+# capacity-free bound
+MAX_GRID_CELLS = 100_000_000
 
 
 @dataclass
@@ -64,11 +88,21 @@ class _Grid:
     films: np.ndarray  # (F,) indices into Relaxation.films
     days: np.ndarray  # (D,) indices into Relaxation.days
     origin: int  # minute of day of grid point 0
-    value: np.ndarray  # (K, D, F) objective coefficient of a start, NEG where the film cannot start
-    length: np.ndarray  # (F,) grid points from a start to the next start the theater allows
+    # (K, D, F) objective coefficient of a start, NEG where the film cannot start (float32 when the values,
+    # whole numbers, are exact in it: half the memory; every sum is taken in float64)
+    value: np.ndarray
+    length: np.ndarray  # (F,) grid points from a start to the next start the theater allows, ascending
     runtime: np.ndarray  # (F,) minutes
     pins: list[tuple[int, int, float]]  # (film index, day index, coefficient) of pinned screenings
     chosen: np.ndarray | None = None  # (K, D, F) how often each start was chosen since the last reset
+    most: np.ndarray | None = None  # (F,) each film's best value on the grid (made when first needed)
+
+    @property
+    def classes(self) -> list[tuple[int, int]]:
+        """The films' (first, end) index ranges of equal ``length`` (the films are sorted by it)."""
+        cuts = np.flatnonzero(np.diff(self.length)) + 1
+        edges = [0, *cuts.tolist(), len(self.length)]
+        return list(zip(edges[:-1], edges[1:], strict=True))
 
     def start(self, day_index: int, k: int, days: list[int]) -> int:
         return days[self.days[day_index]] * DAY + self.origin + k * self.theater.step
@@ -110,7 +144,7 @@ class _Shape:
 
 
 def grid_cells(instance: Instance, comp, budget: Budget = UNLIMITED) -> int:
-    """Entries of a component's value tables, without building them (memory: 12 bytes each, with the
+    """Entries of a component's value tables, without building them (memory: 8 bytes each, with the
     counts of chosen starts); raises OutOfTime when the budget runs out."""
     films = [instance.film_by_id[f] for f in comp.films]
     days = list(instance.days)
@@ -120,6 +154,105 @@ def grid_cells(instance: Instance, comp, budget: Budget = UNLIMITED) -> int:
         shape = _Shape.of(instance, instance.theater_by_id[tid], films, days)
         total += shape.cells if shape is not None else 0
     return total
+
+
+def _best_of_classes(g: _Grid, price: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """For every start of the theater's grid, the best priced film of each class of equal length (the
+    dynamic programme needs no other: a film of the same length and less priced value leads to the same
+    next start). ``price``: (D, F) each film's price on each day. Returns the classes' best priced values
+    (K, D, C, float64), those films (K, D, C: indices into the grid's films) and what the programme's
+    value of each theater-day may lie below the exact one (0.0, or ``_f32_margin``'s).
+
+    Films whose best value on the grid is not above their lowest price are left out: the programme never
+    takes a start of priced value <= 0 (the best of a later start is never above the best of an earlier
+    one), so the classes' best starts that it may take are the same without them, and past a few
+    iterations most films are priced out of most theaters.
+
+    On grids of at least ``F32_CELLS`` the films are compared in float32 (half the memory traffic, twice
+    as fast), the chosen film's priced value then taken exactly in float64: the choice may miss the best
+    film by the float32 rounding of the two compared values, which the returned margin covers."""
+    classes = g.classes
+    k_count, n_d, _ = g.value.shape
+    if g.most is None:
+        g.most = g.value.max(axis=(0, 1))
+    live = g.most > price.min(axis=0)
+    top = np.full((k_count, n_d, len(classes)), NEG)
+    film_of = np.zeros((k_count, n_d, len(classes)), dtype=np.int64)
+    narrow = g.value.dtype == np.float32 and g.value.size >= F32_CELLS
+    # the films left out priced out of reach (compared over whole classes: gathering the others' columns
+    # costs more than comparing them)
+    masked = np.where(live[None, :], price, np.inf)
+    masked32 = masked.astype(np.float32) if narrow else None
+    error = 0.0  # the largest rounding of a compared value in float32 (0.0: compared in float64)
+    days = np.arange(n_d)[None, :]
+    for c, (lo, hi) in enumerate(classes):
+        if not live[lo:hi].any():
+            continue  # no film of the class is worth a start: the class stays out (NEG)
+        values = g.value[:, :, lo:hi]
+        size = float(g.most[lo:hi][live[lo:hi]].max()) + float(np.abs(price[:, lo:hi][:, live[lo:hi]]).max())
+        if narrow and size <= F32_LARGEST:
+            # |float32(v - float32(p)) - (v - p)| <= 3 * 2**-24 * (|v| + |p|), v exact in float32
+            error = max(error, 3 * 2.0**-24 * size)
+            j = (values - masked32[None, :, lo:hi]).argmax(axis=2) + lo
+            top[:, :, c] = np.take_along_axis(g.value, j[:, :, None], axis=2)[:, :, 0] - price[days, j]
+        else:
+            profit = values - masked[None, :, lo:hi]  # float64
+            j = profit.argmax(axis=2)
+            top[:, :, c] = np.take_along_axis(profit, j[:, :, None], axis=2)[:, :, 0]
+            j += lo
+        film_of[:, :, c] = j
+    return top, film_of, _f32_margin(g, error)
+
+
+def _f32_margin(g: _Grid, error: float) -> float:
+    """How far below the exact programme's value a theater-day's may lie when each class's best film was
+    chosen by values rounded by at most ``error``: each start's class best by at most twice that (the
+    chosen film's float32 value was not below the best one's), on every screening of a path (at most
+    the grid's points over the shortest length, plus one)."""
+    if error == 0.0:
+        return 0.0
+    return 2 * error * (g.value.shape[0] // int(g.length.min()) + 1)
+
+
+@dataclass
+class _Stack:
+    """evaluate's layout: every theater-day of every grid as one row of one programme (grid by grid,
+    each grid's days in order: ``first_row``), every grid's films one after another (``first_film``);
+    per row its grid, its day (an index into Relaxation.days) and its classes' lengths (the classes a
+    grid lacks: length 1, never taken); per stacked film its index in the component and its length."""
+
+    rows: int
+    k_count: int  # grid points of the longest grid (the shorter ones' rows end in starts never taken)
+    classes: int  # classes of the grid that has most
+    first_row: list[int]
+    first_film: list[int]
+    grid: np.ndarray  # (rows,)
+    day: np.ndarray  # (rows,)
+    lengths: np.ndarray  # (rows, classes)
+    film: np.ndarray  # (stacked films,)
+    length: np.ndarray  # (stacked films,)
+
+    @classmethod
+    def of(cls, grids: list[_Grid]) -> _Stack:
+        first_row = np.cumsum([0] + [len(g.days) for g in grids]).tolist()
+        first_film = np.cumsum([0] + [len(g.films) for g in grids]).tolist()
+        n_c = max(len(g.classes) for g in grids)
+        lengths = np.ones((first_row[-1], n_c), dtype=np.int64)
+        for gi, g in enumerate(grids):
+            row_lengths = [g.length[lo] for lo, _ in g.classes]
+            lengths[first_row[gi] : first_row[gi + 1], : len(row_lengths)] = row_lengths
+        return cls(
+            first_row[-1],
+            max(g.value.shape[0] for g in grids),
+            n_c,
+            first_row,
+            first_film,
+            np.repeat(np.arange(len(grids)), [len(g.days) for g in grids]),
+            np.concatenate([g.days for g in grids]),
+            lengths,
+            np.concatenate([g.films for g in grids]),
+            np.concatenate([g.length for g in grids]),
+        )
 
 
 class Relaxation:
@@ -149,8 +282,9 @@ class Relaxation:
         ]
         self.pi = self._initial_prices()
         self.mu = np.zeros((n_f, n_d))
+        self._stack: _Stack | None = None  # evaluate's layout of the grids, made when first needed
         self.accumulated = 0  # iterations whose theater-day solutions the grids' ``chosen`` counts hold
-        self.theta = 1.0  # the descent's step factor, kept between calls
+        self.share = TARGET_SHARE  # how far below the best bound the steps aim, kept between calls
 
     def _initial_prices(self) -> np.ndarray:
         """Count prices to start the descent from: for each film, the value of its best start on the
@@ -189,6 +323,9 @@ class Relaxation:
         # minutes a screening occupies the theater (an online channel: its window; the theater-days stay
         # apart, so a window running into the next days is not seen there: a relaxation still)
         runtime = np.array([inst.occupancy(self.films[i], t) for i in films])
+        # the films by the grid points a screening takes (evaluate's classes), stably
+        order = np.argsort(np.ceil((runtime + t.changeover) / step), kind="stable")
+        films, runtime = [films[i] for i in order.tolist()], runtime[order]
         fits = np.zeros((len(days), len(films), k_count), dtype=bool)
         for di, d in enumerate(days):
             base = self.days[d] * DAY + origin
@@ -233,7 +370,9 @@ class Relaxation:
             fi = films.index(self.film_index[fid]) if self.film_index[fid] in films else None
             if fi is not None and rem == 0 and 0 <= k < k_count:
                 value[days.index(d), fi, k] += inst.weights.change_penalty
-        value = np.where(fits, value, NEG)
+        # float32 holds whole numbers exactly below 2**24 (seats, plus a change penalty): else float64
+        exact = not fits.any() or float(np.abs(value[fits]).max()) < 2**24
+        value = np.where(fits, value, NEG).astype(np.float32 if exact else np.float64)
         length = np.ceil((runtime + t.changeover) / step).astype(int)
         return _Grid(
             t,
@@ -252,48 +391,62 @@ class Relaxation:
 
     def evaluate(self, pi: np.ndarray, mu: np.ndarray, *, accumulate: bool = False) -> Iterate:
         """The relaxation's value at these prices and the theater-day solutions behind it (added to the
-        grids' ``chosen`` counts when ``accumulate``)."""
+        grids' ``chosen`` counts when ``accumulate``). The programmes of every theater-day of every
+        theater run side by side, one numpy step per grid point (``_Stack``)."""
         counts = np.zeros(len(self.films))
         per_day = np.zeros((len(self.films), len(self.days)))
         total = self.constant
-        for g in self.grids:
-            price = pi[g.films][None, None, :] + mu[np.ix_(g.films, g.days)].T[None, :, :]
-            profit = g.value - price
-            k_count, n_d, n_f = profit.shape
-            best = np.zeros((n_d, k_count + int(g.length.max()) + 1))
-            choice = np.full((n_d, k_count), -1)
-            rows = np.arange(n_d)
-            for k in range(k_count - 1, -1, -1):
-                cand = profit[k] + best[:, k + g.length]
-                j = cand.argmax(axis=1)
-                top = cand[rows, j]
+        if self.grids:
+            stack = self._stack or _Stack.of(self.grids)
+            self._stack = stack
+            top = np.full((stack.k_count, stack.rows, stack.classes), NEG)
+            flat = np.zeros((stack.k_count, stack.rows, stack.classes), dtype=np.int64)
+            for gi, g in enumerate(self.grids):
+                price = pi[g.films][None, :] + mu[np.ix_(g.films, g.days)].T  # (D, F)
+                best_of, film_of, margin = _best_of_classes(g, price)
+                k_count, n_d, n_c = best_of.shape
+                total += margin * n_d  # the float32 comparisons' rounding, every theater-day: honest
+                r0 = stack.first_row[gi]
+                top[:k_count, r0 : r0 + n_d, :n_c] = best_of
+                flat[:k_count, r0 : r0 + n_d, :n_c] = film_of + stack.first_film[gi]
+            rows = np.arange(stack.rows)
+            best = np.zeros((stack.rows, stack.k_count + int(stack.length.max()) + 1))
+            choice = np.full((stack.rows, stack.k_count), -1)
+            for k in range(stack.k_count - 1, -1, -1):
+                cand = top[k] + best[rows[:, None], k + stack.lengths]  # (rows, classes)
+                c = cand.argmax(axis=1)
+                value = cand[rows, c]
                 skip = best[:, k + 1]
-                take = top > skip + 1e-9
-                best[:, k] = np.where(take, top, skip)
-                choice[:, k] = np.where(take, j, -1)
+                take = value > skip + 1e-9
+                best[:, k] = np.where(take, value, skip)
+                choice[:, k] = np.where(take, flat[k, rows, c], -1)
             total += float(best[:, 0].sum())
-            pos = np.zeros(n_d, dtype=int)
-            live = pos < k_count
-            hits_k, hits_d, hits_j = [], [], []
-            while live.any():  # follow every day's choices forward, collecting the starts chosen
+            pos = np.zeros(stack.rows, dtype=int)
+            live = pos < stack.k_count
+            hits_k, hits_r, hits_j = [], [], []
+            while live.any():  # follow every theater-day's choices forward, collecting the starts chosen
                 r = rows[live]
                 j = choice[r, pos[r]]
                 hit = j >= 0
                 hits_k.append(pos[r[hit]])
-                hits_d.append(r[hit])
+                hits_r.append(r[hit])
                 hits_j.append(j[hit])
-                pos[r] += np.where(hit, g.length[np.maximum(j, 0)], 1)
-                live = pos < k_count
-            if hits_j:  # counted at once: one ufunc.at call per table instead of one per step
-                hk, hd, hj = np.concatenate(hits_k), np.concatenate(hits_d), np.concatenate(hits_j)
-                counts += np.bincount(g.films[hj], minlength=len(counts))
-                n_days = per_day.shape[1]
-                flat = g.films[hj] * n_days + g.days[hd]
-                per_day += np.bincount(flat, minlength=per_day.size).reshape(per_day.shape)
-                if accumulate:
+                pos[r] += np.where(hit, stack.length[np.maximum(j, 0)], 1)
+                live = pos < stack.k_count
+            hk, hr, hj = np.concatenate(hits_k), np.concatenate(hits_r), np.concatenate(hits_j)
+            films = stack.film[hj]
+            counts += np.bincount(films, minlength=len(counts))
+            flat_day = films * per_day.shape[1] + stack.day[hr]
+            per_day += np.bincount(flat_day, minlength=per_day.size).reshape(per_day.shape)
+            if accumulate and len(hj):
+                grid = stack.grid[hr]
+                for gi in np.unique(grid).tolist():
+                    g, sel = self.grids[gi], grid == gi
                     if g.chosen is None:
                         g.chosen = np.zeros(g.value.shape, dtype=np.float32)
-                    g.chosen[hk, hd, hj] += 1  # a day's path passes each grid point once: no repeats
+                    # a day's path passes each grid point once: no repeats
+                    g.chosen[hk[sel], hr[sel] - stack.first_row[gi], hj[sel] - stack.first_film[gi]] += 1
+        for g in self.grids:
             for fi, di, coef in g.pins:
                 d = g.days[di]
                 total += coef - pi[fi] - mu[fi, d]
@@ -323,10 +476,11 @@ class Relaxation:
         stop: Callable[[], bool],
         on_iterate: Callable[[int, Iterate], None],
     ) -> float:
-        """Subgradient descent with Polyak steps towards the incumbent; returns the best bound."""
+        """Subgradient descent with Polyak steps towards an adaptive target (``TARGET_SHARE``) below the
+        best bound, never below ``incumbent()``; returns the best bound."""
         pi, mu = self.pi, self.mu
         best = math.inf
-        theta = self.theta
+        share = self.share
         since = 0
         for n in range(iterations):
             if stop():
@@ -340,19 +494,20 @@ class Relaxation:
             else:
                 since += 1
                 if since >= PATIENCE:
-                    theta = max(theta / 2, 1e-4)
+                    share = max(share / 2, MIN_TARGET_SHARE)
                     since = 0
             on_iterate(n, it)
             g_pi, g_mu = self.subgradient(it, pi, mu)
             norm = float((g_pi**2).sum() + (g_mu**2).sum())
             if norm <= 0:
                 break  # the prices are optimal: the relaxation's solution meets every priced row
-            # Polyak's step towards the incumbent, its gap estimate kept within 0.1% and 20% of the bound
+            # Polyak's step towards the target, the distance kept within 0.1% and 20% of the bound
             scale = abs(it.bound) + 1.0
-            step = theta * min(max(it.bound - incumbent(), 1e-3 * scale), 0.2 * scale) / norm
+            target = max(incumbent(), best - share * (abs(best) + 1.0))
+            step = min(max(it.bound - target, 1e-3 * scale), 0.2 * scale) / norm
             pi = np.maximum(pi - step * g_pi, -self.penalty)
             mu = np.maximum(mu - step * g_mu, 0.0)
-        self.theta = theta
+        self.share = share
         return best
 
 
@@ -398,12 +553,19 @@ def round_average(relax: Relaxation, table: Timetable) -> None:
                 table.place(f, t, start)
 
 
-def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetable, goal: str) -> None:
+def construct(
+    relax: Relaxation,
+    pi: np.ndarray,
+    mu: np.ndarray,
+    table: Timetable,
+    goal: str,
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
     """Price-directed construction: the days by decreasing demand weight, in each the theaters by
     decreasing seats; each theater-day gets its best sequence at prices (pi, mu) in the time its
     screenings so far leave free, among the films whose counts are below ``goal`` (``min_screenings``
     or ``max_screenings``) and allow one more that day; kept screening by screening where every rule
-    holds."""
+    holds. Ends early when ``stop()`` (checked per theater-day): what is placed so far is valid."""
     inst = relax.instance
     weight = {d: inst.weights.day_weight(day) for d, day in enumerate(relax.days)}
     jobs = [
@@ -411,23 +573,40 @@ def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetabl
         for gi, g in enumerate(relax.grids)
         for di, d in enumerate(g.days)
     ]
+    # the films' counts as arrays, kept with the table's (only the construction places meanwhile): which
+    # films have room is then one test per theater-day, not one per film (1,296 films on 2,928
+    # theater-days at national scale)
+    films = relax.films
+    counts = _Counts(
+        np.array([table.count.get(f.id, 0) for f in films]),
+        np.array([[table.per_day.get((f.id, d), 0) for d in relax.days] for f in films]),
+        np.array([getattr(f, goal) for f in films]),
+    )
     for _, day, _, _, gi, di in sorted(jobs):
+        if stop():
+            return
         # the sequence may repeat a film beyond its limits (the programme does not count): what could not
         # be kept leaves time that the next round fills, around the screenings placed so far
         for _ in range(DAY_ROUNDS):
-            if not _fill_theater_day(relax, pi, mu, table, goal, relax.grids[gi], di, day):
+            if not _fill_theater_day(relax, pi, mu, table, counts, relax.grids[gi], di, day):
                 break
 
 
-def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: int, day: int) -> int:
+@dataclass
+class _Counts:
+    """construct's copy of the table's counts: per film (F,), per film and day (F, D), and the goal (F,)."""
+
+    count: np.ndarray
+    per_day: np.ndarray
+    goal: np.ndarray
+
+
+def _fill_theater_day(relax, pi, mu, table: Timetable, counts: _Counts, g: _Grid, di: int, day: int) -> int:
     """One round of construct on one theater-day; returns how many screenings it placed."""
     films = relax.films
-    room = np.array(
-        [
-            table.count[films[fi].id] < getattr(films[fi], goal)
-            and table.per_day[(films[fi].id, day)] < films[fi].max_per_day
-            for fi in g.films
-        ]
+    d = int(g.days[di])
+    room = (counts.count[g.films] < counts.goal[g.films]) & (
+        counts.per_day[g.films, d] < relax.max_day[g.films]
     )
     if not room.any():
         return 0
@@ -459,9 +638,12 @@ def _fill_theater_day(relax, pi, mu, table: Timetable, goal: str, g: _Grid, di: 
         if j < 0:
             k += 1
             continue
-        f, start = films[g.films[j]], g.start(di, k, relax.days)
+        fi = int(g.films[j])
+        f, start = films[fi], g.start(di, k, relax.days)
         if table.can_place_on_grid(f, t, start):
             table.place(f, t, start)
+            counts.count[fi] += 1
+            counts.per_day[fi, d] += 1
             placed += 1
         k += int(g.length[j])
     return placed
@@ -479,19 +661,43 @@ def solve_component(
     relax: Relaxation | None = None,
 ) -> None:
     """Lower the relaxation's bound by subgradient steps within ``budget`` seconds (from ``relax``'s prices
-    when given: a descent begun elsewhere, prices.py); every
-    ``CONSTRUCT_EVERY`` steps a publication (the better of the averaged rounding and the construction at
-    the best prices so far, kept when it beats the best); at the end the best timetable relocated.
+    when given: a descent begun elsewhere, prices.py); after ``FIRST_PUBLISH`` steps (or
+    ``FIRST_PUBLISH_SHARE`` of the budget) and then every ``CONSTRUCT_EVERY`` a publication (the better of
+    the averaged rounding and the construction at the best prices so far, kept when it beats the best); at
+    the end the best timetable relocated. Nothing runs past the budget: a construction stopped there is
+    still valid (and kept only when better).
     ``take(screenings, bound, phase)`` receives each better timetable (of the component's films, else None),
     the bound so far and what found them ("bounding", "improving", "polishing")."""
-    end = time.monotonic() + budget
+    started = time.monotonic()
+    end = started + budget
+    if not deterministic and budget < MIN_SECONDS:
+        return  # too little for even the relaxation's tables: the component keeps what it has
     relax = relax or Relaxation(instance, list(comp.films), list(comp.theaters))
     members = set(comp.films)
-    options = {f: o for f, o in film_options(instance, build_slots(instance)).items() if f in members}
-    filler = Filler(instance, options)
+    # built at the first publication (the descent's bound comes first), within the budget: the national
+    # instance's parts have millions of places (seconds of Python); None when the budget ran out there
+    fillers: list[Filler | None] = []
+
+    def filler() -> Filler | None:
+        if not fillers:
+            starting = Budget(end, stop) if not deterministic else Budget(stop=stop)
+            try:
+                slots = build_slots(instance, starting)
+                places = film_options(instance, slots, starting)
+                options = {f: o for f, o in places.items() if f in members}
+                fillers.append(Filler(instance, options, budget=starting, slots=slots))
+            except OutOfTime:
+                fillers.append(None)
+        return fillers[0]
+
     incumbent = [relax.objective_of(best())]
     lowest = [math.inf]
     construct_seconds = [0.0, 0.0]  # the longest construction and rounding so far
+
+    def past_end() -> bool:
+        return stop() or (not deterministic and time.monotonic() > end)
+
+    limit = Budget(stop=stop) if deterministic else Budget(end, stop)
 
     # films once left short by a construction: their minimum goes first, whatever its price, from then on
     critical = np.zeros(len(relax.films))
@@ -500,16 +706,27 @@ def solve_component(
         for fi in g.films:
             theaters_of[fi].add(gi)
 
+    def finished(table: Timetable) -> Timetable:
+        """The films brought up to their counts and repaired, as far as the budget allows."""
+        fill = filler()
+        if fill is None:
+            return table
+        fill.reset()
+        try:
+            complete(instance, table, fill, limit)
+            repaired(instance, table, fill, members, past_end, limit)
+        except OutOfTime:
+            pass
+        return table
+
     def timetable() -> Timetable:
         started = time.monotonic()
         table = pinned()
-        construct(relax, relax.pi - critical, relax.mu, table, "min_screenings")
-        construct(relax, relax.pi, relax.mu, table, "max_screenings")
-        filler.reset()
-        complete(instance, table, filler)
-        repaired(instance, table, filler, members, stop)
+        construct(relax, relax.pi - critical, relax.mu, table, "min_screenings", past_end)
+        construct(relax, relax.pi, relax.mu, table, "max_screenings", past_end)
+        finished(table)
         short = [i for i, f in enumerate(relax.films) if table.count[f.id] < f.min_screenings]
-        if short:  # they, and every film confined to the theaters they can use, go first from now on
+        if short and not past_end():  # they, and every film confined to their theaters, go first from now on
             scarce = set().union(*(theaters_of[i] for i in short))
             critical[[i for i in range(len(relax.films)) if theaters_of[i] <= scarce]] = relax.penalty
         construct_seconds[0] = max(construct_seconds[0], time.monotonic() - started)
@@ -524,19 +741,21 @@ def solve_component(
         started = time.monotonic()
         table = pinned()
         round_average(relax, table)
-        filler.reset()
-        complete(instance, table, filler)
-        repaired(instance, table, filler, members, stop)
+        finished(table)
         construct_seconds[1] = max(construct_seconds[1], time.monotonic() - started)
         return table
 
     # the best timetable so far, from any stage (the first timetable at least): what is built here must
     # beat it, and the relocation at the end polishes it, so no stage's timetable is lost
     champion: list = [_table_of(instance, best()), incumbent[0]]
+    published = [False]
 
     def publish() -> None:
-        tables = [rounded()] if relax.accumulated else []
-        tables.append(timetable())
+        published[0] = True
+        ready = filler() is not None
+        tables = [rounded()] if ready and relax.accumulated and not past_end() else []
+        if ready and not past_end():
+            tables.append(timetable())
         improved = False
         for table in tables:
             value = relax.objective_of(table.screenings())
@@ -553,10 +772,15 @@ def solve_component(
         return math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
 
     reported = [math.inf]
+    first_due = started + FIRST_PUBLISH_SHARE * budget
 
     def on_iterate(n: int, it: Iterate) -> None:
         lowest[0] = min(lowest[0], it.bound)
-        if n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1:
+        if published[0]:
+            due = n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1
+        else:
+            due = n >= FIRST_PUBLISH - 1 or (not deterministic and time.monotonic() >= first_due)
+        if due:
             publish()
             reported[0] = lowest[0]
         elif n % BOUND_EVERY == BOUND_EVERY - 1 and lowest[0] < reported[0]:
@@ -573,28 +797,25 @@ def solve_component(
             not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > descent_end[0]
         )
 
-    publish()  # a timetable at zero prices first: the descent's steps aim at its objective
     iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
     for _ in range(RELOCATE_ROUNDS):
         relax.descend(
             incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
         )
-        if stop():
+        if past_end():  # the bound found since the last report, and nothing more
+            if not stop() and math.isfinite(lowest[0]) and lowest[0] < reported[0]:
+                take(None, bound(), "bounding")
             return
         publish()
-        started = time.monotonic()
+        if filler() is None:  # the budget ran out building it: nothing to relocate with
+            return
+        started_moving = time.monotonic()
         table = champion[0]
-        relocate(
-            instance,
-            table,
-            filler.ranked,
-            members,
-            lambda: stop() or (not deterministic and time.monotonic() > end),
-        )
+        relocate(instance, table, filler().ranked, members, past_end)
         champion[1] = relax.objective_of(table.screenings())
         incumbent[0] = max(incumbent[0], champion[1])
         take(table.screenings(), bound(), "polishing")
-        took = time.monotonic() - started
+        took = time.monotonic() - started_moving
         descent_end[0] = end - 1.5 * (took + sum(construct_seconds)) - 0.2
         if deterministic or descent_end[0] - time.monotonic() < 1.0:
             return

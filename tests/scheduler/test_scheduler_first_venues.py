@@ -58,16 +58,96 @@ def test_the_pipeline_builds_venue_by_venue_past_the_whole_greedys_size(monkeypa
 
 
 def test_films_past_the_options_cap_never_make_the_capacity_bound_dishonest(monkeypatch):
-    """At national scale the film options hit their cap (slots.MAX_OPTIONS) and the films past it get
-    none; counted as unable to screen, they made the capacity-free bound a billion below valid timetables."""
+    """At national scale the film options hit their cap (slots.MAX_OPTIONS) and each film keeps only its
+    most valuable slots; counted from those alone, the films' shortfalls made the capacity-free bound a
+    billion below valid timetables."""
     from scheduler.bound.capacity import capacity_free_bound
     from scheduler.first import slots
 
     inst = load("small")
     best = check_screenings(inst, greedy_schedule(inst)).objective
-    monkeypatch.setattr(slots, "MAX_OPTIONS", 50)
+    monkeypatch.setattr(slots, "MAX_OPTIONS", 20)
     cut = set()
     options = slots.film_options(inst, slots.build_slots(inst), cut=cut)
-    assert cut and all(not options[f] for f in cut)
+    assert cut and all(len(options[f]) < inst.film_by_id[f].min_screenings for f in cut)
     assert capacity_free_bound(inst, options) < best  # the cut films counted short: not a bound
     assert capacity_free_bound(inst, options, cut=cut) >= best
+
+
+def test_past_the_options_cap_every_film_keeps_its_most_valuable_slots(monkeypatch):
+    """Every film its share of the cap (the films with fewer slots keep all theirs), the share its most
+    valuable slots, in slot order: the first timetable, its completions and relocations can place every
+    film (before, the films past the cap got no slots at all)."""
+    from scheduler.first import slots
+
+    inst = load("cstm-2021")
+    built = slots.build_slots(inst)
+    full = slots.film_options(inst, built)
+    monkeypatch.setattr(slots, "MAX_OPTIONS", 2_000)
+    cut = set()
+    capped = slots.film_options(inst, built, cut=cut)
+    share = slots._share([len(o) for o in full.values()], 2_000)
+    assert 0 < sum(len(o) for o in capped.values()) <= 2_000
+    assert cut == {f for f, o in full.items() if len(o) > share}
+    for f, options in capped.items():
+        film = inst.film_by_id[f]
+        assert set(options) <= set(full[f])
+        assert options == sorted(options, key=lambda s: s.index)
+        if f not in cut:
+            assert options == full[f]
+            continue
+        assert len(options) == share
+        worth = [inst.value(film, inst.theater_by_id[s.theater], s.lo) for s in full[f]]
+        kept = sorted((inst.value(film, inst.theater_by_id[s.theater], s.lo) for s in options), reverse=True)
+        assert kept == sorted(worth, reverse=True)[:share]
+
+
+def test_the_share_of_the_cap():
+    from scheduler.first.slots import _share
+
+    assert _share([1, 2, 10, 10], 23) == 10  # all fit
+    assert _share([1, 2, 10, 10], 13) == 5  # 1 + 2 + 5 + 5
+    assert _share([4, 4], 3) == 1
+    assert _share([], 5) == 0
+
+
+def test_a_component_of_millions_of_places_starts_from_the_cheap_bound_and_counts_columns_only_so_far(
+    monkeypatch,
+):
+    """The national instance's parts: the capacity-free bound and the exact model's column count took tens
+    of seconds of Python there. Past CHEAP_BOUND places a component starts from every film at its maximum
+    at its best value (honest, looser); the columns are counted only until past SIZE_COUNTED."""
+    from scheduler.bound.capacity import capacity_free_bound
+    from scheduler.first import slots
+    from scheduler.improve import optimise
+    from scheduler.improve.components import components
+    from scheduler.improve.exact_model import count_columns
+
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    full = count_columns(inst, list(comp.films), list(comp.theaters))
+    assert 100 < count_columns(inst, list(comp.films), list(comp.theaters), above=100) < full
+    options = slots.film_options(inst, slots.build_slots(inst))
+    cheap = capacity_free_bound(inst, options, comp.films, cut=set(comp.films))
+    assert cheap > capacity_free_bound(inst, options, comp.films)
+    monkeypatch.setattr(optimise, "CHEAP_BOUND", 0)
+    monkeypatch.setattr(optimise, "SIZE_COUNTED", 1)
+    bounds = []
+    result = solve(inst, time_limit=3, workers=1, on_progress=lambda p: bounds.append(p.bound))
+    report = check_screenings(inst, list(result.screenings))
+    assert report.valid and report.objective == result.objective
+    assert all(b >= result.objective for b in bounds if b is not None)
+    assert max(b for b in bounds if b is not None) >= cheap  # the first bound reported: the cheap one
+
+
+@pytest.mark.parametrize("name", ["cstm-2021", "alliance-tour", "cstm-2021-hybrid"])
+def test_the_fillers_ranked_lists_with_numpy_are_the_plain_ones(name):
+    """Filler(slots=...) ranks with numpy (the national instance's parts: 7.9 million places): the same
+    values in the same order as the plain sort, ties included."""
+    from scheduler.first import slots
+    from scheduler.first.greedy import Filler
+
+    inst = load(name)
+    built = slots.build_slots(inst)
+    options = slots.film_options(inst, built)
+    assert Filler(inst, options, slots=built).ranked == Filler(inst, options).ranked

@@ -164,3 +164,78 @@ def test_when_no_child_process_can_run_the_relaxation_runs_in_the_lane(monkeypat
     result = pipeline.solve(inst, time_limit=8, workers=2, seed=0)
     assert called and result.objective > 33000  # the greedy alone scores 32,858
     assert check_screenings(inst, list(result.screenings)).valid
+
+
+def test_the_bound_comes_before_the_first_construction():
+    """The descent runs first: its bound is handed over before any timetable is built."""
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    found = deterministic_run(inst, comp, budget=2)
+    screenings, bound = found[0]
+    assert screenings is None and bound is not None
+    assert any(screenings is not None for screenings, _ in found)  # a publication came after it
+
+
+def test_a_component_with_no_time_left_keeps_what_it_has():
+    """A lane that reaches a relaxation too late starts nothing (it would only run past the limit)."""
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    found = []
+    relaxation.solve_component(
+        inst,
+        comp,
+        budget=0.0,
+        best=lambda: [],
+        deterministic=False,
+        stop=lambda: False,
+        take=lambda *message: found.append(message),
+    )
+    assert found == []
+
+
+def plain_value(relax, pi, mu) -> float:
+    """The relaxation's value by the textbook programme: every theater-day, every start, every film
+    (evaluate takes the best film of each length class at once and leaves out films priced out)."""
+    total = relax.constant
+    for g in relax.grids:
+        k_count, n_d, n_f = g.value.shape
+        for di in range(n_d):
+            d = g.days[di]
+            best = [0.0] * (k_count + int(g.length.max()) + 1)
+            for k in range(k_count - 1, -1, -1):
+                best[k] = best[k + 1]
+                for j in range(n_f):
+                    fi = g.films[j]
+                    profit = float(g.value[k, di, j]) - pi[fi] - mu[fi, d]
+                    best[k] = max(best[k], profit + best[k + int(g.length[j])])
+            total += best[0]
+        for fi, di, coef in g.pins:
+            total += coef - pi[fi] - mu[fi, g.days[di]]
+    total += float(np.where(pi >= 0, pi * relax.max_count, pi * relax.min_count).sum())
+    return total + float((mu * relax.max_day[:, None]).sum())
+
+
+@pytest.mark.parametrize("f32_cells", [relaxation.F32_CELLS, 0])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=prices, scale=st.floats(0.0, 1.5))
+def test_the_relaxations_programme_by_length_classes_is_the_plain_one(f32_cells, raw, scale):
+    """The textbook programme's value, at prices around the initial ones (where films are priced out of
+    theaters, as in a descent) and at random ones, on films of several lengths and pins: exactly on small
+    grids; on grids large enough to compare films in float32 (all of them here), never below it and above
+    it by no more than the rounding's margin."""
+    classes = []
+    for inst in (load("small"), copies_instance()):
+        for comp in components(inst)[0]:
+            relax = relaxation_of(inst, comp)
+            classes += [len(g.classes) for g in relax.grids]
+            pi, mu = price_arrays(relax, raw)
+            for p, m in ((pi, mu), (relax.pi * scale, mu * scale)):
+                plain = plain_value(relax, p, m)
+                with pytest.MonkeyPatch.context() as patch:
+                    patch.setattr(relaxation, "F32_CELLS", f32_cells)
+                    value = relax.evaluate(p, m).bound
+                if f32_cells:
+                    assert value == pytest.approx(plain, abs=1e-6)
+                else:
+                    assert plain - 1e-6 <= value <= plain + 1e-4 * abs(plain) + 5
+    assert max(classes) > 2
