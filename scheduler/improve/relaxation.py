@@ -840,8 +840,9 @@ def solve_component(
         if due:
             publish()
             reported[0] = lowest[0]
-        elif n % BOUND_EVERY == BOUND_EVERY - 1 and lowest[0] < reported[0]:
-            # the bound between publications too: on a slow machine a publication may never come
+        elif (n < BOUND_EVERY or n % BOUND_EVERY == BOUND_EVERY - 1) and lowest[0] < reported[0]:
+            # the bound between publications too: on a slow machine a publication may never come; each
+            # better one of the first iterations at once (a 10 s run of a loaded machine may see only these)
             reported[0] = lowest[0]
             take(None, bound(), "bounding")
 
