@@ -166,6 +166,33 @@ def test_when_no_child_process_can_run_the_relaxation_runs_in_the_lane(monkeypat
     assert check_screenings(inst, list(result.screenings)).valid
 
 
+def test_the_bound_comes_before_the_first_construction():
+    """The descent runs first: its bound is handed over before any timetable is built."""
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    found = deterministic_run(inst, comp, budget=2)
+    screenings, bound = found[0]
+    assert screenings is None and bound is not None
+    assert any(screenings is not None for screenings, _ in found)  # a publication came after it
+
+
+def test_a_component_with_no_time_left_keeps_what_it_has():
+    """A lane that reaches a relaxation too late starts nothing (it would only run past the limit)."""
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    found = []
+    relaxation.solve_component(
+        inst,
+        comp,
+        budget=0.0,
+        best=lambda: [],
+        deterministic=False,
+        stop=lambda: False,
+        take=lambda *message: found.append(message),
+    )
+    assert found == []
+
+
 def plain_value(relax, pi, mu) -> float:
     """The relaxation's value by the textbook programme: every theater-day, every start, every film
     (evaluate takes the best film of each length class at once and leaves out films priced out)."""
