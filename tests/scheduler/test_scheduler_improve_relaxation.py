@@ -239,3 +239,32 @@ def test_the_relaxations_programme_by_length_classes_is_the_plain_one(f32_cells,
                 else:
                     assert plain - 1e-6 <= value <= plain + 1e-4 * abs(plain) + 5
     assert max(classes) > 2
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params)
+def test_the_scaled_start_never_starts_worse_and_stays_a_bound(p):
+    """The line search over the initial prices' scale: every value it hands over bounds every valid
+    timetable, the first is the value at the prices as they are, and the descent goes on from the best
+    scale in [0, 1]."""
+    inst = tiny(p)
+    (comp,), _ = components(inst)
+    relax = relaxation_of(inst, comp)
+    best = max(obj for _, obj in valid_timetables(inst))
+    initial = relax.pi.copy()
+    at_initial = relax.evaluate(initial, relax.mu).bound
+    relax.scaled = False
+    seen = []
+    relax.descend(
+        incumbent=lambda: best,
+        iterations=relaxation.SCALE_STEPS,
+        stop=lambda: False,
+        on_iterate=lambda n, it: seen.append(it.bound),
+    )
+    assert seen[0] == pytest.approx(at_initial)
+    assert min(seen) >= best - 1e-6
+    assert relax.scaled
+    start = relax.evaluate(relax.pi, relax.mu).bound
+    assert start == pytest.approx(min(seen)) and start <= at_initial + 1e-6
+    ratio = relax.pi[initial > 0] / initial[initial > 0]
+    assert np.allclose(ratio, ratio[0] if len(ratio) else 1.0) and all(0 <= r <= 1 for r in ratio)
