@@ -13,13 +13,15 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from ..bound.linear import lp_bound
 from ..budget import Budget, OutOfTime
 from ..data import Instance, Screening
 from .components import Component
-from .exact_model import ExactResult, as_linear, build
+from .exact_model import ExactModel, ExactResult, as_linear, build
 from .exact_solve import solve_exact
+from .lp_ahead import LpSolution
 from .neighbourhood import STALL_WINDOWS, WINDOW_SECONDS, improve_by_windows
 from .prices import Prices, as_model_point
 from .relocation import relocated
@@ -41,17 +43,24 @@ LP_SHARE = 0.6
 DESCENT_SHARE = 0.3
 
 
+# up to this many columns GLOP's simplex solves the LP faster than PDLP (measured on CSTM-sized and
+# four-times components in the same minutes: 59k columns 3.2 s against 5.8 s, 70k 3.9 against 8.8; 84k
+# 9.3 against 7.8, 90k 6.0 against 7.0; 108k 20.3 against 15.9, 140k 29 against 25), and its bound is the
+# LP's own
+GLOP_COLUMNS = 80_000
+
+
 def approximate_lp(columns: int) -> bool:
     """Whether the LP of a model this size goes to PDLP (bound/linear.py): GLOP's simplex is slow above."""
-    return columns > WHOLE_MODEL_COLUMNS
+    return columns > GLOP_COLUMNS
 
 
 def lp_seconds(columns: int) -> float:
     """About how long the LP takes on a model of this size (fitted to measurements on a 2-core machine,
-    docs/scheduler.md): GLOP up to ``WHOLE_MODEL_COLUMNS``, PDLP above. The LP is skipped when it would
+    docs/scheduler.md): GLOP up to ``GLOP_COLUMNS``, PDLP above. The LP is skipped when it would
     not fit in the component's time."""
-    if approximate_lp(columns):
-        return 0.5 + columns / 18_000
+    if approximate_lp(columns):  # session 4: 108k columns 10-16 s, 140k 15-25 s, 159k 15-23 s
+        return 0.5 + columns / 10_000
     return 0.2 + 2.5 * (columns / 50_000) ** 2
 
 
@@ -67,16 +76,24 @@ def solve_component(
     take: Callable[[ExactResult], None],
     hand_over: bool = False,
     prices: Prices | None = None,
+    ahead: AheadLp | None = None,
 ) -> None:
     """Solve one component within ``budget`` seconds, handing every result to ``take``; ``hand_over``:
     end the neighbourhood search early once it stalls (the lane's next component gets the time left);
     ``prices``: the component's short Lagrangian descent (prices.py), whose averaged solution is rounded
-    at once and stands in for the LP's when the LP would not fit in the time."""
+    at once and stands in for the LP's when the LP would not fit in the time; ``ahead``: the component's
+    model and LP come from the thread of lp_ahead.py (its LP may still be running: the search goes on with
+    the descent's point until it ends)."""
     end = time.monotonic() + budget
-    try:
-        model = build(instance, list(comp.films), list(comp.theaters), Budget(stop=stop))
-    except OutOfTime:
-        return
+    if ahead is not None:
+        model = ahead.model()
+        if model is None:  # not built in time
+            return
+    else:
+        try:
+            model = build(instance, list(comp.films), list(comp.theaters), Budget(stop=stop))
+        except OutOfTime:
+            return
 
     def left() -> float:
         return budget if deterministic else end - time.monotonic()
@@ -91,25 +108,29 @@ def solve_component(
     warm = as_model_point(prices, model.keys) if prices is not None and prices.point else None
     # the LP: an honest bound and, rounded, a good timetable within seconds
     bound = point = reduced = None
-    lp_fits = lp_seconds(model.size) <= (left() if warm is None else LP_SHARE * left())
-    if warm is not None and not deterministic and not lp_fits:
-        # no LP in time: more of the descent instead (a tighter bound, a better point), rounded again
-        prices.descend(
-            seconds=DESCENT_SHARE * left(),
-            incumbent=model.objective_of(best()),
-            deterministic=False,
-            stop=stop,
-        )
-        warm = as_model_point(prices, model.keys)
-        take(ExactResult(None, None, prices.bound, False, "bounding"))
-        take(
-            ExactResult(
-                relocated(instance, lp_round(instance, model, warm), comp.films, out_of_time),
-                None,
-                None,
-                False,
+    if ahead is not None:
+        if not ahead.done() and warm is not None:
+            # its LP is still running: the descent's point steers the search until the LP ends
+            warm = _descend_and_round(instance, model, comp, prices, best, take, left, stop, out_of_time)
+            improve_by_windows(
+                model,
+                warm,
+                best=best,
+                left=left,
+                window_seconds=WINDOW_SECONDS,
+                seed=seed,
+                deterministic=False,
+                stop=lambda: stop() or ahead.done(),
+                take=take,
             )
-        )
+        ahead.wait(max(0.0, left()))
+        solved = ahead.solution()
+        if solved is not None:
+            bound, point, reduced = solved.bound, solved.point, solved.reduced
+    lp_fits = ahead is None and lp_seconds(model.size) <= (left() if warm is None else LP_SHARE * left())
+    if ahead is None and warm is not None and not deterministic and not lp_fits:
+        # no LP in time: more of the descent instead (a tighter bound, a better point), rounded again
+        warm = _descend_and_round(instance, model, comp, prices, best, take, left, stop, out_of_time)
     if deterministic or lp_fits:
         bound, point, reduced = lp_bound(
             as_linear(model),
@@ -189,3 +210,37 @@ def solve_component(
         take=take,
         stall=STALL_WINDOWS if hand_over else None,
     )
+
+
+class AheadLp(Protocol):
+    """A component's model and LP from the thread of lp_ahead.py (``LpAhead.of``)."""
+
+    def model(self) -> ExactModel | None: ...
+
+    def done(self) -> bool: ...
+
+    def wait(self, seconds: float) -> None: ...
+
+    def solution(self) -> LpSolution | None: ...
+
+
+def _descend_and_round(instance, model, comp, prices, best, take, left, stop, out_of_time) -> list[float]:
+    """More of the component's descent (``DESCENT_SHARE`` of its time left: a tighter bound, a better
+    point), its bound and its point rounded and relocated handed to ``take``; returns the new point."""
+    prices.descend(
+        seconds=DESCENT_SHARE * left(),
+        incumbent=model.objective_of(best()),
+        deterministic=False,
+        stop=stop,
+    )
+    warm = as_model_point(prices, model.keys)
+    take(ExactResult(None, None, prices.bound, False, "bounding"))
+    take(
+        ExactResult(
+            relocated(instance, lp_round(instance, model, warm), comp.films, out_of_time),
+            None,
+            None,
+            False,
+        )
+    )
+    return warm

@@ -14,6 +14,7 @@ from . import relaxation, relaxation_process
 from .components import Component
 from .exact_component import solve_component
 from .exact_model import ExactResult
+from .lp_ahead import LpAhead
 from .prices import Prices
 
 log = logging.getLogger("scheduler")
@@ -58,11 +59,14 @@ def run_lanes(
     stop: Callable[[], bool],
     take: Callable[[int, ExactResult], None],
     prices: dict[int, Prices] | None = None,
+    ahead: LpAhead | None = None,
 ) -> None:
     """Solve each lane's components one after another, the lanes side by side (SCIP and GLOP run
     single-threaded and release the GIL). In a lane a component gets the lane's time left in proportion
     to its size, so time a small component does not need goes to the next one. Deterministic mode: one
-    lane, budgets from the limit alone. ``prices``: the components' descents (prices.py), by index."""
+    lane, budgets from the limit alone. ``prices``: the components' descents (prices.py), by index;
+    ``ahead``: the thread solving the large components' LPs ahead (lp_ahead.py): a component it has claimed
+    takes its model and LP from there."""
     total = sum(sizes[i] for lane in lanes for i in lane)
 
     def run(lane: list[int]) -> None:
@@ -83,7 +87,13 @@ def run_lanes(
             if budget <= 0.05:  # too little for this one; a larger one after it may still have enough
                 continue
             warm = (prices or {}).get(i)
-            if warm is not None and not deterministic and budget < build_seconds(sizes[i]) * BUILD_PAYS_OFF:
+            owned = ahead is not None and not ahead.claim(i, "lane")  # its model is built there already
+            if (
+                not owned
+                and warm is not None
+                and not deterministic
+                and budget < build_seconds(sizes[i]) * BUILD_PAYS_OFF
+            ):
                 # too little time for the exact model to pay for its building: the descent goes on, with
                 # its timetables and relocation (relaxation.py)
                 relaxation.solve_component(
@@ -146,6 +156,7 @@ def run_lanes(
                 take=lambda res, i=i: take(i, res),
                 hand_over=pos + 1 < len(lane) and not deterministic,
                 prices=warm,
+                ahead=ahead.of(i) if owned else None,
             )
 
     if len(lanes) == 1:

@@ -41,12 +41,22 @@ from .relocation import relocate
 from .repair import repaired
 
 NEG = -1e15  # the priced value of a start a film cannot take
-# iterations without a better bound before the step halves: fewer shrink the step before it has done its
-# work, more waste iterations oscillating around the optimum prices
-PATIENCE = 20
+# Polyak's step aims at a target below the best bound so far by TARGET_SHARE of it at first (never below
+# the incumbent: the optimum is at least that); after PATIENCE iterations without a better bound the share
+# halves, down to MIN_TARGET_SHARE. Aiming at the incumbent instead (a few per cent below the optimum
+# prices' value) made steps too long near the optimum: twice the iterations for the same bound on
+# alliance-sized components (docs/scheduler.md)
+TARGET_SHARE = 0.1
+MIN_TARGET_SHARE = 0.001
+PATIENCE = 8
 # iterations between two publications (timetables built at the best prices so far): each costs as much as
 # tens of iterations, so more often means better timetables sooner but a slower descent of the bound
 CONSTRUCT_EVERY = 50
+# the first publication comes sooner, after FIRST_PUBLISH iterations or FIRST_PUBLISH_SHARE of the budget,
+# whichever is first: the descent runs before any construction, so the bound is there within a second,
+# and the first timetable is built at prices already better than the starting ones
+FIRST_PUBLISH = 20
+FIRST_PUBLISH_SHARE = 0.3
 BOUND_EVERY = 10  # iterations between two reports of a better bound (a report costs next to nothing)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
 # the share of a component's budget kept for the local search at the end: cross-day moves the day-by-day
@@ -54,6 +64,13 @@ DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more ro
 RELOCATE_SHARE = 0.15
 RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget (no clock)
+# evaluations of the line search that scales the initial count prices before the first step (the
+# prices as they are, then golden section over [0, 1]: the interval shrinks to 0.618^(n-3), 15 % of it
+# with 7)
+SCALE_STEPS = 7
+# a component's budget below this is too short for the relaxation's tables and one publication: it keeps
+# what it has (a child process started that late would only run past the limit)
+MIN_SECONDS = 0.3
 # grids of at least this many cells compare films in float32 in evaluate (twice as fast; the bound then
 # carries a margin for the rounding: ``_f32_margin``, about 3e-5 of the national instance's largest part's
 # bound); smaller ones in float64, exactly. Classes whose values and prices reach F32_LARGEST (films
@@ -271,7 +288,10 @@ class Relaxation:
         self.mu = np.zeros((n_f, n_d))
         self._stack: _Stack | None = None  # evaluate's layout of the grids, made when first needed
         self.accumulated = 0  # iterations whose theater-day solutions the grids' ``chosen`` counts hold
-        self.theta = 1.0  # the descent's step factor, kept between calls
+        self.share = TARGET_SHARE  # how far below the best bound the steps aim, kept between calls
+        # whether the initial prices are as the descent starts from them; solve_component clears it to have
+        # its first descent scale them first (_scaled_start)
+        self.scaled = True
 
     def _initial_prices(self) -> np.ndarray:
         """Count prices to start the descent from: for each film, the value of its best start on the
@@ -455,6 +475,46 @@ class Relaxation:
         g_mu = np.where((mu <= 0) & (g_mu > 0), 0.0, g_mu)
         return g_pi, g_mu
 
+    def _scaled_start(
+        self, iterations: int, stop: Callable[[], bool], on_iterate: Callable[[int, Iterate], None]
+    ) -> tuple[np.ndarray, float, int]:
+        """The initial count prices scaled by the factor in [0, 1] where the relaxation's value is least,
+        found by golden section (the value is convex in the prices, so along their ray too). Each film's
+        initial price is about its best start's value (many theater-days tie for the best places), so at
+        it almost every film is priced out (alliance-sized: 62 screenings chosen against 1,299 minimums, a
+        bound 40 % above where the descent ends); the best scaling starts the descent far lower. Returns
+        the prices, their value and the evaluations made (each an honest bound, handed to ``on_iterate``
+        as an iteration)."""
+        base = self.pi
+        ratio = (math.sqrt(5.0) - 1.0) / 2.0
+        seen: dict[float, float] = {}
+        n = 0
+
+        def value(alpha: float) -> float:
+            nonlocal n
+            if alpha not in seen:
+                it = self.evaluate(base * alpha, self.mu)
+                on_iterate(n, it)
+                n += 1
+                seen[alpha] = it.bound
+            return seen[alpha]
+
+        if iterations > 0 and not stop():
+            value(1.0)  # the prices as they are: the search never starts worse than without it
+        lo, hi = 0.0, 1.0
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        while n < min(SCALE_STEPS, iterations) and not stop():
+            if value(a) <= value(b):
+                hi, b = b, a
+                a = hi - ratio * (hi - lo)
+            else:
+                lo, a = a, b
+                b = lo + ratio * (hi - lo)
+        if not seen:
+            return base, math.inf, 0
+        alpha = min(seen, key=lambda x: (seen[x], -x))
+        return base * alpha, seen[alpha], n
+
     def descend(
         self,
         *,
@@ -463,12 +523,18 @@ class Relaxation:
         stop: Callable[[], bool],
         on_iterate: Callable[[int, Iterate], None],
     ) -> float:
-        """Subgradient descent with Polyak steps towards the incumbent; returns the best bound."""
+        """Subgradient descent with Polyak steps towards an adaptive target (``TARGET_SHARE``) below the
+        best bound, never below ``incumbent()``; returns the best bound."""
         pi, mu = self.pi, self.mu
         best = math.inf
-        theta = self.theta
+        share = self.share
         since = 0
-        for n in range(iterations):
+        first = 0
+        if not self.scaled:
+            self.scaled = True
+            pi, best, first = self._scaled_start(iterations, stop, on_iterate)
+            self.pi = pi.copy()
+        for n in range(first, iterations):
             if stop():
                 break
             it = self.evaluate(pi, mu, accumulate=True)
@@ -480,19 +546,20 @@ class Relaxation:
             else:
                 since += 1
                 if since >= PATIENCE:
-                    theta = max(theta / 2, 1e-4)
+                    share = max(share / 2, MIN_TARGET_SHARE)
                     since = 0
             on_iterate(n, it)
             g_pi, g_mu = self.subgradient(it, pi, mu)
             norm = float((g_pi**2).sum() + (g_mu**2).sum())
             if norm <= 0:
                 break  # the prices are optimal: the relaxation's solution meets every priced row
-            # Polyak's step towards the incumbent, its gap estimate kept within 0.1% and 20% of the bound
+            # Polyak's step towards the target, the distance kept within 0.1% and 20% of the bound
             scale = abs(it.bound) + 1.0
-            step = theta * min(max(it.bound - incumbent(), 1e-3 * scale), 0.2 * scale) / norm
+            target = max(incumbent(), best - share * (abs(best) + 1.0))
+            step = min(max(it.bound - target, 1e-3 * scale), 0.2 * scale) / norm
             pi = np.maximum(pi - step * g_pi, -self.penalty)
             mu = np.maximum(mu - step * g_mu, 0.0)
-        self.theta = theta
+        self.share = share
         return best
 
 
@@ -538,12 +605,19 @@ def round_average(relax: Relaxation, table: Timetable) -> None:
                 table.place(f, t, start)
 
 
-def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetable, goal: str) -> None:
+def construct(
+    relax: Relaxation,
+    pi: np.ndarray,
+    mu: np.ndarray,
+    table: Timetable,
+    goal: str,
+    stop: Callable[[], bool] = lambda: False,
+) -> None:
     """Price-directed construction: the days by decreasing demand weight, in each the theaters by
     decreasing seats; each theater-day gets its best sequence at prices (pi, mu) in the time its
     screenings so far leave free, among the films whose counts are below ``goal`` (``min_screenings``
     or ``max_screenings``) and allow one more that day; kept screening by screening where every rule
-    holds."""
+    holds. Ends early when ``stop()`` (checked per theater-day): what is placed so far is valid."""
     inst = relax.instance
     weight = {d: inst.weights.day_weight(day) for d, day in enumerate(relax.days)}
     jobs = [
@@ -561,6 +635,8 @@ def construct(relax: Relaxation, pi: np.ndarray, mu: np.ndarray, table: Timetabl
         np.array([getattr(f, goal) for f in films]),
     )
     for _, day, _, _, gi, di in sorted(jobs):
+        if stop():
+            return
         # the sequence may repeat a film beyond its limits (the programme does not count): what could not
         # be kept leaves time that the next round fills, around the screenings placed so far
         for _ in range(DAY_ROUNDS):
@@ -637,26 +713,48 @@ def solve_component(
     relax: Relaxation | None = None,
 ) -> None:
     """Lower the relaxation's bound by subgradient steps within ``budget`` seconds (from ``relax``'s prices
-    when given: a descent begun elsewhere, prices.py); every
-    ``CONSTRUCT_EVERY`` steps a publication (the better of the averaged rounding and the construction at
-    the best prices so far, kept when it beats the best); at the end the best timetable relocated.
+    when given: a descent begun elsewhere, prices.py); after ``FIRST_PUBLISH`` steps (or
+    ``FIRST_PUBLISH_SHARE`` of the budget) and then every ``CONSTRUCT_EVERY`` a publication (the better of
+    the averaged rounding and the construction at the best prices so far, kept when it beats the best); at
+    the end the best timetable relocated. Nothing runs past the budget: a construction stopped there is
+    still valid (and kept only when better).
     ``take(screenings, bound, phase)`` receives each better timetable (of the component's films, else None),
     the bound so far and what found them ("bounding", "improving", "polishing")."""
-    end = time.monotonic() + budget
-    relax = relax or Relaxation(instance, list(comp.films), list(comp.theaters))
+    started = time.monotonic()
+    end = started + budget
+    if not deterministic and budget < MIN_SECONDS:
+        return  # too little for even the relaxation's tables: the component keeps what it has
+    if relax is None:
+        relax = Relaxation(instance, list(comp.films), list(comp.theaters))
+        # a cold start: the initial prices scaled first. Not for the short descents of prices.py, which
+        # reach the exact path: on a CSTM-sized 4D component (minimums near maximums) the descent from the
+        # scaled prices was slower (138,296 against 135,173 after 200 iterations)
+        relax.scaled = False
     members = set(comp.films)
-    # within the budget (the national instance's parts have millions of places: seconds of Python)
-    starting = Budget(end, stop) if not deterministic else Budget(stop=stop)
-    try:
-        slots = build_slots(instance, starting)
-        places = film_options(instance, slots, starting)
-        options = {f: o for f, o in places.items() if f in members}
-        filler = Filler(instance, options, budget=starting, slots=slots)
-    except OutOfTime:
-        return
+    # built at the first publication (the descent's bound comes first), within the budget: the national
+    # instance's parts have millions of places (seconds of Python); None when the budget ran out there
+    fillers: list[Filler | None] = []
+
+    def filler() -> Filler | None:
+        if not fillers:
+            starting = Budget(end, stop) if not deterministic else Budget(stop=stop)
+            try:
+                slots = build_slots(instance, starting)
+                places = film_options(instance, slots, starting)
+                options = {f: o for f, o in places.items() if f in members}
+                fillers.append(Filler(instance, options, budget=starting, slots=slots))
+            except OutOfTime:
+                fillers.append(None)
+        return fillers[0]
+
     incumbent = [relax.objective_of(best())]
     lowest = [math.inf]
     construct_seconds = [0.0, 0.0]  # the longest construction and rounding so far
+
+    def past_end() -> bool:
+        return stop() or (not deterministic and time.monotonic() > end)
+
+    limit = Budget(stop=stop) if deterministic else Budget(end, stop)
 
     # films once left short by a construction: their minimum goes first, whatever its price, from then on
     critical = np.zeros(len(relax.films))
@@ -665,16 +763,27 @@ def solve_component(
         for fi in g.films:
             theaters_of[fi].add(gi)
 
+    def finished(table: Timetable) -> Timetable:
+        """The films brought up to their counts and repaired, as far as the budget allows."""
+        fill = filler()
+        if fill is None:
+            return table
+        fill.reset()
+        try:
+            complete(instance, table, fill, limit)
+            repaired(instance, table, fill, members, past_end, limit)
+        except OutOfTime:
+            pass
+        return table
+
     def timetable() -> Timetable:
         started = time.monotonic()
         table = pinned()
-        construct(relax, relax.pi - critical, relax.mu, table, "min_screenings")
-        construct(relax, relax.pi, relax.mu, table, "max_screenings")
-        filler.reset()
-        complete(instance, table, filler)
-        repaired(instance, table, filler, members, stop)
+        construct(relax, relax.pi - critical, relax.mu, table, "min_screenings", past_end)
+        construct(relax, relax.pi, relax.mu, table, "max_screenings", past_end)
+        finished(table)
         short = [i for i, f in enumerate(relax.films) if table.count[f.id] < f.min_screenings]
-        if short:  # they, and every film confined to the theaters they can use, go first from now on
+        if short and not past_end():  # they, and every film confined to their theaters, go first from now on
             scarce = set().union(*(theaters_of[i] for i in short))
             critical[[i for i in range(len(relax.films)) if theaters_of[i] <= scarce]] = relax.penalty
         construct_seconds[0] = max(construct_seconds[0], time.monotonic() - started)
@@ -689,19 +798,21 @@ def solve_component(
         started = time.monotonic()
         table = pinned()
         round_average(relax, table)
-        filler.reset()
-        complete(instance, table, filler)
-        repaired(instance, table, filler, members, stop)
+        finished(table)
         construct_seconds[1] = max(construct_seconds[1], time.monotonic() - started)
         return table
 
     # the best timetable so far, from any stage (the first timetable at least): what is built here must
     # beat it, and the relocation at the end polishes it, so no stage's timetable is lost
     champion: list = [_table_of(instance, best()), incumbent[0]]
+    published = [False]
 
     def publish() -> None:
-        tables = [rounded()] if relax.accumulated else []
-        tables.append(timetable())
+        published[0] = True
+        ready = filler() is not None
+        tables = [rounded()] if ready and relax.accumulated and not past_end() else []
+        if ready and not past_end():
+            tables.append(timetable())
         improved = False
         for table in tables:
             value = relax.objective_of(table.screenings())
@@ -718,14 +829,20 @@ def solve_component(
         return math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
 
     reported = [math.inf]
+    first_due = started + FIRST_PUBLISH_SHARE * budget
 
     def on_iterate(n: int, it: Iterate) -> None:
         lowest[0] = min(lowest[0], it.bound)
-        if n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1:
+        if published[0]:
+            due = n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1
+        else:
+            due = n >= FIRST_PUBLISH - 1 or (not deterministic and time.monotonic() >= first_due)
+        if due:
             publish()
             reported[0] = lowest[0]
-        elif n % BOUND_EVERY == BOUND_EVERY - 1 and lowest[0] < reported[0]:
-            # the bound between publications too: on a slow machine a publication may never come
+        elif (n < BOUND_EVERY or n % BOUND_EVERY == BOUND_EVERY - 1) and lowest[0] < reported[0]:
+            # the bound between publications too: on a slow machine a publication may never come; each
+            # better one of the first iterations at once (a 10 s run of a loaded machine may see only these)
             reported[0] = lowest[0]
             take(None, bound(), "bounding")
 
@@ -738,28 +855,25 @@ def solve_component(
             not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > descent_end[0]
         )
 
-    publish()  # a timetable at zero prices first: the descent's steps aim at its objective
     iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
     for _ in range(RELOCATE_ROUNDS):
         relax.descend(
             incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
         )
-        if stop():
+        if past_end():  # the bound found since the last report, and nothing more
+            if not stop() and math.isfinite(lowest[0]) and lowest[0] < reported[0]:
+                take(None, bound(), "bounding")
             return
         publish()
-        started = time.monotonic()
+        if filler() is None:  # the budget ran out building it: nothing to relocate with
+            return
+        started_moving = time.monotonic()
         table = champion[0]
-        relocate(
-            instance,
-            table,
-            filler.ranked,
-            members,
-            lambda: stop() or (not deterministic and time.monotonic() > end),
-        )
+        relocate(instance, table, filler().ranked, members, past_end)
         champion[1] = relax.objective_of(table.screenings())
         incumbent[0] = max(incumbent[0], champion[1])
         take(table.screenings(), bound(), "polishing")
-        took = time.monotonic() - started
+        took = time.monotonic() - started_moving
         descent_end[0] = end - 1.5 * (took + sum(construct_seconds)) - 0.2
         if deterministic or descent_end[0] - time.monotonic() < 1.0:
             return

@@ -166,6 +166,33 @@ def test_when_no_child_process_can_run_the_relaxation_runs_in_the_lane(monkeypat
     assert check_screenings(inst, list(result.screenings)).valid
 
 
+def test_the_bound_comes_before_the_first_construction():
+    """The descent runs first: its bound is handed over before any timetable is built."""
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    found = deterministic_run(inst, comp, budget=2)
+    screenings, bound = found[0]
+    assert screenings is None and bound is not None
+    assert any(screenings is not None for screenings, _ in found)  # a publication came after it
+
+
+def test_a_component_with_no_time_left_keeps_what_it_has():
+    """A lane that reaches a relaxation too late starts nothing (it would only run past the limit)."""
+    inst = load("cstm-2021")
+    comp = max(components(inst)[0], key=lambda c: len(c.films))
+    found = []
+    relaxation.solve_component(
+        inst,
+        comp,
+        budget=0.0,
+        best=lambda: [],
+        deterministic=False,
+        stop=lambda: False,
+        take=lambda *message: found.append(message),
+    )
+    assert found == []
+
+
 def plain_value(relax, pi, mu) -> float:
     """The relaxation's value by the textbook programme: every theater-day, every start, every film
     (evaluate takes the best film of each length class at once and leaves out films priced out)."""
@@ -212,3 +239,32 @@ def test_the_relaxations_programme_by_length_classes_is_the_plain_one(f32_cells,
                 else:
                     assert plain - 1e-6 <= value <= plain + 1e-4 * abs(plain) + 5
     assert max(classes) > 2
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(params)
+def test_the_scaled_start_never_starts_worse_and_stays_a_bound(p):
+    """The line search over the initial prices' scale: every value it hands over bounds every valid
+    timetable, the first is the value at the prices as they are, and the descent goes on from the best
+    scale in [0, 1]."""
+    inst = tiny(p)
+    (comp,), _ = components(inst)
+    relax = relaxation_of(inst, comp)
+    best = max(obj for _, obj in valid_timetables(inst))
+    initial = relax.pi.copy()
+    at_initial = relax.evaluate(initial, relax.mu).bound
+    relax.scaled = False
+    seen = []
+    relax.descend(
+        incumbent=lambda: best,
+        iterations=relaxation.SCALE_STEPS,
+        stop=lambda: False,
+        on_iterate=lambda n, it: seen.append(it.bound),
+    )
+    assert seen[0] == pytest.approx(at_initial)
+    assert min(seen) >= best - 1e-6
+    assert relax.scaled
+    start = relax.evaluate(relax.pi, relax.mu).bound
+    assert start == pytest.approx(min(seen)) and start <= at_initial + 1e-6
+    ratio = relax.pi[initial > 0] / initial[initial > 0]
+    assert np.allclose(ratio, ratio[0] if len(ratio) else 1.0) and all(0 <= r <= 1 for r in ratio)

@@ -1,0 +1,181 @@
+"""The LPs of the large exact-model components solved ahead, one after another in a thread of their own
+from the start of the improvement.
+
+GLOP and PDLP run in C++ and release the GIL, so an LP solved this way uses the core that the first
+stages leave idle (the descents, roundings and relocations of prices.py run in Python, on one core), and
+a component's lane finds its LP's bound, point and reduced costs ready when it reaches the component, or
+takes them as soon as they are (exact_component.py), instead of starting the LP seconds later. Components
+up to ``exact_component.WHOLE_MODEL_COLUMNS`` are not solved ahead: SCIP solves their whole model, root
+LP included, in their lane.
+
+A component is solved either here or in its lane, never both: whoever claims it first (``claim``) builds
+its model and solves its LP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..bound.linear import lp_bound
+from ..budget import Budget, OutOfTime
+from ..data import Instance
+from .components import Component
+from .exact_model import ExactModel, as_linear, build
+
+log = logging.getLogger("scheduler")
+
+# an LP is solved ahead only when it should end within this share of the time left when its turn comes:
+# one that the limit interrupts gives nothing, and holds a core the lanes could use
+FITS_SHARE = 0.8
+# the thread's niceness (Linux) above the process's: it takes the time the solve's other threads leave
+NICER_BY = 10
+
+
+@dataclass
+class LpSolution:
+    """A component's LP: its honest bound (weak duality), its solution and reduced costs."""
+
+    bound: int | None
+    point: list[float] | None
+    reduced: list[float] | None
+
+
+class LpAhead:
+    """The background thread and what it has solved, by component index."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        comps: list[Component],
+        order: list[int],
+        *,
+        end: float,
+        stop: Callable[[], bool],
+        seconds: Callable[[int], float],
+        approximate: Callable[[int], bool],
+        on_bound: Callable[[int, int], None],
+    ):
+        """``order``: the components to solve, in this order; ``end``: the monotonic time by which they
+        must be done; ``seconds(columns)``: about how long an LP of that size takes (it is skipped when it
+        would not fit); ``approximate(columns)``: PDLP instead of GLOP; ``on_bound(i, bound)``: called from
+        the thread with each component's bound as soon as it is known."""
+        self.instance, self.comps, self.order = instance, comps, list(order)
+        self.end, self.stop, self.seconds, self.approximate = end, stop, seconds, approximate
+        self.on_bound = on_bound
+        self._lock = threading.Lock()
+        self._owner: dict[int, str] = {}
+        self._built = {i: threading.Event() for i in self.order}
+        self._done = {i: threading.Event() for i in self.order}
+        self._models: dict[int, ExactModel] = {}
+        self._solutions: dict[int, LpSolution] = {}
+        self._thread = threading.Thread(target=self._run, name="lp-ahead", daemon=True)
+
+    def start(self) -> LpAhead:
+        self._thread.start()
+        return self
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def claim(self, i: int, who: str) -> bool:
+        """Whether ``who`` ("ahead" or "lane") is the one to solve component ``i`` (the first to ask)."""
+        with self._lock:
+            return self._owner.setdefault(i, who) == who
+
+    def owns(self, i: int) -> bool:
+        """Whether this thread solves (or solved) component ``i``'s LP."""
+        with self._lock:
+            return self._owner.get(i) == "ahead"
+
+    def model(self, i: int) -> ExactModel | None:
+        """The component's model as built here (waits for the building, under a second), or None when
+        it could not be built in time."""
+        self._built[i].wait()
+        return self._models.get(i)
+
+    def done(self, i: int) -> bool:
+        return self._done[i].is_set()
+
+    def wait(self, i: int, seconds: float) -> None:
+        """Wait at most ``seconds`` for component ``i``'s LP to end."""
+        self._done[i].wait(seconds)
+
+    def solution(self, i: int) -> LpSolution | None:
+        """The component's LP once done (None before, or when it was not solved)."""
+        return self._solutions.get(i) if self.done(i) else None
+
+    def of(self, i: int) -> _One:
+        """Component ``i``'s model and LP, for exact_component.solve_component (``ahead=``)."""
+        return _One(self, i)
+
+    def _run(self) -> None:
+        _yield_to_others()
+        try:
+            for i in self.order:
+                if self.stop() or not self.claim(i, "ahead"):
+                    continue
+                self._solve(i)
+        except Exception:  # a bug: the lanes go on without the LPs solved ahead
+            log.exception("the LPs solved ahead failed")
+        finally:
+            for event in (*self._built.values(), *self._done.values()):
+                event.set()
+
+    def _solve(self, i: int) -> None:
+        comp = self.comps[i]
+        try:
+            try:
+                budget = Budget(self.end, self.stop)
+                model = build(self.instance, list(comp.films), list(comp.theaters), budget)
+            except OutOfTime:
+                return
+            self._models[i] = model
+        finally:
+            self._built[i].set()
+        try:
+            left = self.end - time.monotonic()
+            if self.seconds(model.size) > FITS_SHARE * left:
+                log.debug("component %d: its LP (%d columns) would not end in %.1f s", i, model.size, left)
+                return
+            bound, point, reduced = lp_bound(
+                as_linear(model), left, approximate=self.approximate(model.size), stop=self.stop
+            )
+            self._solutions[i] = LpSolution(bound, point, reduced)
+            log.debug("component %d: LP solved ahead, bound %s", i, bound)
+            if bound is not None:
+                self.on_bound(i, bound)
+        finally:
+            self._done[i].set()
+
+
+def _yield_to_others() -> None:
+    """This thread at a lower priority than the rest of the solve (Linux schedules threads one by one):
+    it is meant for a core the other threads leave idle, and must not slow them on a busy machine."""
+    # not Linux, or not allowed: it runs at the process's priority
+    with contextlib.suppress(AttributeError, OSError):
+        niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICER_BY)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+
+
+@dataclass
+class _One:
+    ahead: LpAhead
+    i: int
+
+    def model(self) -> ExactModel | None:
+        return self.ahead.model(self.i)
+
+    def done(self) -> bool:
+        return self.ahead.done(self.i)
+
+    def wait(self, seconds: float) -> None:
+        self.ahead.wait(self.i, seconds)
+
+    def solution(self) -> LpSolution | None:
+        return self.ahead.solution(self.i)
