@@ -57,16 +57,19 @@ class LpAhead:
         *,
         end: float,
         stop: Callable[[], bool],
+        sizes: list[int],
         seconds: Callable[[int], float],
         approximate: Callable[[int], bool],
         on_bound: Callable[[int, int], None],
     ):
         """``order``: the components to solve, in this order; ``end``: the monotonic time by which they
-        must be done; ``seconds(columns)``: about how long an LP of that size takes (it is skipped when it
-        would not fit); ``approximate(columns)``: PDLP instead of GLOP; ``on_bound(i, bound)``: called from
-        the thread with each component's bound as soon as it is known."""
+        must be done; ``sizes``: the components' columns; ``seconds(columns)``: about how long an LP of
+        that size takes (a component whose LP would not fit is left to its lane, unbuilt);
+        ``approximate(columns)``: PDLP instead of GLOP; ``on_bound(i, bound)``: called from the thread
+        with each component's bound as soon as it is known."""
         self.instance, self.comps, self.order = instance, comps, list(order)
         self.end, self.stop, self.seconds, self.approximate = end, stop, seconds, approximate
+        self.sizes = sizes
         self.on_bound = on_bound
         self._lock = threading.Lock()
         self._owner: dict[int, str] = {}
@@ -118,7 +121,10 @@ class LpAhead:
         _yield_to_others()
         try:
             for i in self.order:
-                if self.stop() or not self.claim(i, "ahead"):
+                # an LP that would not end in time is left to the lane (unclaimed: the lane then chooses
+                # as without this thread, e.g. the descent when the exact model would not pay off)
+                fits = self.seconds(self.sizes[i]) <= FITS_SHARE * (self.end - time.monotonic())
+                if self.stop() or not fits or not self.claim(i, "ahead"):
                     continue
                 self._solve(i)
         except Exception:  # a bug: the lanes go on without the LPs solved ahead

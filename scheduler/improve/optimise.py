@@ -154,6 +154,7 @@ def optimise(
                 sorted(order, key=lambda i: (sizes[i], i)),
                 end=deadline - reserve,
                 stop=stop,
+                sizes=sizes,
                 seconds=lp_seconds,
                 approximate=approximate_lp,
                 on_bound=lambda i, bound: take(i, ExactResult(None, None, bound, False, "bounding")),

@@ -24,6 +24,7 @@ def ahead_of(inst, comps, bounds, stop=lambda: False):
         list(range(len(comps))),
         end=time.monotonic() + 60,
         stop=stop,
+        sizes=[1] * len(comps),
         seconds=lambda columns: 0.0,
         approximate=lambda columns: False,
         on_bound=lambda i, bound: bounds.__setitem__(i, bound),
@@ -106,3 +107,22 @@ def test_the_pipeline_with_every_component_ahead_returns_a_valid_timetable_under
     assert report.valid, report.violations
     assert result.objective == report.objective
     assert result.bound is not None and result.bound >= result.objective
+
+
+def test_a_component_whose_lp_would_not_end_in_time_is_left_to_its_lane_unbuilt():
+    inst = load("small")
+    comps, _ = components(inst)
+    ahead = LpAhead(
+        inst,
+        comps,
+        list(range(len(comps))),
+        end=time.monotonic() + 60,
+        stop=lambda: False,
+        sizes=[10**6] + [1] * (len(comps) - 1),
+        seconds=lambda columns: float(columns),  # the first would take a million seconds
+        approximate=lambda columns: False,
+        on_bound=lambda i, bound: None,
+    ).start()
+    ahead.join()
+    assert not ahead.owns(0) and ahead.claim(0, "lane")  # its lane solves it as without the thread
+    assert all(ahead.owns(i) for i in range(1, len(comps)))
