@@ -34,7 +34,10 @@ def test_input_typed_before_the_login_expired_is_restored(page: Page, live_serve
     _login(page, "filmmaker@demo.festival")
     page.goto("/entries/")
     page.get_by_role("link", name="The Coral Engineers").click()
-    page.get_by_role("link", name="Edit").click()
+    # The step's script listens for typing once the page has loaded; typing before that (the click
+    # only waits for the navigation to start) would go unseen by the autosave and the backup.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Edit").click()
     edit_url = page.url
     page.fill("#synopsis_long", "Typed just before the session ran out.")
     page.context.clear_cookies()  # the login (and the CSRF secret) are gone
@@ -56,7 +59,10 @@ def _open_draft_step(page: Page) -> str:
     _login(page, "filmmaker@demo.festival")
     page.goto("/entries/")
     page.get_by_role("link", name="The Coral Engineers").click()
-    page.get_by_role("link", name="Edit").click()
+    # The step's script listens for typing once the page has loaded; typing before that (the click
+    # only waits for the navigation to start) would go unseen by the autosave and the backup.
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("link", name="Edit").click()
     return page.url
 
 
