@@ -37,7 +37,6 @@ from ..first.greedy import Filler, complete
 from ..first.slots import align_down, align_up, build_slots, film_options
 from ..first.timetable import Timetable
 from .components import component_objective
-from .relocation import relocate
 from .repair import repaired
 
 NEG = -1e15  # the priced value of a start a film cannot take
@@ -49,9 +48,14 @@ NEG = -1e15  # the priced value of a start a film cannot take
 TARGET_SHARE = 0.1
 MIN_TARGET_SHARE = 0.001
 PATIENCE = 8
-# iterations between two publications (timetables built at the best prices so far): each costs as much as
-# tens of iterations, so more often means better timetables sooner but a slower descent of the bound
+# iterations between two publications (timetables built at the best prices so far) at least: each costs as
+# much as tens of iterations, so more often means better timetables sooner but a slower descent of the bound
 CONSTRUCT_EVERY = 50
+# and descent seconds between two publications at least, per second the last publication took: the
+# publications take at most about 1 / (1 + DESCENT_PER_PUBLISH) of the time (session 5: on alliance-sized
+# components a publication costs 0.5-1.5 s, as much as 50-100 iterations of the 4D and dome components,
+# which took half the time of a 10 s run)
+DESCENT_PER_PUBLISH = 3.0
 # the first publication comes sooner, after FIRST_PUBLISH iterations or FIRST_PUBLISH_SHARE of the budget,
 # whichever is first: the descent runs before any construction, so the bound is there within a second,
 # and the first timetable is built at prices already better than the starting ones
@@ -59,10 +63,6 @@ FIRST_PUBLISH = 20
 FIRST_PUBLISH_SHARE = 0.3
 BOUND_EVERY = 10  # iterations between two reports of a better bound (a report costs next to nothing)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
-# the share of a component's budget kept for the local search at the end: cross-day moves the day-by-day
-# construction cannot make, against iterations that would lower the bound
-RELOCATE_SHARE = 0.15
-RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget (no clock)
 # evaluations of the line search that scales the initial count prices before the first step (the
 # prices as they are, then golden section over [0, 1]: the interval shrinks to 0.618^(n-3), 15 % of it
@@ -714,12 +714,13 @@ def solve_component(
 ) -> None:
     """Lower the relaxation's bound by subgradient steps within ``budget`` seconds (from ``relax``'s prices
     when given: a descent begun elsewhere, prices.py); after ``FIRST_PUBLISH`` steps (or
-    ``FIRST_PUBLISH_SHARE`` of the budget) and then every ``CONSTRUCT_EVERY`` a publication (the better of
-    the averaged rounding and the construction at the best prices so far, kept when it beats the best); at
-    the end the best timetable relocated. Nothing runs past the budget: a construction stopped there is
-    still valid (and kept only when better).
+    ``FIRST_PUBLISH_SHARE`` of the budget), then at most once every ``CONSTRUCT_EVERY`` steps and
+    ``DESCENT_PER_PUBLISH`` times the last one's time, and once more at the end, a publication (the better
+    of the averaged rounding and the construction at the best prices so far, kept when it beats the
+    best). Nothing runs past the budget: a construction stopped there is still valid (and kept only when
+    better).
     ``take(screenings, bound, phase)`` receives each better timetable (of the component's films, else None),
-    the bound so far and what found them ("bounding", "improving", "polishing")."""
+    the bound so far and what found them ("bounding", "improving"; the last publication "polishing")."""
     started = time.monotonic()
     end = started + budget
     if not deterministic and budget < MIN_SECONDS:
@@ -803,12 +804,15 @@ def solve_component(
         return table
 
     # the best timetable so far, from any stage (the first timetable at least): what is built here must
-    # beat it, and the relocation at the end polishes it, so no stage's timetable is lost
+    # beat it, so no stage's timetable is lost
     champion: list = [_table_of(instance, best()), incumbent[0]]
     published = [False]
+    # when the last publication began and ended, and at which iteration
+    last = [0.0, 0.0, 0]
 
-    def publish() -> None:
+    def publish(phase: str = "improving") -> None:
         published[0] = True
+        last[0] = time.monotonic()
         ready = filler() is not None
         tables = [rounded()] if ready and relax.accumulated and not past_end() else []
         if ready and not past_end():
@@ -820,8 +824,9 @@ def solve_component(
                 champion[:] = [table, value]
                 improved = True
         incumbent[0] = max(incumbent[0], champion[1])
+        last[1] = time.monotonic()
         # a timetable only when better
-        take(champion[0].screenings() if improved else None, bound(), "improving" if improved else "bounding")
+        take(champion[0].screenings() if improved else None, bound(), phase if improved else "bounding")
 
     def bound() -> int | None:
         if not math.isfinite(lowest[0]):
@@ -834,11 +839,14 @@ def solve_component(
     def on_iterate(n: int, it: Iterate) -> None:
         lowest[0] = min(lowest[0], it.bound)
         if published[0]:
-            due = n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1
+            due = n - last[2] >= CONSTRUCT_EVERY and (
+                deterministic or time.monotonic() - last[1] >= DESCENT_PER_PUBLISH * (last[1] - last[0])
+            )
         else:
             due = n >= FIRST_PUBLISH - 1 or (not deterministic and time.monotonic() >= first_due)
         if due:
             publish()
+            last[2] = n
             reported[0] = lowest[0]
         elif (n < BOUND_EVERY or n % BOUND_EVERY == BOUND_EVERY - 1) and lowest[0] < reported[0]:
             # the bound between publications too: on a slow machine a publication may never come; each
@@ -846,17 +854,13 @@ def solve_component(
             reported[0] = lowest[0]
             take(None, bound(), "bounding")
 
-    # the last RELOCATE_SHARE of the budget goes to moving the best timetable's screenings up (relocate.py);
-    # when that takes less, the descent goes on with what is left and the best timetable is moved up again
-    descent_end = [end - RELOCATE_SHARE * budget]
-
+    # the descent ends when a last publication at its best prices still fits in the budget (1.5 times the
+    # longest so far); should it take less, the descent goes on with the time left and publishes again
     def out_of_time() -> bool:
-        return stop() or (
-            not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > descent_end[0]
-        )
+        return stop() or (not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > end)
 
     iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
-    for _ in range(RELOCATE_ROUNDS):
+    while True:
         relax.descend(
             incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
         )
@@ -864,18 +868,10 @@ def solve_component(
             if not stop() and math.isfinite(lowest[0]) and lowest[0] < reported[0]:
                 take(None, bound(), "bounding")
             return
-        publish()
-        if filler() is None:  # the budget ran out building it: nothing to relocate with
-            return
-        started_moving = time.monotonic()
-        table = champion[0]
-        relocate(instance, table, filler().ranked, members, past_end)
-        champion[1] = relax.objective_of(table.screenings())
-        incumbent[0] = max(incumbent[0], champion[1])
-        take(table.screenings(), bound(), "polishing")
-        took = time.monotonic() - started_moving
-        descent_end[0] = end - 1.5 * (took + sum(construct_seconds)) - 0.2
-        if deterministic or descent_end[0] - time.monotonic() < 1.0:
+        publish("polishing")
+        last[2] = 0  # a further descent counts its iterations from zero
+        reported[0] = lowest[0]
+        if deterministic or filler() is None or end - time.monotonic() < 1.0 + 1.5 * sum(construct_seconds):
             return
 
 
