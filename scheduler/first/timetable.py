@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 
 from ..data import DAY, Film, Instance, Screening, Theater, base_end
 from .slots import align_up
 from .tours import Tours, assign_prints, needs_print
+
+_STAMPS = itertools.count(1)
 
 
 class Timetable:
@@ -28,6 +31,9 @@ class Timetable:
         self._segments: dict[tuple[str, int], tuple] = {}
         self.tours = Tours(instance)
         self.print_of: dict[tuple[str, str, int], int] = {}  # (film, theater, start) -> its print
+        # lane -> a number no other change of any timetable has had: what a cache of a lane's free time
+        # compares (a lane never changed is empty)
+        self.stamp: dict[tuple[str, int], int] = {}
 
     @staticmethod
     def lane(theater: Theater, day: int) -> tuple[str, int]:
@@ -42,11 +48,8 @@ class Timetable:
 
     def screenings(self) -> list[Screening]:
         """Everything placed (with prints), sorted by start, theater, film."""
-        return sorted(
-            Screening(s, tid, fid, self.print_of.get((fid, tid, s)))
-            for (tid, _), items in self.busy.items()
-            for s, _, fid in items
-        )
+        placed = sorted((s, tid, fid) for (tid, _), items in self.busy.items() for s, _, fid in items)
+        return [Screening(s, tid, fid, self.print_of.get((fid, tid, s))) for s, tid, fid in placed]
 
     def room_for_film(self, film: Film, day: int) -> bool:
         """Whether counts allow one more screening of the film on that day."""
@@ -57,7 +60,9 @@ class Timetable:
         print when none can: only pins that break rule 10 together are placed so)."""
         day = start // DAY
         end = start + self.instance.occupancy(film, theater)
-        bisect.insort(self.busy[self.lane(theater, day)], (start, end, film.id))
+        lane = self.lane(theater, day)
+        bisect.insort(self.busy[lane], (start, end, film.id))
+        self.stamp[lane] = next(_STAMPS)
         if not theater.online:
             bisect.insort(self.film_runs[(film.id, day)], (start, start + film.runtime))
         if needs_print(film, theater):
@@ -81,7 +86,9 @@ class Timetable:
         """Take a placed screening out again."""
         day = start // DAY
         end = start + self.instance.occupancy(film, theater)
-        self.busy[self.lane(theater, day)].remove((start, end, film.id))
+        lane = self.lane(theater, day)
+        self.busy[lane].remove((start, end, film.id))
+        self.stamp[lane] = next(_STAMPS)
         if not theater.online:
             self.film_runs[(film.id, day)].remove((start, start + film.runtime))
         k = self.print_of.pop((film.id, theater.id, start), None)

@@ -113,7 +113,7 @@ def venue_first_schedule(instance: Instance, *, budget: Budget = UNLIMITED) -> l
             )
             options = film_options(some, build_slots(instance, budget), budget)
             filler = Filler(some, options, budget=budget)
-            filler.fill(table, order_for_minimum(some, options), lambda f: f.min_screenings, budget)
+            filler.fill(table, order_for_minimum(some, filler.sizes), lambda f: f.min_screenings, budget)
     except OutOfTime:
         pass
     return table.screenings()
