@@ -282,7 +282,7 @@ def test_film_options_are_the_slots_each_film_fits(p):
     assert film_options(inst, slots) == fitting_slots(inst, slots)
 
 
-def test_the_filler_finds_the_places_of_film_options_on_the_examples():
+def test_the_filler_ranks_the_places_of_film_options_on_the_examples():
     from helpers import load
 
     for name in ("cstm-2021", "alliance-tour", "cstm-2021-hybrid"):
@@ -291,6 +291,7 @@ def test_the_filler_finds_the_places_of_film_options_on_the_examples():
         options = film_options(inst, slots)
         places = film_places(inst, slots)
         assert options == fitting_slots(inst, slots)
+        assert dict(Filler(inst, options, slots=slots).ranked) == reference_ranking(inst, options)
         assert {fid: idx.tolist() for fid, idx in places.index.items()} == {
             fid: [s.index for s in o] for fid, o in options.items()
         }
