@@ -37,7 +37,6 @@ from ..first.greedy import Filler, complete
 from ..first.slots import align_down, align_up, build_slots, film_options
 from ..first.timetable import Timetable
 from .components import component_objective
-from .relocation import relocate
 from .repair import repaired
 
 NEG = -1e15  # the priced value of a start a film cannot take
@@ -49,9 +48,14 @@ NEG = -1e15  # the priced value of a start a film cannot take
 TARGET_SHARE = 0.1
 MIN_TARGET_SHARE = 0.001
 PATIENCE = 8
-# iterations between two publications (timetables built at the best prices so far): each costs as much as
-# tens of iterations, so more often means better timetables sooner but a slower descent of the bound
+# iterations between two publications (timetables built at the best prices so far) at least: each costs as
+# much as tens of iterations, so more often means better timetables sooner but a slower descent of the bound
 CONSTRUCT_EVERY = 50
+# and descent seconds between two publications at least, per second the last publication took: the
+# publications take at most about 1 / (1 + DESCENT_PER_PUBLISH) of the time (session 5: on alliance-sized
+# components a publication costs 0.5-1.5 s, as much as 50-100 iterations of the 4D and dome components,
+# which took half the time of a 10 s run)
+DESCENT_PER_PUBLISH = 3.0
 # the first publication comes sooner, after FIRST_PUBLISH iterations or FIRST_PUBLISH_SHARE of the budget,
 # whichever is first: the descent runs before any construction, so the bound is there within a second,
 # and the first timetable is built at prices already better than the starting ones
@@ -59,10 +63,6 @@ FIRST_PUBLISH = 20
 FIRST_PUBLISH_SHARE = 0.3
 BOUND_EVERY = 10  # iterations between two reports of a better bound (a report costs next to nothing)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
-# the share of a component's budget kept for the local search at the end: cross-day moves the day-by-day
-# construction cannot make, against iterations that would lower the bound
-RELOCATE_SHARE = 0.15
-RELOCATE_ROUNDS = 4  # descents each followed by a relocation of the best timetable, at most
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget (no clock)
 # evaluations of the line search that scales the initial count prices before the first step (the
 # prices as they are, then golden section over [0, 1]: the interval shrinks to 0.618^(n-3), 15 % of it
@@ -82,6 +82,11 @@ F32_LARGEST = 2.0**13
 # past it the relaxation would take gigabytes, so such a component keeps its first timetable and
 # capacity-free bound
 MAX_GRID_CELLS = 100_000_000
+# evaluate compares the films of a class only once per distinct start of a day (the same value of every
+# film of the class there: the same hour weight, the same films fitting before the day's end), when the
+# distinct starts are at most this share of all: alliance-sized components have 11-34 % of them, so a
+# class's best film is found with 3-9 times fewer comparisons (session 5)
+COMPACT_SHARE = 0.7
 
 
 @dataclass
@@ -100,6 +105,8 @@ class _Grid:
     pins: list[tuple[int, int, float]]  # (film index, day index, coefficient) of pinned screenings
     chosen: np.ndarray | None = None  # (K, D, F) how often each start was chosen since the last reset
     most: np.ndarray | None = None  # (F,) each film's best value on the grid (made when first needed)
+    # per length class its distinct starts (``_compact``; made when first needed, empty when not worth it)
+    compact: list[tuple[np.ndarray, np.ndarray, np.ndarray]] | None = None
 
     @property
     def classes(self) -> list[tuple[int, int]]:
@@ -179,6 +186,8 @@ def _best_of_classes(g: _Grid, price: np.ndarray) -> tuple[np.ndarray, np.ndarra
     k_count, n_d, _ = g.value.shape
     if g.most is None:
         g.most = g.value.max(axis=(0, 1))
+    if g.compact is None:
+        g.compact = _compact(g)
     live = g.most > price.min(axis=0)
     top = np.full((k_count, n_d, len(classes)), NEG)
     film_of = np.zeros((k_count, n_d, len(classes)), dtype=np.int64)
@@ -192,11 +201,26 @@ def _best_of_classes(g: _Grid, price: np.ndarray) -> tuple[np.ndarray, np.ndarra
     for c, (lo, hi) in enumerate(classes):
         if not live[lo:hi].any():
             continue  # no film of the class is worth a start: the class stays out (NEG)
-        values = g.value[:, :, lo:hi]
         size = float(g.most[lo:hi][live[lo:hi]].max()) + float(np.abs(price[:, lo:hi][:, live[lo:hi]]).max())
-        if narrow and size <= F32_LARGEST:
+        f32 = narrow and size <= F32_LARGEST
+        if f32:
             # |float32(v - float32(p)) - (v - p)| <= 3 * 2**-24 * (|v| + |p|), v exact in float32
             error = max(error, 3 * 2.0**-24 * size)
+        if g.compact:  # the class's distinct starts (a day each), then each start's row
+            values, day, where = g.compact[c]
+            rows = np.arange(len(values))
+            if f32:
+                j = (values - masked32[day, lo:hi]).argmax(axis=1)
+                best = values[rows, j] - price[day, j + lo]
+            else:
+                profit = values - masked[day, lo:hi]  # float64
+                j = profit.argmax(axis=1)
+                best = profit[rows, j]
+            top[:, :, c] = best[where]
+            film_of[:, :, c] = j[where] + lo
+            continue
+        values = g.value[:, :, lo:hi]
+        if f32:
             j = (values - masked32[None, :, lo:hi]).argmax(axis=2) + lo
             top[:, :, c] = np.take_along_axis(g.value, j[:, :, None], axis=2)[:, :, 0] - price[days, j]
         else:
@@ -206,6 +230,30 @@ def _best_of_classes(g: _Grid, price: np.ndarray) -> tuple[np.ndarray, np.ndarra
             j += lo
         film_of[:, :, c] = j
     return top, film_of, _f32_margin(g, error)
+
+
+def _row_days(g: _Grid) -> np.ndarray:
+    """The day index of each start of the grid, starts in (grid point, day) order."""
+    k_count, n_d, _ = g.value.shape
+    return np.tile(np.arange(n_d), k_count)
+
+
+def _compact(g: _Grid) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Per length class of the grid, its distinct starts: the starts of a day where every film of the
+    class has the same value (NEG where it cannot start) are one row. Returns per class the rows' values
+    (U, class films), their day indices (U,) and each start's row (K, D), or [] when the distinct starts
+    of some class are more than ``COMPACT_SHARE`` of all (then comparing them all costs about as much)."""
+    k_count, n_d, _ = g.value.shape
+    day = _row_days(g)
+    out = []
+    for lo, hi in g.classes:
+        values = g.value[:, :, lo:hi].reshape(k_count * n_d, hi - lo)
+        keyed = np.concatenate([day[:, None].astype(values.dtype), values], axis=1)
+        _, first, where = np.unique(keyed, axis=0, return_index=True, return_inverse=True)
+        if len(first) > COMPACT_SHARE * len(values):
+            return []
+        out.append((np.ascontiguousarray(values[first]), day[first], where.reshape(k_count, n_d)))
+    return out
 
 
 def _f32_margin(g: _Grid, error: float) -> float:
@@ -714,12 +762,13 @@ def solve_component(
 ) -> None:
     """Lower the relaxation's bound by subgradient steps within ``budget`` seconds (from ``relax``'s prices
     when given: a descent begun elsewhere, prices.py); after ``FIRST_PUBLISH`` steps (or
-    ``FIRST_PUBLISH_SHARE`` of the budget) and then every ``CONSTRUCT_EVERY`` a publication (the better of
-    the averaged rounding and the construction at the best prices so far, kept when it beats the best); at
-    the end the best timetable relocated. Nothing runs past the budget: a construction stopped there is
-    still valid (and kept only when better).
+    ``FIRST_PUBLISH_SHARE`` of the budget), then at most once every ``CONSTRUCT_EVERY`` steps and
+    ``DESCENT_PER_PUBLISH`` times the last one's time, and once more at the end, a publication (the better
+    of the averaged rounding and the construction at the best prices so far, kept when it beats the
+    best). Nothing runs past the budget: a construction stopped there is still valid (and kept only when
+    better).
     ``take(screenings, bound, phase)`` receives each better timetable (of the component's films, else None),
-    the bound so far and what found them ("bounding", "improving", "polishing")."""
+    the bound so far and what found them ("bounding", "improving"; the last publication "polishing")."""
     started = time.monotonic()
     end = started + budget
     if not deterministic and budget < MIN_SECONDS:
@@ -803,12 +852,15 @@ def solve_component(
         return table
 
     # the best timetable so far, from any stage (the first timetable at least): what is built here must
-    # beat it, and the relocation at the end polishes it, so no stage's timetable is lost
+    # beat it, so no stage's timetable is lost
     champion: list = [_table_of(instance, best()), incumbent[0]]
     published = [False]
+    # when the last publication began and ended, and at which iteration
+    last = [0.0, 0.0, 0]
 
-    def publish() -> None:
+    def publish(phase: str = "improving") -> None:
         published[0] = True
+        last[0] = time.monotonic()
         ready = filler() is not None
         tables = [rounded()] if ready and relax.accumulated and not past_end() else []
         if ready and not past_end():
@@ -820,8 +872,9 @@ def solve_component(
                 champion[:] = [table, value]
                 improved = True
         incumbent[0] = max(incumbent[0], champion[1])
+        last[1] = time.monotonic()
         # a timetable only when better
-        take(champion[0].screenings() if improved else None, bound(), "improving" if improved else "bounding")
+        take(champion[0].screenings() if improved else None, bound(), phase if improved else "bounding")
 
     def bound() -> int | None:
         if not math.isfinite(lowest[0]):
@@ -834,11 +887,14 @@ def solve_component(
     def on_iterate(n: int, it: Iterate) -> None:
         lowest[0] = min(lowest[0], it.bound)
         if published[0]:
-            due = n % CONSTRUCT_EVERY == CONSTRUCT_EVERY - 1
+            due = n - last[2] >= CONSTRUCT_EVERY and (
+                deterministic or time.monotonic() - last[1] >= DESCENT_PER_PUBLISH * (last[1] - last[0])
+            )
         else:
             due = n >= FIRST_PUBLISH - 1 or (not deterministic and time.monotonic() >= first_due)
         if due:
             publish()
+            last[2] = n
             reported[0] = lowest[0]
         elif (n < BOUND_EVERY or n % BOUND_EVERY == BOUND_EVERY - 1) and lowest[0] < reported[0]:
             # the bound between publications too: on a slow machine a publication may never come; each
@@ -846,17 +902,13 @@ def solve_component(
             reported[0] = lowest[0]
             take(None, bound(), "bounding")
 
-    # the last RELOCATE_SHARE of the budget goes to moving the best timetable's screenings up (relocate.py);
-    # when that takes less, the descent goes on with what is left and the best timetable is moved up again
-    descent_end = [end - RELOCATE_SHARE * budget]
-
+    # the descent ends when a last publication at its best prices still fits in the budget (1.5 times the
+    # longest so far); should it take less, the descent goes on with the time left and publishes again
     def out_of_time() -> bool:
-        return stop() or (
-            not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > descent_end[0]
-        )
+        return stop() or (not deterministic and time.monotonic() + 1.5 * sum(construct_seconds) + 0.2 > end)
 
     iterations = max(4 * CONSTRUCT_EVERY, int(budget * ITERATIONS_PER_SECOND)) if deterministic else 1 << 30
-    for _ in range(RELOCATE_ROUNDS):
+    while True:
         relax.descend(
             incumbent=lambda: incumbent[0], iterations=iterations, stop=out_of_time, on_iterate=on_iterate
         )
@@ -864,18 +916,10 @@ def solve_component(
             if not stop() and math.isfinite(lowest[0]) and lowest[0] < reported[0]:
                 take(None, bound(), "bounding")
             return
-        publish()
-        if filler() is None:  # the budget ran out building it: nothing to relocate with
-            return
-        started_moving = time.monotonic()
-        table = champion[0]
-        relocate(instance, table, filler().ranked, members, past_end)
-        champion[1] = relax.objective_of(table.screenings())
-        incumbent[0] = max(incumbent[0], champion[1])
-        take(table.screenings(), bound(), "polishing")
-        took = time.monotonic() - started_moving
-        descent_end[0] = end - 1.5 * (took + sum(construct_seconds)) - 0.2
-        if deterministic or descent_end[0] - time.monotonic() < 1.0:
+        publish("polishing")
+        last[2] = 0  # a further descent counts its iterations from zero
+        reported[0] = lowest[0]
+        if deterministic or filler() is None or end - time.monotonic() < 1.0 + 1.5 * sum(construct_seconds):
             return
 
 

@@ -215,19 +215,26 @@ def plain_value(relax, pi, mu) -> float:
     return total + float((mu * relax.max_day[:, None]).sum())
 
 
+@pytest.mark.parametrize("compact_share", [0.0, 1.0])
 @pytest.mark.parametrize("f32_cells", [relaxation.F32_CELLS, 0])
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw=prices, scale=st.floats(0.0, 1.5))
-def test_the_relaxations_programme_by_length_classes_is_the_plain_one(f32_cells, raw, scale):
+def test_the_relaxations_programme_by_length_classes_is_the_plain_one(f32_cells, compact_share, raw, scale):
     """The textbook programme's value, at prices around the initial ones (where films are priced out of
     theaters, as in a descent) and at random ones, on films of several lengths and pins: exactly on small
     grids; on grids large enough to compare films in float32 (all of them here), never below it and above
-    it by no more than the rounding's margin."""
+    it by no more than the rounding's margin. With the films compared at every start, and once per
+    distinct start (``compact_share`` 1.0: every grid compacted)."""
     classes = []
+    compacted = []
     for inst in (load("small"), copies_instance()):
         for comp in components(inst)[0]:
-            relax = relaxation_of(inst, comp)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(relaxation, "COMPACT_SHARE", compact_share)
+                relax = relaxation_of(inst, comp)
+                relax.evaluate(relax.pi, relax.mu)  # the grids' distinct starts made now
             classes += [len(g.classes) for g in relax.grids]
+            compacted += [bool(g.compact) for g in relax.grids]
             pi, mu = price_arrays(relax, raw)
             for p, m in ((pi, mu), (relax.pi * scale, mu * scale)):
                 plain = plain_value(relax, p, m)
@@ -239,6 +246,7 @@ def test_the_relaxations_programme_by_length_classes_is_the_plain_one(f32_cells,
                 else:
                     assert plain - 1e-6 <= value <= plain + 1e-4 * abs(plain) + 5
     assert max(classes) > 2
+    assert set(compacted) == {compact_share > 0}
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
