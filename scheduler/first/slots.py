@@ -94,44 +94,21 @@ def fits(film: Film, theater: Theater, slot: Slot, instance: Instance) -> bool:
 def film_options(
     instance: Instance, slots: list[Slot], budget: Budget = UNLIMITED, cut: set[str] | None = None
 ) -> dict[str, list[Slot]]:
-    """Slots each film may use, ``MAX_OPTIONS`` in all at most: past it every film keeps its most
+    """Slots each film may use (``fits``), ``MAX_OPTIONS`` in all at most: past it every film keeps its most
     valuable slots, as many as the cap leaves each (``best_options``), and the ids of the films that lost
-    some go into ``cut`` when given; raises OutOfTime when the budget runs out."""
-    by_theater: dict[str, list[Slot]] = {}
-    for s in slots:
-        by_theater.setdefault(s.theater, []).append(s)
-    # at most this many (every slot of every compatible theater): below the cap, the lists as they are
-    most = 0
-    for f in instance.films:
-        budget.check()
-        most += sum(len(by_theater.get(t.id, ())) for t in instance.theaters if instance.compatible(f, t))
-    if most > MAX_OPTIONS:
-        return best_options(instance, by_theater, budget, cut)
-    out: dict[str, list[Slot]] = {}
-    total, full = 0, False
-    for f in instance.films:
-        budget.check()
-        opts = []
-        if total >= MAX_OPTIONS:
-            if not full:
-                log.warning("more than %d film options: the first timetable leaves films out", MAX_OPTIONS)
-            full = True
-            if cut is not None:
-                cut.add(f.id)
-        elif f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0:
-            first = -(1 << 60) if f.not_before is None else f.not_before
-            last = 1 << 60 if f.not_after is None else f.not_after
-            for t in instance.theaters:
-                r = t.window if t.online else f.runtime  # instance.occupancy(f, t), inlined
-                if instance.compatible(f, t):  # the same test as fits(), inlined: this is a hot loop
-                    opts.extend(
-                        s
-                        for s in by_theater.get(t.id, ())
-                        if s.lo + r <= s.seg_end and first <= s.day <= last
-                    )
-        out[f.id] = opts
-        total += len(opts)
-    return out
+    some go into ``cut`` when given. Each film's slots in the instance's theater order, then the slots'
+    order; found with numpy (``_fitting``: alliance-sized, about a million, in a few hundredths of a second
+    where one by one took half a second). Raises OutOfTime when the budget runs out."""
+    import numpy as np  # here: importing the package must not load numpy (the web app's processes)
+
+    by_theater = _by_theater(slots)
+    if _places_upper_bound(instance, by_theater) > MAX_OPTIONS:
+        lists = {tid: [slots[k] for k in at] for tid, at in by_theater.items()}
+        return best_options(instance, lists, budget, cut)
+    table = np.empty(len(slots), dtype=object)
+    table[:] = slots
+    fitting = _fitting(instance, by_theater, _geometry(instance, slots), budget)
+    return {fid: table[at].tolist() for fid, at in fitting.items()}
 
 
 def best_options(
@@ -229,33 +206,32 @@ def film_places(
     budget: Budget = UNLIMITED,
 ) -> Places:
     """The films' places (``Places``) with numpy: from ``options`` when given (any subset of films, the
-    slots of ``film_options``), else the places ``film_options(instance, slots)`` would list, found
-    from arrays of the slots without making its lists (alliance-sized: about a million places, a tenth of
-    a second instead of seconds; past ``MAX_OPTIONS`` its capped lists are used). Raises OutOfTime when
-    the budget runs out."""
+    slots of ``film_options``), else the places ``film_options(instance, slots)`` lists, found from arrays
+    of the slots without making its lists (past ``MAX_OPTIONS`` its capped lists are used). ``slots``:
+    ``build_slots``' list (a slot's index is its place in it). Raises OutOfTime when the budget runs out."""
     import numpy as np  # here: importing the package must not load numpy (the web app's processes)
 
+    index = None
     if options is None:
         assert slots is not None
-        by_theater = _slot_columns(instance, slots)
+        by_theater = _by_theater(slots)
         if _places_upper_bound(instance, by_theater) > MAX_OPTIONS:
             options = film_options(instance, slots, budget)
+        else:
+            index = _fitting(instance, by_theater, _geometry(instance, slots), budget)
     if options is not None:
         if slots is None:
             known = {s.index: s for opts in options.values() for s in opts}
             slots = [None] * (max(known, default=-1) + 1)
             for i, s in known.items():
                 slots[i] = s
-        columns = _columns(instance, slots)
         index = {}
         for f in instance.films:
             budget.check()
             opts = options.get(f.id, ())
             index[f.id] = np.fromiter((s.index for s in opts), dtype=np.int64, count=len(opts))
-    else:
-        columns = _columns(instance, slots)
-        index = _fitting(instance, by_theater, columns, budget)
-    day, lo, band, theater, seats, day_w, hour_w, _, _ = columns
+    day, lo, band, theater, _, _ = _geometry(instance, slots)
+    seats, day_w, hour_w = _weights(instance, slots, day, lo)
     value = {}
     for f in instance.films:
         budget.check()
@@ -266,16 +242,18 @@ def film_places(
     return Places(slots, day, lo, band, theater, index, value)
 
 
-def _slot_columns(instance: Instance, slots: list[Slot]) -> dict[str, list[int]]:
-    """Each theater's slot indices, in slot order."""
-    by_theater: dict[str, list[int]] = {t.id: [] for t in instance.theaters}
-    for s in slots:
-        by_theater.setdefault(s.theater, []).append(s.index)
+def _by_theater(slots: list) -> dict[str, list[int]]:
+    """Each theater's slots (their places in ``slots``), in order."""
+    by_theater: dict[str, list[int]] = {}
+    for k, s in enumerate(slots):
+        if s is not None:
+            by_theater.setdefault(s.theater, []).append(k)
     return by_theater
 
 
 def _places_upper_bound(instance: Instance, by_theater: dict[str, list[int]]) -> int:
-    """film_options' count of every slot of every compatible theater, summed over the films."""
+    """At most this many places (every slot of every compatible theater, summed over the films): below
+    ``MAX_OPTIONS``, every film keeps all its places."""
     films: dict[tuple, int] = {}
     for f in instance.films:
         films[(f.format, f.requires)] = films.get((f.format, f.requires), 0) + 1
@@ -286,50 +264,54 @@ def _places_upper_bound(instance: Instance, by_theater: dict[str, list[int]]) ->
     return most
 
 
-def _columns(instance: Instance, slots: list) -> tuple:
-    """Per slot index: day, lo, band, theater rank, seats, day weight, hour weight, room (segment end
-    minus lo) and an online channel's window (-1 for a room); zeros where ``slots`` holds None."""
+def _geometry(instance: Instance, slots: list) -> tuple:
+    """Per place in ``slots``: day, lo, band, theater (rank of its id), room (the segment's end minus lo)
+    and an online channel's window (-1 for a room); zeros where ``slots`` holds None."""
+    import numpy as np
+
+    rank = {tid: r for r, tid in enumerate(sorted(t.id for t in instance.theaters))}
+    window_of = {t.id: t.window if t.online else -1 for t in instance.theaters}
+    n = len(slots)
+    columns = np.zeros((6, n), dtype=np.int64)
+    at = [k for k, s in enumerate(slots) if s is not None]
+    if at:
+        columns[:, at] = np.array(
+            [
+                (s.day, s.lo, s.band, rank[s.theater], s.seg_end - s.lo, window_of[s.theater])
+                for s in slots
+                if s
+            ],
+            dtype=np.int64,
+        ).T
+    return tuple(columns)
+
+
+def _weights(instance: Instance, slots: list, day, lo) -> tuple:
+    """Per place in ``slots``: seats, day weight and hour weight (each weight looked up once per day and
+    per minute of day); zeros where ``slots`` holds None."""
     import numpy as np
 
     weights = instance.weights
-    rank = {tid: r for r, tid in enumerate(sorted(t.id for t in instance.theaters))}
-    theaters = instance.theater_by_id
-    n = len(slots)
-    day = np.zeros(n, dtype=np.int64)
-    lo = np.zeros(n, dtype=np.int64)
-    band = np.zeros(n, dtype=np.int64)
-    theater = np.zeros(n, dtype=np.int64)
-    seats = np.zeros(n)
-    room = np.zeros(n, dtype=np.int64)
-    window = np.full(n, -1, dtype=np.int64)
-    at = [i for i, s in enumerate(slots) if s is not None]
-    held = [slots[i] for i in at]
-    day[at] = [s.day for s in held]
-    lo[at] = [s.lo for s in held]
-    band[at] = [s.band for s in held]
-    theater[at] = [rank[s.theater] for s in held]
-    seats[at] = [theaters[s.theater].seats for s in held]
-    room[at] = [s.seg_end - s.lo for s in held]
-    window[at] = [theaters[s.theater].window if theaters[s.theater].online else -1 for s in held]
-    day_w = {d: weights.day_weight(d) for d in set(day[at].tolist())}
-    hour_w = {m: weights.hour_weight(m) for m in set((lo[at] % DAY).tolist())}
-    dw = np.zeros(n)
-    hw = np.zeros(n)
-    dw[at] = [day_w[d] for d in day[at].tolist()]
-    hw[at] = [hour_w[m] for m in (lo[at] % DAY).tolist()]
-    return day, lo, band, theater, seats, dw, hw, room, window
+    seats_of = {t.id: t.seats for t in instance.theaters}
+    at = np.array([k for k, s in enumerate(slots) if s is not None], dtype=np.int64)
+    seats, day_w, hour_w = np.zeros(len(slots)), np.zeros(len(slots)), np.zeros(len(slots))
+    if len(at):
+        seats[at] = [seats_of[slots[k].theater] for k in at.tolist()]
+        days, day_at = np.unique(day[at], return_inverse=True)
+        day_w[at] = np.array([weights.day_weight(d) for d in days.tolist()])[day_at]
+        minutes, minute_at = np.unique(lo[at] % DAY, return_inverse=True)
+        hour_w[at] = np.array([weights.hour_weight(m) for m in minutes.tolist()])[minute_at]
+    return seats, day_w, hour_w
 
 
-def _fitting(
-    instance: Instance, by_theater: dict[str, list[int]], columns: tuple, budget: Budget
-) -> dict[str, object]:
-    """film_options' lists (below its cap) as arrays of slot indices: per film the slots of its
-    compatible theaters (in the instance's theater order, then slot order) where it fits and that lie
-    within its dates."""
+def _fitting(instance: Instance, by_theater: dict[str, list[int]], geometry: tuple, budget: Budget) -> dict:
+    """Each film's places (in ``slots``, as ``film_options`` lists them below its cap) as an array: the
+    slots of its compatible theaters (the instance's theater order, then slot order) where it fits and
+    that lie within its dates (``fits``); none for a film that may not screen at all."""
     import numpy as np
 
-    day, room, window = columns[0], columns[7], columns[8]
-    tables: dict[tuple, object] = {}
+    day, room, window = geometry[0], geometry[4], geometry[5]
+    tables: dict[tuple, tuple] = {}
     out = {}
     for f in instance.films:
         budget.check()
@@ -339,7 +321,7 @@ def _fitting(
         key = (f.format, f.requires)
         if key not in tables:
             compatible = [t for t in instance.theaters if instance.compatible(f, t)]
-            table = np.array([i for t in compatible for i in by_theater.get(t.id, ())], dtype=np.int64)
+            table = np.array([k for t in compatible for k in by_theater.get(t.id, ())], dtype=np.int64)
             tables[key] = (table, room[table], window[table], day[table])
         table, space, win, days = tables[key]
         first = -(1 << 60) if f.not_before is None else f.not_before

@@ -12,7 +12,7 @@ from scheduler.budget import UNLIMITED
 from scheduler.data import DAY, Screening
 from scheduler.first import greedy
 from scheduler.first.greedy import Filler, complete, greedy_schedule, slot_values
-from scheduler.first.slots import build_slots, film_options, film_places
+from scheduler.first.slots import build_slots, film_options, film_places, fits
 from scheduler.first.timetable import Timetable
 
 
@@ -264,7 +264,25 @@ def test_a_gap_takes_a_screening_and_its_changeover_or_the_next_one_does(changeo
     assert all((starts[r] == 10 * 60) == (r <= before) for r in starts)
 
 
-def test_the_filler_finds_the_places_of_film_options_on_the_examples():
+def fitting_slots(inst, slots):
+    """film_options' definition: per film, the slots of each compatible theater (in order) that it fits."""
+    return {
+        f.id: [s for t in inst.theaters for s in slots if s.theater == t.id and fits(f, t, s, inst)]
+        if f.max_screenings > 0 and f.max_per_day > 0 and f.copies > 0
+        else []
+        for f in inst.films
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instance_st)
+def test_film_options_are_the_slots_each_film_fits(p):
+    inst = random_instance(p)
+    slots = build_slots(inst)
+    assert film_options(inst, slots) == fitting_slots(inst, slots)
+
+
+def test_the_filler_ranks_the_places_of_film_options_on_the_examples():
     from helpers import load
 
     for name in ("cstm-2021", "alliance-tour", "cstm-2021-hybrid"):
@@ -272,6 +290,8 @@ def test_the_filler_finds_the_places_of_film_options_on_the_examples():
         slots = build_slots(inst)
         options = film_options(inst, slots)
         places = film_places(inst, slots)
+        assert options == fitting_slots(inst, slots)
+        assert dict(Filler(inst, options, slots=slots).ranked) == reference_ranking(inst, options)
         assert {fid: idx.tolist() for fid, idx in places.index.items()} == {
             fid: [s.index for s in o] for fid, o in options.items()
         }

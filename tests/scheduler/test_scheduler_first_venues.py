@@ -138,16 +138,3 @@ def test_a_component_of_millions_of_places_starts_from_the_cheap_bound_and_count
     assert report.valid and report.objective == result.objective
     assert all(b >= result.objective for b in bounds if b is not None)
     assert max(b for b in bounds if b is not None) >= cheap  # the first bound reported: the cheap one
-
-
-@pytest.mark.parametrize("name", ["cstm-2021", "alliance-tour", "cstm-2021-hybrid"])
-def test_the_fillers_ranked_lists_with_numpy_are_the_plain_ones(name):
-    """Filler(slots=...) ranks with numpy (the national instance's parts: 7.9 million places): the same
-    values in the same order as the plain sort, ties included."""
-    from scheduler.first import slots
-    from scheduler.first.greedy import Filler
-
-    inst = load(name)
-    built = slots.build_slots(inst)
-    options = slots.film_options(inst, built)
-    assert Filler(inst, options, slots=built).ranked == Filler(inst, options).ranked
