@@ -62,6 +62,12 @@ DESCENT_PER_PUBLISH = 3.0
 # and the first timetable is built at prices already better than the starting ones
 FIRST_PUBLISH = 20
 FIRST_PUBLISH_SHARE = 0.3
+# a publication's shortfall repair (repair.py) takes at most REPAIR_SHARE of the component's budget (at
+# least REPAIR_SECONDS): at the first publications' prices the constructions may leave dozens of films short,
+# whose repair took 2.4 and 1.7 s of a 6 s budget on alliance-7401's 4D component (session 5); a timetable
+# left short loses to the best, and its films get priority in the next constructions
+REPAIR_SHARE = 0.04
+REPAIR_SECONDS = 0.2
 BOUND_EVERY = 10  # iterations between two reports of a better bound (a report costs next to nothing)
 DAY_ROUNDS = 6  # construct: dynamic programmes per theater-day at most (more rounds fill more gaps, slower)
 ITERATIONS_PER_SECOND = 15  # deterministic mode: iterations per second of the budget (no clock)
@@ -780,7 +786,8 @@ def solve_component(
         fill.reset()
         try:
             complete(instance, table, fill, limit)
-            repaired(instance, table, fill, members, past_end, limit)
+            cap = time.monotonic() + max(REPAIR_SECONDS, REPAIR_SHARE * budget)
+            repaired(instance, table, fill, members, lambda: past_end() or time.monotonic() > cap, limit)
         except OutOfTime:
             pass
         return table
