@@ -86,6 +86,28 @@ def solve(
         seconds = _seconds(elapsed(), deterministic)
         return Schedule("infeasible", None, None, seconds, (), (), conflicts, instance.version)
 
+    # festivals of relaxations only (alliance-sized): they start now, on the core the greedy leaves idle
+    # (this module does not load numpy or OR-Tools: the children do)
+    from .improve.relaxation_process import start_early
+
+    early = start_early(
+        instance, time_limit=time_limit, started=started, workers=workers, deterministic=deterministic
+    )
+    try:
+        return _solve(
+            instance, time_limit, workers, seed, deterministic, stop, budget, started, report, early
+        )
+    finally:
+        for child in early.values():  # those the improvement did not follow
+            child.cancel()
+
+
+def _solve(instance, time_limit, workers, seed, deterministic, stop, budget, started, report, early):
+    """solve's first timetable, improvement and explanation (``early``: relaxation_process.start_early)."""
+
+    def elapsed() -> float:
+        return time.monotonic() - started
+
     # several venues past the whole greedy's size (its tables grow with films x theaters x days): venue by
     # venue (3-4 times faster, but worse places: alliance 1,018,581 against 1,101,490, so not below it)
     venue_first = venue_first_wanted(instance) and not whole_greedy_fits(instance)
@@ -115,6 +137,7 @@ def solve(
                 best.objective if obj is None else max(obj, best.objective), bnd, phase, formats
             ),
             budget=budget,
+            early=early,
         )
         bound = result.bound
         for candidate, source in result.candidates:

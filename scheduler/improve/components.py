@@ -15,6 +15,17 @@ from dataclasses import dataclass
 from ..budget import UNLIMITED, Budget
 from ..data import Instance, Screening
 
+# the share of the time limit kept for merging and validating the components' timetables at the end (at least
+# RESERVE_SECONDS): more leaves less to the solvers, less risks running past the limit on large instances
+RESERVE = 0.04
+RESERVE_SECONDS = 1.0
+
+
+def merge_reserve(time_limit: float, screenings: int) -> float:
+    """The seconds before the limit at which the components' solvers end: merging and validating their
+    timetables takes about 1 s per 10,000 screenings."""
+    return max(RESERVE_SECONDS, RESERVE * time_limit, screenings * 1e-4)
+
 
 @dataclass(frozen=True)
 class Component:

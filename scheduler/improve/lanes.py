@@ -14,6 +14,7 @@ from . import relaxation, relaxation_process
 from .components import Component
 from .exact_component import solve_component
 from .exact_model import ExactResult
+from .grid_shape import grid_cells
 from .lp_ahead import LpAhead
 from .prices import Prices
 
@@ -60,13 +61,15 @@ def run_lanes(
     take: Callable[[int, ExactResult], None],
     prices: dict[int, Prices] | None = None,
     ahead: LpAhead | None = None,
+    early: dict[Component, relaxation_process.Early] | None = None,
 ) -> None:
     """Solve each lane's components one after another, the lanes side by side (SCIP and GLOP run
     single-threaded and release the GIL). In a lane a component gets the lane's time left in proportion
     to its size, so time a small component does not need goes to the next one. Deterministic mode: one
     lane, budgets from the limit alone. ``prices``: the components' descents (prices.py), by index;
     ``ahead``: the thread solving the large components' LPs ahead (lp_ahead.py): a component it has claimed
-    takes its model and LP from there."""
+    takes its model and LP from there; ``early``: relaxations started before the first timetable
+    (relaxation_process.start_early), by component: such a component's results come from there."""
     total = sum(sizes[i] for lane in lanes for i in lane)
 
     def run(lane: list[int]) -> None:
@@ -111,7 +114,7 @@ def run_lanes(
                 continue
             if sizes[i] > EXACT_MODEL_COLUMNS:  # too large for an LP solver: priced theater-days
                 try:
-                    cells = relaxation.grid_cells(
+                    cells = grid_cells(
                         instance, comps[i], Budget(stop=stop) if deterministic else Budget.after(budget, stop)
                     )
                 except OutOfTime:
@@ -126,6 +129,11 @@ def run_lanes(
 
                 def priced(screenings, bound, phase, i=i) -> None:
                     take(i, ExactResult(screenings, None, bound, False, phase))
+
+                # started before the first timetable: its results so far and from now on
+                child = (early or {}).get(comps[i])
+                if child is not None and child.follow(stop, priced):
+                    continue
 
                 # side by side with other lanes: in a process of its own (relaxation_process.py) if one starts
                 end = time.monotonic() + budget

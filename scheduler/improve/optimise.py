@@ -24,19 +24,16 @@ from ..first.slots import build_slots, film_options
 from ..first.timetable import Timetable
 from ..first.tours import assign_prints, needs_print
 from . import prices
-from .components import component_objective, components, formats_of
+from .components import RESERVE, Component, component_objective, components, formats_of, merge_reserve
 from .exact_component import WHOLE_MODEL_COLUMNS, approximate_lp, lp_seconds
 from .exact_model import ExactResult, count_columns
 from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
 from .lp_ahead import LpAhead
+from .relaxation_process import Early
 from .repair import repair_shortfalls, repaired
 
 log = logging.getLogger("scheduler")
 
-# the share of the time kept for merging and validating the components' timetables at the end (at least
-# RESERVE_SECONDS): more leaves less to the solvers, less risks running past the limit on large instances
-RESERVE = 0.04
-RESERVE_SECONDS = 1.0
 # the large components' LPs are solved ahead (lp_ahead.py) only up to this time limit: at 10 s it took CSTM
 # seeds 9300-9307 from a median gap of 1.73 % (worst 3.00 %) to 1.16 % (2.40 %); at 60 s the lanes reach
 # their LPs in time anyway (the same gaps) and the LP beside two SCIP models raised the peak memory from
@@ -75,11 +72,14 @@ def optimise(
     stop: Callable[[], bool],
     report: Callable[[int | None, int | None, str, tuple[str, ...]], None],
     budget: Budget,
+    early: dict[Component, Early] | None = None,
 ) -> OptResult:
     """Solve every component within the time limit and return the merged timetable and bound.
 
     ``budget`` bounds the preparation (components, their capacity-free bounds and model sizes): when it
-    runs out there, nothing is returned and the caller keeps its timetable."""
+    runs out there, nothing is returned and the caller keeps its timetable. ``early``: the relaxations
+    started before the first timetable (relaxation_process.start_early), by component; the caller stops
+    those not followed here."""
     started = time.monotonic()
     deadline = started + time_limit
     try:
@@ -120,8 +120,7 @@ def optimise(
 
     report(None, total_bound(), "bounding", ())
     names = [formats_of(instance, c) for c in comps]
-    # merging and validating the components' timetables at the end takes about 1 s per 10,000 screenings
-    reserve = max(RESERVE_SECONDS, RESERVE * time_limit, len(greedy) * 1e-4)
+    reserve = merge_reserve(time_limit, len(greedy))
     lock = threading.Lock()
 
     toured = _Touring(instance, options, comps)
@@ -212,6 +211,7 @@ def optimise(
             take=take,
             prices=descents,
             ahead=ahead,
+            early=early,
         )
     if ahead is not None:  # its LPs end at the deadline, or at once when stopped
         ahead.join()

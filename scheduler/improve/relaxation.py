@@ -31,12 +31,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..budget import UNLIMITED, Budget, OutOfTime
+from ..budget import Budget, OutOfTime
 from ..data import DAY, Instance, Screening, Theater
 from ..first.greedy import Filler, complete
 from ..first.slots import align_down, align_up, build_slots, film_options
 from ..first.timetable import Timetable
 from .components import component_objective
+from .grid_shape import Shape
 from .repair import repaired
 
 NEG = -1e15  # the priced value of a start a film cannot take
@@ -124,47 +125,6 @@ class Iterate:
     bound: float
     counts: np.ndarray  # (films,)
     per_day: np.ndarray  # (films, days)
-
-
-@dataclass
-class _Shape:
-    """The start grid of one theater over a component's days: its compatible films (indices), the days
-    it is open (indices), each day's free segments, the grid's first minute and number of points."""
-
-    films: list[int]
-    days: list[int]
-    segments: dict[int, tuple]
-    origin: int
-    k_count: int
-
-    @classmethod
-    def of(cls, inst: Instance, t: Theater, films: list, days: list[int]) -> _Shape | None:
-        chosen = [i for i, f in enumerate(films) if inst.compatible(f, t) and f.max_screenings > 0]
-        segments = {d: inst.free_segments(t, d) for d in days}
-        open_days = [i for i, d in enumerate(days) if segments[d]]
-        if not chosen or not open_days:
-            return None
-        origin = min(align_up(a % DAY, t.step) for d in days for a, _ in segments[d])
-        last = max(e % DAY or DAY for d in days for _, e in segments[d])
-        return cls(chosen, open_days, segments, origin, max(1, (last - origin) // t.step + 1))
-
-    @property
-    def cells(self) -> int:
-        """Entries of the theater's value table (grid points x days x films)."""
-        return self.k_count * len(self.days) * len(self.films)
-
-
-def grid_cells(instance: Instance, comp, budget: Budget = UNLIMITED) -> int:
-    """Entries of a component's value tables, without building them (memory: 8 bytes each, with the
-    counts of chosen starts); raises OutOfTime when the budget runs out."""
-    films = [instance.film_by_id[f] for f in comp.films]
-    days = list(instance.days)
-    total = 0
-    for tid in comp.theaters:
-        budget.check()
-        shape = _Shape.of(instance, instance.theater_by_id[tid], films, days)
-        total += shape.cells if shape is not None else 0
-    return total
 
 
 def _best_of_classes(g: _Grid, price: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
@@ -363,7 +323,7 @@ class Relaxation:
 
     def _grid(self, t: Theater, film_set: set[str], previous: set) -> _Grid | None:
         inst = self.instance
-        shape = _Shape.of(inst, t, self.films, self.days)
+        shape = Shape.of(inst, t, self.films, self.days)
         if shape is None:
             return None
         films, days, segments, origin, k_count = (

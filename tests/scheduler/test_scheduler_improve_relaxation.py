@@ -15,7 +15,7 @@ from test_scheduler_improve_exact import copies_instance
 from scheduler import pipeline
 from scheduler.bound.linear import lp_bound
 from scheduler.check import check_screenings
-from scheduler.improve import lanes, relaxation, relaxation_process
+from scheduler.improve import grid_shape, lanes, relaxation, relaxation_process
 from scheduler.improve.components import component_objective, components
 from scheduler.improve.exact_model import as_linear, build
 
@@ -276,3 +276,55 @@ def test_the_scaled_start_never_starts_worse_and_stays_a_bound(p):
     assert start == pytest.approx(min(seen)) and start <= at_initial + 1e-6
     ratio = relax.pi[initial > 0] / initial[initial > 0]
     assert np.allclose(ratio, ratio[0] if len(ratio) else 1.0) and all(0 <= r <= 1 for r in ratio)
+
+
+@pytest.mark.parametrize("relaxations_only", [True, False])
+def test_relaxations_start_before_the_first_timetable_and_no_child_outlives_the_solve(
+    monkeypatch, relaxations_only
+):
+    """Every component certain to be a relaxation (EARLY_CELLS lowered to 1): each starts in a child
+    before the greedy. When the lanes leave them to the relaxation they follow those children; when the
+    lanes give them to the exact model, the children are stopped unread. Either way the timetable is
+    valid, the bound honest, and every child has ended when solve returns."""
+    if relaxations_only:
+        monkeypatch.setattr(lanes, "EXACT_MODEL_COLUMNS", 0)
+    monkeypatch.setattr(relaxation_process, "EARLY_CELLS", 1)
+    started, followed = [], []
+    start, follow = relaxation_process.start_early, relaxation_process.Early.follow
+    monkeypatch.setattr(
+        relaxation_process, "start_early", lambda *a, **k: started.append(start(*a, **k)) or started[-1]
+    )
+    monkeypatch.setattr(
+        relaxation_process.Early, "follow", lambda self, *a: followed.append(self) or follow(self, *a)
+    )
+    inst = load("small")
+    result = pipeline.solve(inst, time_limit=8, workers=2, seed=0)
+    (early,) = started
+    assert len(early) == len(components(inst)[0])
+    assert len(followed) == (len(early) if relaxations_only else 0)
+    assert all(e.child.poll() is not None for e in early.values())
+    report = check_screenings(inst, list(result.screenings))
+    assert report.valid and report.objective == result.objective
+    assert result.bound >= 34420 >= result.objective  # small's optimum, proven by SCIP on the exact model
+
+
+def test_nothing_starts_early_where_a_component_may_go_to_the_exact_model():
+    """Only festivals whose every component has EARLY_CELLS start early; never with one worker, in
+    deterministic mode or at limits below EARLY_MIN_SECONDS."""
+    now = time.monotonic()
+    for name in ("small", "cstm-2021"):
+        inst = load(name)
+        assert (
+            relaxation_process.start_early(inst, time_limit=60, started=now, workers=2, deterministic=False)
+            == {}
+        )
+    inst = load("alliance")
+    cells = [grid_shape.grid_cells(inst, c) for c in components(inst)[0]]
+    assert min(cells) >= relaxation_process.EARLY_CELLS
+    for limit, workers, deterministic in ((60, 1, False), (60, 2, True), (2, 2, False)):
+        assert (
+            relaxation_process.start_early(
+                inst, time_limit=limit, started=now, workers=workers, deterministic=deterministic
+            )
+            == {}
+        )
