@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import math
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
+
+_T = TypeVar("_T")
 
 
 class OutOfTime(Exception):
@@ -92,3 +96,17 @@ def give_back_memory() -> None:
     (docs/scheduler.md, "Memory")."""
     if _TRIM is not None:
         _TRIM(0)
+
+
+def gives_back_memory(solve: Callable[..., _T]) -> Callable[..., _T]:
+    """A solver call that gives back what it freed once it returns (``give_back_memory``): its solver
+    objects are gone with its frame."""
+
+    @functools.wraps(solve)
+    def solved(*args, **kwargs) -> _T:
+        try:
+            return solve(*args, **kwargs)
+        finally:
+            give_back_memory()
+
+    return solved

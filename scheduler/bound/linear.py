@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
 
-from ..budget import give_back_memory, interrupting
+from ..budget import gives_back_memory, interrupting
 
 
 @dataclass
@@ -97,21 +97,13 @@ def lp_bound(
     return bound, point, reduced
 
 
+@gives_back_memory  # the solver is gone with the frame: what it freed goes back to the system
 def _solve(
     m: LinearModel, time_limit: float, solver_id: str, stop: Callable[[], bool]
 ) -> tuple[list[float], list[float]] | None:
     """The LP's solution and row duals, or None when it did not finish in time (its building counts)."""
     if time_limit <= 0:
         return None
-    try:
-        return _solve_lp(m, time_limit, solver_id, stop)
-    finally:  # the solver is gone with _solve_lp's frame: what it freed goes back to the system
-        give_back_memory()
-
-
-def _solve_lp(
-    m: LinearModel, time_limit: float, solver_id: str, stop: Callable[[], bool]
-) -> tuple[list[float], list[float]] | None:
     started = time.monotonic()
     lp = pywraplp.Solver.CreateSolver(solver_id)
     if lp is None:  # an OR-Tools build without PDLP: the simplex

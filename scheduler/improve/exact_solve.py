@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
-from ..budget import give_back_memory, interrupting
+from ..budget import gives_back_memory, interrupting
 from ..data import Screening
 from .exact_model import ExactModel, ExactResult, as_linear
 
@@ -26,6 +26,7 @@ def _floor(x: float) -> int:
     return math.floor(x + 1e-6)
 
 
+@gives_back_memory  # the solver is gone with the frame: what SCIP freed goes back to the system
 def solve_exact(
     model: ExactModel,
     *,
@@ -43,32 +44,6 @@ def solve_exact(
     ``columns``: only these screening columns may be chosen; ``ones``: these are chosen (taken out of the
     model, their rows' limits lowered). Either makes a sub-model: its solutions are still valid
     timetables, but its bound is not a bound of the component (``bound`` is then None)."""
-    try:
-        return _solve_exact(
-            model,
-            hint=hint,
-            time_limit=time_limit,
-            seed=seed,
-            deterministic=deterministic,
-            stop=stop,
-            columns=columns,
-            ones=ones,
-        )
-    finally:  # the solver is gone with _solve_exact's frame: what SCIP freed goes back to the system
-        give_back_memory()
-
-
-def _solve_exact(
-    model: ExactModel,
-    *,
-    hint: list[Screening],
-    time_limit: float,
-    seed: int,
-    deterministic: bool,
-    stop: Callable[[], bool],
-    columns: set[int] | None,
-    ones: set[int],
-) -> ExactResult:
     started = time.monotonic()
     if model.infeasible or stop():
         return ExactResult(None, None, None, False)
