@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ortools.linear_solver import pywraplp
 
-from ..budget import interrupting
+from ..budget import gives_back_memory, interrupting
 
 
 @dataclass
@@ -97,6 +97,7 @@ def lp_bound(
     return bound, point, reduced
 
 
+@gives_back_memory  # the solver is gone with the frame: what it freed goes back to the system
 def _solve(
     m: LinearModel, time_limit: float, solver_id: str, stop: Callable[[], bool]
 ) -> tuple[list[float], list[float]] | None:

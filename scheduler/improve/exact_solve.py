@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from ortools.linear_solver import pywraplp
 
-from ..budget import interrupting
+from ..budget import gives_back_memory, interrupting
 from ..data import Screening
 from .exact_model import ExactModel, ExactResult, as_linear
 
@@ -26,6 +26,7 @@ def _floor(x: float) -> int:
     return math.floor(x + 1e-6)
 
 
+@gives_back_memory  # the solver is gone with the frame: what SCIP freed goes back to the system
 def solve_exact(
     model: ExactModel,
     *,
