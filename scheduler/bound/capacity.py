@@ -45,7 +45,7 @@ def capacity_free_bound(
 
 class _SlotWeights:
     """Per slot (by index) its day weight, hour weight, seats and day, looked up once for all films: a
-    film's value at a slot is then ``greedy.slot_values``' arithmetic over arrays (alliance-sized: about
+    film's value at a slot is then ``Instance.value``'s arithmetic over arrays (alliance-sized: about
     a million film-slot pairs, 1.5 s one by one, 0.1 s so)."""
 
     def __init__(self, instance: Instance):

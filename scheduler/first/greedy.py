@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterator, Mapping
 
 from ..budget import UNLIMITED, Budget, OutOfTime
@@ -187,37 +186,6 @@ class Ranked(Mapping):
 
     def __len__(self) -> int:
         return len(self._filler.order)
-
-
-def slot_values(
-    instance: Instance, options: dict[str, list[Slot]], budget: Budget = UNLIMITED
-) -> dict[str, list[tuple[int, Slot]]]:
-    """(value of a start at the slot's first minute, slot) for every film's slots.
-
-    Same arithmetic as Instance.value (popularity * day weight * hour weight, floored, capped at seats),
-    with the weights looked up once per day and per slot start instead of once per (film, slot). Raises
-    OutOfTime when the budget runs out.
-    """
-    weights = instance.weights
-    day_w: dict[int, float] = {}
-    hour_w: dict[int, float] = {}
-    seats = {t.id: t.seats for t in instance.theaters}
-    out: dict[str, list[tuple[int, Slot]]] = {}
-    for f in instance.films:
-        budget.check()
-        scored = []
-        pop = f.popularity
-        for s in options.get(f.id, ()):
-            dw = day_w.get(s.day)
-            if dw is None:
-                dw = day_w[s.day] = weights.day_weight(s.day)
-            minute = s.lo % 1440
-            hw = hour_w.get(minute)
-            if hw is None:
-                hw = hour_w[minute] = weights.hour_weight(minute)
-            scored.append((min(seats[s.theater], math.floor(pop * dw * hw + 1e-9)), s))
-        out[f.id] = scored
-    return out
 
 
 def place_fixed_and_previous(instance: Instance, table: Timetable) -> None:

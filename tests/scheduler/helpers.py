@@ -149,3 +149,13 @@ def tiny_theater_day(p: dict, *, hour_weights: list, block: bool = False):
     ]
     data["weights"] = {"hour": hour_weights, "shortfall_penalty": 1000}
     return parse_instance(data)
+
+
+def slot_values(inst, options: dict) -> dict[str, list[tuple[int, object]]]:
+    """(value of a start at the slot's first minute, slot) for each film's slots, by the definition
+    (``Instance.value``): the reference the engine's array arithmetic is tested against."""
+    theaters = inst.theater_by_id
+    return {
+        f.id: [(inst.value(f, theaters[s.theater], s.lo), s) for s in options.get(f.id, ())]
+        for f in inst.films
+    }

@@ -3,12 +3,11 @@
 from collections import defaultdict
 
 import pytest
-from helpers import load
+from helpers import load, slot_values
 from hypothesis import HealthCheck, given, settings
 from test_scheduler_improve_components import params, tiny, valid_timetables
 
 from scheduler.bound.capacity import capacity_free_bound
-from scheduler.first.greedy import slot_values
 from scheduler.first.slots import build_slots, film_options
 from scheduler.improve.components import components
 

@@ -4,6 +4,7 @@ tries every ranked slot with ``Timetable.earliest`` and remembers nothing (the l
 and the rooms' free gaps only spare work)."""
 
 import pytest
+from helpers import slot_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,7 +12,7 @@ from scheduler import check_screenings, parse_instance
 from scheduler.budget import UNLIMITED
 from scheduler.data import DAY, Screening
 from scheduler.first import greedy
-from scheduler.first.greedy import Filler, complete, greedy_schedule, slot_values
+from scheduler.first.greedy import Filler, complete, greedy_schedule
 from scheduler.first.slots import build_slots, film_options, film_places, fits
 from scheduler.first.timetable import Timetable
 
