@@ -3,6 +3,7 @@ interval rows), or CP-SAT on the same linear model where an OR-Tools build has n
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -13,6 +14,8 @@ from ..budget import gives_back_memory, interrupting
 from ..data import Screening
 from .exact_model import ExactModel, ExactResult, as_linear
 
+log = logging.getLogger("scheduler")
+
 # deterministic mode: SCIP is limited by branch-and-bound nodes, this many per second of its time limit
 # (more nodes: better timetables and bounds from the same limit, but a longer run on a slow machine)
 DETERMINISTIC_NODES_PER_SECOND = 200
@@ -20,6 +23,11 @@ DETERMINISTIC_NODES_PER_SECOND = 200
 # process must stay under 512 MB on CSTM-sized festivals (a whole 60,000-column model grew past 400 MB in
 # 40 s). At the cap SCIP ends with its best timetable and bound, and the neighbourhood search goes on.
 SCIP_MEMORY_MB = 150
+# SCIP is not started on a model with more nonzeros than this: under SCIP_MEMORY_MB it would stop at its
+# memory cap right after presolving, before its first LP, with nothing but the hint, after holding 140-220
+# MB for 1-3 s (measured on CSTM-sized components: whole models of 21k-60k columns, 135k-380k nonzeros, all
+# stopped so; sub-models up to 104k nonzeros got past the root; docs/scheduler.md, "Memory ... session 6")
+SCIP_NONZEROS = 120_000
 
 
 def _floor(x: float) -> int:
@@ -58,27 +66,23 @@ def solve_exact(
         return _solve_without_scip(
             model, hint, time_limit, seed=seed, deterministic=deterministic, stop=stop, sub=sub
         )
+    allowed = set(free) if sub else None
+    if allowed is not None and any(v not in ones and v not in allowed for v in model.fixed):
+        return ExactResult(None, None, None, False)  # a pin left out of the sub-model
+    rows = _rows(model, allowed, ones)
+    nonzeros = sum(len(cols) for cols, _, _ in rows)
+    if nonzeros > SCIP_NONZEROS:  # SCIP would reach its memory cap before its first LP
+        log.debug("SCIP not started: %d nonzeros (%d columns)", nonzeros, len(free))
+        return ExactResult(None, None, None, False)
     inf = mip.infinity()
     xs: dict[int, object] = {v: mip.IntVar(0, model.ub[v], "") for v in free}
     for v in model.fixed:
         if v in xs:
             xs[v].SetLb(1)
-        elif v not in ones:
-            return ExactResult(None, None, None, False)  # a pin left out of the sub-model
-    for cols, limit in model.rows:
-        taken = sum(1 for v in cols if v in ones) if ones else 0
-        row = [xs[v] for v in cols if v in xs]
-        if row and len(row) > limit - taken:
-            constraint = mip.Constraint(-inf, limit - taken)
-            for x in row:
-                constraint.SetCoefficient(x, 1)
-    for cols, short, need in model.cover:
-        taken = sum(1 for v in cols if v in ones) if ones else 0
-        constraint = mip.Constraint(need - taken, inf)
+    for cols, lo, hi in rows:
+        constraint = mip.Constraint(-inf if lo is None else lo, inf if hi is None else hi)
         for v in cols:
-            if v in xs:
-                constraint.SetCoefficient(xs[v], 1)
-        constraint.SetCoefficient(xs[short], 1)
+            constraint.SetCoefficient(xs[v], 1)
     obj = mip.Objective()
     for v, x in xs.items():
         if model.coef[v]:
@@ -106,6 +110,24 @@ def solve_exact(
     objective = sum(model.coef[v] for v in chosen) + model.constant
     objective += sum(model.coef[short] * round(xs[short].solution_value()) for _, short, _ in model.cover)
     return ExactResult(screenings, objective, bound, status == pywraplp.Solver.OPTIMAL)
+
+
+def _rows(
+    model: ExactModel, allowed: set[int] | None, ones: set[int]
+) -> list[tuple[list[int], int | None, int | None]]:
+    """The (sub-)model's rows as ``(columns, lo, hi)``: over the ``allowed`` columns (None: all), their
+    limits lowered by the ``ones``; a row that no longer binds is left out."""
+    rows: list[tuple[list[int], int | None, int | None]] = []
+    for cols, limit in model.rows:
+        taken = sum(1 for v in cols if v in ones) if ones else 0
+        row = cols if allowed is None else [v for v in cols if v in allowed]
+        if row and len(row) > limit - taken:
+            rows.append((row, None, limit - taken))
+    for cols, short, need in model.cover:
+        taken = sum(1 for v in cols if v in ones) if ones else 0
+        row = cols if allowed is None else [v for v in cols if v in allowed]
+        rows.append(([*row, short], need - taken, None))
+    return rows
 
 
 def _solve_without_scip(model, hint, time_limit, *, seed, deterministic, stop, sub) -> ExactResult:

@@ -185,3 +185,28 @@ def test_scip_at_its_memory_cap_hands_the_time_left_to_the_neighbourhood_search(
         if r.screenings is not None:
             assert check_screenings(inst, r.screenings + others).valid
             assert component_objective(inst, r.screenings, comp.films) <= bound
+
+
+def test_scip_is_not_started_on_a_model_it_cannot_hold_and_is_on_one_it_can():
+    """A model above SCIP_NONZEROS (cstm-2021's smallest component whole: 21k columns, 135k nonzeros):
+    SCIP would stop at its memory cap after presolving with nothing but the hint, so it is not started
+    and nothing comes back; a sub-model of it below the threshold is solved, its timetable valid."""
+    from scheduler.improve import exact_solve
+
+    inst = load("cstm-2021")
+    comp = min(components(inst)[0], key=lambda c: count_columns(inst, list(c.films), list(c.theaters)))
+    model = build(inst, list(comp.films), list(comp.theaters))
+    hint = [s for s in greedy_schedule(inst) if s.film in comp.films]
+    nonzeros = sum(len(cols) for cols, _ in model.rows) + sum(len(cols) + 1 for cols, _, _ in model.cover)
+    assert nonzeros > exact_solve.SCIP_NONZEROS
+    whole = solve_exact(model, hint=hint, time_limit=20, seed=0, deterministic=False, stop=lambda: False)
+    assert whole == exact_solve.ExactResult(None, None, None, False)
+    columns = set(sorted(range(model.size), key=lambda v: (-model.coef[v], v))[:2000]) | set(
+        model.chosen(hint)
+    )
+    sub = solve_exact(
+        model, hint=hint, time_limit=20, seed=0, deterministic=True, stop=lambda: False, columns=columns
+    )
+    others = [p for p in inst.fixed if p.film not in comp.films]
+    assert sub.screenings is not None and check_screenings(inst, sub.screenings + others).valid
+    assert sub.objective >= model.objective_of(hint)
