@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
 from ortools.linear_solver import pywraplp
 
 from ..budget import gives_back_memory, interrupting
@@ -138,31 +139,62 @@ def _solve(
 
 def _bound(m: LinearModel, duals: list[float]) -> tuple[int, list[float]]:
     """The floored weak-duality bound of the model for an LP's row duals, and the reduced costs."""
-    best = None
-    for sign in (1.0, -1.0):  # whichever sign convention the LP uses, both give valid bounds
-        value, reduced = _dual_bound(m, [sign * y for y in duals])
+    value, reduced = dual_bound(m, SparseRows.of(m), np.asarray(duals, dtype=np.float64))
+    return floored(value) + m.constant, reduced.tolist()
+
+
+def floored(value: float) -> int:
+    """A bound computed in floating point, floored after a tiny tolerance for the sums' rounding."""
+    return math.floor(value + 1e-9 * max(1.0, abs(value)) + 1e-6)
+
+
+@dataclass
+class SparseRows:
+    """A linear model's rows as arrays: coefficient k is ``coef[k]`` at (``row[k]``, ``col[k]``), sorted
+    by column (``starts[v]:starts[v + 1]`` are column v's); sides with -inf / inf where missing."""
+
+    row: np.ndarray
+    col: np.ndarray
+    coef: np.ndarray
+    starts: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @classmethod
+    def of(cls, m: LinearModel) -> SparseRows:
+        lengths = np.fromiter((len(r.vars) for r in m.rows), dtype=np.int64, count=len(m.rows))
+        row = np.repeat(np.arange(len(m.rows), dtype=np.int32), lengths)
+        col = np.fromiter((v for r in m.rows for v in r.vars), dtype=np.int32, count=int(lengths.sum()))
+        coef = np.fromiter((k for r in m.rows for k in r.coefs), dtype=np.float64, count=len(col))
+        order = np.argsort(col, kind="stable")
+        row, col, coef = row[order], col[order], coef[order]
+        starts = np.searchsorted(col, np.arange(m.size + 1))
+        lo = np.array([-np.inf if r.lo is None else r.lo for r in m.rows], dtype=np.float64)
+        hi = np.array([np.inf if r.hi is None else r.hi for r in m.rows], dtype=np.float64)
+        return cls(row, col, coef, starts, lo, hi)
+
+
+def dual_bound(m: LinearModel, rows: SparseRows, duals: np.ndarray) -> tuple[float, np.ndarray]:
+    """The weak-duality bound of the whole model's LP for row multipliers ``duals`` (either sign
+    convention: the lower of the two, as linear._bound) and the columns' reduced costs; ``m.constant``
+    not included."""
+    obj = np.asarray(m.obj, dtype=np.float64)
+    lb = np.asarray(m.lb, dtype=np.float64)
+    ub = np.asarray(m.ub, dtype=np.float64)
+    best: tuple[float, np.ndarray] | None = None
+    for sign in (1.0, -1.0):
+        y = sign * duals
+        # a side that is missing forces its multiplier to zero
+        y = np.where((y > 0) & np.isinf(rows.hi) | (y < 0) & np.isinf(rows.lo), 0.0, y)
+        sides = np.where(y > 0, y * np.where(np.isinf(rows.hi), 0.0, rows.hi), 0.0) + np.where(
+            y < 0, y * np.where(np.isinf(rows.lo), 0.0, rows.lo), 0.0
+        )
+        reduced = obj - np.bincount(rows.col, weights=y[rows.row] * rows.coef, minlength=m.size)
+        value = float(sides.sum() + np.maximum(reduced * lb, reduced * ub).sum())
         if best is None or value < best[0]:
             best = (value, reduced)
-    value, reduced = best
-    bound = math.floor(value + 1e-9 * max(1.0, abs(value)) + 1e-6) + m.constant
-    return bound, reduced
-
-
-def _dual_bound(m: LinearModel, ys: list[float]) -> tuple[float, list[float]]:
-    """Weak-duality bound of the model's LP for row multipliers ys, and the reduced costs d."""
-    d = [float(c) for c in m.obj]
-    total = 0.0
-    for row, y in zip(m.rows, ys, strict=True):
-        if y > 0 and row.hi is None or y < 0 and row.lo is None:
-            y = 0.0
-        if y == 0.0:
-            continue
-        total += y * (row.hi if y > 0 else row.lo)
-        for v, k in zip(row.vars, row.coefs, strict=True):
-            d[v] -= y * k
-    for v, dv in enumerate(d):
-        total += max(dv * m.lb[v], dv * m.ub[v])
-    return total, d
+    assert best is not None
+    return best
 
 
 def _restricted(m: LinearModel, keep: list[int]) -> LinearModel:

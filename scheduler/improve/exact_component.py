@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from ..bound.linear import lp_bound
+from ..bound.columns import lp_by_columns
 from ..budget import Budget, OutOfTime
 from ..data import Instance, Screening
 from .components import Component
@@ -29,39 +29,35 @@ from .rounding import lp_round
 
 log = logging.getLogger("scheduler")
 
-# up to this many columns GLOP's simplex solves the LP and SCIP the whole model; above, PDLP's approximate
-# LP (faster, a bound a little above the LP's) and restricted models (SCIP would not finish the whole)
+# up to this many columns SCIP solves the whole model; above, restricted models (SCIP would not finish
+# the whole)
 WHOLE_MODEL_COLUMNS = 60_000
 # restricted models: the LP support, the incumbent and the columns of greatest reduced cost up to these
 # sizes, each tried while the last was solved to optimality: small ones are solved to optimality in
 # seconds, larger ones may find more but may not finish
 RESTRICTED_SIZES = (2_000, 4_000, 8_000, 16_000)
-# with the descent's point in hand (prices.py), the LP runs only when it should take at most this share of
-# the component's time left: an LP interrupted by the limit gives nothing, the point already steers
+# the LP's column generation takes at most this share of the component's time left (the rest goes to SCIP:
+# the whole model, or restricted models and day windows); interrupted, its last round's point steers
 LP_SHARE = 0.6
-# when the LP does not fit, this share of the component's time left goes to more of the descent
+# while the LP solved ahead still runs, this share of the component's time left goes to more of the descent
 DESCENT_SHARE = 0.3
 
 
-# up to this many columns GLOP's simplex solves the LP faster than PDLP (measured on CSTM-sized and
-# four-times components in the same minutes: 59k columns 3.2 s against 5.8 s, 70k 3.9 against 8.8; 84k
-# 9.3 against 7.8, 90k 6.0 against 7.0; 108k 20.3 against 15.9, 140k 29 against 25), and its bound is the
-# LP's own
-GLOP_COLUMNS = 80_000
-
-
-def approximate_lp(columns: int) -> bool:
-    """Whether the LP of a model this size goes to PDLP (bound/linear.py): GLOP's simplex is slow above."""
-    return columns > GLOP_COLUMNS
+def lp_start(model: ExactModel, timetable: list[Screening], warm: list[float] | None) -> set[int]:
+    """The columns the LP's column generation starts from: the timetable's and, given the descent's
+    averaged solution (prices.as_model_point), every column it uses."""
+    start = set(model.chosen(timetable))
+    if warm is not None:
+        start.update(v for v, x in enumerate(warm) if x > 1e-6)
+    return start
 
 
 def lp_seconds(columns: int) -> float:
-    """About how long the LP takes on a model of this size (fitted to measurements on a 2-core machine,
-    docs/scheduler.md): GLOP up to ``GLOP_COLUMNS``, PDLP above. The LP is skipped when it would
-    not fit in the component's time."""
-    if approximate_lp(columns):  # session 4: 108k columns 10-16 s, 140k 15-25 s, 159k 15-23 s
-        return 0.5 + columns / 10_000
-    return 0.2 + 2.5 * (columns / 50_000) ** 2
+    """About how long the LP's column generation takes on a model of this size, started from the
+    descent's solution (measured on the 2-core machine: cstm-9306's 159k-column component 2.8 s,
+    four-7600's 107k and 222k ones 2.8 s and 2.7 s); the LP solved ahead (lp_ahead.py) leaves one that
+    would not fit to its lane."""
+    return 0.5 + columns / 50_000
 
 
 def solve_component(
@@ -127,15 +123,14 @@ def solve_component(
         solved = ahead.solution()
         if solved is not None:
             bound, point, reduced = solved.bound, solved.point, solved.reduced
-    lp_fits = ahead is None and lp_seconds(model.size) <= (left() if warm is None else LP_SHARE * left())
-    if ahead is None and warm is not None and not deterministic and not lp_fits:
-        # no LP in time: more of the descent instead (a tighter bound, a better point), rounded again
-        warm = _descend_and_round(instance, model, comp, prices, best, take, left, stop, out_of_time)
-    if deterministic or lp_fits:
-        bound, point, reduced = lp_bound(
+    if ahead is None:
+        # the LP by column generation from the descent's solution and the best timetable's columns
+        # (bound/columns.py): seconds on components whose whole LP took PDLP tens; interrupted by its
+        # share of the time, its last round's point still steers (the columns left out at zero)
+        bound, point, reduced = lp_by_columns(
             as_linear(model),
-            100.0 * budget + 60.0 if deterministic else left(),
-            approximate=approximate_lp(model.size),
+            lp_start(model, best(), warm),
+            100.0 * budget + 60.0 if deterministic else LP_SHARE * left(),
             stop=stop,
         )
     if stop():

@@ -1,8 +1,9 @@
 """The LPs of the large exact-model components solved ahead, one after another in a thread of their own
 from the start of the improvement.
 
-GLOP and PDLP run in C++ and release the GIL, so an LP solved this way uses the core that the first
-stages leave idle (the descents, roundings and relocations of prices.py run in Python, on one core), and
+The LPs go by column generation (bound/columns.py) from the components' descents (prices.py): the
+simplex runs in C++ and releases the GIL, so an LP solved this way mostly uses the core that the first
+stages leave idle (the roundings and relocations run in Python, on one core), and
 a component's lane finds its LP's bound, point and reduced costs ready when it reaches the component, or
 takes them as soon as they are (exact_component.py), instead of starting the LP seconds later. Components
 up to ``exact_component.WHOLE_MODEL_COLUMNS`` are not solved ahead: SCIP solves their whole model, root
@@ -14,15 +15,13 @@ its model and solves its LP.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..bound.linear import lp_bound
+from ..bound.columns import lp_by_columns
 from ..budget import Budget, OutOfTime
 from ..data import Instance
 from .components import Component
@@ -33,8 +32,6 @@ log = logging.getLogger("scheduler")
 # an LP is solved ahead only when it should end within this share of the time left when its turn comes:
 # one that the limit interrupts gives nothing, and holds a core the lanes could use
 FITS_SHARE = 0.8
-# the thread's niceness (Linux) above the process's: it takes the time the solve's other threads leave
-NICER_BY = 10
 
 
 @dataclass
@@ -59,18 +56,28 @@ class LpAhead:
         stop: Callable[[], bool],
         sizes: list[int],
         seconds: Callable[[int], float],
-        approximate: Callable[[int], bool],
+        start: Callable[[int, ExactModel], set[int]],
         on_bound: Callable[[int, int], None],
+        priority: Callable[[int], float] = lambda i: 0.0,
+        ready: threading.Event | None = None,
     ):
-        """``order``: the components to solve, in this order; ``end``: the monotonic time by which they
-        must be done; ``sizes``: the components' columns; ``seconds(columns)``: about how long an LP of
-        that size takes (a component whose LP would not fit is left to its lane, unbuilt);
-        ``approximate(columns)``: PDLP instead of GLOP; ``on_bound(i, bound)``: called from the thread
-        with each component's bound as soon as it is known."""
+        """``order``: the components to solve; ``end``: the monotonic time by which they must be done;
+        ``sizes``: the components' columns; ``seconds(columns)``: about how long an LP of that size
+        takes (a component whose LP would not fit is left to its lane, unbuilt); ``start(i, model)``:
+        the columns its column generation starts from (bound/columns.py); ``on_bound(i, bound)``:
+        called from the thread with each component's bound as soon as it is known; ``priority(i)``:
+        how much component i has to gain (its bound less its objective so far): once ``ready`` is set
+        (the components' descents are over, their bounds and points in), the thread takes the
+        remaining component with the most next (``order`` breaks ties)."""
         self.instance, self.comps, self.order = instance, comps, list(order)
-        self.end, self.stop, self.seconds, self.approximate = end, stop, seconds, approximate
+        self.end, self.stop, self.seconds, self.start_columns = end, stop, seconds, start
         self.sizes = sizes
         self.on_bound = on_bound
+        self.priority = priority
+        if ready is None:
+            ready = threading.Event()
+            ready.set()
+        self.ready = ready
         self._lock = threading.Lock()
         self._owner: dict[int, str] = {}
         self._built = {i: threading.Event() for i in self.order}
@@ -118,9 +125,14 @@ class LpAhead:
         return _One(self, i)
 
     def _run(self) -> None:
-        _yield_to_others()
         try:
-            for i in self.order:
+            pending = list(self.order)
+            self.ready.wait(max(0.0, self.end - time.monotonic()))
+            while pending:
+                # the component with the most to gain first (the order given breaks ties)
+                i = max(pending, key=lambda i: (self.priority(i), -pending.index(i)))
+                pending.remove(i)
+                log.debug("LP ahead: component %d next (to gain %s)", i, self.priority(i))
                 # an LP that would not end in time is left to the lane (unclaimed: the lane then chooses
                 # as without this thread, e.g. the descent when the exact model would not pay off)
                 fits = self.seconds(self.sizes[i]) <= FITS_SHARE * (self.end - time.monotonic())
@@ -149,8 +161,9 @@ class LpAhead:
             if self.seconds(model.size) > FITS_SHARE * left:
                 log.debug("component %d: its LP (%d columns) would not end in %.1f s", i, model.size, left)
                 return
-            bound, point, reduced = lp_bound(
-                as_linear(model), left, approximate=self.approximate(model.size), stop=self.stop
+            start = self.start_columns(i, model)
+            bound, point, reduced = lp_by_columns(
+                as_linear(model), start, self.end - time.monotonic(), stop=self.stop
             )
             self._solutions[i] = LpSolution(bound, point, reduced)
             log.debug("component %d: LP solved ahead, bound %s", i, bound)
@@ -158,15 +171,6 @@ class LpAhead:
                 self.on_bound(i, bound)
         finally:
             self._done[i].set()
-
-
-def _yield_to_others() -> None:
-    """This thread at a lower priority than the rest of the solve (Linux schedules threads one by one):
-    it is meant for a core the other threads leave idle, and must not slow them on a busy machine."""
-    # not Linux, or not allowed: it runs at the process's priority
-    with contextlib.suppress(AttributeError, OSError):
-        niceness = min(19, os.getpriority(os.PRIO_PROCESS, 0) + NICER_BY)
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 @dataclass

@@ -25,10 +25,11 @@ from ..first.timetable import Timetable
 from ..first.tours import assign_prints, needs_print
 from . import prices
 from .components import RESERVE, Component, component_objective, components, formats_of, merge_reserve
-from .exact_component import WHOLE_MODEL_COLUMNS, approximate_lp, lp_seconds
+from .exact_component import WHOLE_MODEL_COLUMNS, lp_seconds, lp_start
 from .exact_model import ExactResult, count_columns
 from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
 from .lp_ahead import LpAhead
+from .prices import as_model_point
 from .relaxation_process import Early
 from .repair import repair_shortfalls, repaired
 
@@ -144,6 +145,15 @@ def optimise(
     # the large exact components' LPs solved ahead in a thread of their own (lp_ahead.py), smallest first:
     # the core the descents and roundings below leave idle solves them
     ahead = None
+    descents: dict[int, prices.Prices] = {}
+    descended = threading.Event()  # set when the descents below are over (or skipped)
+
+    def lp_columns(i: int, model) -> set[int]:
+        # the LP solved ahead starts from the component's descent (prices.py)
+        done = descents.get(i)
+        warm = as_model_point(done, model.keys) if done is not None and done.point else None
+        return lp_start(model, list(best[i]), warm)
+
     if time_limit <= AHEAD_LIMIT and not deterministic and workers > 1:
         order = [i for i in todo if WHOLE_MODEL_COLUMNS < sizes[i] <= EXACT_MODEL_COLUMNS]
         if order:
@@ -155,8 +165,10 @@ def optimise(
                 stop=stop,
                 sizes=sizes,
                 seconds=lp_seconds,
-                approximate=approximate_lp,
+                start=lp_columns,
                 on_bound=lambda i, bound: take(i, ExactResult(None, None, bound, False, "bounding")),
+                priority=lambda i: bounds[i] - objectives[i],
+                ready=descended,
             ).start()
     # the first timetable's shortfalls repaired first (repair.py): a film short of its minimum takes the
     # place of screenings that can spare it; within a second, and every later stage must beat it
@@ -169,7 +181,6 @@ def optimise(
             take(i, ExactResult(part, None, None, False, "improving"))
     # prices first (prices.py): every component the exact model takes gets a bound within a second or two
     # and a point to round, before any LP or MIP
-    descents: dict[int, prices.Prices] = {}
     exact = [i for i in todo if sizes[i] <= EXACT_MODEL_COLUMNS]
     seconds = min(prices.MAX_SECONDS, prices.SHARE * time_limit)
     for i in sorted(exact, key=lambda i: (sizes[i], i)):
@@ -184,6 +195,7 @@ def optimise(
             stop=stop,
         )
         take(i, ExactResult(None, None, descents[i].bound, False, "bounding"))
+    descended.set()
     rounding = Budget(deadline - reserve, stop)
     for i, descent in descents.items():  # then their solutions rounded and relocated, without a model
         try:
