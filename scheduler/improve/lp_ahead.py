@@ -105,9 +105,9 @@ class LpAhead:
 
     def model(self, i: int) -> ExactModel | None:
         """The component's model as built here (waits for the building, under a second), or None when
-        it could not be built in time."""
+        it could not be built in time; handed over to the one lane that asks (this thread keeps none)."""
         self._built[i].wait()
-        return self._models.get(i)
+        return self._models.pop(i, None)  # handed over: gone once the lane is done with the component
 
     def done(self, i: int) -> bool:
         return self._done[i].is_set()
