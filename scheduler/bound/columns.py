@@ -28,7 +28,9 @@ from .linear import LinearModel, SparseRows, dual_bound, floored
 
 log = logging.getLogger("scheduler")
 
-# columns added in a round at most, the most profitable first: more make fewer rounds of a longer simplex
+# columns added in a round at most, the most profitable first: more make fewer rounds of a longer simplex;
+# twice as many after each round whose duals did not lower the bound (films far short of their minimum
+# price all their columns at about the shortfall penalty until enough of them are in)
 BATCH = 5_000
 # a column priced above this is profitable (the duals are floating point)
 PROFIT = 1e-6
@@ -42,13 +44,17 @@ def lp_by_columns(
     *,
     stop: Callable[[], bool] = lambda: False,
     on_bound: Callable[[int], None] | None = None,
+    groups: np.ndarray | None = None,
 ) -> tuple[int | None, list[float] | None, list[float] | None]:
     """The model's LP by column generation from the columns ``start`` (the auxiliary columns and those
     with a positive lower bound are always in): the lowest bound of the rounds (weak duality, floored,
     ``m.constant`` included), the last round's solution (zero outside its columns: a point of the whole
     LP) and the reduced costs of its duals, as linear.lp_bound returns them; all None when not even the
     first round ended within ``time_limit`` seconds or before ``stop``. ``on_bound``: called with each
-    round's bound when it is the lowest so far."""
+    round's bound when it is the lowest so far. ``groups``: a group number per column (the exact model's
+    film; -1 for none): a round adds the most profitable columns of every group alike instead of the
+    most profitable overall, so that films far short of their minimum (priced about the shortfall
+    penalty) do not take a whole round."""
     deadline = time.monotonic() + time_limit
     rows = SparseRows.of(m)
     lp = pywraplp.Solver.CreateSolver("GLOP")
@@ -81,6 +87,7 @@ def lp_by_columns(
     add(start)
     bound: int | None = None
     point = reduced = None
+    batch = BATCH
     while True:
         left = deadline - time.monotonic()
         if left <= 0 or stop():
@@ -97,9 +104,11 @@ def lp_by_columns(
         reduced = costs
         rounded = floored(value) + m.constant
         if bound is None or rounded < bound:
-            bound = rounded
+            bound, batch = rounded, BATCH
             if on_bound is not None:
                 on_bound(bound)
+        else:  # the duals did not move the bound: more columns at once (twice as many each such round)
+            batch *= 2
         profitable = np.flatnonzero(~member & (costs > PROFIT))
         log.debug(
             "column generation: %d of %d columns, LP %.1f, bound %d, %d more profitable",
@@ -107,9 +116,24 @@ def lp_by_columns(
         )  # fmt: skip
         if profitable.size == 0:  # no column to add: the restricted LP's optimum is the whole LP's
             break
-        if profitable.size > BATCH:
-            profitable = profitable[np.argpartition(-costs[profitable], BATCH)[:BATCH]]
-        add(profitable.tolist())
+        add(_most_profitable(profitable, costs, batch, groups).tolist())
     if point is None:
         return None, None, None
     return bound, point.tolist(), reduced.tolist()
+
+
+def _most_profitable(
+    profitable: np.ndarray, costs: np.ndarray, batch: int, groups: np.ndarray | None
+) -> np.ndarray:
+    """At most ``batch`` of the ``profitable`` columns, the most profitable first: overall, or by group
+    (each group's best ``batch / groups`` at most)."""
+    if profitable.size <= batch:
+        return profitable
+    if groups is None:
+        return profitable[np.argpartition(-costs[profitable], batch)[:batch]]
+    group = groups[profitable]
+    order = np.lexsort((-costs[profitable], group))
+    ranked, group = profitable[order], group[order]
+    first = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    rank = np.arange(ranked.size) - np.repeat(first, np.diff(np.r_[first, ranked.size]))
+    return ranked[rank < max(1, batch // first.size)]

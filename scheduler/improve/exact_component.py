@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Protocol
 
 from ..bound.columns import lp_by_columns
 from ..budget import Budget, OutOfTime
@@ -22,7 +21,6 @@ from ..data import Instance, Screening
 from .components import Component
 from .exact_model import ExactModel, ExactResult, as_linear, build
 from .exact_solve import scip_holds, solve_exact
-from .lp_ahead import LpSolution
 from .neighbourhood import STALL_WINDOWS, WINDOW_SECONDS, improve_by_windows
 from .prices import Prices, as_model_point
 from .relocation import relocated
@@ -39,9 +37,9 @@ WHOLE_MODEL_COLUMNS = 60_000
 RESTRICTED_SIZES = (2_000, 4_000, 8_000, 16_000)
 # the LP's column generation takes at most this share of the component's time left (the rest goes to SCIP:
 # the whole model, or restricted models and day windows); interrupted, its last round's point steers
-LP_SHARE = 0.6
-# while the LP solved ahead still runs, this share of the component's time left goes to more of the descent
-DESCENT_SHARE = 0.3
+LP_SHARE = 0.75
+# the rounded LP's relocation takes at most this share of the component's time left
+RELOCATION_SHARE = 0.1
 
 
 def lp_start(model: ExactModel, timetable: list[Screening], warm: list[float] | None) -> set[int]:
@@ -51,14 +49,6 @@ def lp_start(model: ExactModel, timetable: list[Screening], warm: list[float] | 
     if warm is not None:
         start.update(v for v, x in enumerate(warm) if x > 1e-6)
     return start
-
-
-def lp_seconds(columns: int) -> float:
-    """About how long the LP's column generation takes on a model of this size, started from the
-    descent's solution (measured on the 2-core machine: cstm-9306's 159k-column component 2.8 s,
-    four-7600's 107k and 222k ones 2.8 s and 2.7 s); the LP solved ahead (lp_ahead.py) leaves one that
-    would not fit to its lane."""
-    return 0.5 + columns / 50_000
 
 
 def solve_component(
@@ -73,24 +63,16 @@ def solve_component(
     take: Callable[[ExactResult], None],
     hand_over: bool = False,
     prices: Prices | None = None,
-    ahead: AheadLp | None = None,
 ) -> None:
     """Solve one component within ``budget`` seconds, handing every result to ``take``; ``hand_over``:
     end the neighbourhood search early once it stalls (the lane's next component gets the time left);
-    ``prices``: the component's short Lagrangian descent (prices.py), whose averaged solution is rounded
-    at once and stands in for the LP's when the LP would not fit in the time; ``ahead``: the component's
-    model and LP come from the thread of lp_ahead.py (its LP may still be running: the search goes on with
-    the descent's point until it ends)."""
+    ``prices``: the component's short Lagrangian descent (prices.py), whose averaged solution starts the
+    LP's column generation and stands in for the LP's solution when not even its first round ends."""
     end = time.monotonic() + budget
-    if ahead is not None:
-        model = ahead.model()
-        if model is None:  # not built in time
-            return
-    else:
-        try:
-            model = build(instance, list(comp.films), list(comp.theaters), Budget(stop=stop))
-        except OutOfTime:
-            return
+    try:
+        model = build(instance, list(comp.films), list(comp.theaters), Budget(stop=stop))
+    except OutOfTime:
+        return
 
     def left() -> float:
         return budget if deterministic else end - time.monotonic()
@@ -103,44 +85,33 @@ def solve_component(
 
     # the descent's solution (optimise.py rounded it already) steers the search when the LP does not fit
     warm = as_model_point(prices, model.keys) if prices is not None and prices.point else None
-    # the LP: an honest bound and, rounded, a good timetable within seconds
-    bound = point = reduced = None
-    if ahead is not None:
-        if not ahead.done() and warm is not None:
-            # its LP is still running: the descent's point steers the search until the LP ends
-            warm = _descend_and_round(instance, model, comp, prices, best, take, left, stop, out_of_time)
-            improve_by_windows(
-                model,
-                warm,
-                best=best,
-                left=left,
-                window_seconds=WINDOW_SECONDS,
-                seed=seed,
-                deterministic=False,
-                stop=lambda: stop() or ahead.done(),
-                take=take,
-            )
-        ahead.wait(max(0.0, left()))
-        solved = ahead.solution()
-        if solved is not None:
-            bound, point, reduced = solved.bound, solved.point, solved.reduced
-    if ahead is None:
-        # the LP by column generation from the descent's solution and the best timetable's columns
-        # (bound/columns.py): seconds on components whose whole LP took PDLP tens; interrupted by its
-        # share of the time, its last round's point still steers (the columns left out at zero)
-        bound, point, reduced = lp_by_columns(
-            as_linear(model),
-            lp_start(model, best(), warm),
-            100.0 * budget + 60.0 if deterministic else LP_SHARE * left(),
-            stop=stop,
-        )
+    # the LP (an honest bound and, rounded, a good timetable within seconds) by column generation from
+    # the descent's solution and the best timetable's columns (bound/columns.py): seconds on components
+    # whose whole LP took PDLP tens; cut short by its share of the time, its last round's point still
+    # steers (the columns left out at zero)
+    bound, point, reduced = lp_by_columns(
+        as_linear(model),
+        lp_start(model, best(), warm),
+        100.0 * budget + 60.0 if deterministic else LP_SHARE * left(),
+        stop=stop,
+        groups=model.film_groups(),
+    )
     if stop():
         return
     if bound is not None:
         take(ExactResult(None, None, bound, False, "bounding"))
+        # the rounded LP relocated, within RELOCATION_SHARE of the time left (on four-times' 4D component
+        # relocation took 1.5 s of a 6 s budget, where the restricted models after it gain far more)
+        relocation_end = time.monotonic() + RELOCATION_SHARE * left()
+        rounded = lp_round(instance, model, point)
         take(
             ExactResult(
-                relocated(instance, lp_round(instance, model, point), comp.films, out_of_time),
+                relocated(
+                    instance,
+                    rounded,
+                    comp.films,
+                    lambda: out_of_time() or (not deterministic and time.monotonic() > relocation_end),
+                ),
                 None,
                 None,
                 False,
@@ -207,37 +178,3 @@ def solve_component(
         take=take,
         stall=STALL_WINDOWS if hand_over else None,
     )
-
-
-class AheadLp(Protocol):
-    """A component's model and LP from the thread of lp_ahead.py (``LpAhead.of``)."""
-
-    def model(self) -> ExactModel | None: ...
-
-    def done(self) -> bool: ...
-
-    def wait(self, seconds: float) -> None: ...
-
-    def solution(self) -> LpSolution | None: ...
-
-
-def _descend_and_round(instance, model, comp, prices, best, take, left, stop, out_of_time) -> list[float]:
-    """More of the component's descent (``DESCENT_SHARE`` of its time left: a tighter bound, a better
-    point), its bound and its point rounded and relocated handed to ``take``; returns the new point."""
-    prices.descend(
-        seconds=DESCENT_SHARE * left(),
-        incumbent=model.objective_of(best()),
-        deterministic=False,
-        stop=stop,
-    )
-    warm = as_model_point(prices, model.keys)
-    take(ExactResult(None, None, prices.bound, False, "bounding"))
-    take(
-        ExactResult(
-            relocated(instance, lp_round(instance, model, warm), comp.films, out_of_time),
-            None,
-            None,
-            False,
-        )
-    )
-    return warm

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ..bound.linear import LinearModel, Row
 from ..budget import UNLIMITED, Budget
 from ..data import Film, Instance, Screening, Theater
@@ -66,6 +68,12 @@ class ExactModel:
         """The component's objective of a timetable of its films."""
         point = self.point_of(screenings)
         return sum(c * x for c, x in zip(self.coef, point, strict=True)) + self.constant
+
+    def film_groups(self) -> np.ndarray:
+        """Each column's film as a number (-1 for the shortfall counts): column generation's groups."""
+        numbers: dict[str, int] = {}
+        films = [numbers.setdefault(f, len(numbers)) for f, _, _ in self.keys]
+        return np.array(films + [-1] * (len(self.coef) - len(self.keys)), dtype=np.int64)
 
     def screenings_of(self, chosen: list[int]) -> list[Screening]:
         return [Screening(s, t, f) for f, t, s in (self.keys[v] for v in chosen)]

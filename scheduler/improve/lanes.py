@@ -15,7 +15,6 @@ from .components import Component
 from .exact_component import solve_component
 from .exact_model import ExactResult
 from .grid_shape import grid_cells
-from .lp_ahead import LpAhead
 from .prices import Prices
 
 log = logging.getLogger("scheduler")
@@ -60,17 +59,18 @@ def run_lanes(
     stop: Callable[[], bool],
     take: Callable[[int, ExactResult], None],
     prices: dict[int, Prices] | None = None,
-    ahead: LpAhead | None = None,
     early: dict[Component, relaxation_process.Early] | None = None,
+    weights: list[float] | None = None,
 ) -> None:
     """Solve each lane's components one after another, the lanes side by side (SCIP and GLOP run
     single-threaded and release the GIL). In a lane a component gets the lane's time left in proportion
-    to its size, so time a small component does not need goes to the next one. Deterministic mode: one
-    lane, budgets from the limit alone. ``prices``: the components' descents (prices.py), by index;
-    ``ahead``: the thread solving the large components' LPs ahead (lp_ahead.py): a component it has claimed
-    takes its model and LP from there; ``early``: relaxations started before the first timetable
-    (relaxation_process.start_early), by component: such a component's results come from there."""
-    total = sum(sizes[i] for lane in lanes for i in lane)
+    to its weight (``weights``, by index; by default its size), so time a small component does not need
+    goes to the next one. Deterministic mode: one lane, budgets from the limit alone. ``prices``: the
+    components' descents (prices.py), by index; ``early``: relaxations started before the first
+    timetable (relaxation_process.start_early), by component: such a component's results come from
+    there."""
+    weight = sizes if weights is None else weights
+    total = sum(weight[i] for lane in lanes for i in lane)
 
     def run(lane: list[int]) -> None:
         try:
@@ -83,20 +83,14 @@ def run_lanes(
             if stop():
                 return
             if deterministic:
-                budget = exact_budget * sizes[i] / max(1, total)
+                budget = exact_budget * weight[i] / max(1, total)
             else:
-                rest = sum(sizes[j] for j in lane[pos:])
-                budget = (budget_end - time.monotonic()) * sizes[i] / max(1, rest)
+                rest = sum(weight[j] for j in lane[pos:])
+                budget = (budget_end - time.monotonic()) * weight[i] / max(1, rest)
             if budget <= 0.05:  # too little for this one; a larger one after it may still have enough
                 continue
             warm = (prices or {}).get(i)
-            owned = ahead is not None and not ahead.claim(i, "lane")  # its model is built there already
-            if (
-                not owned
-                and warm is not None
-                and not deterministic
-                and budget < build_seconds(sizes[i]) * BUILD_PAYS_OFF
-            ):
+            if warm is not None and not deterministic and budget < build_seconds(sizes[i]) * BUILD_PAYS_OFF:
                 # too little time for the exact model to pay for its building: the descent goes on, with
                 # its timetables and relocation (relaxation.py)
                 relaxation.solve_component(
@@ -164,7 +158,6 @@ def run_lanes(
                 take=lambda res, i=i: take(i, res),
                 hand_over=pos + 1 < len(lane) and not deterministic,
                 prices=warm,
-                ahead=ahead.of(i) if owned else None,
             )
 
     if len(lanes) == 1:

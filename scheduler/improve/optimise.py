@@ -25,21 +25,23 @@ from ..first.timetable import Timetable
 from ..first.tours import assign_prints, needs_print
 from . import prices
 from .components import RESERVE, Component, component_objective, components, formats_of, merge_reserve
-from .exact_component import WHOLE_MODEL_COLUMNS, lp_seconds, lp_start
 from .exact_model import ExactResult, count_columns
 from .lanes import EXACT_MODEL_COLUMNS, balanced_lanes, run_lanes
-from .lp_ahead import LpAhead
-from .prices import as_model_point
 from .relaxation_process import Early
 from .repair import repair_shortfalls, repaired
 
 log = logging.getLogger("scheduler")
 
-# the large components' LPs are solved ahead (lp_ahead.py) only up to this time limit: at 10 s it took CSTM
-# seeds 9300-9307 from a median gap of 1.73 % (worst 3.00 %) to 1.16 % (2.40 %); at 60 s the lanes reach
-# their LPs in time anyway (the same gaps) and the LP beside two SCIP models raised the peak memory from
-# 532 to 637 MB
-AHEAD_LIMIT = 20.0
+# up to this time limit the lanes share the time by what each component has to gain (its bound less its
+# objective after the descents) instead of by size, the most to gain alone in its lane: in a 10 s run the
+# component far from its bound gets the seconds its LP and restricted models need (four-times' 4D
+# component: its LP at 6 s instead of 8-9 s, 10 s behind 60 s 1.5 % -> about 1 % on four 7600-7603); at
+# 60 s every component has time enough, and sizes say better how much each needs
+SHORT_LIMIT = 20.0
+# there, a component weighs at least this share of all the components' gains (an estimate of the gain is
+# only as good as its bound; none is left without time); components too large for the exact model
+# (alliance-sized: the relaxation, whose bounds settle late) keep their sizes
+MIN_GAIN_SHARE = 0.05
 
 
 # components with more places than this (film options: the national instance's parts, millions) start
@@ -142,34 +144,7 @@ def optimise(
             report(sum(objectives) + orphan_objective, total_bound(), res.phase, names[i])
 
     todo = [i for i in range(len(comps)) if sizes[i] > 0]
-    # the large exact components' LPs solved ahead in a thread of their own (lp_ahead.py), smallest first:
-    # the core the descents and roundings below leave idle solves them
-    ahead = None
     descents: dict[int, prices.Prices] = {}
-    descended = threading.Event()  # set when the descents below are over (or skipped)
-
-    def lp_columns(i: int, model) -> set[int]:
-        # the LP solved ahead starts from the component's descent (prices.py)
-        done = descents.get(i)
-        warm = as_model_point(done, model.keys) if done is not None and done.point else None
-        return lp_start(model, list(best[i]), warm)
-
-    if time_limit <= AHEAD_LIMIT and not deterministic and workers > 1:
-        order = [i for i in todo if WHOLE_MODEL_COLUMNS < sizes[i] <= EXACT_MODEL_COLUMNS]
-        if order:
-            ahead = LpAhead(
-                instance,
-                comps,
-                sorted(order, key=lambda i: (sizes[i], i)),
-                end=deadline - reserve,
-                stop=stop,
-                sizes=sizes,
-                seconds=lp_seconds,
-                start=lp_columns,
-                on_bound=lambda i, bound: take(i, ExactResult(None, None, bound, False, "bounding")),
-                priority=lambda i: bounds[i] - objectives[i],
-                ready=descended,
-            ).start()
     # the first timetable's shortfalls repaired first (repair.py): a film short of its minimum takes the
     # place of screenings that can spare it; within a second, and every later stage must beat it
     for i in todo:
@@ -195,7 +170,6 @@ def optimise(
             stop=stop,
         )
         take(i, ExactResult(None, None, descents[i].bound, False, "bounding"))
-    descended.set()
     rounding = Budget(deadline - reserve, stop)
     for i, descent in descents.items():  # then their solutions rounded and relocated, without a model
         try:
@@ -209,10 +183,19 @@ def optimise(
             # only relaxations (each in a process of its own): all at once, the cores shared between them,
             # so a component whose bound settles early does not hold a core its lane-mates wait for
             lanes = len(todo)
+        gains = None
+        if (
+            time_limit <= SHORT_LIMIT
+            and not deterministic
+            and all(sizes[i] <= EXACT_MODEL_COLUMNS for i in todo)
+        ):
+            gains = [max(0, bounds[i] - objectives[i]) for i in range(len(comps))]
+            least = MIN_GAIN_SHARE * sum(gains[i] for i in todo) + 1
+            gains = [max(least, g) for g in gains]
         run_lanes(
             instance,
             comps,
-            balanced_lanes(todo, sizes, lanes),
+            balanced_lanes(todo, gains or sizes, lanes),
             sizes,
             best=lambda i: list(best[i]),
             budget_end=deadline - reserve,
@@ -222,11 +205,9 @@ def optimise(
             stop=stop,
             take=take,
             prices=descents,
-            ahead=ahead,
             early=early,
+            weights=gains,
         )
-    if ahead is not None:  # its LPs end at the deadline, or at once when stopped
-        ahead.join()
     result.candidates.append(([s for part in best for s in part], "improvement"))
     result.bound = total_bound()
     return result
