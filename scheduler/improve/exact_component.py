@@ -1,9 +1,10 @@
 """Improving one component with its exact model: the model's LP first (its duals an honest bound by weak
 duality, its solution rounded into a valid timetable within seconds), then
 
-- up to ``WHOLE_MODEL_COLUMNS`` columns: SCIP on the whole model, hinted with the best timetable; its
-  solutions are valid timetables and its dual bound an honest bound of the component;
-- larger: SCIP on restricted models (the LP support, the incumbent's columns and the columns of greatest
+- up to ``WHOLE_MODEL_COLUMNS`` columns, when SCIP can hold it (``exact_solve.scip_holds``): SCIP on the
+  whole model, hinted with the best timetable; its solutions are valid timetables and its dual bound an
+  honest bound of the component;
+- otherwise: SCIP on restricted models (the LP support, the incumbent's columns and the columns of greatest
   reduced cost, growing while solved to optimality), then the neighbourhood search (neighbourhood.py).
   Sub-models' solutions are valid timetables; their bounds are never used.
 """
@@ -19,7 +20,7 @@ from ..budget import Budget, OutOfTime
 from ..data import Instance, Screening
 from .components import Component
 from .exact_model import ExactModel, ExactResult, as_linear, build
-from .exact_solve import solve_exact
+from .exact_solve import scip_holds, solve_exact
 from .neighbourhood import STALL_WINDOWS, WINDOW_SECONDS, improve_by_windows
 from .prices import Prices, as_model_point
 from .relocation import relocated
@@ -120,7 +121,8 @@ def solve_component(
         return  # the rounded LP is optimal
     if prices is not None and prices.bound is not None and model.objective_of(best()) >= prices.bound:
         return  # the rounded descent is optimal
-    whole = model.size <= WHOLE_MODEL_COLUMNS
+    # a whole model SCIP cannot hold under its memory cap (exact_solve.SCIP_NONZEROS) gets restricted models
+    whole = model.size <= WHOLE_MODEL_COLUMNS and scip_holds(model)
     if whole:  # then SCIP on the whole model, hinted with the best so far
         res = solve_exact(
             model, hint=best(), time_limit=left(), seed=seed, deterministic=deterministic, stop=stop

@@ -112,6 +112,12 @@ def solve_exact(
     return ExactResult(screenings, objective, bound, status == pywraplp.Solver.OPTIMAL)
 
 
+def scip_holds(model: ExactModel) -> bool:
+    """Whether SCIP is started on the whole model (``SCIP_NONZEROS``)."""
+    nonzeros = sum(len(cols) for cols, _ in model.rows) + sum(len(cols) + 1 for cols, _, _ in model.cover)
+    return nonzeros <= SCIP_NONZEROS
+
+
 def _rows(
     model: ExactModel, allowed: set[int] | None, ones: set[int]
 ) -> list[tuple[list[int], int | None, int | None]]:

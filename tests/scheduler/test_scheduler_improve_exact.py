@@ -210,3 +210,46 @@ def test_scip_is_not_started_on_a_model_it_cannot_hold_and_is_on_one_it_can():
     others = [p for p in inst.fixed if p.film not in comp.films]
     assert sub.screenings is not None and check_screenings(inst, sub.screenings + others).valid
     assert sub.objective >= model.objective_of(hint)
+
+
+def test_a_component_scip_cannot_hold_whole_gets_restricted_models(monkeypatch):
+    """cstm-2021's smallest component (21k columns, within WHOLE_MODEL_COLUMNS but above SCIP_NONZEROS):
+    SCIP is not asked for the whole model but for a restricted one, whose timetable is valid under the
+    component's honest bound (stopped after that first SCIP solve)."""
+    inst = load("cstm-2021")
+    comp = min(components(inst)[0], key=lambda c: count_columns(inst, list(c.films), list(c.theaters)))
+    assert count_columns(inst, list(comp.films), list(comp.theaters)) <= exact_component.WHOLE_MODEL_COLUMNS
+    asked = []
+    real = exact_component.solve_exact
+
+    def first_scip_solve(model, **k):
+        res = real(model, **k)
+        asked.append((k.get("columns"), res))
+        return res
+
+    monkeypatch.setattr(exact_component, "solve_exact", first_scip_solve)
+    greedy = greedy_schedule(inst)
+    others = [s for s in greedy if s.film not in comp.films]
+    results = []
+    exact_component.solve_component(
+        inst,
+        comp,
+        budget=30,
+        best=lambda: [s for s in greedy if s.film in comp.films],
+        seed=0,
+        deterministic=False,
+        stop=lambda: bool(asked),
+        take=results.append,
+    )
+    [(columns, res)] = asked
+    assert columns is not None and len(columns) < comp_size(inst, comp)
+    assert res.screenings is not None
+    bound = min(r.bound for r in results if r.bound is not None)
+    for r in results + [res]:
+        if r.screenings is not None:
+            assert check_screenings(inst, r.screenings + others).valid
+            assert component_objective(inst, r.screenings, comp.films) <= bound
+
+
+def comp_size(inst, comp) -> int:
+    return count_columns(inst, list(comp.films), list(comp.theaters))
