@@ -5,7 +5,7 @@ optimum is the whole LP's) or the time is up.
 A component's LP optimum uses few of its columns (cstm-9306's 159k-column component: 12k; four-times'
 107k and 222k ones: 34k and 19k), and the descent's averaged solution (improve/prices.py) names most of
 them, so started from there the rounds end in seconds with the exact LP optimum, where the whole LP took
-PDLP 8-23 s or more and 180 MB on the largest (docs/scheduler.md, "The LP by column generation").
+PDLP 8-23 s or more and 180 MB on the largest (docs/scheduler.md, "Solving a component with it", step 1).
 
 Every round's duals bound the whole model by weak duality (linear.py's argument: any multipliers of the
 right signs do), priced over all columns at once with numpy; the result is the lowest of them, honest
@@ -98,7 +98,7 @@ def lp_by_columns(
         if status != pywraplp.Solver.OPTIMAL:
             break
         duals = np.fromiter((c.dual_value() for c in cons), dtype=np.float64, count=len(cons))
-        value, costs = dual_bound(m, rows, duals)
+        value, costs = dual_bound(m, rows, duals, members=member, lp_value=objective.Value())
         point = np.zeros(m.size)
         point[list(xs)] = [x.solution_value() for x in xs.values()]
         reduced = costs

@@ -1,12 +1,10 @@
 """A linear model (columns with bounds, rows, objective) and the bound of its LP relaxation: an honest
 upper bound by weak duality, with the LP solution and the reduced costs that the improvement uses.
 
-Small models go to GLOP's simplex. Large ones (``approximate``) go to PDLP, a first-order primal-dual
-method that reaches a near-optimal dual in a fraction of the simplex's time; its duals bound the LP by the
-same weak duality, a little above the optimum (docs/scheduler.md has the measurements). Its primal
-solution is interior and rounds badly, so a *polish* step re-solves, with GLOP, the LP restricted to
-PDLP's support and the columns of reduced cost near zero (about 5 % of them): a vertex whose value is the
-LP optimum up to PDLP's tolerance, for the rounding and the restricted models.
+``lp_bound`` solves the whole LP with GLOP's simplex (the reference the tests hold the engine to); the
+engine solves the components' LPs by column generation (columns.py), with the same bound. Both price
+columns with ``dual_bound`` over the rows as arrays (``SparseRows``). Until session 6 large models went to
+PDLP with a polish LP for a vertex (docs/scheduler.md has that history).
 """
 
 from __future__ import annotations
@@ -50,21 +48,10 @@ class LinearModel:
         return len(self.ub)
 
 
-# PDLP's stopping gap: a tighter one gives a tighter bound (1e-5: under 0.1 % of it) in about twice the time
-APPROXIMATE_LP = (
-    "num_threads: 1 termination_criteria { simple_optimality_criteria { eps_optimal_relative: 1e-4 } }"
-)
-# the polish LP keeps the columns whose PDLP reduced cost is above -POLISH_REDUCED_COST and those PDLP gives
-# at least POLISH_SUPPORT: more columns make a better vertex in a longer simplex
-POLISH_REDUCED_COST = 2.0
-POLISH_SUPPORT = 1e-4
-
-
 def lp_bound(
     m: LinearModel,
     time_limit: float = 30.0,
     *,
-    approximate: bool = False,
     stop: Callable[[], bool] = lambda: False,
 ) -> tuple[int | None, list[float] | None, list[float] | None]:
     """An honest bound from the model's LP, the LP solution and the reduced costs (all None when the LP
@@ -73,44 +60,26 @@ def lp_bound(
     The bound does not trust the LP's optimality tolerances: for *any* row multipliers y, weak duality
     gives obj(x) <= sum_i y_i rhs_i + sum_j max(d_j lb_j, d_j ub_j) with d = c - A^T y (rhs_i is hi for
     y_i >= 0 and lo for y_i < 0; a missing side forces y_i = 0). GLOP's duals make this the LP optimum up
-    to rounding, PDLP's the optimum within its tolerance; it is floored after a tiny tolerance for
-    floating-point sums. ``approximate``: PDLP, then the polish step (module docstring) for the solution.
-    ``stop``: interrupts the LP (then nothing is returned).
+    to rounding; it is floored after a tiny tolerance for floating-point sums. ``stop``: interrupts the
+    LP (then nothing is returned).
     """
-    started = time.monotonic()
-    solved = _solve(m, time_limit, "PDLP" if approximate else "GLOP", stop)
+    solved = _solve(m, time_limit, stop)
     if solved is None:
         return None, None, None
     point, duals = solved
     bound, reduced = _bound(m, duals)
-    if not approximate:
-        return bound, point, reduced
-    keep = [
-        v
-        for v in range(m.size)
-        if v >= len(m.cols) or m.lb[v] > 0 or point[v] > POLISH_SUPPORT or reduced[v] > -POLISH_REDUCED_COST
-    ]
-    polished = _solve(_restricted(m, keep), time_limit - (time.monotonic() - started), "GLOP", stop)
-    if polished is not None:  # only its solution: its duals do not bound the model
-        point = [0.0] * m.size
-        for v, x in zip(keep, polished[0], strict=True):
-            point[v] = x
     return bound, point, reduced
 
 
 @gives_back_memory  # the solver is gone with the frame: what it freed goes back to the system
 def _solve(
-    m: LinearModel, time_limit: float, solver_id: str, stop: Callable[[], bool]
+    m: LinearModel, time_limit: float, stop: Callable[[], bool]
 ) -> tuple[list[float], list[float]] | None:
     """The LP's solution and row duals, or None when it did not finish in time (its building counts)."""
     if time_limit <= 0:
         return None
     started = time.monotonic()
-    lp = pywraplp.Solver.CreateSolver(solver_id)
-    if lp is None:  # an OR-Tools build without PDLP: the simplex
-        lp = pywraplp.Solver.CreateSolver("GLOP")
-    elif solver_id == "PDLP":
-        lp.SetSolverSpecificParametersAsString(APPROXIMATE_LP)
+    lp = pywraplp.Solver.CreateSolver("GLOP")
     inf = lp.infinity()
     xs = [lp.NumVar(lo, hi, "") for lo, hi in zip(m.lb, m.ub, strict=True)]
     cons = []
@@ -174,14 +143,23 @@ class SparseRows:
         return cls(row, col, coef, starts, lo, hi)
 
 
-def dual_bound(m: LinearModel, rows: SparseRows, duals: np.ndarray) -> tuple[float, np.ndarray]:
-    """The weak-duality bound of the whole model's LP for row multipliers ``duals`` (either sign
-    convention: the lower of the two, as linear._bound) and the columns' reduced costs; ``m.constant``
-    not included."""
+def dual_bound(
+    m: LinearModel,
+    rows: SparseRows,
+    duals: np.ndarray,
+    *,
+    members: np.ndarray | None = None,
+    lp_value: float | None = None,
+) -> tuple[float, np.ndarray]:
+    """The weak-duality bound of the whole model's LP for row multipliers ``duals`` under either sign
+    convention (the lower of the two: both are bounds), without ``m.constant``, and the columns' reduced
+    costs under the convention the solver used: the one whose dual value over the columns it had
+    (``members``, a mask; all by default) is its optimum ``lp_value`` (strong duality), else the one of
+    the lower bound."""
     obj = np.asarray(m.obj, dtype=np.float64)
     lb = np.asarray(m.lb, dtype=np.float64)
     ub = np.asarray(m.ub, dtype=np.float64)
-    best: tuple[float, np.ndarray] | None = None
+    signs = []
     for sign in (1.0, -1.0):
         y = sign * duals
         # a side that is missing forces its multiplier to zero
@@ -190,24 +168,11 @@ def dual_bound(m: LinearModel, rows: SparseRows, duals: np.ndarray) -> tuple[flo
             y < 0, y * np.where(np.isinf(rows.lo), 0.0, rows.lo), 0.0
         )
         reduced = obj - np.bincount(rows.col, weights=y[rows.row] * rows.coef, minlength=m.size)
-        value = float(sides.sum() + np.maximum(reduced * lb, reduced * ub).sum())
-        if best is None or value < best[0]:
-            best = (value, reduced)
-    assert best is not None
-    return best
-
-
-def _restricted(m: LinearModel, keep: list[int]) -> LinearModel:
-    """The model with only the ``keep`` variables (the others at zero)."""
-    new = {v: i for i, v in enumerate(keep)}
-    r = LinearModel(
-        cols=[m.cols[v] for v in keep if v < len(m.cols)],
-        ub=[m.ub[v] for v in keep],
-        lb=[m.lb[v] for v in keep],
-        obj=[m.obj[v] for v in keep],
-        constant=m.constant,
-    )
-    for row in m.rows:
-        pairs = [(new[v], k) for v, k in zip(row.vars, row.coefs, strict=True) if v in new]
-        r.rows.append(Row([v for v, _ in pairs], [k for _, k in pairs], row.lo, row.hi))
-    return r
+        terms = np.maximum(reduced * lb, reduced * ub)
+        value = float(sides.sum() + terms.sum())
+        own = value if members is None else float(sides.sum() + terms[members].sum())
+        miss = 0.0 if lp_value is None else abs(own - lp_value)
+        signs.append((miss, value, reduced))
+    bound = min(value for _, value, _ in signs)
+    _, _, reduced = min(signs, key=lambda s: (s[0], s[1]))
+    return bound, reduced
