@@ -25,8 +25,9 @@ DETERMINISTIC_NODES_PER_SECOND = 200
 SCIP_MEMORY_MB = 150
 # SCIP is not started on a model with more nonzeros than this: under SCIP_MEMORY_MB it would stop at its
 # memory cap right after presolving, before its first LP, with nothing but the hint, after holding 140-220
-# MB for 1-3 s (measured on CSTM-sized components: whole models of 21k-60k columns, 135k-380k nonzeros, all
-# stopped so; sub-models up to 104k nonzeros got past the root; docs/scheduler.md, "Memory ... session 6")
+# MB for 1-3 s (measured on CSTM-sized components: whole models of 21k-60k columns, 135k-512k nonzeros, all
+# stopped so; sub-models up to 104k nonzeros got past the root; docs/scheduler.md, "Memory: SCIP where it
+# cannot hold the model")
 SCIP_NONZEROS = 120_000
 
 
