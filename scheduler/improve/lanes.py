@@ -35,11 +35,11 @@ def build_seconds(columns: int) -> float:
     return columns / BUILD_COLUMNS_PER_SECOND
 
 
-def balanced_lanes(items: list[int], sizes: list[int], lanes: int) -> list[list[int]]:
-    """Components split into lanes of about equal total size (largest first into the lightest lane);
-    each lane in increasing size."""
+def balanced_lanes(items: list[int], sizes: list[float], lanes: int) -> list[list[int]]:
+    """Components split into lanes of about equal total size (or weight: optimise.py's gains), largest
+    first into the lightest lane; each lane in increasing size."""
     out: list[list[int]] = [[] for _ in range(lanes)]
-    load = [0] * lanes
+    load = [0.0] * lanes
     for i in sorted(items, key=lambda i: (-sizes[i], i)):
         k = min(range(lanes), key=lambda k: (load[k], k))
         out[k].append(i)
