@@ -24,7 +24,8 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from ..budget import gives_back_memory, interrupting
-from .linear import LinearModel, SparseRows, dual_bound, floored
+from . import floored
+from .linear import LinearModel, SparseRows, dual_bound
 
 log = logging.getLogger("scheduler")
 

@@ -9,7 +9,6 @@ PDLP with a polish LP for a vertex (docs/scheduler.md has that history).
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import numpy as np
 from ortools.linear_solver import pywraplp
 
 from ..budget import gives_back_memory, interrupting
+from . import floored
 
 
 @dataclass
@@ -110,11 +110,6 @@ def _bound(m: LinearModel, duals: list[float]) -> tuple[int, list[float]]:
     """The floored weak-duality bound of the model for an LP's row duals, and the reduced costs."""
     value, reduced = dual_bound(m, SparseRows.of(m), np.asarray(duals, dtype=np.float64))
     return floored(value) + m.constant, reduced.tolist()
-
-
-def floored(value: float) -> int:
-    """A bound computed in floating point, floored after a tiny tolerance for the sums' rounding."""
-    return math.floor(value + 1e-9 * max(1.0, abs(value)) + 1e-6)
 
 
 @dataclass

@@ -83,7 +83,7 @@ def solve_component(
     def out_of_time() -> bool:  # for the Python steps (rounding, relocation): the limit holds there too
         return stop() or (not deterministic and left() <= 0)
 
-    # the descent's solution (optimise.py rounded it already) steers the search when the LP does not fit
+    # the descent's solution (optimise.py rounded it already) starts the LP's column generation
     warm = as_model_point(prices, model.keys) if prices is not None and prices.point else None
     # the LP (an honest bound and, rounded, a good timetable within seconds) by column generation from
     # the descent's solution and the best timetable's columns (bound/columns.py): seconds on components

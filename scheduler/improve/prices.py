@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from ..bound import floored
 from ..budget import Budget
 from ..data import Instance, Screening
 from ..first.greedy import Filler, complete
@@ -45,7 +46,7 @@ class Prices:
         """The lowest value of the relaxation so far (an honest bound of the component), floored."""
         if not math.isfinite(self.lowest):
             return None
-        return math.floor(self.lowest + 1e-9 * max(1.0, abs(self.lowest)) + 1e-6)
+        return floored(self.lowest)
 
     def descend(
         self, *, seconds: float, incumbent: int, deterministic: bool, stop: Callable[[], bool]

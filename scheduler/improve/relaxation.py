@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..bound import floored
 from ..budget import Budget, OutOfTime
 from ..data import DAY, Instance, Screening, Theater
 from ..first.greedy import Filler, complete
@@ -846,7 +847,7 @@ def solve_component(
     def bound() -> int | None:
         if not math.isfinite(lowest[0]):
             return None
-        return math.floor(lowest[0] + 1e-9 * max(1.0, abs(lowest[0])) + 1e-6)
+        return floored(lowest[0])
 
     reported = [math.inf]
     first_due = started + FIRST_PUBLISH_SHARE * budget
